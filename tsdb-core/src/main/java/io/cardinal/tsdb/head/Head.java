@@ -1,0 +1,362 @@
+package io.cardinal.tsdb.head;
+
+import com.carrotsearch.hppc.LongObjectHashMap;
+import io.cardinal.tsdb.chunk.ChunkMapper;
+import io.cardinal.tsdb.labels.Labels;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The in-memory head block: every series that received samples recently, with its open chunk in
+ * memory and full chunks in a {@link ChunkMapper}.
+ *
+ * <p>Series are found two ways: by reference through a paged array (the append fast path, no lock),
+ * and by label hash through a lock-striped map whose chains resolve hash collisions by comparing
+ * labels. A postings index maps label pairs to references for queries.
+ *
+ * <p>Thread safety: all public methods may be called concurrently. Appends to one series are
+ * serialised by the series lock; queries take that lock only to snapshot a series' chunks.
+ */
+public final class Head implements AutoCloseable {
+  private final HeadOptions opts;
+  private final ChunkMapper mapper;
+  private final Stripe[] stripes;
+  private final SeriesRefTable refs = new SeriesRefTable();
+  final MemPostings postings = new MemPostings();
+  private final HeadMetrics metrics = new HeadMetrics();
+  private final AtomicLong numSeries = new AtomicLong();
+  private final AtomicLong lastRef = new AtomicLong();
+  private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
+  private final AtomicLong maxTime = new AtomicLong(Long.MIN_VALUE);
+  private volatile long minValidTime = Long.MIN_VALUE;
+
+  private static final class Stripe {
+    final LongObjectHashMap<MemSeries> byHash = new LongObjectHashMap<>(4);
+  }
+
+  public Head(HeadOptions opts) {
+    this.opts = opts;
+    this.mapper = opts.mapperOrDefault();
+    this.stripes = new Stripe[opts.stripeSize];
+    for (int i = 0; i < stripes.length; i++) {
+      stripes[i] = new Stripe();
+    }
+  }
+
+  public static Head inMemory() {
+    return new Head(HeadOptions.defaults());
+  }
+
+  /** A new appender; keep and reuse it per thread to avoid allocation. */
+  public HeadAppender appender() {
+    return new HeadAppender(this);
+  }
+
+  /** A querier over [mint, maxt]. */
+  public HeadQuerier querier(long mint, long maxt) {
+    return new HeadQuerier(this, mint, maxt);
+  }
+
+  public HeadOptions options() {
+    return opts;
+  }
+
+  public HeadMetrics metrics() {
+    return metrics;
+  }
+
+  public ChunkMapper chunkMapper() {
+    return mapper;
+  }
+
+  public long numSeries() {
+    return numSeries.get();
+  }
+
+  /** Oldest sample time in the head, or Long.MAX_VALUE when empty. */
+  public long minTime() {
+    return minTime.get();
+  }
+
+  /** Newest sample time in the head, or Long.MIN_VALUE when empty. */
+  public long maxTime() {
+    return maxTime.get();
+  }
+
+  /** Samples older than this are rejected as out of bounds. */
+  public long minValidTime() {
+    long mv = minValidTime;
+    long mx = maxTime.get();
+    if (mx == Long.MIN_VALUE) {
+      return mv;
+    }
+    return Math.max(mv, mx - opts.chunkRangeMs / 2);
+  }
+
+  /** The highest series reference handed out so far. */
+  public long lastSeriesRef() {
+    return lastRef.get();
+  }
+
+  MemSeries byRef(long ref) {
+    return refs.get(ref);
+  }
+
+  /** The live series with exactly these labels, or null. */
+  MemSeries lookup(Labels labels, long hash) {
+    Stripe st = stripes[(int) (hash & (stripes.length - 1))];
+    synchronized (st) {
+      return find(st, labels, hash);
+    }
+  }
+
+  private MemSeries find(Stripe st, Labels labels, long hash) {
+    MemSeries prev = null;
+    MemSeries s = st.byHash.get(hash);
+    while (s != null) {
+      if (s.deleted) {
+        // Unlink a series GC already marked deleted, so a new one with its labels can be created.
+        unlink(st, hash, prev, s);
+      } else if (s.labels.equals(labels)) {
+        return s;
+      } else {
+        prev = s;
+      }
+      s = s.hashNext;
+    }
+    return null;
+  }
+
+  private static void unlink(Stripe st, long hash, MemSeries prev, MemSeries s) {
+    if (prev == null) {
+      if (s.hashNext == null) {
+        st.byHash.remove(hash);
+      } else {
+        st.byHash.put(hash, s.hashNext);
+      }
+    } else {
+      prev.hashNext = s.hashNext;
+    }
+  }
+
+  /**
+   * Returns the series for {@code labels}, creating it unless the global series limit is reached
+   * (then null). {@code created[0]} tells whether it was created by this call.
+   */
+  MemSeries getOrCreate(Labels labels, long hash, boolean[] created) {
+    return getOrCreate(labels, hash, 0, created);
+  }
+
+  private MemSeries getOrCreate(Labels labels, long hash, long wantRef, boolean[] created) {
+    created[0] = false;
+    Stripe st = stripes[(int) (hash & (stripes.length - 1))];
+    synchronized (st) {
+      MemSeries s = find(st, labels, hash);
+      if (s != null) {
+        return s;
+      }
+      long max = opts.maxSeries;
+      long cur;
+      do {
+        cur = numSeries.get();
+        if (max > 0 && cur >= max && wantRef == 0) {
+          return null;
+        }
+      } while (!numSeries.compareAndSet(cur, cur + 1));
+      long ref;
+      if (wantRef > 0) {
+        ref = wantRef;
+        lastRef.accumulateAndGet(wantRef, Math::max);
+      } else {
+        ref = lastRef.incrementAndGet();
+      }
+      if (ref > Integer.MAX_VALUE) {
+        numSeries.decrementAndGet();
+        throw new IllegalStateException("series reference space exhausted; restart to compact references");
+      }
+      Labels interned = postings.add((int) ref, labels);
+      s = new MemSeries(ref, interned);
+      refs.put(ref, s);
+      s.hashNext = st.byHash.get(hash);
+      st.byHash.put(hash, s);
+      created[0] = true;
+      metrics.seriesCreated.increment();
+      return s;
+    }
+  }
+
+  /**
+   * Recreates a series under a known reference (WAL replay). Replayed series are not subject to the
+   * series limit: they were accepted before the restart.
+   */
+  public long restoreSeries(long ref, Labels labels) {
+    boolean[] created = new boolean[1];
+    MemSeries s = getOrCreate(labels, opts.hasher.hash(labels), ref, created);
+    return s.ref;
+  }
+
+  /** Appends a replayed sample directly, skipping batch logic; returns false if rejected. */
+  public boolean restoreSample(long ref, long t, double v) {
+    MemSeries s = refs.get(ref);
+    if (s == null) {
+      return false;
+    }
+    long bits = Double.doubleToRawLongBits(v);
+    synchronized (s) {
+      if (s.appendable(t, bits, Long.MIN_VALUE) != MemSeries.OK) {
+        return false;
+      }
+      if (s.append(t, v, bits, opts, mapper)) {
+        metrics.chunksCreated.increment();
+      }
+    }
+    observeTime(t, t);
+    return true;
+  }
+
+  void observeTime(long lo, long hi) {
+    minTime.accumulateAndGet(lo, Math::min);
+    maxTime.accumulateAndGet(hi, Math::max);
+  }
+
+  /**
+   * Head GC: drops every chunk that ends before {@code mint}, then removes series left without
+   * chunks (and not holding uncommitted samples) from the map, the reference table and the postings,
+   * which also frees their symbols. Samples older than {@code mint} are rejected afterwards.
+   *
+   * @return the number of series removed
+   */
+  public int truncate(long mint) {
+    if (mint > minValidTime) {
+      minValidTime = mint;
+    }
+    metrics.truncations.increment();
+    List<MemSeries> doomed = new ArrayList<>();
+    long chunksDropped = 0;
+    for (Stripe st : stripes) {
+      MemSeries[] snapshot;
+      synchronized (st) {
+        snapshot = collect(st);
+      }
+      for (MemSeries s : snapshot) {
+        synchronized (s) {
+          chunksDropped += s.truncateBefore(mint);
+          if (s.chunkCount() == 0 && s.pendingCommits == 0) {
+            s.deleted = true;
+            doomed.add(s);
+          }
+        }
+      }
+    }
+    int n = doomed.size();
+    int[] refArr = new int[n];
+    Labels[] lbls = new Labels[n];
+    for (int i = 0; i < n; i++) {
+      MemSeries s = doomed.get(i);
+      long hash = opts.hasher.hash(s.labels);
+      Stripe st = stripes[(int) (hash & (stripes.length - 1))];
+      synchronized (st) {
+        MemSeries prev = null;
+        for (MemSeries c = st.byHash.get(hash); c != null; c = c.hashNext) {
+          if (c == s) {
+            unlink(st, hash, prev, c);
+            break;
+          }
+          prev = c;
+        }
+      }
+      refs.remove(s.ref);
+      refArr[i] = (int) s.ref;
+      lbls[i] = s.labels;
+    }
+    postings.delete(refArr, lbls, n);
+    numSeries.addAndGet(-n);
+    refs.releaseEmptyPages(lastRef.get());
+    mapper.truncateBefore(mint);
+    metrics.seriesRemoved.add(n);
+    metrics.chunksRemoved.add(chunksDropped);
+    recomputeMinTime(mint);
+    return n;
+  }
+
+  private void recomputeMinTime(long mint) {
+    long lo = Long.MAX_VALUE;
+    for (Stripe st : stripes) {
+      MemSeries[] snapshot;
+      synchronized (st) {
+        snapshot = collect(st);
+      }
+      for (MemSeries s : snapshot) {
+        synchronized (s) {
+          long t = s.minTime();
+          if (t != MemSeries.NO_TIME && t < lo) {
+            lo = t;
+          }
+        }
+      }
+    }
+    minTime.set(lo == Long.MAX_VALUE ? Math.max(mint, minTime.get()) : lo);
+  }
+
+  private static MemSeries[] collect(Stripe st) {
+    int n = 0;
+    for (com.carrotsearch.hppc.cursors.LongObjectCursor<MemSeries> c : st.byHash) {
+      for (MemSeries s = c.value; s != null; s = s.hashNext) {
+        n++;
+      }
+    }
+    MemSeries[] out = new MemSeries[n];
+    int i = 0;
+    for (com.carrotsearch.hppc.cursors.LongObjectCursor<MemSeries> c : st.byHash) {
+      for (MemSeries s = c.value; s != null; s = s.hashNext) {
+        out[i++] = s;
+      }
+    }
+    return out;
+  }
+
+  /** Calls {@code fn} with every live series' labels (for statistics and tests). */
+  public void forEachSeriesLabels(Consumer<Labels> fn) {
+    for (Stripe st : stripes) {
+      MemSeries[] snapshot;
+      synchronized (st) {
+        snapshot = collect(st);
+      }
+      for (MemSeries s : snapshot) {
+        if (!s.deleted) {
+          fn.accept(s.labels);
+        }
+      }
+    }
+  }
+
+  /** Cardinality statistics like Prometheus's /api/v1/status/tsdb, top {@code limit} per list. */
+  public TsdbStatus status(int limit) {
+    TsdbStatus.Builder b = new TsdbStatus.Builder();
+    postings.stats(b, limit);
+    b.numSeries = numSeries.get();
+    long chunks = 0;
+    for (Stripe st : stripes) {
+      MemSeries[] snapshot;
+      synchronized (st) {
+        snapshot = collect(st);
+      }
+      for (MemSeries s : snapshot) {
+        synchronized (s) {
+          chunks += s.chunkCount();
+        }
+      }
+    }
+    b.chunkCount = chunks;
+    b.minTime = minTime();
+    b.maxTime = maxTime();
+    return new TsdbStatus(b);
+  }
+
+  @Override
+  public void close() {
+    mapper.close();
+  }
+}

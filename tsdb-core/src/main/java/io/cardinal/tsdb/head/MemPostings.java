@@ -1,0 +1,265 @@
+package io.cardinal.tsdb.head;
+
+import io.cardinal.tsdb.labels.Labels;
+import io.cardinal.tsdb.labels.Matcher;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.roaringbitmap.FastAggregation;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * The head's inverted index: label name and value to the set of series references (RoaringBitmap),
+ * plus the all-series posting.
+ *
+ * <p>It is also the symbol table: the map keys are the one canonical instance of every label name
+ * and value in the head, and {@link #add} returns the series' labels rewritten to those instances,
+ * so a string shared by a million series is stored once. Deleting the last series of a value
+ * removes the value, so symbols are cleaned with their postings.
+ */
+final class MemPostings {
+  /** A value's posting list; extending the bitmap keeps the canonical string without another object. */
+  static final class Posting extends RoaringBitmap {
+    final String value;
+
+    Posting(String value) {
+      this.value = value;
+    }
+  }
+
+  static final class NameIndex {
+    final String name;
+    final HashMap<String, Posting> values = new HashMap<>();
+
+    NameIndex(String name) {
+      this.name = name;
+    }
+  }
+
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final HashMap<String, NameIndex> names = new HashMap<>();
+  private final RoaringBitmap all = new RoaringBitmap();
+
+  /** Indexes a new series and returns its labels with interned strings. */
+  Labels add(int ref, Labels labels) {
+    String[] canon = new String[labels.size() * 2];
+    lock.writeLock().lock();
+    try {
+      for (int i = 0; i < labels.size(); i++) {
+        NameIndex ni = names.computeIfAbsent(labels.name(i), NameIndex::new);
+        Posting p = ni.values.computeIfAbsent(labels.value(i), Posting::new);
+        p.add(ref);
+        canon[2 * i] = ni.name;
+        canon[2 * i + 1] = p.value;
+      }
+      all.add(ref);
+    } finally {
+      lock.writeLock().unlock();
+    }
+    int[] k = {0};
+    return labels.intern(s -> canon[k[0]++]);
+  }
+
+  /** Removes series refs; {@code labels[i]} are the labels of {@code refs[i]}. */
+  void delete(int[] refs, Labels[] labels, int n) {
+    lock.writeLock().lock();
+    try {
+      for (int j = 0; j < n; j++) {
+        int ref = refs[j];
+        Labels ls = labels[j];
+        for (int i = 0; i < ls.size(); i++) {
+          NameIndex ni = names.get(ls.name(i));
+          if (ni == null) {
+            continue;
+          }
+          Posting p = ni.values.get(ls.value(i));
+          if (p == null) {
+            continue;
+          }
+          p.remove(ref);
+          if (p.isEmpty()) {
+            ni.values.remove(ls.value(i));
+            if (ni.values.isEmpty()) {
+              names.remove(ls.name(i));
+            }
+          }
+        }
+        all.remove(ref);
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Series matching all matchers, with Prometheus's rules: a matcher that matches "" also matches
+   * series without the label, so it is applied by subtracting the series whose value does not match.
+   */
+  RoaringBitmap select(Matcher... matchers) {
+    lock.readLock().lock();
+    try {
+      RoaringBitmap result = null;
+      // Intersect the positive matchers first: they usually shrink the set the most.
+      for (Matcher m : matchers) {
+        if (m.matchesEmpty()) {
+          continue;
+        }
+        RoaringBitmap bm = union(m.name(), m, true);
+        result = result == null ? bm : RoaringBitmap.and(result, bm);
+        if (result.isEmpty()) {
+          return result;
+        }
+      }
+      if (result == null) {
+        result = all.clone();
+      }
+      for (Matcher m : matchers) {
+        if (!m.matchesEmpty()) {
+          continue;
+        }
+        result.andNot(union(m.name(), m, false));
+        if (result.isEmpty()) {
+          return result;
+        }
+      }
+      return result;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Union of postings of values of {@code name} for which {@code m.matches(value) == want}. */
+  private RoaringBitmap union(String name, Matcher m, boolean want) {
+    NameIndex ni = names.get(name);
+    if (ni == null) {
+      return new RoaringBitmap();
+    }
+    List<RoaringBitmap> parts = new ArrayList<>();
+    Set<String> set = want ? m.setMatches() : null;
+    if (set != null) {
+      for (String v : set) {
+        Posting p = ni.values.get(v);
+        if (p != null) {
+          parts.add(p);
+        }
+      }
+    } else {
+      for (Posting p : ni.values.values()) {
+        if (m.matches(p.value) == want) {
+          parts.add(p);
+        }
+      }
+    }
+    if (parts.isEmpty()) {
+      return new RoaringBitmap();
+    }
+    if (parts.size() == 1) {
+      return parts.get(0).clone();
+    }
+    return FastAggregation.or(parts.iterator());
+  }
+
+  List<String> labelNames(RoaringBitmap restrict) {
+    lock.readLock().lock();
+    try {
+      List<String> out = new ArrayList<>();
+      for (NameIndex ni : names.values()) {
+        if (restrict == null || hasAny(ni, restrict)) {
+          out.add(ni.name);
+        }
+      }
+      Collections.sort(out);
+      return out;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private static boolean hasAny(NameIndex ni, RoaringBitmap restrict) {
+    for (Posting p : ni.values.values()) {
+      if (RoaringBitmap.intersects(p, restrict)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  List<String> labelValues(String name, RoaringBitmap restrict) {
+    lock.readLock().lock();
+    try {
+      NameIndex ni = names.get(name);
+      if (ni == null) {
+        return List.of();
+      }
+      List<String> out = new ArrayList<>();
+      for (Posting p : ni.values.values()) {
+        if (restrict == null || RoaringBitmap.intersects(p, restrict)) {
+          out.add(p.value);
+        }
+      }
+      Collections.sort(out);
+      return out;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  int seriesCount() {
+    lock.readLock().lock();
+    try {
+      return all.getCardinality();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Fills cardinality statistics (see {@link TsdbStatus}). */
+  void stats(TsdbStatus.Builder b, int limit) {
+    lock.readLock().lock();
+    try {
+      long pairs = 0;
+      List<Map.Entry<String, Long>> valueCount = new ArrayList<>();
+      List<Map.Entry<String, Long>> memory = new ArrayList<>();
+      List<Map.Entry<String, Long>> pairSeries = new ArrayList<>();
+      List<Map.Entry<String, Long>> metricSeries = new ArrayList<>();
+      for (NameIndex ni : names.values()) {
+        pairs += ni.values.size();
+        valueCount.add(Map.entry(ni.name, (long) ni.values.size()));
+        long bytes = 0;
+        for (Posting p : ni.values.values()) {
+          bytes += p.value.length();
+          long card = p.getLongCardinality();
+          pairSeries.add(Map.entry(ni.name + "=" + p.value, card));
+          if (ni.name.equals(Labels.METRIC_NAME)) {
+            metricSeries.add(Map.entry(p.value, card));
+          }
+        }
+        memory.add(Map.entry(ni.name, bytes));
+      }
+      b.numLabelPairs = pairs;
+      b.seriesCountByMetricName = top(metricSeries, limit);
+      b.labelValueCountByLabelName = top(valueCount, limit);
+      b.memoryInBytesByLabelName = top(memory, limit);
+      b.seriesCountByLabelValuePair = top(pairSeries, limit);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private static List<TsdbStatus.Stat> top(List<Map.Entry<String, Long>> in, int limit) {
+    Map.Entry<String, Long>[] arr = in.toArray(new Map.Entry[0]);
+    Arrays.sort(arr, Comparator.comparing((Map.Entry<String, Long> e) -> e.getValue()).reversed()
+        .thenComparing(Map.Entry::getKey));
+    List<TsdbStatus.Stat> out = new ArrayList<>();
+    for (int i = 0; i < Math.min(limit, arr.length); i++) {
+      out.add(new TsdbStatus.Stat(arr[i].getKey(), arr[i].getValue()));
+    }
+    return out;
+  }
+}

@@ -92,7 +92,8 @@ public final class Checkpoint {
         if (toSegment < fromSegment) {
             throw new IllegalArgumentException("empty segment range [from=" + fromSegment + ", to=" + toSegment + "]");
         }
-        LOG.log(Level.INFO, "Creating checkpoint [from={0}, to={1}, minTime={2}]", fromSegment, toSegment, minTime);
+        LOG.log(Level.INFO, "Creating checkpoint [from={0}, to={1}, minTime={2}]", String.valueOf(fromSegment),
+                String.valueOf(toSegment), String.valueOf(minTime));
         cleanupTemporary(walDir);
 
         List<SegmentRange> ranges = new ArrayList<>();

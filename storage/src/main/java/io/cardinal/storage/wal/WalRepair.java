@@ -73,7 +73,7 @@ public final class WalRepair {
             throw new IOException("corrupt segment does not exist [segment=" + seg + ", file=" + file + "]");
         }
         LOG.log(Level.WARNING, "Starting WAL corruption repair [segment={0}, offset={1}, kind={2}]",
-                seg, corruption.offset(), corruption.kind());
+                String.valueOf(seg), String.valueOf(corruption.offset()), corruption.kind());
 
         List<Integer> deleted = new ArrayList<>();
         int[] all = Segments.list(dir);

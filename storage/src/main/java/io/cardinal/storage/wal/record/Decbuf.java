@@ -125,12 +125,13 @@ public final class Decbuf {
 
     /** A uvarint length followed by that many UTF-8 bytes. */
     public String uvarintStr(String field) {
+        int at = offset();
         long len = uvarint(field);
         if (err != null) {
             return "";
         }
         if (len > end - pos) {
-            err = RecordFormatException.truncated(field, offset(), (int) Math.min(len, Integer.MAX_VALUE), end - pos);
+            err = RecordFormatException.truncated(field, at, (int) Math.min(len, Integer.MAX_VALUE), end - pos);
             return "";
         }
         int n = (int) len;

@@ -95,7 +95,8 @@ public final class OpenMetricsParser extends ExpositionParser {
         }
         resetSample();
         if (pos >= limit) {
-            if (pos > lineStart || lineNo == 0) {
+            if (lineNo == 0 || buf[pos - 1] == '\n') {
+                // report on the (empty) line after the last line feed; otherwise at the end of the last line
                 lineNo++;
                 lineStart = pos;
             }

@@ -93,6 +93,8 @@ class OpenMetricsParserTest {
         assertEquals("line 2, column 1: blank lines are not allowed in OpenMetrics", error("a 1\n\n# EOF\n"));
         assertEquals("line 2, column 1: unexpected end of input: an OpenMetrics exposition must end with \"# EOF\"",
                 error("a 1\n"));
+        assertEquals("line 1, column 4: unexpected end of input: an OpenMetrics exposition must end with \"# EOF\"",
+                error("a 1"));
         assertEquals("line 1, column 1: unexpected end of input: an OpenMetrics exposition must end with \"# EOF\"",
                 error(""));
         assertEquals("line 1, column 5: expected equal sign after label name, got \"}\"", error("a{bc} 1\n# EOF\n"));

@@ -1,0 +1,66 @@
+package io.cardinal.tsdb.labels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LabelsTest {
+  @Test
+  void sortsByNameAndKeepsMetricNameAsOrdinaryLabel() {
+    Labels l = Labels.of("job", "node", "__name__", "up", "instance", "a:9100");
+    assertEquals(3, l.size());
+    assertEquals("__name__", l.name(0));
+    assertEquals("instance", l.name(1));
+    assertEquals("job", l.name(2));
+    assertEquals("up", l.metricName());
+    assertEquals("{__name__=\"up\", instance=\"a:9100\", job=\"node\"}", l.toString());
+  }
+
+  @Test
+  void emptyValuesAreDroppedAndAbsentLabelsReadAsEmpty() {
+    Labels l = Labels.of("a", "1", "b", "");
+    assertEquals(1, l.size());
+    assertFalse(l.has("b"));
+    assertEquals("", l.get("b"));
+    assertEquals(Labels.of("a", "1"), l);
+  }
+
+  @Test
+  void duplicateNamesAreRejected() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Labels.of("a", "1", "a", "2"));
+    assertTrue(e.getMessage().contains("duplicate label name: a"));
+  }
+
+  @Test
+  void compareFollowsPrometheusOrder() {
+    List<Labels> sorted = List.of(
+        Labels.of("a", "1"), Labels.of("a", "1", "b", "1"), Labels.of("a", "2"), Labels.of("b", "0"));
+    for (int i = 0; i + 1 < sorted.size(); i++) {
+      assertTrue(sorted.get(i).compareTo(sorted.get(i + 1)) < 0, sorted.get(i) + " < " + sorted.get(i + 1));
+    }
+  }
+
+  @Test
+  void hashSeparatesBoundaries() {
+    assertNotEquals(Labels.of("a", "bc").hash64(), Labels.of("ab", "c").hash64());
+    assertEquals(Labels.of("x", "1", "y", "2").hash64(), Labels.of("y", "2", "x", "1").hash64());
+  }
+
+  @Test
+  void quotesValuesLikeGo() {
+    assertEquals("{a=\"x\\\"y\\\\z\\n\"}", Labels.of("a", "x\"y\\z\n").toString());
+  }
+
+  @Test
+  void builderSetsDeletesAndKeeps() {
+    Labels l = Labels.of("__name__", "m", "a", "1", "b", "2");
+    assertEquals(Labels.of("__name__", "m", "a", "9"), l.toBuilder().set("a", "9").delete("b").build());
+    assertEquals(Labels.of("a", "1"), l.toBuilder().keep(List.of("a")).build());
+    assertEquals(Labels.of("__name__", "m", "b", "2"), l.toBuilder().set("a", "").build());
+  }
+}

@@ -1,0 +1,22 @@
+package io.cardinal.promql.ast;
+
+import java.util.List;
+import java.util.Objects;
+
+/** A function call. */
+public record Call(Function function, List<Expr> args) implements Expr {
+    public Call {
+        Objects.requireNonNull(function, "function");
+        args = List.copyOf(args);
+    }
+
+    @Override
+    public ValueType type() {
+        return function.returnType();
+    }
+
+    @Override
+    public String toString() {
+        return toPromQL();
+    }
+}

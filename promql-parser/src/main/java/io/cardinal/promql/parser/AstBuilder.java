@@ -1,0 +1,538 @@
+package io.cardinal.promql.parser;
+
+import io.cardinal.promql.PromQLParseException;
+import io.cardinal.promql.ast.AggregateExpr;
+import io.cardinal.promql.ast.AggregateOp;
+import io.cardinal.promql.ast.AtModifier;
+import io.cardinal.promql.ast.BinaryExpr;
+import io.cardinal.promql.ast.BinaryOp;
+import io.cardinal.promql.ast.Call;
+import io.cardinal.promql.ast.DurationExpr;
+import io.cardinal.promql.ast.Expr;
+import io.cardinal.promql.ast.Function;
+import io.cardinal.promql.ast.Functions;
+import io.cardinal.promql.ast.LabelMatcher;
+import io.cardinal.promql.ast.MatrixSelector;
+import io.cardinal.promql.ast.NumberLiteral;
+import io.cardinal.promql.ast.ParenExpr;
+import io.cardinal.promql.ast.StringLiteral;
+import io.cardinal.promql.ast.SubqueryExpr;
+import io.cardinal.promql.ast.UnaryExpr;
+import io.cardinal.promql.ast.VectorMatching;
+import io.cardinal.promql.ast.VectorSelector;
+import io.cardinal.promql.ast.ValueType;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.PatternSyntaxException;
+import org.antlr.v4.runtime.ParserRuleContext;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.tree.TerminalNode;
+
+/**
+ * Builds the AST from the parse tree and performs the checks Prometheus does while parsing
+ * (unknown functions, argument counts of aggregations, modifier placement, literal values).
+ * The first error is thrown. Type checking is done afterwards by {@link TypeChecker}.
+ */
+final class AstBuilder {
+
+    /** Vector matching as written, before normalisation (the type checker validates it). */
+    record RawMatching(VectorMatching matching, boolean returnBool, int opPos) {
+    }
+
+    private final SourceText source;
+    final Map<Object, Integer> positions = new IdentityHashMap<>();
+    final Map<BinaryExpr, RawMatching> rawMatchings = new IdentityHashMap<>();
+    private final Map<DurationExpr, Integer> durationPositions = new IdentityHashMap<>();
+
+    AstBuilder(SourceText source) {
+        this.source = source;
+    }
+
+    private PromQLParseException error(int pos, String message) {
+        return source.error(pos, message);
+    }
+
+    private static int pos(ParserRuleContext ctx) {
+        return ctx.getStart().getStartIndex();
+    }
+
+    private static int pos(Token t) {
+        return t.getStartIndex();
+    }
+
+    private <T> T at(T node, int position) {
+        positions.put(node, position);
+        return node;
+    }
+
+    int positionOf(Object node) {
+        Integer p = positions.get(node);
+        return p == null ? 0 : p;
+    }
+
+    // ------------------------------------------------------------------ expressions
+
+    Expr expr(PromQLParser.ExprContext ctx) {
+        if (ctx instanceof PromQLParser.NumberLiteralContext c) {
+            return numberLiteral(c);
+        } else if (ctx instanceof PromQLParser.StringLiteralContext c) {
+            return at(new StringLiteral(unquote(c.STRING().getSymbol())), pos(c));
+        } else if (ctx instanceof PromQLParser.SelectorContext c) {
+            return vectorSelector(c.vectorSelector());
+        } else if (ctx instanceof PromQLParser.ParenContext c) {
+            return at(new ParenExpr(expr(c.expr())), pos(c));
+        } else if (ctx instanceof PromQLParser.UnaryContext c) {
+            return unary(c);
+        } else if (ctx instanceof PromQLParser.BinaryContext c) {
+            return binary(c);
+        } else if (ctx instanceof PromQLParser.CallContext c) {
+            return call(c);
+        } else if (ctx instanceof PromQLParser.AggregateContext c) {
+            return aggregate(c);
+        } else if (ctx instanceof PromQLParser.MatrixSelectorContext c) {
+            return matrix(c);
+        } else if (ctx instanceof PromQLParser.SubqueryContext c) {
+            return subquery(c);
+        } else if (ctx instanceof PromQLParser.OffsetModifierContext c) {
+            return offset(c);
+        } else if (ctx instanceof PromQLParser.AtModifierContext c) {
+            return atModifier(c);
+        } else if (ctx instanceof PromQLParser.RangeModifierContext c) {
+            return rangeModifier(c);
+        }
+        throw new IllegalStateException("unexpected parse tree node " + ctx.getClass());
+    }
+
+    private Expr numberLiteral(PromQLParser.NumberLiteralContext c) {
+        Token t = c.getStart();
+        double v;
+        if (t.getType() == PromQLLexer.DURATION) {
+            v = durationLiteralMillis(t) / 1000.0;
+        } else {
+            v = number(t);
+        }
+        return at(new NumberLiteral(v), pos(t));
+    }
+
+    private Expr unary(PromQLParser.UnaryContext c) {
+        Expr operand = expr(c.expr());
+        boolean negate = c.op.getType() == PromQLLexer.SUB;
+        if (operand instanceof NumberLiteral n) {
+            return at(new NumberLiteral(negate ? -n.value() : n.value()), pos(c.op));
+        }
+        return at(new UnaryExpr(negate, operand), pos(c.op));
+    }
+
+    private Expr binary(PromQLParser.BinaryContext c) {
+        Expr lhs = expr(c.expr(0));
+        PromQLParser.BinModifiersContext mods = c.binModifiers();
+        VectorMatching raw = matching(mods);
+        Expr rhs = expr(c.expr(1));
+        BinaryOp op = binaryOp(c.op);
+        boolean returnBool = mods.BOOL() != null;
+        VectorMatching normalized = null;
+        if (lhs.type() == ValueType.VECTOR && rhs.type() == ValueType.VECTOR) {
+            normalized = op.isSetOperator() && raw.cardinality() == VectorMatching.Cardinality.ONE_TO_ONE
+                    ? raw.withCardinality(VectorMatching.Cardinality.MANY_TO_MANY) : raw;
+        }
+        BinaryExpr b = at(new BinaryExpr(op, lhs, rhs, returnBool, normalized), positionOf(lhs));
+        rawMatchings.put(b, new RawMatching(raw, returnBool, pos(c.op)));
+        return b;
+    }
+
+    private VectorMatching matching(PromQLParser.BinModifiersContext mods) {
+        VectorMatching.Cardinality card = VectorMatching.Cardinality.ONE_TO_ONE;
+        List<String> matchingLabels = List.of();
+        boolean on = false;
+        List<String> include = List.of();
+        if (mods.onOrIgnoring() != null) {
+            on = mods.onOrIgnoring().ON() != null;
+            matchingLabels = groupingLabels(mods.onOrIgnoring().groupingLabels());
+            PromQLParser.GroupModifierContext g = mods.groupModifier();
+            if (g != null) {
+                card = g.GROUP_LEFT() != null ? VectorMatching.Cardinality.MANY_TO_ONE
+                        : VectorMatching.Cardinality.ONE_TO_MANY;
+                if (g.groupingLabels() != null) {
+                    include = groupingLabels(g.groupingLabels());
+                }
+            }
+        }
+        Double fillLeft = null;
+        Double fillRight = null;
+        PromQLParser.FillModifiersContext f = mods.fillModifiers();
+        if (f != null) {
+            if (f.FILL() != null) {
+                fillLeft = fillValue(f.fillValue(0));
+                fillRight = fillLeft;
+            } else {
+                fillLeft = f.left == null ? null : fillValue(f.left);
+                fillRight = f.right == null ? null : fillValue(f.right);
+            }
+        }
+        return new VectorMatching(card, matchingLabels, on, include, fillLeft, fillRight);
+    }
+
+    private double fillValue(PromQLParser.FillValueContext c) {
+        double v = number(c.NUMBER().getSymbol());
+        return c.sign != null && c.sign.getType() == PromQLLexer.SUB ? -v : v;
+    }
+
+    private static BinaryOp binaryOp(Token t) {
+        return switch (t.getType()) {
+            case PromQLLexer.ADD -> BinaryOp.ADD;
+            case PromQLLexer.SUB -> BinaryOp.SUB;
+            case PromQLLexer.MUL -> BinaryOp.MUL;
+            case PromQLLexer.DIV -> BinaryOp.DIV;
+            case PromQLLexer.MOD -> BinaryOp.MOD;
+            case PromQLLexer.POW -> BinaryOp.POW;
+            case PromQLLexer.ATAN2 -> BinaryOp.ATAN2;
+            case PromQLLexer.TRIM_UPPER -> BinaryOp.TRIM_UPPER;
+            case PromQLLexer.TRIM_LOWER -> BinaryOp.TRIM_LOWER;
+            case PromQLLexer.EQLC -> BinaryOp.EQLC;
+            case PromQLLexer.NEQ -> BinaryOp.NEQ;
+            case PromQLLexer.GTR -> BinaryOp.GTR;
+            case PromQLLexer.LSS -> BinaryOp.LSS;
+            case PromQLLexer.GTE -> BinaryOp.GTE;
+            case PromQLLexer.LTE -> BinaryOp.LTE;
+            case PromQLLexer.AND -> BinaryOp.AND;
+            case PromQLLexer.OR -> BinaryOp.OR;
+            case PromQLLexer.UNLESS -> BinaryOp.UNLESS;
+            default -> throw new IllegalStateException("not a binary operator: " + t.getText());
+        };
+    }
+
+    private List<Expr> args(PromQLParser.FunctionArgsContext c) {
+        List<Expr> args = new ArrayList<>(c.expr().size());
+        for (PromQLParser.ExprContext e : c.expr()) {
+            args.add(expr(e));
+        }
+        if (c.trailing != null) {
+            throw error(pos(c.trailing), "trailing commas not allowed in function call args");
+        }
+        return args;
+    }
+
+    private Expr call(PromQLParser.CallContext c) {
+        List<Expr> args = args(c.functionArgs());
+        Token nameToken = c.functionName().getStart();
+        String name = nameToken.getText();
+        Function f = Functions.get(name).orElseThrow(
+                () -> error(pos(nameToken), "unknown function with name " + Literals.goQuote(name)));
+        return at(new Call(f, args), pos(nameToken));
+    }
+
+    private Expr aggregate(PromQLParser.AggregateContext c) {
+        List<Expr> args = args(c.functionArgs());
+        Token opToken = c.aggregateOp().getStart();
+        int start = pos(opToken);
+        AggregateOp op = AggregateOp.fromKeyword(opToken.getText());
+        List<String> grouping = List.of();
+        boolean without = false;
+        if (c.grouping() != null) {
+            without = c.grouping().WITHOUT() != null;
+            grouping = groupingLabels(c.grouping().groupingLabels());
+        }
+        if (args.isEmpty()) {
+            throw error(start, "no arguments for aggregate expression provided");
+        }
+        int desired = op.hasParameter() ? 2 : 1;
+        if (args.size() != desired) {
+            throw error(start, "wrong number of arguments for aggregate expression provided, expected "
+                    + desired + ", got " + args.size());
+        }
+        Expr param = desired == 2 ? args.get(0) : null;
+        return at(new AggregateExpr(op, args.get(desired - 1), param, grouping, without), start);
+    }
+
+    private List<String> groupingLabels(PromQLParser.GroupingLabelsContext c) {
+        List<String> labels = new ArrayList<>();
+        for (PromQLParser.GroupingLabelContext l : c.groupingLabel()) {
+            if (l.STRING() != null) {
+                String name = unquote(l.STRING().getSymbol());
+                if (name.isEmpty() || name.indexOf('\uFFFD') >= 0) {
+                    throw error(pos(l) + 1, "invalid label name for grouping: " + Literals.goQuote(name));
+                }
+                labels.add(name);
+            } else {
+                labels.add(l.getText());
+            }
+        }
+        return labels;
+    }
+
+    // ------------------------------------------------------------------ selectors and modifiers
+
+    VectorSelector vectorSelector(PromQLParser.VectorSelectorContext c) {
+        List<LabelMatcher> matchers = new ArrayList<>();
+        if (c.labelMatchers() != null) {
+            for (PromQLParser.LabelMatcherContext m : c.labelMatchers().labelMatcher()) {
+                matchers.add(labelMatcher(m));
+            }
+        }
+        String name = null;
+        if (c.metricIdentifier() != null) {
+            name = c.metricIdentifier().getText();
+            matchers.add(LabelMatcher.eq(LabelMatcher.METRIC_NAME, name));
+        }
+        return at(new VectorSelector(name, matchers, null, null, false, false), pos(c));
+    }
+
+    private LabelMatcher labelMatcher(PromQLParser.LabelMatcherContext m) {
+        Token nameToken = m.name;
+        String name = nameToken.getType() == PromQLLexer.STRING ? unquote(nameToken) : nameToken.getText();
+        if (m.matchOp() == null) {
+            return LabelMatcher.eq(LabelMatcher.METRIC_NAME, name);
+        }
+        LabelMatcher.Type type = LabelMatcher.Type.fromSymbol(m.matchOp().getText());
+        String value = unquote(m.value);
+        if (type == LabelMatcher.Type.RE || type == LabelMatcher.Type.NRE) {
+            try {
+                LabelMatcher.compileAnchored(value);
+            } catch (PatternSyntaxException e) {
+                throw error(pos(nameToken), "error parsing regexp: " + e.getDescription() + ": "
+                        + Literals.goQuote(value));
+            }
+        }
+        return new LabelMatcher(type, name, value);
+    }
+
+    private Expr matrix(PromQLParser.MatrixSelectorContext c) {
+        Expr base = expr(c.expr());
+        DurationExpr range = positiveDuration(c.range);
+        int bracket = pos(c.LEFT_BRACKET().getSymbol());
+        if (!(base instanceof VectorSelector vs)) {
+            throw error(bracket, "ranges only allowed for vector selectors");
+        }
+        if (vs.offset() != null) {
+            throw error(bracket, "no offset modifiers allowed before range");
+        }
+        if (vs.at() != null) {
+            throw error(bracket, "no @ modifiers allowed before range");
+        }
+        return at(new MatrixSelector(vs, range), positionOf(base));
+    }
+
+    private Expr subquery(PromQLParser.SubqueryContext c) {
+        Expr base = expr(c.expr());
+        DurationExpr range = positiveDuration(c.range);
+        DurationExpr step = c.step == null ? null : positiveDuration(c.step);
+        return at(new SubqueryExpr(base, range, step, null, null), positionOf(base));
+    }
+
+    private Expr offset(PromQLParser.OffsetModifierContext c) {
+        Expr base = expr(c.expr());
+        DurationExpr offset = offsetValue(c.offsetValue());
+        if (offset instanceof DurationExpr.Literal l && l.seconds() == 0) {
+            offset = null;
+        }
+        int start = positionOf(base);
+        String twice = "offset may not be set multiple times";
+        if (base instanceof VectorSelector vs) {
+            if (vs.offset() != null) {
+                throw error(start, twice);
+            }
+            return at(vs.withOffset(offset), start);
+        } else if (base instanceof MatrixSelector ms) {
+            if (ms.selector().offset() != null) {
+                throw error(start, twice);
+            }
+            return at(new MatrixSelector(ms.selector().withOffset(offset), ms.range()), start);
+        } else if (base instanceof SubqueryExpr sq) {
+            if (sq.offset() != null) {
+                throw error(start, twice);
+            }
+            return at(sq.withOffset(offset), start);
+        }
+        throw error(start, "offset modifier must be preceded by an instant vector selector or "
+                + "range vector selector or a subquery");
+    }
+
+    private Expr atModifier(PromQLParser.AtModifierContext c) {
+        Expr base = expr(c.expr());
+        int start = positionOf(base);
+        PromQLParser.AtValueContext v = c.atValue();
+        AtModifier at;
+        if (v.START() != null) {
+            at = AtModifier.START;
+        } else if (v.END() != null) {
+            at = AtModifier.END;
+        } else {
+            Token t = v.NUMBER() != null ? v.NUMBER().getSymbol() : v.DURATION().getSymbol();
+            double ts = t.getType() == PromQLLexer.DURATION ? durationLiteralMillis(t) / 1000.0 : number(t);
+            if (v.sign != null && v.sign.getType() == PromQLLexer.SUB) {
+                ts = -ts;
+            }
+            if (Double.isNaN(ts) || Double.isInfinite(ts) || ts >= 9.223372036854775807e18
+                    || ts <= -9.223372036854775808e18) {
+                throw error(start, "timestamp out of bounds for @ modifier: " + goFloat(ts));
+            }
+            at = AtModifier.at(Math.round(ts * 1000.0));
+        }
+        String mustPrecede = "@ modifier must be preceded by an instant vector selector or range vector selector "
+                + "or a subquery";
+        String twice = "@ <timestamp> may not be set multiple times";
+        if (base instanceof VectorSelector vs) {
+            if (vs.at() != null) {
+                throw error(start, twice);
+            }
+            return at(vs.withAt(at), start);
+        } else if (base instanceof MatrixSelector ms) {
+            if (ms.selector().at() != null) {
+                throw error(start, twice);
+            }
+            return at(new MatrixSelector(ms.selector().withAt(at), ms.range()), start);
+        } else if (base instanceof SubqueryExpr sq) {
+            if (sq.at() != null) {
+                throw error(start, twice);
+            }
+            return at(sq.withAt(at), start);
+        }
+        throw error(start, mustPrecede);
+    }
+
+    private Expr rangeModifier(PromQLParser.RangeModifierContext c) {
+        Expr base = expr(c.expr());
+        int start = positionOf(base);
+        boolean anchored = c.kind.getType() == PromQLLexer.ANCHORED;
+        String kind = anchored ? "anchored" : "smoothed";
+        String both = "anchored and smoothed modifiers cannot be used together";
+        if (base instanceof VectorSelector vs) {
+            if (anchored ? vs.smoothed() : vs.anchored()) {
+                throw error(start, both);
+            }
+            return at(anchored ? vs.withAnchored(true) : vs.withSmoothed(true), start);
+        } else if (base instanceof MatrixSelector ms) {
+            VectorSelector vs = ms.selector();
+            if (anchored ? vs.smoothed() : vs.anchored()) {
+                throw error(start, both);
+            }
+            return at(new MatrixSelector(anchored ? vs.withAnchored(true) : vs.withSmoothed(true), ms.range()),
+                    start);
+        } else if (base instanceof SubqueryExpr) {
+            throw error(start, kind + " modifier is not supported for subqueries");
+        }
+        throw error(start, kind + " modifier not implemented");
+    }
+
+    // ------------------------------------------------------------------ durations
+
+    private DurationExpr positiveDuration(PromQLParser.DurationExprContext c) {
+        DurationExpr d = duration(c);
+        if (d instanceof DurationExpr.Literal l && !(l.seconds() > 0)) {
+            Integer p = durationPositions.get(d);
+            throw error(p == null ? pos(c) : p, "duration must be greater than 0");
+        }
+        return d;
+    }
+
+    private DurationExpr offsetValue(PromQLParser.OffsetValueContext c) {
+        DurationExpr d = c.durationAtom() != null ? durationAtom(c.durationAtom()) : duration(c.durationExpr());
+        if (c.sign != null) {
+            d = applySign(d, c.sign);
+        }
+        return d;
+    }
+
+    private DurationExpr applySign(DurationExpr d, Token sign) {
+        if (sign.getType() == PromQLLexer.ADD) {
+            return d;
+        }
+        if (d instanceof DurationExpr.Literal l) {
+            DurationExpr.Literal n = new DurationExpr.Literal(-l.seconds());
+            durationPositions.put(n, pos(sign));
+            return n;
+        }
+        return new DurationExpr.Negate(d);
+    }
+
+    private DurationExpr duration(PromQLParser.DurationExprContext c) {
+        if (c instanceof PromQLParser.DurationTermContext t) {
+            return durationAtom(t.durationAtom());
+        } else if (c instanceof PromQLParser.DurationParenContext p) {
+            return duration(p.durationExpr());
+        } else if (c instanceof PromQLParser.DurationUnaryContext u) {
+            return applySign(duration(u.durationExpr()), u.op);
+        } else if (c instanceof PromQLParser.DurationBinaryContext b) {
+            DurationExpr l = duration(b.durationExpr(0));
+            DurationExpr r = duration(b.durationExpr(1));
+            DurationExpr.Op op = switch (b.op.getType()) {
+                case PromQLLexer.ADD -> DurationExpr.Op.ADD;
+                case PromQLLexer.SUB -> DurationExpr.Op.SUB;
+                case PromQLLexer.MUL -> DurationExpr.Op.MUL;
+                case PromQLLexer.DIV -> DurationExpr.Op.DIV;
+                case PromQLLexer.MOD -> DurationExpr.Op.MOD;
+                default -> DurationExpr.Op.POW;
+            };
+            if ((op == DurationExpr.Op.DIV || op == DurationExpr.Op.MOD)
+                    && r instanceof DurationExpr.Literal lit && lit.seconds() == 0) {
+                throw error(pos(b.op), op == DurationExpr.Op.DIV ? "division by zero" : "modulo by zero");
+            }
+            return new DurationExpr.Binary(op, l, r);
+        }
+        throw new IllegalStateException("unexpected duration node " + c.getClass());
+    }
+
+    private DurationExpr durationAtom(PromQLParser.DurationAtomContext c) {
+        Token t = c.getStart();
+        DurationExpr d = switch (t.getType()) {
+            case PromQLLexer.NUMBER -> {
+                double v = number(t);
+                if (v > Literals.MAX_DURATION_SECONDS || v < -Literals.MAX_DURATION_SECONDS || Double.isNaN(v)) {
+                    throw error(pos(t), "duration out of range");
+                }
+                yield new DurationExpr.Literal(v);
+            }
+            case PromQLLexer.DURATION -> DurationExpr.ofMillis(durationLiteralMillis(t));
+            case PromQLLexer.STEP -> new DurationExpr.Step();
+            case PromQLLexer.RANGE -> new DurationExpr.Range();
+            default -> new DurationExpr.MinMax(t.getType() == PromQLLexer.MAX_OF,
+                    duration(c.durationExpr(0)), duration(c.durationExpr(1)));
+        };
+        durationPositions.put(d, pos(t));
+        return d;
+    }
+
+    // ------------------------------------------------------------------ literals
+
+    private double number(Token t) {
+        try {
+            return Literals.parseNumber(t.getText());
+        } catch (Literals.LiteralException e) {
+            throw error(pos(t), e.getMessage());
+        }
+    }
+
+    private long durationLiteralMillis(Token t) {
+        try {
+            return Literals.parseDurationMillis(t.getText());
+        } catch (Literals.LiteralException e) {
+            throw error(pos(t), e.getMessage());
+        }
+    }
+
+    private String unquote(Token t) {
+        try {
+            return Literals.unquote(t.getText());
+        } catch (Literals.LiteralException e) {
+            throw error(pos(t), e.getMessage());
+        }
+    }
+
+    /** Go's {@code %f}. */
+    static String goFloat(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        return String.format(Locale.ROOT, "%f", v);
+    }
+
+    static boolean isTerminal(Object o) {
+        return o instanceof TerminalNode;
+    }
+}

@@ -1,0 +1,133 @@
+package io.cardinal.promql.parser;
+
+import io.cardinal.promql.PromQLParseException;
+import io.cardinal.promql.ast.Expr;
+import io.cardinal.promql.ast.LabelMatcher;
+import io.cardinal.promql.ast.VectorSelector;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.function.Function;
+import org.antlr.v4.runtime.BailErrorStrategy;
+import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.ParserRuleContext;
+import org.antlr.v4.runtime.RecognitionException;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.atn.PredictionMode;
+import org.antlr.v4.runtime.misc.ParseCancellationException;
+
+/**
+ * Runs lexer, parser (SLL prediction first, full LL on failure, no error recovery), AST builder and
+ * type checker. Use {@link io.cardinal.promql.PromQL} rather than this class.
+ */
+public final class ParserDriver {
+
+    /** Stack size of the thread used to retry queries too deeply nested for the caller's stack. */
+    private static final long DEEP_STACK_BYTES = 512L * 1024 * 1024;
+
+    private ParserDriver() {
+    }
+
+    /** Parses and type checks a PromQL expression. */
+    public static Expr parseExpr(String query) {
+        return withDeepStackFallback(query, q -> {
+            Parse p = new Parse(q);
+            PromQLParser.QueryContext tree = p.run(PromQLParser::query);
+            AstBuilder builder = new AstBuilder(p.source);
+            Expr expr = builder.expr(tree.expr());
+            new TypeChecker(p.source, builder).check(expr);
+            return expr;
+        });
+    }
+
+    /** Parses a series selector such as {@code up{job="x"}} (the {@code match[]} parameter) into matchers. */
+    public static List<LabelMatcher> parseMatchers(String selector) {
+        return withDeepStackFallback(selector, q -> {
+            Parse p = new Parse(q);
+            PromQLParser.MetricSelectorContext tree = p.run(PromQLParser::metricSelector);
+            VectorSelector vs = new AstBuilder(p.source).vectorSelector(tree.vectorSelector());
+            return vs.matchers();
+        });
+    }
+
+    private static <T> T withDeepStackFallback(String query, Function<String, T> work) {
+        try {
+            return work.apply(query);
+        } catch (StackOverflowError e) {
+            FutureTask<T> task = new FutureTask<>(() -> work.apply(query));
+            Thread t = new Thread(null, task, "promql-deep-parse", DEEP_STACK_BYTES);
+            t.setDaemon(true);
+            t.start();
+            try {
+                return task.get();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new PromQLParseException(1, 1, "parsing interrupted");
+            } catch (ExecutionException ee) {
+                Throwable cause = ee.getCause();
+                if (cause instanceof PromQLParseException pe) {
+                    throw pe;
+                }
+                if (cause instanceof StackOverflowError) {
+                    throw new PromQLParseException(1, 1, "expression nesting too deep");
+                }
+                if (cause instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IllegalStateException(cause);
+            }
+        }
+    }
+
+    /** One parse: lexing up front, SLL then LL. */
+    private static final class Parse {
+        final SourceText source;
+        final CommonTokenStream tokens;
+        final PromQLParser parser;
+
+        Parse(String query) {
+            source = new SourceText(query);
+            PromQLLexer lexer = new PromQLLexer(CharStreams.fromString(query));
+            lexer.removeErrorListeners();
+            tokens = new CommonTokenStream(new PromQLTokenSource(lexer));
+            tokens.fill();
+            parser = new PromQLParser(tokens);
+            parser.removeErrorListeners();
+            parser.setErrorHandler(new BailErrorStrategy());
+        }
+
+        <T extends ParserRuleContext> T run(Function<PromQLParser, T> rule) {
+            Token first = tokens.get(0);
+            for (int i = 0; first.getChannel() != Token.DEFAULT_CHANNEL; i++) {
+                first = tokens.get(i + 1);
+            }
+            if (first.getType() == Token.EOF) {
+                throw source.error(0, "no expression found in input");
+            }
+            parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
+            try {
+                return rule.apply(parser);
+            } catch (ParseCancellationException sllFailure) {
+                tokens.seek(0);
+                parser.reset();
+                parser.getInterpreter().setPredictionMode(PredictionMode.LL);
+                try {
+                    return rule.apply(parser);
+                } catch (ParseCancellationException e) {
+                    Token offending = parser.getCurrentToken();
+                    ParserRuleContext ctx = parser.getContext();
+                    if (e.getCause() instanceof RecognitionException re) {
+                        if (re.getOffendingToken() != null) {
+                            offending = re.getOffendingToken();
+                        }
+                        if (re.getCtx() instanceof ParserRuleContext rc) {
+                            ctx = rc;
+                        }
+                    }
+                    throw SyntaxErrors.build(source, tokens, offending, ctx);
+                }
+            }
+        }
+    }
+}

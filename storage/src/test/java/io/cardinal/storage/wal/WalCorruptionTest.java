@@ -255,6 +255,27 @@ class WalCorruptionTest {
     }
 
     @Test
+    void headerInLastSixBytesOfFullPageIsReported() throws Exception {
+        byte[] page = new byte[WalFormat.PAGE_SIZE];
+        byte[] f = fragment(WalFormat.TYPE_FULL, new byte[WalFormat.PAGE_SIZE - 7 - 3]);
+        System.arraycopy(f, 0, page, 0, f.length);
+        page[WalFormat.PAGE_SIZE - 3] = WalFormat.TYPE_FULL;
+        Files.write(Segments.path(dir, 0), page);
+        WalCorruptionException e = readExpectingCorruption(dir);
+        assertEquals(Kind.HEADER_CROSSES_PAGE, e.kind());
+        assertEquals(WalFormat.PAGE_SIZE - 3, e.offset());
+    }
+
+    @Test
+    void fragmentsDisagreeingOnCompressionAreReported() throws Exception {
+        Files.write(Segments.path(dir, 0), concat(fragment(WalFormat.TYPE_FIRST | WalFormat.SNAPPY_FLAG,
+                new byte[] {1}), fragment(WalFormat.TYPE_LAST, new byte[] {2})));
+        WalCorruptionException e = readExpectingCorruption(dir);
+        assertEquals(Kind.COMPRESSION_FLAG_MISMATCH, e.kind());
+        assertEquals(8, e.offset());
+    }
+
+    @Test
     void zstdRecordIsUnsupportedAndNotRepairable() throws Exception {
         byte[] f = fragment(WalFormat.TYPE_FULL | WalFormat.ZSTD_FLAG, new byte[] {1, 2});
         Files.write(Segments.path(dir, 0), f);

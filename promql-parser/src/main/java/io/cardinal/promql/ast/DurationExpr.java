@@ -31,11 +31,14 @@ public sealed interface DurationExpr {
     }
 
     static Literal ofMillis(long millis) {
-        return new Literal(millis / 1000.0);
+        return new Literal(millis / 1000.0, true);
     }
 
-    /** A number literal or a duration literal ({@code 1h30m}); {@code seconds} may be negative for offsets. */
-    record Literal(double seconds) implements DurationExpr {
+    /**
+     * A number literal ({@code 30}, {@code duration == false}) or a duration literal ({@code 1h30m},
+     * {@code duration == true}); {@code seconds} may be negative for offsets.
+     */
+    record Literal(double seconds, boolean duration) implements DurationExpr {
         @Override
         public double evaluateSeconds(long stepMillis, long rangeMillis) {
             return seconds;

@@ -81,7 +81,7 @@ public final class Printer {
 
     private static void writeBinary(StringBuilder sb, BinaryExpr b) {
         int prec = b.op().precedence();
-        writeOperand(sb, b.lhs(), prec, b.op().isRightAssociative());
+        writeOperand(sb, b.lhs(), prec, b.op().isRightAssociative(), true);
         sb.append(' ').append(b.op().symbol());
         if (b.returnBool()) {
             sb.append(" bool");
@@ -110,12 +110,23 @@ public final class Printer {
             }
         }
         sb.append(' ');
-        writeOperand(sb, b.rhs(), prec, !b.op().isRightAssociative());
+        writeOperand(sb, b.rhs(), prec, !b.op().isRightAssociative(), false);
     }
 
     /** Writes a child, adding parentheses if its precedence is too low for the given context. */
     private static void writeOperand(StringBuilder sb, Expr child, int contextPrec, boolean strict) {
+        writeOperand(sb, child, contextPrec, strict, true);
+    }
+
+    /**
+     * Writes a child, adding parentheses if its precedence is too low for the given context. A prefix
+     * operator on the right-hand side never needs parentheses: it always starts a new operand.
+     */
+    private static void writeOperand(StringBuilder sb, Expr child, int contextPrec, boolean strict, boolean left) {
         int childPrec = precedenceOf(child);
+        if (!left && childPrec == BinaryOp.UNARY_PRECEDENCE) {
+            childPrec = Integer.MAX_VALUE;
+        }
         boolean parens = strict ? childPrec <= contextPrec : childPrec < contextPrec;
         if (parens) {
             sb.append('(');
@@ -211,7 +222,7 @@ public final class Printer {
 
     private static void writeDuration(StringBuilder sb, DurationExpr d) {
         if (d instanceof DurationExpr.Literal l) {
-            sb.append(formatDurationSeconds(l.seconds()));
+            sb.append(l.duration() ? formatDurationSeconds(l.seconds()) : formatNumber(l.seconds()));
         } else if (d instanceof DurationExpr.Step) {
             sb.append("step()");
         } else if (d instanceof DurationExpr.Range) {
@@ -224,17 +235,18 @@ public final class Printer {
             sb.append(')');
         } else if (d instanceof DurationExpr.Negate n) {
             sb.append('-');
-            writeDurationOperand(sb, n.expr(), 3, false);
+            writeDurationOperand(sb, n.expr(), 3, false, true);
         } else if (d instanceof DurationExpr.Binary b) {
             int prec = b.op().precedence();
             boolean pow = b.op() == DurationExpr.Op.POW;
-            writeDurationOperand(sb, b.lhs(), prec, pow);
+            writeDurationOperand(sb, b.lhs(), prec, pow, true);
             sb.append(' ').append(b.op().symbol()).append(' ');
-            writeDurationOperand(sb, b.rhs(), prec, !pow);
+            writeDurationOperand(sb, b.rhs(), prec, !pow, false);
         }
     }
 
-    private static void writeDurationOperand(StringBuilder sb, DurationExpr child, int contextPrec, boolean strict) {
+    private static void writeDurationOperand(StringBuilder sb, DurationExpr child, int contextPrec, boolean strict,
+                                             boolean left) {
         int childPrec = Integer.MAX_VALUE;
         if (child instanceof DurationExpr.Binary b) {
             childPrec = b.op().precedence();
@@ -242,6 +254,9 @@ public final class Printer {
             childPrec = 3;
         } else if (child instanceof DurationExpr.Literal l && l.seconds() < 0) {
             childPrec = 3;
+        }
+        if (!left && childPrec == 3) {
+            childPrec = Integer.MAX_VALUE;
         }
         boolean parens = strict ? childPrec <= contextPrec : childPrec < contextPrec;
         if (parens) {
@@ -256,10 +271,11 @@ public final class Printer {
     /** Formats seconds like Prometheus' model.Duration ({@code 1h30m}, {@code 1w}, {@code 0s}). */
     public static String formatDurationSeconds(double seconds) {
         double ms = seconds * 1000.0;
-        if (Double.isNaN(ms) || Double.isInfinite(ms) || ms != Math.rint(ms) || Math.abs(ms) > 9.2e18) {
+        if (Double.isNaN(ms) || Double.isInfinite(ms) || Math.abs(ms) > 9.2e18
+                || Math.abs(ms - Math.rint(ms)) > 1e-6 * Math.max(1.0, Math.abs(ms))) {
             return formatNumber(seconds);
         }
-        long millis = (long) ms;
+        long millis = Math.round(ms);
         if (millis < 0) {
             return "-" + formatDurationMillis(-millis);
         }

@@ -441,7 +441,7 @@ final class AstBuilder {
             return d;
         }
         if (d instanceof DurationExpr.Literal l) {
-            DurationExpr.Literal n = new DurationExpr.Literal(-l.seconds());
+            DurationExpr.Literal n = new DurationExpr.Literal(-l.seconds(), l.duration());
             durationPositions.put(n, pos(sign));
             return n;
         }
@@ -483,7 +483,7 @@ final class AstBuilder {
                 if (v > Literals.MAX_DURATION_SECONDS || v < -Literals.MAX_DURATION_SECONDS || Double.isNaN(v)) {
                     throw error(pos(t), "duration out of range");
                 }
-                yield new DurationExpr.Literal(v);
+                yield new DurationExpr.Literal(v, false);
             }
             case PromQLLexer.DURATION -> DurationExpr.ofMillis(durationLiteralMillis(t));
             case PromQLLexer.STEP -> new DurationExpr.Step();

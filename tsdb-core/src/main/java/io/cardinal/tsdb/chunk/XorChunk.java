@@ -78,6 +78,7 @@ public final class XorChunk {
    */
   public void append(long ts, double v) {
     long bits = Double.doubleToRawLongBits(v);
+    // Worst case for one sample: a 68-bit dod plus a 77-bit value, or two 10-byte varints + 64 bits.
     ensureCapacity(bitLen + 160);
     if (num == 0) {
       writeVarintBytes(Varint.zigzag(ts));
@@ -178,8 +179,9 @@ public final class XorChunk {
   private void ensureCapacity(int bits) {
     int need = (bits + 7) >>> 3;
     if (need > buf.length) {
-      // Grow by half: a 120-sample chunk settles near 150-250 bytes and doubling would waste a third.
-      buf = Arrays.copyOf(buf, Math.max(need, buf.length + (buf.length >>> 1)));
+      // Grow by a quarter: the buffer is kept for the series' lifetime, so slack costs memory on
+      // every series, while the extra copies happen only while the first chunk fills.
+      buf = Arrays.copyOf(buf, Math.max(need, buf.length + (buf.length >>> 2)));
     }
   }
 }

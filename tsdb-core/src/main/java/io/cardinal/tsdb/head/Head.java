@@ -34,6 +34,11 @@ public final class Head implements AutoCloseable {
 
   private static final class Stripe {
     final LongObjectHashMap<MemSeries> byHash = new LongObjectHashMap<>(4);
+
+    /** hppc keeps key 0 in the values array's last slot; true if that chain was emptied. */
+    boolean hasEmptyKeyChainEmptied() {
+      return byHash.containsKey(0L) && byHash.get(0L) == null;
+    }
   }
 
   public Head(HeadOptions opts) {
@@ -98,6 +103,11 @@ public final class Head implements AutoCloseable {
   /** The highest series reference handed out so far. */
   public long lastSeriesRef() {
     return lastRef.get();
+  }
+
+  /** References of the series matching all matchers (the postings intersection), as a new bitmap. */
+  public org.roaringbitmap.RoaringBitmap postingsFor(io.cardinal.tsdb.labels.Matcher... matchers) {
+    return postings.select(matchers);
   }
 
   MemSeries byRef(long ref) {
@@ -226,91 +236,110 @@ public final class Head implements AutoCloseable {
    * chunks (and not holding uncommitted samples) from the map, the reference table and the postings,
    * which also frees their symbols. Samples older than {@code mint} are rejected afterwards.
    *
+   * <p>One pass over the stripes; each stripe is locked while its series are visited, and each
+   * series while its chunks are cut. Appenders never take a stripe lock while holding a series
+   * lock, so the order stripe-then-series cannot deadlock.
+   *
    * @return the number of series removed
    */
-  public int truncate(long mint) {
+  public synchronized int truncate(long mint) {
     if (mint > minValidTime) {
       minValidTime = mint;
     }
     metrics.truncations.increment();
-    List<MemSeries> doomed = new ArrayList<>();
+    int n = 0;
     long chunksDropped = 0;
+    long lo = Long.MAX_VALUE;
     for (Stripe st : stripes) {
-      MemSeries[] snapshot;
       synchronized (st) {
-        snapshot = collect(st);
-      }
-      for (MemSeries s : snapshot) {
-        synchronized (s) {
-          chunksDropped += s.truncateBefore(mint);
-          if (s.chunkCount() == 0 && s.pendingCommits == 0) {
-            s.deleted = true;
-            doomed.add(s);
+        Object[] vals = st.byHash.values;
+        long[] keys = st.byHash.keys;
+        for (int slot = 0; slot < vals.length; slot++) {
+          MemSeries prev = null;
+          @SuppressWarnings("unchecked")
+          MemSeries s = (MemSeries) vals[slot];
+          while (s != null) {
+            MemSeries next = s.hashNext;
+            boolean remove;
+            synchronized (s) {
+              chunksDropped += s.truncateBefore(mint);
+              remove = !s.deleted && s.chunkCount() == 0 && s.pendingCommits == 0;
+              if (remove) {
+                s.deleted = true;
+              } else if (!s.deleted) {
+                long t = s.minTime();
+                if (t != MemSeries.NO_TIME && t < lo) {
+                  lo = t;
+                }
+              }
+            }
+            if (remove || s.deleted) {
+              if (remove) {
+                if (n == gcRefs.length) {
+                  gcRefs = java.util.Arrays.copyOf(gcRefs, n * 2);
+                  gcLabels = java.util.Arrays.copyOf(gcLabels, n * 2);
+                }
+                gcRefs[n] = (int) s.ref;
+                gcLabels[n] = s.labels;
+                n++;
+                refs.remove(s.ref);
+              }
+              // Unlink in place: slot keys are stable while we hold the stripe lock and only
+              // rewrite the chain head's value (never remove from the hppc map mid-scan).
+              if (prev == null) {
+                vals[slot] = next;
+              } else {
+                prev.hashNext = next;
+              }
+            } else {
+              prev = s;
+            }
+            s = next;
+          }
+          if (vals[slot] == null && keys[slot] != 0 && slot < vals.length - 1) {
+            // The chain emptied; drop the key outside the scan (hppc cannot remove mid-iteration).
+            pendingKeyRemovals.add(keys[slot]);
           }
         }
-      }
-    }
-    int n = doomed.size();
-    int[] refArr = new int[n];
-    Labels[] lbls = new Labels[n];
-    for (int i = 0; i < n; i++) {
-      MemSeries s = doomed.get(i);
-      long hash = opts.hasher.hash(s.labels);
-      Stripe st = stripes[(int) (hash & (stripes.length - 1))];
-      synchronized (st) {
-        MemSeries prev = null;
-        for (MemSeries c = st.byHash.get(hash); c != null; c = c.hashNext) {
-          if (c == s) {
-            unlink(st, hash, prev, c);
-            break;
-          }
-          prev = c;
+        if (st.hasEmptyKeyChainEmptied()) {
+          st.byHash.remove(0L);
         }
+        for (int i = 0; i < pendingKeyRemovals.size(); i++) {
+          long k = pendingKeyRemovals.get(i);
+          if (st.byHash.get(k) == null) {
+            st.byHash.remove(k);
+          }
+        }
+        pendingKeyRemovals.clear();
       }
-      refs.remove(s.ref);
-      refArr[i] = (int) s.ref;
-      lbls[i] = s.labels;
     }
-    postings.delete(refArr, lbls, n);
+    postings.delete(gcRefs, gcLabels, n);
+    java.util.Arrays.fill(gcLabels, 0, n, null);
     numSeries.addAndGet(-n);
     refs.releaseEmptyPages(lastRef.get());
     mapper.truncateBefore(mint);
     metrics.seriesRemoved.add(n);
     metrics.chunksRemoved.add(chunksDropped);
-    recomputeMinTime(mint);
+    minTime.set(lo == Long.MAX_VALUE ? Math.max(mint, minTime.get()) : lo);
     return n;
   }
 
-  private void recomputeMinTime(long mint) {
-    long lo = Long.MAX_VALUE;
-    for (Stripe st : stripes) {
-      MemSeries[] snapshot;
-      synchronized (st) {
-        snapshot = collect(st);
-      }
-      for (MemSeries s : snapshot) {
-        synchronized (s) {
-          long t = s.minTime();
-          if (t != MemSeries.NO_TIME && t < lo) {
-            lo = t;
-          }
-        }
-      }
-    }
-    minTime.set(lo == Long.MAX_VALUE ? Math.max(mint, minTime.get()) : lo);
-  }
+  // GC scratch, reused between truncations (truncate is synchronized).
+  private int[] gcRefs = new int[1024];
+  private Labels[] gcLabels = new Labels[1024];
+  private final com.carrotsearch.hppc.LongArrayList pendingKeyRemovals = new com.carrotsearch.hppc.LongArrayList();
 
   private static MemSeries[] collect(Stripe st) {
     int n = 0;
-    for (com.carrotsearch.hppc.cursors.LongObjectCursor<MemSeries> c : st.byHash) {
-      for (MemSeries s = c.value; s != null; s = s.hashNext) {
+    for (Object o : st.byHash.values) {
+      for (MemSeries s = (MemSeries) o; s != null; s = s.hashNext) {
         n++;
       }
     }
     MemSeries[] out = new MemSeries[n];
     int i = 0;
-    for (com.carrotsearch.hppc.cursors.LongObjectCursor<MemSeries> c : st.byHash) {
-      for (MemSeries s = c.value; s != null; s = s.hashNext) {
+    for (Object o : st.byHash.values) {
+      for (MemSeries s = (MemSeries) o; s != null; s = s.hashNext) {
         out[i++] = s;
       }
     }

@@ -20,6 +20,27 @@ public final class Printer {
     }
 
     public static String print(Expr expr) {
+        try {
+            return printOnCurrentStack(expr);
+        } catch (StackOverflowError e) {
+            // Very deep trees (thousands of nested nodes): retry on a thread with a large stack.
+            java.util.concurrent.FutureTask<String> task = new java.util.concurrent.FutureTask<>(
+                    () -> printOnCurrentStack(expr));
+            Thread t = new Thread(null, task, "promql-deep-print", 512L * 1024 * 1024);
+            t.setDaemon(true);
+            t.start();
+            try {
+                return task.get();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while printing", ie);
+            } catch (java.util.concurrent.ExecutionException ee) {
+                throw new IllegalStateException("expression too deep to print", ee.getCause());
+            }
+        }
+    }
+
+    private static String printOnCurrentStack(Expr expr) {
         StringBuilder sb = new StringBuilder();
         write(sb, expr);
         return sb.toString();

@@ -154,7 +154,7 @@ final class Literals {
                 case 'v' -> out.write(11);
                 case '\\' -> out.write('\\');
                 case '0', '1', '2', '3', '4', '5', '6', '7' -> {
-                    int v = digits(body, i - 1, 3, 8);
+                    int v = digits(body, i - 1, 3, 8, quote);
                     if (v > 255) {
                         throw new LiteralException("escape sequence is an invalid Unicode code point");
                     }
@@ -162,12 +162,12 @@ final class Literals {
                     i += 2;
                 }
                 case 'x' -> {
-                    out.write(digits(body, i, 2, 16));
+                    out.write(digits(body, i, 2, 16, quote));
                     i += 2;
                 }
                 case 'u', 'U' -> {
                     int len = c == 'u' ? 4 : 8;
-                    int v = digits(body, i, len, 16);
+                    int v = digits(body, i, len, 16, quote);
                     if (v < 0 || v > 0x10FFFF || (v >= 0xD800 && v < 0xE000)) {
                         throw new LiteralException("escape sequence is an invalid Unicode code point");
                     }
@@ -187,13 +187,11 @@ final class Literals {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    private static int digits(String s, int start, int count, int base) throws LiteralException {
+    private static int digits(String s, int start, int count, int base, char quote) throws LiteralException {
         long v = 0;
         for (int k = 0; k < count; k++) {
-            if (start + k >= s.length()) {
-                throw new LiteralException("escape sequence not terminated");
-            }
-            int ch = s.charAt(start + k);
+            // Running into the end of the body means the closing quote is the offending character.
+            int ch = start + k >= s.length() ? quote : s.charAt(start + k);
             int d = Character.digit(ch, 16);
             if (d < 0 || d >= base) {
                 throw new LiteralException("illegal character " + SourceText.unicodeRune(ch) + " in escape sequence");

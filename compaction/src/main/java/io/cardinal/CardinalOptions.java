@@ -1,0 +1,57 @@
+package io.cardinal;
+
+import io.cardinal.tsdb.head.HeadOptions;
+
+/** Options for {@link Cardinal}; Prometheus's defaults unless set. */
+public final class CardinalOptions {
+  long maxSeries;
+  long chunkRangeMs = HeadOptions.DEFAULT_CHUNK_RANGE_MS;
+  long retentionMs = 15L * 24 * 3600 * 1000;
+
+  public static CardinalOptions defaults() {
+    return new CardinalOptions();
+  }
+
+  /** The global series limit ({@code --storage.tsdb.head.max-series}); 0 means none. */
+  public CardinalOptions maxSeries(long n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("max series must be >= 0, got " + n);
+    }
+    this.maxSeries = n;
+    return this;
+  }
+
+  /** The head chunk and block range (2h). Tests shorten it to run through days quickly. */
+  public CardinalOptions chunkRangeMs(long ms) {
+    if (ms <= 0) {
+      throw new IllegalArgumentException("chunk range must be positive, got " + ms);
+    }
+    this.chunkRangeMs = ms;
+    return this;
+  }
+
+  /** Time-based retention ({@code --storage.tsdb.retention.time}, 15d). */
+  public CardinalOptions retentionMs(long ms) {
+    if (ms <= 0) {
+      throw new IllegalArgumentException("retention must be positive, got " + ms);
+    }
+    this.retentionMs = ms;
+    return this;
+  }
+
+  public long maxSeries() {
+    return maxSeries;
+  }
+
+  public long chunkRangeMs() {
+    return chunkRangeMs;
+  }
+
+  public long retentionMs() {
+    return retentionMs;
+  }
+
+  HeadOptions headOptions() {
+    return HeadOptions.defaults().maxSeries(maxSeries).chunkRange(chunkRangeMs);
+  }
+}

@@ -21,6 +21,22 @@ public interface ChunkMapper extends AutoCloseable {
    */
   int read(long ref, ChunkBuffer into);
 
+  /**
+   * A point-in-time reader: every chunk whose reference was obtained before this call stays
+   * readable through it, even if {@link #truncateBefore} releases the chunk meanwhile. Queries take
+   * one together with their chunk references, so head truncation cannot pull chunks from under them.
+   * The default reads live storage; implementations that release memory override it.
+   */
+  default ChunkReader snapshot() {
+    return this::read;
+  }
+
+  /** Reads chunks by reference; see {@link #snapshot()}. */
+  @FunctionalInterface
+  interface ChunkReader {
+    int read(long ref, ChunkBuffer into);
+  }
+
   /** Releases storage whose chunks all end before {@code minT}; a chunk in use stays readable. */
   void truncateBefore(long minT);
 

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Entry layout inside a page: {@code len <uint16 BE>, encoding <1 byte>, data <len bytes>}. Chunks are append-only; {@link #truncateBefore} drops whole pages whose every
  * chunk ends before the cut. Pages are direct buffers released by the garbage collector once no
- * reader holds them, so a query that started before a truncation still reads valid memory.
+ * reader holds them: a query's {@link #snapshot()} keeps the pages it may read alive, so a query
+ * that started before a truncation still reads valid memory.
  */
 public final class InMemoryChunkMapper implements ChunkMapper {
   static final int DEFAULT_PAGE_SIZE = 4 << 20;
@@ -23,13 +24,28 @@ public final class InMemoryChunkMapper implements ChunkMapper {
   private volatile View view = new View(new Page[0], 0);
   private final AtomicLong bytes = new AtomicLong();
 
-  private static final class View {
+  /** An immutable page list: what {@link #snapshot()} hands out. */
+  private static final class View implements ChunkReader {
     final Page[] pages;
     final long firstSeq;
 
     View(Page[] pages, long firstSeq) {
       this.pages = pages;
       this.firstSeq = firstSeq;
+    }
+
+    @Override
+    public int read(long ref, ChunkBuffer into) {
+      long idx = (ref >>> 32) - firstSeq;
+      if (idx < 0 || idx >= pages.length) {
+        throw new IllegalStateException("unknown chunk reference " + Long.toHexString(ref));
+      }
+      ByteBuffer b = pages[(int) idx].buf;
+      int at = (int) ref;
+      int len = ((b.get(at) & 0xFF) << 8) | (b.get(at + 1) & 0xFF);
+      byte[] dst = into.ensure(len);
+      b.get(at + 3, dst, 0, len);
+      return len;
     }
   }
 
@@ -75,18 +91,13 @@ public final class InMemoryChunkMapper implements ChunkMapper {
 
   @Override
   public int read(long ref, ChunkBuffer into) {
-    View v = view;
-    Page[] ps = v.pages;
-    long idx = (ref >>> 32) - v.firstSeq;
-    if (idx < 0 || idx >= ps.length) {
-      throw new IllegalStateException("unknown chunk reference " + Long.toHexString(ref));
-    }
-    ByteBuffer b = ps[(int) idx].buf;
-    int at = (int) ref;
-    int len = ((b.get(at) & 0xFF) << 8) | (b.get(at + 1) & 0xFF);
-    byte[] dst = into.ensure(len);
-    b.get(at + 3, dst, 0, len);
-    return len;
+    return view.read(ref, into);
+  }
+
+  /** The current page list; pages truncated later stay reachable (and alive) through it. */
+  @Override
+  public ChunkReader snapshot() {
+    return view;
   }
 
   @Override

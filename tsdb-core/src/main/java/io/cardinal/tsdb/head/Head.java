@@ -204,6 +204,7 @@ public final class Head implements AutoCloseable {
   public long restoreSeries(long ref, Labels labels) {
     boolean[] created = new boolean[1];
     MemSeries s = getOrCreate(labels, opts.hasher.hash(labels), ref, created);
+    s.logged = true;
     return s.ref;
   }
 
@@ -224,6 +225,47 @@ public final class Head implements AutoCloseable {
     }
     observeTime(t, t);
     return true;
+  }
+
+  /**
+   * Re-attaches a full chunk that survived a restart in the chunk mapper (startup only, before
+   * samples of the series are restored). Chunks must come oldest first and must not overlap:
+   * returns false, leaving the series unchanged, if the series is unknown, already holds samples in
+   * its open chunk, or the chunk does not start after the series' last sample.
+   */
+  public boolean restoreMappedChunk(long seriesRef, long chunkRef, long minT, long maxT) {
+    MemSeries s = refs.get(seriesRef);
+    if (s == null || minT > maxT) {
+      return false;
+    }
+    synchronized (s) {
+      if (s.hasHeadSamples() || (s.lastT != MemSeries.NO_TIME && minT <= s.lastT)) {
+        return false;
+      }
+      s.addMapped(chunkRef, minT, maxT);
+      s.lastT = maxT;
+    }
+    observeTime(minT, maxT);
+    return true;
+  }
+
+  /**
+   * Makes sure references up to {@code ref} are never handed out again (startup only): a restart
+   * must not reuse the reference of a series that was removed but may still be named on disk.
+   */
+  public void reserveSeriesRefs(long ref) {
+    lastRef.accumulateAndGet(ref, Math::max);
+  }
+
+  /** Whether a live series has this reference (for WAL checkpoints). */
+  public boolean containsSeries(long ref) {
+    MemSeries s = refs.get(ref);
+    return s != null && !s.deleted;
+  }
+
+  /** The minimum valid time set by {@link #truncate}, or Long.MIN_VALUE if never truncated. */
+  public long truncatedBefore() {
+    return minValidTime;
   }
 
   void observeTime(long lo, long hi) {

@@ -34,7 +34,10 @@ public final class HeadAppender implements Appender {
 
   private long[] newRefs = new long[16];
   private Labels[] newLabels = new Labels[16];
+  private MemSeries[] newSeries = new MemSeries[16];
   private int nNew;
+  // Series whose record this batch logs; only used while a series is not yet logged (rare).
+  private final com.carrotsearch.hppc.LongHashSet toLog = new com.carrotsearch.hppc.LongHashSet();
 
   HeadAppender(Head head) {
     this.head = head;
@@ -105,6 +108,11 @@ public final class HeadAppender implements Appender {
         }
         s.pendingCommits++;
       }
+      if (!s.logged && !toLog.contains(s.ref)) {
+        // Created by another appender that has not committed yet: log the series record with this
+        // batch too, or a replay would meet our samples before any record of their series.
+        addSeriesToLog(s);
+      }
       buffer(s, t, v);
       result.add(AppendStatus.APPENDED);
       return s.ref;
@@ -134,14 +142,21 @@ public final class HeadAppender implements Appender {
   }
 
   private void recordNewSeries(MemSeries s) {
+    addSeriesToLog(s);
+    result.addSeriesCreated();
+  }
+
+  private void addSeriesToLog(MemSeries s) {
     if (nNew == newRefs.length) {
       newRefs = Arrays.copyOf(newRefs, nNew * 2);
       newLabels = Arrays.copyOf(newLabels, nNew * 2);
+      newSeries = Arrays.copyOf(newSeries, nNew * 2);
     }
     newRefs[nNew] = s.ref;
     newLabels[nNew] = s.labels;
+    newSeries[nNew] = s;
     nNew++;
-    result.addSeriesCreated();
+    toLog.add(s.ref);
   }
 
   private void buffer(MemSeries s, long t, double v) {
@@ -176,6 +191,9 @@ public final class HeadAppender implements Appender {
     } catch (RuntimeException e) {
       rollback();
       throw e;
+    }
+    for (int i = 0; i < nNew; i++) {
+      newSeries[i].logged = true;
     }
     long lo = Long.MAX_VALUE;
     long hi = Long.MIN_VALUE;
@@ -231,6 +249,10 @@ public final class HeadAppender implements Appender {
   private void finish() {
     n = 0;
     Arrays.fill(newLabels, 0, nNew, null);
+    Arrays.fill(newSeries, 0, nNew, null);
+    if (nNew > 0) {
+      toLog.clear();
+    }
     nNew = 0;
     open = false;
   }

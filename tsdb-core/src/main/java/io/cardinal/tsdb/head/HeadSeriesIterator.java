@@ -13,7 +13,7 @@ import java.util.Arrays;
 final class HeadSeriesIterator implements SampleIterator {
   private final XorIterator chunkIt = new XorIterator();
   private final ChunkMapper.ChunkBuffer buf = new ChunkMapper.ChunkBuffer();
-  private ChunkMapper mapper;
+  private ChunkMapper.ChunkReader mapper;
   private long[] mappedRefs = new long[8];
   private int mappedN;
   private byte[] headBytes = new byte[0];
@@ -27,7 +27,6 @@ final class HeadSeriesIterator implements SampleIterator {
   private String error;
 
   void reset(ChunkMapper mapper, MemSeries s, long mint, long maxt) {
-    this.mapper = mapper;
     this.mint = mint;
     this.maxt = maxt;
     mappedN = 0;
@@ -38,6 +37,8 @@ final class HeadSeriesIterator implements SampleIterator {
     hasCur = false;
     error = null;
     synchronized (s) {
+      // Taken under the series lock with the chunk list: every reference below stays readable.
+      this.mapper = mapper.snapshot();
       for (int i = 0; i < s.mappedCount; i++) {
         if (s.mappedMaxT(i) >= mint && s.mappedMinT(i) <= maxt) {
           if (mappedN == mappedRefs.length) {

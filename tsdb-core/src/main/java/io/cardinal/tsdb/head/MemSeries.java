@@ -36,6 +36,11 @@ final class MemSeries {
   int pendingCommits;
   /** Set by GC once removed from the head; a holder of a stale reference must look it up again. */
   volatile boolean deleted;
+  /**
+   * Set once the series record has been handed to the {@link HeadLog}. Until then every batch with
+   * samples for the series logs the series record too, so no logged sample can precede its series.
+   */
+  volatile boolean logged;
 
   MemSeries(long ref, Labels labels) {
     this.ref = ref;

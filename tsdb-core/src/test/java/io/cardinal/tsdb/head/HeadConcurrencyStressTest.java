@@ -122,7 +122,7 @@ class HeadConcurrencyStressTest {
             prev = t;
             samplesChecked.incrementAndGet();
           }
-          if (it.error() != null && !it.error().startsWith("unknown chunk reference")) {
+          if (it.error() != null) {
             failures.add("iterator error " + it.error());
             return;
           }

@@ -173,4 +173,31 @@ class HeadQueryAndGcTest {
     assertEquals(1000, st.minTime);
     assertEquals(1, head.status(1).seriesCountByMetricName.size());
   }
+
+  @Test
+  void iteratorStartedBeforeTruncationStillReadsItsChunks() {
+    // Small pages so truncation really releases pages holding the chunks being read.
+    Head head = new Head(HeadOptions.defaults().chunkMapper(new io.cardinal.tsdb.chunk.InMemoryChunkMapper(4096)));
+    HeadAppender app = head.appender();
+    Labels l = Labels.of("__name__", "m");
+    Labels other = Labels.of("__name__", "other");
+    long ref = 0;
+    long h2 = HeadOptions.DEFAULT_CHUNK_RANGE_MS;
+    for (long t = 0; t < 3 * h2; t += 15_000) {
+      ref = app.append(ref, l, t, t);
+      app.append(0, other, t, t);
+    }
+    app.commit();
+    SeriesSet set = head.querier(0, Long.MAX_VALUE).select(false, 0, Long.MAX_VALUE, Matcher.equal("__name__", "m"));
+    assertTrue(set.next());
+    SampleIterator it = set.at().iterator(null);
+    head.truncate(2 * h2);
+    long expectT = 0;
+    while (it.next()) {
+      assertEquals(expectT, it.timestamp());
+      expectT += 15_000;
+    }
+    assertEquals(null, it.error());
+    assertEquals(3 * h2, expectT, "all samples read although their pages were truncated meanwhile");
+  }
 }

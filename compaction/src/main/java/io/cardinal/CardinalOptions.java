@@ -1,5 +1,7 @@
 package io.cardinal;
 
+import io.cardinal.storage.head.DurableOptions;
+import io.cardinal.storage.head.SyncPolicy;
 import io.cardinal.tsdb.head.HeadOptions;
 
 /** Options for {@link Cardinal}; Prometheus's defaults unless set. */
@@ -7,6 +9,7 @@ public final class CardinalOptions {
   long maxSeries;
   long chunkRangeMs = HeadOptions.DEFAULT_CHUNK_RANGE_MS;
   long retentionMs = 15L * 24 * 3600 * 1000;
+  DurableOptions durable = DurableOptions.DEFAULT;
 
   public static CardinalOptions defaults() {
     return new CardinalOptions();
@@ -37,6 +40,40 @@ public final class CardinalOptions {
     }
     this.retentionMs = ms;
     return this;
+  }
+
+  /**
+   * When {@link Cardinal#open} fsyncs the WAL, which decides what an acknowledged commit survives
+   * (docs/durability.md): {@link SyncPolicy#PERIODIC} by default (every second; a process crash
+   * loses nothing acknowledged), {@link SyncPolicy#PER_COMMIT} (a power loss loses nothing
+   * acknowledged), or {@link SyncPolicy#NONE} (no WAL).
+   */
+  public CardinalOptions syncPolicy(SyncPolicy policy) {
+    this.durable = durable.withSyncPolicy(policy);
+    return this;
+  }
+
+  /** The fsync interval under {@link SyncPolicy#PERIODIC} (1s). */
+  public CardinalOptions syncIntervalMs(long ms) {
+    this.durable = durable.withSyncIntervalMs(ms);
+    return this;
+  }
+
+  /** All storage settings at once (segment and chunk file sizes, WAL compression, sync policy). */
+  public CardinalOptions durable(DurableOptions options) {
+    if (options == null) {
+      throw new IllegalArgumentException("durable options are null");
+    }
+    this.durable = options;
+    return this;
+  }
+
+  public SyncPolicy syncPolicy() {
+    return durable.syncPolicy();
+  }
+
+  public DurableOptions durable() {
+    return durable;
   }
 
   public long maxSeries() {

@@ -1,0 +1,478 @@
+package io.cardinal.storage.head;
+
+import com.carrotsearch.hppc.LongArrayList;
+import com.carrotsearch.hppc.LongLongHashMap;
+import com.carrotsearch.hppc.LongObjectHashMap;
+import io.cardinal.storage.wal.Checkpoint;
+import io.cardinal.storage.wal.SegmentRange;
+import io.cardinal.storage.wal.Segments;
+import io.cardinal.storage.wal.Wal;
+import io.cardinal.storage.wal.WalCorruptionException;
+import io.cardinal.storage.wal.WalReader;
+import io.cardinal.storage.wal.WalRepair;
+import io.cardinal.storage.wal.record.LabelPairs;
+import io.cardinal.storage.wal.record.RecordDecoder;
+import io.cardinal.storage.wal.record.RecordFormatException;
+import io.cardinal.storage.wal.record.RecordType;
+import io.cardinal.storage.wal.record.RefSeries;
+import io.cardinal.storage.wal.record.SampleBatch;
+import io.cardinal.tsdb.head.Head;
+import io.cardinal.tsdb.head.HeadLog;
+import io.cardinal.tsdb.head.HeadOptions;
+import io.cardinal.tsdb.labels.Labels;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+
+/**
+ * A {@link Head} that survives restarts: full chunks in {@code <data>/chunks_head/}
+ * ({@link MappedChunkFiles}), every commit in {@code <data>/wal/} ({@link WalHeadLog}).
+ *
+ * <p>{@link #open} restores the head in this order (see {@code docs/durability.md}):
+ *
+ * <ol>
+ *   <li>scan the chunk files, cutting a corrupt tail, and collect every chunk by series;
+ *   <li>read {@code head.meta} (truncation time and highest series reference at the last
+ *       truncation);
+ *   <li>replay the newest WAL checkpoint, then the WAL segments after it. A series record
+ *       recreates the series under its original reference and re-attaches its chunks from disk;
+ *       a sample is restored unless a re-attached chunk already covers it ({@code t <=} the
+ *       series' last chunk's maxt), it is older than the truncation time, or its series is
+ *       unknown. A corrupt or torn segment is repaired with {@link WalRepair} (cut at the last
+ *       good record, later segments deleted), the repair is reported, and opening continues;
+ *   <li>reserve series references up to the highest ever named on disk, so none is reused;
+ *   <li>re-apply the last truncation, then open a new WAL segment for writing.
+ * </ol>
+ *
+ * <p>{@link #truncate} is the head's GC plus Prometheus's WAL truncation: a checkpoint of every
+ * segment but the current one keeping live series and samples at or after the cut, then old
+ * segments and checkpoints are deleted.
+ */
+public final class DurableHead implements AutoCloseable {
+
+    public static final String WAL_DIR = "wal";
+    public static final String CHUNKS_DIR = "chunks_head";
+    public static final String META_FILE = "head.meta";
+
+    private static final System.Logger LOG = System.getLogger(DurableHead.class.getName());
+    private static final int META_MAGIC = 0x48454144; // "HEAD"
+    private static final byte META_VERSION = 1;
+    private static final int META_SIZE = 4 + 1 + 8 + 8 + 4;
+
+    /** What {@link #truncate} did; {@code checkpoint} is null when no whole segment was left to fold. */
+    public record TruncateResult(int seriesRemoved, Checkpoint.Stats checkpoint, int segmentsDeleted,
+            int checkpointsDeleted, long durationNanos) {
+    }
+
+    private final Path dataDir;
+    private final Head head;
+    private final MappedChunkFiles chunks;
+    private final WalHeadLog log;
+    private final DurableOptions options;
+    private final ReplayStats replayStats;
+    /** WAL references replayed onto a series restored under another reference (kept in checkpoints). */
+    private final LongLongHashMap aliases;
+    private boolean closed;
+
+    private DurableHead(Path dataDir, Head head, MappedChunkFiles chunks, WalHeadLog log, DurableOptions options,
+            ReplayStats replayStats, LongLongHashMap aliases) {
+        this.aliases = aliases;
+        this.dataDir = dataDir;
+        this.head = head;
+        this.chunks = chunks;
+        this.log = log;
+        this.options = options;
+        this.replayStats = replayStats;
+    }
+
+    /** {@link #open(Path, HeadOptions, DurableOptions)} with default sizes. */
+    public static DurableHead open(Path dataDir, HeadOptions base, SyncPolicy policy) throws IOException {
+        return open(dataDir, base, DurableOptions.of(policy));
+    }
+
+    /**
+     * Opens (creating if needed) the head stored in {@code dataDir}, replaying and repairing as
+     * described in the class comment. {@code base} is configured with the chunk files and the WAL
+     * log and must not be shared with another head.
+     *
+     * @throws IOException if the directory cannot be read or holds damage that cutting cannot
+     *     repair (a corrupt checkpoint, a gap between segments, an undecodable record); with
+     *     {@link SyncPolicy#NONE}, if it holds a WAL, which that policy would silently ignore
+     */
+    public static DurableHead open(Path dataDir, HeadOptions base, DurableOptions options) throws IOException {
+        long start = System.nanoTime();
+        Files.createDirectories(dataDir);
+        Path walDir = dataDir.resolve(WAL_DIR);
+        Path chunksDir = dataDir.resolve(CHUNKS_DIR);
+        SyncPolicy policy = options.syncPolicy();
+        List<String> warnings = new ArrayList<>();
+        if (policy == SyncPolicy.NONE) {
+            if (Files.isDirectory(walDir)
+                    && (Segments.list(walDir).length > 0 || Checkpoint.last(walDir).isPresent())) {
+                throw new IOException("data directory holds a WAL that SyncPolicy.NONE would ignore; open it with "
+                        + "PERIODIC or PER_COMMIT, or delete it [dir=" + walDir + "]");
+            }
+            // Without a WAL no series can claim the chunks of an earlier run.
+            deleteChunkFiles(chunksDir);
+        }
+
+        Meta meta = readMeta(dataDir, warnings);
+        LongObjectHashMap<LongArrayList> onDisk = new LongObjectHashMap<>();
+        long[] scanned = new long[1];
+        MappedChunkFiles chunks = MappedChunkFiles.open(chunksDir, options.chunkFileSize(),
+                MappedChunkFiles.DEFAULT_WRITE_BUFFER, (seriesRef, chunkRef, minT, maxT, enc) -> {
+                    LongArrayList l = onDisk.get(seriesRef);
+                    if (l == null) {
+                        l = new LongArrayList(3);
+                        onDisk.put(seriesRef, l);
+                    }
+                    l.add(chunkRef, minT, maxT);
+                    scanned[0]++;
+                });
+        warnings.addAll(chunks.repairs());
+        Head head = null;
+        WalHeadLog log = null;
+        try {
+            base.chunkMapper(chunks).log(HeadLog.NONE);
+            head = new Head(base);
+            Replayer r = new Replayer(head, onDisk, meta.minValidTime);
+            if (policy != SyncPolicy.NONE && Files.isDirectory(walDir)) {
+                r.replay(walDir, warnings);
+            }
+            head.reserveSeriesRefs(Math.max(Math.max(meta.lastSeriesRef, r.maxRef), chunks.maxSeriesRefOnDisk()));
+            if (meta.minValidTime != Long.MIN_VALUE) {
+                head.truncate(meta.minValidTime);
+            }
+            if (policy != SyncPolicy.NONE) {
+                Wal wal = Wal.open(walDir, new Wal.Options(options.walSegmentSize(), options.walCompression()));
+                log = new WalHeadLog(wal, policy, options.syncIntervalMs());
+                base.log(log);
+            }
+            ReplayStats stats = new ReplayStats(r.series, r.samples, r.inMapped, r.dropped, r.attached,
+                    scanned[0] - r.attached, r.checkpoint, r.segments, System.nanoTime() - start,
+                    List.copyOf(warnings));
+            LOG.log(warnings.isEmpty() ? Level.INFO : Level.WARNING, "Head opened [dir=" + dataDir + "]: " + stats);
+            return new DurableHead(dataDir, head, chunks, log, options, stats, r.aliases);
+        } catch (IOException | RuntimeException e) {
+            if (log != null) {
+                try {
+                    log.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            chunks.close();
+            throw e;
+        }
+    }
+
+    /** Replays WAL records into the head; one pass, no record kept in memory. */
+    private static final class Replayer {
+        final Head head;
+        final LongObjectHashMap<LongArrayList> onDisk;
+        final long minValidTime;
+        /** Last maxt of the chunks re-attached per series: WAL samples up to it are already there. */
+        final LongLongHashMap mappedMaxT = new LongLongHashMap();
+        /** Series records whose labels were already restored under another reference. */
+        final LongLongHashMap aliases = new LongLongHashMap();
+        final RecordDecoder dec = new RecordDecoder();
+        final List<RefSeries> seriesBuf = new ArrayList<>();
+        final SampleBatch sampleBuf = new SampleBatch(1024);
+        long series;
+        long samples;
+        long inMapped;
+        long dropped;
+        long attached;
+        long maxRef;
+        int checkpoint = -1;
+        int segments;
+
+        Replayer(Head head, LongObjectHashMap<LongArrayList> onDisk, long minValidTime) {
+            this.head = head;
+            this.onDisk = onDisk;
+            this.minValidTime = minValidTime;
+        }
+
+        void replay(Path walDir, List<String> warnings) throws IOException {
+            Checkpoint.cleanupTemporary(walDir);
+            Optional<Checkpoint.Ref> cp = Checkpoint.last(walDir);
+            int first = 0;
+            if (cp.isPresent()) {
+                checkpoint = cp.get().index();
+                first = checkpoint + 1;
+                try (WalReader r = WalReader.open(SegmentRange.all(cp.get().dir()))) {
+                    readAll(r);
+                } catch (WalCorruptionException e) {
+                    throw new IOException("WAL checkpoint is corrupt and cannot be repaired (the series it lost "
+                            + "are unknown); restore it or delete the data directory [checkpoint=" + cp.get().dir()
+                            + "]", e);
+                }
+            }
+            int lastSeg = -1;
+            for (int s : Segments.list(walDir)) {
+                if (s >= first) {
+                    segments++;
+                    lastSeg = s;
+                }
+            }
+            if (lastSeg < 0) {
+                return;
+            }
+            try (WalReader r = WalReader.open(new SegmentRange(walDir, first, -1))) {
+                readAll(r);
+            } catch (WalCorruptionException e) {
+                if (!e.kind().repairable()) {
+                    throw e;
+                }
+                // Every record before the corruption is restored; the repair keeps exactly those.
+                WalRepair.Result res = WalRepair.repair(walDir, e);
+                warnings.add(res.message());
+            }
+        }
+
+        private void readAll(WalReader r) throws IOException {
+            while (r.next()) {
+                ByteBuffer rec = r.record();
+                try {
+                    switch (RecordType.of(rec)) {
+                        case SERIES:
+                            seriesBuf.clear();
+                            dec.series(rec, seriesBuf);
+                            for (RefSeries s : seriesBuf) {
+                                restoreSeries(s.ref(), s.labels());
+                            }
+                            break;
+                        case SAMPLES:
+                            dec.samples(rec, sampleBuf);
+                            restoreSamples(sampleBuf);
+                            break;
+                        default:
+                            // Tombstones, exemplars, m-map markers, metadata: nothing the head keeps.
+                            break;
+                    }
+                } catch (RecordFormatException e) {
+                    throw new IOException("undecodable WAL record [segment=" + r.segment() + ", file="
+                            + r.segmentFile() + ", offset=" + r.recordStartOffset() + "]", e);
+                }
+            }
+        }
+
+        private void restoreSeries(long ref, LabelPairs pairs) {
+            maxRef = Math.max(maxRef, ref);
+            String[] nv = new String[pairs.size() * 2];
+            for (int i = 0; i < pairs.size(); i++) {
+                nv[2 * i] = pairs.name(i);
+                nv[2 * i + 1] = pairs.value(i);
+            }
+            long got = head.restoreSeries(ref, Labels.of(nv));
+            if (got != ref) {
+                // The same labels under an older reference (the series was removed and recreated
+                // before the segment holding the old record was checkpointed): one series, two refs.
+                aliases.put(ref, got);
+            } else {
+                series++;
+            }
+            LongArrayList l = onDisk.remove(ref);
+            if (l != null) {
+                long[] a = l.buffer;
+                for (int i = 0; i + 2 < l.size(); i += 3) {
+                    long maxT = a[i + 2];
+                    if (maxT < minValidTime) {
+                        continue;
+                    }
+                    if (head.restoreMappedChunk(got, a[i], a[i + 1], maxT)) {
+                        attached++;
+                        mappedMaxT.put(got, maxT);
+                    }
+                }
+            }
+        }
+
+        private void restoreSamples(SampleBatch b) {
+            boolean aliased = !aliases.isEmpty();
+            for (int i = 0; i < b.size(); i++) {
+                long ref = b.ref(i);
+                if (aliased) {
+                    ref = aliases.getOrDefault(ref, ref);
+                }
+                long t = b.t(i);
+                if (t < minValidTime) {
+                    dropped++;
+                } else if (t <= mappedMaxT.getOrDefault(ref, Long.MIN_VALUE)) {
+                    inMapped++;
+                } else if (head.restoreSample(ref, t, b.v(i))) {
+                    samples++;
+                } else {
+                    dropped++;
+                }
+            }
+        }
+    }
+
+    /** The head; append and query through it. */
+    public Head head() {
+        return head;
+    }
+
+    public MappedChunkFiles chunkFiles() {
+        return chunks;
+    }
+
+    /** The WAL log, or null under {@link SyncPolicy#NONE}. */
+    public WalHeadLog walLog() {
+        return log;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public DurableOptions options() {
+        return options;
+    }
+
+    /** What {@link #open} restored and repaired. */
+    public ReplayStats replayStats() {
+        return replayStats;
+    }
+
+    /**
+     * Head GC ({@link Head#truncate}) and WAL truncation: records the cut in {@code head.meta},
+     * writes a checkpoint of all segments but the one being written (live series, samples at or
+     * after {@code mint}), then deletes those segments and older checkpoints.
+     */
+    public synchronized TruncateResult truncate(long mint) throws IOException {
+        ensureOpen();
+        long start = System.nanoTime();
+        int removed = head.truncate(mint);
+        if (log == null) {
+            return new TruncateResult(removed, null, 0, 0, System.nanoTime() - start);
+        }
+        writeMeta(dataDir, head.truncatedBefore(), head.lastSeriesRef());
+        Path walDir = log.wal().dir();
+        int[] segs = Segments.list(walDir);
+        int last = log.wal().currentSegment() - 1;
+        if (segs.length == 0 || segs[0] > last) {
+            return new TruncateResult(removed, null, 0, 0, System.nanoTime() - start);
+        }
+        Checkpoint.Stats cp = Checkpoint.create(walDir, segs[0], last,
+                ref -> head.containsSeries(aliases.isEmpty() ? ref : aliases.getOrDefault(ref, ref)),
+                head.truncatedBefore(), options.walCompression());
+        int segsDeleted = log.wal().truncate(last + 1);
+        int cpsDeleted = Checkpoint.deleteBefore(walDir, last);
+        return new TruncateResult(removed, cp, segsDeleted, cpsDeleted, System.nanoTime() - start);
+    }
+
+    /** Fsyncs the WAL now (whatever the policy). */
+    public void sync() throws IOException {
+        if (log != null) {
+            log.sync();
+        }
+    }
+
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new IOException("head is closed [dir=" + dataDir + "]");
+        }
+    }
+
+    /** Fsyncs and closes the WAL, then flushes and closes the chunk files. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (log != null) {
+                log.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("closing WAL [dir=" + dataDir + "]", e);
+        } finally {
+            head.close();
+        }
+    }
+
+    // head.meta: magic "HEAD" <4b BE>, version 1 <1b>, minValidTime <8b BE>, lastSeriesRef <8b BE>,
+    // CRC32C of the preceding bytes <4b BE>. Written atomically (temporary file, fsync, rename).
+
+    private record Meta(long minValidTime, long lastSeriesRef) {
+    }
+
+    private static Meta readMeta(Path dataDir, List<String> warnings) throws IOException {
+        Path p = dataDir.resolve(META_FILE);
+        if (!Files.exists(p)) {
+            return new Meta(Long.MIN_VALUE, 0);
+        }
+        byte[] b = Files.readAllBytes(p);
+        ByteBuffer bb = ByteBuffer.wrap(b);
+        String bad = null;
+        if (b.length != META_SIZE) {
+            bad = "size " + b.length + ", expected " + META_SIZE;
+        } else if (bb.getInt(0) != META_MAGIC) {
+            bad = String.format("magic 0x%08X, expected 0x%08X", bb.getInt(0), META_MAGIC);
+        } else if (b[4] != META_VERSION) {
+            bad = "version " + b[4] + ", expected " + META_VERSION;
+        } else {
+            CRC32C c = new CRC32C();
+            c.update(b, 0, META_SIZE - 4);
+            if ((int) c.getValue() != bb.getInt(META_SIZE - 4)) {
+                bad = "checksum mismatch";
+            }
+        }
+        if (bad != null) {
+            // Only reached by damage outside any crash window (the file is replaced atomically).
+            String msg = "ignoring corrupt " + p + " (" + bad + "): samples older than the last truncation may "
+                    + "reappear until the next one";
+            LOG.log(Level.WARNING, msg);
+            warnings.add(msg);
+            return new Meta(Long.MIN_VALUE, 0);
+        }
+        return new Meta(bb.getLong(5), bb.getLong(13));
+    }
+
+    private static void writeMeta(Path dataDir, long minValidTime, long lastSeriesRef) throws IOException {
+        ByteBuffer bb = ByteBuffer.allocate(META_SIZE);
+        bb.putInt(META_MAGIC).put(META_VERSION).putLong(minValidTime).putLong(lastSeriesRef);
+        CRC32C c = new CRC32C();
+        c.update(bb.array(), 0, META_SIZE - 4);
+        bb.putInt((int) c.getValue()).flip();
+        Path tmp = dataDir.resolve(META_FILE + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            while (bb.hasRemaining()) {
+                ch.write(bb);
+            }
+            ch.force(true);
+        }
+        Files.move(tmp, dataDir.resolve(META_FILE), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        Segments.fsyncDir(dataDir);
+    }
+
+    private static void deleteChunkFiles(Path chunksDir) throws IOException {
+        if (!Files.isDirectory(chunksDir)) {
+            return;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(chunksDir)) {
+            for (Path p : ds) {
+                if (p.getFileName().toString().chars().allMatch(Character::isDigit)) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}

@@ -388,6 +388,51 @@ public final class Head implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Every live series with data in [mint, maxt] (both inclusive), sorted by labels, as chunks: the
+   * input for writing the head range as a block. Chunk bytes are read when iterated.
+   */
+  public java.util.List<io.cardinal.tsdb.query.ChunkSeries> chunkSeries(long mint, long maxt) {
+    java.util.List<MemSeries> all = new ArrayList<>();
+    for (Stripe st : stripes) {
+      MemSeries[] snapshot;
+      synchronized (st) {
+        snapshot = collect(st);
+      }
+      for (MemSeries s : snapshot) {
+        synchronized (s) {
+          long first = s.minTime();
+          if (!s.deleted && first != MemSeries.NO_TIME && first <= maxt && s.lastT >= mint) {
+            all.add(s);
+          }
+        }
+      }
+    }
+    all.sort((a, b) -> a.labels.compareTo(b.labels));
+    java.util.List<io.cardinal.tsdb.query.ChunkSeries> out = new ArrayList<>(all.size());
+    for (MemSeries s : all) {
+      out.add(new io.cardinal.tsdb.query.ChunkSeries() {
+        @Override
+        public Labels labels() {
+          return s.labels;
+        }
+
+        @Override
+        public io.cardinal.tsdb.query.ChunkIterator chunks(io.cardinal.tsdb.query.ChunkIterator reuse) {
+          HeadChunkIterator it = reuse instanceof HeadChunkIterator ? (HeadChunkIterator) reuse : new HeadChunkIterator();
+          it.reset(mapper, s, mint, maxt);
+          return it;
+        }
+      });
+    }
+    return out;
+  }
+
+  /** Every distinct label name and value in the head, sorted: a block's symbol table. */
+  public java.util.SortedSet<String> symbols() {
+    return postings.symbols();
+  }
+
   /** Calls {@code fn} with every live series' labels (for statistics and tests). */
   public void forEachSeriesLabels(Consumer<Labels> fn) {
     for (Stripe st : stripes) {

@@ -174,7 +174,7 @@ final class MemPostings {
           out.add(ni.name);
         }
       }
-      Collections.sort(out);
+      out.sort(Labels::compareStrings);
       return out;
     } finally {
       lock.readLock().unlock();
@@ -203,7 +203,21 @@ final class MemPostings {
           out.add(p.value);
         }
       }
-      Collections.sort(out);
+      out.sort(Labels::compareStrings);
+      return out;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  java.util.SortedSet<String> symbols() {
+    lock.readLock().lock();
+    try {
+      java.util.TreeSet<String> out = new java.util.TreeSet<>(Labels::compareStrings);
+      for (NameIndex ni : names.values()) {
+        out.add(ni.name);
+        out.addAll(ni.values.keySet());
+      }
       return out;
     } finally {
       lock.readLock().unlock();

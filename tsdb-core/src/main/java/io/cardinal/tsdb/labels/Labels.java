@@ -49,7 +49,7 @@ public final class Labels implements Comparable<Labels> {
       String n = p[i];
       String v = p[i + 1];
       int j = i - 2;
-      while (j >= 0 && p[j].compareTo(n) > 0) {
+      while (j >= 0 && compareStrings(p[j], n) > 0) {
         p[j + 2] = p[j];
         p[j + 3] = p[j + 1];
         j -= 2;
@@ -107,7 +107,7 @@ public final class Labels implements Comparable<Labels> {
     int hi = size() - 1;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
-      int c = pairs[mid << 1].compareTo(name);
+      int c = compareStrings(pairs[mid << 1], name);
       if (c < 0) {
         lo = mid + 1;
       } else if (c > 0) {
@@ -173,11 +173,33 @@ public final class Labels implements Comparable<Labels> {
     return n;
   }
 
+  /**
+   * Compares strings in UTF-8 byte order (= code point order), which is Go's and so Prometheus's
+   * order for label sets and index symbols. {@link String#compareTo} compares UTF-16 units and
+   * disagrees for characters above U+FFFF against U+E000..U+FFFF.
+   */
+  public static int compareStrings(String a, String b) {
+    int n = Math.min(a.length(), b.length());
+    for (int i = 0; i < n; i++) {
+      char x = a.charAt(i);
+      char y = b.charAt(i);
+      if (x != y) {
+        if (x >= 0xD800 && y >= 0xD800) {
+          // Move surrogates above U+E000..U+FFFF so UTF-16 order becomes code point order.
+          x = (char) (x >= 0xE000 ? x - 0x800 : x + 0x2000);
+          y = (char) (y >= 0xE000 ? y - 0x800 : y + 0x2000);
+        }
+        return x - y;
+      }
+    }
+    return a.length() - b.length();
+  }
+
   @Override
   public int compareTo(Labels o) {
     int n = Math.min(pairs.length, o.pairs.length);
     for (int i = 0; i < n; i++) {
-      int c = pairs[i].compareTo(o.pairs[i]);
+      int c = compareStrings(pairs[i], o.pairs[i]);
       if (c != 0) {
         return c;
       }

@@ -63,4 +63,15 @@ class LabelsTest {
     assertEquals(Labels.of("a", "1"), l.toBuilder().keep(List.of("a")).build());
     assertEquals(Labels.of("__name__", "m", "b", "2"), l.toBuilder().set("a", "").build());
   }
+
+  @Test
+  void ordersByUtf8BytesLikeGo() {
+    String bmpHigh = "\uFF21";      // U+FF21, 3 UTF-8 bytes
+    String astral = "\uD83D\uDE00"; // U+1F600, 4 UTF-8 bytes: after U+FF21 in byte order
+    assertTrue(Labels.compareStrings(bmpHigh, astral) < 0);
+    assertTrue(bmpHigh.compareTo(astral) > 0, "String.compareTo disagrees, hence compareStrings");
+    assertTrue(Labels.of("a", bmpHigh).compareTo(Labels.of("a", astral)) < 0);
+    assertTrue(Labels.compareStrings("a", "b") < 0);
+    assertEquals(0, Labels.compareStrings("x", "x"));
+  }
 }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -85,7 +84,8 @@ public final class MappedChunkFiles implements ChunkMapper {
         }
     }
 
-    private static final class View {
+    /** An immutable file list; as a {@link ChunkReader} it keeps deleted files readable. */
+    private final class View implements ChunkReader {
         final ChunkFile[] files;
         final int firstSeq;
 
@@ -97,6 +97,11 @@ public final class MappedChunkFiles implements ChunkMapper {
         ChunkFile get(int seq) {
             long i = (long) seq - firstSeq;
             return i < 0 || i >= files.length ? null : files[(int) i];
+        }
+
+        @Override
+        public int read(long ref, ChunkBuffer into) {
+            return readFrom(this, ref, into);
         }
     }
 
@@ -455,9 +460,19 @@ public final class MappedChunkFiles implements ChunkMapper {
 
     @Override
     public int read(long ref, ChunkBuffer into) {
+        return readFrom(view, ref, into);
+    }
+
+    /** The current file list: chunks referenced now stay readable through it after truncation. */
+    @Override
+    public ChunkReader snapshot() {
+        return view;
+    }
+
+    private int readFrom(View v, long ref, ChunkBuffer into) {
         int seq = (int) (ref >>> 32);
         long off = ref & 0xFFFFFFFFL;
-        ChunkFile f = view.get(seq);
+        ChunkFile f = v.get(seq);
         if (f == null) {
             throw new IllegalStateException("unknown head chunk reference [ref=0x" + Long.toHexString(ref) + "]");
         }

@@ -328,7 +328,7 @@ public final class ScrapeLoop {
     }
     Labels lset = withTargetLabels(raw, config.honorLabels());
     lset = Relabeler.process(lset, config.metricRelabelConfigs());
-    if (lset == null || lset.isEmpty() || lset.get(Labels.METRIC_NAME) == null) {
+    if (lset == null || lset.isEmpty() || !lset.has(Labels.METRIC_NAME)) {
       return null;
     }
     return lset;
@@ -343,7 +343,7 @@ public final class ScrapeLoop {
     builder.reset(scraped);
     for (int i = 0; i < tl.size(); i++) {
       String name = tl.name(i);
-      String existing = scraped.get(name);
+      String existing = scraped.has(name) ? scraped.get(name) : null;
       if (honor) {
         if (existing == null) {
           builder.set(name, tl.value(i));

@@ -90,7 +90,7 @@ public final class Target {
         out.set(n, rl.value(i));
       }
     }
-    if (rl.get("instance") == null) {
+    if (!rl.has("instance")) {
       out.set("instance", address);
     }
     String scheme = value(rl, "__scheme__", sc.scheme());
@@ -113,7 +113,7 @@ public final class Target {
   }
 
   private static void setDefault(Labels.Builder b, Labels base, String name, String value) {
-    if (base.get(name) == null) {
+    if (!base.has(name)) {
       b.set(name, value);
     }
   }

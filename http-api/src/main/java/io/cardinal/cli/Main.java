@@ -1,0 +1,40 @@
+package io.cardinal.cli;
+
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code cardinal}: the one command behind bin/cardinal. Each subcommand is its own picocli class listed in
+ * {@link #SUBCOMMANDS}; {@code tsdb} and {@code capacity} join the list as they are written.
+ */
+@Command(name = "cardinal", mixinStandardHelpOptions = true, version = "cardinal 0.1.0-SNAPSHOT",
+    description = "An embedded, Prometheus-compatible time-series database.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  /** The subcommands besides {@code help}. */
+  static final List<Class<?>> SUBCOMMANDS = List.of(ServerCommand.class);
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    // No subcommand: usage, and the exit code of a usage error.
+    spec.commandLine().usage(System.err);
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    for (Class<?> c : SUBCOMMANDS) {
+      cl.addSubcommand(c);
+    }
+    return cl;
+  }
+
+  public static void main(String[] args) {
+    Logging.configure(args);
+    System.exit(commandLine().execute(args));
+  }
+}

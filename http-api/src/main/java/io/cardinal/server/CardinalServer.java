@@ -1,0 +1,205 @@
+package io.cardinal.server;
+
+import io.cardinal.Cardinal;
+import io.cardinal.CardinalOptions;
+import io.cardinal.server.config.Config;
+import io.cardinal.server.config.ConfigException;
+import io.cardinal.server.config.ConfigLoader;
+import io.cardinal.server.scrape.ScrapeManager;
+import io.cardinal.server.web.QueryService;
+import io.cardinal.server.web.WebServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The standalone server: database, scrape manager and HTTP API, plus configuration reload
+ * (SIGHUP, {@code POST /-/reload}) where an invalid file is rejected and the running configuration stays.
+ */
+public final class CardinalServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CardinalServer.class);
+
+  private final ServerOptions options;
+  private final Cardinal db;
+  private final ScrapeManager scrapes;
+  private final WebServer web;
+  private final long startTimeMs = System.currentTimeMillis();
+  private final CountDownLatch quit = new CountDownLatch(1);
+  private final ScheduledExecutorService housekeeping;
+  private volatile Config config;
+  private volatile boolean lastReloadSuccessful;
+  private volatile long lastReloadMs;
+  private volatile QueryService queryService = QueryService.UNAVAILABLE;
+
+  private CardinalServer(ServerOptions options) throws IOException {
+    this.options = options;
+    if (options.webConfigFile != null) {
+      throw new IOException("--web.config.file is not supported yet: the server would run without the TLS and "
+          + "authentication it asks for, so it refuses to start");
+    }
+    CardinalOptions dbOptions = CardinalOptions.defaults().maxSeries(options.maxSeries).retentionMs(options.retentionMs);
+    this.db = Cardinal.inMemory(dbOptions);
+    Path base = options.configFile == null ? Path.of(".") : options.configFile.toAbsolutePath().getParent();
+    this.scrapes = new ScrapeManager(db, base, options.scrapeThreads, options.filePollMs);
+    this.web = new WebServer(this, parseAddress(options.listenAddress));
+    this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "head-retention");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Binds the listen address, loads the configuration and starts scraping. */
+  public static CardinalServer start(ServerOptions options) throws IOException, ConfigException {
+    CardinalServer s = new CardinalServer(options);
+    try {
+      s.web.start();
+      Config initial = s.loadConfig();
+      s.scrapes.apply(initial);
+      s.config = initial;
+      s.lastReloadSuccessful = true;
+      s.lastReloadMs = System.currentTimeMillis();
+      long every = Math.min(60_000, Math.max(1_000, options.retentionMs / 10));
+      s.housekeeping.scheduleWithFixedDelay(s::applyRetention, every, every, TimeUnit.MILLISECONDS);
+      log.info("msg=\"Server is ready to receive web requests.\" address={}", s.web.address());
+      return s;
+    } catch (IOException | ConfigException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  private Config loadConfig() throws ConfigException {
+    if (options.configFile == null) {
+      return ConfigLoader.parse(defaultConfig(web.address()));
+    }
+    Config c = ConfigLoader.load(options.configFile);
+    for (String ignored : c.ignoredSections()) {
+      log.warn("msg=\"Configuration section is accepted but not used by Cardinal\" section={}", ignored);
+    }
+    return c;
+  }
+
+  /** The built-in configuration without --config.file: the server scrapes itself every 15s. */
+  public static String defaultConfig(InetSocketAddress bound) {
+    String host = bound.getAddress().isAnyLocalAddress() ? "localhost" : bound.getHostString();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return "global:\n  scrape_interval: 15s\n  scrape_timeout: 10s\n  evaluation_interval: 15s\n"
+        + "scrape_configs:\n  - job_name: cardinal\n    static_configs:\n      - targets: [\"" + host + ":"
+        + bound.getPort() + "\"]\n";
+  }
+
+  /**
+   * Re-reads the configuration file. On error the running configuration stays and the error is
+   * returned (and logged); null on success.
+   */
+  public synchronized String reload() {
+    log.info("msg=\"Loading configuration file\" filename={}", options.configFile);
+    try {
+      Config next = loadConfig();
+      scrapes.apply(next);
+      config = next;
+      lastReloadSuccessful = true;
+      lastReloadMs = System.currentTimeMillis();
+      log.info("msg=\"Completed loading of configuration file\" filename={}", options.configFile);
+      return null;
+    } catch (ConfigException | IOException e) {
+      lastReloadSuccessful = false;
+      String msg = "error loading config from \"" + options.configFile + "\": " + e.getMessage();
+      log.error("msg=\"Error reloading config\" err=\"{}\"", msg);
+      return msg;
+    }
+  }
+
+  private void applyRetention() {
+    try {
+      db.head().truncate(System.currentTimeMillis() - options.retentionMs);
+    } catch (RuntimeException e) {
+      log.error("msg=\"head truncation failed\" err=\"{}\"", e.toString());
+    }
+  }
+
+  static InetSocketAddress parseAddress(String addr) {
+    int colon = addr.lastIndexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException("--web.listen-address \"" + addr + "\": missing port");
+    }
+    String host = addr.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(addr.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--web.listen-address \"" + addr + "\": invalid port");
+    }
+    return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+  }
+
+  /** Blocks until /-/quit or {@link #close()}. */
+  public void awaitQuit() throws InterruptedException {
+    quit.await();
+  }
+
+  public void requestQuit() {
+    quit.countDown();
+  }
+
+  public void setQueryService(QueryService q) {
+    this.queryService = q;
+  }
+
+  public QueryService queryService() {
+    return queryService;
+  }
+
+  public ServerOptions options() {
+    return options;
+  }
+
+  public Cardinal db() {
+    return db;
+  }
+
+  public ScrapeManager scrapes() {
+    return scrapes;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public InetSocketAddress address() {
+    return web.address();
+  }
+
+  public long startTimeMs() {
+    return startTimeMs;
+  }
+
+  public boolean lastReloadSuccessful() {
+    return lastReloadSuccessful;
+  }
+
+  public long lastReloadMs() {
+    return lastReloadMs;
+  }
+
+  @Override
+  public void close() {
+    housekeeping.shutdownNow();
+    web.stop();
+    scrapes.close();
+    db.close();
+    quit.countDown();
+  }
+}

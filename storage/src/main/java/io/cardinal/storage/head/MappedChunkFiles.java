@@ -410,9 +410,14 @@ public final class MappedChunkFiles implements ChunkMapper {
         activeChannel = FileChannel.open(f.path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 StandardOpenOption.READ);
         fsyncDir(dir);
+        // The header goes straight to the file, so a crash leaves a new file valid (if empty).
         wbuf.clear();
-        wbuf.putInt(MAGIC).put(VERSION).put((byte) 0).put((byte) 0).put((byte) 0);
+        ByteBuffer h = ByteBuffer.allocate(HEADER_SIZE);
+        h.putInt(MAGIC).put(VERSION).put((byte) 0).put((byte) 0).put((byte) 0).flip();
+        active = f;
+        writeFully(h, 0);
         f.size = HEADER_SIZE;
+        f.flushed = HEADER_SIZE;
         bytes.addAndGet(HEADER_SIZE);
         active = f;
         files.add(f);

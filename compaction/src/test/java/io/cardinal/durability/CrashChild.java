@@ -1,0 +1,78 @@
+package io.cardinal.durability;
+
+import io.cardinal.Cardinal;
+import io.cardinal.CardinalOptions;
+import io.cardinal.storage.head.DurableOptions;
+import io.cardinal.storage.head.SyncPolicy;
+import io.cardinal.tsdb.Appender;
+import io.cardinal.tsdb.CommitResult;
+import io.cardinal.tsdb.labels.Labels;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * The process {@link CrashRecoveryTest} kills: opens the database, resumes after the newest sample
+ * it finds, and appends batches forever. After each commit returns it prints {@code A <step>}; before
+ * each head truncation it prints {@code T <mint>}. Batch {@code k} holds one sample at
+ * {@code T0 + k * STEP} for each series id in {@code [k / CHURN, k / CHURN + WIDTH)}, with value
+ * {@code id * 1e6 + k}, so the parent can recompute everything from the step numbers.
+ */
+public final class CrashChild {
+  static final long T0 = 1_700_000_000_000L;
+  static final long STEP = 1000;
+  static final int WIDTH = 20;
+  static final int CHURN = 25;
+  static final int TRUNCATE_EVERY = 50;
+  static final long KEEP = 100 * STEP;
+
+  static CardinalOptions options() {
+    return CardinalOptions.defaults()
+        .chunkRangeMs(20 * STEP)
+        .durable(DurableOptions.of(SyncPolicy.PER_COMMIT).withWalSegmentSize(64 * 1024).withChunkFileSize(32 * 1024));
+  }
+
+  static Labels labels(long id) {
+    return Labels.of("__name__", "crash", "id", Long.toString(id));
+  }
+
+  static long firstId(long step) {
+    return step / CHURN;
+  }
+
+  static double value(long id, long step) {
+    return id * 1e6 + step;
+  }
+
+  public static void main(String[] args) throws Exception {
+    PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, "UTF-8");
+    try (Cardinal db = Cardinal.open(Path.of(args[0]), options())) {
+      long max = db.head().maxTime();
+      long step = max == Long.MIN_VALUE ? 0 : (max - T0) / STEP + 1;
+      out.println("S " + step);
+      out.flush();
+      Appender app = db.appender();
+      while (true) {
+        long t = T0 + step * STEP;
+        long first = firstId(step);
+        for (long id = first; id < first + WIDTH; id++) {
+          app.append(0, labels(id), t, value(id, step));
+        }
+        CommitResult r = app.commit();
+        if (r.appended() != WIDTH) {
+          out.println("E " + step + " " + r);
+          out.flush();
+          System.exit(3);
+        }
+        out.println("A " + step);
+        out.flush();
+        if (step % TRUNCATE_EVERY == 0 && step > 0) {
+          long mint = t - KEEP;
+          out.println("T " + mint);
+          out.flush();
+          db.truncate(mint);
+        }
+        step++;
+      }
+    }
+  }
+}

@@ -79,6 +79,32 @@ public final class Encbuf {
         return this;
     }
 
+    public Encbuf putBE32(int v) {
+        ensure(4);
+        b[len] = (byte) (v >>> 24);
+        b[len + 1] = (byte) (v >>> 16);
+        b[len + 2] = (byte) (v >>> 8);
+        b[len + 3] = (byte) v;
+        len += 4;
+        return this;
+    }
+
+    /** Overwrites 4 bytes at {@code at} (for lengths known only after the body is written). */
+    public Encbuf setBE32(int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
+        return this;
+    }
+
+    public Encbuf putBytes(byte[] src, int off, int n) {
+        ensure(n);
+        System.arraycopy(src, off, b, len, n);
+        len += n;
+        return this;
+    }
+
     public Encbuf putBE64Double(double v) {
         return putBE64(Double.doubleToRawLongBits(v));
     }

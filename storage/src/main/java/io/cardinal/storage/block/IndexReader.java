@@ -1,0 +1,309 @@
+package io.cardinal.storage.block;
+
+import io.cardinal.tsdb.labels.Labels;
+import io.cardinal.tsdb.labels.Matcher;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Reads a format-v2 block index, memory-mapped. On open it verifies the header, the TOC, the symbol
+ * table and the postings offset table (checksums included) and loads the symbols and the postings
+ * offsets; series entries and postings lists are read, and their checksums verified, on demand.
+ * Thread-safe after construction.
+ */
+public final class IndexReader implements Closeable {
+  private static final int TOC_SIZE = 6 * 8 + 4;
+
+  private final Path path;
+  private final MappedByteBuffer m;
+  private final String[] symbols;
+  // name -> (values in order, offsets of their postings lists)
+  private final Map<String, Values> postingsOffsets = new HashMap<>();
+  private final List<String> names = new ArrayList<>();
+  private long allPostingsOffset = -1;
+
+  static final class Values {
+    final List<String> values = new ArrayList<>();
+    final List<Long> offsets = new ArrayList<>();
+  }
+
+  public IndexReader(Path path) throws IOException {
+    this.path = path;
+    try (FileChannel ch = FileChannel.open(path)) {
+      long size = ch.size();
+      if (size < 5 + TOC_SIZE) {
+        throw BlockCorruptionException.at(path, size, "index of " + size + " bytes is too small to hold a header and a TOC");
+      }
+      if (size > Integer.MAX_VALUE) {
+        throw BlockCorruptionException.at(path, 0, "index larger than 2 GiB is not supported yet");
+      }
+      m = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+    }
+    int magic = m.getInt(0);
+    if (magic != IndexWriter.MAGIC) {
+      throw BlockCorruptionException.at(path, 0, String.format("bad index magic %08x, expected %08x", magic, IndexWriter.MAGIC));
+    }
+    if (m.get(4) != IndexWriter.VERSION) {
+      throw BlockCorruptionException.at(path, 4, "unsupported index version " + m.get(4) + ", expected 2");
+    }
+    int tocAt = m.capacity() - TOC_SIZE;
+    checkCrc(tocAt, 48, tocAt + 48, "TOC");
+    long symbolsAt = m.getLong(tocAt);
+    long postingsTableAt = m.getLong(tocAt + 40);
+    symbols = readSymbols(checkOffset(symbolsAt, "symbol table"));
+    readPostingsOffsetTable(checkOffset(postingsTableAt, "postings offset table"));
+  }
+
+  private int checkOffset(long off, String what) throws BlockCorruptionException {
+    if (off < 5 || off > m.capacity() - TOC_SIZE - 8) {
+      throw BlockCorruptionException.at(path, m.capacity() - TOC_SIZE, "TOC points the " + what + " at " + off + ", outside the file");
+    }
+    return (int) off;
+  }
+
+  private void checkCrc(int from, int len, int crcAt, String section) throws BlockCorruptionException {
+    if (from < 0 || len < 0 || crcAt + 4 > m.capacity()) {
+      throw BlockCorruptionException.at(path, from, section + " of " + len + " bytes runs past the end of the file");
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(m.slice(from, len));
+    int stored = m.getInt(crcAt);
+    if (stored != (int) crc.getValue()) {
+      throw BlockCorruptionException.checksum(path, from, section, stored, (int) crc.getValue());
+    }
+  }
+
+  /** A section starting with {@code len <4B>}: verifies its checksum, returns the body offset. */
+  private int section(int at, String what) throws BlockCorruptionException {
+    if (at + 4 > m.capacity()) {
+      throw BlockCorruptionException.at(path, at, what + " starts past the end of the file");
+    }
+    int len = m.getInt(at);
+    if (len < 0 || (long) at + 4 + len + 4 > m.capacity()) {
+      throw BlockCorruptionException.at(path, at, what + " length " + len + " runs past the end of the file");
+    }
+    checkCrc(at + 4, len, at + 4 + len, what);
+    return at + 4;
+  }
+
+  private String[] readSymbols(int at) throws BlockCorruptionException {
+    int body = section(at, "symbol table");
+    int n = m.getInt(body);
+    int p = body + 4;
+    int end = body + m.getInt(at);
+    if (n < 0) {
+      throw BlockCorruptionException.at(path, body, "negative symbol count " + n);
+    }
+    String[] out = new String[n];
+    int[] cursor = {p};
+    for (int i = 0; i < n; i++) {
+      out[i] = readString(cursor, end, "symbol " + i);
+    }
+    return out;
+  }
+
+  private void readPostingsOffsetTable(int at) throws BlockCorruptionException {
+    int body = section(at, "postings offset table");
+    int n = m.getInt(body);
+    int end = body + m.getInt(at);
+    int[] c = {body + 4};
+    String lastName = null;
+    for (int i = 0; i < n; i++) {
+      if (c[0] >= end || m.get(c[0]) != 2) {
+        throw BlockCorruptionException.at(path, c[0], "postings offset entry " + i + " must start with key count 2");
+      }
+      c[0]++;
+      String name = readString(c, end, "postings offset name");
+      String value = readString(c, end, "postings offset value");
+      long off = readUvarint(c, end, "postings offset");
+      if (name.isEmpty() && value.isEmpty()) {
+        allPostingsOffset = off;
+        continue;
+      }
+      Values v = postingsOffsets.get(name);
+      if (v == null) {
+        v = new Values();
+        postingsOffsets.put(name, v);
+        if (lastName != null && Labels.compareStrings(lastName, name) > 0) {
+          throw BlockCorruptionException.at(path, c[0], "postings offset table not sorted at label name \"" + name + "\"");
+        }
+        names.add(name);
+        lastName = name;
+      }
+      v.values.add(value);
+      v.offsets.add(off);
+    }
+  }
+
+  private String readString(int[] c, int end, String what) throws BlockCorruptionException {
+    long len = readUvarint(c, end, what + " length");
+    if (c[0] + len > end) {
+      throw BlockCorruptionException.at(path, c[0], what + " of " + len + " bytes runs past its section");
+    }
+    byte[] b = new byte[(int) len];
+    m.get(c[0], b);
+    c[0] += (int) len;
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  private long readUvarint(int[] c, int end, String what) throws BlockCorruptionException {
+    long x = 0;
+    int s = 0;
+    for (int i = 0; i < 10; i++) {
+      if (c[0] >= end) {
+        throw BlockCorruptionException.at(path, c[0], "truncated " + what);
+      }
+      int b = m.get(c[0]++) & 0xFF;
+      if (b < 0x80) {
+        return x | ((long) b << s);
+      }
+      x |= (long) (b & 0x7F) << s;
+      s += 7;
+    }
+    throw BlockCorruptionException.at(path, c[0], "invalid varint in " + what);
+  }
+
+  private long readVarint(int[] c, int end, String what) throws BlockCorruptionException {
+    long u = readUvarint(c, end, what);
+    return (u >>> 1) ^ -(u & 1);
+  }
+
+  /** Sorted label names. */
+  public List<String> labelNames() {
+    return List.copyOf(names);
+  }
+
+  /** Sorted values of {@code name}. */
+  public List<String> labelValues(String name) {
+    Values v = postingsOffsets.get(name);
+    return v == null ? List.of() : List.copyOf(v.values);
+  }
+
+  public String[] symbols() {
+    return symbols;
+  }
+
+  /** The postings list at a file offset, as series IDs. */
+  private void readPostings(long off, RoaringBitmap into) throws BlockCorruptionException {
+    int body = section((int) off, "postings list");
+    int n = m.getInt(body);
+    int len = m.getInt((int) off);
+    if (n < 0 || 4 + 4L * n != len) {
+      throw BlockCorruptionException.at(path, off, "postings list of " + n + " entries does not fit its length " + len);
+    }
+    for (int i = 0; i < n; i++) {
+      into.add(m.getInt(body + 4 + 4 * i));
+    }
+  }
+
+  /** Series IDs matching every matcher, with Prometheus's rules for matchers that match "". */
+  public RoaringBitmap postings(Matcher... matchers) throws BlockCorruptionException {
+    RoaringBitmap result = null;
+    for (Matcher mt : matchers) {
+      if (mt.matchesEmpty()) {
+        continue;
+      }
+      RoaringBitmap bm = union(mt, true);
+      result = result == null ? bm : RoaringBitmap.and(result, bm);
+      if (result.isEmpty()) {
+        return result;
+      }
+    }
+    if (result == null) {
+      result = new RoaringBitmap();
+      if (allPostingsOffset >= 0) {
+        readPostings(allPostingsOffset, result);
+      }
+    }
+    for (Matcher mt : matchers) {
+      if (mt.matchesEmpty()) {
+        result.andNot(union(mt, false));
+      }
+    }
+    return result;
+  }
+
+  private RoaringBitmap union(Matcher mt, boolean want) throws BlockCorruptionException {
+    RoaringBitmap out = new RoaringBitmap();
+    Values v = postingsOffsets.get(mt.name());
+    if (v == null) {
+      return out;
+    }
+    for (int i = 0; i < v.values.size(); i++) {
+      if (mt.matches(v.values.get(i)) == want) {
+        readPostings(v.offsets.get(i), out);
+      }
+    }
+    return out;
+  }
+
+  /** One decoded series entry; reusable. */
+  public static final class SeriesEntry {
+    public Labels labels;
+    public final IndexWriter.ChunkMetas chunks = new IndexWriter.ChunkMetas();
+  }
+
+  /** Decodes the series with ID {@code id} (its offset / 16). */
+  public void series(int id, SeriesEntry into) throws BlockCorruptionException {
+    long off = (long) id * 16;
+    int[] c = {(int) off};
+    if (off <= 0 || off >= m.capacity()) {
+      throw BlockCorruptionException.at(path, off, "series ID " + id + " points outside the index");
+    }
+    long len = readUvarint(c, m.capacity(), "series length");
+    int body = c[0];
+    if (body + len + 4 > m.capacity()) {
+      throw BlockCorruptionException.at(path, off, "series entry of " + len + " bytes runs past the end of the file");
+    }
+    checkCrc(body, (int) len, body + (int) len, "series");
+    int end = body + (int) len;
+    int nl = (int) readUvarint(c, end, "label count");
+    String[] pairs = new String[nl * 2];
+    for (int i = 0; i < nl * 2; i++) {
+      long ref = readUvarint(c, end, "label symbol reference");
+      if (ref >= symbols.length) {
+        throw BlockCorruptionException.at(path, c[0], "symbol reference " + ref + " beyond the " + symbols.length + " symbols");
+      }
+      pairs[i] = symbols[(int) ref];
+    }
+    into.labels = Labels.of(pairs);
+    into.chunks.clear();
+    int nc = (int) readUvarint(c, end, "chunk count");
+    long prevMaxT = 0;
+    long prevRef = 0;
+    for (int i = 0; i < nc; i++) {
+      long mint;
+      long maxt;
+      long ref;
+      if (i == 0) {
+        mint = readVarint(c, end, "chunk mint");
+        maxt = mint + readUvarint(c, end, "chunk maxt delta");
+        ref = readUvarint(c, end, "chunk ref");
+      } else {
+        mint = prevMaxT + readUvarint(c, end, "chunk mint delta");
+        maxt = mint + readUvarint(c, end, "chunk maxt delta");
+        ref = prevRef + readVarint(c, end, "chunk ref delta");
+      }
+      into.chunks.add(mint, maxt, ref);
+      prevMaxT = maxt;
+      prevRef = ref;
+    }
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  @Override
+  public void close() {}
+}

@@ -44,10 +44,16 @@ public final class CardinalServer implements AutoCloseable {
           + "authentication it asks for, so it refuses to start");
     }
     CardinalOptions dbOptions = CardinalOptions.defaults().maxSeries(options.maxSeries).retentionMs(options.retentionMs);
-    this.db = Cardinal.inMemory(dbOptions);
+    this.db = options.inMemory ? Cardinal.inMemory(dbOptions) : Cardinal.open(options.storagePath, dbOptions);
     Path base = options.configFile == null ? Path.of(".") : options.configFile.toAbsolutePath().getParent();
     this.scrapes = new ScrapeManager(db, base, options.scrapeThreads, options.filePollMs);
-    this.web = new WebServer(this, parseAddress(options.listenAddress));
+    try {
+      this.web = new WebServer(this, parseAddress(options.listenAddress));
+    } catch (IOException | RuntimeException e) {
+      scrapes.close();
+      db.close();
+      throw new IOException("cannot listen on " + options.listenAddress + ": " + e.getMessage(), e);
+    }
     this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "head-retention");
       t.setDaemon(true);
@@ -121,8 +127,8 @@ public final class CardinalServer implements AutoCloseable {
 
   private void applyRetention() {
     try {
-      db.head().truncate(System.currentTimeMillis() - options.retentionMs);
-    } catch (RuntimeException e) {
+      db.truncate(System.currentTimeMillis() - options.retentionMs);
+    } catch (IOException | RuntimeException e) {
       log.error("msg=\"head truncation failed\" err=\"{}\"", e.toString());
     }
   }

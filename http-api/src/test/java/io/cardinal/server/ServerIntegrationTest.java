@@ -64,6 +64,7 @@ class ServerIntegrationTest {
     Files.writeString(configFile, yaml);
     ServerOptions o = new ServerOptions();
     o.configFile = configFile;
+    o.storagePath = dir.resolve("data");
     o.listenAddress = "127.0.0.1:0";
     o.enableLifecycle = true;
     o.maxSeries = maxSeries;
@@ -399,9 +400,24 @@ class ServerIntegrationTest {
   }
 
   @Test
+  void samplesSurviveARestartOnTheSameStoragePath() throws Exception {
+    TestTarget t = target("kept 42\n");
+    start("scrape_configs:\n" + job("app", t.address(), ""), 0);
+    await("scraped", () -> lastValue("kept") == 42);
+    server.close();
+    server = null;
+    start("scrape_configs: []\n", 0);
+    Map<Labels, List<double[]>> s = series("kept");
+    assertEquals(1, s.size());
+    List<double[]> samples = s.values().iterator().next();
+    assertEquals(42.0, samples.get(0)[1]);
+  }
+
+  @Test
   void defaultConfigScrapesItself() throws Exception {
     ServerOptions o = new ServerOptions();
     o.listenAddress = "127.0.0.1:0";
+    o.inMemory = true;
     server = CardinalServer.start(o);
     String yaml = server.config().scrapeConfigs().get(0).staticConfigs().get(0).targets().get(0);
     assertEquals("127.0.0.1:" + server.address().getPort(), yaml);

@@ -218,6 +218,7 @@ public final class Engine {
             if (lo > hi) {
                 return;
             }
+            ev.ctx.addSamples(hi - lo + 1);
             long[] ts = java.util.Arrays.copyOfRange(t, lo, hi + 1);
             double[] vs = java.util.Arrays.copyOfRange(v, lo, hi + 1);
             out.add(new Value.Series(dropName ? Evaluator.dropMetadata(labels) : labels, ts, vs));
@@ -260,7 +261,7 @@ public final class Engine {
             long off = millis(sq.offset());
             long ss = sq.at() != null ? at(sq.at(), qs, qe) : s;
             long se = sq.at() != null ? at(sq.at(), qs, qe) : en;
-            bounds(sq.expr(), ss - off - millis(sq.range()) - extra, se - off, 0, b, qs, qe);
+            bounds(sq.expr(), ss - off - millis(sq.range()) - extra, se + off, 0, b, qs, qe);
         }
     }
 
@@ -268,8 +269,9 @@ public final class Engine {
         long off = millis(vs.offset());
         long ss = vs.at() != null ? at(vs.at(), qs, qe) : s;
         long se = vs.at() != null ? at(vs.at(), qs, qe) : en;
+        // Offsets may be negative: widen both ends by their magnitude (millis() is already generous).
         b[0] = Math.min(b[0], ss - off - back);
-        b[1] = Math.max(b[1], se - off);
+        b[1] = Math.max(b[1], se + off);
     }
 
     private static long at(io.cardinal.promql.ast.AtModifier a, long qs, long qe) {

@@ -179,6 +179,11 @@ final class RangeFunctions {
                 col.has[i] = true;
             }
             if (col != null) {
+                int points = 0;
+                for (boolean b : col.has) {
+                    points += b ? 1 : 0;
+                }
+                ev.ctx.addSamples(points);
                 out.add(col);
                 if (fn.equals("rate") || fn.equals("increase")) {
                     String name = labels.metricName();

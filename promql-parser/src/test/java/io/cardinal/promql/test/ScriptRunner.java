@@ -246,8 +246,8 @@ public final class ScriptRunner {
         }
         for (String tok : values.strip().split("\\s+")) {
             int x = tok.lastIndexOf('x');
-            if (x > 0 && x < tok.length() - 1 && tok.substring(x + 1).chars().allMatch(Character::isDigit)
-                    && !tok.startsWith("0x")) {
+            // "0x10" is 0 repeated, not hex: promtool's notation wins, as in promqltest.
+            if (x > 0 && x < tok.length() - 1 && tok.substring(x + 1).chars().allMatch(Character::isDigit)) {
                 String head = tok.substring(0, x);
                 int times = Integer.parseInt(tok.substring(x + 1));
                 if (head.equals("_")) {

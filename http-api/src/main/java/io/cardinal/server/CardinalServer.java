@@ -32,6 +32,7 @@ public final class CardinalServer implements AutoCloseable {
   private final long startTimeMs = System.currentTimeMillis();
   private final CountDownLatch quit = new CountDownLatch(1);
   private final ScheduledExecutorService housekeeping;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile Config config;
   private volatile boolean lastReloadSuccessful;
   private volatile long lastReloadMs;
@@ -202,6 +203,9 @@ public final class CardinalServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     housekeeping.shutdownNow();
     web.stop();
     scrapes.close();

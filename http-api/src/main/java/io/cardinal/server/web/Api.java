@@ -1,5 +1,8 @@
 package io.cardinal.server.web;
 
+import io.cardinal.promql.PromQL;
+import io.cardinal.promql.PromQLParseException;
+import io.cardinal.promql.ast.LabelMatcher;
 import io.cardinal.server.CardinalServer;
 import io.cardinal.server.config.ConfigYaml;
 import io.cardinal.server.config.Durations;
@@ -10,6 +13,7 @@ import io.cardinal.server.scrape.ScrapeLoop;
 import io.cardinal.server.scrape.Target;
 import io.cardinal.tsdb.head.TsdbStatus;
 import io.cardinal.tsdb.labels.Labels;
+import io.cardinal.tsdb.labels.MatchType;
 import io.cardinal.tsdb.labels.Matcher;
 import io.cardinal.tsdb.query.Querier;
 import io.cardinal.tsdb.query.SeriesSet;
@@ -117,11 +121,20 @@ final class Api {
   static List<Matcher[]> matcherSets(ApiRequest r) {
     List<Matcher[]> out = new ArrayList<>();
     for (String s : r.all("match[]")) {
-      List<Matcher> ms;
+      List<Matcher> ms = new ArrayList<>();
       try {
-        ms = SelectorParser.parse(s);
-      } catch (IllegalArgumentException e) {
+        for (LabelMatcher lm : PromQL.parseMatchers(s)) {
+          ms.add(Matcher.of(switch (lm.type()) {
+            case EQ -> MatchType.EQUAL;
+            case NEQ -> MatchType.NOT_EQUAL;
+            case RE -> MatchType.REGEX;
+            case NRE -> MatchType.NOT_REGEX;
+          }, lm.name(), lm.value()));
+        }
+      } catch (PromQLParseException e) {
         throw new BadData(e.getMessage());
+      } catch (RuntimeException e) {
+        throw new BadData("invalid parameter \"match[]\": " + e.getMessage());
       }
       boolean nonEmpty = false;
       for (Matcher m : ms) {

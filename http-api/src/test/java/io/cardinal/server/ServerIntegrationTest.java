@@ -400,6 +400,23 @@ class ServerIntegrationTest {
   }
 
   @Test
+  void gzipOpenMetricsBodyWithTimestampsAndUnit() throws Exception {
+    TestTarget t = target("# TYPE temp_celsius gauge\n# UNIT temp_celsius celsius\n# HELP temp_celsius Temperature.\ntemp_celsius 21.5\n"
+        + "stamped 7 1000.5\n# EOF\n");
+    t.contentType = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+    t.gzip = true;
+    start("scrape_configs:\n" + job("om", t.address(), ""), 0);
+    await("up", () -> !Double.isNaN(lastValue("up")));
+    assertEquals(1.0, lastValue("up"), get("/api/v1/targets").body());
+    await("scraped", () -> lastValue("temp_celsius") == 21.5);
+    List<double[]> stamped = series("stamped").values().iterator().next();
+    assertEquals(1000500.0, stamped.get(0)[0]);
+    assertEquals(1, stamped.size());
+    assertTrue(get("/api/v1/metadata").body().contains("\"temp_celsius\":[{\"type\":\"gauge\",\"help\":\"Temperature.\",\"unit\":\"celsius\"}]"),
+        get("/api/v1/metadata").body());
+  }
+
+  @Test
   void samplesSurviveARestartOnTheSameStoragePath() throws Exception {
     TestTarget t = target("kept 42\n");
     start("scrape_configs:\n" + job("app", t.address(), ""), 0);

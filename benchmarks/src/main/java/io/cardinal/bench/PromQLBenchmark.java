@@ -62,7 +62,7 @@ public class PromQLBenchmark {
       "absent(up{job=\"alertmanager\"} == 1)",
       "count_values(\"version\", build_info) by (job)",
       "label_replace(rate(http_requests_total[5m]), \"svc\", \"$1\", \"service\", \"(.*)-canary\")",
-      "increase(http_requests_total{handler=\"/api/v1/query\"}[1h] offset 1d) @ end()",
+      "increase(http_requests_total{handler=\"/api/v1/query\"}[1h] offset 1d @ end())",
       "quantile_over_time(0.95, (sum by (route) (rate(http_server_duration_seconds_sum[5m])))[1h:])",
       "clamp_min(sum by (cluster) (rate(apiserver_request_total{verb!~\"WATCH|CONNECT\"}[5m])), 1) unless "
           + "on (cluster) (sum by (cluster) (up{job=\"apiserver\"}) == 0)");

@@ -7,8 +7,24 @@ import io.cardinal.tsdb.head.Head;
 import io.cardinal.tsdb.head.HeadMetrics;
 import io.cardinal.tsdb.head.TsdbStatus;
 import io.cardinal.tsdb.query.Querier;
+import io.cardinal.compact.BlockRanges;
+import io.cardinal.compact.BlockSet;
+import io.cardinal.compact.CompactionPlanner;
+import io.cardinal.compact.Compactor;
+import io.cardinal.compact.DbMetrics;
+import io.cardinal.compact.MergeQuerier;
+import io.cardinal.storage.block.Block;
+import io.cardinal.storage.block.BlockMeta;
+import io.cardinal.storage.block.BlockWriter;
+import io.cardinal.tsdb.labels.Matcher;
+import io.cardinal.tsdb.query.SeriesSet;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The embedded database: the one entry point for a JVM service.
@@ -29,15 +45,36 @@ import java.nio.file.Path;
  * concurrently with appends and with head truncation.
  */
 public final class Cardinal implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Cardinal.class.getName());
+
   private final Head head;
   private final CardinalOptions options;
   /** Null for an in-memory database. */
   private final DurableHead durable;
+  /** Null for an in-memory database. */
+  private final BlockSet blocks;
+  private final CompactionPlanner planner;
+  private final DbMetrics dbMetrics = new DbMetrics();
+  private final Object compactLock = new Object();
+  private final ScheduledExecutorService background;
 
-  private Cardinal(Head head, CardinalOptions options, DurableHead durable) {
+  private Cardinal(Head head, CardinalOptions options, DurableHead durable, BlockSet blocks) {
     this.head = head;
     this.options = options;
     this.durable = durable;
+    this.blocks = blocks;
+    this.planner = new CompactionPlanner(BlockRanges.forRetention(options.chunkRangeMs(), options.retentionMs()));
+    if (options.compactionIntervalMs() > 0) {
+      background = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cardinal-compaction");
+        t.setDaemon(true);
+        return t;
+      });
+      long iv = options.compactionIntervalMs();
+      background.scheduleWithFixedDelay(this::compactQuietly, iv, iv, TimeUnit.MILLISECONDS);
+    } else {
+      background = null;
+    }
   }
 
   /** A database held in memory only: nothing survives {@link #close()} or a crash. */
@@ -46,7 +83,7 @@ public final class Cardinal implements AutoCloseable {
   }
 
   public static Cardinal inMemory(CardinalOptions options) {
-    return new Cardinal(new Head(options.headOptions()), options, null);
+    return new Cardinal(new Head(options.headOptions()), options, null, null);
   }
 
   /**
@@ -56,8 +93,24 @@ public final class Cardinal implements AutoCloseable {
    * depends on {@link CardinalOptions#syncPolicy}: see docs/durability.md.
    */
   public static Cardinal open(Path dir, CardinalOptions options) throws IOException {
-    DurableHead d = DurableHead.open(dir, options.headOptions(), options.durable());
-    return new Cardinal(d.head(), options, d);
+    BlockSet blocks = BlockSet.open(dir, w -> LOG.log(System.Logger.Level.WARNING, w));
+    DurableHead d;
+    try {
+      d = DurableHead.open(dir, options.headOptions(), options.durable());
+    } catch (IOException | RuntimeException e) {
+      blocks.close();
+      throw e;
+    }
+    // Samples already in blocks (a crash between writing a block and truncating the head) are not
+    // kept twice: the head starts where the newest block ends.
+    long blocksEnd = Long.MIN_VALUE;
+    for (BlockSet.Handle h : blocks.all()) {
+      blocksEnd = Math.max(blocksEnd, h.block.meta().maxTime);
+    }
+    if (blocksEnd != Long.MIN_VALUE && d.head().minTime() < blocksEnd) {
+      d.truncate(blocksEnd);
+    }
+    return new Cardinal(d.head(), options, d, blocks);
   }
 
   /** What {@link #open} restored and repaired; null for an in-memory database. */
@@ -93,9 +146,222 @@ public final class Cardinal implements AutoCloseable {
     return head.appender();
   }
 
-  /** A querier over [mint, maxt]; close it when done. */
+  /**
+   * A querier over [mint, maxt] across blocks and the head; close it when done, because the blocks
+   * it reads are kept (and not deleted by compaction or retention) until then.
+   */
   public Querier querier(long mint, long maxt) {
-    return head.querier(mint, maxt);
+    if (blocks == null) {
+      return head.querier(mint, maxt);
+    }
+    List<BlockSet.Handle> held = blocks.acquire(mint, maxt);
+    List<Querier> qs = new ArrayList<>();
+    for (BlockSet.Handle h : held) {
+      qs.add(h.block.querier(mint, maxt));
+    }
+    qs.add(head.querier(mint, maxt));
+    MergeQuerier merged = new MergeQuerier(qs);
+    return new Querier() {
+      private boolean closed;
+
+      @Override
+      public SeriesSet select(boolean sorted, long lo, long hi, Matcher... matchers) {
+        return merged.select(sorted, lo, hi, matchers);
+      }
+
+      @Override
+      public List<String> labelNames(Matcher... matchers) {
+        return merged.labelNames(matchers);
+      }
+
+      @Override
+      public List<String> labelValues(String name, Matcher... matchers) {
+        return merged.labelValues(name, matchers);
+      }
+
+      @Override
+      public synchronized void close() {
+        if (!closed) {
+          closed = true;
+          held.forEach(BlockSet.Handle::release);
+        }
+      }
+    };
+  }
+
+  /** The blocks on disk, oldest first (empty in memory). */
+  public List<BlockMeta> blocks() {
+    List<BlockMeta> out = new ArrayList<>();
+    if (blocks != null) {
+      for (BlockSet.Handle h : blocks.all()) {
+        out.add(h.block.meta());
+      }
+    }
+    return out;
+  }
+
+  /** Blocks that failed to open and are not queried, each with the reason. */
+  public List<String> setAsideBlocks() {
+    return blocks == null ? List.of() : blocks.setAside();
+  }
+
+  /** Counters behind {@code prometheus_tsdb_compactions_total} and friends. */
+  public DbMetrics dbMetrics() {
+    return dbMetrics;
+  }
+
+  private void compactQuietly() {
+    try {
+      compact();
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "compaction failed; will retry", e);
+    }
+  }
+
+  /**
+   * One round of background work, as Prometheus's: while the head spans more than 1.5 chunk
+   * ranges, cut its oldest range into a block and truncate the head (freeing the memory of series
+   * that stopped receiving samples); then merge blocks as the leveled planner says; then apply
+   * time and size retention. Appends and queries continue meanwhile. Returns how many blocks were
+   * written.
+   */
+  public int compact() throws IOException {
+    synchronized (compactLock) {
+      int written = 0;
+      long range = options.chunkRangeMs();
+      if (blocks == null) {
+        long keepFrom = head.maxTime() - options.retentionMs();
+        if (head.maxTime() != Long.MIN_VALUE && head.minTime() < keepFrom) {
+          head.truncate(keepFrom);
+          dbMetrics.headTruncations.increment();
+          dbMetrics.timeRetentions.increment();
+        }
+        return 0;
+      }
+      while (head.maxTime() != Long.MIN_VALUE && head.minTime() != Long.MAX_VALUE
+          && head.maxTime() - head.minTime() > range / 2 * 3) {
+        long mint = head.minTime();
+        long maxt = Math.floorDiv(mint, range) * range + range;
+        if (cutHead(mint, maxt)) {
+          written++;
+        }
+      }
+      while (true) {
+        List<CompactionPlanner.BlockInfo> infos = new ArrayList<>();
+        for (BlockSet.Handle h : blocks.all()) {
+          BlockMeta m = h.block.meta();
+          infos.add(new CompactionPlanner.BlockInfo(m.ulid, m.minTime, m.maxTime, m.numSeries,
+              h.block.tombstones().seriesCount(), false));
+        }
+        List<String> plan = planner.plan(infos);
+        if (plan.isEmpty()) {
+          break;
+        }
+        mergeBlocks(plan);
+        written++;
+      }
+      applyRetention();
+      return written;
+    }
+  }
+
+  private boolean cutHead(long mint, long maxt) throws IOException {
+    BlockMeta meta;
+    try {
+      meta = BlockWriter.write(durable.dataDir(), head.chunkSeries(mint, maxt - 1), head.symbols(),
+          BlockWriter.Spec.fresh(mint, maxt));
+    } catch (IOException | RuntimeException e) {
+      dbMetrics.compactionsFailed.increment();
+      throw e;
+    }
+    if (meta != null) {
+      blocks.add(Block.open(durable.dataDir().resolve(meta.ulid)));
+      dbMetrics.compactions.increment();
+      dbMetrics.compactedSamples.add(meta.numSamples);
+    }
+    // The block is visible before the head lets go of the range: queries never see a gap.
+    durable.truncate(maxt);
+    dbMetrics.headTruncations.increment();
+    return meta != null;
+  }
+
+  private void mergeBlocks(List<String> ulids) throws IOException {
+    List<BlockSet.Handle> held = new ArrayList<>();
+    for (BlockSet.Handle h : blocks.all()) {
+      if (ulids.contains(h.block.meta().ulid) && h.acquire()) {
+        held.add(h);
+      }
+    }
+    try {
+      List<Block> in = new ArrayList<>();
+      boolean overlapping = false;
+      long lastMax = Long.MIN_VALUE;
+      for (BlockSet.Handle h : held) {
+        in.add(h.block);
+        overlapping |= h.block.meta().minTime < lastMax;
+        lastMax = Math.max(lastMax, h.block.meta().maxTime);
+      }
+      BlockMeta meta;
+      try {
+        meta = Compactor.compact(durable.dataDir(), in);
+      } catch (IOException | RuntimeException e) {
+        dbMetrics.compactionsFailed.increment();
+        throw e;
+      }
+      if (meta != null) {
+        blocks.add(Block.open(durable.dataDir().resolve(meta.ulid)));
+        dbMetrics.compactedSamples.add(meta.numSamples);
+      }
+      blocks.remove(ulids);
+      dbMetrics.compactions.increment();
+      if (overlapping) {
+        dbMetrics.verticalCompactions.increment();
+      }
+    } finally {
+      held.forEach(BlockSet.Handle::release);
+    }
+  }
+
+  /** Deletes blocks past the time retention (relative to the newest block) and the size retention. */
+  private void applyRetention() {
+    List<BlockSet.Handle> all = blocks.all();
+    if (all.isEmpty()) {
+      return;
+    }
+    long newest = Long.MIN_VALUE;
+    for (BlockSet.Handle h : all) {
+      newest = Math.max(newest, h.block.meta().maxTime);
+    }
+    List<String> drop = new ArrayList<>();
+    for (BlockSet.Handle h : all) {
+      if (newest - h.block.meta().maxTime >= options.retentionMs()) {
+        drop.add(h.block.meta().ulid);
+      }
+    }
+    if (!drop.isEmpty()) {
+      blocks.remove(drop);
+      dbMetrics.timeRetentions.increment();
+      LOG.log(System.Logger.Level.INFO, "deleted " + drop.size() + " block(s) past time retention: " + drop);
+    }
+    long limit = options.retentionBytes();
+    if (limit > 0) {
+      List<BlockSet.Handle> left = blocks.all();
+      long used = blocks.bytes() + BlockSet.dirSize(durable.dataDir().resolve(DurableHead.WAL_DIR))
+          + BlockSet.dirSize(durable.dataDir().resolve(DurableHead.CHUNKS_DIR));
+      List<String> bySize = new ArrayList<>();
+      for (BlockSet.Handle h : left) {
+        if (used <= limit) {
+          break;
+        }
+        used -= BlockSet.dirSize(h.block.dir());
+        bySize.add(h.block.meta().ulid);
+      }
+      if (!bySize.isEmpty()) {
+        blocks.remove(bySize);
+        dbMetrics.sizeRetentions.increment();
+        LOG.log(System.Logger.Level.INFO, "deleted " + bySize.size() + " block(s) past size retention: " + bySize);
+      }
+    }
   }
 
   /** Cardinality statistics ({@code /api/v1/status/tsdb}), top {@code limit} per list. */
@@ -124,6 +390,17 @@ public final class Cardinal implements AutoCloseable {
   /** Releases memory; on disk, fsyncs and closes the WAL and the chunk files. */
   @Override
   public void close() {
+    if (background != null) {
+      background.shutdownNow();
+      try {
+        background.awaitTermination(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (blocks != null) {
+      blocks.close();
+    }
     if (durable != null) {
       durable.close();
     } else {

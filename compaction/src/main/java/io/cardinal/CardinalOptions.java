@@ -88,6 +88,38 @@ public final class CardinalOptions {
     return retentionMs;
   }
 
+  long retentionBytes;
+  long compactionIntervalMs = 60_000;
+
+  /** Size-based retention ({@code --storage.tsdb.retention.size}): blocks, WAL and head chunks; 0 = none. */
+  public CardinalOptions retentionBytes(long bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("retention size must be >= 0, got " + bytes);
+    }
+    this.retentionBytes = bytes;
+    return this;
+  }
+
+  /**
+   * How often the background task cuts the head into blocks, compacts and applies retention (1m,
+   * as Prometheus); 0 disables it and leaves {@link Cardinal#compact()} to the caller (tests).
+   */
+  public CardinalOptions compactionIntervalMs(long ms) {
+    if (ms < 0) {
+      throw new IllegalArgumentException("compaction interval must be >= 0, got " + ms);
+    }
+    this.compactionIntervalMs = ms;
+    return this;
+  }
+
+  public long retentionBytes() {
+    return retentionBytes;
+  }
+
+  public long compactionIntervalMs() {
+    return compactionIntervalMs;
+  }
+
   HeadOptions headOptions() {
     return HeadOptions.defaults().maxSeries(maxSeries).chunkRange(chunkRangeMs);
   }

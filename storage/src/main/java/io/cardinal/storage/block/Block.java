@@ -85,6 +85,33 @@ public final class Block implements Closeable {
     return out;
   }
 
+  /**
+   * Every series in label order as raw chunks, read lazily one series at a time: compaction streams
+   * through this, so it never holds a whole block's series in the heap. A corrupt series ends the
+   * iteration with an {@link UncheckedIOException} naming file and offset.
+   */
+  public java.util.Iterator<ChunkSeries> streamChunkSeries() throws IOException {
+    IntIterator ids = index.postings().getIntIterator();
+    return new java.util.Iterator<>() {
+      final IndexReader.SeriesEntry e = new IndexReader.SeriesEntry();
+
+      @Override
+      public boolean hasNext() {
+        return ids.hasNext();
+      }
+
+      @Override
+      public ChunkSeries next() {
+        try {
+          index.series(ids.next(), e);
+        } catch (BlockCorruptionException ex) {
+          throw new UncheckedIOException(ex);
+        }
+        return new BlockChunkSeries(e.labels, overlapping(e.chunks, Long.MIN_VALUE, Long.MAX_VALUE));
+      }
+    };
+  }
+
   /** (ref, minT, maxT) triples of the chunks overlapping [mint, maxt]. */
   private static long[] overlapping(IndexWriter.ChunkMetas cm, long mint, long maxt) {
     int n = 0;

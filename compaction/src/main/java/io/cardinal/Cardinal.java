@@ -12,6 +12,8 @@ import io.cardinal.compact.BlockSet;
 import io.cardinal.compact.CompactionPlanner;
 import io.cardinal.compact.Compactor;
 import io.cardinal.compact.DbMetrics;
+import io.cardinal.compact.Deletions;
+import io.cardinal.tsdb.labels.Labels;
 import io.cardinal.compact.MergeQuerier;
 import io.cardinal.storage.block.Block;
 import io.cardinal.storage.block.BlockMeta;
@@ -57,6 +59,7 @@ public final class Cardinal implements AutoCloseable {
   private final DbMetrics dbMetrics = new DbMetrics();
   private final Object compactLock = new Object();
   private final ScheduledExecutorService background;
+  private final Deletions headDeletions = new Deletions();
 
   private Cardinal(Head head, CardinalOptions options, DurableHead durable, BlockSet blocks) {
     this.head = head;
@@ -110,7 +113,14 @@ public final class Cardinal implements AutoCloseable {
     if (blocksEnd != Long.MIN_VALUE && d.head().minTime() < blocksEnd) {
       d.truncate(blocksEnd);
     }
-    return new Cardinal(d.head(), options, d, blocks);
+    Cardinal db = new Cardinal(d.head(), options, d, blocks);
+    for (long[] ts : d.replayedTombstones()) {
+      Labels l = d.head().labelsOf(ts[0]);
+      if (l != null) {
+        db.headDeletions.add(l, ts[1], ts[2]);
+      }
+    }
+    return db;
   }
 
   /** What {@link #open} restored and repaired; null for an in-memory database. */
@@ -152,14 +162,14 @@ public final class Cardinal implements AutoCloseable {
    */
   public Querier querier(long mint, long maxt) {
     if (blocks == null) {
-      return head.querier(mint, maxt);
+      return headDeletions.apply(head.querier(mint, maxt));
     }
     List<BlockSet.Handle> held = blocks.acquire(mint, maxt);
     List<Querier> qs = new ArrayList<>();
     for (BlockSet.Handle h : held) {
       qs.add(h.block.querier(mint, maxt));
     }
-    qs.add(head.querier(mint, maxt));
+    qs.add(headDeletions.apply(head.querier(mint, maxt)));
     MergeQuerier merged = new MergeQuerier(qs);
     return new Querier() {
       private boolean closed;
@@ -268,8 +278,8 @@ public final class Cardinal implements AutoCloseable {
   private boolean cutHead(long mint, long maxt) throws IOException {
     BlockMeta meta;
     try {
-      meta = BlockWriter.write(durable.dataDir(), head.chunkSeries(mint, maxt - 1), head.symbols(),
-          BlockWriter.Spec.fresh(mint, maxt));
+      meta = BlockWriter.write(durable.dataDir(), headDeletions.apply(head.chunkSeries(mint, maxt - 1)),
+          head.symbols(), BlockWriter.Spec.fresh(mint, maxt));
     } catch (IOException | RuntimeException e) {
       dbMetrics.compactionsFailed.increment();
       throw e;
@@ -281,6 +291,7 @@ public final class Cardinal implements AutoCloseable {
     }
     // The block is visible before the head lets go of the range: queries never see a gap.
     durable.truncate(maxt);
+    headDeletions.dropBefore(maxt);
     dbMetrics.headTruncations.increment();
     return meta != null;
   }
@@ -319,6 +330,141 @@ public final class Cardinal implements AutoCloseable {
       }
     } finally {
       held.forEach(BlockSet.Handle::release);
+    }
+  }
+
+  /**
+   * Deletes the samples in [mint, maxt] of every series matching the matchers, in blocks (their
+   * tombstones files are rewritten) and in the head (logged to the WAL, so the deletion survives a
+   * restart). Deleted samples disappear from queries at once; their space is reclaimed by
+   * {@link #cleanTombstones()} or the next compaction. Prometheus's admin {@code delete_series}.
+   */
+  public void delete(long mint, long maxt, Matcher... matchers) throws IOException {
+    if (matchers.length == 0) {
+      throw new IllegalArgumentException("at least one matcher is required");
+    }
+    synchronized (compactLock) {
+      if (blocks != null) {
+        for (BlockSet.Handle h : blocks.all()) {
+          BlockMeta m = h.block.meta();
+          if (m.maxTime <= mint || m.minTime > maxt) {
+            continue;
+          }
+          org.roaringbitmap.RoaringBitmap ids = h.block.index().postings(matchers);
+          if (ids.isEmpty()) {
+            continue;
+          }
+          java.nio.file.Path tsFile = h.block.dir().resolve("tombstones");
+          // Start from the block's current tombstones, then add this deletion's intervals.
+          java.util.Map<Long, List<long[]>> stones = h.block.tombstones().copy();
+          org.roaringbitmap.IntIterator it = ids.getIntIterator();
+          while (it.hasNext()) {
+            stones.computeIfAbsent((long) it.next(), x -> new ArrayList<>())
+                .add(new long[] {Math.max(mint, m.minTime), Math.min(maxt, m.maxTime - 1)});
+          }
+          java.nio.file.Path tmp = h.block.dir().resolve("tombstones.tmp");
+          io.cardinal.storage.block.Tombstones.write(tmp, stones);
+          java.nio.file.Files.move(tmp, tsFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          blocks.replace(Block.open(h.block.dir()));
+        }
+      }
+      org.roaringbitmap.RoaringBitmap refs = head.postingsFor(matchers);
+      int n = refs.getCardinality();
+      long[] rs = new long[n];
+      long[] lo = new long[n];
+      long[] hi = new long[n];
+      int k = 0;
+      org.roaringbitmap.IntIterator it = refs.getIntIterator();
+      while (it.hasNext()) {
+        int ref = it.next();
+        Labels l = head.labelsOf(ref);
+        if (l == null) {
+          continue;
+        }
+        rs[k] = ref;
+        lo[k] = mint;
+        hi[k] = maxt;
+        k++;
+        headDeletions.add(l, mint, maxt);
+      }
+      if (durable != null) {
+        durable.logTombstones(rs, lo, hi, k);
+      }
+    }
+  }
+
+  /**
+   * Rewrites every block that has tombstones without the deleted data, reclaiming its space
+   * (Prometheus's admin {@code clean_tombstones}). Returns the number of blocks rewritten.
+   */
+  public int cleanTombstones() throws IOException {
+    if (blocks == null) {
+      return 0;
+    }
+    synchronized (compactLock) {
+      int n = 0;
+      for (BlockSet.Handle h : blocks.all()) {
+        if (h.block.tombstones().isEmpty() || !h.acquire()) {
+          continue;
+        }
+        try {
+          BlockMeta meta = Compactor.compact(durable.dataDir(), List.of(h.block));
+          if (meta != null) {
+            blocks.add(Block.open(durable.dataDir().resolve(meta.ulid)));
+          }
+          blocks.remove(List.of(h.block.meta().ulid));
+          n++;
+        } finally {
+          h.release();
+        }
+      }
+      return n;
+    }
+  }
+
+  /**
+   * Writes a consistent copy of the database into {@code snapshotsDir/<name>}: blocks are
+   * hard-linked (cheap, they are immutable) and, with {@code withHead}, the head is written as a
+   * block. Prometheus's admin {@code snapshot}. Returns the snapshot's name.
+   */
+  public String snapshot(java.nio.file.Path snapshotsDir, boolean withHead) throws IOException {
+    String name = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+        .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now())
+        + "-" + Long.toHexString(new java.security.SecureRandom().nextLong() & 0xFFFFFFFFFFFFL);
+    java.nio.file.Path out = snapshotsDir.resolve(name);
+    java.nio.file.Files.createDirectories(out);
+    if (blocks != null) {
+      List<BlockSet.Handle> held = blocks.acquire(Long.MIN_VALUE, Long.MAX_VALUE);
+      try {
+        for (BlockSet.Handle h : held) {
+          linkTree(h.block.dir(), out.resolve(h.block.meta().ulid));
+        }
+      } finally {
+        held.forEach(BlockSet.Handle::release);
+      }
+    }
+    if (withHead && head.maxTime() != Long.MIN_VALUE) {
+      BlockWriter.write(out, headDeletions.apply(head.chunkSeries(head.minTime(), head.maxTime())), head.symbols(),
+          BlockWriter.Spec.fresh(head.minTime(), head.maxTime() + 1));
+    }
+    return name;
+  }
+
+  private static void linkTree(java.nio.file.Path src, java.nio.file.Path dst) throws IOException {
+    try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(src)) {
+      for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) s::iterator) {
+        java.nio.file.Path target = dst.resolve(src.relativize(p).toString());
+        if (java.nio.file.Files.isDirectory(p)) {
+          java.nio.file.Files.createDirectories(target);
+        } else {
+          try {
+            java.nio.file.Files.createLink(target, p);
+          } catch (UnsupportedOperationException | IOException e) {
+            java.nio.file.Files.copy(p, target);
+          }
+        }
+      }
     }
   }
 

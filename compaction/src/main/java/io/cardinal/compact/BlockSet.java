@@ -143,6 +143,27 @@ public final class BlockSet {
     blocks = List.copyOf(next);
   }
 
+  /**
+   * Swaps in a reopened version of a block (same ULID and directory, e.g. new tombstones); the old
+   * handle is closed once no query holds it, and its directory is kept.
+   */
+  public synchronized void replace(Block reopened) {
+    List<Handle> next = new ArrayList<>();
+    Handle old = null;
+    for (Handle h : blocks) {
+      if (h.block.meta().ulid.equals(reopened.meta().ulid)) {
+        old = h;
+        next.add(new Handle(reopened));
+      } else {
+        next.add(h);
+      }
+    }
+    blocks = List.copyOf(next);
+    if (old != null) {
+      old.release();
+    }
+  }
+
   /** Removes blocks by ULID; each is deleted once no query holds it. */
   public synchronized void remove(Collection<String> ulids) {
     List<Handle> next = new ArrayList<>();

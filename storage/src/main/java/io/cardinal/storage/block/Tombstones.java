@@ -38,6 +38,13 @@ public final class Tombstones {
     return bySeries.getOrDefault(seriesId, Collections.emptyList());
   }
 
+  /** A mutable copy: series ID to its deleted intervals. */
+  public Map<Long, List<long[]>> copy() {
+    Map<Long, List<long[]>> out = new TreeMap<>();
+    bySeries.forEach((k, v) -> out.put(k, new ArrayList<>(v)));
+    return out;
+  }
+
   public int seriesCount() {
     return bySeries.size();
   }

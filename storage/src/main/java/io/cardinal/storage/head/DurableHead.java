@@ -85,6 +85,7 @@ public final class DurableHead implements AutoCloseable {
     /** WAL references replayed onto a series restored under another reference (kept in checkpoints). */
     private final LongLongHashMap aliases;
     private boolean closed;
+    private List<long[]> replayedTombstones = List.of();
 
     private DurableHead(Path dataDir, Head head, MappedChunkFiles chunks, WalHeadLog log, DurableOptions options,
             ReplayStats replayStats, LongLongHashMap aliases) {
@@ -164,7 +165,9 @@ public final class DurableHead implements AutoCloseable {
                     scanned[0] - r.attached, r.checkpoint, r.segments, System.nanoTime() - start,
                     List.copyOf(warnings));
             LOG.log(warnings.isEmpty() ? Level.INFO : Level.WARNING, "Head opened [dir=" + dataDir + "]: " + stats);
-            return new DurableHead(dataDir, head, chunks, log, options, stats, r.aliases);
+            DurableHead dh = new DurableHead(dataDir, head, chunks, log, options, stats, r.aliases);
+            dh.replayedTombstones = List.copyOf(r.tombstones);
+            return dh;
         } catch (IOException | RuntimeException e) {
             if (log != null) {
                 try {
@@ -190,6 +193,9 @@ public final class DurableHead implements AutoCloseable {
         final RecordDecoder dec = new RecordDecoder();
         final List<RefSeries> seriesBuf = new ArrayList<>();
         final SampleBatch sampleBuf = new SampleBatch(1024);
+        final io.cardinal.storage.wal.record.TombstoneBatch tombBuf = new io.cardinal.storage.wal.record.TombstoneBatch();
+        /** Deleted intervals from tombstone records: (ref, mint, maxt). */
+        final List<long[]> tombstones = new ArrayList<>();
         long series;
         long samples;
         long inMapped;
@@ -258,8 +264,16 @@ public final class DurableHead implements AutoCloseable {
                             dec.samples(rec, sampleBuf);
                             restoreSamples(sampleBuf);
                             break;
+                        case TOMBSTONES:
+                            tombBuf.clear();
+                            dec.tombstones(rec, tombBuf);
+                            for (int i = 0; i < tombBuf.size(); i++) {
+                                long ref = aliases.getOrDefault(tombBuf.ref(i), tombBuf.ref(i));
+                                tombstones.add(new long[] {ref, tombBuf.mint(i), tombBuf.maxt(i)});
+                            }
+                            break;
                         default:
-                            // Tombstones, exemplars, m-map markers, metadata: nothing the head keeps.
+                            // Exemplars, m-map markers, metadata: nothing the head keeps.
                             break;
                     }
                 } catch (RecordFormatException e) {
@@ -322,6 +336,18 @@ public final class DurableHead implements AutoCloseable {
     }
 
     /** The head; append and query through it. */
+    /** Deletions logged before the restart: (series ref, mint, maxt) per entry. */
+    public List<long[]> replayedTombstones() {
+        return replayedTombstones;
+    }
+
+    /** Logs deleted intervals of head series to the WAL (and syncs) so deletions survive a restart. */
+    public void logTombstones(long[] refs, long[] mints, long[] maxts, int n) throws IOException {
+        if (log != null && n > 0) {
+            log.logTombstones(refs, mints, maxts, n);
+        }
+    }
+
     public Head head() {
         return head;
     }

@@ -130,6 +130,15 @@ public final class WalHeadLog implements HeadLog, Closeable {
         write(policy == SyncPolicy.PER_COMMIT);
     }
 
+    /** Logs deleted intervals (tombstones) and syncs: a deletion is acknowledged only once durable. */
+    public synchronized void logTombstones(long[] refs, long[] mints, long[] maxts, int n) throws IOException {
+        checkUsable();
+        buf.reset();
+        RecordEncoder.tombstones(buf, refs, mints, maxts, n);
+        write(false);
+        wal.sync();
+    }
+
     private void write(boolean sync) {
         try {
             wal.log(buf.array(), 0, buf.length());

@@ -110,6 +110,12 @@ public final class Head implements AutoCloseable {
     return postings.select(matchers);
   }
 
+  /** Labels of the live series with reference {@code ref}, or null. */
+  public Labels labelsOf(long ref) {
+    MemSeries s = refs.get(ref);
+    return s == null || s.deleted ? null : s.labels;
+  }
+
   MemSeries byRef(long ref) {
     return refs.get(ref);
   }

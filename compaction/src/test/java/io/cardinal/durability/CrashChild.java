@@ -28,6 +28,7 @@ public final class CrashChild {
   static CardinalOptions options() {
     return CardinalOptions.defaults()
         .chunkRangeMs(20 * STEP)
+        .compactionIntervalMs(0)
         .durable(DurableOptions.of(SyncPolicy.PER_COMMIT).withWalSegmentSize(64 * 1024).withChunkFileSize(32 * 1024));
   }
 
@@ -45,6 +46,9 @@ public final class CrashChild {
 
   public static void main(String[] args) throws Exception {
     PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, "UTF-8");
+    // "compact" mode cuts the head into blocks and merges them instead of dropping old data, so
+    // kills land in block writing and compaction too, and nothing may ever be lost.
+    boolean compact = args.length > 1 && args[1].equals("compact");
     try (Cardinal db = Cardinal.open(Path.of(args[0]), options())) {
       long max = db.head().maxTime();
       long step = max == Long.MIN_VALUE ? 0 : (max - T0) / STEP + 1;
@@ -65,7 +69,10 @@ public final class CrashChild {
         }
         out.println("A " + step);
         out.flush();
-        if (step % TRUNCATE_EVERY == 0 && step > 0) {
+        if (compact && step % 10 == 0 && step > 0) {
+          out.println("C " + db.compact());
+          out.flush();
+        } else if (!compact && step % TRUNCATE_EVERY == 0 && step > 0) {
           long mint = t - KEEP;
           out.println("T " + mint);
           out.flush();

@@ -6,6 +6,8 @@ import io.cardinal.server.config.Config;
 import io.cardinal.server.config.ConfigException;
 import io.cardinal.server.config.ConfigLoader;
 import io.cardinal.server.scrape.ScrapeManager;
+import io.cardinal.server.query.EngineQueryService;
+import io.cardinal.server.web.MetricsSource;
 import io.cardinal.server.web.QueryService;
 import io.cardinal.server.web.WebServer;
 import java.io.IOException;
@@ -36,7 +38,8 @@ public final class CardinalServer implements AutoCloseable {
   private volatile Config config;
   private volatile boolean lastReloadSuccessful;
   private volatile long lastReloadMs;
-  private volatile QueryService queryService = QueryService.UNAVAILABLE;
+  private volatile QueryService queryService;
+  private final java.util.List<MetricsSource> metricsSources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private CardinalServer(ServerOptions options) throws IOException {
     this.options = options;
@@ -46,6 +49,10 @@ public final class CardinalServer implements AutoCloseable {
     }
     CardinalOptions dbOptions = CardinalOptions.defaults().maxSeries(options.maxSeries).retentionMs(options.retentionMs);
     this.db = options.inMemory ? Cardinal.inMemory(dbOptions) : Cardinal.open(options.storagePath, dbOptions);
+    EngineQueryService engine = new EngineQueryService(db::querier, options.lookbackDeltaMs, options.queryMaxSamples,
+        options.queryTimeoutMs, options.queryMaxConcurrency);
+    this.queryService = engine;
+    metricsSources.add(engine);
     Path base = options.configFile == null ? Path.of(".") : options.configFile.toAbsolutePath().getParent();
     this.scrapes = new ScrapeManager(db, base, options.scrapeThreads, options.filePollMs);
     try {
@@ -167,6 +174,15 @@ public final class CardinalServer implements AutoCloseable {
 
   public QueryService queryService() {
     return queryService;
+  }
+
+  /** Adds series to /metrics (rendered after the server's own, in the order added). */
+  public void addMetricsSource(MetricsSource source) {
+    metricsSources.add(source);
+  }
+
+  public java.util.List<MetricsSource> metricsSources() {
+    return metricsSources;
   }
 
   public ServerOptions options() {

@@ -364,6 +364,9 @@ class ServerIntegrationTest {
     r = get("/api/v1/label/bad-name/values");
     assertEquals(400, r.status());
     assertEquals("{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"invalid label name: \\\"bad-name\\\"\"}", r.body());
+    // The engine is wired in by default; an embedder may still swap the QueryService.
+    assertEquals(200, get("/api/v1/query?query=up").status());
+    server.setQueryService(io.cardinal.server.web.QueryService.UNAVAILABLE);
     r = get("/api/v1/query?query=up");
     assertEquals(503, r.status());
     assertEquals("{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"the PromQL engine is not available in this build of Cardinal yet\"}", r.body());

@@ -65,6 +65,13 @@ public final class Formats {
    * IllegalArgumentException with Prometheus's message.
    */
   public static long parseTime(String s) {
+    // Prometheus's own bounds, which Go's RFC 3339 parser cannot read (years beyond 9999).
+    if (s.equals("-292273086-05-16T16:47:06Z")) {
+      return MIN_TIME;
+    }
+    if (s.equals("292277025-08-18T07:12:54.999999999Z")) {
+      return MAX_TIME;
+    }
     try {
       double d = Double.parseDouble(s);
       if (Double.isFinite(d)) {

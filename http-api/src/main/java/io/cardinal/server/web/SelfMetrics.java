@@ -112,6 +112,9 @@ final class SelfMetrics {
       Federate.escape(sb, gc.getName());
       sb.append("\"} ").append(Formats.formatFloat(gc.getCollectionTime() / 1000.0)).append('\n');
     }
+    for (MetricsSource source : server.metricsSources()) {
+      source.writeMetrics(sb);
+    }
     return sb.toString();
   }
 

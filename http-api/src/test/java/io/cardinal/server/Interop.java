@@ -1,0 +1,82 @@
+package io.cardinal.server;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Finding and running the real Prometheus tools (Debian's 2.42 package; .ci/run installs it). A missing binary
+ * skips the test loudly: a line on stderr and a JUnit assumption failure, never a silent pass.
+ */
+final class Interop {
+  private Interop() {}
+
+  /** The binary's path, or skips the calling test (loudly) when it is not installed. */
+  static Path requireBinary(String name) {
+    String override = System.getProperty("cardinal." + name);
+    if (override != null && Files.isExecutable(Path.of(override))) {
+      return Path.of(override);
+    }
+    String path = System.getenv("PATH");
+    if (path != null) {
+      for (String d : path.split(File.pathSeparator)) {
+        Path p = Path.of(d, name);
+        if (Files.isExecutable(p)) {
+          return p;
+        }
+      }
+    }
+    String msg = "INTEROP TEST SKIPPED: '" + name + "' (Prometheus 2.42) is not installed or not on PATH; "
+        + "install Debian's 'prometheus' package (.ci/run does) to run the interoperability tests";
+    System.err.println("*".repeat(100));
+    System.err.println(msg);
+    System.err.println("*".repeat(100));
+    Assumptions.assumeTrue(false, msg);
+    return null;
+  }
+
+  record Result(int exit, String stdout, String stderr) {}
+
+  /** Runs a command to completion (bounded): its exit code and output. */
+  static Result run(long timeoutMs, String... cmd) throws IOException, InterruptedException {
+    Path out = Files.createTempFile("interop-out", ".txt");
+    Path err = Files.createTempFile("interop-err", ".txt");
+    try {
+      Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      if (!p.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+        fail("timed out after " + timeoutMs + " ms: " + List.of(cmd) + "\nstderr: " + Files.readString(err));
+      }
+      return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
+  /** Starts a long-running process with its output going to {@code log}. */
+  static Process start(Path log, List<String> cmd) throws IOException {
+    return new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /** Kills a process started by a test and waits for it to be gone. */
+  static void kill(Process p) throws InterruptedException {
+    if (p == null) {
+      return;
+    }
+    p.destroyForcibly();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      System.err.println("process " + p.pid() + " did not exit within 30 s after SIGKILL");
+    }
+  }
+}

@@ -1,5 +1,6 @@
 package io.cardinal.cli;
 
+import io.cardinal.cli.tsdb.TsdbCommand;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** The subcommands besides {@code help}. */
-  static final List<Class<?>> SUBCOMMANDS = List.of(ServerCommand.class);
+  static final List<Class<?>> SUBCOMMANDS = List.of(ServerCommand.class, TsdbCommand.class);
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,64 @@
+package io.cardinal.cli.tsdb;
+
+import java.io.PrintWriter;
+import java.util.function.LongSupplier;
+
+/**
+ * A one-line progress bar on stderr for long imports: bytes read out of the bytes all passes will
+ * read. Stays silent for the first second (short imports print nothing), redraws at most five
+ * times a second with a carriage return, and erases itself when done.
+ */
+final class ProgressBar implements OpenMetricsImporter.Progress {
+  private static final int WIDTH = 30;
+
+  private final PrintWriter err;
+  private final String label;
+  private final LongSupplier clock;
+  private final long quietMs;
+  private final long start;
+  private long lastDraw;
+  private boolean drawn;
+
+  ProgressBar(PrintWriter err, String label) {
+    this(err, label, System::currentTimeMillis, 1000);
+  }
+
+  ProgressBar(PrintWriter err, String label, LongSupplier clock, long quietMs) {
+    this.err = err;
+    this.label = label;
+    this.clock = clock;
+    this.quietMs = quietMs;
+    this.start = clock.getAsLong();
+  }
+
+  @Override
+  public void update(long done, long total) {
+    long now = clock.getAsLong();
+    if (now - start < quietMs || drawn && now - lastDraw < 200 && done < total) {
+      return;
+    }
+    lastDraw = now;
+    err.print("\r" + line(done, total));
+    err.flush();
+    drawn = true;
+  }
+
+  String line(long done, long total) {
+    double f = total <= 0 ? 1 : Math.min(1, (double) done / total);
+    int fill = (int) Math.round(f * WIDTH);
+    return String.format(java.util.Locale.ROOT, "%s [%s%s] %3d%% %s / %s", label,
+        "=".repeat(fill), " ".repeat(WIDTH - fill), Math.round(f * 100), mib(done), mib(total));
+  }
+
+  private static String mib(long b) {
+    return String.format(java.util.Locale.ROOT, "%.1f MiB", b / 1048576.0);
+  }
+
+  /** Erases the bar if it was drawn. */
+  void finish() {
+    if (drawn) {
+      err.print("\r" + " ".repeat(line(0, 0).length() + 20) + "\r");
+      err.flush();
+    }
+  }
+}

@@ -51,8 +51,8 @@ case $punit in ms) psec=$(echo "$pval / 1000" | bc -l);; s) psec=$pval;; *) psec
 # Bytes per sample of each system's merged (level 2) block.
 bps() {
   for d in "$1"/*/; do
-    if grep -q '"level": 2' "$d/meta.json" 2>/dev/null; then
-      samples=$(grep -o '"numSamples": *[0-9]*' "$d/meta.json" | grep -o '[0-9]*$')
+    if grep -Eq '"level" ?: ?2' "$d/meta.json" 2>/dev/null; then
+      samples=$(grep -Eo '"numSamples" ?: ?[0-9]+' "$d/meta.json" | grep -Eo '[0-9]+$')
       chunks=$(du -sb "$d/chunks" | cut -f1)
       total=$(du -sb "$d" | cut -f1)
       echo "$samples $chunks $total"

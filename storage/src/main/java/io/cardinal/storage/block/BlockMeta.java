@@ -2,7 +2,6 @@ package io.cardinal.storage.block;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -17,7 +16,18 @@ import java.util.List;
  * one) are kept and written back unchanged.
  */
 public final class BlockMeta {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Go's json.MarshalIndent(v, "", "\t") layout, as Prometheus writes meta.json. */
+  private static final com.fasterxml.jackson.core.util.DefaultPrettyPrinter GO_STYLE;
+
+  static {
+    com.fasterxml.jackson.core.util.DefaultIndenter tabs = new com.fasterxml.jackson.core.util.DefaultIndenter("\t", "\n");
+    GO_STYLE = new com.fasterxml.jackson.core.util.DefaultPrettyPrinter(
+        com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
+            .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER))
+        .withObjectIndenter(tabs)
+        .withArrayIndenter(tabs);
+  }
 
   public final String ulid;
   public final long minTime;
@@ -79,7 +89,7 @@ public final class BlockMeta {
       comp.put("deletable", true);
     }
     o.put("version", 1);
-    return JSON.writeValueAsString(o);
+    return JSON.writer(GO_STYLE).writeValueAsString(o) + "\n";
   }
 
   public void write(Path dir) throws IOException {

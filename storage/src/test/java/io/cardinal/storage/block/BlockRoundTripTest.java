@@ -147,4 +147,17 @@ class BlockRoundTripTest {
     assertEquals(2_000, Ulid.timeMs(b));
     assertEquals("00000000000000000000000000", Ulid.encode(0, new byte[10]));
   }
+
+  @Test
+  void metaJsonIsLaidOutLikePrometheus(@TempDir Path dir) throws Exception {
+    BlockMeta m = new BlockMeta("01M7YWF0ZEW8T448JJ0NS2HNDF", 1, 2, 5, 3, 3, 0, 1, List.of("01M7YWF0ZEW8T448JJ0NS2HNDF"), List.of());
+    String want = "{\n\t\"ulid\": \"01M7YWF0ZEW8T448JJ0NS2HNDF\",\n\t\"minTime\": 1,\n\t\"maxTime\": 2,\n"
+        + "\t\"stats\": {\n\t\t\"numSamples\": 5,\n\t\t\"numSeries\": 3,\n\t\t\"numChunks\": 3\n\t},\n"
+        + "\t\"compaction\": {\n\t\t\"level\": 1,\n\t\t\"sources\": [\n\t\t\t\"01M7YWF0ZEW8T448JJ0NS2HNDF\"\n\t\t]\n\t},\n"
+        + "\t\"version\": 1\n}\n";
+    assertEquals(want, m.toJson());
+    // The golden meta.json Prometheus wrote has the same layout.
+    String golden = Files.readString(Path.of("src/test/resources/golden/01M7YWF0ZEW8T448JJ0NS2HNDF/meta.json"));
+    assertEquals(golden.strip(), BlockMeta.read(Path.of("src/test/resources/golden/01M7YWF0ZEW8T448JJ0NS2HNDF")).toJson().strip());
+  }
 }

@@ -7,6 +7,7 @@ import io.cardinal.server.config.ConfigException;
 import io.cardinal.server.config.ConfigLoader;
 import io.cardinal.server.scrape.ScrapeManager;
 import io.cardinal.server.query.EngineQueryService;
+import io.cardinal.server.remote.RemoteWriteReceiver;
 import io.cardinal.server.web.MetricsSource;
 import io.cardinal.server.web.QueryService;
 import io.cardinal.server.web.WebServer;
@@ -39,6 +40,7 @@ public final class CardinalServer implements AutoCloseable {
   private volatile boolean lastReloadSuccessful;
   private volatile long lastReloadMs;
   private volatile QueryService queryService;
+  private final RemoteWriteReceiver remoteWrite;
   private final java.util.List<MetricsSource> metricsSources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private CardinalServer(ServerOptions options) throws IOException {
@@ -53,6 +55,12 @@ public final class CardinalServer implements AutoCloseable {
         options.queryTimeoutMs, options.queryMaxConcurrency);
     this.queryService = engine;
     metricsSources.add(engine);
+    if (options.enableRemoteWriteReceiver) {
+      this.remoteWrite = new RemoteWriteReceiver(db, options.remoteWriteMaxBytes, options.remoteWriteMaxDecodedBytes);
+      metricsSources.add(remoteWrite);
+    } else {
+      this.remoteWrite = null;
+    }
     Path base = options.configFile == null ? Path.of(".") : options.configFile.toAbsolutePath().getParent();
     this.scrapes = new ScrapeManager(db, base, options.scrapeThreads, options.filePollMs);
     try {
@@ -174,6 +182,11 @@ public final class CardinalServer implements AutoCloseable {
 
   public QueryService queryService() {
     return queryService;
+  }
+
+  /** The remote write receiver, or null without --web.enable-remote-write-receiver. */
+  public RemoteWriteReceiver remoteWriteReceiver() {
+    return remoteWrite;
   }
 
   /** Adds series to /metrics (rendered after the server's own, in the order added). */

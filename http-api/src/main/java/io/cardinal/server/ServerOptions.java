@@ -20,6 +20,14 @@ public final class ServerOptions {
   public long lookbackDeltaMs = 300_000;
   public int queryMaxConcurrency = 20;
   public long maxSeries;
+  /** Remote write: largest compressed request body (413 beyond). */
+  public long remoteWriteMaxBytes = 32L << 20;
+  /** Remote write: largest decoded (uncompressed) request (413 beyond). */
+  public long remoteWriteMaxDecodedBytes = 128L << 20;
+  /** Remote read: largest compressed request body. */
+  public long remoteReadMaxBytes = 8L << 20;
+  /** Remote read: most samples one response may carry (Prometheus's --storage.remote.read-sample-limit). */
+  public long remoteReadSampleLimit = 50_000_000L;
   /** How often file_sd files are checked for changes. */
   public long filePollMs = 5_000;
   public int scrapeThreads = Math.max(4, Runtime.getRuntime().availableProcessors());

@@ -28,6 +28,7 @@ public final class ServerHarness implements AutoCloseable {
 
   /** Starts a server whose configuration file is {@code yaml}, storing in {@code dir/data}. */
   public static ServerHarness start(Path dir, String yaml, Consumer<ServerOptions> tweak) throws Exception {
+    Files.createDirectories(dir);
     Path configFile = dir.resolve("prometheus.yml");
     Files.writeString(configFile, yaml);
     ServerOptions o = new ServerOptions();

@@ -61,9 +61,6 @@ final class Api {
     endpoints.put("/admin/tsdb/delete_series", new Endpoint(true, true, true, r -> admin()));
     endpoints.put("/admin/tsdb/clean_tombstones", new Endpoint(true, true, false, r -> admin()));
     endpoints.put("/admin/tsdb/snapshot", new Endpoint(true, true, false, r -> admin()));
-    endpoints.put("/write", new Endpoint(true, false, false, r -> server.options().enableRemoteWriteReceiver
-        ? ApiResult.error("unavailable", "the remote write receiver is not implemented in Cardinal yet")
-        : ApiResult.error("not_found", "remote write receiver needs to be enabled with --web.enable-remote-write-receiver")));
   }
 
   private void get(String path, Function<ApiRequest, ApiResult> fn) {

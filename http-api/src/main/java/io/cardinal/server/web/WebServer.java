@@ -3,6 +3,7 @@ package io.cardinal.server.web;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.cardinal.server.CardinalServer;
+import io.cardinal.server.remote.RemoteWriteReceiver;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -145,6 +146,14 @@ public final class WebServer {
             : "text/plain; charset=utf-8", r.body());
         return;
       }
+      case "/api/v1/write" -> {
+        if (!post) {
+          notAllowed(ex, "POST");
+          return;
+        }
+        remoteWrite(ex);
+        return;
+      }
       default -> { }
     }
     if (path.startsWith("/api/v1/")) {
@@ -166,6 +175,44 @@ public final class WebServer {
       return;
     }
     send(ex, 404, "text/plain; charset=utf-8", "404 page not found\n");
+  }
+
+  private void remoteWrite(HttpExchange ex) throws IOException {
+    RemoteWriteReceiver receiver = server.remoteWriteReceiver();
+    if (receiver == null) {
+      send(ex, 404, "text/plain; charset=utf-8",
+          "remote write receiver needs to be enabled with --web.enable-remote-write-receiver\n");
+      return;
+    }
+    byte[] body = readBody(ex, receiver.maxCompressedBytes());
+    RemoteWriteReceiver.Response r = body == null ? receiver.tooLarge()
+        : receiver.handle(ex.getRequestHeaders().getFirst("Content-Type"),
+            ex.getRequestHeaders().getFirst("Content-Encoding"), body);
+    send(ex, r.status(), "text/plain; charset=utf-8", r.body());
+  }
+
+  /** The request body, or null (after draining nothing more) when it is longer than {@code max} bytes. */
+  static byte[] readBody(HttpExchange ex, long max) throws IOException {
+    String cl = ex.getRequestHeaders().getFirst("Content-Length");
+    if (cl != null) {
+      try {
+        if (Long.parseLong(cl.trim()) > max) {
+          return null;
+        }
+      } catch (NumberFormatException e) {
+        // let the stream decide
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buf = new byte[16384];
+    InputStream in = ex.getRequestBody();
+    for (int n; (n = in.read(buf)) > 0; ) {
+      if (out.size() + (long) n > max) {
+        return null;
+      }
+      out.write(buf, 0, n);
+    }
+    return out.toByteArray();
   }
 
   private static void notAllowed(HttpExchange ex, String allow) throws IOException {

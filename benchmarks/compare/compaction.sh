@@ -30,12 +30,13 @@ promtool tsdb create-blocks-from openmetrics data.om blocks >/dev/null
 backfill=$(echo "$(date +%s.%N) - $start" | bc)
 cp -r blocks P
 cp -r blocks C
+# Cardinal first, alone; then Prometheus, alone (it compacts about a minute after start-up).
+ours=$(java -Xmx4g -cp "$jar" io.cardinal.bench.compare.CompactOnce C 2>/dev/null)
 printf 'global:\n  scrape_interval: 1h\n' > empty.yml
 port=$((20000 + RANDOM % 20000))
 prometheus --config.file=empty.yml --storage.tsdb.path=P --web.listen-address=127.0.0.1:$port \
   --storage.tsdb.retention.time=10y > prom.log 2>&1 &
 ppid=$!
-ours=$(java -Xmx4g -cp "$jar" io.cardinal.bench.compare.CompactOnce C 2>/dev/null)
 for _ in $(seq 1 120); do
   grep -q 'msg="compact blocks"' prom.log && break
   sleep 1

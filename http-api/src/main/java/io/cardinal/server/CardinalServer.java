@@ -7,6 +7,7 @@ import io.cardinal.server.config.ConfigException;
 import io.cardinal.server.config.ConfigLoader;
 import io.cardinal.server.scrape.ScrapeManager;
 import io.cardinal.server.query.EngineQueryService;
+import io.cardinal.server.remote.RemoteReadHandler;
 import io.cardinal.server.remote.RemoteWriteReceiver;
 import io.cardinal.server.web.MetricsSource;
 import io.cardinal.server.web.QueryService;
@@ -41,6 +42,7 @@ public final class CardinalServer implements AutoCloseable {
   private volatile long lastReloadMs;
   private volatile QueryService queryService;
   private final RemoteWriteReceiver remoteWrite;
+  private final RemoteReadHandler remoteRead;
   private final java.util.List<MetricsSource> metricsSources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private CardinalServer(ServerOptions options) throws IOException {
@@ -61,6 +63,9 @@ public final class CardinalServer implements AutoCloseable {
     } else {
       this.remoteWrite = null;
     }
+    this.remoteRead = new RemoteReadHandler(db::querier, options.remoteReadMaxBytes, options.remoteReadSampleLimit,
+        () -> config == null ? io.cardinal.tsdb.labels.Labels.EMPTY : config.global().externalLabels());
+    metricsSources.add(remoteRead);
     Path base = options.configFile == null ? Path.of(".") : options.configFile.toAbsolutePath().getParent();
     this.scrapes = new ScrapeManager(db, base, options.scrapeThreads, options.filePollMs);
     try {
@@ -187,6 +192,11 @@ public final class CardinalServer implements AutoCloseable {
   /** The remote write receiver, or null without --web.enable-remote-write-receiver. */
   public RemoteWriteReceiver remoteWriteReceiver() {
     return remoteWrite;
+  }
+
+  /** {@code /api/v1/read}, always on, as in Prometheus. */
+  public RemoteReadHandler remoteReadHandler() {
+    return remoteRead;
   }
 
   /** Adds series to /metrics (rendered after the server's own, in the order added). */

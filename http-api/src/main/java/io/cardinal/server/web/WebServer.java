@@ -3,6 +3,7 @@ package io.cardinal.server.web;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.cardinal.server.CardinalServer;
+import io.cardinal.server.remote.RemoteReadHandler;
 import io.cardinal.server.remote.RemoteWriteReceiver;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -154,6 +155,14 @@ public final class WebServer {
         remoteWrite(ex);
         return;
       }
+      case "/api/v1/read" -> {
+        if (!post) {
+          notAllowed(ex, "POST");
+          return;
+        }
+        remoteRead(ex);
+        return;
+      }
       default -> { }
     }
     if (path.startsWith("/api/v1/")) {
@@ -189,6 +198,27 @@ public final class WebServer {
         : receiver.handle(ex.getRequestHeaders().getFirst("Content-Type"),
             ex.getRequestHeaders().getFirst("Content-Encoding"), body);
     send(ex, r.status(), "text/plain; charset=utf-8", r.body());
+  }
+
+  private void remoteRead(HttpExchange ex) throws IOException {
+    RemoteReadHandler handler = server.remoteReadHandler();
+    byte[] body = readBody(ex, handler.maxCompressedBytes());
+    if (body == null) {
+      send(ex, 413, "text/plain; charset=utf-8", "request body too large: limit is " + handler.maxCompressedBytes()
+          + " bytes\n");
+      return;
+    }
+    RemoteReadHandler.Response r = handler.handle(body);
+    ex.getResponseHeaders().set("Content-Type", r.contentType());
+    if (r.contentEncoding() != null) {
+      ex.getResponseHeaders().set("Content-Encoding", r.contentEncoding());
+    }
+    ex.sendResponseHeaders(r.status(), r.body().length == 0 ? -1 : r.body().length);
+    if (r.body().length > 0) {
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(r.body());
+      }
+    }
   }
 
   /** The request body, or null (after draining nothing more) when it is longer than {@code max} bytes. */

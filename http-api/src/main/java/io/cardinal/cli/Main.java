@@ -1,5 +1,6 @@
 package io.cardinal.cli;
 
+import io.cardinal.capacity.CapacityCommand;
 import io.cardinal.cli.tsdb.TsdbCommand;
 import java.util.List;
 import picocli.CommandLine;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** The subcommands besides {@code help}. */
-  static final List<Class<?>> SUBCOMMANDS = List.of(ServerCommand.class, TsdbCommand.class);
+  static final List<Class<?>> SUBCOMMANDS = List.of(ServerCommand.class, TsdbCommand.class, CapacityCommand.class);
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -31,6 +32,16 @@ public final class Main implements Runnable {
     for (Class<?> c : SUBCOMMANDS) {
       cl.addSubcommand(c);
     }
+    // A usage error prints the message, picocli's suggestions, and always the usage; exit code 2.
+    cl.setParameterExceptionHandler((ex, args) -> {
+      CommandLine failed = ex.getCommandLine();
+      java.io.PrintWriter err = failed.getErr();
+      err.println(ex.getMessage());
+      CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+      failed.usage(err);
+      err.flush();
+      return failed.getCommandSpec().exitCodeOnInvalidInput();
+    });
     return cl;
   }
 

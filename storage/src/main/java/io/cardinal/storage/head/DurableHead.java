@@ -149,8 +149,13 @@ public final class DurableHead implements AutoCloseable {
             base.chunkMapper(chunks).log(HeadLog.NONE);
             head = new Head(base);
             Replayer r = new Replayer(head, onDisk, meta.minValidTime);
-            if (policy != SyncPolicy.NONE && Files.isDirectory(walDir)) {
-                r.replay(walDir, warnings);
+            try {
+                if (policy != SyncPolicy.NONE && Files.isDirectory(walDir)) {
+                    r.replay(walDir, warnings);
+                }
+            } finally {
+                // Joins the sample workers, also when replay failed, so no thread outlives open().
+                r.finishSamples();
             }
             head.reserveSeriesRefs(Math.max(Math.max(meta.lastSeriesRef, r.maxRef), chunks.maxSeriesRefOnDisk()));
             if (meta.minValidTime != Long.MIN_VALUE) {
@@ -206,6 +211,7 @@ public final class DurableHead implements AutoCloseable {
         int segments;
 
         Replayer(Head head, LongObjectHashMap<LongArrayList> onDisk, long minValidTime) {
+            this.appliers = new SampleAppliers(head);
             this.head = head;
             this.onDisk = onDisk;
             this.minValidTime = minValidTime;
@@ -316,6 +322,7 @@ public final class DurableHead implements AutoCloseable {
 
         private void restoreSamples(SampleBatch b) {
             boolean aliased = !aliases.isEmpty();
+            boolean anyMapped = !mappedMaxT.isEmpty();
             for (int i = 0; i < b.size(); i++) {
                 long ref = b.ref(i);
                 if (aliased) {
@@ -324,14 +331,187 @@ public final class DurableHead implements AutoCloseable {
                 long t = b.t(i);
                 if (t < minValidTime) {
                     dropped++;
-                } else if (t <= mappedMaxT.getOrDefault(ref, Long.MIN_VALUE)) {
+                } else if (anyMapped && t <= mappedMaxT.getOrDefault(ref, Long.MIN_VALUE)) {
                     inMapped++;
-                } else if (head.restoreSample(ref, t, b.v(i))) {
+                } else {
+                    appliers.add(ref, t, b.v(i));
+                }
+            }
+        }
+
+        /** Waits for every dispatched sample to be appended and folds in the workers' counts. */
+        void finishSamples() {
+            long[] res = appliers.finish();
+            samples += res[0];
+            dropped += res[1];
+            head.observeReplayedRange(res[2], res[3]);
+        }
+
+        final SampleAppliers appliers;
+    }
+
+    /**
+     * Appends replayed samples on several threads, each owning the series whose reference falls in
+     * its shard, so no sample needs a lock and the cache misses of a million series are spread over
+     * the cores (as Prometheus shards its replay). The reading thread decodes records and creates
+     * series; per-series order is kept because each series' samples go through one FIFO queue.
+     */
+    static final class SampleAppliers {
+        private static final int BATCH = 4096;
+        private final Head head;
+        private final int shards;
+        private final Shard[] workers;
+        private final long[][] refs;
+        private final long[][] ts;
+        private final double[][] vs;
+        private final int[] fill;
+        // Results of the inline path (one shard: no threads at all).
+        private long samples;
+        private long dropped;
+        private long lo = Long.MAX_VALUE;
+        private long hi = Long.MIN_VALUE;
+
+        private static final class Batch {
+            long[] refs;
+            long[] ts;
+            double[] vs;
+            int n;
+        }
+
+        private final class Shard extends Thread {
+            final java.util.concurrent.ArrayBlockingQueue<Batch> queue = new java.util.concurrent.ArrayBlockingQueue<>(8);
+            long samples;
+            long dropped;
+            long lo = Long.MAX_VALUE;
+            long hi = Long.MIN_VALUE;
+            volatile Throwable failure;
+
+            Shard(int i) {
+                super("wal-replay-" + i);
+                setDaemon(true);
+            }
+
+            @Override
+            public void run() {
+                try {
+                    while (true) {
+                        Batch b = queue.take();
+                        if (b.n < 0) {
+                            return;
+                        }
+                        for (int i = 0; i < b.n; i++) {
+                            if (head.restoreSampleUnlocked(b.refs[i], b.ts[i], b.vs[i])) {
+                                samples++;
+                                lo = Math.min(lo, b.ts[i]);
+                                hi = Math.max(hi, b.ts[i]);
+                            } else {
+                                dropped++;
+                            }
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (Throwable t) {
+                    failure = t;
+                }
+            }
+        }
+
+        SampleAppliers(Head head) {
+            this.head = head;
+            int cpus = Runtime.getRuntime().availableProcessors();
+            // -Dcardinal.replay.threads=N overrides (1 = replay on the reading thread only).
+            int want = Integer.getInteger("cardinal.replay.threads", cpus <= 1 ? 1 : Math.min(4, cpus));
+            this.shards = Math.max(1, want);
+            this.workers = new Shard[shards];
+            this.refs = new long[shards][BATCH];
+            this.ts = new long[shards][BATCH];
+            this.vs = new double[shards][BATCH];
+            this.fill = new int[shards];
+            if (shards > 1) {
+                for (int i = 0; i < shards; i++) {
+                    workers[i] = new Shard(i);
+                    workers[i].start();
+                }
+            }
+        }
+
+        void add(long ref, long t, double v) {
+            if (shards == 1) {
+                if (head.restoreSampleUnlocked(ref, t, v)) {
                     samples++;
+                    lo = Math.min(lo, t);
+                    hi = Math.max(hi, t);
                 } else {
                     dropped++;
                 }
+                return;
             }
+            int s = (int) Math.floorMod(ref, (long) shards);
+            int n = fill[s];
+            refs[s][n] = ref;
+            ts[s][n] = t;
+            vs[s][n] = v;
+            fill[s] = n + 1;
+            if (n + 1 == BATCH) {
+                dispatch(s);
+            }
+        }
+
+        private void dispatch(int s) {
+            Batch b = new Batch();
+            b.refs = refs[s];
+            b.ts = ts[s];
+            b.vs = vs[s];
+            b.n = fill[s];
+            refs[s] = new long[BATCH];
+            ts[s] = new long[BATCH];
+            vs[s] = new double[BATCH];
+            fill[s] = 0;
+            put(s, b);
+        }
+
+        private void put(int s, Batch b) {
+            try {
+                while (!workers[s].queue.offer(b, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    if (workers[s].failure != null || !workers[s].isAlive()) {
+                        throw new IllegalStateException("WAL replay worker failed", workers[s].failure);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted during WAL replay", e);
+            }
+        }
+
+        /** Flushes, stops the workers and returns {samples, dropped, minT, maxT}. */
+        long[] finish() {
+            if (shards > 1) {
+                for (int s = 0; s < shards; s++) {
+                    if (fill[s] > 0) {
+                        dispatch(s);
+                    }
+                    Batch stop = new Batch();
+                    stop.n = -1;
+                    put(s, stop);
+                }
+                for (Shard w : workers) {
+                    try {
+                        w.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted during WAL replay", e);
+                    }
+                    if (w.failure != null) {
+                        throw new IllegalStateException("WAL replay worker failed", w.failure);
+                    }
+                    samples += w.samples;
+                    dropped += w.dropped;
+                    lo = Math.min(lo, w.lo);
+                    hi = Math.max(hi, w.hi);
+                }
+            }
+            return new long[] {samples, dropped, lo, hi};
         }
     }
 

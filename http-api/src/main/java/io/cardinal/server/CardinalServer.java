@@ -8,7 +8,9 @@ import io.cardinal.server.config.ConfigLoader;
 import io.cardinal.server.scrape.ScrapeManager;
 import io.cardinal.server.query.EngineQueryService;
 import io.cardinal.server.remote.RemoteReadHandler;
+import io.cardinal.server.remote.RemoteWriteManager;
 import io.cardinal.server.remote.RemoteWriteReceiver;
+import io.cardinal.storage.head.DurableHead;
 import io.cardinal.server.web.MetricsSource;
 import io.cardinal.server.web.QueryService;
 import io.cardinal.server.web.WebServer;
@@ -43,6 +45,7 @@ public final class CardinalServer implements AutoCloseable {
   private volatile QueryService queryService;
   private final RemoteWriteReceiver remoteWrite;
   private final RemoteReadHandler remoteRead;
+  private final RemoteWriteManager remoteWrites;
   private final java.util.List<MetricsSource> metricsSources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private CardinalServer(ServerOptions options) throws IOException {
@@ -52,6 +55,10 @@ public final class CardinalServer implements AutoCloseable {
           + "authentication it asks for, so it refuses to start");
     }
     CardinalOptions dbOptions = CardinalOptions.defaults().maxSeries(options.maxSeries).retentionMs(options.retentionMs);
+    if (options.walSegmentSize > 0 || options.walCompression) {
+      io.cardinal.storage.head.DurableOptions d = dbOptions.durable().withWalCompression(options.walCompression);
+      dbOptions.durable(options.walSegmentSize > 0 ? d.withWalSegmentSize(options.walSegmentSize) : d);
+    }
     this.db = options.inMemory ? Cardinal.inMemory(dbOptions) : Cardinal.open(options.storagePath, dbOptions);
     EngineQueryService engine = new EngineQueryService(db::querier, options.lookbackDeltaMs, options.queryMaxSamples,
         options.queryTimeoutMs, options.queryMaxConcurrency);
@@ -66,6 +73,9 @@ public final class CardinalServer implements AutoCloseable {
     this.remoteRead = new RemoteReadHandler(db::querier, options.remoteReadMaxBytes, options.remoteReadSampleLimit,
         () -> config == null ? io.cardinal.tsdb.labels.Labels.EMPTY : config.global().externalLabels());
     metricsSources.add(remoteRead);
+    Path walDir = db.storage() == null ? null : options.storagePath.resolve(DurableHead.WAL_DIR);
+    this.remoteWrites = new RemoteWriteManager(walDir, options.remoteWriteFlushDeadlineMs, System::currentTimeMillis);
+    metricsSources.add(remoteWrites);
     Path base = options.configFile == null ? Path.of(".") : options.configFile.toAbsolutePath().getParent();
     this.scrapes = new ScrapeManager(db, base, options.scrapeThreads, options.filePollMs);
     try {
@@ -89,6 +99,7 @@ public final class CardinalServer implements AutoCloseable {
       s.web.start();
       Config initial = s.loadConfig();
       s.scrapes.apply(initial);
+      s.remoteWrites.apply(initial);
       s.config = initial;
       s.lastReloadSuccessful = true;
       s.lastReloadMs = System.currentTimeMillis();
@@ -133,6 +144,7 @@ public final class CardinalServer implements AutoCloseable {
     try {
       Config next = loadConfig();
       scrapes.apply(next);
+      remoteWrites.apply(next);
       config = next;
       lastReloadSuccessful = true;
       lastReloadMs = System.currentTimeMillis();
@@ -194,6 +206,11 @@ public final class CardinalServer implements AutoCloseable {
     return remoteWrite;
   }
 
+  /** The remote_write queues. */
+  public RemoteWriteManager remoteWrites() {
+    return remoteWrites;
+  }
+
   /** {@code /api/v1/read}, always on, as in Prometheus. */
   public RemoteReadHandler remoteReadHandler() {
     return remoteRead;
@@ -248,6 +265,7 @@ public final class CardinalServer implements AutoCloseable {
     housekeeping.shutdownNow();
     web.stop();
     scrapes.close();
+    remoteWrites.close();
     db.close();
     quit.countDown();
   }

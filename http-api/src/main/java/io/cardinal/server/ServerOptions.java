@@ -24,6 +24,12 @@ public final class ServerOptions {
   public long remoteWriteMaxBytes = 32L << 20;
   /** Remote write: largest decoded (uncompressed) request (413 beyond). */
   public long remoteWriteMaxDecodedBytes = 128L << 20;
+  /** How long closing a remote_write queue (shutdown, reload) may spend sending what it holds. */
+  public long remoteWriteFlushDeadlineMs = 60_000;
+  /** WAL segment size (0: storage's default, 128 MiB); tests use small segments. */
+  public long walSegmentSize;
+  /** Snappy-compress WAL records. */
+  public boolean walCompression;
   /** Remote read: largest compressed request body. */
   public long remoteReadMaxBytes = 8L << 20;
   /** Remote read: most samples one response may carry (Prometheus's --storage.remote.read-sample-limit). */

@@ -5,11 +5,18 @@ import java.util.List;
 import java.util.Map;
 
 /** A loaded prometheus.yml, every default filled in. Immutable. */
-public record Config(Global global, List<ScrapeConfig> scrapeConfigs, List<String> ignoredSections) {
+public record Config(Global global, List<ScrapeConfig> scrapeConfigs, List<RemoteWriteConfig> remoteWriteConfigs,
+    List<String> ignoredSections) {
 
   public Config {
     scrapeConfigs = List.copyOf(scrapeConfigs);
+    remoteWriteConfigs = List.copyOf(remoteWriteConfigs);
     ignoredSections = List.copyOf(ignoredSections);
+  }
+
+  /** A configuration without remote_write. */
+  public Config(Global global, List<ScrapeConfig> scrapeConfigs, List<String> ignoredSections) {
+    this(global, scrapeConfigs, List.of(), ignoredSections);
   }
 
   /** The {@code global} section. */
@@ -33,6 +40,25 @@ public record Config(Global global, List<ScrapeConfig> scrapeConfigs, List<Strin
       relabelConfigs = List.copyOf(relabelConfigs);
       metricRelabelConfigs = List.copyOf(metricRelabelConfigs);
     }
+  }
+
+  /**
+   * One {@code remote_write} entry. {@code name} is the configured name or, without one, the first six hex digits
+   * of a hash of the URL (Prometheus uses a hash of the whole entry).
+   */
+  public record RemoteWriteConfig(String name, String url, long remoteTimeoutMs, Map<String, String> headers,
+      BasicAuth basicAuth, Authorization authorization, TlsConfig tlsConfig, List<RelabelConfig> writeRelabelConfigs,
+      QueueConfig queueConfig) {
+    public RemoteWriteConfig {
+      headers = Map.copyOf(headers);
+      writeRelabelConfigs = List.copyOf(writeRelabelConfigs);
+    }
+  }
+
+  /** A remote_write {@code queue_config}, Prometheus 3's defaults except {@code retry_on_http_429} (see remote.md). */
+  public record QueueConfig(int capacity, int maxShards, int minShards, int maxSamplesPerSend, long batchSendDeadlineMs,
+      long minBackoffMs, long maxBackoffMs, boolean retryOnHttp429, long sampleAgeLimitMs) {
+    public static final QueueConfig DEFAULT = new QueueConfig(10_000, 50, 1, 2_000, 5_000, 30, 5_000, true, 0);
   }
 
   /** A {@code static_configs} group: targets (host:port) sharing labels. */

@@ -4,6 +4,8 @@ import io.cardinal.server.config.Config.Authorization;
 import io.cardinal.server.config.Config.BasicAuth;
 import io.cardinal.server.config.Config.FileSdConfig;
 import io.cardinal.server.config.Config.Global;
+import io.cardinal.server.config.Config.QueueConfig;
+import io.cardinal.server.config.Config.RemoteWriteConfig;
 import io.cardinal.server.config.Config.ScrapeConfig;
 import io.cardinal.server.config.Config.StaticConfig;
 import io.cardinal.server.config.Config.TlsConfig;
@@ -39,7 +41,7 @@ import org.yaml.snakeyaml.nodes.Tag;
 public final class ConfigLoader {
   /** Top-level sections Prometheus knows and Cardinal accepts but does not act on (yet). */
   static final Set<String> IGNORED_SECTIONS = Set.of(
-      "rule_files", "alerting", "remote_write", "remote_read", "storage", "tracing", "runtime", "otlp",
+      "rule_files", "alerting", "remote_read", "storage", "tracing", "runtime", "otlp",
       "scrape_config_files");
 
   private ConfigLoader() {}
@@ -59,7 +61,7 @@ public final class ConfigLoader {
     if (root == null || isNull(root)) {
       return new Config(Global.DEFAULT, List.of(), List.of());
     }
-    Fields top = new Fields(root, "config", Set.of("global", "scrape_configs"), IGNORED_SECTIONS);
+    Fields top = new Fields(root, "config", Set.of("global", "scrape_configs", "remote_write"), IGNORED_SECTIONS);
     Global global = top.has("global") ? global(top.get("global")) : Global.DEFAULT;
     List<ScrapeConfig> scrapes = new ArrayList<>();
     Set<String> jobs = new HashSet<>();
@@ -72,7 +74,110 @@ public final class ConfigLoader {
         scrapes.add(sc);
       }
     }
-    return new Config(global, scrapes, top.ignoredPresent());
+    List<RemoteWriteConfig> remotes = new ArrayList<>();
+    Set<String> remoteNames = new HashSet<>();
+    if (top.has("remote_write")) {
+      for (Node n : seq(top.get("remote_write"), "remote_write")) {
+        RemoteWriteConfig rw = remoteWriteConfig(n);
+        if (!remoteNames.add(rw.name())) {
+          throw new ConfigException(line(n), "found multiple remote write configs with job name \"" + rw.name() + "\"");
+        }
+        remotes.add(rw);
+      }
+    }
+    return new Config(global, scrapes, remotes, top.ignoredPresent());
+  }
+
+  /** Headers the sender sets itself; a remote_write entry may not set them (Prometheus's list). */
+  static final Set<String> RESERVED_HEADERS = Set.of("authorization", "host", "content-encoding", "content-length",
+      "content-type", "user-agent", "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "www-authenticate",
+      "accept-encoding", "x-prometheus-remote-write-version", "x-prometheus-remote-read-version",
+      "x-prometheus-scrape-timeout-seconds", "upgrade", "te", "trailer", "transfer-encoding");
+
+  private static RemoteWriteConfig remoteWriteConfig(Node node) throws ConfigException {
+    Fields f = new Fields(node, "remote_write", Set.of("url", "name", "remote_timeout", "headers",
+        "write_relabel_configs", "queue_config", "basic_auth", "authorization", "bearer_token", "bearer_token_file",
+        "tls_config", "protobuf_message", "sigv4", "azuread", "google_iam", "oauth2", "proxy_url"),
+        Set.of("send_exemplars", "send_native_histograms", "round_robin_dns", "metadata_config", "follow_redirects",
+            "enable_http2", "no_proxy", "proxy_from_environment", "proxy_connect_header"));
+    for (String unsupported : List.of("sigv4", "azuread", "google_iam", "oauth2", "proxy_url")) {
+      if (f.has(unsupported)) {
+        throw new ConfigException(f.line(unsupported), "remote_write " + unsupported + " is not supported by Cardinal");
+      }
+    }
+    if (f.has("protobuf_message") && !f.string("protobuf_message", "").equals("prometheus.WriteRequest")) {
+      throw new ConfigException(f.line("protobuf_message"), "remote_write protobuf_message \""
+          + f.string("protobuf_message", "") + "\" is not supported by Cardinal: only prometheus.WriteRequest (remote "
+          + "write 1.0)");
+    }
+    String url = f.string("url", "");
+    if (url.isEmpty()) {
+      throw new ConfigException(line(node), "url for remote_write is empty");
+    }
+    try {
+      java.net.URI u = new java.net.URI(url);
+      if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+        throw new java.net.URISyntaxException(url, "scheme must be http or https with a host");
+      }
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException(f.line("url"), "invalid remote_write url \"" + url + "\": " + e.getReason());
+    }
+    String name = f.string("name", "");
+    if (name.isEmpty()) {
+      name = shortHash(url);
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (f.has("headers")) {
+      for (NodeTuple t : map(f.get("headers"), "headers")) {
+        String k = scalar(t.getKeyNode(), "headers");
+        if (RESERVED_HEADERS.contains(k.toLowerCase(Locale.ROOT))) {
+          throw new ConfigException(line(t.getKeyNode()), k + " is a reserved header. It must not be changed");
+        }
+        headers.put(k, scalar(t.getValueNode(), "headers." + k));
+      }
+    }
+    BasicAuth basic = basicAuth(f);
+    Authorization auth = authorization(f, basic);
+    TlsConfig tls = tlsConfig(f);
+    QueueConfig q = QueueConfig.DEFAULT;
+    if (f.has("queue_config")) {
+      Fields qf = new Fields(f.get("queue_config"), "queue_config", Set.of("capacity", "max_shards", "min_shards",
+          "max_samples_per_send", "batch_send_deadline", "min_backoff", "max_backoff", "retry_on_http_429",
+          "sample_age_limit"), Set.of());
+      QueueConfig d = QueueConfig.DEFAULT;
+      q = new QueueConfig(qf.intValue("capacity", d.capacity()), qf.intValue("max_shards", d.maxShards()),
+          qf.intValue("min_shards", d.minShards()), qf.intValue("max_samples_per_send", d.maxSamplesPerSend()),
+          qf.duration("batch_send_deadline", d.batchSendDeadlineMs()), qf.duration("min_backoff", d.minBackoffMs()),
+          qf.duration("max_backoff", d.maxBackoffMs()), qf.bool("retry_on_http_429", d.retryOnHttp429()),
+          qf.duration("sample_age_limit", d.sampleAgeLimitMs()));
+      if (q.maxShards() < 1 || q.minShards() < 1 || q.capacity() < 1 || q.maxSamplesPerSend() < 1) {
+        throw new ConfigException(f.line("queue_config"),
+            "queue_config capacity, max_shards, min_shards and max_samples_per_send must be positive");
+      }
+      if (q.minShards() > q.maxShards()) {
+        throw new ConfigException(qf.line("min_shards"), "queue_config min_shards (" + q.minShards()
+            + ") must not be greater than max_shards (" + q.maxShards() + ")");
+      }
+      if (q.batchSendDeadlineMs() <= 0 || q.minBackoffMs() <= 0 || q.maxBackoffMs() < q.minBackoffMs()) {
+        throw new ConfigException(f.line("queue_config"),
+            "queue_config batch_send_deadline and min_backoff must be positive and max_backoff at least min_backoff");
+      }
+    }
+    long timeout = f.duration("remote_timeout", 30_000);
+    if (timeout <= 0) {
+      throw new ConfigException(f.line("remote_timeout"), "remote_timeout must be positive");
+    }
+    return new RemoteWriteConfig(name, url, timeout, headers, basic, auth, tls, relabelConfigs(f,
+        "write_relabel_configs"), q);
+  }
+
+  private static String shortHash(String s) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return String.format("%02x%02x%02x", d[0], d[1], d[2]);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static Node compose(String text) throws ConfigException {
@@ -161,49 +266,9 @@ public final class ConfigLoader {
         params.put(k, List.copyOf(vs));
       }
     }
-    BasicAuth basic = null;
-    if (f.has("basic_auth")) {
-      Fields b = new Fields(f.get("basic_auth"), "basic_auth", Set.of("username", "password", "password_file"),
-          Set.of());
-      basic = new BasicAuth(b.string("username", ""), b.string("password", ""), b.string("password_file", ""));
-      if (!basic.password().isEmpty() && !basic.passwordFile().isEmpty()) {
-        throw new ConfigException(f.line("basic_auth"), "at most one of basic_auth password & password_file must be configured");
-      }
-    }
-    Authorization auth = null;
-    if (f.has("authorization")) {
-      Fields a = new Fields(f.get("authorization"), "authorization", Set.of("type", "credentials",
-          "credentials_file"), Set.of());
-      auth = new Authorization(a.string("type", "Bearer"), a.string("credentials", ""),
-          a.string("credentials_file", ""));
-      if (auth.type().equalsIgnoreCase("basic")) {
-        throw new ConfigException(a.line("type"), "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
-      }
-      if (!auth.credentials().isEmpty() && !auth.credentialsFile().isEmpty()) {
-        throw new ConfigException(f.line("authorization"), "at most one of authorization credentials & credentials_file must be configured");
-      }
-    }
-    if (f.has("bearer_token") || f.has("bearer_token_file")) {
-      if (auth != null) {
-        throw new ConfigException(f.line("authorization"),
-            "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
-      }
-      auth = new Authorization("Bearer", f.string("bearer_token", ""), f.string("bearer_token_file", ""));
-    }
-    if (basic != null && auth != null) {
-      throw new ConfigException(f.line("basic_auth"),
-          "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
-    }
-    TlsConfig tls = TlsConfig.DEFAULT;
-    if (f.has("tls_config")) {
-      Fields t = new Fields(f.get("tls_config"), "tls_config", Set.of("ca_file", "cert_file", "key_file",
-          "server_name", "insecure_skip_verify"), Set.of("min_version", "max_version"));
-      tls = new TlsConfig(t.string("ca_file", ""), t.string("cert_file", ""), t.string("key_file", ""),
-          t.string("server_name", ""), t.bool("insecure_skip_verify", false));
-      if (tls.certFile().isEmpty() != tls.keyFile().isEmpty()) {
-        throw new ConfigException(f.line("tls_config"), "exactly one of key and cert file specified in tls_config");
-      }
-    }
+    BasicAuth basic = basicAuth(f);
+    Authorization auth = authorization(f, basic);
+    TlsConfig tls = tlsConfig(f);
     List<StaticConfig> statics = new ArrayList<>();
     if (f.has("static_configs")) {
       for (Node n : seq(f.get("static_configs"), "static_configs")) {
@@ -250,6 +315,63 @@ public final class ConfigLoader {
         f.intValue("label_value_length_limit", g.labelValueLengthLimit()),
         f.bytes("body_size_limit", g.bodySizeLimit()), f.intValue("target_limit", g.targetLimit()), statics,
         files, relabelConfigs(f, "relabel_configs"), relabelConfigs(f, "metric_relabel_configs"));
+  }
+
+  /** {@code basic_auth} of a scrape or remote_write config, or null. */
+  private static BasicAuth basicAuth(Fields f) throws ConfigException {
+    BasicAuth basic = null;
+    if (f.has("basic_auth")) {
+      Fields b = new Fields(f.get("basic_auth"), "basic_auth", Set.of("username", "password", "password_file"),
+          Set.of());
+      basic = new BasicAuth(b.string("username", ""), b.string("password", ""), b.string("password_file", ""));
+      if (!basic.password().isEmpty() && !basic.passwordFile().isEmpty()) {
+        throw new ConfigException(f.line("basic_auth"), "at most one of basic_auth password & password_file must be configured");
+      }
+    }
+    return basic;
+  }
+
+  /** {@code authorization} (or the old bearer_token fields), or null; at most one of it and basic_auth. */
+  private static Authorization authorization(Fields f, BasicAuth basic) throws ConfigException {
+    Authorization auth = null;
+    if (f.has("authorization")) {
+      Fields a = new Fields(f.get("authorization"), "authorization", Set.of("type", "credentials",
+          "credentials_file"), Set.of());
+      auth = new Authorization(a.string("type", "Bearer"), a.string("credentials", ""),
+          a.string("credentials_file", ""));
+      if (auth.type().equalsIgnoreCase("basic")) {
+        throw new ConfigException(a.line("type"), "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
+      }
+      if (!auth.credentials().isEmpty() && !auth.credentialsFile().isEmpty()) {
+        throw new ConfigException(f.line("authorization"), "at most one of authorization credentials & credentials_file must be configured");
+      }
+    }
+    if (f.has("bearer_token") || f.has("bearer_token_file")) {
+      if (auth != null) {
+        throw new ConfigException(f.line("authorization"),
+            "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
+      }
+      auth = new Authorization("Bearer", f.string("bearer_token", ""), f.string("bearer_token_file", ""));
+    }
+    if (basic != null && auth != null) {
+      throw new ConfigException(f.line("basic_auth"),
+          "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
+    }
+    return auth;
+  }
+
+  private static TlsConfig tlsConfig(Fields f) throws ConfigException {
+    TlsConfig tls = TlsConfig.DEFAULT;
+    if (f.has("tls_config")) {
+      Fields t = new Fields(f.get("tls_config"), "tls_config", Set.of("ca_file", "cert_file", "key_file",
+          "server_name", "insecure_skip_verify"), Set.of("min_version", "max_version"));
+      tls = new TlsConfig(t.string("ca_file", ""), t.string("cert_file", ""), t.string("key_file", ""),
+          t.string("server_name", ""), t.bool("insecure_skip_verify", false));
+      if (tls.certFile().isEmpty() != tls.keyFile().isEmpty()) {
+        throw new ConfigException(f.line("tls_config"), "exactly one of key and cert file specified in tls_config");
+      }
+    }
+    return tls;
   }
 
   private static List<RelabelConfig> relabelConfigs(Fields f, String field) throws ConfigException {

@@ -28,6 +28,7 @@ public final class ConfigYaml {
     limits(sb, 2, g.bodySizeLimit(), g.sampleLimit(), g.labelLimit(), g.labelNameLengthLimit(),
         g.labelValueLengthLimit(), g.targetLimit());
     if (c.scrapeConfigs().isEmpty()) {
+      remoteWrites(sb, c, showSecrets);
       return sb.toString();
     }
     sb.append("scrape_configs:\n");
@@ -48,43 +49,7 @@ public final class ConfigYaml {
           }
         }
       }
-      if (s.basicAuth() != null) {
-        sb.append("  basic_auth:\n");
-        kv(sb, 4, "username", quote(s.basicAuth().username()));
-        if (!s.basicAuth().password().isEmpty()) {
-          kv(sb, 4, "password", quote(showSecrets ? s.basicAuth().password() : "<secret>"));
-        }
-        if (!s.basicAuth().passwordFile().isEmpty()) {
-          kv(sb, 4, "password_file", quote(s.basicAuth().passwordFile()));
-        }
-      }
-      if (s.authorization() != null) {
-        sb.append("  authorization:\n");
-        kv(sb, 4, "type", quote(s.authorization().type()));
-        if (!s.authorization().credentials().isEmpty()) {
-          kv(sb, 4, "credentials", quote(showSecrets ? s.authorization().credentials() : "<secret>"));
-        }
-        if (!s.authorization().credentialsFile().isEmpty()) {
-          kv(sb, 4, "credentials_file", quote(s.authorization().credentialsFile()));
-        }
-      }
-      Config.TlsConfig t = s.tlsConfig();
-      if (!t.equals(Config.TlsConfig.DEFAULT)) {
-        sb.append("  tls_config:\n");
-        if (!t.caFile().isEmpty()) {
-          kv(sb, 4, "ca_file", quote(t.caFile()));
-        }
-        if (!t.certFile().isEmpty()) {
-          kv(sb, 4, "cert_file", quote(t.certFile()));
-        }
-        if (!t.keyFile().isEmpty()) {
-          kv(sb, 4, "key_file", quote(t.keyFile()));
-        }
-        if (!t.serverName().isEmpty()) {
-          kv(sb, 4, "server_name", quote(t.serverName()));
-        }
-        kv(sb, 4, "insecure_skip_verify", String.valueOf(t.insecureSkipVerify()));
-      }
+      httpClient(sb, s.basicAuth(), s.authorization(), s.tlsConfig(), showSecrets);
       limits(sb, 2, s.bodySizeLimit(), s.sampleLimit(), s.labelLimit(), s.labelNameLengthLimit(),
           s.labelValueLengthLimit(), s.targetLimit());
       if (!s.staticConfigs().isEmpty()) {
@@ -113,7 +78,80 @@ public final class ConfigYaml {
       relabels(sb, "relabel_configs", s.relabelConfigs());
       relabels(sb, "metric_relabel_configs", s.metricRelabelConfigs());
     }
+    remoteWrites(sb, c, showSecrets);
     return sb.toString();
+  }
+
+  private static void remoteWrites(StringBuilder sb, Config c, boolean showSecrets) {
+    if (c.remoteWriteConfigs().isEmpty()) {
+      return;
+    }
+    sb.append("remote_write:\n");
+    for (Config.RemoteWriteConfig r : c.remoteWriteConfigs()) {
+      sb.append("- url: ").append(quote(r.url())).append('\n');
+      kv(sb, 2, "remote_timeout", Durations.format(r.remoteTimeoutMs()));
+      if (!r.headers().isEmpty()) {
+        sb.append("  headers:\n");
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(r.headers()).entrySet()) {
+          kv(sb, 4, quote(e.getKey()), quote(showSecrets ? e.getValue() : "<secret>"));
+        }
+      }
+      kv(sb, 2, "name", quote(r.name()));
+      httpClient(sb, r.basicAuth(), r.authorization(), r.tlsConfig(), showSecrets);
+      Config.QueueConfig q = r.queueConfig();
+      sb.append("  queue_config:\n");
+      kv(sb, 4, "capacity", String.valueOf(q.capacity()));
+      kv(sb, 4, "max_shards", String.valueOf(q.maxShards()));
+      kv(sb, 4, "min_shards", String.valueOf(q.minShards()));
+      kv(sb, 4, "max_samples_per_send", String.valueOf(q.maxSamplesPerSend()));
+      kv(sb, 4, "batch_send_deadline", Durations.format(q.batchSendDeadlineMs()));
+      kv(sb, 4, "min_backoff", Durations.format(q.minBackoffMs()));
+      kv(sb, 4, "max_backoff", Durations.format(q.maxBackoffMs()));
+      kv(sb, 4, "retry_on_http_429", String.valueOf(q.retryOnHttp429()));
+      kv(sb, 4, "sample_age_limit", Durations.format(q.sampleAgeLimitMs()));
+      relabels(sb, "write_relabel_configs", r.writeRelabelConfigs());
+    }
+  }
+
+  private static void httpClient(StringBuilder sb, Config.BasicAuth basic, Config.Authorization auth,
+      Config.TlsConfig tls, boolean showSecrets) {
+    if (basic != null) {
+      sb.append("  basic_auth:\n");
+      kv(sb, 4, "username", quote(basic.username()));
+      if (!basic.password().isEmpty()) {
+        kv(sb, 4, "password", quote(showSecrets ? basic.password() : "<secret>"));
+      }
+      if (!basic.passwordFile().isEmpty()) {
+        kv(sb, 4, "password_file", quote(basic.passwordFile()));
+      }
+    }
+    if (auth != null) {
+      sb.append("  authorization:\n");
+      kv(sb, 4, "type", quote(auth.type()));
+      if (!auth.credentials().isEmpty()) {
+        kv(sb, 4, "credentials", quote(showSecrets ? auth.credentials() : "<secret>"));
+      }
+      if (!auth.credentialsFile().isEmpty()) {
+        kv(sb, 4, "credentials_file", quote(auth.credentialsFile()));
+      }
+    }
+    Config.TlsConfig t = tls;
+    if (!t.equals(Config.TlsConfig.DEFAULT)) {
+      sb.append("  tls_config:\n");
+      if (!t.caFile().isEmpty()) {
+        kv(sb, 4, "ca_file", quote(t.caFile()));
+      }
+      if (!t.certFile().isEmpty()) {
+        kv(sb, 4, "cert_file", quote(t.certFile()));
+      }
+      if (!t.keyFile().isEmpty()) {
+        kv(sb, 4, "key_file", quote(t.keyFile()));
+      }
+      if (!t.serverName().isEmpty()) {
+        kv(sb, 4, "server_name", quote(t.serverName()));
+      }
+      kv(sb, 4, "insecure_skip_verify", String.valueOf(t.insecureSkipVerify()));
+    }
   }
 
   private static void relabels(StringBuilder sb, String field, List<RelabelConfig> list) {

@@ -48,7 +48,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * gzip, authentication, TLS, the scrape timeout over the whole exchange and body_size_limit over the
  * decompressed body.
  */
-final class HttpScraper {
+public final class HttpScraper {
   static final String USER_AGENT = "Cardinal/" + BuildInfo.VERSION;
 
   /** A fetched body: bytes [0, length) and the response Content-Type. */
@@ -249,7 +249,7 @@ final class HttpScraper {
 
   // ------------------------------------------------------------------ TLS
 
-  static SSLContext sslContext(TlsConfig tls) throws IOException {
+  public static SSLContext sslContext(TlsConfig tls) throws IOException {
     try {
       TrustManager[] tms;
       if (tls.insecureSkipVerify()) {

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "capacity", mixinStandardHelpOptions = true,
     description = "Plan series capacity from measured bytes per series, and check configuration changes.",
-    subcommands = {CapacityCommand.Plan.class, CapacityCommand.Check.class})
+    subcommands = {CapacityCommand.Plan.class, CapacityCommand.Check.class, CapacityCommand.Calibrate.class})
 public final class CapacityCommand implements Runnable {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -61,6 +61,10 @@ public final class CapacityCommand implements Runnable {
     @Option(names = "--value-length", description = "Characters per label value (default 16 with --labels).")
     Integer valueLength;
 
+    @Option(names = "--unique-labels", defaultValue = "0", description = "Of those, labels whose value is unique "
+        + "to each series (IDs, full URLs).")
+    int uniqueLabels;
+
     @Option(names = "--samples-per-series", defaultValue = "720", description = "Samples each series holds in "
         + "the head (default 720: the head's 3 hours at a 15s scrape interval).")
     int samples;
@@ -77,7 +81,7 @@ public final class CapacityCommand implements Runnable {
     String scrapeInterval;
 
     SeriesProfile profile() throws BadInputException {
-      if (labels == null && valueLength == null) {
+      if (labels == null && valueLength == null && uniqueLabels == 0) {
         return SeriesProfile.STANDARD;
       }
       int l = labels == null ? 10 : labels;
@@ -88,7 +92,10 @@ public final class CapacityCommand implements Runnable {
       if (v < 1 || v > 10_000) {
         throw new BadInputException("--value-length must be between 1 and 10000");
       }
-      return new SeriesProfile(l, v, 250);
+      if (uniqueLabels < 0 || uniqueLabels > l - 2) {
+        throw new BadInputException("--unique-labels must be between 0 and --labels minus 2");
+      }
+      return new SeriesProfile(l, v, 250, uniqueLabels);
     }
 
     Calibration.Result calibrate() throws BadInputException {
@@ -259,15 +266,15 @@ public final class CapacityCommand implements Runnable {
     sb.append(String.format(Locale.ROOT, "Reserved:             %s = %s%n", pct(p.reservedFraction()),
         ByteSize.format(b * p.reservedFraction())));
     if (!p.heapOnly()) {
-      sb.append(String.format(Locale.ROOT, "  %-4s JVM outside the heap (metaspace, code cache, threads, GC data)   %s%n",
-          pct(m.jvm()), ByteSize.format(b * m.jvm())));
+      sb.append(String.format(Locale.ROOT, "  %-4s %-62s %s%n",
+          pct(m.jvm()), "JVM outside the heap (metaspace, code cache, threads, GC data)", ByteSize.format(b * m.jvm())));
     }
-    sb.append(String.format(Locale.ROOT, "  %-4s garbage collector headroom (free heap)                      %s%n",
-        pct(m.gc()), ByteSize.format(b * m.gc())));
-    sb.append(String.format(Locale.ROOT, "  %-4s queries (decoded samples, results)                          %s%n",
-        pct(m.queries()), ByteSize.format(b * m.queries())));
-    sb.append(String.format(Locale.ROOT, "  %-4s compaction (writing blocks)                                 %s%n",
-        pct(m.compaction()), ByteSize.format(b * m.compaction())));
+    sb.append(String.format(Locale.ROOT, "  %-4s %-62s %s%n",
+        pct(m.gc()), "garbage collector headroom (free heap)", ByteSize.format(b * m.gc())));
+    sb.append(String.format(Locale.ROOT, "  %-4s %-62s %s%n",
+        pct(m.queries()), "queries (decoded samples, results)", ByteSize.format(b * m.queries())));
+    sb.append(String.format(Locale.ROOT, "  %-4s %-62s %s%n",
+        pct(m.compaction()), "compaction (writing blocks)", ByteSize.format(b * m.compaction())));
     sb.append(String.format(Locale.ROOT, "Usable for series:    %s%n", ByteSize.format(p.usableBytes())));
     sb.append(String.format(Locale.ROOT, "Bytes per series:     %.0f (heap %.0f + chunks %.0f%s)%n", p.bytesPerSeries(),
         ps.heap(), ps.chunks(), p.heapOnly() ? "; chunks are outside a heap budget" : ""));
@@ -565,5 +572,73 @@ public final class CapacityCommand implements Runnable {
     }
     ArrayNode notes = n.putArray("notes");
     j.notes().forEach(notes::add);
+  }
+
+  // ------------------------------------------------------------------ calibrate
+
+  @Command(name = "calibrate", mixinStandardHelpOptions = true,
+      description = "Measure bytes per series of the engine for several label profiles (the tables of "
+          + "docs/capacity.md).")
+  public static final class Calibrate implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--labels", split = ",", defaultValue = "5,10,20", description = "Labels per series.")
+    List<Integer> labels;
+
+    @Option(names = "--value-length", split = ",", defaultValue = "10,40", description = "Characters per value.")
+    List<Integer> valueLengths;
+
+    @Option(names = "--samples-per-series", split = ",", defaultValue = "120,480", description = "Samples per series.")
+    List<Integer> samples;
+
+    @Option(names = "--unique-labels", split = ",", defaultValue = "0", description = "Labels whose value is "
+        + "unique to each series.")
+    List<Integer> unique;
+
+    @Option(names = "--series", defaultValue = "50000", description = "Series per calibration head.")
+    long series;
+
+    @Option(names = "--standard", description = "Also measure the engine's standard 10-label profile.")
+    boolean standard;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      if (series < 1000 || series > 10_000_000) {
+        return badInput(spec.commandLine().getErr(), "--series must be between 1000 and 10000000");
+      }
+      List<SeriesProfile> profiles = new java.util.ArrayList<>();
+      if (standard) {
+        profiles.add(SeriesProfile.STANDARD);
+      }
+      for (int l : labels) {
+        for (int v : valueLengths) {
+          for (int u : unique) {
+            if (l < 2 || v < 1 || u < 0 || u > l - 2) {
+              return badInput(spec.commandLine().getErr(), "labels must be at least 2, value lengths at least 1, "
+                  + "unique labels between 0 and labels - 2");
+            }
+            profiles.add(new SeriesProfile(l, v, 250, u));
+          }
+        }
+      }
+      out.println("| labels | value length | unique labels | samples | heap B/series | chunk B/series | "
+          + "total B/series | fixed head cost |");
+      out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
+      out.flush();
+      for (SeriesProfile p : profiles) {
+        for (int s : samples) {
+          Calibration.Result r = Calibration.run(p, series, s, 15_000);
+          out.println(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.0f | %.0f | %.0f | %s |",
+              p.isStandard() ? "10 (standard)" : Integer.toString(p.labels()),
+              p.isStandard() ? "k8s-like" : Integer.toString(p.valueLength()), p.uniqueLabels(), s,
+              r.heapBytesPerSeries(),
+              r.chunkBytesPerSeries(), r.bytesPerSeries(), ByteSize.format(r.fixedHeapBytes())));
+          out.flush();
+        }
+      }
+      return 0;
+    }
   }
 }

@@ -24,6 +24,7 @@ public final class SeriesProfile {
   private final int labels;
   private final int valueLength;
   private final int seriesPerTarget;
+  private final int uniqueLabels;
 
   /**
    * @param labels labels per series including {@code __name__}, at least 2
@@ -31,6 +32,18 @@ public final class SeriesProfile {
    * @param seriesPerTarget series each target exposes
    */
   public SeriesProfile(int labels, int valueLength, int seriesPerTarget) {
+    this(labels, valueLength, seriesPerTarget, 0);
+  }
+
+  /**
+   * As above, with the last {@code uniqueLabels} labels taking a value of their own in every series
+   * (request IDs, user IDs, full URLs: the strings of a cardinality explosion, shared by nobody).
+   */
+  public SeriesProfile(int labels, int valueLength, int seriesPerTarget, int uniqueLabels) {
+    if (uniqueLabels < 0 || uniqueLabels > Math.max(0, labels - 2)) {
+      throw new IllegalArgumentException("unique labels must be between 0 and labels - 2");
+    }
+    this.uniqueLabels = uniqueLabels;
     if (labels < 2 && valueLength >= 0) {
       throw new IllegalArgumentException("a series needs at least 2 labels (name and instance)");
     }
@@ -54,6 +67,10 @@ public final class SeriesProfile {
     return seriesPerTarget;
   }
 
+  public int uniqueLabels() {
+    return uniqueLabels;
+  }
+
   public boolean isStandard() {
     return valueLength < 0;
   }
@@ -71,7 +88,7 @@ public final class SeriesProfile {
     p[3] = pad("t" + target);
     for (int k = 2; k < labels; k++) {
       p[2 * k] = "label_" + k;
-      p[2 * k + 1] = pad("v" + ((target + k) % (2L * k - 1)));
+      p[2 * k + 1] = k >= labels - uniqueLabels ? pad("u" + k + "-" + i) : pad("v" + ((target + k) % (2L * k - 1)));
     }
     return Labels.of(p);
   }
@@ -90,6 +107,7 @@ public final class SeriesProfile {
   @Override
   public String toString() {
     return valueLength < 0 ? "standard (10 labels, Kubernetes-like values)"
-        : labels + " labels, values of " + valueLength + " characters";
+        : labels + " labels, values of " + valueLength + " characters"
+            + (uniqueLabels > 0 ? ", " + uniqueLabels + " unique per series" : "");
   }
 }

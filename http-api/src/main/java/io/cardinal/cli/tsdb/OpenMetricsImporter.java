@@ -54,9 +54,9 @@ final class OpenMetricsImporter {
     void blockWritten(BlockMeta meta, long sizeBytes);
   }
 
-  /** Bytes read so far out of the total of all passes. */
+  /** Bytes read so far out of the total of all passes; {@code phase} names the current pass. */
   interface Progress {
-    void update(long done, long total);
+    void update(String phase, long done, long total);
   }
 
   private final Path input;
@@ -112,7 +112,7 @@ final class OpenMetricsImporter {
     Scan scan = new Scan();
     OpenMetricsFile file = new OpenMetricsFile(input, windowBytes);
     long[] totalBytes = {size};
-    file.read(scan, done -> progress.update(done, totalBytes[0]));
+    file.read(scan, done -> progress.update("validating", done, totalBytes[0]));
     List<long[]> groups = groups(scan.perRange);
     totalBytes[0] = size * (1 + groups.size());
     Files.createDirectories(outputDir);
@@ -120,9 +120,10 @@ final class OpenMetricsImporter {
     try {
       for (int g = 0; g < groups.size(); g++) {
         long base = size * (1 + g);
+        String phase = "writing blocks, pass " + (g + 1) + "/" + groups.size();
         Pass pass = new Pass(groups.get(g));
         try {
-          file.read(pass, done -> progress.update(base + done, totalBytes[0]));
+          file.read(pass, done -> progress.update(phase, base + done, totalBytes[0]));
           for (int i = 0; i < pass.heads.length; i++) {
             BlockMeta meta = pass.writeBlock(i);
             if (meta != null) {
@@ -235,10 +236,17 @@ final class OpenMetricsImporter {
       }
       long t = p.timestampMillis();
       long bits = Double.doubleToRawLongBits(p.value());
-      if (!key.update(p) && t == prevT && bits != prevBits) {
-        throw new ExpositionParseException((int) Math.min(Integer.MAX_VALUE, line), 1,
-            "duplicate sample for timestamp " + t + " of series " + GoFormat.labels(labelsOf(p, line))
-                + " with a different value");
+      if (!key.update(p)) {
+        if (t == prevT && bits != prevBits) {
+          throw new ExpositionParseException((int) Math.min(Integer.MAX_VALUE, line), 1,
+              "duplicate sample for timestamp " + t + " of series " + GoFormat.labels(labelsOf(p, line))
+                  + " with a different value");
+        }
+        if (t < prevT) {
+          throw new ExpositionParseException((int) Math.min(Integer.MAX_VALUE, line), 1,
+              "out of order sample: timestamp " + t + " of series " + GoFormat.labels(labelsOf(p, line))
+                  + " is before the previous one, " + prevT);
+        }
       }
       prevT = t;
       prevBits = bits;

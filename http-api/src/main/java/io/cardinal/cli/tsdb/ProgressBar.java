@@ -18,6 +18,7 @@ final class ProgressBar implements OpenMetricsImporter.Progress {
   private final long start;
   private long lastDraw;
   private boolean drawn;
+  private int width;
 
   ProgressBar(PrintWriter err, String label) {
     this(err, label, System::currentTimeMillis, 1000);
@@ -32,13 +33,15 @@ final class ProgressBar implements OpenMetricsImporter.Progress {
   }
 
   @Override
-  public void update(long done, long total) {
+  public void update(String phase, long done, long total) {
     long now = clock.getAsLong();
-    if (now - start < quietMs || drawn && now - lastDraw < 200 && done < total) {
+    if (now - start < quietMs || lastDraw > 0 && now - lastDraw < 200 && done < total) {
       return;
     }
     lastDraw = now;
-    err.print("\r" + line(done, total));
+    String l = line(done, total) + " (" + phase + ")";
+    err.print("\r" + l + " ".repeat(Math.max(0, width - l.length())));
+    width = Math.max(width, l.length());
     err.flush();
     drawn = true;
   }
@@ -54,11 +57,12 @@ final class ProgressBar implements OpenMetricsImporter.Progress {
     return String.format(java.util.Locale.ROOT, "%.1f MiB", b / 1048576.0);
   }
 
-  /** Erases the bar if it was drawn. */
+  /** Erases the bar if it was drawn (before other output; the next update draws it again). */
   void finish() {
     if (drawn) {
-      err.print("\r" + " ".repeat(line(0, 0).length() + 20) + "\r");
+      err.print("\r" + " ".repeat(width) + "\r");
       err.flush();
+      drawn = false;
     }
   }
 }

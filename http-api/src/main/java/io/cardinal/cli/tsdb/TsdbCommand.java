@@ -121,6 +121,7 @@ public final class TsdbCommand implements Runnable {
       try {
         imp.run((meta, size) -> {
           if (!parent.quiet) {
+            bar.finish();
             out.print(blockTable(List.<Object[]>of(new Object[] {meta, size}), header[0], parent.humanReadable));
             out.flush();
             header[0] = false;

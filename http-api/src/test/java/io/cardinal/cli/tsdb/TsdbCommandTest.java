@@ -211,7 +211,7 @@ class TsdbCommandTest {
     for (int[] cfg : new int[][] {{OpenMetricsFile.INITIAL_WINDOW, 20_000_000}, {4096, 20_000_000}, {64, 1}}) {
       Path out = tmp.resolve("o" + cfg[0] + "-" + cfg[1]);
       List<BlockMeta> metas = new OpenMetricsImporter(om, out, OpenMetricsImporter.DEFAULT_BLOCK_DURATION_MS, cfg[1])
-          .windowBytes(cfg[0]).run((m, s) -> { }, (d, t) -> { });
+          .windowBytes(cfg[0]).run((m, s) -> { }, (ph, d, t) -> { });
       List<String> stats = metas.stream().map(m -> m.minTime + " " + m.maxTime + " " + m.numSamples + " "
           + m.numChunks + " " + m.numSeries).collect(Collectors.toList());
       if (reference == null) {
@@ -238,7 +238,7 @@ class TsdbCommandTest {
         .windowBytes(1024);
     ExpositionParseException e = null;
     try {
-      imp.run((m, s) -> { }, (d, t) -> { });
+      imp.run((m, s) -> { }, (ph, d, t) -> { });
     } catch (ExpositionParseException ex) {
       e = ex;
     }
@@ -429,13 +429,13 @@ class TsdbCommandTest {
     long[] now = {0};
     StringWriter w = new StringWriter();
     ProgressBar bar = new ProgressBar(new PrintWriter(w), "importing x.om", () -> now[0], 1000);
-    bar.update(10, 100);
+    bar.update("validating", 10, 100);
     assertEquals("", w.toString());
     now[0] = 1500;
-    bar.update(50, 100);
+    bar.update("validating", 50, 100);
     assertTrue(w.toString().contains("importing x.om [===============               ]  50%"), w.toString());
     now[0] = 1600;
-    bar.update(60, 100); // within 200 ms: not redrawn
+    bar.update("validating", 60, 100); // within 200 ms: not redrawn
     assertFalse(w.toString().contains("60%"));
     bar.finish();
     assertTrue(w.toString().endsWith("\r"));

@@ -305,6 +305,11 @@ public final class DurableHead implements AutoCloseable {
                 series++;
             }
             LongArrayList l = onDisk.remove(ref);
+            if (l != null && got != ref) {
+                // Chunks of an aliased reference land on a series whose samples the workers may
+                // still be appending: let them finish first.
+                appliers.barrier();
+            }
             if (l != null) {
                 long[] a = l.buffer;
                 for (int i = 0; i + 2 < l.size(); i += 3) {
@@ -376,6 +381,7 @@ public final class DurableHead implements AutoCloseable {
             long[] ts;
             double[] vs;
             int n;
+            java.util.concurrent.CountDownLatch latch;
         }
 
         private final class Shard extends Thread {
@@ -396,6 +402,10 @@ public final class DurableHead implements AutoCloseable {
                 try {
                     while (true) {
                         Batch b = queue.take();
+                        if (b.latch != null) {
+                            b.latch.countDown();
+                            continue;
+                        }
                         if (b.n < 0) {
                             return;
                         }
@@ -477,6 +487,30 @@ public final class DurableHead implements AutoCloseable {
                     if (workers[s].failure != null || !workers[s].isAlive()) {
                         throw new IllegalStateException("WAL replay worker failed", workers[s].failure);
                     }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted during WAL replay", e);
+            }
+        }
+
+        /** Returns once every sample dispatched so far has been appended. */
+        void barrier() {
+            if (shards == 1) {
+                return;
+            }
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(shards);
+            for (int s = 0; s < shards; s++) {
+                if (fill[s] > 0) {
+                    dispatch(s);
+                }
+                Batch mark = new Batch();
+                mark.latch = done;
+                put(s, mark);
+            }
+            try {
+                if (!done.await(10, java.util.concurrent.TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("WAL replay workers did not drain within 10 minutes");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

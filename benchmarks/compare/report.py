@@ -111,9 +111,9 @@ for (n, q, kind, s) in sorted(queries):
     row = {"series": n, "query": q, "kind": kind, "prometheus_ms": p["median_ms"], "prometheus_status": p["status"],
            "cardinal_ms": c["median_ms"] if c else None, "cardinal_status": c["status"] if c else None,
            "ratio": ratio(c["median_ms"], p["median_ms"]) if c and c["status"] == 200 else None,
-           "same_answer": (c["series"] == p["series"] and math.isclose(c["checksum"], p["checksum"], rel_tol=1e-6, abs_tol=1e-9))
+           "same_answer": (c["result_series"] == p["result_series"] and math.isclose(c["checksum"], p["checksum"], rel_tol=1e-6, abs_tol=1e-9))
            if c else None,
-           "series_returned": [p["series"], c["series"] if c else None],
+           "series_returned": [p["result_series"], c["result_series"] if c else None],
            "pending": c is None, "cardinal_error": c.get("error") if c else None}
     qrows.append(row)
     res["query"].append(row)
@@ -401,12 +401,12 @@ if restart:
     w("")
 if res["explosion"]:
     w("## Cardinality explosion: healthy targets plus one target with new series every scrape\n")
-    w("| system | limits | head series | RSS | samples/s | CPU s per M samples | healthy samples stored | healthy up | exploding target up |\n|---|---|---|---|---|---|---|---|---|")
+    w("| system | limits | head series | RSS | samples/s | CPU s per M samples | healthy samples stored (target_info, last 30 s) | healthy up | exploding target up | exploding target's series now |\n|---|---|---|---|---|---|---|---|---|---|")
     for r in res["explosion"]:
         lim = "none" if r["mode"] == "nolimit" else f"sample_limit {r['sample_limit']}" + (f", max-series {r['max_series']:,}" if r["max_series"] else "")
         hsf = r.get("healthy_stored_fraction")
         w(f"| {r['system']} | {lim} | {fnum(r['head_series'])} | {fnum(r['rss'])} | {fnum(r['samples_per_s'])} | "
-          f"{fnum(r['cpu_s_per_million_samples'], 3)} | {fnum(100 * hsf if hsf is not None else None, 1)} % | {r['healthy_up']} | {r['explode_up']} |")
+          f"{fnum(r['cpu_s_per_million_samples'], 3)} | {fnum(100 * hsf if hsf is not None else None, 1)} % | {r['healthy_up']} | {r['explode_up']} | {r.get('explode_series_now')} |")
     w("")
 if res["jfr"]:
     w("## Where Cardinal's time goes (JFR, `jdk.ExecutionSample` top frames)\n")

@@ -289,7 +289,7 @@ for sz in $BLOCK_SIZES; do
       log "Cardinal /api/v1/query answered $code: query rows pending"
     fi
     log "queries on $n series ($QUERY_REPS runs each, load $load)"
-    timeout 3600 java -cp "$BJAR" io.cardinal.bench.compare.QueryBench "$here/benchmarks/compare/queries.promql" \
+    timeout 3600 java -Danswers="$OUT/answers/$n" -cp "$BJAR" io.cardinal.bench.compare.QueryBench "$here/benchmarks/compare/queries.promql" \
       "$QT" "$QS" "$QT" 60 "$QUERY_REPS" "${systems[@]}" 2>> "$OUT/logs/query.log" \
       | while read -r line; do record "$(echo "$line" | jq -c --argjson n "$n" --argjson l "$load" '. + {type:"query",series:$n,load:$l}')"; done
     record "$(printf '{"type":"query_rss","series":%s,"prometheus_rss":%s,"cardinal_rss":%s}' "$n" "$(rss_bytes "$ppid")" "$(rss_bytes "$cpid")")"
@@ -352,16 +352,16 @@ if want explosion; then
       c0=$(cpu_ticks "$SPID"); s0=$(metric "$port" prometheus_tsdb_head_samples_appended_total); t0=$(date +%s.%N)
       sleep "$EXPLODE_SECONDS"
       c1=$(cpu_ticks "$SPID"); s1=$(metric "$port" prometheus_tsdb_head_samples_appended_total); t1=$(date +%s.%N)
-      win=30
-      hs=$(instant "$port" "sum(count_over_time({job=\"bench\"}[${win}s]))")
+      win=30   # samples stored for one series per healthy target (target_info) over the last 30 s
+      hs=$(instant "$port" "sum(count_over_time(target_info{job=\"bench\"}[${win}s]))")
       hup=$(instant "$port" 'avg(avg_over_time(up{job="bench"}[1m]))')
       eup=$(instant "$port" 'avg_over_time(up{job="explode"}[1m])')
-      es=$(instant "$port" "sum(count_over_time({job=\"explode\",__name__!~\"up|scrape_.*\"}[${win}s]))")
-      record "$(printf '{"type":"explosion","system":"%s","mode":"%s","healthy_series":%s,"new_per_scrape":%s,"sample_limit":%s,"max_series":%s,"load":%s,"seconds":%s,"cpu_ticks":%s,"tick_hz":%s,"samples":%s,"head_series":%s,"rss":%s,"healthy_samples_window":"%s","healthy_expected_window":%s,"healthy_up":"%s","explode_up":"%s","explode_samples_window":"%s"}' \
+      es=$(instant "$port" 'count({job="explode"})')
+      record "$(printf '{"type":"explosion","system":"%s","mode":"%s","healthy_series":%s,"new_per_scrape":%s,"sample_limit":%s,"max_series":%s,"load":%s,"seconds":%s,"cpu_ticks":%s,"tick_hz":%s,"samples":%s,"head_series":%s,"rss":%s,"healthy_samples_window":"%s","healthy_expected_window":%s,"healthy_up":"%s","explode_up":"%s","explode_series_now":"%s"}' \
         "$sys" "$mode" "$healthy" "$EXPLODE_NEW" "$([ "$mode" = limit ] && echo $limit || echo 0)" \
         "$([ "$mode" = limit ] && [ "$sys" = cardinal ] && echo "$maxseries" || echo 0)" "$load" \
         "$(awk -v a="$t1" -v b="$t0" 'BEGIN{printf "%.3f", a-b}')" "$((c1 - c0))" "$TICK" "$((s1 - s0))" "$(metric "$port" prometheus_tsdb_head_series)" \
-        "$(rss_bytes "$SPID")" "$hs" "$((healthy * win / INTERVAL))" "$hup" "$eup" "$es")"
+        "$(rss_bytes "$SPID")" "$hs" "$((t * win / INTERVAL))" "$hup" "$eup" "$es")"
       log "explosion $sys $mode: head_series=$(metric "$port" prometheus_tsdb_head_series) healthy_up=$hup explode_up=$eup"
       stop "$SPID"
     done

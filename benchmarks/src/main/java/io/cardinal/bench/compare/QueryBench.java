@@ -1,5 +1,7 @@
 package io.cardinal.bench.compare;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -42,7 +44,11 @@ public final class QueryBench {
       systems.add(args[i].split("=", 2));
     }
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    String dir = System.getProperty("answers");
+    Path answers = dir == null ? null : Files.createDirectories(Path.of(dir));
+    int qi = -1;
     for (String q : queries) {
+      qi++;
       for (String kind : new String[] {"instant", "range"}) {
         String params = kind.equals("instant")
             ? "query=" + enc(q) + "&time=" + time
@@ -55,10 +61,10 @@ public final class QueryBench {
           for (int s = 0; s < systems.size(); s++) {
             // Alternate which system goes first in each repetition.
             int si = (r & 1) == 0 ? s : systems.size() - 1 - s;
-            HttpRequest req = HttpRequest.newBuilder(URI.create(systems.get(si)[1] + path))
-                .timeout(Duration.ofSeconds(120))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(params)).build();
+            // GET, not POST: the JDK client writes a POST's headers and body separately, and Nagle's
+            // algorithm plus the server's delayed ACK then add ~40 ms to some servers' answers.
+            HttpRequest req = HttpRequest.newBuilder(URI.create(systems.get(si)[1] + path + "?" + params))
+                .timeout(Duration.ofSeconds(120)).GET().build();
             long t0 = System.nanoTime();
             HttpResponse<String> resp;
             try {
@@ -85,9 +91,14 @@ public final class QueryBench {
           for (double d : ms[s]) {
             runs.append(runs.length() == 0 ? "" : ",").append(String.format("%.2f", d));
           }
+          double[] sum = {0};
+          int series = resultSeries(b, sum);
+          if (answers != null) {
+            Files.writeString(answers.resolve(String.format("q%02d-%s-%s.json", qi, kind, systems.get(s)[0])), b);
+          }
           System.out.printf("{\"system\":\"%s\",\"query\":\"%s\",\"kind\":\"%s\",\"status\":%d,\"median_ms\":%.2f,"
-                  + "\"runs_ms\":[%s],\"series\":%d,\"checksum\":%.6g,\"bytes\":%d%s}%n",
-              systems.get(s)[0], json(q), kind, status[s], median, runs, count(b, "\"metric\":"), checksum(b), b.length(),
+                  + "\"runs_ms\":[%s],\"result_series\":%d,\"checksum\":%.10g,\"bytes\":%d%s}%n",
+              systems.get(s)[0], json(q), kind, status[s], median, runs, series, sum[0], b.length(),
               status[s] == 200 ? "" : ",\"error\":\"" + json(b.length() > 300 ? b.substring(0, 300) : b) + "\"");
           System.out.flush();
         }
@@ -113,36 +124,33 @@ public final class QueryBench {
     return sb.toString();
   }
 
-  private static int count(String s, String needle) {
-    int n = 0;
-    for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + 1)) {
-      n++;
-    }
-    return n;
-  }
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Sum of every finite sample value in the body ("...",  "<number>"] pairs), to compare answers. */
-  private static double checksum(String s) {
-    double sum = 0;
-    int i = 0;
-    while ((i = s.indexOf(",\"", i)) >= 0) {
-      int j = s.indexOf("\"]", i + 2);
-      int comma = s.indexOf('"', i + 2);
-      if (j < 0) {
-        break;
+  /** Series in the result; adds every finite sample value to {@code sum[0]}, to compare answers. */
+  static int resultSeries(String body, double[] sum) {
+    try {
+      JsonNode result = JSON.readTree(body).path("data").path("result");
+      if (!result.isArray()) {
+        return 0;
       }
-      if (comma == j) {
-        try {
-          double v = Double.parseDouble(s.substring(i + 2, j));
-          if (Double.isFinite(v)) {
-            sum += v;
-          }
-        } catch (NumberFormatException e) {
-          // a label value, not a sample
+      for (JsonNode r : result) {
+        if (r.has("value")) {
+          add(r.get("value"), sum);
+        }
+        for (JsonNode v : r.path("values")) {
+          add(v, sum);
         }
       }
-      i = i + 2;
+      return result.size();
+    } catch (Exception e) {
+      return -1;
     }
-    return sum;
+  }
+
+  private static void add(JsonNode pair, double[] sum) {
+    double v = Double.parseDouble(pair.get(1).asText().replace("Inf", "Infinity"));
+    if (Double.isFinite(v)) {
+      sum[0] += v;
+    }
   }
 }

@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Assumptions;
  * Finding and running the real Prometheus tools (Debian's 2.42 package; .ci/run installs it). A missing binary
  * skips the test loudly: a line on stderr and a JUnit assumption failure, never a silent pass.
  */
-final class Interop {
+public final class Interop {
   private Interop() {}
 
   /** The binary's path, or skips the calling test (loudly) when it is not installed. */
-  static Path requireBinary(String name) {
+  public static Path requireBinary(String name) {
     String override = System.getProperty("cardinal." + name);
     if (override != null && Files.isExecutable(Path.of(override))) {
       return Path.of(override);

@@ -265,7 +265,8 @@ public final class TsdbCommand implements Runnable {
 
   // ------------------------------------------------------------------ dump
 
-  @Command(name = "dump", mixinStandardHelpOptions = true, description = "Dump samples from a TSDB.")
+  @Command(name = "dump", mixinStandardHelpOptions = true, description = "Dump samples from a TSDB: its blocks "
+      + "and the head rebuilt read-only from its WAL.")
   public static final class Dump implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -293,10 +294,20 @@ public final class TsdbCommand implements Runnable {
       } catch (RuntimeException e) {
         return fail(err, "invalid --match " + match + ": " + e.getMessage());
       }
+      io.cardinal.tsdb.head.Head head = null;
       try (DataDir dd = DataDir.open(dir)) {
         List<Querier> qs = new ArrayList<>();
+        long blocksEnd = Long.MIN_VALUE;
         for (Block b : dd.blocks()) {
           qs.add(b.querier(minTime, maxTime));
+          blocksEnd = Math.max(blocksEnd, b.meta().maxTime);
+        }
+        head = WalHead.replay(dir, blocksEnd, w -> {
+          err.println("dump: " + w);
+          err.flush();
+        });
+        if (head != null) {
+          qs.add(head.querier(minTime, maxTime));
         }
         try (Querier q = new MergeQuerier(qs)) {
           SeriesSet set = q.select(true, minTime, maxTime, matchers);
@@ -327,6 +338,10 @@ public final class TsdbCommand implements Runnable {
         return fail(err, "dump " + dir + ": " + message(e));
       } catch (java.io.UncheckedIOException e) {
         return fail(err, "dump " + dir + ": " + e.getCause().getMessage());
+      } finally {
+        if (head != null) {
+          head.close();
+        }
       }
     }
   }

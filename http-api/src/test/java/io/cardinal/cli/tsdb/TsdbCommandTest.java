@@ -299,6 +299,28 @@ class TsdbCommandTest {
     }
   }
 
+  @Test
+  void dumpIncludesTheHeadReplayedFromTheWal() throws Exception {
+    Path dir = tmp.resolve("db");
+    List<String> expected = new ArrayList<>();
+    try (io.cardinal.Cardinal db = io.cardinal.Cardinal.open(dir, io.cardinal.CardinalOptions.defaults())) {
+      io.cardinal.tsdb.Appender app = db.appender();
+      for (int i = 0; i < 300; i++) {
+        for (int s = 0; s < 3; s++) {
+          long t = T0 + i * 15_000L;
+          double v = s == 2 ? i / 3.0 : i * (s + 1);
+          app.append(0, io.cardinal.tsdb.labels.Labels.of("__name__", "wal_metric", "s", "s" + s), t, v);
+          expected.add("{__name__=\"wal_metric\", s=\"s" + s + "\"} " + GoFormat.g(v) + " " + t);
+        }
+        app.commit();
+      }
+    }
+    Run ours = cardinal("tsdb", "dump", dir.toString());
+    assertEquals(0, ours.code(), ours.err());
+    assertEquals(sorted(expected), sorted(lines(ours.out())));
+    assertEquals(promtool("tsdb", "dump", dir.toString()), ours.out());
+  }
+
   /** Sections of promtool's analyze output: title -> lines (as a set: promtool's sort is unstable). */
   static Map<String, Object> sections(String analyze) {
     Map<String, Object> out = new LinkedHashMap<>();

@@ -37,9 +37,10 @@ public final class LiveReport {
       out.flush();
       return 0;
     } catch (BadInputException e) {
+      // Bad input (an unreachable or non-Prometheus URL): exit 2, as the capacity commands.
       err.println("analyze: " + e.getMessage());
       err.flush();
-      return 1;
+      return 2;
     }
   }
 

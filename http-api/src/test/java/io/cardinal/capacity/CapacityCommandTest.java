@@ -166,7 +166,7 @@ class CapacityCommandTest {
     Run unreachablePlan = cardinal("capacity", "plan", "--url", "127.0.0.1:" + port);
     assertEquals(2, unreachablePlan.code());
     Run unreachableAnalyze = cardinal("tsdb", "analyze", "--url", "http://127.0.0.1:" + port);
-    assertEquals(1, unreachableAnalyze.code());
+    assertEquals(2, unreachableAnalyze.code());
     assertTrue(unreachableAnalyze.err().contains("cannot reach"), unreachableAnalyze.err());
     for (String m : new String[] {"0", "-5GiB", "lots", "1.5XB"}) {
       Run b = cardinal("capacity", "plan", "--memory", m);

@@ -191,8 +191,6 @@ public final class DurableHead implements AutoCloseable {
         final Head head;
         final LongObjectHashMap<LongArrayList> onDisk;
         final long minValidTime;
-        /** Last maxt of the chunks re-attached per series: WAL samples up to it are already there. */
-        final LongLongHashMap mappedMaxT = new LongLongHashMap();
         /** Series records whose labels were already restored under another reference. */
         final LongLongHashMap aliases = new LongLongHashMap();
         final RecordDecoder dec = new RecordDecoder();
@@ -211,7 +209,7 @@ public final class DurableHead implements AutoCloseable {
         int segments;
 
         Replayer(Head head, LongObjectHashMap<LongArrayList> onDisk, long minValidTime) {
-            this.appliers = new SampleAppliers(head);
+            this.appliers = new SampleAppliers(head, minValidTime);
             this.head = head;
             this.onDisk = onDisk;
             this.minValidTime = minValidTime;
@@ -289,6 +287,9 @@ public final class DurableHead implements AutoCloseable {
             }
         }
 
+        /** Label-set hashes seen so far: a repeat may be the same labels under a second reference. */
+        final com.carrotsearch.hppc.IntHashSet seenHashes = new com.carrotsearch.hppc.IntHashSet();
+
         private void restoreSeries(long ref, LabelPairs pairs) {
             maxRef = Math.max(maxRef, ref);
             String[] nv = new String[pairs.size() * 2];
@@ -296,30 +297,31 @@ public final class DurableHead implements AutoCloseable {
                 nv[2 * i] = pairs.name(i);
                 nv[2 * i + 1] = pairs.value(i);
             }
-            long got = head.restoreSeries(ref, Labels.of(nv));
+            Labels labels = Labels.of(nv);
+            LongArrayList chunks = onDisk.remove(ref);
+            if (seenHashes.add(labels.hashCode())) {
+                // New labels: the worker owning this reference creates the series, re-attaches its
+                // chunks and appends its samples, all in WAL order.
+                appliers.addSeries(ref, labels, chunks);
+                return;
+            }
+            // Possibly the same labels under a second reference (a series removed and recreated
+            // before the segment holding the old record was checkpointed): resolve it here, after
+            // every worker has caught up, so one series gets both references' samples in order.
+            appliers.barrier();
+            long got = head.restoreSeriesDeferred(ref, labels);
             if (got != ref) {
-                // The same labels under an older reference (the series was removed and recreated
-                // before the segment holding the old record was checkpointed): one series, two refs.
                 aliases.put(ref, got);
             } else {
                 series++;
             }
-            LongArrayList l = onDisk.remove(ref);
-            if (l != null && got != ref) {
-                // Chunks of an aliased reference land on a series whose samples the workers may
-                // still be appending: let them finish first.
-                appliers.barrier();
-            }
-            if (l != null) {
-                long[] a = l.buffer;
-                for (int i = 0; i + 2 < l.size(); i += 3) {
+            if (chunks != null) {
+                long[] a = chunks.buffer;
+                for (int i = 0; i + 2 < chunks.size(); i += 3) {
                     long maxT = a[i + 2];
-                    if (maxT < minValidTime) {
-                        continue;
-                    }
-                    if (head.restoreMappedChunk(got, a[i], a[i + 1], maxT)) {
+                    if (maxT >= minValidTime && head.restoreMappedChunk(got, a[i], a[i + 1], maxT)) {
                         attached++;
-                        mappedMaxT.put(got, maxT);
+                        appliers.mappedUpTo(got, maxT);
                     }
                 }
             }
@@ -327,7 +329,6 @@ public final class DurableHead implements AutoCloseable {
 
         private void restoreSamples(SampleBatch b) {
             boolean aliased = !aliases.isEmpty();
-            boolean anyMapped = !mappedMaxT.isEmpty();
             for (int i = 0; i < b.size(); i++) {
                 long ref = b.ref(i);
                 if (aliased) {
@@ -336,8 +337,6 @@ public final class DurableHead implements AutoCloseable {
                 long t = b.t(i);
                 if (t < minValidTime) {
                     dropped++;
-                } else if (anyMapped && t <= mappedMaxT.getOrDefault(ref, Long.MIN_VALUE)) {
-                    inMapped++;
                 } else {
                     appliers.add(ref, t, b.v(i));
                 }
@@ -346,48 +345,67 @@ public final class DurableHead implements AutoCloseable {
 
         /** Waits for every dispatched sample to be appended and folds in the workers' counts. */
         void finishSamples() {
+            long t0 = System.nanoTime();
             long[] res = appliers.finish();
+            long t1 = System.nanoTime();
             samples += res[0];
             dropped += res[1];
             head.observeReplayedRange(res[2], res[3]);
+            series += res[4];
+            attached += res[5];
+            inMapped += res[6];
+            head.buildDeferredPostings(appliers.shards);
+            if (Boolean.getBoolean("cardinal.replay.trace")) {
+                System.err.printf("replay: workers drained in %d ms after reading, postings built in %d ms%n",
+                    (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+            }
         }
 
         final SampleAppliers appliers;
     }
 
     /**
-     * Appends replayed samples on several threads, each owning the series whose reference falls in
-     * its shard, so no sample needs a lock and the cache misses of a million series are spread over
-     * the cores (as Prometheus shards its replay). The reading thread decodes records and creates
-     * series; per-series order is kept because each series' samples go through one FIFO queue.
+     * Applies replayed records on several threads, each owning the series whose reference falls in
+     * its shard: it creates them (without the postings index, built in parallel afterwards),
+     * re-attaches their chunks and appends their samples. No per-sample lock is taken, the cache
+     * misses of a million series are spread over the cores (as Prometheus shards its replay), and
+     * per-series order is kept because each shard's records go through one FIFO queue. The reading
+     * thread only decodes and routes.
      */
     static final class SampleAppliers {
         private static final int BATCH = 4096;
         private final Head head;
-        private final int shards;
+        private final long minValidTime;
+        final int shards;
         private final Shard[] workers;
-        private final long[][] refs;
-        private final long[][] ts;
-        private final double[][] vs;
-        private final int[] fill;
-        // Results of the inline path (one shard: no threads at all).
-        private long samples;
-        private long dropped;
-        private long lo = Long.MAX_VALUE;
-        private long hi = Long.MIN_VALUE;
+        private final Batch[] open;
+        private final Shard inline;
 
+        /** A run of records for one shard: samples, or a series to create where {@code series[i] != null}. */
         private static final class Batch {
-            long[] refs;
-            long[] ts;
-            double[] vs;
+            final long[] refs = new long[BATCH];
+            final long[] ts = new long[BATCH];
+            final double[] vs = new double[BATCH];
+            final Object[] series = new Object[BATCH];
             int n;
+            boolean stop;
             java.util.concurrent.CountDownLatch latch;
         }
 
+        /** What a series record carries to its worker. */
+        private record SeriesOp(Labels labels, LongArrayList chunks) {}
+
         private final class Shard extends Thread {
             final java.util.concurrent.ArrayBlockingQueue<Batch> queue = new java.util.concurrent.ArrayBlockingQueue<>(8);
+            /** Applied batches, handed back to the reading thread for reuse. */
+            final java.util.concurrent.ArrayBlockingQueue<Batch> free = new java.util.concurrent.ArrayBlockingQueue<>(16);
+            /** Last maxt of re-attached chunks per series: samples up to it are already in them. */
+            final LongLongHashMap mappedMaxT = new LongLongHashMap();
             long samples;
             long dropped;
+            long series;
+            long attached;
+            long inMapped;
             long lo = Long.MAX_VALUE;
             long hi = Long.MIN_VALUE;
             volatile Throwable failure;
@@ -406,18 +424,11 @@ public final class DurableHead implements AutoCloseable {
                             b.latch.countDown();
                             continue;
                         }
-                        if (b.n < 0) {
+                        if (b.stop) {
                             return;
                         }
-                        for (int i = 0; i < b.n; i++) {
-                            if (head.restoreSampleUnlocked(b.refs[i], b.ts[i], b.vs[i])) {
-                                samples++;
-                                lo = Math.min(lo, b.ts[i]);
-                                hi = Math.max(hi, b.ts[i]);
-                            } else {
-                                dropped++;
-                            }
-                        }
+                        apply(b);
+                        free.offer(b);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -425,60 +436,119 @@ public final class DurableHead implements AutoCloseable {
                     failure = t;
                 }
             }
-        }
 
-        SampleAppliers(Head head) {
-            this.head = head;
-            int cpus = Runtime.getRuntime().availableProcessors();
-            // -Dcardinal.replay.threads=N overrides (1 = replay on the reading thread only).
-            int want = Integer.getInteger("cardinal.replay.threads", cpus <= 1 ? 1 : Math.min(4, cpus));
-            this.shards = Math.max(1, want);
-            this.workers = new Shard[shards];
-            this.refs = new long[shards][BATCH];
-            this.ts = new long[shards][BATCH];
-            this.vs = new double[shards][BATCH];
-            this.fill = new int[shards];
-            if (shards > 1) {
-                for (int i = 0; i < shards; i++) {
-                    workers[i] = new Shard(i);
-                    workers[i].start();
+            void apply(Batch b) {
+                for (int i = 0; i < b.n; i++) {
+                    Object op = b.series[i];
+                    if (op != null) {
+                        b.series[i] = null;
+                        createSeries(b.refs[i], (SeriesOp) op);
+                    } else {
+                        sample(b.refs[i], b.ts[i], b.vs[i]);
+                    }
+                }
+                b.n = 0;
+            }
+
+            void createSeries(long ref, SeriesOp op) {
+                long got = head.restoreSeriesDeferred(ref, op.labels());
+                if (got != ref) {
+                    // The reading thread sends repeated label sets through its own path; equal labels
+                    // always hash equal, so this cannot happen.
+                    throw new IllegalStateException("replay: labels of series " + ref + " already restored as " + got);
+                }
+                series++;
+                LongArrayList l = op.chunks();
+                if (l != null) {
+                    long[] a = l.buffer;
+                    for (int i = 0; i + 2 < l.size(); i += 3) {
+                        long maxT = a[i + 2];
+                        if (maxT >= minValidTime && head.restoreMappedChunk(got, a[i], a[i + 1], maxT)) {
+                            attached++;
+                            mappedMaxT.put(got, maxT);
+                        }
+                    }
                 }
             }
-        }
 
-        void add(long ref, long t, double v) {
-            if (shards == 1) {
-                if (head.restoreSampleUnlocked(ref, t, v)) {
+            void sample(long ref, long t, double v) {
+                if (!mappedMaxT.isEmpty() && t <= mappedMaxT.getOrDefault(ref, Long.MIN_VALUE)) {
+                    inMapped++;
+                } else if (head.restoreSampleUnlocked(ref, t, v)) {
                     samples++;
                     lo = Math.min(lo, t);
                     hi = Math.max(hi, t);
                 } else {
                     dropped++;
                 }
+            }
+        }
+
+        SampleAppliers(Head head, long minValidTime) {
+            this.head = head;
+            this.minValidTime = minValidTime;
+            int cpus = Runtime.getRuntime().availableProcessors();
+            // -Dcardinal.replay.threads=N overrides (1 = replay on the reading thread only).
+            int want = Integer.getInteger("cardinal.replay.threads", cpus <= 1 ? 1 : Math.min(4, cpus));
+            this.shards = Math.max(1, want);
+            this.workers = new Shard[shards];
+            this.open = new Batch[shards];
+            if (shards > 1) {
+                this.inline = null;
+                for (int i = 0; i < shards; i++) {
+                    workers[i] = new Shard(i);
+                    workers[i].start();
+                    open[i] = new Batch();
+                }
+            } else {
+                this.inline = new Shard(0);
+            }
+        }
+
+        private int shardOf(long ref) {
+            return (int) Math.floorMod(ref, (long) shards);
+        }
+
+        void addSeries(long ref, Labels labels, LongArrayList chunks) {
+            SeriesOp op = new SeriesOp(labels, chunks);
+            if (inline != null) {
+                inline.createSeries(ref, op);
                 return;
             }
-            int s = (int) Math.floorMod(ref, (long) shards);
-            int n = fill[s];
-            refs[s][n] = ref;
-            ts[s][n] = t;
-            vs[s][n] = v;
-            fill[s] = n + 1;
-            if (n + 1 == BATCH) {
+            int s = shardOf(ref);
+            Batch b = open[s];
+            b.refs[b.n] = ref;
+            b.series[b.n] = op;
+            if (++b.n == BATCH) {
+                dispatch(s);
+            }
+        }
+
+        /** Records, from the reading thread after a barrier, chunks it re-attached itself. */
+        void mappedUpTo(long ref, long maxT) {
+            Shard owner = inline != null ? inline : workers[shardOf(ref)];
+            owner.mappedMaxT.put(ref, Math.max(maxT, owner.mappedMaxT.getOrDefault(ref, Long.MIN_VALUE)));
+        }
+
+        void add(long ref, long t, double v) {
+            if (inline != null) {
+                inline.sample(ref, t, v);
+                return;
+            }
+            int s = shardOf(ref);
+            Batch b = open[s];
+            b.refs[b.n] = ref;
+            b.ts[b.n] = t;
+            b.vs[b.n] = v;
+            if (++b.n == BATCH) {
                 dispatch(s);
             }
         }
 
         private void dispatch(int s) {
-            Batch b = new Batch();
-            b.refs = refs[s];
-            b.ts = ts[s];
-            b.vs = vs[s];
-            b.n = fill[s];
-            refs[s] = new long[BATCH];
-            ts[s] = new long[BATCH];
-            vs[s] = new double[BATCH];
-            fill[s] = 0;
-            put(s, b);
+            put(s, open[s]);
+            Batch next = workers[s].free.poll();
+            open[s] = next != null ? next : new Batch();
         }
 
         private void put(int s, Batch b) {
@@ -494,14 +564,14 @@ public final class DurableHead implements AutoCloseable {
             }
         }
 
-        /** Returns once every sample dispatched so far has been appended. */
+        /** Returns once every record dispatched so far has been applied. */
         void barrier() {
-            if (shards == 1) {
+            if (inline != null) {
                 return;
             }
             java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(shards);
             for (int s = 0; s < shards; s++) {
-                if (fill[s] > 0) {
+                if (open[s].n > 0) {
                     dispatch(s);
                 }
                 Batch mark = new Batch();
@@ -509,8 +579,12 @@ public final class DurableHead implements AutoCloseable {
                 put(s, mark);
             }
             try {
-                if (!done.await(10, java.util.concurrent.TimeUnit.MINUTES)) {
-                    throw new IllegalStateException("WAL replay workers did not drain within 10 minutes");
+                while (!done.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    for (Shard w : workers) {
+                        if (w.failure != null) {
+                            throw new IllegalStateException("WAL replay worker failed", w.failure);
+                        }
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -518,15 +592,19 @@ public final class DurableHead implements AutoCloseable {
             }
         }
 
-        /** Flushes, stops the workers and returns {samples, dropped, minT, maxT}. */
+        /**
+         * Applies what is left, stops the workers and returns {samples, dropped, minT, maxT, series,
+         * chunks attached, samples already in chunks}.
+         */
         long[] finish() {
-            if (shards > 1) {
+            Shard[] all = inline != null ? new Shard[] {inline} : workers;
+            if (inline == null) {
                 for (int s = 0; s < shards; s++) {
-                    if (fill[s] > 0) {
+                    if (open[s].n > 0) {
                         dispatch(s);
                     }
                     Batch stop = new Batch();
-                    stop.n = -1;
+                    stop.stop = true;
                     put(s, stop);
                 }
                 for (Shard w : workers) {
@@ -539,13 +617,19 @@ public final class DurableHead implements AutoCloseable {
                     if (w.failure != null) {
                         throw new IllegalStateException("WAL replay worker failed", w.failure);
                     }
-                    samples += w.samples;
-                    dropped += w.dropped;
-                    lo = Math.min(lo, w.lo);
-                    hi = Math.max(hi, w.hi);
                 }
             }
-            return new long[] {samples, dropped, lo, hi};
+            long[] r = {0, 0, Long.MAX_VALUE, Long.MIN_VALUE, 0, 0, 0};
+            for (Shard w : all) {
+                r[0] += w.samples;
+                r[1] += w.dropped;
+                r[2] = Math.min(r[2], w.lo);
+                r[3] = Math.max(r[3], w.hi);
+                r[4] += w.series;
+                r[5] += w.attached;
+                r[6] += w.inMapped;
+            }
+            return r;
         }
     }
 

@@ -166,6 +166,10 @@ public final class Head implements AutoCloseable {
   }
 
   private MemSeries getOrCreate(Labels labels, long hash, long wantRef, boolean[] created) {
+    return getOrCreate(labels, hash, wantRef, created, false);
+  }
+
+  private MemSeries getOrCreate(Labels labels, long hash, long wantRef, boolean[] created, boolean deferPostings) {
     created[0] = false;
     Stripe st = stripes[(int) (hash & (stripes.length - 1))];
     synchronized (st) {
@@ -192,8 +196,9 @@ public final class Head implements AutoCloseable {
         numSeries.decrementAndGet();
         throw new IllegalStateException("series reference space exhausted; restart to compact references");
       }
-      Labels interned = postings.add((int) ref, labels);
+      Labels interned = deferPostings ? labels : postings.add((int) ref, labels);
       s = new MemSeries(ref, interned);
+      s.postingsPending = deferPostings;
       refs.put(ref, s);
       s.hashNext = st.byHash.get(hash);
       st.byHash.put(hash, s);
@@ -212,6 +217,22 @@ public final class Head implements AutoCloseable {
     MemSeries s = getOrCreate(labels, opts.hasher.hash(labels), ref, created);
     s.logged = true;
     return s.ref;
+  }
+
+  /**
+   * Like {@link #restoreSeries}, but leaves the series out of the postings index until
+   * {@link #buildDeferredPostings} runs: start-up only, so replay threads creating series do not
+   * serialise on the index lock. Such series are not found by queries until then. Thread-safe.
+   */
+  public long restoreSeriesDeferred(long ref, Labels labels) {
+    boolean[] created = new boolean[1];
+    MemSeries s = getOrCreate(labels, opts.hasher.hash(labels), ref, created, true);
+    return s.ref;
+  }
+
+  /** Indexes every series created by {@link #restoreSeriesDeferred}, on {@code threads} threads. */
+  public void buildDeferredPostings(int threads) {
+    postings.buildDeferred(refs, lastRef.get(), threads);
   }
 
   /** Appends a replayed sample directly, skipping batch logic; returns false if rejected. */

@@ -66,6 +66,81 @@ final class MemPostings {
     return labels.intern(s -> canon[k[0]++]);
   }
 
+  /**
+   * Builds the index for series created without it ({@link Head#restoreSeriesDeferred}), reading
+   * series in reference order so every bitmap is appended to at its end. Label names are split
+   * between {@code threads} threads; each name's values belong to one thread, so no lock is taken
+   * per series. Also interns the series' label strings. Start-up only, before queries run.
+   */
+  void buildDeferred(SeriesRefTable refs, long lastRef, int threads) {
+    lock.writeLock().lock();
+    try {
+      // Pass 1 (one thread): the set of label names, so workers can split them.
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      for (long ref = 1; ref <= lastRef; ref++) {
+        MemSeries s = refs.get(ref);
+        if (s == null || !s.postingsPending) {
+          continue;
+        }
+        Labels l = s.labels;
+        for (int i = 0; i < l.size(); i++) {
+          if (seen.add(l.name(i))) {
+            names.computeIfAbsent(l.name(i), NameIndex::new);
+          }
+        }
+      }
+      int n = Math.max(1, threads);
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+      try {
+        List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
+        for (int w = 0; w < n; w++) {
+          final int me = w;
+          fs.add(pool.submit(() -> {
+            for (long ref = 1; ref <= lastRef; ref++) {
+              MemSeries s = refs.get(ref);
+              if (s == null || !s.postingsPending) {
+                continue;
+              }
+              Labels l = s.labels;
+              for (int i = 0; i < l.size(); i++) {
+                String name = l.name(i);
+                if (Math.floorMod(name.hashCode(), n) != me) {
+                  continue;
+                }
+                NameIndex ni = names.get(name);
+                Posting p = ni.values.computeIfAbsent(l.value(i), Posting::new);
+                p.add((int) ref);
+                l.replaceWithEqual(2 * i, ni.name);
+                l.replaceWithEqual(2 * i + 1, p.value);
+              }
+              if (me == 0) {
+                all.add((int) ref);
+              }
+            }
+          }));
+        }
+        for (java.util.concurrent.Future<?> f : fs) {
+          f.get();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while building the postings index", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("building the postings index failed", e.getCause());
+      } finally {
+        pool.shutdownNow();
+      }
+      for (long ref = 1; ref <= lastRef; ref++) {
+        MemSeries s = refs.get(ref);
+        if (s != null) {
+          s.postingsPending = false;
+        }
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
   /** Removes series refs; {@code labels[i]} are the labels of {@code refs[i]}. */
   void delete(int[] refs, Labels[] labels, int n) {
     lock.writeLock().lock();

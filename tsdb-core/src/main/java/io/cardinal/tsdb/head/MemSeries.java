@@ -21,6 +21,8 @@ final class MemSeries {
   final Labels labels;
 
   MemSeries hashNext;
+  /** Created at start-up with its postings still to be built (see Head#restoreSeriesDeferred). */
+  boolean postingsPending;
 
   /** The chunk being appended to; null when the series has no open chunk. */
   XorChunk head;

@@ -156,6 +156,20 @@ public final class Labels implements Comparable<Labels> {
     return new Labels(p);
   }
 
+  /**
+   * Replaces label string {@code i} (name at 2i, value at 2i+1) with an equal instance: symbol
+   * interning after the fact (bulk index build at start-up). The set's contents, order, hash and
+   * equality are unchanged.
+   *
+   * @throws IllegalArgumentException if {@code canonical} is not equal to the string it replaces
+   */
+  public void replaceWithEqual(int index, String canonical) {
+    if (!pairs[index].equals(canonical)) {
+      throw new IllegalArgumentException("not an equal string: " + pairs[index] + " vs " + canonical);
+    }
+    pairs[index] = canonical;
+  }
+
   public Builder toBuilder() {
     return new Builder(this);
   }

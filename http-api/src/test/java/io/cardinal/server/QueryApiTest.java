@@ -163,6 +163,8 @@ class QueryApiTest {
             + "Try a positive integer");
     assertError(h.get("/api/v1/query_range?query=up&start=0&end=1&step=x"), 400, "bad_data",
         "invalid parameter \\\"step\\\": cannot parse \\\"x\\\" to a valid duration");
+    // 11,001 points ((end-start)/step == 11,000) is still allowed, as in Prometheus; one more is not.
+    assertEquals(200, h.get("/api/v1/query_range?query=up&start=0&end=11000&step=1").status());
     assertError(h.get("/api/v1/query_range?query=up&start=0&end=11001&step=1"), 400, "bad_data",
         "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
     assertError(h.get("/api/v1/query_range?query=" + enc("up[1m]") + "&start=0&end=1&step=1"), 400, "bad_data",

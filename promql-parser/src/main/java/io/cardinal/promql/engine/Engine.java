@@ -91,7 +91,8 @@ public final class Engine {
         if (end < start) {
             throw QueryException.badData("end timestamp must not be before start time");
         }
-        if ((end - start) / step >= MAX_POINTS_PER_SERIES) {
+        // Prometheus allows (end - start) / step == 11,000, i.e. 11,001 points.
+        if ((end - start) / step > MAX_POINTS_PER_SERIES) {
             throw QueryException.badData("exceeded maximum resolution of 11,000 points per timeseries. "
                     + "Try decreasing the query resolution (?step=XX)");
         }

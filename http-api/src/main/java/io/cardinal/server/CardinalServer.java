@@ -54,7 +54,10 @@ public final class CardinalServer implements AutoCloseable {
       throw new IOException("--web.config.file is not supported yet: the server would run without the TLS and "
           + "authentication it asks for, so it refuses to start");
     }
-    CardinalOptions dbOptions = CardinalOptions.defaults().maxSeries(options.maxSeries).retentionMs(options.retentionMs);
+    // The database's own background task cuts the head into blocks, compacts, and applies time and
+    // size retention every minute, as Prometheus does.
+    CardinalOptions dbOptions = CardinalOptions.defaults().maxSeries(options.maxSeries).retentionMs(options.retentionMs)
+        .retentionBytes(options.retentionSizeBytes);
     if (options.walSegmentSize > 0 || options.walCompression) {
       io.cardinal.storage.head.DurableOptions d = dbOptions.durable().withWalCompression(options.walCompression);
       dbOptions.durable(options.walSegmentSize > 0 ? d.withWalSegmentSize(options.walSegmentSize) : d);
@@ -103,8 +106,6 @@ public final class CardinalServer implements AutoCloseable {
       s.config = initial;
       s.lastReloadSuccessful = true;
       s.lastReloadMs = System.currentTimeMillis();
-      long every = Math.min(60_000, Math.max(1_000, options.retentionMs / 10));
-      s.housekeeping.scheduleWithFixedDelay(s::applyRetention, every, every, TimeUnit.MILLISECONDS);
       log.info("msg=\"Server is ready to receive web requests.\" address={}", s.web.address());
       return s;
     } catch (IOException | ConfigException | RuntimeException e) {
@@ -155,14 +156,6 @@ public final class CardinalServer implements AutoCloseable {
       String msg = "error loading config from \"" + options.configFile + "\": " + e.getMessage();
       log.error("msg=\"Error reloading config\" err=\"{}\"", msg);
       return msg;
-    }
-  }
-
-  private void applyRetention() {
-    try {
-      db.truncate(System.currentTimeMillis() - options.retentionMs);
-    } catch (IOException | RuntimeException e) {
-      log.error("msg=\"head truncation failed\" err=\"{}\"", e.toString());
     }
   }
 

@@ -58,9 +58,9 @@ final class Api {
     get("/status/buildinfo", this::buildInfo);
     get("/status/runtimeinfo", this::runtimeInfo);
     get("/status/tsdb", this::tsdb);
-    endpoints.put("/admin/tsdb/delete_series", new Endpoint(true, true, true, r -> admin()));
-    endpoints.put("/admin/tsdb/clean_tombstones", new Endpoint(true, true, false, r -> admin()));
-    endpoints.put("/admin/tsdb/snapshot", new Endpoint(true, true, false, r -> admin()));
+    endpoints.put("/admin/tsdb/delete_series", new Endpoint(true, true, false, r -> admin(r, this::deleteSeries)));
+    endpoints.put("/admin/tsdb/clean_tombstones", new Endpoint(true, true, false, r -> admin(r, this::cleanTombstones)));
+    endpoints.put("/admin/tsdb/snapshot", new Endpoint(true, true, false, r -> admin(r, this::snapshot)));
   }
 
   private void get(String path, Function<ApiRequest, ApiResult> fn) {
@@ -87,11 +87,62 @@ final class Api {
     return null;
   }
 
-  private ApiResult admin() {
+  /** Prometheus's admin API: behind --web.enable-admin-api, POST or PUT only. */
+  private ApiResult admin(ApiRequest r, Function<ApiRequest, ApiResult> fn) {
     if (!server.options().enableAdminApi) {
       return ApiResult.error("unavailable", "admin APIs disabled");
     }
-    return ApiResult.error("unavailable", "this admin API is not implemented in Cardinal yet");
+    if (!r.method().equals("POST") && !r.method().equals("PUT")) {
+      return new ApiResult(405, "");
+    }
+    try {
+      return fn.apply(r);
+    } catch (BadData e) {
+      return ApiResult.badData(e.getMessage());
+    } catch (java.io.UncheckedIOException e) {
+      return ApiResult.error("internal", e.getMessage());
+    }
+  }
+
+  /** POST /api/v1/admin/tsdb/delete_series?match[]=...&start=...&end=...: 204 on success. */
+  private ApiResult deleteSeries(ApiRequest r) {
+    if (r.all("match[]").isEmpty()) {
+      return ApiResult.badData("no match[] parameter provided");
+    }
+    long start = time(r, "start", Formats.MIN_TIME);
+    long end = time(r, "end", Formats.MAX_TIME);
+    try {
+      for (Matcher[] ms : matcherSets(r)) {
+        server.db().delete(start, end, ms);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return new ApiResult(204, "");
+  }
+
+  /** POST /api/v1/admin/tsdb/clean_tombstones: 204 on success. */
+  private ApiResult cleanTombstones(ApiRequest r) {
+    try {
+      server.db().cleanTombstones();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return new ApiResult(204, "");
+  }
+
+  /** POST /api/v1/admin/tsdb/snapshot[?skip_head=true]: {"name": "..."} under <storage>/snapshots. */
+  private ApiResult snapshot(ApiRequest r) {
+    if (server.options().inMemory) {
+      return ApiResult.error("unavailable", "snapshots need a data directory");
+    }
+    boolean skipHead = "true".equalsIgnoreCase(r.first("skip_head"));
+    try {
+      String name = server.db().snapshot(server.options().storagePath.resolve("snapshots"), !skipHead);
+      return ApiResult.success(new Json().beginObject().name("name").value(name).endObject().toString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   // ------------------------------------------------------------------ series and labels

@@ -48,6 +48,27 @@ final class SelfMetrics {
         null, hm.chunksCreated.sum());
     metric(sb, "prometheus_tsdb_head_chunks_removed_total", "counter", "Total number of chunks removed in the head",
         null, hm.chunksRemoved.sum());
+    metric(sb, "prometheus_tsdb_head_chunks_storage_size_bytes", "gauge",
+        "Size of the chunks_head directory.", null, db.head().chunkMapper().bytesUsed());
+    metric(sb, "prometheus_tsdb_head_min_time", "gauge", "Minimum time bound of the head block.", null,
+        db.head().maxTime() == Long.MIN_VALUE ? 0 : db.head().minTime());
+    metric(sb, "prometheus_tsdb_head_max_time", "gauge", "Maximum timestamp of the head block.", null,
+        db.head().maxTime() == Long.MIN_VALUE ? 0 : db.head().maxTime());
+    io.cardinal.compact.DbMetrics dm = db.dbMetrics();
+    metric(sb, "prometheus_tsdb_blocks_loaded", "gauge", "Number of currently loaded data blocks", null,
+        db.blocks().size());
+    metric(sb, "prometheus_tsdb_compactions_total", "counter",
+        "Total number of compactions that were executed for the partition.", null, dm.compactions.sum());
+    metric(sb, "prometheus_tsdb_compactions_failed_total", "counter",
+        "Total number of compactions that failed for the partition.", null, dm.compactionsFailed.sum());
+    metric(sb, "prometheus_tsdb_vertical_compactions_total", "counter",
+        "Total number of compactions done on overlapping blocks.", null, dm.verticalCompactions.sum());
+    metric(sb, "prometheus_tsdb_time_retentions_total", "counter",
+        "The number of times that blocks were deleted because the maximum time limit was exceeded.", null,
+        dm.timeRetentions.sum());
+    metric(sb, "prometheus_tsdb_size_retentions_total", "counter",
+        "The number of times that blocks were deleted because the maximum number of bytes was exceeded.", null,
+        dm.sizeRetentions.sum());
     metric(sb, "prometheus_tsdb_head_truncations_total", "counter",
         "Total number of head truncations attempted.", null, hm.truncations.sum());
     metric(sb, "prometheus_tsdb_out_of_order_samples_total", "counter",

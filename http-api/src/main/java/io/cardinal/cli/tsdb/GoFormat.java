@@ -1,9 +1,6 @@
 package io.cardinal.cli.tsdb;
 
 import io.cardinal.tsdb.labels.Labels;
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -27,69 +24,7 @@ public final class GoFormat {
    * 1.2345e-05, 123456), infinities as +Inf/-Inf.
    */
   public static String g(double v) {
-    if (Double.isNaN(v)) {
-      return "NaN";
-    }
-    if (Double.isInfinite(v)) {
-      return v > 0 ? "+Inf" : "-Inf";
-    }
-    if (v == 0) {
-      return (Double.doubleToRawLongBits(v) < 0) ? "-0" : "0";
-    }
-    StringBuilder sb = new StringBuilder(24);
-    if (v < 0) {
-      sb.append('-');
-      v = -v;
-    }
-    // Fast path: integers below 1e6 print as themselves.
-    if (v < 1e6 && v == Math.rint(v)) {
-      return sb.append((long) v).toString();
-    }
-    String digits;
-    int exp; // decimal exponent of the first digit: v = d.ddd × 10^exp
-    BigDecimal exact = new BigDecimal(v);
-    BigDecimal shortest = null;
-    for (int p = 1; p <= 17; p++) {
-      BigDecimal r = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
-      if (r.doubleValue() == v) {
-        shortest = r;
-        break;
-      }
-    }
-    if (shortest == null) {
-      shortest = exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
-    }
-    shortest = shortest.stripTrailingZeros();
-    digits = shortest.unscaledValue().toString();
-    exp = digits.length() - 1 - shortest.scale();
-    if (exp < -4 || exp >= 6) {
-      sb.append(digits.charAt(0));
-      if (digits.length() > 1) {
-        sb.append('.').append(digits, 1, digits.length());
-      }
-      sb.append('e').append(exp < 0 ? '-' : '+');
-      int ae = Math.abs(exp);
-      if (ae < 10) {
-        sb.append('0');
-      }
-      return sb.append(ae).toString();
-    }
-    if (exp < 0) {
-      sb.append("0.");
-      for (int i = -1; i > exp; i--) {
-        sb.append('0');
-      }
-      return sb.append(digits).toString();
-    }
-    int intDigits = exp + 1;
-    if (digits.length() <= intDigits) {
-      sb.append(digits);
-      for (int i = digits.length(); i < intDigits; i++) {
-        sb.append('0');
-      }
-      return sb.toString();
-    }
-    return sb.append(digits, 0, intDigits).append('.').append(digits, intDigits, digits.length()).toString();
+    return io.cardinal.tsdb.text.GoFloat.formatG(v);
   }
 
   // ------------------------------------------------------------------ durations

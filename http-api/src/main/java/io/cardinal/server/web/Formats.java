@@ -18,46 +18,7 @@ public final class Formats {
    * shortest digits, exponent form below 1e-4 and from 1e+06 ({@code 1e+06}, {@code 1.5e-05}).
    */
   public static String formatFloat(double v) {
-    if (Double.isNaN(v)) {
-      return "NaN";
-    }
-    if (Double.isInfinite(v)) {
-      return v > 0 ? "+Inf" : "-Inf";
-    }
-    if (v == 0) {
-      return (1 / v) < 0 ? "-0" : "0";
-    }
-    BigDecimal bd = new BigDecimal(Double.toString(v)).stripTrailingZeros();
-    String digits = bd.unscaledValue().abs().toString();
-    int exp = digits.length() - 1 - bd.scale();
-    StringBuilder sb = new StringBuilder();
-    if (v < 0) {
-      sb.append('-');
-    }
-    if (exp < -4 || exp >= 6) {
-      sb.append(digits.charAt(0));
-      if (digits.length() > 1) {
-        sb.append('.').append(digits, 1, digits.length());
-      }
-      sb.append('e').append(exp < 0 ? '-' : '+');
-      int a = Math.abs(exp);
-      if (a < 10) {
-        sb.append('0');
-      }
-      sb.append(a);
-      return sb.toString();
-    }
-    if (exp < 0) {
-      sb.append("0.");
-      sb.append("0".repeat(-exp - 1));
-      sb.append(digits);
-    } else if (digits.length() <= exp + 1) {
-      sb.append(digits);
-      sb.append("0".repeat(exp + 1 - digits.length()));
-    } else {
-      sb.append(digits, 0, exp + 1).append('.').append(digits, exp + 1, digits.length());
-    }
-    return sb.toString();
+    return io.cardinal.tsdb.text.GoFloat.formatG(v);
   }
 
   /**

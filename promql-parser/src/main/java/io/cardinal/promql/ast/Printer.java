@@ -338,54 +338,7 @@ public final class Printer {
 
     /** Formats a float the way Go's {@code fmt.Sprint(float64)} does ({@code 1e+06}, {@code +Inf}, {@code 0.5}). */
     public static String formatNumber(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return 1 / v < 0 ? "-0" : "0";
-        }
-        String sign = v < 0 ? "-" : "";
-        BigDecimal bd = new BigDecimal(Double.toString(Math.abs(v))).stripTrailingZeros();
-        String digits = bd.unscaledValue().toString();
-        int exp = digits.length() - bd.scale() - 1; // decimal exponent of the first digit
-        // strconv.FormatFloat(v, 'g', -1, 64): %e when the exponent is < -4 or >= 6 (shortest precision).
-        if (exp < -4 || exp >= 6) {
-            return sign + scientific(digits, exp);
-        }
-        return sign + plain(digits, exp);
-    }
-
-    private static String scientific(String digits, int exp) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(digits.charAt(0));
-        if (digits.length() > 1) {
-            sb.append('.').append(digits, 1, digits.length());
-        }
-        sb.append('e').append(exp < 0 ? '-' : '+');
-        int a = Math.abs(exp);
-        if (a < 10) {
-            sb.append('0');
-        }
-        sb.append(a);
-        return sb.toString();
-    }
-
-    private static String plain(String digits, int exp) {
-        StringBuilder sb = new StringBuilder();
-        if (exp < 0) {
-            sb.append("0.");
-            sb.append("0".repeat(-exp - 1));
-            sb.append(digits);
-        } else if (exp + 1 >= digits.length()) {
-            sb.append(digits);
-            sb.append("0".repeat(exp + 1 - digits.length()));
-        } else {
-            sb.append(digits, 0, exp + 1).append('.').append(digits, exp + 1, digits.length());
-        }
-        return sb.toString();
+        return io.cardinal.tsdb.text.GoFloat.formatG(v);
     }
 
     /** Label name as written in PromQL: bare if it is a legacy name, double-quoted otherwise. */

@@ -8,11 +8,18 @@ import java.nio.file.Path;
 /**
  * Opens a data directory of blocks, runs one round of compaction and prints what it did as one
  * JSON line: {@code {"seconds":…, "samples":…, "blocks_before":…, "blocks_after":…}}. The
- * side-by-side script runs Prometheus on a copy of the same blocks.
+ * side-by-side script runs Prometheus on a copy of the same blocks. With several directories
+ * (copies of the same blocks) each is compacted in turn in the same JVM: the first is a cold JIT,
+ * the later ones show a long-running server's compaction.
  */
 public final class CompactOnce {
   public static void main(String[] args) throws Exception {
-    Path dir = Path.of(args[0]);
+    for (String a : args) {
+      compactOnce(Path.of(a));
+    }
+  }
+
+  static void compactOnce(Path dir) throws Exception {
     try (Cardinal db = Cardinal.open(dir, CardinalOptions.defaults().compactionIntervalMs(0))) {
       int before = db.blocks().size();
       long t0 = System.nanoTime();

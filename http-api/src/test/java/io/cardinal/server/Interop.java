@@ -43,10 +43,10 @@ public final class Interop {
     return null;
   }
 
-  record Result(int exit, String stdout, String stderr) {}
+  public record Result(int exit, String stdout, String stderr) {}
 
   /** Runs a command to completion (bounded): its exit code and output. */
-  static Result run(long timeoutMs, String... cmd) throws IOException, InterruptedException {
+  public static Result run(long timeoutMs, String... cmd) throws IOException, InterruptedException {
     Path out = Files.createTempFile("interop-out", ".txt");
     Path err = Files.createTempFile("interop-err", ".txt");
     try {
@@ -65,12 +65,12 @@ public final class Interop {
   }
 
   /** Starts a long-running process with its output going to {@code log}. */
-  static Process start(Path log, List<String> cmd) throws IOException {
+  public static Process start(Path log, List<String> cmd) throws IOException {
     return new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
   /** Kills a process started by a test and waits for it to be gone. */
-  static void kill(Process p) throws InterruptedException {
+  public static void kill(Process p) throws InterruptedException {
     if (p == null) {
       return;
     }

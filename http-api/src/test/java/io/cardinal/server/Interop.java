@@ -34,8 +34,9 @@ public final class Interop {
         }
       }
     }
-    String msg = "INTEROP TEST SKIPPED: '" + name + "' (Prometheus 2.42) is not installed or not on PATH; "
-        + "install Debian's 'prometheus' package (.ci/run does) to run the interoperability tests";
+    String pkg = name.equals("prometheus-node-exporter") ? name : "prometheus";
+    String msg = "INTEROP TEST SKIPPED: '" + name + "' (Debian's '" + pkg + "' package) is not installed or not on "
+        + "PATH; install it (.ci/run does) to run the interoperability tests";
     System.err.println("*".repeat(100));
     System.err.println(msg);
     System.err.println("*".repeat(100));
@@ -67,6 +68,13 @@ public final class Interop {
   /** Starts a long-running process with its output going to {@code log}. */
   public static Process start(Path log, List<String> cmd) throws IOException {
     return new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /** A port free on 127.0.0.1 a moment ago, for a child process's listen address. */
+  public static int freePort() throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      return s.getLocalPort();
+    }
   }
 
   /** Kills a process started by a test and waits for it to be gone. */

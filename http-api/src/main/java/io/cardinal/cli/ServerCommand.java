@@ -68,7 +68,7 @@ public final class ServerCommand implements Callable<Integer> {
   boolean enableRemoteWrite;
 
   @Option(names = "--web.config.file", description = "Path to configuration file that can enable TLS or "
-      + "authentication (not supported yet: the server refuses to start with it).")
+      + "authentication (tls_server_config, basic_auth_users, http_server_config.headers).")
   Path webConfigFile;
 
   @Option(names = "--query.max-samples", defaultValue = "50000000",

@@ -50,9 +50,14 @@ public final class CardinalServer implements AutoCloseable {
 
   private CardinalServer(ServerOptions options) throws IOException {
     this.options = options;
+    // Read first: an invalid web configuration stops the start before anything is opened.
+    io.cardinal.server.web.WebConfig webConfig = null;
     if (options.webConfigFile != null) {
-      throw new IOException("--web.config.file is not supported yet: the server would run without the TLS and "
-          + "authentication it asks for, so it refuses to start");
+      try {
+        webConfig = io.cardinal.server.web.WebConfig.load(options.webConfigFile);
+      } catch (io.cardinal.server.web.WebConfig.InvalidWebConfig e) {
+        throw new IOException("invalid --web.config.file " + options.webConfigFile + ": " + e.getMessage(), e);
+      }
     }
     // The database's own background task cuts the head into blocks, compacts, and applies time and
     // size retention every minute, as Prometheus does.
@@ -82,7 +87,7 @@ public final class CardinalServer implements AutoCloseable {
     Path base = options.configFile == null ? Path.of(".") : options.configFile.toAbsolutePath().getParent();
     this.scrapes = new ScrapeManager(db, base, options.scrapeThreads, options.filePollMs);
     try {
-      this.web = new WebServer(this, parseAddress(options.listenAddress));
+      this.web = new WebServer(this, parseAddress(options.listenAddress), webConfig);
     } catch (IOException | RuntimeException e) {
       scrapes.close();
       db.close();

@@ -2,6 +2,9 @@ package io.cardinal.server.web;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import io.cardinal.server.CardinalServer;
 import io.cardinal.server.remote.RemoteReadHandler;
 import io.cardinal.server.remote.RemoteWriteReceiver;
@@ -35,10 +38,29 @@ public final class WebServer {
   private final HttpServer http;
   private final ExecutorService executor;
   private final Api api;
+  /** Null without --web.config.file. */
+  private final WebConfig webConfig;
 
   public WebServer(CardinalServer server, InetSocketAddress address) throws IOException {
+    this(server, address, null);
+  }
+
+  /** With a web configuration (--web.config.file): HTTPS when it has tls_server_config, basic auth when users. */
+  public WebServer(CardinalServer server, InetSocketAddress address, WebConfig webConfig) throws IOException {
     this.server = server;
-    this.http = HttpServer.create(address, 128);
+    this.webConfig = webConfig;
+    if (webConfig != null && webConfig.tls()) {
+      HttpsServer https = HttpsServer.create(address, 128);
+      https.setHttpsConfigurator(new HttpsConfigurator(webConfig.sslContext()) {
+        @Override
+        public void configure(HttpsParameters p) {
+          p.setSSLParameters(webConfig.sslParameters());
+        }
+      });
+      this.http = https;
+    } else {
+      this.http = HttpServer.create(address, 128);
+    }
     AtomicInteger n = new AtomicInteger();
     this.executor = Executors.newFixedThreadPool(Math.max(8, server.options().queryMaxConcurrency), r -> {
       Thread t = new Thread(r, "http-" + n.incrementAndGet());
@@ -68,6 +90,14 @@ public final class WebServer {
       String path = ex.getRequestURI().getRawPath();
       String method = ex.getRequestMethod();
       try {
+        if (webConfig != null) {
+          webConfig.headers().forEach(ex.getResponseHeaders()::set);
+          if (!webConfig.authorized(ex.getRequestHeaders().getFirst("Authorization"))) {
+            ex.getResponseHeaders().set("WWW-Authenticate", "Basic");
+            send(ex, 401, "text/plain; charset=utf-8", "Unauthorized\n");
+            return;
+          }
+        }
         route(ex, path, method);
       } catch (BodyTooLarge e) {
         send(ex, 413, "text/plain; charset=utf-8", "request body too large\n");

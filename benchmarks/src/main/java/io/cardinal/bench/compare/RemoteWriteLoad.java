@@ -48,7 +48,7 @@ import org.xerial.snappy.Snappy;
  *
  * <p>Usage: {@code RemoteWriteLoad URL [--series N] [--batch N] [--connections N] [--seconds S]
  * [--warmup-rounds N] [--step-ms MS] [--max-mb MB] [--max-rounds N] [--pid PID] [--hz CLK_TCK]
- * [--cache FILE]}: with --cache the requests are read from FILE if it exists, else built and written
+ * [--cache FILE] [--build-only]}: with --cache the requests are read from FILE if it exists, else built and written
  * there, so every run (and both systems) sends the same bytes.
  */
 public final class RemoteWriteLoad {
@@ -67,7 +67,13 @@ public final class RemoteWriteLoad {
     long pid = -1;
     int hz = 100;
     Path cache = null;
+    boolean buildOnly = false;
     for (int i = 1; i < args.length; i += 2) {
+      if (args[i].equals("--build-only")) { // just write --cache
+        buildOnly = true;
+        i--;
+        continue;
+      }
       String v = args[i + 1];
       switch (args[i]) {
         case "--series": series = Integer.parseInt(v); break;
@@ -142,6 +148,9 @@ public final class RemoteWriteLoad {
     double buildS = (System.nanoTime() - t0Build) / 1e9;
     System.err.printf("requests ready: %d rounds x %d requests (%d samples each at most): %.1f MB raw, %.1f MB snappy, built or read in %.1f s%n",
         rounds, perRound, batch, rawBytes / 1e6, compressedBytes / 1e6, buildS);
+    if (buildOnly) {
+      return;
+    }
     if (rounds <= warmupRounds) {
       throw new IllegalStateException("not enough rounds for the warm-up; raise --max-mb");
     }

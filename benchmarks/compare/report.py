@@ -110,7 +110,7 @@ for (n, q, kind, s) in sorted(queries):
     c = queries.get((n, q, kind, C))
     row = {"series": n, "query": q, "kind": kind, "prometheus_ms": p["median_ms"], "prometheus_status": p["status"],
            "cardinal_ms": c["median_ms"] if c else None, "cardinal_status": c["status"] if c else None,
-           "ratio": ratio(c["median_ms"], p["median_ms"]) if c and c["status"] == 200 else None,
+           "ratio": ratio(c["median_ms"], p["median_ms"]) if c and c["status"] == 200 and p["status"] == 200 else None,
            "same_answer": (c["result_series"] == p["result_series"] and math.isclose(c["checksum"], p["checksum"], rel_tol=1e-6, abs_tol=1e-9))
            if c else None,
            "series_returned": [p["result_series"], c["result_series"] if c else None],
@@ -380,7 +380,8 @@ if qrows or pending_q:
     w("| series | query | kind | Prometheus | Cardinal | ratio | same answer |\n|---|---|---|---|---|---|---|")
     for r in qrows:
         cms = fnum(r["cardinal_ms"]) if r["cardinal_status"] == 200 else ("pending" if r["pending"] else f"HTTP {r['cardinal_status']}")
-        w(f"| {r['series']:,} | `{r['query'].replace('|', chr(92) + '|')}` | {r['kind']} | {fnum(r['prometheus_ms'])} | {cms} | "
+        pms = fnum(r["prometheus_ms"]) if r["prometheus_status"] == 200 else f"HTTP {r['prometheus_status']}"
+        w(f"| {r['series']:,} | `{r['query'].replace('|', chr(92) + '|')}` | {r['kind']} | {pms} | {cms} | "
           f"{fnum(r['ratio'], 2)} | {'yes' if r['same_answer'] else 'no' if r['same_answer'] is not None else '—'} |")
     for n in qsizes:
         w(f"\nGeometric mean at {n:,} series: instant Cardinal {fnum(qgeo[(n, 'instant', C)])} ms vs Prometheus "

@@ -26,7 +26,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,13 +39,17 @@ class WebConfigTest {
   @TempDir
   Path dir;
 
-  private Path serverP12;
-  private Path serverCert;
-  private Path serverKey;
-  private Path clientP12;
-  private Path clientCert;
+  /** The certificates, made once for the class (keytool is a JVM start each time). */
+  @TempDir
+  static Path certs;
 
-  private void keytool(String... args) throws Exception {
+  private static Path serverP12;
+  private static Path serverCert;
+  private static Path serverKey;
+  private static Path clientP12;
+  private static Path clientCert;
+
+  private static void keytool(String... args) throws Exception {
     String[] cmd = new String[args.length + 1];
     cmd[0] = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
     System.arraycopy(args, 0, cmd, 1, args.length);
@@ -57,7 +61,7 @@ class WebConfigTest {
   }
 
   /** A self-signed key pair in a PKCS12 store, its certificate as PEM, and (optionally) its key as PKCS#8 PEM. */
-  private void makeCert(Path p12, Path certPem, Path keyPem, String cn) throws Exception {
+  private static void makeCert(Path p12, Path certPem, Path keyPem, String cn) throws Exception {
     keytool("-genkeypair", "-keystore", p12.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
         "-alias", "k", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=" + cn, "-validity", "2",
         "-ext", "san=ip:127.0.0.1");
@@ -79,14 +83,14 @@ class WebConfigTest {
     return ks;
   }
 
-  @BeforeEach
-  void certificates() throws Exception {
-    serverP12 = dir.resolve("server.p12");
-    serverCert = dir.resolve("server.pem");
-    serverKey = dir.resolve("server.key");
+  @BeforeAll
+  static void certificates() throws Exception {
+    serverP12 = certs.resolve("server.p12");
+    serverCert = certs.resolve("server.pem");
+    serverKey = certs.resolve("server.key");
     makeCert(serverP12, serverCert, serverKey, "localhost");
-    clientP12 = dir.resolve("client.p12");
-    clientCert = dir.resolve("client.pem");
+    clientP12 = certs.resolve("client.p12");
+    clientCert = certs.resolve("client.pem");
     makeCert(clientP12, clientCert, null, "scraper");
   }
 
@@ -124,6 +128,7 @@ class WebConfigTest {
 
   private ServerHarness start(String webConfig) throws Exception {
     Path wc = dir.resolve("web.yml");
+    Files.copy(serverCert, dir.resolve("server.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Files.writeString(wc, webConfig);
     return ServerHarness.start(dir.resolve("srv-" + System.nanoTime()), "", o -> {
       o.webConfigFile = wc;

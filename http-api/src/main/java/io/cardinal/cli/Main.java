@@ -46,6 +46,12 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    // The JDK HTTP server leaves Nagle's algorithm on: a JSON answer written in two pieces then
+    // waits ~40 ms for the client's delayed ACK on keep-alive connections (Grafana's). Must be set
+    // before the server classes load.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     Logging.configure(args);
     System.exit(commandLine().execute(args));
   }

@@ -13,8 +13,12 @@ final class ScrapeCache {
   static final class Entry {
     final byte[] key;
     final long hash;
-    /** Final labels, or null when metric_relabel_configs dropped the series. */
-    final Labels labels;
+    /**
+     * Final labels, or null when metric_relabel_configs dropped the series. Replaced by the head's
+     * own instance once the series is stored, so the cache shares the head's interned strings
+     * instead of keeping a second copy of every label of every series.
+     */
+    Labels labels;
     long ref;
     /** Iteration (scrape number) this series was last exposed in. */
     long lastSeen = -1;

@@ -243,8 +243,12 @@ public final class ScrapeLoop {
           boolean explicit = config.honorTimestamps() && p.hasTimestamp();
           long t = explicit ? p.timestampMillis() : ts;
           long r = app.append(ce.ref, ce.labels, t, p.value());
-          if (r > 0) {
+          if (r > 0 && r != ce.ref) {
             ce.ref = r;
+            Labels canonical = db.head().labelsOf(r);
+            if (canonical != null) {
+              ce.labels = canonical;
+            }
           }
           if (ce.lastSeen != iteration) {
             ce.lastSeen = iteration;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Remote write, side by side with Prometheus 2.42: receiver and sender throughput on the same data.
 #
-#   benchmarks/compare/remote-write.sh [--rounds=N] [--only=receiver,sender] [--baseline] [--jfr] [--out=DIR]
+#   benchmarks/compare/remote-write.sh [--rounds=N] [--only=receiver,sender,catchup] [--baseline] [--jfr] [--out=DIR]
 #
 #   receiver  RemoteWriteLoad POSTs the same pre-built snappy WriteRequests (SERIES series of the
 #             realistic LabelProfile/ValueModel workload, batches of BATCH samples, timestamps
@@ -13,13 +13,16 @@
 #             INTERVAL s) and remote-write to RemoteWriteSink (decodes, counts, 204), with the same
 #             queue_config: samples/s delivered to the sink, CPU seconds of the sending server per
 #             million samples delivered, and the sender's lag at the end.
+#   catchup   the sender set-up, but the sink answers 503 for OUTAGE s (the sender retries; its backlog
+#             waits in the WAL), then accepts again: how fast each sender catches up (samples/s
+#             delivered from the end of the outage until everything committed before it arrived)
 #   --baseline  also run each system once scraping without remote_write (the sender's marginal CPU)
 #   --jfr       one more Cardinal run of each part under JFR (not measured); prints the top frames
 # Systems alternate (first system swaps every round); the table shows medians over --rounds (3).
 # Every wait is bounded; everything binds 127.0.0.1; every process started here is killed on exit.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-ROUNDS=3 ONLY="receiver,sender" BASELINE=0 JFR=0 OUT=""
+ROUNDS=3 ONLY="receiver,sender,catchup" BASELINE=0 JFR=0 OUT=""
 for a in "$@"; do
   case $a in
     --rounds=*) ROUNDS=${a#--rounds=} ;;
@@ -27,14 +30,14 @@ for a in "$@"; do
     --baseline) BASELINE=1 ;;
     --jfr) JFR=1 ;;
     --out=*) OUT=${a#--out=} ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "unknown option $a" >&2; exit 2 ;;
   esac
 done
 SERIES=${SERIES:-50000} BATCH=${BATCH:-2000} CONNS=${CONNS:-4} STEP_MS=${STEP_MS:-5000}
 LOAD_SECONDS=${LOAD_SECONDS:-30} LOAD_MAX_MB=${LOAD_MAX_MB:-600}
 TARGETS=${TARGETS:-50} PER_TARGET=${PER_TARGET:-1000} INTERVAL=${INTERVAL:-1}
-WARM=${WARM:-20} WINDOW=${WINDOW:-30}
+WARM=${WARM:-20} WINDOW=${WINDOW:-30} OUTAGE=${OUTAGE:-30} CATCHUP_MAX=${CATCHUP_MAX:-120}
 CARDINAL_JAVA_OPTS=${CARDINAL_JAVA_OPTS:-}
 ts=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=${OUT:-$here/benchmarks/results/remote-write-$ts}
@@ -181,7 +184,32 @@ sender_run() { # sys round mode(rw|baseline|jfr)
   echo "{\"type\":\"sender\",\"system\":\"$sys\",\"mode\":\"$mode\",\"round\":$r,\"load1\":$load,\"seconds\":$(awk -v a="$t1" -v b="$t0" 'BEGIN{print a-b}'),\"cpu_s\":$(awk -v a="$c1" -v b="$c0" -v h="$TICK" 'BEGIN{print (a-b)/h}'),\"delivered\":$((s1 - s0)),\"appended\":$(awk -v a="$a1" -v b="$a0" 'BEGIN{printf "%.0f", a-b}'),\"lag_s\":$lag,\"failed\":$failed}" >> "$RAW"
   log "sender $sys $mode round $r: $(tail -1 "$RAW")"
 }
-if want sender; then
+sink() { curl -s --max-time 10 "http://127.0.0.1:$SINK_PORT/stats" | cut -d' ' -f2; }
+catchup_run() { # sys round
+  local sys=$1 r=$2 port dir load a0 s0 ar sr c0 tr now sn tc c1 backlog done_=0 i
+  port=$(freeport); dir="$W/catchup-$sys"
+  rm -rf "$dir"
+  start_server "$sys" "$dir" "$W/send-rw.yml" "$port" "catchup-$sys-$r"
+  wait_ready "$port" 120 || { log "$sys did not get ready"; stop "$SPID"; return; }
+  sleep "$WARM"
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  a0=$(metric "$port" prometheus_tsdb_head_samples_appended_total); s0=$(sink)
+  curl -s --max-time 10 "http://127.0.0.1:$SINK_PORT/fail?seconds=$OUTAGE" >/dev/null
+  sleep "$OUTAGE"
+  ar=$(metric "$port" prometheus_tsdb_head_samples_appended_total); sr=$(sink); c0=$(cpu_ticks "$SPID"); tr=$(date +%s.%N)
+  backlog=$(awk -v a="$ar" -v b="$a0" 'BEGIN{printf "%.0f", a-b}')
+  for ((i = 0; i < CATCHUP_MAX * 4; i++)); do   # poll until everything appended before the outage's end arrived
+    sleep 0.25
+    sn=$(sink)
+    if [ $((sn - s0)) -ge "$backlog" ]; then done_=1; break; fi
+  done
+  tc=$(date +%s.%N); c1=$(cpu_ticks "$SPID")
+  stop "$SPID"
+  rm -rf "$dir"
+  echo "{\"type\":\"catchup\",\"system\":\"$sys\",\"round\":$r,\"load1\":$load,\"outage_s\":$OUTAGE,\"backlog\":$backlog,\"delivered_during_outage\":$((sr - s0)),\"caught_up\":$done_,\"seconds\":$(awk -v a="$tc" -v b="$tr" 'BEGIN{print a-b}'),\"delivered\":$((sn - sr)),\"cpu_s\":$(awk -v a="$c1" -v b="$c0" -v h="$TICK" 'BEGIN{print (a-b)/h}')}" >> "$RAW"
+  log "catchup $sys round $r: $(tail -1 "$RAW")"
+}
+if want sender || want catchup; then
   rm -f "$W/ports" "$W/sinkport"
   java -Xmx2g -cp "$BJAR" io.cardinal.bench.compare.TargetServer "$W/ports" "$TARGETS" "$PER_TARGET" 0 7200 \
     2>> "$OUT/logs/targets.log" &
@@ -200,19 +228,27 @@ if want sender; then
       if [ "$mode" = rw ]; then
         # the same queue settings for both (Cardinal's defaults; Prometheus 2.42's are 2,500/500/200 shards)
         printf 'remote_write:\n  - url: http://127.0.0.1:%s/api/v1/write\n    name: sink\n' "$SINK_PORT"
-        printf '    queue_config: {capacity: 10000, min_shards: 1, max_shards: 50, max_samples_per_send: 2000, batch_send_deadline: 5s}\n'
+        printf '    queue_config: {capacity: 10000, min_shards: 1, max_shards: 50, max_samples_per_send: 2000, batch_send_deadline: 5s, min_backoff: 30ms, max_backoff: 1s}\n'
       fi
     } > "$W/send-$mode.yml"
   done
   cp "$W/send-rw.yml" "$W/send-jfr.yml"
   log "sender: $TARGETS targets x $PER_TARGET series every ${INTERVAL}s, ${WARM}s warm-up, ${WINDOW}s window"
-  for ((r = 1; r <= ROUNDS; r++)); do
-    for sys in $(order_for "$r"); do sender_run "$sys" "$r" rw; done
-  done
-  if [ "$BASELINE" = 1 ]; then
+  if want sender; then
+    for ((r = 1; r <= ROUNDS; r++)); do
+      for sys in $(order_for "$r"); do sender_run "$sys" "$r" rw; done
+    done
+  fi
+  if want catchup; then
+    log "catch-up: ${OUTAGE}s outage (503) after ${WARM}s, then at most ${CATCHUP_MAX}s to catch up"
+    for ((r = 1; r <= ROUNDS; r++)); do
+      for sys in $(order_for "$r"); do catchup_run "$sys" "$r"; done
+    done
+  fi
+  if [ "$BASELINE" = 1 ] && want sender; then
     for sys in prometheus cardinal; do sender_run "$sys" 1 baseline; done
   fi
-  if [ "$JFR" = 1 ]; then
+  if [ "$JFR" = 1 ] && want sender; then
     sender_run cardinal 0 jfr
     [ -f "$OUT/cardinal-sender.jfr" ] && jfr_top "$OUT/cardinal-sender.jfr" > "$OUT/cardinal-sender-top.txt"
   fi
@@ -264,6 +300,24 @@ if snd:
             out.append(f"| {'Prometheus 2.42' if sys_=='prometheus' else 'Cardinal'}, scraping without remote_write | — | — | {r['cpu_s']/(r['appended']/1e6):.2f} per M scraped | {fmt(r['appended']/r['seconds'])} | — | — | {r['load1']} |")
     if len(m) == 2:
         out.append(f"\nRatio Cardinal/Prometheus: delivered throughput **{m['cardinal'][0]/m['prometheus'][0]:.2f}**, CPU per sample delivered **{m['cardinal'][1]/m['prometheus'][1]:.2f}**\n")
+cu = [r for r in rows if r["type"] == "catchup"]
+if cu:
+    out.append(f"Catch-up after a {cu[0]['outage_s']} s outage (sink answers 503), same targets and queue_config\n")
+    out.append("| sender | backlog (samples) | time to catch up, s (runs) | delivered samples/s while catching up (runs) | median | CPU s per M samples (median) | load1 |")
+    out.append("|---|---|---|---|---|---|---|")
+    m = {}
+    for sys_ in ("prometheus", "cardinal"):
+        rs = [r for r in cu if r["system"] == sys_]
+        if not rs: continue
+        d = [r["delivered"] / r["seconds"] for r in rs]
+        cpu = [r["cpu_s"] / (r["delivered"] / 1e6) if r["delivered"] else float("nan") for r in rs]
+        m[sys_] = med(d)
+        times = ", ".join("%.1f%s" % (r["seconds"], "" if r["caught_up"] else " (not caught up)") for r in rs)
+        out.append(f"| {'Prometheus 2.42' if sys_=='prometheus' else 'Cardinal'} | {fmt(med([r['backlog'] for r in rs]))} | "
+                   f"{times} | "
+                   f"{', '.join(fmt(x) for x in d)} | **{fmt(med(d))}** | {fmt(med(cpu),2)} | {', '.join(str(r['load1']) for r in rs)} |")
+    if len(m) == 2:
+        out.append(f"\nRatio Cardinal/Prometheus: catch-up throughput **{m['cardinal']/m['prometheus']:.2f}**\n")
 out.append(f"Command: `{meta['command']}` ({meta['date']}, git {meta['git']}, {meta['cores']} cores, {meta['java']}, Prometheus {meta['prometheus']})")
 print("\n".join(out))
 EOF

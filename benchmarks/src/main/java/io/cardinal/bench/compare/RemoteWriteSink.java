@@ -23,8 +23,10 @@ import org.xerial.snappy.Snappy;
  * counts its series and samples and answers 204 (400 if the body does not decode). It stores
  * nothing, so the sender under test, not the sink, is the bottleneck.
  *
- * <p>{@code GET /stats} answers {@code requests samples series max_timestamp_ms bad_requests bytes}
- * on one line, for the script to poll.
+ * <p>{@code GET /stats} answers {@code requests samples series max_timestamp_ms bad_requests bytes
+ * refused_503} on one line, for the script to poll. {@code GET /fail?seconds=N} simulates an outage:
+ * every write is answered 503 (not counted) for the next N seconds, so the sender builds a backlog in
+ * its WAL and its catch-up rate afterwards shows how fast it can send.
  *
  * <p>Usage: {@code RemoteWriteSink PORT_FILE [MAX_SECONDS]}: listens on an ephemeral port of
  * 127.0.0.1, writes the port to PORT_FILE and exits after MAX_SECONDS (default 3600).
@@ -39,6 +41,8 @@ public final class RemoteWriteSink {
   private final AtomicLong maxTs = new AtomicLong(Long.MIN_VALUE);
   private final AtomicLong bad = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
+  private volatile long failUntilNanos = System.nanoTime();
 
   public static void main(String[] args) throws Exception {
     Path portFile = Path.of(args[0]);
@@ -49,6 +53,7 @@ public final class RemoteWriteSink {
     server.setExecutor(pool);
     server.createContext("/api/v1/write", sink::write);
     server.createContext("/stats", sink::stats);
+    server.createContext("/fail", sink::fail);
     server.start();
     Path tmp = Path.of(portFile + ".tmp");
     Files.writeString(tmp, server.getAddress().getPort() + "\n");
@@ -67,6 +72,11 @@ public final class RemoteWriteSink {
       byte[] body;
       try (InputStream in = ex.getRequestBody()) {
         body = in.readAllBytes();
+      }
+      if (System.nanoTime() - failUntilNanos < 0) { // a simulated outage: the sender must retry
+        refused.incrementAndGet();
+        ex.sendResponseHeaders(503, -1);
+        return;
       }
       long[] counts = new long[3]; // series, samples, max timestamp
       counts[2] = Long.MIN_VALUE;
@@ -90,10 +100,20 @@ public final class RemoteWriteSink {
     }
   }
 
+  /** {@code /fail?seconds=N}: answer every write with 503 for the next N seconds. */
+  private void fail(HttpExchange ex) throws IOException {
+    try (ex) {
+      String q = ex.getRequestURI().getQuery();
+      double seconds = Double.parseDouble(q.substring(q.indexOf('=') + 1));
+      failUntilNanos = System.nanoTime() + (long) (seconds * 1e9);
+      ex.sendResponseHeaders(204, -1);
+    }
+  }
+
   private void stats(HttpExchange ex) throws IOException {
     try (ex) {
-      byte[] b = String.format("%d %d %d %d %d %d%n", requests.get(), samples.get(), series.get(), maxTs.get(), bad.get(),
-          bytes.get()).getBytes(StandardCharsets.UTF_8);
+      byte[] b = String.format("%d %d %d %d %d %d %d%n", requests.get(), samples.get(), series.get(), maxTs.get(), bad.get(),
+          bytes.get(), refused.get()).getBytes(StandardCharsets.UTF_8);
       ex.sendResponseHeaders(200, b.length);
       try (OutputStream out = ex.getResponseBody()) {
         out.write(b);

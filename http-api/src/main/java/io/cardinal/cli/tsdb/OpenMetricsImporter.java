@@ -165,42 +165,23 @@ final class OpenMetricsImporter {
     return out;
   }
 
-  /** The raw identity of the current sample's series: name, then 0xff name 0xfe value per label. */
+  /** The raw identity of the current sample's series, and whether it changed since the last sample. */
   private static final class SeriesKey {
-    byte[] cur = new byte[256];
-    int curLen;
-    byte[] prev = new byte[256];
-    int prevLen = -1;
+    io.cardinal.scrape.parse.RawSeriesKey cur = new io.cardinal.scrape.parse.RawSeriesKey();
+    io.cardinal.scrape.parse.RawSeriesKey prev = new io.cardinal.scrape.parse.RawSeriesKey();
+    boolean first = true;
 
     /** Builds the key of the parser's current sample; returns true if it differs from the previous one. */
     boolean update(ExpositionParser p) {
-      byte[] t = prev;
+      io.cardinal.scrape.parse.RawSeriesKey t = prev;
       prev = cur;
-      cur = t;
-      prevLen = curLen;
-      ParsedLabels l = p.labels();
-      int need = p.nameLength() + 1;
-      for (int i = 0; i < l.size(); i++) {
-        need += l.nameLength(i) + l.valueLength(i) + 2;
-      }
-      if (need > cur.length) {
-        cur = new byte[Math.max(need, cur.length * 2)];
-      }
-      int n = 0;
-      System.arraycopy(p.buffer(), p.nameOffset(), cur, n, p.nameLength());
-      n += p.nameLength();
-      for (int i = 0; i < l.size(); i++) {
-        cur[n++] = (byte) 0xff;
-        System.arraycopy(l.nameArray(i), l.nameOffset(i), cur, n, l.nameLength(i));
-        n += l.nameLength(i);
-        cur[n++] = (byte) 0xfe;
-        System.arraycopy(l.valueArray(i), l.valueOffset(i), cur, n, l.valueLength(i));
-        n += l.valueLength(i);
-      }
-      curLen = n;
-      return prevLen < 0 || !Arrays.equals(cur, 0, curLen, prev, 0, prevLen);
+      cur = t.fill(p);
+      boolean changed = first || !cur.sameAs(prev);
+      first = false;
+      return changed;
     }
   }
+
 
   static Labels labelsOf(ExpositionParser p, long line) throws ExpositionParseException {
     ParsedLabels l = p.labels();

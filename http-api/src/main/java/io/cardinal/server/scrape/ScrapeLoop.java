@@ -65,7 +65,7 @@ public final class ScrapeLoop {
   private final Map<String, Metadata> metadata = new ConcurrentHashMap<>();
   private final Labels.Builder builder = Labels.builder();
 
-  private byte[] key = new byte[256];
+  private final io.cardinal.scrape.parse.RawSeriesKey key = new io.cardinal.scrape.parse.RawSeriesKey();
   private long iteration;
   private List<ScrapeCache.Entry> previous = new ArrayList<>();
   private List<ScrapeCache.Entry> current = new ArrayList<>();
@@ -229,11 +229,11 @@ public final class ScrapeLoop {
         case UNIT -> updateMetadata(p.name(), m -> m.withUnit(p.unit()));
         case SAMPLE -> {
           scraped++;
-          int len = buildKey(p);
-          long h = ScrapeCache.hash(key, len);
-          ScrapeCache.Entry ce = cache.get(h, key, len);
+          key.fill(p);
+          long h = ScrapeCache.hash(key.bytes(), key.length());
+          ScrapeCache.Entry ce = cache.get(h, key.bytes(), key.length());
           if (ce == null) {
-            ce = cache.put(h, key, len, finalLabels(p));
+            ce = cache.put(h, key.bytes(), key.length(), finalLabels(p));
           }
           if (ce.labels == null) {
             ce.lastSeen = iteration;
@@ -290,29 +290,7 @@ public final class ScrapeLoop {
     });
   }
 
-  /** Raw series identity: name, then 0xff name 0xfe value per label, from the body bytes. */
-  private int buildKey(ExpositionParser p) {
-    ParsedLabels l = p.labels();
-    int need = p.nameLength() + 1;
-    for (int i = 0; i < l.size(); i++) {
-      need += l.nameLength(i) + l.valueLength(i) + 2;
-    }
-    if (need > key.length) {
-      key = new byte[Math.max(need, key.length * 2)];
-    }
-    int n = 0;
-    System.arraycopy(p.buffer(), p.nameOffset(), key, n, p.nameLength());
-    n += p.nameLength();
-    for (int i = 0; i < l.size(); i++) {
-      key[n++] = (byte) 0xff;
-      System.arraycopy(l.nameArray(i), l.nameOffset(i), key, n, l.nameLength(i));
-      n += l.nameLength(i);
-      key[n++] = (byte) 0xfe;
-      System.arraycopy(l.valueArray(i), l.valueOffset(i), key, n, l.valueLength(i));
-      n += l.valueLength(i);
-    }
-    return n;
-  }
+
 
   /** Cache miss: the sample's labels with target labels applied and metric_relabel_configs run. */
   private Labels finalLabels(ExpositionParser p) {

@@ -10,16 +10,15 @@ import io.cardinal.storage.wal.Wal;
 import io.cardinal.storage.wal.WalCorruptionException;
 import io.cardinal.storage.wal.WalReader;
 import io.cardinal.storage.wal.WalRepair;
-import io.cardinal.storage.wal.record.LabelPairs;
 import io.cardinal.storage.wal.record.RecordDecoder;
 import io.cardinal.storage.wal.record.RecordFormatException;
 import io.cardinal.storage.wal.record.RecordType;
-import io.cardinal.storage.wal.record.RefSeries;
 import io.cardinal.storage.wal.record.SampleBatch;
 import io.cardinal.tsdb.head.Head;
 import io.cardinal.tsdb.head.HeadLog;
 import io.cardinal.tsdb.head.HeadOptions;
 import io.cardinal.tsdb.labels.Labels;
+import io.cardinal.tsdb.labels.Utf8Interner;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -191,14 +190,21 @@ public final class DurableHead implements AutoCloseable {
         final Head head;
         final LongObjectHashMap<LongArrayList> onDisk;
         final long minValidTime;
-        /** Series records whose labels were already restored under another reference. */
-        final LongLongHashMap aliases = new LongLongHashMap();
+        /** Series records whose labels were already restored under another reference (set by finish). */
+        LongLongHashMap aliases = new LongLongHashMap();
         final RecordDecoder dec = new RecordDecoder();
-        final List<RefSeries> seriesBuf = new ArrayList<>();
         final SampleBatch sampleBuf = new SampleBatch(1024);
         final io.cardinal.storage.wal.record.TombstoneBatch tombBuf = new io.cardinal.storage.wal.record.TombstoneBatch();
-        /** Deleted intervals from tombstone records: (ref, mint, maxt). */
+        /** Deleted intervals from tombstone records: (ref, mint, maxt); refs resolved by finish. */
         final List<long[]> tombstones = new ArrayList<>();
+        /**
+         * Label strings of the replay: every name and value is decoded once, and series share the
+         * instances, which the postings index then interns without copying.
+         */
+        final Utf8Interner strings = new Utf8Interner(1 << 16);
+        final RecordDecoder.SeriesSink seriesSink = this::restoreSeries;
+        /** The previous series' labels: the next one usually has the same names, so needs no sort. */
+        Labels prevLabels;
         long series;
         long samples;
         long inMapped;
@@ -207,6 +213,7 @@ public final class DurableHead implements AutoCloseable {
         long maxRef;
         int checkpoint = -1;
         int segments;
+        final SampleAppliers appliers;
 
         Replayer(Head head, LongObjectHashMap<LongArrayList> onDisk, long minValidTime) {
             this.appliers = new SampleAppliers(head, minValidTime);
@@ -258,11 +265,7 @@ public final class DurableHead implements AutoCloseable {
                 try {
                     switch (RecordType.of(rec)) {
                         case SERIES:
-                            seriesBuf.clear();
-                            dec.series(rec, seriesBuf);
-                            for (RefSeries s : seriesBuf) {
-                                restoreSeries(s.ref(), s.labels());
-                            }
+                            dec.series(rec, strings, seriesSink);
                             break;
                         case SAMPLES:
                             dec.samples(rec, sampleBuf);
@@ -272,8 +275,7 @@ public final class DurableHead implements AutoCloseable {
                             tombBuf.clear();
                             dec.tombstones(rec, tombBuf);
                             for (int i = 0; i < tombBuf.size(); i++) {
-                                long ref = aliases.getOrDefault(tombBuf.ref(i), tombBuf.ref(i));
-                                tombstones.add(new long[] {ref, tombBuf.mint(i), tombBuf.maxt(i)});
+                                tombstones.add(new long[] {tombBuf.ref(i), tombBuf.mint(i), tombBuf.maxt(i)});
                             }
                             break;
                         default:
@@ -287,58 +289,21 @@ public final class DurableHead implements AutoCloseable {
             }
         }
 
-        /** Label-set hashes seen so far: a repeat may be the same labels under a second reference. */
-        final com.carrotsearch.hppc.IntHashSet seenHashes = new com.carrotsearch.hppc.IntHashSet();
-
-        private void restoreSeries(long ref, LabelPairs pairs) {
+        private void restoreSeries(long ref, String[] namesAndValues) {
             maxRef = Math.max(maxRef, ref);
-            String[] nv = new String[pairs.size() * 2];
-            for (int i = 0; i < pairs.size(); i++) {
-                nv[2 * i] = pairs.name(i);
-                nv[2 * i + 1] = pairs.value(i);
-            }
-            Labels labels = Labels.of(nv);
-            LongArrayList chunks = onDisk.remove(ref);
-            if (seenHashes.add(labels.hashCode())) {
-                // New labels: the worker owning this reference creates the series, re-attaches its
-                // chunks and appends its samples, all in WAL order.
-                appliers.addSeries(ref, labels, chunks);
-                return;
-            }
-            // Possibly the same labels under a second reference (a series removed and recreated
-            // before the segment holding the old record was checkpointed): resolve it here, after
-            // every worker has caught up, so one series gets both references' samples in order.
-            appliers.barrier();
-            long got = head.restoreSeriesDeferred(ref, labels);
-            if (got != ref) {
-                aliases.put(ref, got);
-            } else {
-                series++;
-            }
-            if (chunks != null) {
-                long[] a = chunks.buffer;
-                for (int i = 0; i + 2 < chunks.size(); i += 3) {
-                    long maxT = a[i + 2];
-                    if (maxT >= minValidTime && head.restoreMappedChunk(got, a[i], a[i + 1], maxT)) {
-                        attached++;
-                        appliers.mappedUpTo(got, maxT);
-                    }
-                }
-            }
+            Labels labels = Labels.adopt(namesAndValues, prevLabels);
+            prevLabels = labels;
+            LongArrayList chunks = onDisk.isEmpty() ? null : onDisk.remove(ref);
+            appliers.addSeries(ref, labels, chunks);
         }
 
         private void restoreSamples(SampleBatch b) {
-            boolean aliased = !aliases.isEmpty();
             for (int i = 0; i < b.size(); i++) {
-                long ref = b.ref(i);
-                if (aliased) {
-                    ref = aliases.getOrDefault(ref, ref);
-                }
                 long t = b.t(i);
                 if (t < minValidTime) {
                     dropped++;
                 } else {
-                    appliers.add(ref, t, b.v(i));
+                    appliers.add(b.ref(i), t, b.v(i));
                 }
             }
         }
@@ -354,24 +319,33 @@ public final class DurableHead implements AutoCloseable {
             series += res[4];
             attached += res[5];
             inMapped += res[6];
-            // One thread: the build is memory-bound, and two threads scanning every series were slower.
-            head.buildDeferredPostings(1);
+            aliases = appliers.aliases();
+            if (!aliases.isEmpty()) {
+                for (long[] t : tombstones) {
+                    t[0] = aliases.getOrDefault(t[0], t[0]);
+                }
+            }
+            head.buildDeferredPostings();
             if (Boolean.getBoolean("cardinal.replay.trace")) {
-                System.err.printf("replay: workers drained in %d ms after reading, postings built in %d ms%n",
-                    (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+                System.err.printf("replay: workers drained in %d ms after reading, postings built in %d ms;"
+                    + " CPU ms: reader %d, workers %s%n",
+                    (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000,
+                    java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1_000_000,
+                    appliers.workerCpuMillis());
             }
         }
-
-        final SampleAppliers appliers;
     }
 
     /**
-     * Applies replayed records on several threads, each owning the series whose reference falls in
-     * its shard: it creates them (without the postings index, built in parallel afterwards),
-     * re-attaches their chunks and appends their samples. No per-sample lock is taken, the cache
-     * misses of a million series are spread over the cores (as Prometheus shards its replay), and
-     * per-series order is kept because each shard's records go through one FIFO queue. The reading
-     * thread only decodes and routes.
+     * Applies replayed records on several threads. A series goes to the shard chosen by a hash of
+     * its labels, and its samples follow it there (a paged table maps each reference to its shard),
+     * so every shard owns its series outright: it creates them (without the postings index, built
+     * afterwards), re-attaches their chunks and appends their samples with no per-sample lock, and the
+     * cache misses of a million series are spread over the cores (as Prometheus shards its replay).
+     * Per-series order holds because each shard's records go through one FIFO queue. Sharding by
+     * labels rather than by reference also puts a label set logged under two references (a series
+     * removed and re-created before a checkpoint) on one shard, which then maps the second reference
+     * to the first in WAL order. The reading thread only decodes and routes.
      */
     static final class SampleAppliers {
         private static final int BATCH = 4096;
@@ -381,20 +355,63 @@ public final class DurableHead implements AutoCloseable {
         private final Shard[] workers;
         private final Batch[] open;
         private final Shard inline;
+        private final RefShards refShards = new RefShards();
 
         /** A run of records for one shard: samples, or a series to create where {@code series[i] != null}. */
         private static final class Batch {
-            final long[] refs = new long[BATCH];
-            final long[] ts = new long[BATCH];
-            final double[] vs = new double[BATCH];
-            final Object[] series = new Object[BATCH];
+            final long[] refs;
+            /** Sample timestamps. */
+            final long[] ts;
+            final double[] vs;
+            /** Null for a sample; for a series, its {@link Labels} or a {@link SeriesOp}. */
+            final Object[] series;
             int n;
             boolean stop;
-            java.util.concurrent.CountDownLatch latch;
+
+            Batch() {
+                this(BATCH);
+            }
+
+            Batch(int cap) {
+                refs = new long[cap];
+                ts = new long[cap];
+                vs = new double[cap];
+                series = new Object[cap];
+            }
         }
 
-        /** What a series record carries to its worker. */
+        /** A series record with chunks to re-attach from {@code chunks_head/}. */
         private record SeriesOp(Labels labels, LongArrayList chunks) {}
+
+        /**
+         * Series reference to shard, in pages of 64 Ki references allocated as references appear
+         * (the head hands out references densely, so a million series take 16 pages of 64 KiB).
+         */
+        private static final class RefShards {
+            private static final int PAGE_BITS = 16;
+            private byte[][] pages = new byte[16][];
+
+            void set(long ref, int shard) {
+                int p = (int) (ref >>> PAGE_BITS);
+                if (p >= pages.length) {
+                    pages = java.util.Arrays.copyOf(pages, Math.max(p + 1, pages.length * 2));
+                }
+                byte[] page = pages[p];
+                if (page == null) {
+                    page = pages[p] = new byte[1 << PAGE_BITS];
+                }
+                page[(int) ref & ((1 << PAGE_BITS) - 1)] = (byte) (shard + 1);
+            }
+
+            /** The shard of {@code ref}, or -1 if no series record named it. */
+            int get(long ref) {
+                int p = (int) (ref >>> PAGE_BITS);
+                if (ref < 0 || p >= pages.length || pages[p] == null) {
+                    return -1;
+                }
+                return pages[p][(int) ref & ((1 << PAGE_BITS) - 1)] - 1;
+            }
+        }
 
         private final class Shard extends Thread {
             final java.util.concurrent.ArrayBlockingQueue<Batch> queue = new java.util.concurrent.ArrayBlockingQueue<>(8);
@@ -402,6 +419,8 @@ public final class DurableHead implements AutoCloseable {
             final java.util.concurrent.ArrayBlockingQueue<Batch> free = new java.util.concurrent.ArrayBlockingQueue<>(16);
             /** Last maxt of re-attached chunks per series: samples up to it are already in them. */
             final LongLongHashMap mappedMaxT = new LongLongHashMap();
+            /** Second references of label sets this shard restored first under another reference. */
+            final LongLongHashMap aliases = new LongLongHashMap();
             long samples;
             long dropped;
             long series;
@@ -410,6 +429,8 @@ public final class DurableHead implements AutoCloseable {
             long lo = Long.MAX_VALUE;
             long hi = Long.MIN_VALUE;
             volatile Throwable failure;
+            /** CPU time this worker used, for -Dcardinal.replay.trace. */
+            volatile long cpuNanos;
 
             Shard(int i) {
                 super("wal-replay-" + i);
@@ -421,11 +442,8 @@ public final class DurableHead implements AutoCloseable {
                 try {
                     while (true) {
                         Batch b = queue.take();
-                        if (b.latch != null) {
-                            b.latch.countDown();
-                            continue;
-                        }
                         if (b.stop) {
+                            cpuNanos = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                             return;
                         }
                         apply(b);
@@ -443,7 +461,12 @@ public final class DurableHead implements AutoCloseable {
                     Object op = b.series[i];
                     if (op != null) {
                         b.series[i] = null;
-                        createSeries(b.refs[i], (SeriesOp) op);
+                        if (op instanceof Labels l) {
+                            createSeries(b.refs[i], l, null);
+                        } else {
+                            SeriesOp so = (SeriesOp) op;
+                            createSeries(b.refs[i], so.labels(), so.chunks());
+                        }
                     } else {
                         sample(b.refs[i], b.ts[i], b.vs[i]);
                     }
@@ -451,28 +474,30 @@ public final class DurableHead implements AutoCloseable {
                 b.n = 0;
             }
 
-            void createSeries(long ref, SeriesOp op) {
-                long got = head.restoreSeriesDeferred(ref, op.labels());
+            void createSeries(long ref, Labels labels, LongArrayList l) {
+                long got = head.restoreSeriesDeferred(ref, labels, head.labelHash(labels));
                 if (got != ref) {
-                    // The reading thread sends repeated label sets through its own path; equal labels
-                    // always hash equal, so this cannot happen.
-                    throw new IllegalStateException("replay: labels of series " + ref + " already restored as " + got);
+                    // The same labels under a second reference: its samples belong to the first.
+                    aliases.put(ref, got);
+                } else {
+                    series++;
                 }
-                series++;
-                LongArrayList l = op.chunks();
                 if (l != null) {
                     long[] a = l.buffer;
                     for (int i = 0; i + 2 < l.size(); i += 3) {
                         long maxT = a[i + 2];
                         if (maxT >= minValidTime && head.restoreMappedChunk(got, a[i], a[i + 1], maxT)) {
                             attached++;
-                            mappedMaxT.put(got, maxT);
+                            mappedMaxT.put(got, Math.max(maxT, mappedMaxT.getOrDefault(got, Long.MIN_VALUE)));
                         }
                     }
                 }
             }
 
             void sample(long ref, long t, double v) {
+                if (!aliases.isEmpty()) {
+                    ref = aliases.getOrDefault(ref, ref);
+                }
                 if (!mappedMaxT.isEmpty() && t <= mappedMaxT.getOrDefault(ref, Long.MIN_VALUE)) {
                     inMapped++;
                 } else if (head.restoreSampleUnlocked(ref, t, v)) {
@@ -491,7 +516,7 @@ public final class DurableHead implements AutoCloseable {
             int cpus = Runtime.getRuntime().availableProcessors();
             // -Dcardinal.replay.threads=N overrides (1 = replay on the reading thread only).
             int want = Integer.getInteger("cardinal.replay.threads", cpus <= 1 ? 1 : Math.min(4, cpus));
-            this.shards = Math.max(1, want);
+            this.shards = Math.max(1, Math.min(want, 64));
             this.workers = new Shard[shards];
             this.open = new Batch[shards];
             if (shards > 1) {
@@ -506,29 +531,20 @@ public final class DurableHead implements AutoCloseable {
             }
         }
 
-        private int shardOf(long ref) {
-            return (int) Math.floorMod(ref, (long) shards);
-        }
-
         void addSeries(long ref, Labels labels, LongArrayList chunks) {
-            SeriesOp op = new SeriesOp(labels, chunks);
             if (inline != null) {
-                inline.createSeries(ref, op);
+                inline.createSeries(ref, labels, chunks);
                 return;
             }
-            int s = shardOf(ref);
+            // Labels.hashCode combines the strings' cached hashes: cheap, and equal labels agree.
+            int s = (int) (((labels.hashCode() * 0x9E3779B9L) & 0xFFFFFFFFL) * shards >>> 32);
+            refShards.set(ref, s);
             Batch b = open[s];
             b.refs[b.n] = ref;
-            b.series[b.n] = op;
+            b.series[b.n] = chunks == null ? labels : new SeriesOp(labels, chunks);
             if (++b.n == BATCH) {
                 dispatch(s);
             }
-        }
-
-        /** Records, from the reading thread after a barrier, chunks it re-attached itself. */
-        void mappedUpTo(long ref, long maxT) {
-            Shard owner = inline != null ? inline : workers[shardOf(ref)];
-            owner.mappedMaxT.put(ref, Math.max(maxT, owner.mappedMaxT.getOrDefault(ref, Long.MIN_VALUE)));
         }
 
         void add(long ref, long t, double v) {
@@ -536,7 +552,10 @@ public final class DurableHead implements AutoCloseable {
                 inline.sample(ref, t, v);
                 return;
             }
-            int s = shardOf(ref);
+            int s = refShards.get(ref);
+            if (s < 0) {
+                s = (int) Math.floorMod(ref, (long) shards); // no series record: the worker drops it
+            }
             Batch b = open[s];
             b.refs[b.n] = ref;
             b.ts[b.n] = t;
@@ -565,32 +584,23 @@ public final class DurableHead implements AutoCloseable {
             }
         }
 
-        /** Returns once every record dispatched so far has been applied. */
-        void barrier() {
-            if (inline != null) {
-                return;
-            }
-            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(shards);
-            for (int s = 0; s < shards; s++) {
-                if (open[s].n > 0) {
-                    dispatch(s);
+        String workerCpuMillis() {
+            StringBuilder sb = new StringBuilder();
+            for (Shard w : workers) {
+                if (w != null) {
+                    sb.append(sb.length() == 0 ? "" : " ").append(w.cpuNanos / 1_000_000);
                 }
-                Batch mark = new Batch();
-                mark.latch = done;
-                put(s, mark);
             }
-            try {
-                while (!done.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                    for (Shard w : workers) {
-                        if (w.failure != null) {
-                            throw new IllegalStateException("WAL replay worker failed", w.failure);
-                        }
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted during WAL replay", e);
+            return sb.toString();
+        }
+
+        /** Every shard's second references, merged (after {@link #finish}). */
+        LongLongHashMap aliases() {
+            LongLongHashMap all = new LongLongHashMap();
+            for (Shard w : inline != null ? new Shard[] {inline} : workers) {
+                all.putAll(w.aliases);
             }
+            return all;
         }
 
         /**
@@ -604,7 +614,7 @@ public final class DurableHead implements AutoCloseable {
                     if (open[s].n > 0) {
                         dispatch(s);
                     }
-                    Batch stop = new Batch();
+                    Batch stop = new Batch(0);
                     stop.stop = true;
                     put(s, stop);
                 }

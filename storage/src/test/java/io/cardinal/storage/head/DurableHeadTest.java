@@ -155,6 +155,57 @@ class DurableHeadTest {
         return dump(d.head());
     }
 
+    /**
+     * A series removed and re-created before its old record was checkpointed appears in the WAL under
+     * two references. Replay (sharded over threads) must give one series with both references'
+     * samples in WAL order, and map a tombstone logged for the second reference onto it.
+     */
+    @Test
+    void labelsLoggedUnderTwoReferencesReplayAsOneSeriesInOrder() throws IOException {
+        Path data = dir.resolve("data");
+        Path walDir = data.resolve("wal");
+        Files.createDirectories(walDir);
+        io.cardinal.storage.wal.record.LabelPairs twice = io.cardinal.storage.wal.record.LabelPairs.of(
+                "__name__", "twice", "i", "0");
+        try (io.cardinal.storage.wal.Wal wal = io.cardinal.storage.wal.Wal.open(walDir)) {
+            io.cardinal.storage.wal.record.Encbuf e = new io.cardinal.storage.wal.record.Encbuf();
+            // Many other series first, so both shards are busy and order across them matters.
+            for (int i = 1; i <= 200; i++) {
+                io.cardinal.storage.wal.record.RecordEncoder.series(e.reset(), 1000 + i,
+                        io.cardinal.storage.wal.record.LabelPairs.of("__name__", "other", "i", Integer.toString(i)));
+                wal.log(e.view());
+            }
+            io.cardinal.storage.wal.record.RecordEncoder.series(e.reset(), 1, twice);
+            wal.log(e.view());
+            for (long t = 1; t <= 3; t++) {
+                io.cardinal.storage.wal.record.RecordEncoder.samples(e.reset(), new long[] {1, 1001}, new long[] {t, t},
+                        new double[] {t, -t}, 2);
+                wal.log(e.view());
+            }
+            io.cardinal.storage.wal.record.RecordEncoder.series(e.reset(), 5000, twice);
+            wal.log(e.view());
+            for (long t = 4; t <= 6; t++) {
+                io.cardinal.storage.wal.record.RecordEncoder.samples(e.reset(), new long[] {5000}, new long[] {t},
+                        new double[] {t}, 1);
+                wal.log(e.view());
+            }
+            io.cardinal.storage.wal.record.RecordEncoder.tombstones(e.reset(), new long[] {5000}, new long[] {2},
+                    new long[] {2}, 1);
+            wal.log(e.view());
+            wal.sync();
+        }
+        try (DurableHead d = DurableHead.open(data, opts(), SyncPolicy.PER_COMMIT)) {
+            Map<String, List<String>> all = dump(d.head());
+            assertEquals(List.of("1=1.0", "2=2.0", "3=3.0", "4=4.0", "5=5.0", "6=6.0"),
+                    all.get("{__name__=\"twice\", i=\"0\"}"));
+            assertEquals(List.of("1=-1.0", "2=-2.0", "3=-3.0"), all.get("{__name__=\"other\", i=\"1\"}"));
+            assertEquals(201, d.head().numSeries());
+            assertEquals(201, d.replayStats().series());
+            assertEquals(1, d.replayedTombstones().size());
+            assertEquals(1, d.replayedTombstones().get(0)[0], "tombstone of the second reference maps to the first");
+        }
+    }
+
     @Test
     void replayWithMappedChunksRestoresEverySampleExactlyOnce() throws IOException {
         Path data = dir.resolve("data");

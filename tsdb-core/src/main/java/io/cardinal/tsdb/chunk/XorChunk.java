@@ -78,13 +78,16 @@ public final class XorChunk {
    */
   public void append(long ts, double v) {
     long bits = Double.doubleToRawLongBits(v);
-    // Worst case for one sample: a 68-bit dod plus a 77-bit value, or two 10-byte varints + 64 bits.
-    ensureCapacity(bitLen + 160);
+    // Capacity is checked for the exact encoding of this sample, not a worst case: the buffer grows
+    // only when it must, which keeps re-allocations (and, on the heap, cross-generation stores) few.
     if (num == 0) {
-      writeVarintBytes(Varint.zigzag(ts));
+      long z = Varint.zigzag(ts);
+      ensureCapacity(bitLen + 8 * Varint.uvarintSize(z) + 64);
+      writeVarintBytes(z);
       writeBits(bits, 64);
     } else if (num == 1) {
       long d = ts - t;
+      ensureCapacity(bitLen + 8 * Varint.uvarintSize(d) + valueBits(bits));
       writeVarintBytes(d);
       writeValue(bits);
       tDelta = d;
@@ -92,17 +95,22 @@ public final class XorChunk {
       long d = ts - t;
       long dod = d - tDelta;
       if (dod == 0) {
+        ensureCapacity(bitLen + 1 + valueBits(bits));
         writeBit(false);
       } else if (bitRange(dod, 14)) {
+        ensureCapacity(bitLen + 16 + valueBits(bits));
         writeBits(0b10, 2);
         writeBits(dod, 14);
       } else if (bitRange(dod, 17)) {
+        ensureCapacity(bitLen + 20 + valueBits(bits));
         writeBits(0b110, 3);
         writeBits(dod, 17);
       } else if (bitRange(dod, 20)) {
+        ensureCapacity(bitLen + 24 + valueBits(bits));
         writeBits(0b1110, 4);
         writeBits(dod, 20);
       } else {
+        ensureCapacity(bitLen + 68 + valueBits(bits));
         writeBits(0b1111, 4);
         writeBits(dod, 64);
       }
@@ -119,6 +127,20 @@ public final class XorChunk {
   /** Whether {@code x} fits the symmetric {@code nbits} range Prometheus uses: [-(2^(n-1)-1), 2^(n-1)]. */
   static boolean bitRange(long x, int nbits) {
     return -((1L << (nbits - 1)) - 1) <= x && x <= (1L << (nbits - 1));
+  }
+
+  /** Bits {@link #writeValue} will write for {@code bits}. */
+  private int valueBits(long bits) {
+    long delta = bits ^ vBits;
+    if (delta == 0) {
+      return 1;
+    }
+    int newLeading = Math.min(Long.numberOfLeadingZeros(delta), 31);
+    int newTrailing = Long.numberOfTrailingZeros(delta);
+    if (leading != LEADING_UNSET && newLeading >= leading && newTrailing >= trailing) {
+      return 2 + 64 - leading - trailing;
+    }
+    return 2 + 5 + 6 + 64 - newLeading - newTrailing;
   }
 
   private void writeValue(long bits) {

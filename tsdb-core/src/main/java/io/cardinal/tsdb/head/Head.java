@@ -225,14 +225,24 @@ public final class Head implements AutoCloseable {
    * serialise on the index lock. Such series are not found by queries until then. Thread-safe.
    */
   public long restoreSeriesDeferred(long ref, Labels labels) {
+    return restoreSeriesDeferred(ref, labels, opts.hasher.hash(labels));
+  }
+
+  /** {@link #restoreSeriesDeferred(long, Labels)} with {@code hash} = {@link #labelHash(Labels) labelHash(labels)}. */
+  public long restoreSeriesDeferred(long ref, Labels labels, long hash) {
     boolean[] created = new boolean[1];
-    MemSeries s = getOrCreate(labels, opts.hasher.hash(labels), ref, created, true);
+    MemSeries s = getOrCreate(labels, hash, ref, created, true);
     return s.ref;
   }
 
-  /** Indexes every series created by {@link #restoreSeriesDeferred}, on {@code threads} threads. */
-  public void buildDeferredPostings(int threads) {
-    postings.buildDeferred(refs, lastRef.get(), threads);
+  /** The hash the series map keys {@code labels} by (this head's {@link HeadOptions#hasher}). */
+  public long labelHash(Labels labels) {
+    return opts.hasher.hash(labels);
+  }
+
+  /** Indexes every series created by {@link #restoreSeriesDeferred}. */
+  public void buildDeferredPostings() {
+    postings.buildDeferred(refs, lastRef.get());
   }
 
   /** Appends a replayed sample directly, skipping batch logic; returns false if rejected. */

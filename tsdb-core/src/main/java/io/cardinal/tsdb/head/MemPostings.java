@@ -68,73 +68,57 @@ final class MemPostings {
 
   /**
    * Builds the index for series created without it ({@link Head#restoreSeriesDeferred}), reading
-   * series in reference order so every bitmap is appended to at its end. Label names are split
-   * between {@code threads} threads; each name's values belong to one thread, so no lock is taken
-   * per series. Also interns the series' label strings. Start-up only, before queries run.
+   * series in reference order so every bitmap is appended to at its end, and interning the series'
+   * label strings. Start-up only, before queries run.
+   *
+   * <p>One thread, one pass: the build is memory-bound (two threads each scanning every series were
+   * slower). Consecutive series usually repeat a label's name and often its value (same job, same
+   * target) at the same position, so the last index entry per position is tried first, by identity,
+   * before any hash lookup; replayed strings come from one interner, so identity is the common case.
    */
-  void buildDeferred(SeriesRefTable refs, long lastRef, int threads) {
+  void buildDeferred(SeriesRefTable refs, long lastRef) {
     lock.writeLock().lock();
     try {
-      // Pass 1 (one thread): the set of label names, so workers can split them.
-      java.util.Set<String> seen = new java.util.HashSet<>();
+      String[] lastName = new String[16];
+      NameIndex[] lastNi = new NameIndex[16];
+      String[] lastValue = new String[16];
+      Posting[] lastP = new Posting[16];
       for (long ref = 1; ref <= lastRef; ref++) {
         MemSeries s = refs.get(ref);
         if (s == null || !s.postingsPending) {
           continue;
         }
         Labels l = s.labels;
-        for (int i = 0; i < l.size(); i++) {
-          if (seen.add(l.name(i))) {
-            names.computeIfAbsent(l.name(i), NameIndex::new);
+        int n = l.size();
+        if (n > lastName.length) {
+          int cap = Math.max(n, lastName.length * 2);
+          lastName = Arrays.copyOf(lastName, cap);
+          lastNi = Arrays.copyOf(lastNi, cap);
+          lastValue = Arrays.copyOf(lastValue, cap);
+          lastP = Arrays.copyOf(lastP, cap);
+        }
+        for (int i = 0; i < n; i++) {
+          String name = l.name(i);
+          NameIndex ni = lastNi[i];
+          if (name != lastName[i]) {
+            ni = names.computeIfAbsent(name, NameIndex::new);
+            lastName[i] = name;
+            lastNi[i] = ni;
+            lastValue[i] = null;
           }
+          String value = l.value(i);
+          Posting p = lastP[i];
+          if (value != lastValue[i]) {
+            p = ni.values.computeIfAbsent(value, Posting::new);
+            lastValue[i] = value;
+            lastP[i] = p;
+          }
+          p.add((int) ref);
+          l.replaceWithEqual(2 * i, ni.name);
+          l.replaceWithEqual(2 * i + 1, p.value);
         }
-      }
-      int n = Math.max(1, threads);
-      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
-      try {
-        List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
-        for (int w = 0; w < n; w++) {
-          final int me = w;
-          fs.add(pool.submit(() -> {
-            for (long ref = 1; ref <= lastRef; ref++) {
-              MemSeries s = refs.get(ref);
-              if (s == null || !s.postingsPending) {
-                continue;
-              }
-              Labels l = s.labels;
-              for (int i = 0; i < l.size(); i++) {
-                String name = l.name(i);
-                if (Math.floorMod(name.hashCode(), n) != me) {
-                  continue;
-                }
-                NameIndex ni = names.get(name);
-                Posting p = ni.values.computeIfAbsent(l.value(i), Posting::new);
-                p.add((int) ref);
-                l.replaceWithEqual(2 * i, ni.name);
-                l.replaceWithEqual(2 * i + 1, p.value);
-              }
-              if (me == 0) {
-                all.add((int) ref);
-              }
-            }
-          }));
-        }
-        for (java.util.concurrent.Future<?> f : fs) {
-          f.get();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while building the postings index", e);
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw new IllegalStateException("building the postings index failed", e.getCause());
-      } finally {
-        pool.shutdownNow();
-      }
-      for (long ref = 1; ref <= lastRef; ref++) {
-        MemSeries s = refs.get(ref);
-        if (s != null) {
-          s.postingsPending = false;
-        }
+        all.add((int) ref);
+        s.postingsPending = false;
       }
     } finally {
       lock.writeLock().unlock();

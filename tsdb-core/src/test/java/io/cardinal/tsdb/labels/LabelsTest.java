@@ -46,6 +46,29 @@ class LabelsTest {
   }
 
   @Test
+  void hashHasNoCollisionsOverRealisticAndNearIdenticalSets() {
+    // Realistic sets (the workload profile) and sets differing in one character at every position,
+    // including the positions the four-characters-per-step loop and its tail handle differently.
+    com.carrotsearch.hppc.LongHashSet seen = new com.carrotsearch.hppc.LongHashSet();
+    int n = 0;
+    for (int i = 0; i < 200_000; i++, n++) {
+      assertTrue(seen.add(io.cardinal.tsdb.workload.LabelProfile.DEFAULT.labels(i).hash64()), "collision at series " + i);
+    }
+    String base = "abcdefghijklmnopqrstu";
+    for (int len = 1; len <= base.length(); len++) {
+      for (int pos = 0; pos < len; pos++) {
+        for (char c = 'A'; c <= 'Z'; c++) {
+          char[] v = base.substring(0, len).toCharArray();
+          v[pos] = c;
+          assertTrue(seen.add(Labels.of("k", new String(v)).hash64()), "collision for " + new String(v));
+          n++;
+        }
+      }
+    }
+    assertEquals(n, seen.size());
+  }
+
+  @Test
   void hashSeparatesBoundaries() {
     assertNotEquals(Labels.of("a", "bc").hash64(), Labels.of("ab", "c").hash64());
     assertEquals(Labels.of("x", "1", "y", "2").hash64(), Labels.of("y", "2", "x", "1").hash64());

@@ -123,6 +123,25 @@ public final class Decbuf {
         return (u >>> 1) ^ -(u & 1);
     }
 
+    /**
+     * Like {@link #uvarintStr(String)}, returning {@code strings}' canonical instance; {@code hint}
+     * (may be null) is a likely equal string, tried first.
+     */
+    public String uvarintStr(String field, io.cardinal.tsdb.labels.Utf8Interner strings, String hint) {
+        int at = offset();
+        long len = uvarint(field);
+        if (err != null) {
+            return "";
+        }
+        if (len > end - pos) {
+            err = RecordFormatException.truncated(field, at, (int) Math.min(len, Integer.MAX_VALUE), end - pos);
+            return "";
+        }
+        String s = strings.intern(b, pos, (int) len, hint);
+        pos += (int) len;
+        return s;
+    }
+
     /** A uvarint length followed by that many UTF-8 bytes. */
     public String uvarintStr(String field) {
         int at = offset();

@@ -13,9 +13,23 @@ import java.util.List;
 public final class RecordDecoder {
 
     private final Decbuf d = new Decbuf();
+    /** The previous series' strings: WAL series come in creation order, so neighbours share labels. */
+    private String[] prevSeries = new String[0];
+
+    private static final java.lang.invoke.VarHandle BE_LONG =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+    /** Cursor and failure flag of the array fast path. */
+    private int fp;
+    private boolean fastBad;
 
     /** Replaces {@code out}'s contents with the record's samples. */
     public void samples(ByteBuffer rec, SampleBatch out) {
+        // Replay decodes tens of millions of samples: a tight loop over the backing array, and the
+        // checked cursor below only to report exactly where a malformed record went wrong.
+        if (rec.hasArray() && samplesFast(rec.array(), rec.arrayOffset() + rec.position(),
+                rec.arrayOffset() + rec.limit(), out)) {
+            return;
+        }
         out.clear();
         begin(rec, RecordType.SAMPLES);
         if (d.remaining() == 0) {
@@ -34,6 +48,59 @@ public final class RecordDecoder {
         finish(RecordType.SAMPLES, out.size());
     }
 
+    private boolean samplesFast(byte[] a, int p, int end, SampleBatch out) {
+        out.clear();
+        if (p >= end || a[p] != RecordType.SAMPLES.code()) {
+            return false;
+        }
+        p++;
+        if (p == end) {
+            return true;
+        }
+        if (end - p < 16) {
+            return false;
+        }
+        long ref0 = (long) BE_LONG.get(a, p);
+        long t0 = (long) BE_LONG.get(a, p + 8);
+        fp = p + 16;
+        fastBad = false;
+        while (fp < end) {
+            long dref = fastVarint(a, end);
+            long dt = fastVarint(a, end);
+            if (fastBad || end - fp < 8) {
+                return false;
+            }
+            double v = Double.longBitsToDouble((long) BE_LONG.get(a, fp));
+            fp += 8;
+            out.add(ref0 + dref, t0 + dt, v);
+        }
+        return true;
+    }
+
+    /** A zig-zag varint at {@link #fp}; sets {@link #fastBad} if truncated or over 10 bytes. */
+    private long fastVarint(byte[] a, int end) {
+        int p = fp;
+        long x = 0;
+        for (int shift = 0; shift < 70; shift += 7) {
+            if (p >= end) {
+                fastBad = true;
+                return 0;
+            }
+            int c = a[p++];
+            if (c >= 0) {
+                if (shift == 63 && c > 1) {
+                    break;
+                }
+                fp = p;
+                x |= (long) c << shift;
+                return (x >>> 1) ^ -(x & 1);
+            }
+            x |= (long) (c & 0x7f) << shift;
+        }
+        fastBad = true;
+        return 0;
+    }
+
     /** Appends the record's series to {@code out}. */
     public void series(ByteBuffer rec, List<RefSeries> out) {
         begin(rec, RecordType.SERIES);
@@ -43,6 +110,41 @@ public final class RecordDecoder {
             LabelPairs labels = labels();
             if (d.ok()) {
                 out.add(new RefSeries(ref, labels));
+                n++;
+            }
+        }
+        finish(RecordType.SERIES, n);
+    }
+
+    /** Receives decoded series one at a time. */
+    @FunctionalInterface
+    public interface SeriesSink {
+        /** {@code namesAndValues} is a new array the sink may keep: name0, value0, name1, ... */
+        void series(long ref, String[] namesAndValues);
+    }
+
+    /**
+     * Decodes the record's series into {@code sink}, taking every label string from
+     * {@code strings}: the allocation-lean path for replaying millions of series, where the same
+     * names and values repeat. Series before a decoding error are delivered, then it throws.
+     */
+    public void series(ByteBuffer rec, io.cardinal.tsdb.labels.Utf8Interner strings, SeriesSink sink) {
+        begin(rec, RecordType.SERIES);
+        int n = 0;
+        while (d.ok() && d.remaining() > 0) {
+            long ref = d.be64("ref");
+            int count = d.count("labelCount", 2);
+            if (!d.ok()) {
+                break;
+            }
+            String[] nv = new String[2 * count];
+            String[] hints = prevSeries.length == nv.length ? prevSeries : null;
+            for (int i = 0; i < nv.length && d.ok(); i++) {
+                nv[i] = d.uvarintStr(i % 2 == 0 ? "labelName" : "labelValue", strings, hints == null ? null : hints[i]);
+            }
+            if (d.ok()) {
+                prevSeries = nv;
+                sink.series(ref, nv);
                 n++;
             }
         }

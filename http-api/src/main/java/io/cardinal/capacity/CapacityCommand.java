@@ -27,7 +27,10 @@ import picocli.CommandLine.Spec;
     description = "Plan series capacity from measured bytes per series, and check configuration changes.",
     subcommands = {CapacityCommand.Plan.class, CapacityCommand.Check.class, CapacityCommand.Calibrate.class})
 public final class CapacityCommand implements Runnable {
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Created on first use: picocli builds every command at start-up, and the server must not pay for it. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  }
 
   @Spec
   CommandLine.Model.CommandSpec spec;
@@ -244,7 +247,7 @@ public final class CapacityCommand implements Runnable {
         double perSeries = heapOnly ? ps.heap() : ps.total();
         MemoryModel.Plan plan = model.plan(budget, heapOnly, perSeries, ps.fixed(), churn);
         if (output.equals("json")) {
-          out.println(JSON.writeValueAsString(planJson(plan, model, ps, budgetSource)));
+          out.println(Json.MAPPER.writeValueAsString(planJson(plan, model, ps, budgetSource)));
         } else {
           out.print(planText(plan, model, ps, budgetSource));
         }
@@ -296,7 +299,7 @@ public final class CapacityCommand implements Runnable {
   }
 
   static ObjectNode planJson(MemoryModel.Plan p, MemoryModel m, PerSeries ps, String budgetSource) {
-    ObjectNode o = JSON.createObjectNode();
+    ObjectNode o = Json.MAPPER.createObjectNode();
     o.put("memoryBytes", p.budgetBytes());
     o.put("memorySource", budgetSource);
     o.put("heapOnlyBudget", p.heapOnly());
@@ -421,7 +424,7 @@ public final class CapacityCommand implements Runnable {
         }
         Verdict v = verdict(jobs, head, max, plan, ps);
         if (output.equals("json")) {
-          out.println(JSON.writeValueAsString(checkJson(v)));
+          out.println(Json.MAPPER.writeValueAsString(checkJson(v)));
         } else {
           out.print(checkText(v));
         }
@@ -528,7 +531,7 @@ public final class CapacityCommand implements Runnable {
   }
 
   static ObjectNode checkJson(Verdict v) {
-    ObjectNode o = JSON.createObjectNode();
+    ObjectNode o = Json.MAPPER.createObjectNode();
     o.put("fits", v.fits());
     ArrayNode jobs = o.putArray("jobs");
     for (ConfigCheck.JobDelta j : v.jobs()) {

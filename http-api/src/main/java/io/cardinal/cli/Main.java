@@ -28,9 +28,21 @@ public final class Main implements Runnable {
   }
 
   public static CommandLine commandLine() {
+    return commandLine(null);
+  }
+
+  /**
+   * The command line; with {@code only} naming a subcommand, just that one is built. Picocli
+   * reflects over every command it is given, and the server's start-up (time to ready after a
+   * restart is a measured target) should not pay for the tsdb and capacity trees.
+   */
+  static CommandLine commandLine(String only) {
     CommandLine cl = new CommandLine(new Main());
+    boolean known = SUBCOMMANDS.stream().anyMatch(c -> c.getAnnotation(Command.class).name().equals(only));
     for (Class<?> c : SUBCOMMANDS) {
-      cl.addSubcommand(c);
+      if (!known || c.getAnnotation(Command.class).name().equals(only)) {
+        cl.addSubcommand(c);
+      }
     }
     // A usage error prints the message, picocli's suggestions, and always the usage; exit code 2.
     cl.setParameterExceptionHandler((ex, args) -> {
@@ -53,6 +65,6 @@ public final class Main implements Runnable {
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
     Logging.configure(args);
-    System.exit(commandLine().execute(args));
+    System.exit(commandLine(args.length > 0 ? args[0] : null).execute(args));
   }
 }

@@ -25,6 +25,15 @@ class MainTest {
   }
 
   @Test
+  void namingASubcommandBuildsOnlyThatOneAndAnythingElseBuildsAll() {
+    assertEquals(java.util.Set.of("help", "server"), Main.commandLine("server").getSubcommands().keySet());
+    assertEquals(java.util.Set.of("help", "tsdb"), Main.commandLine("tsdb").getSubcommands().keySet());
+    assertEquals(java.util.Set.of("help", "server", "tsdb", "capacity"),
+        Main.commandLine("frobnicate").getSubcommands().keySet());
+    assertEquals(Main.commandLine(null).getSubcommands().keySet(), Main.commandLine("--help").getSubcommands().keySet());
+  }
+
+  @Test
   void unknownServerFlagExits2() {
     StringWriter err = new StringWriter();
     assertEquals(2, run(err, "server", "--storage.tsdb.nope=1"));

@@ -124,10 +124,14 @@ public final class Decbuf {
     }
 
     /**
-     * Like {@link #uvarintStr(String)}, returning {@code strings}' canonical instance; {@code hint}
-     * (may be null) is a likely equal string, tried first.
+     * Like {@link #uvarintStr(String)}, returning {@code strings}' canonical instance. {@code hint}
+     * (may be null) is a likely equal string, tried first; if {@code hintPos >= 0} its UTF-8 bytes
+     * are at that absolute index of this record's buffer, and are compared as bytes (a vectorised
+     * compare instead of one char at a time). {@link #lastStringPos()} then tells where this string's
+     * bytes were, to be the next hint.
      */
-    public String uvarintStr(String field, io.cardinal.tsdb.labels.Utf8Interner strings, String hint) {
+    public String uvarintStr(String field, io.cardinal.tsdb.labels.Utf8Interner strings, String hint, int hintPos,
+            int hintLen) {
         int at = offset();
         long len = uvarint(field);
         if (err != null) {
@@ -137,10 +141,34 @@ public final class Decbuf {
             err = RecordFormatException.truncated(field, at, (int) Math.min(len, Integer.MAX_VALUE), end - pos);
             return "";
         }
-        String s = strings.intern(b, pos, (int) len, hint);
-        pos += (int) len;
+        int n = (int) len;
+        lastStringPos = pos;
+        lastStringLen = n;
+        String s;
+        if (hintPos >= 0 && hint != null && n == hintLen && b.hasArray()) {
+            byte[] a = b.array();
+            int o = b.arrayOffset();
+            s = java.util.Arrays.equals(a, o + pos, o + pos + n, a, o + hintPos, o + hintPos + n)
+                    ? hint : strings.intern(a, o + pos, n);
+        } else {
+            s = strings.intern(b, pos, n, hint);
+        }
+        pos += n;
         return s;
     }
+
+    /** Absolute buffer index of the bytes of the string {@link #uvarintStr} last returned. */
+    public int lastStringPos() {
+        return lastStringPos;
+    }
+
+    /** Byte length of that string. */
+    public int lastStringLen() {
+        return lastStringLen;
+    }
+
+    private int lastStringPos = -1;
+    private int lastStringLen;
 
     /** A uvarint length followed by that many UTF-8 bytes. */
     public String uvarintStr(String field) {

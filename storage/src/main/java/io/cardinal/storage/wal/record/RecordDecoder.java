@@ -15,6 +15,10 @@ public final class RecordDecoder {
     private final Decbuf d = new Decbuf();
     /** The previous series' strings: WAL series come in creation order, so neighbours share labels. */
     private String[] prevSeries = new String[0];
+    /** Buffer index and byte length of each of the previous series' strings, if in this record. */
+    private int[] prevPos = new int[0];
+    private int[] prevLen = new int[0];
+    private boolean prevInRecord;
 
     private static final java.lang.invoke.VarHandle BE_LONG =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
@@ -130,6 +134,7 @@ public final class RecordDecoder {
      */
     public void series(ByteBuffer rec, io.cardinal.tsdb.labels.Utf8Interner strings, SeriesSink sink) {
         begin(rec, RecordType.SERIES);
+        prevInRecord = false;
         int n = 0;
         while (d.ok() && d.remaining() > 0) {
             long ref = d.be64("ref");
@@ -139,13 +144,27 @@ public final class RecordDecoder {
             }
             String[] nv = new String[2 * count];
             String[] hints = prevSeries.length == nv.length ? prevSeries : null;
+            // Where the previous series' strings are in this record (-1 if it was in an earlier one).
+            boolean sameRecord = hints != null && prevInRecord;
+            if (prevPos.length < nv.length) {
+                prevPos = new int[Math.max(nv.length, prevPos.length * 2)];
+                prevLen = new int[prevPos.length];
+            }
             for (int i = 0; i < nv.length && d.ok(); i++) {
-                nv[i] = d.uvarintStr(i % 2 == 0 ? "labelName" : "labelValue", strings, hints == null ? null : hints[i]);
+                String hint = hints == null ? null : hints[i];
+                int hp = sameRecord ? prevPos[i] : -1;
+                nv[i] = d.uvarintStr(i % 2 == 0 ? "labelName" : "labelValue", strings, hint, hp,
+                        sameRecord ? prevLen[i] : -1);
+                prevPos[i] = d.lastStringPos();
+                prevLen[i] = d.lastStringLen();
             }
             if (d.ok()) {
                 prevSeries = nv;
+                prevInRecord = true;
                 sink.series(ref, nv);
                 n++;
+            } else {
+                prevInRecord = false;
             }
         }
         finish(RecordType.SERIES, n);

@@ -37,6 +37,52 @@ class RecordCodecTest {
         assertEquals(List.of(new RefSeries(7, LabelPairs.of("__name__", "up", "job", "a"))), s);
     }
 
+    /**
+     * The interning decoder (replay's path: hints from the previous series by bytes within a record,
+     * by string across records) returns exactly what the plain decoder returns, and equal strings
+     * as one instance, for neighbours that share, change, or differ in count of labels.
+     */
+    @Test
+    void interningSeriesDecoderMatchesThePlainDecoderAcrossRecords() {
+        long seed = System.nanoTime();
+        System.out.println("interningSeriesDecoder seed=" + seed);
+        Random r = new Random(seed);
+        String[] values = {"a", "b", "caf\u00e9", "\u65e5\u672c", "job-1", "job-10", "", "x"};
+        RecordDecoder plain = new RecordDecoder();
+        RecordDecoder interning = new RecordDecoder();
+        io.cardinal.tsdb.labels.Utf8Interner strings = new io.cardinal.tsdb.labels.Utf8Interner(2);
+        java.util.Map<String, String> canon = new java.util.HashMap<>();
+        for (int rec = 0; rec < 50; rec++) {
+            Encbuf out = new Encbuf();
+            int n = 1 + r.nextInt(20);
+            long[] refs = new long[n];
+            LabelPairs[] ls = new LabelPairs[n];
+            for (int i = 0; i < n; i++) {
+                refs[i] = rec * 100L + i;
+                int count = 1 + r.nextInt(3);
+                String[] nv = new String[2 * count];
+                for (int k = 0; k < count; k++) {
+                    nv[2 * k] = "l" + k + (r.nextInt(8) == 0 ? "\u00e9" : "");
+                    nv[2 * k + 1] = values[r.nextInt(values.length)];
+                }
+                ls[i] = LabelPairs.of(nv);
+            }
+            RecordEncoder.series(out, refs, ls, n);
+            byte[] bytes = out.toByteArray();
+            List<RefSeries> want = new ArrayList<>();
+            plain.series(buf(bytes), want);
+            List<RefSeries> got = new ArrayList<>();
+            interning.series(buf(bytes), strings, (ref, nv) -> {
+                for (String x : nv) {
+                    canon.putIfAbsent(x, x);
+                    assertTrue(canon.get(x) == x, "one instance per string, seed=" + seed);
+                }
+                got.add(new RefSeries(ref, LabelPairs.of(nv)));
+            });
+            assertEquals(want, got, "record " + rec + " seed=" + seed);
+        }
+    }
+
     @Test
     void samplesGoldenBytes() {
         Encbuf out = new Encbuf();

@@ -55,6 +55,7 @@ public final class ScrapeLoop {
   private final Target target;
   private final ScrapeConfig config;
   private final HttpScraper scraper;
+  private final HttpScraper.Session session;
   private final Cardinal db;
   private final ScrapeStats stats;
   private final Appender app;
@@ -78,6 +79,7 @@ public final class ScrapeLoop {
     this.target = target;
     this.config = config;
     this.scraper = scraper;
+    this.session = scraper.newSession();
     this.db = db;
     this.stats = stats;
     this.app = db.appender();
@@ -126,6 +128,7 @@ public final class ScrapeLoop {
         return;
       }
       stopped = true;
+      session.close();
       long t = System.currentTimeMillis();
       staleAll(t);
       app.commit();
@@ -161,12 +164,16 @@ public final class ScrapeLoop {
     int postRelabel = 0;
     if (error == null) {
       try {
-        HttpScraper.Body body = scraper.fetch(target.url(), config.scrapeTimeoutMs());
-        iteration++;
-        int[] counts = appendBody(body, start);
-        scraped = counts[0];
-        postRelabel = counts[1];
-        result = app.commit();
+        HttpScraper.Body body = session.fetch(target.url(), config.scrapeTimeoutMs());
+        try {
+          iteration++;
+          int[] counts = appendBody(body, start);
+          scraped = counts[0];
+          postRelabel = counts[1];
+          result = app.commit();
+        } finally {
+          session.release(); // the body's buffer is reused by the next scrape of any loop
+        }
       } catch (HttpScraper.ScrapeException e) {
         error = e.getMessage();
       } catch (ExpositionParseException e) {

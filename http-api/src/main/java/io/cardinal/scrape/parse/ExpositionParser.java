@@ -64,6 +64,14 @@ public abstract class ExpositionParser {
     protected int textLen;
     protected byte[] textScratch = new byte[64];
 
+    /** Whether {@link #deferLabels} is on. */
+    protected boolean deferLabels;
+    /** Offset just after the '{' of a label set not parsed yet, or -1. */
+    protected int pendingLabels = -1;
+    /** The current sample's series as exposed; seriesOff -1 when not provided. */
+    protected int seriesOff = -1;
+    protected int seriesLen;
+
     /** Result of the last successful number parse. */
     protected double num;
     protected long numLong;
@@ -210,9 +218,51 @@ public abstract class ExpositionParser {
         return textLen;
     }
 
-    /** Labels of the current sample (reused flyweight; empty for non-sample entries). */
+    /**
+     * Labels of the current sample (reused flyweight; empty for non-sample entries). With
+     * {@link #deferLabels} on, call {@link #ensureLabels()} first.
+     */
     public final ParsedLabels labels() {
+        if (pendingLabels >= 0) {
+            throw new IllegalStateException("labels deferred: call ensureLabels() first");
+        }
         return labels;
+    }
+
+    /**
+     * Deferred label parsing (Prometheus text format only; other formats ignore it). {@link #next()} then
+     * only finds where the current sample's label set ends, without validating or splitting it, and
+     * {@link #seriesOffset()}/{@link #seriesLength()} give the series exactly as exposed. A caller that
+     * already knows these bytes (a scrape cache hit: the same bytes parsed fine before) skips the labels
+     * entirely; otherwise it calls {@link #ensureLabels()}, which parses and validates them with the same
+     * errors as eager parsing. Errors of a line are reported in the same order either way.
+     */
+    public final void deferLabels(boolean on) {
+        deferLabels = on;
+    }
+
+    /** Parses the current sample's labels if they were deferred. */
+    public final void ensureLabels() throws ExpositionParseException {
+        if (pendingLabels >= 0) {
+            parsePendingLabels();
+        }
+    }
+
+    /**
+     * Start in {@link #buffer()} of the current sample's series as exposed (metric name through the closing
+     * brace of the label set, or just the name), or -1 when the format does not provide it.
+     */
+    public final int seriesOffset() {
+        return seriesOff;
+    }
+
+    public final int seriesLength() {
+        return seriesLen;
+    }
+
+    /** Parses the labels of the current sample starting at {@link #pendingLabels}, then clears it. */
+    protected void parsePendingLabels() throws ExpositionParseException {
+        pendingLabels = -1;
     }
 
     /** Sample value. */
@@ -259,6 +309,9 @@ public abstract class ExpositionParser {
     // ------------------------------------------------------------------ shared helpers
 
     protected final void resetSample() {
+        pendingLabels = -1;
+        seriesOff = -1;
+        seriesLen = 0;
         labels.reset(buf);
         exemplarLabels.reset(buf);
         hasTimestamp = false;

@@ -206,13 +206,82 @@ public final class PrometheusTextParser extends ExpositionParser {
             metricType = MetricType.UNKNOWN;
         }
         p = skipBlanks(e);
+        seriesOff = nameOff;
+        seriesLen = e - nameOff;
         if (p < limit && buf[p] == '{') {
-            pos = p + 1;
-            parseLabels();
+            int end = deferLabels ? skipLabelSet(p + 1) : -1;
+            if (end >= 0) {
+                pendingLabels = p + 1;
+                pos = end;
+            } else {
+                pos = p + 1;
+                parseLabels();
+            }
+            seriesLen = pos - nameOff;
             p = skipBlanks(pos);
         } else if (p == e && p < limit && buf[p] != '\n') {
             throw error(p, "expected label set or blank after metric name, got " + got(p));
         }
+        if (pendingLabels < 0) {
+            valueAndTimestamp(p);
+            return;
+        }
+        try {
+            valueAndTimestamp(p);
+        } catch (ExpositionParseException ex) {
+            parsePendingLabels(); // an error in the label set comes first, as with eager parsing
+            throw ex;
+        }
+    }
+
+    /**
+     * Finds the end of a label set starting after its '{' without validating it: the offset after the
+     * closing brace, or -1 when the line ends first (eager parsing then reports the error). Agrees with
+     * {@link #parseLabels} on every valid label set: braces and quotes inside quoted values are skipped,
+     * and a backslash always escapes the byte after it.
+     */
+    private int skipLabelSet(int p) {
+        final byte[] a = buf;
+        final int lim = limit;
+        while (p < lim) {
+            byte b = a[p];
+            if (b == '}') {
+                return p + 1;
+            }
+            if (b == '\n') {
+                return -1;
+            }
+            if (b == '"') {
+                p++;
+                while (true) {
+                    if (p >= lim) {
+                        return -1;
+                    }
+                    b = a[p];
+                    if (b == '"') {
+                        break;
+                    }
+                    if (b == '\n') {
+                        return -1;
+                    }
+                    p += b == '\\' ? 2 : 1;
+                }
+            }
+            p++;
+        }
+        return -1;
+    }
+
+    @Override
+    protected void parsePendingLabels() throws ExpositionParseException {
+        int saved = pos;
+        pos = pendingLabels;
+        pendingLabels = -1;
+        parseLabels();
+        pos = saved;
+    }
+
+    private void valueAndTimestamp(int p) throws ExpositionParseException {
         int ve = p;
         while (ve < limit && buf[ve] != '\n' && !isBlank(buf[ve])) {
             ve++;

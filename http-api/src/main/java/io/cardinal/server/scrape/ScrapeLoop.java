@@ -226,6 +226,7 @@ public final class ScrapeLoop {
   /** Parses and appends one body; returns {scraped, post-relabel} sample counts. */
   private int[] appendBody(HttpScraper.Body body, long ts) throws ExpositionParseException {
     ExpositionParser p = ExpositionParser.forContentType(body.contentType(), body.bytes(), 0, body.length());
+    p.deferLabels(true); // a cache hit needs only the series bytes, value and timestamp
     int scraped = 0;
     int post = 0;
     current.clear();
@@ -236,11 +237,24 @@ public final class ScrapeLoop {
         case UNIT -> updateMetadata(p.name(), m -> m.withUnit(p.unit()));
         case SAMPLE -> {
           scraped++;
-          key.fill(p);
-          long h = ScrapeCache.hash(key.bytes(), key.length());
-          ScrapeCache.Entry ce = cache.get(h, key.bytes(), key.length());
+          byte[] kb;
+          int ko;
+          int kl;
+          if (p.seriesOffset() >= 0) {
+            kb = p.buffer();
+            ko = p.seriesOffset();
+            kl = p.seriesLength();
+          } else {
+            key.fill(p);
+            kb = key.bytes();
+            ko = 0;
+            kl = key.length();
+          }
+          long h = ScrapeCache.hash(kb, ko, kl);
+          ScrapeCache.Entry ce = cache.get(h, kb, ko, kl);
           if (ce == null) {
-            ce = cache.put(h, key.bytes(), key.length(), finalLabels(p));
+            p.ensureLabels(); // a miss: validate and split the labels (a hit's bytes were validated before)
+            ce = cache.put(h, kb, ko, kl, finalLabels(p));
           }
           if (ce.labels == null) {
             ce.lastSeen = iteration;
@@ -268,10 +282,21 @@ public final class ScrapeLoop {
         default -> { }
       }
     }
-    // Series exposed last time and not now get a stale marker.
+    // Series exposed last time and not now get a stale marker. The cache is keyed by the series as
+    // exposed, so one series written two ways (label order, blanks) has two entries: an entry not seen
+    // is only stale when no entry seen this time has the same reference.
+    java.util.Set<Long> seenRefs = null;
     for (ScrapeCache.Entry ce : previous) {
       if (ce.lastSeen != iteration && ce.ref > 0) {
-        app.append(ce.ref, ce.labels, ts, STALE_NAN);
+        if (seenRefs == null) {
+          seenRefs = new java.util.HashSet<>(current.size() * 2);
+          for (ScrapeCache.Entry c : current) {
+            seenRefs.add(c.ref);
+          }
+        }
+        if (!seenRefs.contains(ce.ref)) {
+          app.append(ce.ref, ce.labels, ts, STALE_NAN);
+        }
       }
     }
     List<ScrapeCache.Entry> tmp = previous;

@@ -83,6 +83,49 @@ class ParserFuzzTest {
         }
     }
 
+    /**
+     * Deferred label parsing (what the scrape loop uses) must be indistinguishable from eager parsing: the same
+     * entries, the same error message at the same line and column, and the same series span.
+     */
+    @Test
+    void deferredLabelsMatchEagerParsing() throws Exception {
+        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        System.out.println("ParserFuzzTest deferred seed: " + seed + " (rerun with -Dfuzz.seed=" + seed + ")");
+        Random r = new Random(seed);
+        List<byte[]> corpus = new ArrayList<>();
+        for (ConformanceSuite.Case c : ConformanceSuite.load()) {
+            corpus.add(c.input);
+        }
+        corpus.add(PrometheusTextParserTest.NODE_EXPOSITION());
+        for (int it = 0; it < 30_000; it++) {
+            byte[] in = it == 0 ? PrometheusTextParserTest.NODE_EXPOSITION() : mutate(corpus.get(r.nextInt(corpus.size())), r);
+            String eager = renderAll(in, false);
+            String deferred = renderAll(in, true);
+            if (!eager.equals(deferred)) {
+                fail("seed " + seed + ", input hex " + HexFormat.of().formatHex(in) + "\neager:    " + eager
+                        + "\ndeferred: " + deferred);
+            }
+        }
+    }
+
+    private static String renderAll(byte[] in, boolean defer) {
+        ExpositionParser p = ExpositionParser.create(ExpositionFormat.PROMETHEUS_TEXT_0_0_4, in, 0, in.length);
+        p.deferLabels(defer);
+        StringBuilder sb = new StringBuilder();
+        try {
+            while (p.next() != EntryType.EOF) {
+                if (p.entryType() == EntryType.SAMPLE) {
+                    p.ensureLabels();
+                    sb.append(new String(in, p.seriesOffset(), p.seriesLength(), StandardCharsets.UTF_8)).append(" | ");
+                }
+                sb.append(Render.entry(p)).append('\n');
+            }
+        } catch (ExpositionParseException e) {
+            sb.append("error: ").append(e.getMessage());
+        }
+        return sb.toString();
+    }
+
     private static byte[] mutate(byte[] src, Random r) {
         byte[] b = src.clone();
         int rounds = 1 + r.nextInt(4);

@@ -262,6 +262,33 @@ class PrometheusTextParserTest {
     }
 
     @Test
+    void deferredLabelsGiveTheSeriesAsExposedAndParseOnDemand() throws Exception {
+        String body = "a 1\nb{x=\"}{\\\"\",y=\"2\" , } 3 1000\nc {z=\"\"} 4\n";
+        ExpositionParser p = text(body);
+        p.deferLabels(true);
+        byte[] buf = p.buffer();
+        assertEquals(EntryType.SAMPLE, p.next());
+        assertEquals("a", new String(buf, p.seriesOffset(), p.seriesLength(), StandardCharsets.UTF_8));
+        assertEquals(0, p.labels().size());
+        assertEquals(EntryType.SAMPLE, p.next());
+        assertEquals("b{x=\"}{\\\"\",y=\"2\" , }",
+                new String(buf, p.seriesOffset(), p.seriesLength(), StandardCharsets.UTF_8));
+        assertEquals(3.0, p.value());
+        assertEquals(1000, p.timestampMillis());
+        assertThrows(IllegalStateException.class, p::labels);
+        p.ensureLabels();
+        assertEquals("{x=}{\", y=2}", p.labels().toString());
+        assertEquals(EntryType.SAMPLE, p.next());
+        assertEquals("c {z=\"\"}", new String(buf, p.seriesOffset(), p.seriesLength(), StandardCharsets.UTF_8));
+        assertEquals(EntryType.EOF, p.next());
+        // An error in a deferred label set still comes first, at its own position.
+        ExpositionParser bad = text("a{b=1} x\n");
+        bad.deferLabels(true);
+        ExpositionParseException e = assertThrows(ExpositionParseException.class, bad::next);
+        assertEquals("line 1, column 5: expected opening quote for label value, got \"1\"", e.getMessage());
+    }
+
+    @Test
     void invalidUtf8InLabelValue() {
         byte[] body = {'a', '{', 'b', '=', '"', 'x', (byte) 0xC3, '"', '}', ' ', '1', '\n'};
         ExpositionParseException e = assertThrows(ExpositionParseException.class,

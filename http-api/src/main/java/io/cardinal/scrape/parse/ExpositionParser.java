@@ -64,6 +64,9 @@ public abstract class ExpositionParser {
     protected int textLen;
     protected byte[] textScratch = new byte[64];
 
+    /** {@link #expectSeries}: the guess and whether the current sample matched it. */
+    protected byte[] expected;
+    protected boolean expectedMatched;
     /** Whether {@link #deferLabels} is on. */
     protected boolean deferLabels;
     /** Offset just after the '{' of a label set not parsed yet, or -1. */
@@ -241,6 +244,22 @@ public abstract class ExpositionParser {
         deferLabels = on;
     }
 
+    /**
+     * A guess of the next sample's series as exposed (with {@link #deferLabels} on, Prometheus text format
+     * only): bytes that came out of {@link #seriesOffset()}/{@link #seriesLength()} of an earlier sample
+     * that parsed fine, typically the series at the same position in the target's previous scrape. If the
+     * next sample starts with exactly that series, the parser takes it without scanning the label set and
+     * {@link #seriesMatchedExpectation()} is true. Consumed by the next sample; null clears it.
+     */
+    public final void expectSeries(byte[] series) {
+        expected = series;
+    }
+
+    /** Whether the current sample's series is the one given to {@link #expectSeries}. */
+    public final boolean seriesMatchedExpectation() {
+        return expectedMatched;
+    }
+
     /** Parses the current sample's labels if they were deferred. */
     public final void ensureLabels() throws ExpositionParseException {
         if (pendingLabels >= 0) {
@@ -310,6 +329,7 @@ public abstract class ExpositionParser {
 
     protected final void resetSample() {
         pendingLabels = -1;
+        expectedMatched = false;
         seriesOff = -1;
         seriesLen = 0;
         labels.reset(buf);

@@ -208,7 +208,16 @@ public final class PrometheusTextParser extends ExpositionParser {
         p = skipBlanks(e);
         seriesOff = nameOff;
         seriesLen = e - nameOff;
-        if (p < limit && buf[p] == '{') {
+        byte[] k = expected;
+        expected = null;
+        if (k != null && deferLabels && matchesExpected(k, nameOff, e, p)) {
+            expectedMatched = true;
+            seriesLen = k.length;
+            if (k.length > e - nameOff) {
+                pendingLabels = p + 1; // p is at the '{'
+            }
+            p = skipBlanks(nameOff + k.length);
+        } else if (p < limit && buf[p] == '{') {
             int end = deferLabels ? skipLabelSet(p + 1) : -1;
             if (end >= 0) {
                 pendingLabels = p + 1;
@@ -232,6 +241,25 @@ public final class PrometheusTextParser extends ExpositionParser {
             parsePendingLabels(); // an error in the label set comes first, as with eager parsing
             throw ex;
         }
+    }
+
+    /**
+     * Whether the sample whose name is {@code [nameStart, nameEnd)} (blanks after it up to {@code afterBlanks})
+     * has exactly the series {@code k}, an earlier valid series span: the bytes must be equal, and the series
+     * must end where {@code k} ends: at its closing brace, or for a series without labels, at the name
+     * followed by a blank and no label set.
+     */
+    private boolean matchesExpected(byte[] k, int nameStart, int nameEnd, int afterBlanks) {
+        int n = k.length;
+        int nameLen = nameEnd - nameStart;
+        if (n < nameLen || n > limit - nameStart
+                || !java.util.Arrays.equals(buf, nameStart, nameStart + n, k, 0, n)) {
+            return false;
+        }
+        if (n == nameLen) {
+            return afterBlanks > nameEnd && (afterBlanks >= limit || buf[afterBlanks] != '{');
+        }
+        return k[n - 1] == '}' && afterBlanks < limit && buf[afterBlanks] == '{';
     }
 
     /**

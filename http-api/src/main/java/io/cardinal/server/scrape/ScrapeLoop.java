@@ -67,6 +67,14 @@ public final class ScrapeLoop {
   private final Labels.Builder builder = Labels.builder();
 
   private final io.cardinal.scrape.parse.RawSeriesKey key = new io.cardinal.scrape.parse.RawSeriesKey();
+  /**
+   * Cache entries in the order of the samples of the last good text-format scrape, and the current
+   * scrape's. Targets expose their series in the same order every time, so sample i is first tried
+   * against entry i: a match skips scanning the label set, hashing and the table lookup.
+   */
+  private ScrapeCache.Entry[] prevOrder = new ScrapeCache.Entry[0];
+  private int prevCount;
+  private ScrapeCache.Entry[] curOrder = new ScrapeCache.Entry[0];
   private long iteration;
   private List<ScrapeCache.Entry> previous = new ArrayList<>();
   private List<ScrapeCache.Entry> current = new ArrayList<>();
@@ -227,20 +235,35 @@ public final class ScrapeLoop {
   private int[] appendBody(HttpScraper.Body body, long ts) throws ExpositionParseException {
     ExpositionParser p = ExpositionParser.forContentType(body.contentType(), body.bytes(), 0, body.length());
     p.deferLabels(true); // a cache hit needs only the series bytes, value and timestamp
+    boolean ordered = p.format() == io.cardinal.scrape.parse.ExpositionFormat.PROMETHEUS_TEXT_0_0_4;
+    ScrapeCache.Entry[] prev = prevOrder;
+    int prevN = ordered ? prevCount : 0;
     int scraped = 0;
     int post = 0;
     current.clear();
-    for (EntryType e = p.next(); e != EntryType.EOF; e = p.next()) {
+    while (true) {
+      if (scraped < prevN) {
+        p.expectSeries(prev[scraped].key);
+      }
+      EntryType e = p.next();
+      if (e == EntryType.EOF) {
+        break;
+      }
       switch (e) {
         case TYPE -> updateMetadata(p.name(), m -> m.withType(p.metricType().openMetricsName()));
         case HELP -> updateMetadata(p.name(), m -> m.withHelp(p.help()));
         case UNIT -> updateMetadata(p.name(), m -> m.withUnit(p.unit()));
         case SAMPLE -> {
-          scraped++;
+          ScrapeCache.Entry ce = null;
           byte[] kb;
           int ko;
           int kl;
-          if (p.seriesOffset() >= 0) {
+          if (p.seriesMatchedExpectation()) {
+            ce = prev[scraped];
+            kb = null;
+            ko = 0;
+            kl = 0;
+          } else if (p.seriesOffset() >= 0) {
             kb = p.buffer();
             ko = p.seriesOffset();
             kl = p.seriesLength();
@@ -250,12 +273,21 @@ public final class ScrapeLoop {
             ko = 0;
             kl = key.length();
           }
-          long h = ScrapeCache.hash(kb, ko, kl);
-          ScrapeCache.Entry ce = cache.get(h, kb, ko, kl);
           if (ce == null) {
-            p.ensureLabels(); // a miss: validate and split the labels (a hit's bytes were validated before)
-            ce = cache.put(h, kb, ko, kl, finalLabels(p));
+            long h = ScrapeCache.hash(kb, ko, kl);
+            ce = cache.get(h, kb, ko, kl);
+            if (ce == null) {
+              p.ensureLabels(); // a miss: validate and split the labels (a hit's bytes were validated before)
+              ce = cache.put(h, kb, ko, kl, finalLabels(p));
+            }
           }
+          if (ordered) {
+            if (scraped == curOrder.length) {
+              curOrder = Arrays.copyOf(curOrder, Math.max(64, scraped * 2));
+            }
+            curOrder[scraped] = ce;
+          }
+          scraped++;
           if (ce.labels == null) {
             ce.lastSeen = iteration;
             continue;
@@ -303,6 +335,16 @@ public final class ScrapeLoop {
     previous = current;
     current = tmp;
     current.clear();
+    // This scrape's order is the next scrape's guess; the old guess is dropped (no stale references).
+    Arrays.fill(prevOrder, 0, prevCount, null);
+    if (ordered) {
+      ScrapeCache.Entry[] t = prevOrder;
+      prevOrder = curOrder;
+      prevCount = scraped;
+      curOrder = t;
+    } else {
+      prevCount = 0;
+    }
     return new int[] {scraped, post};
   }
 

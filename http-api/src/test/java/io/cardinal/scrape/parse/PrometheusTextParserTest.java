@@ -289,6 +289,26 @@ class PrometheusTextParserTest {
     }
 
     @Test
+    void expectedSeriesMatchOnlyWhenTheSeriesIsExactlyTheSame() throws Exception {
+        String body = "a 1\na_total 2\na {x=\"1\"} 3\nb{x=\"1\"} 4\nb{x=\"1\",y=\"2\"} 5\nb{x=\"1\"}6\n";
+        String[] guesses = {"a", "a", "a", "b{x=\"1\"}", "b{x=\"1\"}", "b{x=\"1\"}"};
+        boolean[] match = {true, false, false, true, false, true};
+        String[] series = {"a", "a_total", "a {x=\"1\"}", "b{x=\"1\"}", "b{x=\"1\",y=\"2\"}", "b{x=\"1\"}"};
+        ExpositionParser p = text(body);
+        p.deferLabels(true);
+        for (int i = 0; i < guesses.length; i++) {
+            p.expectSeries(guesses[i].getBytes(StandardCharsets.UTF_8));
+            assertEquals(EntryType.SAMPLE, p.next());
+            assertEquals(match[i], p.seriesMatchedExpectation(), series[i]);
+            assertEquals(series[i], new String(p.buffer(), p.seriesOffset(), p.seriesLength(), StandardCharsets.UTF_8));
+            assertEquals(i + 1.0, p.value());
+            p.ensureLabels();
+            assertEquals(series[i].contains("y") ? 2 : series[i].contains("x") ? 1 : 0, p.labels().size());
+        }
+        assertEquals(EntryType.EOF, p.next());
+    }
+
+    @Test
     void invalidUtf8InLabelValue() {
         byte[] body = {'a', '{', 'b', '=', '"', 'x', (byte) 0xC3, '"', '}', ' ', '1', '\n'};
         ExpositionParseException e = assertThrows(ExpositionParseException.class,

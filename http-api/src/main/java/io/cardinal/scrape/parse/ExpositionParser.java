@@ -795,12 +795,13 @@ public abstract class ExpositionParser {
         if (p >= e) {
             return false;
         }
-        if (parseSpecial(a, p, e)) {
-            return true;
-        }
         int i = p;
         if (a[i] == '+' || a[i] == '-') {
             i++;
+        }
+        // NaN and infinities start with a letter: plain numbers skip the comparisons.
+        if ((i >= e || (!isDigit(a[i]) && a[i] != '.')) && parseSpecial(a, p, e)) {
+            return true;
         }
         if (i + 1 < e && a[i] == '0' && (a[i + 1] == 'x' || a[i + 1] == 'X')) {
             return parseHexFloat(a, p, i + 2, e);

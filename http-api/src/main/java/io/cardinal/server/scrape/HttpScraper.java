@@ -164,12 +164,13 @@ public final class HttpScraper {
   /** Fetch buffers of {@link PlainHttpClient}: as many as scrapes run at once, shared by the pool's loops. */
   static final class BufferPool {
     private static final int MAX_IDLE = 64;
-    private final java.util.concurrent.ConcurrentLinkedQueue<PlainHttpClient.Buffers> idle =
-        new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Last in, first out: the buffer used last is the one most likely still in the CPU caches. */
+    private final java.util.concurrent.ConcurrentLinkedDeque<PlainHttpClient.Buffers> idle =
+        new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final java.util.concurrent.atomic.AtomicInteger idleCount = new java.util.concurrent.atomic.AtomicInteger();
 
     PlainHttpClient.Buffers borrow() {
-      PlainHttpClient.Buffers b = idle.poll();
+      PlainHttpClient.Buffers b = idle.pollFirst();
       if (b == null) {
         return new PlainHttpClient.Buffers();
       }
@@ -183,7 +184,7 @@ public final class HttpScraper {
         b.end();
         return;
       }
-      idle.offer(b);
+      idle.offerFirst(b);
     }
   }
 

@@ -107,7 +107,6 @@ final class PlainHttpClient implements AutoCloseable {
    */
   Body fetch(String url, URI uri, String auth, long timeoutMs, long limit) throws ScrapeException, Redirect {
     deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-    soTimeout = -1;
     prepare(url, uri, auth, timeoutMs);
     if (buf == null) {
       buf = pool.borrow();
@@ -512,13 +511,14 @@ final class PlainHttpClient implements AutoCloseable {
   }
 
   /**
-   * One socket read bounded by what is left of the deadline. SO_TIMEOUT is only lowered when it is more than
-   * {@link #TIMEOUT_SLACK_MS} above the time left (setSoTimeout boxes its argument: once per read was 14 %
-   * of the allocation of an ingesting server), so a read ends at most that much after the deadline.
+   * One socket read bounded by what is left of the deadline. SO_TIMEOUT is only changed when it is more than
+   * {@link #TIMEOUT_SLACK_MS} away from the time left (setSoTimeout boxes its argument: once per read was 14 %
+   * of the allocation of an ingesting server), so a read ends at most that much before or after the deadline;
+   * on a kept-alive connection consecutive scrapes with the same timeout rarely need to change it at all.
    */
   private int read(byte[] dst, int off, int n) throws IOException {
     int left = remainingMillis();
-    if (soTimeout < 0 || soTimeout - left > TIMEOUT_SLACK_MS) {
+    if (soTimeout < 0 || Math.abs(soTimeout - left) > TIMEOUT_SLACK_MS) {
       socket.setSoTimeout(left);
       soTimeout = left;
     }
@@ -526,7 +526,7 @@ final class PlainHttpClient implements AutoCloseable {
   }
 
   private static final int TIMEOUT_SLACK_MS = 10;
-  /** SO_TIMEOUT set on the socket during the current fetch, or -1. */
+  /** SO_TIMEOUT set on the current socket, or -1. */
   private int soTimeout = -1;
 
   private int remainingMillis() throws SocketTimeoutException {

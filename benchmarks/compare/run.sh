@@ -13,6 +13,7 @@
 # Workloads (docs/benchmarks.md, "Side by side with Prometheus 2.42"):
 #   ingest     T targets x M series from an in-process target server (TargetServer), both servers
 #              scrape the same prometheus.yml for a fixed time: CPU s per million samples
+#              (SYSTEMS="cardinal" skips Prometheus for quick iterations; default "cardinal prometheus")
 #              (/proc/<pid>/stat), bytes per active series (VmRSS; JVM heap too), swept over sizes
 #   backfill   create-blocks-from openmetrics on the same file: samples/s, bytes per sample on disk
 #   query      both servers on copies of the same blocks: median latency of queries.promql,
@@ -219,7 +220,9 @@ if want ingest; then
     for ((rep = 1; rep <= ${INGEST_REPEATS:-1}; rep++)); do
       # Alternate which system goes first.
       if (( (idx + rep) % 2 == 0 )); then order="cardinal prometheus"; else order="prometheus cardinal"; fi
-      for sys in $order; do ingest_run "$sys" "$t" "$m" "$idx" "$rep"; done
+      for sys in $order; do
+        [[ " ${SYSTEMS:-cardinal prometheus} " == *" $sys "* ]] || continue
+        ingest_run "$sys" "$t" "$m" "$idx" "$rep"; done
     done
     stop "$TPID"
     idx=$((idx + 1))

@@ -209,6 +209,29 @@ class ServerIntegrationTest {
   }
 
   @Test
+  void seriesWrittenAnotherWayIsNotMarkedStale() throws Exception {
+    // The scrape cache is keyed by the series as exposed: other label order or blanks make a second entry
+    // for the same series, which must not make the first one look gone.
+    TestTarget t = target("a{x=\"1\",y=\"2\"} 1\nb 1\n");
+    start("scrape_configs:\n" + job("app", t.address(), ""), 0);
+    await("a scraped", () -> series("a").size() == 1 && series("a").values().iterator().next().size() >= 2);
+    t.body = "a{y=\"2\",x=\"1\"} 2\nb 1\n";
+    await("a reordered", () -> lastValue("a") == 2);
+    t.body = "a { x=\"1\" , y=\"2\" } 3\nb 1\n";
+    await("a with blanks", () -> lastValue("a") == 3);
+    Thread.sleep(300);
+    assertEquals(1, series("a").size());
+    for (double[] sample : series("a").values().iterator().next()) {
+      assertFalse(Double.doubleToRawLongBits(sample[1]) == ScrapeLoop.STALE_NAN_BITS, "a was marked stale");
+    }
+    // No stale marker was even attempted (it would be rejected as a duplicate of the real sample).
+    String metrics = get("/metrics").body();
+    assertTrue(metrics.contains("\nprometheus_target_scrapes_sample_duplicate_timestamp_total 0\n"), metrics);
+    t.body = "b 1\n";
+    await("a stale once really gone", () -> endsStale("a"));
+  }
+
+  @Test
   void staleMarkersWhenSeriesDisappearsAndWhenTargetGoesDown() throws Exception {
     TestTarget t = target("a 1\nb 2\n");
     start("scrape_configs:\n" + job("app", t.address(), ""), 0);

@@ -64,6 +64,17 @@ public abstract class ExpositionParser {
     protected int textLen;
     protected byte[] textScratch = new byte[64];
 
+    /** {@link #expectSeries}: the guess and whether the current sample matched it. */
+    protected byte[] expected;
+    protected boolean expectedMatched;
+    /** Whether {@link #deferLabels} is on. */
+    protected boolean deferLabels;
+    /** Offset just after the '{' of a label set not parsed yet, or -1. */
+    protected int pendingLabels = -1;
+    /** The current sample's series as exposed; seriesOff -1 when not provided. */
+    protected int seriesOff = -1;
+    protected int seriesLen;
+
     /** Result of the last successful number parse. */
     protected double num;
     protected long numLong;
@@ -210,9 +221,67 @@ public abstract class ExpositionParser {
         return textLen;
     }
 
-    /** Labels of the current sample (reused flyweight; empty for non-sample entries). */
+    /**
+     * Labels of the current sample (reused flyweight; empty for non-sample entries). With
+     * {@link #deferLabels} on, call {@link #ensureLabels()} first.
+     */
     public final ParsedLabels labels() {
+        if (pendingLabels >= 0) {
+            throw new IllegalStateException("labels deferred: call ensureLabels() first");
+        }
         return labels;
+    }
+
+    /**
+     * Deferred label parsing (Prometheus text format only; other formats ignore it). {@link #next()} then
+     * only finds where the current sample's label set ends, without validating or splitting it, and
+     * {@link #seriesOffset()}/{@link #seriesLength()} give the series exactly as exposed. A caller that
+     * already knows these bytes (a scrape cache hit: the same bytes parsed fine before) skips the labels
+     * entirely; otherwise it calls {@link #ensureLabels()}, which parses and validates them with the same
+     * errors as eager parsing. Errors of a line are reported in the same order either way.
+     */
+    public final void deferLabels(boolean on) {
+        deferLabels = on;
+    }
+
+    /**
+     * A guess of the next sample's series as exposed (with {@link #deferLabels} on, Prometheus text format
+     * only): bytes that came out of {@link #seriesOffset()}/{@link #seriesLength()} of an earlier sample
+     * that parsed fine, typically the series at the same position in the target's previous scrape. If the
+     * next sample starts with exactly that series, the parser takes it without scanning the label set and
+     * {@link #seriesMatchedExpectation()} is true. Consumed by the next sample; null clears it.
+     */
+    public final void expectSeries(byte[] series) {
+        expected = series;
+    }
+
+    /** Whether the current sample's series is the one given to {@link #expectSeries}. */
+    public final boolean seriesMatchedExpectation() {
+        return expectedMatched;
+    }
+
+    /** Parses the current sample's labels if they were deferred. */
+    public final void ensureLabels() throws ExpositionParseException {
+        if (pendingLabels >= 0) {
+            parsePendingLabels();
+        }
+    }
+
+    /**
+     * Start in {@link #buffer()} of the current sample's series as exposed (metric name through the closing
+     * brace of the label set, or just the name), or -1 when the format does not provide it.
+     */
+    public final int seriesOffset() {
+        return seriesOff;
+    }
+
+    public final int seriesLength() {
+        return seriesLen;
+    }
+
+    /** Parses the labels of the current sample starting at {@link #pendingLabels}, then clears it. */
+    protected void parsePendingLabels() throws ExpositionParseException {
+        pendingLabels = -1;
     }
 
     /** Sample value. */
@@ -259,6 +328,10 @@ public abstract class ExpositionParser {
     // ------------------------------------------------------------------ shared helpers
 
     protected final void resetSample() {
+        pendingLabels = -1;
+        expectedMatched = false;
+        seriesOff = -1;
+        seriesLen = 0;
         labels.reset(buf);
         exemplarLabels.reset(buf);
         hasTimestamp = false;
@@ -722,12 +795,13 @@ public abstract class ExpositionParser {
         if (p >= e) {
             return false;
         }
-        if (parseSpecial(a, p, e)) {
-            return true;
-        }
         int i = p;
         if (a[i] == '+' || a[i] == '-') {
             i++;
+        }
+        // NaN and infinities start with a letter: plain numbers skip the comparisons.
+        if ((i >= e || (!isDigit(a[i]) && a[i] != '.')) && parseSpecial(a, p, e)) {
+            return true;
         }
         if (i + 1 < e && a[i] == '0' && (a[i + 1] == 'x' || a[i + 1] == 'X')) {
             return parseHexFloat(a, p, i + 2, e);

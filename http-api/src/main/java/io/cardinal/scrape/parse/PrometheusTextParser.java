@@ -206,13 +206,110 @@ public final class PrometheusTextParser extends ExpositionParser {
             metricType = MetricType.UNKNOWN;
         }
         p = skipBlanks(e);
-        if (p < limit && buf[p] == '{') {
-            pos = p + 1;
-            parseLabels();
+        seriesOff = nameOff;
+        seriesLen = e - nameOff;
+        byte[] k = expected;
+        expected = null;
+        if (k != null && deferLabels && matchesExpected(k, nameOff, e, p)) {
+            expectedMatched = true;
+            seriesLen = k.length;
+            if (k.length > e - nameOff) {
+                pendingLabels = p + 1; // p is at the '{'
+            }
+            p = skipBlanks(nameOff + k.length);
+        } else if (p < limit && buf[p] == '{') {
+            int end = deferLabels ? skipLabelSet(p + 1) : -1;
+            if (end >= 0) {
+                pendingLabels = p + 1;
+                pos = end;
+            } else {
+                pos = p + 1;
+                parseLabels();
+            }
+            seriesLen = pos - nameOff;
             p = skipBlanks(pos);
         } else if (p == e && p < limit && buf[p] != '\n') {
             throw error(p, "expected label set or blank after metric name, got " + got(p));
         }
+        if (pendingLabels < 0) {
+            valueAndTimestamp(p);
+            return;
+        }
+        try {
+            valueAndTimestamp(p);
+        } catch (ExpositionParseException ex) {
+            parsePendingLabels(); // an error in the label set comes first, as with eager parsing
+            throw ex;
+        }
+    }
+
+    /**
+     * Whether the sample whose name is {@code [nameStart, nameEnd)} (blanks after it up to {@code afterBlanks})
+     * has exactly the series {@code k}, an earlier valid series span: the bytes must be equal, and the series
+     * must end where {@code k} ends: at its closing brace, or for a series without labels, at the name
+     * followed by a blank and no label set.
+     */
+    private boolean matchesExpected(byte[] k, int nameStart, int nameEnd, int afterBlanks) {
+        int n = k.length;
+        int nameLen = nameEnd - nameStart;
+        if (n < nameLen || n > limit - nameStart
+                || !java.util.Arrays.equals(buf, nameStart, nameStart + n, k, 0, n)) {
+            return false;
+        }
+        if (n == nameLen) {
+            return afterBlanks > nameEnd && (afterBlanks >= limit || buf[afterBlanks] != '{');
+        }
+        return k[n - 1] == '}' && afterBlanks < limit && buf[afterBlanks] == '{';
+    }
+
+    /**
+     * Finds the end of a label set starting after its '{' without validating it: the offset after the
+     * closing brace, or -1 when the line ends first (eager parsing then reports the error). Agrees with
+     * {@link #parseLabels} on every valid label set: braces and quotes inside quoted values are skipped,
+     * and a backslash always escapes the byte after it.
+     */
+    private int skipLabelSet(int p) {
+        final byte[] a = buf;
+        final int lim = limit;
+        while (p < lim) {
+            byte b = a[p];
+            if (b == '}') {
+                return p + 1;
+            }
+            if (b == '\n') {
+                return -1;
+            }
+            if (b == '"') {
+                p++;
+                while (true) {
+                    if (p >= lim) {
+                        return -1;
+                    }
+                    b = a[p];
+                    if (b == '"') {
+                        break;
+                    }
+                    if (b == '\n') {
+                        return -1;
+                    }
+                    p += b == '\\' ? 2 : 1;
+                }
+            }
+            p++;
+        }
+        return -1;
+    }
+
+    @Override
+    protected void parsePendingLabels() throws ExpositionParseException {
+        int saved = pos;
+        pos = pendingLabels;
+        pendingLabels = -1;
+        parseLabels();
+        pos = saved;
+    }
+
+    private void valueAndTimestamp(int p) throws ExpositionParseException {
         int ve = p;
         while (ve < limit && buf[ve] != '\n' && !isBlank(buf[ve])) {
             ve++;

@@ -63,6 +63,7 @@ public final class HttpScraper {
 
   private final HttpClient client;
   private final ScrapeConfig config;
+  private final BufferPool buffers = new BufferPool();
 
   HttpScraper(ScrapeConfig config, Executor executor) throws IOException {
     this.config = config;
@@ -82,6 +83,112 @@ public final class HttpScraper {
     this.client = b.build();
   }
 
+  /** A scrape loop's own client: one per loop, used by one scrape at a time. */
+  Session newSession() {
+    return new Session();
+  }
+
+  private long limit() {
+    return config.bodySizeLimit() > 0 ? config.bodySizeLimit() : Integer.MAX_VALUE - 16;
+  }
+
+  /**
+   * Fetches for one scrape loop. Plain {@code http://} targets without a proxy go through the loop's own
+   * {@link PlainHttpClient} (a kept-alive socket and reused buffers); everything else (https, proxies,
+   * redirects) through the pool's JDK HttpClient. A body is valid until {@link #release}.
+   */
+  final class Session implements AutoCloseable {
+    private final PlainHttpClient plain = new PlainHttpClient(buffers);
+    private String url;
+    private URI uri;
+    private boolean usePlain;
+
+    Body fetch(String url, long timeoutMs) throws ScrapeException, InterruptedException {
+      if (!url.equals(this.url)) {
+        this.url = url;
+        usePlain = false;
+        try {
+          uri = URI.create(url);
+          usePlain = "http".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null
+              && uri.getRawUserInfo() == null && direct(uri);
+        } catch (IllegalArgumentException e) {
+          uri = null; // the JDK path reports the invalid URL
+        }
+      }
+      if (usePlain) {
+        long start = System.nanoTime();
+        try {
+          return plain.fetch(url, uri, authorizationHeader(), timeoutMs, limit());
+        } catch (PlainHttpClient.Redirect r) {
+          // The JDK client follows redirects; keep using it for this target.
+          usePlain = false;
+          plain.close();
+          long left = timeoutMs - (System.nanoTime() - start) / 1_000_000;
+          return HttpScraper.this.fetch(url, Math.max(1, left));
+        }
+      }
+      return HttpScraper.this.fetch(url, timeoutMs);
+    }
+
+    /** The body of the last fetch is no longer used: its buffers go back to the pool. */
+    void release() {
+      plain.release();
+    }
+
+    /** Closes the kept-alive connection, if any. */
+    @Override
+    public void close() {
+      plain.close();
+    }
+
+    /** For tests. */
+    PlainHttpClient plainClient() {
+      return plain;
+    }
+  }
+
+  /** Whether the default proxy selector (which the JDK client would use) connects to {@code uri} directly. */
+  private static boolean direct(URI uri) {
+    java.net.ProxySelector ps = java.net.ProxySelector.getDefault();
+    if (ps == null) {
+      return true;
+    }
+    for (java.net.Proxy p : ps.select(uri)) {
+      if (p.type() != java.net.Proxy.Type.DIRECT) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Fetch buffers of {@link PlainHttpClient}: as many as scrapes run at once, shared by the pool's loops. */
+  static final class BufferPool {
+    private static final int MAX_IDLE = 64;
+    /** Last in, first out: the buffer used last is the one most likely still in the CPU caches. */
+    private final java.util.concurrent.ConcurrentLinkedDeque<PlainHttpClient.Buffers> idle =
+        new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.atomic.AtomicInteger idleCount = new java.util.concurrent.atomic.AtomicInteger();
+
+    PlainHttpClient.Buffers borrow() {
+      PlainHttpClient.Buffers b = idle.pollFirst();
+      if (b == null) {
+        return new PlainHttpClient.Buffers();
+      }
+      idleCount.decrementAndGet();
+      return b;
+    }
+
+    void giveBack(PlainHttpClient.Buffers b) {
+      if (idleCount.incrementAndGet() > MAX_IDLE) {
+        idleCount.decrementAndGet();
+        b.end();
+        return;
+      }
+      idle.offerFirst(b);
+    }
+  }
+
+  /** Fetches through the JDK HttpClient (https, proxies, redirects). */
   Body fetch(String url, long timeoutMs) throws ScrapeException, InterruptedException {
     HttpRequest.Builder rb;
     try {
@@ -99,7 +206,7 @@ public final class HttpScraper {
     if (auth != null) {
       rb.header("Authorization", auth);
     }
-    long limit = config.bodySizeLimit() > 0 ? config.bodySizeLimit() : Integer.MAX_VALUE - 16;
+    long limit = limit();
     CompletableFuture<HttpResponse<byte[]>> f =
         client.sendAsync(rb.build(), info -> new LimitedBody(info.headers().firstValue("Content-Encoding")
             .map(e -> e.equalsIgnoreCase("gzip")).orElse(false) ? Integer.MAX_VALUE - 16 : limit));
@@ -179,7 +286,7 @@ public final class HttpScraper {
     }
   }
 
-  private static String reason(int code) {
+  static String reason(int code) {
     switch (code) {
       case 301: return "Moved Permanently";
       case 400: return "Bad Request";

@@ -4,7 +4,8 @@ import io.cardinal.tsdb.labels.Labels;
 import java.util.Arrays;
 
 /**
- * Per-target map from a sample's series as exposed (metric name and labels as raw bytes) to the series
+ * Per-target map from a sample's series as exposed (for the text format the series' bytes straight from the
+ * body, {@code name{labels}}; for OpenMetrics a {@link io.cardinal.scrape.parse.RawSeriesKey}) to the series
  * after target labels and metric_relabel_configs, with its storage reference. A hit costs one hash and
  * one byte comparison, so a steady-state scrape neither builds Labels nor relabels, and appends by
  * reference. Open addressing on the 64-bit hash; entries with equal hashes chain.
@@ -40,22 +41,22 @@ final class ScrapeCache {
     return size;
   }
 
-  Entry get(long hash, byte[] key, int len) {
+  Entry get(long hash, byte[] key, int off, int len) {
     Entry[] t = table;
     int i = slot(hash, t.length);
     for (Entry e = t[i]; e != null; e = e.next) {
-      if (e.hash == hash && e.key.length == len && Arrays.equals(e.key, 0, len, key, 0, len)) {
+      if (e.hash == hash && e.key.length == len && Arrays.equals(e.key, 0, len, key, off, off + len)) {
         return e;
       }
     }
     return null;
   }
 
-  Entry put(long hash, byte[] key, int len, Labels labels) {
+  Entry put(long hash, byte[] key, int off, int len, Labels labels) {
     if (size * 2 >= table.length) {
       resize(table.length * 2);
     }
-    Entry e = new Entry(Arrays.copyOf(key, len), hash, labels);
+    Entry e = new Entry(Arrays.copyOfRange(key, off, off + len), hash, labels);
     int i = slot(hash, table.length);
     e.next = table[i];
     table[i] = e;
@@ -113,15 +114,16 @@ final class ScrapeCache {
    * final avalanche. Every scraped sample is hashed, so a byte-at-a-time hash cost ~8 % of
    * ingestion CPU; a hit is still confirmed by comparing the bytes.
    */
-  static long hash(byte[] b, int len) {
+  static long hash(byte[] b, int off, int len) {
     long h = 0xcbf29ce484222325L ^ len;
-    int i = 0;
-    for (; i + 8 <= len; i += 8) {
+    int i = off;
+    int end = off + len;
+    for (; i + 8 <= end; i += 8) {
       h = (h ^ (long) LONGS.get(b, i)) * 0x9E3779B97F4A7C15L;
       h ^= h >>> 29;
     }
     long tail = 0;
-    for (int shift = 0; i < len; i++, shift += 8) {
+    for (int shift = 0; i < end; i++, shift += 8) {
       tail |= (b[i] & 0xFFL) << shift;
     }
     h = (h ^ tail) * 0x9E3779B97F4A7C15L;

@@ -55,6 +55,7 @@ public final class ScrapeLoop {
   private final Target target;
   private final ScrapeConfig config;
   private final HttpScraper scraper;
+  private final HttpScraper.Session session;
   private final Cardinal db;
   private final ScrapeStats stats;
   private final Appender app;
@@ -66,6 +67,14 @@ public final class ScrapeLoop {
   private final Labels.Builder builder = Labels.builder();
 
   private final io.cardinal.scrape.parse.RawSeriesKey key = new io.cardinal.scrape.parse.RawSeriesKey();
+  /**
+   * Cache entries in the order of the samples of the last good text-format scrape, and the current
+   * scrape's. Targets expose their series in the same order every time, so sample i is first tried
+   * against entry i: a match skips scanning the label set, hashing and the table lookup.
+   */
+  private ScrapeCache.Entry[] prevOrder = new ScrapeCache.Entry[0];
+  private int prevCount;
+  private ScrapeCache.Entry[] curOrder = new ScrapeCache.Entry[0];
   private long iteration;
   private List<ScrapeCache.Entry> previous = new ArrayList<>();
   private List<ScrapeCache.Entry> current = new ArrayList<>();
@@ -78,6 +87,7 @@ public final class ScrapeLoop {
     this.target = target;
     this.config = config;
     this.scraper = scraper;
+    this.session = scraper.newSession();
     this.db = db;
     this.stats = stats;
     this.app = db.appender();
@@ -126,6 +136,7 @@ public final class ScrapeLoop {
         return;
       }
       stopped = true;
+      session.close();
       long t = System.currentTimeMillis();
       staleAll(t);
       app.commit();
@@ -161,12 +172,16 @@ public final class ScrapeLoop {
     int postRelabel = 0;
     if (error == null) {
       try {
-        HttpScraper.Body body = scraper.fetch(target.url(), config.scrapeTimeoutMs());
-        iteration++;
-        int[] counts = appendBody(body, start);
-        scraped = counts[0];
-        postRelabel = counts[1];
-        result = app.commit();
+        HttpScraper.Body body = session.fetch(target.url(), config.scrapeTimeoutMs());
+        try {
+          iteration++;
+          int[] counts = appendBody(body, start);
+          scraped = counts[0];
+          postRelabel = counts[1];
+          result = app.commit();
+        } finally {
+          session.release(); // the body's buffer is reused by the next scrape of any loop
+        }
       } catch (HttpScraper.ScrapeException e) {
         error = e.getMessage();
       } catch (ExpositionParseException e) {
@@ -219,22 +234,60 @@ public final class ScrapeLoop {
   /** Parses and appends one body; returns {scraped, post-relabel} sample counts. */
   private int[] appendBody(HttpScraper.Body body, long ts) throws ExpositionParseException {
     ExpositionParser p = ExpositionParser.forContentType(body.contentType(), body.bytes(), 0, body.length());
+    p.deferLabels(true); // a cache hit needs only the series bytes, value and timestamp
+    boolean ordered = p.format() == io.cardinal.scrape.parse.ExpositionFormat.PROMETHEUS_TEXT_0_0_4;
+    ScrapeCache.Entry[] prev = prevOrder;
+    int prevN = ordered ? prevCount : 0;
     int scraped = 0;
     int post = 0;
     current.clear();
-    for (EntryType e = p.next(); e != EntryType.EOF; e = p.next()) {
+    while (true) {
+      if (scraped < prevN) {
+        p.expectSeries(prev[scraped].key);
+      }
+      EntryType e = p.next();
+      if (e == EntryType.EOF) {
+        break;
+      }
       switch (e) {
         case TYPE -> updateMetadata(p.name(), m -> m.withType(p.metricType().openMetricsName()));
         case HELP -> updateMetadata(p.name(), m -> m.withHelp(p.help()));
         case UNIT -> updateMetadata(p.name(), m -> m.withUnit(p.unit()));
         case SAMPLE -> {
-          scraped++;
-          key.fill(p);
-          long h = ScrapeCache.hash(key.bytes(), key.length());
-          ScrapeCache.Entry ce = cache.get(h, key.bytes(), key.length());
-          if (ce == null) {
-            ce = cache.put(h, key.bytes(), key.length(), finalLabels(p));
+          ScrapeCache.Entry ce = null;
+          byte[] kb;
+          int ko;
+          int kl;
+          if (p.seriesMatchedExpectation()) {
+            ce = prev[scraped];
+            kb = null;
+            ko = 0;
+            kl = 0;
+          } else if (p.seriesOffset() >= 0) {
+            kb = p.buffer();
+            ko = p.seriesOffset();
+            kl = p.seriesLength();
+          } else {
+            key.fill(p);
+            kb = key.bytes();
+            ko = 0;
+            kl = key.length();
           }
+          if (ce == null) {
+            long h = ScrapeCache.hash(kb, ko, kl);
+            ce = cache.get(h, kb, ko, kl);
+            if (ce == null) {
+              p.ensureLabels(); // a miss: validate and split the labels (a hit's bytes were validated before)
+              ce = cache.put(h, kb, ko, kl, finalLabels(p));
+            }
+          }
+          if (ordered) {
+            if (scraped == curOrder.length) {
+              curOrder = Arrays.copyOf(curOrder, Math.max(64, scraped * 2));
+            }
+            curOrder[scraped] = ce;
+          }
+          scraped++;
           if (ce.labels == null) {
             ce.lastSeen = iteration;
             continue;
@@ -261,16 +314,37 @@ public final class ScrapeLoop {
         default -> { }
       }
     }
-    // Series exposed last time and not now get a stale marker.
+    // Series exposed last time and not now get a stale marker. The cache is keyed by the series as
+    // exposed, so one series written two ways (label order, blanks) has two entries: an entry not seen
+    // is only stale when no entry seen this time has the same reference.
+    java.util.Set<Long> seenRefs = null;
     for (ScrapeCache.Entry ce : previous) {
       if (ce.lastSeen != iteration && ce.ref > 0) {
-        app.append(ce.ref, ce.labels, ts, STALE_NAN);
+        if (seenRefs == null) {
+          seenRefs = new java.util.HashSet<>(current.size() * 2);
+          for (ScrapeCache.Entry c : current) {
+            seenRefs.add(c.ref);
+          }
+        }
+        if (!seenRefs.contains(ce.ref)) {
+          app.append(ce.ref, ce.labels, ts, STALE_NAN);
+        }
       }
     }
     List<ScrapeCache.Entry> tmp = previous;
     previous = current;
     current = tmp;
     current.clear();
+    // This scrape's order is the next scrape's guess; the old guess is dropped (no stale references).
+    Arrays.fill(prevOrder, 0, prevCount, null);
+    if (ordered) {
+      ScrapeCache.Entry[] t = prevOrder;
+      prevOrder = curOrder;
+      prevCount = scraped;
+      curOrder = t;
+    } else {
+      prevCount = 0;
+    }
     return new int[] {scraped, post};
   }
 

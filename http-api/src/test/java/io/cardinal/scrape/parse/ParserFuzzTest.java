@@ -83,6 +83,78 @@ class ParserFuzzTest {
         }
     }
 
+    /**
+     * Deferred label parsing (what the scrape loop uses) must be indistinguishable from eager parsing: the same
+     * entries, the same error message at the same line and column, and the same series span.
+     */
+    @Test
+    void deferredLabelsMatchEagerParsing() throws Exception {
+        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        System.out.println("ParserFuzzTest deferred seed: " + seed + " (rerun with -Dfuzz.seed=" + seed + ")");
+        Random r = new Random(seed);
+        List<byte[]> corpus = new ArrayList<>();
+        for (ConformanceSuite.Case c : ConformanceSuite.load()) {
+            corpus.add(c.input);
+        }
+        corpus.add(PrometheusTextParserTest.NODE_EXPOSITION());
+        int matched = 0;
+        for (int it = 0; it < 30_000; it++) {
+            byte[] source = corpus.get(r.nextInt(corpus.size()));
+            byte[] in = it == 0 ? PrometheusTextParserTest.NODE_EXPOSITION() : mutate(source, r);
+            // Guesses as the scrape loop makes them: the series of the unmutated input, in order.
+            List<byte[]> guesses = new ArrayList<>();
+            renderAll(it == 0 ? in : source, false, null, guesses);
+            String eager = renderAll(in, false, null, null);
+            int[] hits = new int[1];
+            String deferred = renderAll(in, true, null, null);
+            String guessed = renderAll(in, true, guesses, null, hits);
+            matched += hits[0];
+            if (!eager.equals(deferred) || !eager.equals(guessed)) {
+                fail("seed " + seed + ", input hex " + HexFormat.of().formatHex(in) + "\neager:    " + eager
+                        + "\ndeferred: " + deferred + "\nguessed:  " + guessed);
+            }
+        }
+        if (matched < 1000) {
+            fail("only " + matched + " samples matched their guess; the test does not exercise expectSeries");
+        }
+    }
+
+    private static String renderAll(byte[] in, boolean defer, List<byte[]> guesses, List<byte[]> spans) {
+        return renderAll(in, defer, guesses, spans, new int[1]);
+    }
+
+    private static String renderAll(byte[] in, boolean defer, List<byte[]> guesses, List<byte[]> spans, int[] hits) {
+        ExpositionParser p = ExpositionParser.create(ExpositionFormat.PROMETHEUS_TEXT_0_0_4, in, 0, in.length);
+        p.deferLabels(defer);
+        StringBuilder sb = new StringBuilder();
+        int samples = 0;
+        try {
+            while (true) {
+                if (guesses != null && samples < guesses.size()) {
+                    p.expectSeries(guesses.get(samples));
+                }
+                if (p.next() == EntryType.EOF) {
+                    break;
+                }
+                if (p.entryType() == EntryType.SAMPLE) {
+                    samples++;
+                    if (p.seriesMatchedExpectation()) {
+                        hits[0]++;
+                    }
+                    if (spans != null) {
+                        spans.add(Arrays.copyOfRange(in, p.seriesOffset(), p.seriesOffset() + p.seriesLength()));
+                    }
+                    p.ensureLabels();
+                    sb.append(new String(in, p.seriesOffset(), p.seriesLength(), StandardCharsets.UTF_8)).append(" | ");
+                }
+                sb.append(Render.entry(p)).append('\n');
+            }
+        } catch (ExpositionParseException e) {
+            sb.append("error: ").append(e.getMessage());
+        }
+        return sb.toString();
+    }
+
     private static byte[] mutate(byte[] src, Random r) {
         byte[] b = src.clone();
         int rounds = 1 + r.nextInt(4);

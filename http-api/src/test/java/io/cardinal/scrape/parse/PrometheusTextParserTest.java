@@ -262,6 +262,53 @@ class PrometheusTextParserTest {
     }
 
     @Test
+    void deferredLabelsGiveTheSeriesAsExposedAndParseOnDemand() throws Exception {
+        String body = "a 1\nb{x=\"}{\\\"\",y=\"2\" , } 3 1000\nc {z=\"\"} 4\n";
+        ExpositionParser p = text(body);
+        p.deferLabels(true);
+        byte[] buf = p.buffer();
+        assertEquals(EntryType.SAMPLE, p.next());
+        assertEquals("a", new String(buf, p.seriesOffset(), p.seriesLength(), StandardCharsets.UTF_8));
+        assertEquals(0, p.labels().size());
+        assertEquals(EntryType.SAMPLE, p.next());
+        assertEquals("b{x=\"}{\\\"\",y=\"2\" , }",
+                new String(buf, p.seriesOffset(), p.seriesLength(), StandardCharsets.UTF_8));
+        assertEquals(3.0, p.value());
+        assertEquals(1000, p.timestampMillis());
+        assertThrows(IllegalStateException.class, p::labels);
+        p.ensureLabels();
+        assertEquals("{x=}{\", y=2}", p.labels().toString());
+        assertEquals(EntryType.SAMPLE, p.next());
+        assertEquals("c {z=\"\"}", new String(buf, p.seriesOffset(), p.seriesLength(), StandardCharsets.UTF_8));
+        assertEquals(EntryType.EOF, p.next());
+        // An error in a deferred label set still comes first, at its own position.
+        ExpositionParser bad = text("a{b=1} x\n");
+        bad.deferLabels(true);
+        ExpositionParseException e = assertThrows(ExpositionParseException.class, bad::next);
+        assertEquals("line 1, column 5: expected opening quote for label value, got \"1\"", e.getMessage());
+    }
+
+    @Test
+    void expectedSeriesMatchOnlyWhenTheSeriesIsExactlyTheSame() throws Exception {
+        String body = "a 1\na_total 2\na {x=\"1\"} 3\nb{x=\"1\"} 4\nb{x=\"1\",y=\"2\"} 5\nb{x=\"1\"}6\n";
+        String[] guesses = {"a", "a", "a", "b{x=\"1\"}", "b{x=\"1\"}", "b{x=\"1\"}"};
+        boolean[] match = {true, false, false, true, false, true};
+        String[] series = {"a", "a_total", "a {x=\"1\"}", "b{x=\"1\"}", "b{x=\"1\",y=\"2\"}", "b{x=\"1\"}"};
+        ExpositionParser p = text(body);
+        p.deferLabels(true);
+        for (int i = 0; i < guesses.length; i++) {
+            p.expectSeries(guesses[i].getBytes(StandardCharsets.UTF_8));
+            assertEquals(EntryType.SAMPLE, p.next());
+            assertEquals(match[i], p.seriesMatchedExpectation(), series[i]);
+            assertEquals(series[i], new String(p.buffer(), p.seriesOffset(), p.seriesLength(), StandardCharsets.UTF_8));
+            assertEquals(i + 1.0, p.value());
+            p.ensureLabels();
+            assertEquals(series[i].contains("y") ? 2 : series[i].contains("x") ? 1 : 0, p.labels().size());
+        }
+        assertEquals(EntryType.EOF, p.next());
+    }
+
+    @Test
     void invalidUtf8InLabelValue() {
         byte[] body = {'a', '{', 'b', '=', '"', 'x', (byte) 0xC3, '"', '}', ' ', '1', '\n'};
         ExpositionParseException e = assertThrows(ExpositionParseException.class,

@@ -63,9 +63,10 @@ else
   EXPLODE_HEALTHY="${EXPLODE_HEALTHY:-200x1000}"; EXPLODE_NEW=${EXPLODE_NEW:-20000}; EXPLODE_SECONDS=${EXPLODE_SECONDS:-120}
   LOAD_POLLS=${LOAD_POLLS:-60}
   # Cardinal's default heap (1/4 of RAM) would cap it near 6 GiB.
-  CARDINAL_JAVA_OPTS=${CARDINAL_JAVA_OPTS:--Xmx16g}
+  CARDINAL_JAVA_OPTS=${CARDINAL_JAVA_OPTS:--Xmx16g $("$here/bin/server-jvm-options")}
 fi
-CARDINAL_JAVA_OPTS=${CARDINAL_JAVA_OPTS:-}
+# Unless set, the JVM options bin/cardinal server uses (garbage collector and heap policy).
+CARDINAL_JAVA_OPTS=${CARDINAL_JAVA_OPTS:-$("$here/bin/server-jvm-options")}
 
 # ---- prerequisites --------------------------------------------------------------------------
 if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null || ! command -v gnuplot >/dev/null; then

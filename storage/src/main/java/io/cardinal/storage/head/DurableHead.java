@@ -215,8 +215,11 @@ public final class DurableHead implements AutoCloseable {
         int segments;
         final SampleAppliers appliers;
 
+        final boolean defaultHasher;
+
         Replayer(Head head, LongObjectHashMap<LongArrayList> onDisk, long minValidTime) {
             this.appliers = new SampleAppliers(head, minValidTime);
+            this.defaultHasher = head.hasDefaultHasher();
             this.head = head;
             this.onDisk = onDisk;
             this.minValidTime = minValidTime;
@@ -289,12 +292,17 @@ public final class DurableHead implements AutoCloseable {
             }
         }
 
-        private void restoreSeries(long ref, String[] namesAndValues) {
+        private void restoreSeries(long ref, String[] namesAndValues, long[] stringHashes) {
             maxRef = Math.max(maxRef, ref);
-            Labels labels = Labels.adopt(namesAndValues, prevLabels);
+            // Shaped like the previous series (the usual case): sorted as given, so the strings'
+            // hashes line up with the labels and the set's hash needs no pass over the characters.
+            boolean asGiven = Labels.isShapedLike(namesAndValues, prevLabels);
+            Labels labels = asGiven ? Labels.adopt(namesAndValues, prevLabels) : Labels.adopt(namesAndValues);
             prevLabels = labels;
+            long hash = asGiven && defaultHasher
+                    ? Labels.hash64(stringHashes, namesAndValues.length) : head.labelHash(labels);
             LongArrayList chunks = onDisk.isEmpty() ? null : onDisk.remove(ref);
-            appliers.addSeries(ref, labels, chunks);
+            appliers.addSeries(ref, labels, hash, chunks);
         }
 
         private void restoreSamples(SampleBatch b) {
@@ -360,7 +368,7 @@ public final class DurableHead implements AutoCloseable {
         /** A run of records for one shard: samples, or a series to create where {@code series[i] != null}. */
         private static final class Batch {
             final long[] refs;
-            /** Sample timestamps. */
+            /** Sample timestamps; for a series, its label hash. */
             final long[] ts;
             final double[] vs;
             /** Null for a sample; for a series, its {@link Labels} or a {@link SeriesOp}. */
@@ -462,10 +470,10 @@ public final class DurableHead implements AutoCloseable {
                     if (op != null) {
                         b.series[i] = null;
                         if (op instanceof Labels l) {
-                            createSeries(b.refs[i], l, null);
+                            createSeries(b.refs[i], l, b.ts[i], null);
                         } else {
                             SeriesOp so = (SeriesOp) op;
-                            createSeries(b.refs[i], so.labels(), so.chunks());
+                            createSeries(b.refs[i], so.labels(), b.ts[i], so.chunks());
                         }
                     } else {
                         sample(b.refs[i], b.ts[i], b.vs[i]);
@@ -474,8 +482,8 @@ public final class DurableHead implements AutoCloseable {
                 b.n = 0;
             }
 
-            void createSeries(long ref, Labels labels, LongArrayList l) {
-                long got = head.restoreSeriesDeferred(ref, labels, head.labelHash(labels));
+            void createSeries(long ref, Labels labels, long hash, LongArrayList l) {
+                long got = head.restoreSeriesDeferred(ref, labels, hash);
                 if (got != ref) {
                     // The same labels under a second reference: its samples belong to the first.
                     aliases.put(ref, got);
@@ -531,16 +539,17 @@ public final class DurableHead implements AutoCloseable {
             }
         }
 
-        void addSeries(long ref, Labels labels, LongArrayList chunks) {
+        void addSeries(long ref, Labels labels, long hash, LongArrayList chunks) {
             if (inline != null) {
-                inline.createSeries(ref, labels, chunks);
+                inline.createSeries(ref, labels, hash, chunks);
                 return;
             }
-            // Labels.hashCode combines the strings' cached hashes: cheap, and equal labels agree.
-            int s = (int) (((labels.hashCode() * 0x9E3779B9L) & 0xFFFFFFFFL) * shards >>> 32);
+            // Equal labels have equal hashes, so they meet on one shard.
+            int s = (int) (((hash >>> 32) * shards) >>> 32);
             refShards.set(ref, s);
             Batch b = open[s];
             b.refs[b.n] = ref;
+            b.ts[b.n] = hash;
             b.series[b.n] = chunks == null ? labels : new SeriesOp(labels, chunks);
             if (++b.n == BATCH) {
                 dispatch(s);

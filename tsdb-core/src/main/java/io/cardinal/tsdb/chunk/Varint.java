@@ -31,11 +31,6 @@ public final class Varint {
 
   /** Encoded length of {@code v} as a uvarint (1 to 10 bytes). */
   public static int uvarintSize(long v) {
-    int n = 1;
-    while ((v & ~0x7FL) != 0) {
-      v >>>= 7;
-      n++;
-    }
-    return n;
+    return (63 - Long.numberOfLeadingZeros(v | 1)) / 7 + 1;
   }
 }

@@ -235,6 +235,11 @@ public final class Head implements AutoCloseable {
     return s.ref;
   }
 
+  /** Whether series are keyed by {@link Labels#hash64()} (no test hasher installed). */
+  public boolean hasDefaultHasher() {
+    return opts.hasher == LabelHasher.DEFAULT;
+  }
+
   /** The hash the series map keys {@code labels} by (this head's {@link HeadOptions#hasher}). */
   public long labelHash(Labels labels) {
     return opts.hasher.hash(labels);

@@ -41,16 +41,24 @@ public final class Labels implements Comparable<Labels> {
    * sorted and its names are unique already, so only values are checked.
    */
   public static Labels adopt(String[] namesAndValues, Labels shape) {
+    return isShapedLike(namesAndValues, shape) ? new Labels(namesAndValues) : adopt(namesAndValues);
+  }
+
+  /**
+   * Whether {@link #adopt(String[], Labels)} keeps {@code namesAndValues} exactly as given (same
+   * name instances as {@code shape}, in order, and no empty value), so positions are unchanged.
+   */
+  public static boolean isShapedLike(String[] namesAndValues, Labels shape) {
     if (shape == null || shape.pairs.length != namesAndValues.length) {
-      return adopt(namesAndValues);
+      return false;
     }
     String[] sp = shape.pairs;
     for (int i = 0; i < namesAndValues.length; i += 2) {
       if (namesAndValues[i] != sp[i] || namesAndValues[i + 1] == null || namesAndValues[i + 1].isEmpty()) {
-        return adopt(namesAndValues);
+        return false;
       }
     }
-    return new Labels(namesAndValues);
+    return true;
   }
 
   /** Builds a label set from alternating names and values, in any order. */
@@ -155,24 +163,48 @@ public final class Labels implements Comparable<Labels> {
 
   /** A 64-bit hash of names and values; the head's default series key. */
   public long hash64() {
-    long h = 0x9E3779B97F4A7C15L;
+    long h = HASH_SEED;
     for (String s : pairs) {
-      int n = s.length();
-      int i = 0;
-      // Four UTF-16 units per multiply: hashing dominated series creation at one multiply per char.
-      // The rotation feeds high product bits back into the low ones the next multiply spreads.
-      for (; i + 4 <= n; i += 4) {
-        long w = s.charAt(i) | (long) s.charAt(i + 1) << 16 | (long) s.charAt(i + 2) << 32
-            | (long) s.charAt(i + 3) << 48;
-        h = Long.rotateLeft((h ^ w) * 0x9FB21C651E98DF25L, 27);
-      }
-      for (; i < n; i++) {
-        h = (h ^ s.charAt(i)) * 0x100000001B3L;
-      }
-      // The length as separator keeps ("ab","c") apart from ("a","bc").
-      h = Long.rotateLeft((h ^ (0xFFFF0000L | n)) * 0x9FB21C651E98DF25L, 27);
+      h = foldHash(h, stringHash(s));
     }
     return mix64(h);
+  }
+
+  /**
+   * {@link #hash64()} from the {@link #stringHash} of each of {@code n} strings, in label order:
+   * bulk decoders that keep each distinct string's hash (WAL replay) hash a label set without
+   * reading its characters again.
+   */
+  public static long hash64(long[] stringHashes, int n) {
+    long h = HASH_SEED;
+    for (int i = 0; i < n; i++) {
+      h = foldHash(h, stringHashes[i]);
+    }
+    return mix64(h);
+  }
+
+  private static final long HASH_SEED = 0x9E3779B97F4A7C15L;
+
+  private static long foldHash(long h, long stringHash) {
+    return Long.rotateLeft((h ^ stringHash) * 0x9FB21C651E98DF25L, 27);
+  }
+
+  /** The per-string part of {@link #hash64()}: 64 bits over the UTF-16 units, length included. */
+  public static long stringHash(String s) {
+    long h = 0xC2B2AE3D27D4EB4FL;
+    int n = s.length();
+    int i = 0;
+    // Four UTF-16 units per multiply; the rotation feeds high product bits back into the low ones.
+    for (; i + 4 <= n; i += 4) {
+      long w = s.charAt(i) | (long) s.charAt(i + 1) << 16 | (long) s.charAt(i + 2) << 32
+          | (long) s.charAt(i + 3) << 48;
+      h = Long.rotateLeft((h ^ w) * 0x9FB21C651E98DF25L, 27);
+    }
+    for (; i < n; i++) {
+      h = (h ^ s.charAt(i)) * 0x100000001B3L;
+    }
+    // The length keeps ("ab","c") apart from ("a","bc").
+    return mix64(h ^ n);
   }
 
   static long mix64(long z) {

@@ -18,6 +18,9 @@ import java.nio.charset.StandardCharsets;
 public final class Utf8Interner {
   private String[] strings;
   private int[] hashes;
+  /** {@link Labels#stringHash} of each string, so label sets can be hashed from their strings' slots. */
+  private long[] labelHashes;
+  private long lastLabelHash;
   private int size;
   private int mask;
 
@@ -30,7 +33,16 @@ public final class Utf8Interner {
     int cap = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
     strings = new String[cap];
     hashes = new int[cap];
+    labelHashes = new long[cap];
     mask = cap - 1;
+  }
+
+  /**
+   * {@link Labels#stringHash} of the string the last {@code intern} call returned from the table
+   * (not when {@code intern(..., hint)} answered with its hint: the caller knows that one).
+   */
+  public long lastLabelHash() {
+    return lastLabelHash;
   }
 
   /** Distinct strings held. */
@@ -60,6 +72,7 @@ public final class Utf8Interner {
       }
       if (hashes[slot] == h && (ascii >= 0 ? asciiEquals(s, a, off, len)
           : s.equals(new String(a, off, len, StandardCharsets.UTF_8)))) {
+        lastLabelHash = labelHashes[slot];
         return s;
       }
     }
@@ -99,6 +112,7 @@ public final class Utf8Interner {
         return insert(slot, h, new String(tmp, ascii >= 0 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
       }
       if (hashes[slot] == h && equals(s, b, pos, len, ascii >= 0)) {
+        lastLabelHash = labelHashes[slot];
         return s;
       }
     }
@@ -121,6 +135,7 @@ public final class Utf8Interner {
   private String insert(int slot, int h, String s) {
     strings[slot] = s;
     hashes[slot] = h;
+    lastLabelHash = labelHashes[slot] = Labels.stringHash(s);
     if (++size * 2 > strings.length) {
       grow();
     }
@@ -130,9 +145,11 @@ public final class Utf8Interner {
   private void grow() {
     String[] os = strings;
     int[] oh = hashes;
+    long[] ol = labelHashes;
     int cap = os.length * 2;
     strings = new String[cap];
     hashes = new int[cap];
+    labelHashes = new long[cap];
     mask = cap - 1;
     for (int i = 0; i < os.length; i++) {
       if (os[i] != null) {
@@ -142,6 +159,7 @@ public final class Utf8Interner {
         }
         strings[slot] = os[i];
         hashes[slot] = oh[i];
+        labelHashes[slot] = ol[i];
       }
     }
   }

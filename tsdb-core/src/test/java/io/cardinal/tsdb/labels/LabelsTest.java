@@ -69,6 +69,20 @@ class LabelsTest {
   }
 
   @Test
+  void hashFromStringHashesEqualsHash64() {
+    for (int i = 0; i < 1000; i++) {
+      Labels l = io.cardinal.tsdb.workload.LabelProfile.DEFAULT.labels(i * 7919L);
+      long[] h = new long[l.size() * 2];
+      for (int k = 0; k < l.size(); k++) {
+        h[2 * k] = Labels.stringHash(l.name(k));
+        h[2 * k + 1] = Labels.stringHash(l.value(k));
+      }
+      assertEquals(l.hash64(), Labels.hash64(h, h.length), l.toString());
+    }
+    assertNotEquals(Labels.stringHash("ab"), Labels.stringHash("ab\u0000"));
+  }
+
+  @Test
   void hashSeparatesBoundaries() {
     assertNotEquals(Labels.of("a", "bc").hash64(), Labels.of("ab", "c").hash64());
     assertEquals(Labels.of("x", "1", "y", "2").hash64(), Labels.of("y", "2", "x", "1").hash64());

@@ -18,6 +18,8 @@ public final class RecordDecoder {
     /** Buffer index and byte length of each of the previous series' strings, if in this record. */
     private int[] prevPos = new int[0];
     private int[] prevLen = new int[0];
+    private long[] prevHashes = new long[0];
+    private long[] curHashes = new long[0];
     private boolean prevInRecord;
 
     private static final java.lang.invoke.VarHandle BE_LONG =
@@ -123,8 +125,12 @@ public final class RecordDecoder {
     /** Receives decoded series one at a time. */
     @FunctionalInterface
     public interface SeriesSink {
-        /** {@code namesAndValues} is a new array the sink may keep: name0, value0, name1, ... */
-        void series(long ref, String[] namesAndValues);
+        /**
+         * {@code namesAndValues} is a new array the sink may keep: name0, value0, name1, ...;
+         * {@code stringHashes[i]} is {@code Labels.stringHash(namesAndValues[i])}, in a scratch array
+         * valid during the call only.
+         */
+        void series(long ref, String[] namesAndValues, long[] stringHashes);
     }
 
     /**
@@ -147,21 +153,29 @@ public final class RecordDecoder {
             // Where the previous series' strings are in this record (-1 if it was in an earlier one).
             boolean sameRecord = hints != null && prevInRecord;
             if (prevPos.length < nv.length) {
-                prevPos = new int[Math.max(nv.length, prevPos.length * 2)];
-                prevLen = new int[prevPos.length];
+                int cap = Math.max(nv.length, prevPos.length * 2);
+                prevPos = new int[cap];
+                prevLen = new int[cap];
+                prevHashes = java.util.Arrays.copyOf(prevHashes, cap);
+                curHashes = new long[cap];
             }
             for (int i = 0; i < nv.length && d.ok(); i++) {
                 String hint = hints == null ? null : hints[i];
                 int hp = sameRecord ? prevPos[i] : -1;
                 nv[i] = d.uvarintStr(i % 2 == 0 ? "labelName" : "labelValue", strings, hint, hp,
                         sameRecord ? prevLen[i] : -1);
+                // The hint's hash is the previous series' (same string); otherwise the table's.
+                curHashes[i] = hint != null && nv[i] == hint ? prevHashes[i] : strings.lastLabelHash();
                 prevPos[i] = d.lastStringPos();
                 prevLen[i] = d.lastStringLen();
             }
             if (d.ok()) {
                 prevSeries = nv;
                 prevInRecord = true;
-                sink.series(ref, nv);
+                long[] t = prevHashes;
+                prevHashes = curHashes;
+                curHashes = t;
+                sink.series(ref, nv, prevHashes);
                 n++;
             } else {
                 prevInRecord = false;

@@ -72,10 +72,12 @@ class RecordCodecTest {
             List<RefSeries> want = new ArrayList<>();
             plain.series(buf(bytes), want);
             List<RefSeries> got = new ArrayList<>();
-            interning.series(buf(bytes), strings, (ref, nv) -> {
-                for (String x : nv) {
+            interning.series(buf(bytes), strings, (ref, nv, hashes) -> {
+                for (int i = 0; i < nv.length; i++) {
+                    String x = nv[i];
                     canon.putIfAbsent(x, x);
                     assertTrue(canon.get(x) == x, "one instance per string, seed=" + seed);
+                    assertEquals(io.cardinal.tsdb.labels.Labels.stringHash(x), hashes[i], "hash of " + x + ", seed=" + seed);
                 }
                 got.add(new RefSeries(ref, LabelPairs.of(nv)));
             });

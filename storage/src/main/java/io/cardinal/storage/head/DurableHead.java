@@ -356,7 +356,7 @@ public final class DurableHead implements AutoCloseable {
      * to the first in WAL order. The reading thread only decodes and routes.
      */
     static final class SampleAppliers {
-        private static final int BATCH = 4096;
+        private static final int BATCH = Integer.getInteger("cardinal.replay.batch", 1024);
         private final Head head;
         private final long minValidTime;
         final int shards;

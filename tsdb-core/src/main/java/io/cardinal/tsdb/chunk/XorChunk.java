@@ -78,8 +78,9 @@ public final class XorChunk {
    */
   public void append(long ts, double v) {
     long bits = Double.doubleToRawLongBits(v);
-    // Capacity is checked for the exact encoding of this sample, not a worst case: the buffer grows
-    // only when it must, which keeps re-allocations (and, on the heap, cross-generation stores) few.
+    // Capacity is checked for this sample's timestamp encoding plus the longest value encoding
+    // (VALUE_MAX_BITS), not a 160-bit worst case for both: the buffer grows nearly only when it must,
+    // which keeps re-allocations (and, on the heap, cross-generation stores) few.
     if (num == 0) {
       long z = Varint.zigzag(ts);
       ensureCapacity(bitLen + 8 * Varint.uvarintSize(z) + 64);
@@ -87,7 +88,7 @@ public final class XorChunk {
       writeBits(bits, 64);
     } else if (num == 1) {
       long d = ts - t;
-      ensureCapacity(bitLen + 8 * Varint.uvarintSize(d) + valueBits(bits));
+      ensureCapacity(bitLen + 8 * Varint.uvarintSize(d) + VALUE_MAX_BITS);
       writeVarintBytes(d);
       writeValue(bits);
       tDelta = d;
@@ -95,22 +96,22 @@ public final class XorChunk {
       long d = ts - t;
       long dod = d - tDelta;
       if (dod == 0) {
-        ensureCapacity(bitLen + 1 + valueBits(bits));
+        ensureCapacity(bitLen + 1 + VALUE_MAX_BITS);
         writeBit(false);
       } else if (bitRange(dod, 14)) {
-        ensureCapacity(bitLen + 16 + valueBits(bits));
+        ensureCapacity(bitLen + 16 + VALUE_MAX_BITS);
         writeBits(0b10, 2);
         writeBits(dod, 14);
       } else if (bitRange(dod, 17)) {
-        ensureCapacity(bitLen + 20 + valueBits(bits));
+        ensureCapacity(bitLen + 20 + VALUE_MAX_BITS);
         writeBits(0b110, 3);
         writeBits(dod, 17);
       } else if (bitRange(dod, 20)) {
-        ensureCapacity(bitLen + 24 + valueBits(bits));
+        ensureCapacity(bitLen + 24 + VALUE_MAX_BITS);
         writeBits(0b1110, 4);
         writeBits(dod, 20);
       } else {
-        ensureCapacity(bitLen + 68 + valueBits(bits));
+        ensureCapacity(bitLen + 68 + VALUE_MAX_BITS);
         writeBits(0b1111, 4);
         writeBits(dod, 64);
       }
@@ -129,19 +130,8 @@ public final class XorChunk {
     return -((1L << (nbits - 1)) - 1) <= x && x <= (1L << (nbits - 1));
   }
 
-  /** Bits {@link #writeValue} will write for {@code bits}. */
-  private int valueBits(long bits) {
-    long delta = bits ^ vBits;
-    if (delta == 0) {
-      return 1;
-    }
-    int newLeading = Math.min(Long.numberOfLeadingZeros(delta), 31);
-    int newTrailing = Long.numberOfTrailingZeros(delta);
-    if (leading != LEADING_UNSET && newLeading >= leading && newTrailing >= trailing) {
-      return 2 + 64 - leading - trailing;
-    }
-    return 2 + 5 + 6 + 64 - newLeading - newTrailing;
-  }
+  /** The longest value encoding: control bits '11', 5 bits leading, 6 bits length, 64 bits. */
+  private static final int VALUE_MAX_BITS = 2 + 5 + 6 + 64;
 
   private void writeValue(long bits) {
     long delta = bits ^ vBits;

@@ -44,6 +44,7 @@ public final class EngineQueryService implements QueryService, MetricsSource {
   private final Summary queueTime = new Summary();
   private final Summary prepareTime = new Summary();
   private final Summary innerEval = new Summary();
+  private final ParseCache parseCache = new ParseCache(512, 4096);
 
   /**
    * @param storage   opens a querier over [mint, maxt] (for the server, {@code db::querier})
@@ -159,7 +160,7 @@ public final class EngineQueryService implements QueryService, MetricsSource {
         Expr expr;
         try {
           String q = r.first("query");
-          expr = PromQL.parse(q == null ? "" : q);
+          expr = parseCache.parse(q == null ? "" : q);
         } catch (PromQLParseException e) {
           return ApiResult.badData("invalid parameter \"query\": " + e.getMessage());
         } finally {

@@ -44,6 +44,7 @@ public final class EngineQueryService implements QueryService, MetricsSource {
   private final Summary queueTime = new Summary();
   private final Summary prepareTime = new Summary();
   private final Summary innerEval = new Summary();
+  private final ParseCache parseCache = new ParseCache(512, 4096);
 
   /**
    * @param storage   opens a querier over [mint, maxt] (for the server, {@code db::querier})
@@ -159,7 +160,7 @@ public final class EngineQueryService implements QueryService, MetricsSource {
         Expr expr;
         try {
           String q = r.first("query");
-          expr = PromQL.parse(q == null ? "" : q);
+          expr = parseCache.parse(q == null ? "" : q);
         } catch (PromQLParseException e) {
           return ApiResult.badData("invalid parameter \"query\": " + e.getMessage());
         } finally {
@@ -220,86 +221,90 @@ public final class EngineQueryService implements QueryService, MetricsSource {
         warnings.add("results truncated due to limit");
       }
     }
-    StringBuilder sb = new StringBuilder(256);
-    sb.append("{\"status\":\"success\",\"data\":{\"resultType\":\"").append(v.typeName()).append("\",\"result\":");
-    writeValue(sb, v);
+    JsonBytes out = new JsonBytes(estimate(v));
+    out.raw("{\"status\":\"success\",\"data\":{\"resultType\":\"").raw(v.typeName()).raw("\",\"result\":");
+    writeValue(out, v);
     if (stats != null && !stats.isEmpty()) {
-      sb.append(",\"stats\":{\"timings\":{\"evalTotalTime\":").append(GoFloats.jsonNumber(evalNs / 1e9))
-          .append(",\"queryPreparationTime\":").append(GoFloats.jsonNumber(prepareNs / 1e9))
-          .append(",\"innerEvalTime\":").append(GoFloats.jsonNumber(evalNs / 1e9))
-          .append(",\"execQueueTime\":").append(GoFloats.jsonNumber(queueNs / 1e9))
-          .append(",\"execTotalTime\":").append(GoFloats.jsonNumber(totalNs / 1e9)).append("}}");
+      out.raw(",\"stats\":{\"timings\":{\"evalTotalTime\":").jsonNumber(evalNs / 1e9)
+          .raw(",\"queryPreparationTime\":").jsonNumber(prepareNs / 1e9)
+          .raw(",\"innerEvalTime\":").jsonNumber(evalNs / 1e9)
+          .raw(",\"execQueueTime\":").jsonNumber(queueNs / 1e9)
+          .raw(",\"execTotalTime\":").jsonNumber(totalNs / 1e9).raw("}}");
     }
-    sb.append('}');
-    strings(sb, "warnings", warnings);
-    strings(sb, "infos", res.infos());
-    sb.append('}');
-    return new ApiResult(200, sb.toString());
+    out.ch('}');
+    strings(out, "warnings", warnings);
+    strings(out, "infos", res.infos());
+    out.ch('}');
+    return ApiResult.ofUtf8(200, out.array(), out.length());
   }
 
-  private static void strings(StringBuilder sb, String name, List<String> list) {
+  /** A first guess of the body's size, so that the buffer rarely grows. */
+  private static int estimate(Value v) {
+    if (v instanceof Value.Matrix m) {
+      int points = 0;
+      for (Value.Series s : m.series()) {
+        points += s.timestamps().length;
+      }
+      return 256 + m.series().size() * 200 + points * 32;
+    }
+    if (v instanceof Value.Vector vec) {
+      return 256 + vec.samples().size() * 240;
+    }
+    return 256;
+  }
+
+  private static void strings(JsonBytes out, String name, List<String> list) {
     if (list.isEmpty()) {
       return;
     }
-    Json j = new Json().beginArray();
-    for (String s : list) {
-      j.value(s);
+    out.raw(",\"").raw(name).raw("\":[");
+    for (int i = 0; i < list.size(); i++) {
+      if (i > 0) {
+        out.ch(',');
+      }
+      out.string(list.get(i));
     }
-    sb.append(",\"").append(name).append("\":").append(j.endArray());
+    out.ch(']');
   }
 
   /** A query value in Prometheus's JSON: see {@link GoFloats} for the number formats. */
-  static void writeValue(StringBuilder sb, Value v) {
+  static void writeValue(JsonBytes out, Value v) {
     if (v instanceof Value.Scalar s) {
-      sb.append('[').append(GoFloats.scalarTime(s.timestamp())).append(",\"").append(GoFloats.scalarValue(s.value()))
-          .append("\"]");
+      out.ch('[').jsonNumber(s.timestamp() / 1000.0).raw(",\"").scalarValue(s.value()).raw("\"]");
     } else if (v instanceof Value.Str s) {
-      sb.append('[').append(GoFloats.scalarTime(s.timestamp())).append(',').append(new Json().value(s.value()))
-          .append(']');
+      out.ch('[').jsonNumber(s.timestamp() / 1000.0).ch(',').string(s.value()).ch(']');
     } else if (v instanceof Value.Vector vec) {
-      sb.append('[');
-      boolean first = true;
-      for (Value.Sample s : vec.samples()) {
-        if (!first) {
-          sb.append(',');
+      out.ch('[');
+      List<Value.Sample> samples = vec.samples();
+      for (int i = 0; i < samples.size(); i++) {
+        Value.Sample s = samples.get(i);
+        if (i > 0) {
+          out.ch(',');
         }
-        first = false;
-        sb.append("{\"metric\":");
-        labels(sb, s.labels());
-        sb.append(",\"value\":[");
-        GoFloats.sampleTime(sb, s.timestamp());
-        sb.append(",\"").append(GoFloats.sampleValue(s.value())).append("\"]}");
+        out.raw("{\"metric\":").labels(s.labels()).raw(",\"value\":").point(s.timestamp(), s.value()).ch('}');
       }
-      sb.append(']');
+      out.ch(']');
     } else if (v instanceof Value.Matrix m) {
-      sb.append('[');
-      boolean first = true;
-      for (Value.Series s : m.series()) {
-        if (!first) {
-          sb.append(',');
+      out.ch('[');
+      List<Value.Series> series = m.series();
+      for (int k = 0; k < series.size(); k++) {
+        Value.Series s = series.get(k);
+        if (k > 0) {
+          out.ch(',');
         }
-        first = false;
-        sb.append("{\"metric\":");
-        labels(sb, s.labels());
-        sb.append(",\"values\":[");
+        out.raw("{\"metric\":").labels(s.labels()).raw(",\"values\":[");
         long[] ts = s.timestamps();
         double[] vs = s.values();
         for (int i = 0; i < ts.length; i++) {
           if (i > 0) {
-            sb.append(',');
+            out.ch(',');
           }
-          sb.append('[');
-          GoFloats.sampleTime(sb, ts[i]);
-          sb.append(",\"").append(GoFloats.sampleValue(vs[i])).append("\"]");
+          out.point(ts[i], vs[i]);
         }
-        sb.append("]}");
+        out.raw("]}");
       }
-      sb.append(']');
+      out.ch(']');
     }
-  }
-
-  private static void labels(StringBuilder sb, Labels l) {
-    sb.append(new Json().labels(l));
   }
 
   // ------------------------------------------------------------------ parameters

@@ -1,8 +1,7 @@
 package io.cardinal.server.query;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
+import io.cardinal.tsdb.text.GoFloatShortest;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Float and timestamp text exactly as Prometheus's query API writes it, which is Go's
@@ -20,62 +19,31 @@ import java.math.RoundingMode;
  *       JSON encoder writes them ({@code 1.5}).
  * </ul>
  *
- * <p>Java 17's {@code Double.toString} always reads back exactly but is not always the shortest
- * (JDK-4511638), so its digits are only a starting point: rounding the exact binary value to one
- * digit fewer and checking whether it still reads back finds a shorter form when there is one.
+ * <p>The digits come from {@link GoFloatShortest} (no {@code BigDecimal}); every format has a variant
+ * that writes ASCII bytes into an array for {@link JsonBytes}, and a String variant.
  */
 public final class GoFloats {
   private GoFloats() {}
 
+  /** Room any single number below needs in a byte array. */
+  static final int MAX_LENGTH = GoFloatShortest.MAX_LENGTH + 8;
+
   /** A vector or matrix sample value. */
   public static String sampleValue(double v) {
-    if (!Double.isFinite(v) || v == 0) {
-      return special(v);
-    }
-    double abs = Math.abs(v);
-    if (abs < 1e15 && v == Math.rint(v)) {
-      return Long.toString((long) v);
-    }
-    BigDecimal d = shortest(abs);
-    String s = abs < 1e-6 || abs >= 1e21 ? exponent(d) : d.toPlainString();
-    return v < 0 ? "-" + s : s;
+    byte[] b = new byte[MAX_LENGTH];
+    return ascii(b, appendSampleValue(b, 0, v));
   }
 
   /** A scalar result's value: always plain notation. */
   public static String scalarValue(double v) {
-    if (!Double.isFinite(v) || v == 0) {
-      return special(v);
-    }
-    double abs = Math.abs(v);
-    if (abs < 1e15 && v == Math.rint(v)) {
-      return Long.toString((long) v);
-    }
-    String s = shortest(abs).toPlainString();
-    return v < 0 ? "-" + s : s;
+    byte[] b = new byte[MAX_LENGTH];
+    return ascii(b, appendScalarValue(b, 0, v));
   }
 
   /** Appends a vector/matrix timestamp (milliseconds) as seconds: {@code 1700000000.100}. */
   public static void sampleTime(StringBuilder sb, long ms) {
-    if (ms < 0) {
-      sb.append('-');
-      if (ms == Long.MIN_VALUE) {
-        sb.append("9223372036854775.808");
-        return;
-      }
-      ms = -ms;
-    }
-    sb.append(ms / 1000);
-    long frac = ms % 1000;
-    if (frac != 0) {
-      sb.append('.');
-      if (frac < 100) {
-        sb.append('0');
-      }
-      if (frac < 10) {
-        sb.append('0');
-      }
-      sb.append(frac);
-    }
+    byte[] b = new byte[32];
+    sb.append(ascii(b, appendSampleTime(b, 0, ms)));
   }
 
   /** A scalar/string result timestamp: {@code float64(ms)/1000} as Go's encoding/json writes a float64. */
@@ -85,75 +53,90 @@ public final class GoFloats {
 
   /** A float64 as Go's encoding/json writes it: plain, or exponent form outside [1e-6, 1e21) with {@code e-7}. */
   public static String jsonNumber(double v) {
-    if (!Double.isFinite(v)) {
-      return special(v);
-    }
-    if (v == 0) {
-      return (1 / v) < 0 ? "-0" : "0";
-    }
+    byte[] b = new byte[MAX_LENGTH];
+    return ascii(b, appendJsonNumber(b, 0, v));
+  }
+
+  /** {@link #sampleValue} into {@code b} at {@code pos}; returns the end. */
+  static int appendSampleValue(byte[] b, int pos, double v) {
     double abs = Math.abs(v);
-    if (abs < 1e15 && v == Math.rint(v)) {
-      return Long.toString((long) v);
+    if (abs < 1e15 && v == (long) v && v != 0) {
+      return appendLong(b, pos, (long) v);
     }
-    BigDecimal d = shortest(abs);
-    String s;
-    if (abs < 1e-6 || abs >= 1e21) {
-      s = exponent(d);
-      // encoding/json cleans e-09 up to e-9
-      int n = s.length();
-      if (n >= 4 && s.charAt(n - 4) == 'e' && s.charAt(n - 3) == '-' && s.charAt(n - 2) == '0') {
-        s = s.substring(0, n - 2) + s.charAt(n - 1);
+    return GoFloatShortest.format(v, abs != 0 && (abs < 1e-6 || abs >= 1e21) ? 'e' : 'f', b, pos);
+  }
+
+  /** {@link #scalarValue} into {@code b} at {@code pos}; returns the end. */
+  static int appendScalarValue(byte[] b, int pos, double v) {
+    if (Math.abs(v) < 1e15 && v == (long) v && v != 0) {
+      return appendLong(b, pos, (long) v);
+    }
+    return GoFloatShortest.format(v, 'f', b, pos);
+  }
+
+  /** {@link #jsonNumber} into {@code b} at {@code pos}; returns the end. */
+  static int appendJsonNumber(byte[] b, int pos, double v) {
+    double abs = Math.abs(v);
+    if (abs < 1e15 && v == (long) v && v != 0) {
+      return appendLong(b, pos, (long) v);
+    }
+    boolean e = abs != 0 && Double.isFinite(v) && (abs < 1e-6 || abs >= 1e21);
+    int end = GoFloatShortest.format(v, e ? 'e' : 'f', b, pos);
+    // encoding/json cleans e-09 up to e-9
+    if (e && end - pos >= 4 && b[end - 4] == 'e' && b[end - 3] == '-' && b[end - 2] == '0') {
+      b[end - 2] = b[end - 1];
+      end--;
+    }
+    return end;
+  }
+
+  /** {@link #sampleTime} into {@code b} at {@code pos}; returns the end. */
+  static int appendSampleTime(byte[] b, int pos, long ms) {
+    if (ms < 0) {
+      b[pos++] = '-';
+      if (ms == Long.MIN_VALUE) {
+        byte[] s = "9223372036854775.808".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(s, 0, b, pos, s.length);
+        return pos + s.length;
       }
-    } else {
-      s = d.toPlainString();
+      ms = -ms;
     }
-    return v < 0 ? "-" + s : s;
+    pos = appendLong(b, pos, ms / 1000);
+    int frac = (int) (ms % 1000);
+    if (frac != 0) {
+      b[pos] = '.';
+      b[pos + 1] = (byte) ('0' + frac / 100);
+      b[pos + 2] = (byte) ('0' + frac / 10 % 10);
+      b[pos + 3] = (byte) ('0' + frac % 10);
+      pos += 4;
+    }
+    return pos;
   }
 
-  private static String special(double v) {
-    if (Double.isNaN(v)) {
-      return "NaN";
-    }
-    if (Double.isInfinite(v)) {
-      return v > 0 ? "+Inf" : "-Inf";
-    }
-    return (1 / v) < 0 ? "-0" : "0";
-  }
-
-  /** The shortest decimal (trailing zeros stripped) that reads back as {@code v}; v positive and finite. */
-  static BigDecimal shortest(double v) {
-    BigDecimal candidate = new BigDecimal(Double.toString(v)).stripTrailingZeros();
-    int p = candidate.precision();
-    BigDecimal exact = new BigDecimal(v);
-    // The closest decimal of the same length, which is what Go picks among equally short ones.
-    BigDecimal same = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
-    BigDecimal best = same.doubleValue() == v ? same.stripTrailingZeros() : candidate;
-    // Whether a q-digit decimal reads back is monotone in q: stop at the first length that fails.
-    for (int q = p - 1; q >= 1; q--) {
-      BigDecimal r = exact.round(new MathContext(q, RoundingMode.HALF_EVEN));
-      if (r.doubleValue() != v) {
-        break;
+  /** A non-negative or negative long in decimal. */
+  static int appendLong(byte[] b, int pos, long n) {
+    if (n < 0) {
+      if (n == Long.MIN_VALUE) {
+        byte[] s = Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(s, 0, b, pos, s.length);
+        return pos + s.length;
       }
-      best = r.stripTrailingZeros();
+      b[pos++] = '-';
+      n = -n;
     }
-    return best;
+    int len = 1;
+    for (long p = 10; len < 19 && n >= p; p *= 10) {
+      len++;
+    }
+    for (int i = pos + len - 1; i >= pos; i--) {
+      long q = n / 10;
+      b[i] = (byte) ('0' + (int) (n - q * 10));
+      n = q;
+    }
+    return pos + len;
   }
 
-  /** Go's {@code 'e'} form of a positive decimal: {@code d[.ddd]e±XX}, at least two exponent digits. */
-  private static String exponent(BigDecimal d) {
-    String digits = d.unscaledValue().toString();
-    int exp = digits.length() - 1 - d.scale();
-    StringBuilder sb = new StringBuilder(digits.length() + 6);
-    sb.append(digits.charAt(0));
-    if (digits.length() > 1) {
-      sb.append('.').append(digits, 1, digits.length());
-    }
-    sb.append('e').append(exp < 0 ? '-' : '+');
-    int a = Math.abs(exp);
-    if (a < 10) {
-      sb.append('0');
-    }
-    sb.append(a);
-    return sb.toString();
+  private static String ascii(byte[] b, int len) {
+    return new String(b, 0, len, StandardCharsets.ISO_8859_1);
   }
 }

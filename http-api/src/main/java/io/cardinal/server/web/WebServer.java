@@ -281,17 +281,26 @@ public final class WebServer {
   }
 
   private static void sendApi(HttpExchange ex, ApiResult r) throws IOException {
-    send(ex, r.httpStatus(), "application/json", r.body());
+    if (r.utf8Length() >= 0) {
+      send(ex, r.httpStatus(), "application/json", r.utf8(), r.utf8Length());
+    } else {
+      send(ex, r.httpStatus(), "application/json", r.body());
+    }
   }
 
   static void send(HttpExchange ex, int status, String contentType, String body) throws IOException {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    send(ex, status, contentType, b, b.length);
+  }
+
+  /** A response whose body is {@code b[0..len)}. */
+  static void send(HttpExchange ex, int status, String contentType, byte[] b, int len) throws IOException {
     ex.getResponseHeaders().set("Content-Type", contentType);
     boolean head = ex.getRequestMethod().equals("HEAD");
-    ex.sendResponseHeaders(status, head || b.length == 0 ? -1 : b.length);
-    if (!head && b.length > 0) {
+    ex.sendResponseHeaders(status, head || len == 0 ? -1 : len);
+    if (!head && len > 0) {
       try (OutputStream out = ex.getResponseBody()) {
-        out.write(b);
+        out.write(b, 0, len);
       }
     }
   }

@@ -2,6 +2,9 @@ package io.cardinal.server.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -57,24 +60,68 @@ class GoFloatsTest {
     assertEquals("1e-7", GoFloats.jsonNumber(1e-7));
   }
 
-  @Test
-  void shortestReadsBackAndIsNotLongerThanJavas() {
-    SplittableRandom rnd = new SplittableRandom(42);
-    for (int i = 0; i < 20_000; i++) {
-      double v = switch (i % 3) {
-        case 0 -> rnd.nextDouble() * Math.pow(10, rnd.nextInt(-10, 25));
-        case 1 -> Double.longBitsToDouble(rnd.nextLong() & 0x7fefffffffffffffL);
-        default -> rnd.nextInt(100_000) / 1000.0;
-      };
-      if (v == 0 || !Double.isFinite(v)) {
-        continue;
-      }
-      String s = GoFloats.sampleValue(v);
-      assertEquals(v, Double.parseDouble(s), s);
-      String digits = GoFloats.shortest(v).unscaledValue().toString();
-      String java = new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().unscaledValue().toString();
-      assertEquals(true, digits.length() <= java.length(), v + ": " + digits + " vs " + java);
+  /** The BigDecimal implementation these formats had before GoFloatShortest, as the reference. */
+  private static String referenceSampleValue(double v) {
+    if (!Double.isFinite(v) || v == 0) {
+      return Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? (v > 0 ? "+Inf" : "-Inf") : (1 / v) < 0 ? "-0" : "0";
     }
+    double abs = Math.abs(v);
+    if (abs < 1e15 && v == Math.rint(v)) {
+      return Long.toString((long) v);
+    }
+    BigDecimal candidate = new BigDecimal(Double.toString(abs)).stripTrailingZeros();
+    BigDecimal exact = new BigDecimal(abs);
+    BigDecimal same = exact.round(new MathContext(candidate.precision(), RoundingMode.HALF_EVEN));
+    BigDecimal best = same.doubleValue() == abs ? same.stripTrailingZeros() : candidate;
+    for (int q = candidate.precision() - 1; q >= 1; q--) {
+      BigDecimal r = exact.round(new MathContext(q, RoundingMode.HALF_EVEN));
+      if (r.doubleValue() != abs) {
+        break;
+      }
+      best = r.stripTrailingZeros();
+    }
+    String s;
+    if (abs < 1e-6 || abs >= 1e21) {
+      String digits = best.unscaledValue().toString();
+      int exp = digits.length() - 1 - best.scale();
+      s = digits.charAt(0) + (digits.length() > 1 ? "." + digits.substring(1) : "") + "e" + (exp < 0 ? "-" : "+")
+          + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
+    } else {
+      s = best.toPlainString();
+    }
+    return v < 0 ? "-" + s : s;
+  }
+
+  @Test
+  void sameAsTheBigDecimalImplementationOnRandomValues() {
+    long seed = Long.getLong("gofloats.seed", System.nanoTime());
+    System.out.println("GoFloatsTest seed " + seed + " (-Dgofloats.seed=" + seed + ")");
+    SplittableRandom rnd = new SplittableRandom(seed);
+    for (int i = 0; i < 30_000; i++) {
+      double v = switch (i % 4) {
+        case 0 -> rnd.nextDouble() * Math.pow(10, rnd.nextInt(-10, 25));
+        case 1 -> Double.longBitsToDouble(rnd.nextLong());
+        case 2 -> rnd.nextInt(100_000) / 1000.0;
+        default -> (rnd.nextBoolean() ? -1 : 1) * rnd.nextLong(1, 1L << 40) / 15.0;
+      };
+      String s = GoFloats.sampleValue(v);
+      assertEquals(referenceSampleValue(v), s, "seed " + seed + " bits " + Long.toHexString(Double.doubleToRawLongBits(v)));
+      if (Double.isFinite(v)) {
+        assertEquals(v, Double.parseDouble(s), s);
+      }
+    }
+  }
+
+  @Test
+  void jsonNumbers() {
+    assertEquals("1e-9", GoFloats.jsonNumber(1e-9));
+    assertEquals("1.5e-7", GoFloats.jsonNumber(1.5e-7));
+    assertEquals("1e+21", GoFloats.jsonNumber(1e21));
+    assertEquals("0.000001", GoFloats.jsonNumber(1e-6));
+    assertEquals("0.001234", GoFloats.jsonNumber(0.001234));
+    assertEquals("-0", GoFloats.jsonNumber(-0.0));
+    assertEquals("1e-100", GoFloats.jsonNumber(1e-100));
+    assertEquals("1700006400.5", GoFloats.scalarTime(1700006400500L));
   }
 
   private static String sampleTime(long ms) {

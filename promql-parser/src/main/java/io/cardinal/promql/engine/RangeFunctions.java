@@ -16,6 +16,56 @@ final class RangeFunctions {
     private RangeFunctions() {
     }
 
+    private static final int RATE = 0;
+    private static final int INCREASE = 1;
+    private static final int DELTA = 2;
+    private static final int IRATE = 3;
+    private static final int IDELTA = 4;
+    private static final int RESETS = 5;
+    private static final int CHANGES = 6;
+    private static final int DERIV = 7;
+    private static final int PREDICT_LINEAR = 8;
+    private static final int COUNT_OVER_TIME = 9;
+    private static final int PRESENT_OVER_TIME = 10;
+    private static final int LAST_OVER_TIME = 11;
+    private static final int FIRST_OVER_TIME = 12;
+    private static final int TS_OF_LAST_OVER_TIME = 13;
+    private static final int TS_OF_FIRST_OVER_TIME = 14;
+    private static final int SUM_OVER_TIME = 15;
+    private static final int AVG_OVER_TIME = 16;
+    private static final int MIN_OVER_TIME = 17;
+    private static final int STDDEV_OVER_TIME = 18;
+    private static final int QUANTILE_OVER_TIME = 19;
+    private static final int DOUBLE_EXPONENTIAL_SMOOTHING = 20;
+
+    /** The function's case in {@link #eval}'s per-step switch; -1 for functions not evaluated there. */
+    static int code(String fn) {
+        return switch (fn) {
+            case "rate" -> RATE;
+            case "increase" -> INCREASE;
+            case "delta" -> DELTA;
+            case "irate" -> IRATE;
+            case "idelta" -> IDELTA;
+            case "resets" -> RESETS;
+            case "changes" -> CHANGES;
+            case "deriv" -> DERIV;
+            case "predict_linear" -> PREDICT_LINEAR;
+            case "count_over_time" -> COUNT_OVER_TIME;
+            case "present_over_time" -> PRESENT_OVER_TIME;
+            case "last_over_time" -> LAST_OVER_TIME;
+            case "first_over_time" -> FIRST_OVER_TIME;
+            case "ts_of_last_over_time" -> TS_OF_LAST_OVER_TIME;
+            case "ts_of_first_over_time" -> TS_OF_FIRST_OVER_TIME;
+            case "sum_over_time" -> SUM_OVER_TIME;
+            case "avg_over_time" -> AVG_OVER_TIME;
+            case "min_over_time", "max_over_time", "ts_of_min_over_time", "ts_of_max_over_time" -> MIN_OVER_TIME;
+            case "stddev_over_time", "stdvar_over_time" -> STDDEV_OVER_TIME;
+            case "quantile_over_time", "mad_over_time" -> QUANTILE_OVER_TIME;
+            case "double_exponential_smoothing" -> DOUBLE_EXPONENTIAL_SMOOTHING;
+            default -> -1;
+        };
+    }
+
     static Object eval(Evaluator ev, Call c, int matIdx, Expr arg) {
         String fn = c.function().name();
         int n = ev.n;
@@ -32,6 +82,12 @@ final class RangeFunctions {
         boolean[] anyAt = fn.equals("absent_over_time") ? new boolean[n] : null;
         double[] scratch = new double[16];
         double[] c1 = new double[1];
+        // Decided once per call, not per step.
+        final int code = code(fn);
+        final boolean max = fn.contains("max");
+        final boolean ts = fn.startsWith("ts_");
+        final boolean stddev = fn.startsWith("stddev");
+        final boolean quantile = fn.equals("quantile_over_time");
         ev.forEachRangeSeries(arg, ends, range, (labels, dropName, t, v, size) -> {
             Col col = null;
             int lo = 0;
@@ -58,13 +114,13 @@ final class RangeFunctions {
                     continue;
                 }
                 double r;
-                switch (fn) {
-                    case "rate" -> r = extrapolatedRate(t, v, lo, hi, s, e, range, true, true);
-                    case "increase" -> r = extrapolatedRate(t, v, lo, hi, s, e, range, true, false);
-                    case "delta" -> r = extrapolatedRate(t, v, lo, hi, s, e, range, false, false);
-                    case "irate" -> r = instant(t, v, lo, hi, true);
-                    case "idelta" -> r = instant(t, v, lo, hi, false);
-                    case "resets" -> {
+                switch (code) {
+                    case RATE -> r = extrapolatedRate(t, v, lo, hi, s, e, range, true, true);
+                    case INCREASE -> r = extrapolatedRate(t, v, lo, hi, s, e, range, true, false);
+                    case DELTA -> r = extrapolatedRate(t, v, lo, hi, s, e, range, false, false);
+                    case IRATE -> r = instant(t, v, lo, hi, true);
+                    case IDELTA -> r = instant(t, v, lo, hi, false);
+                    case RESETS -> {
                         int k = 0;
                         for (int j = lo + 1; j <= hi; j++) {
                             if (v[j] < v[j - 1]) {
@@ -73,7 +129,7 @@ final class RangeFunctions {
                         }
                         r = k;
                     }
-                    case "changes" -> {
+                    case CHANGES -> {
                         int k = 0;
                         for (int j = lo + 1; j <= hi; j++) {
                             if (v[j] != v[j - 1] && !(Double.isNaN(v[j]) && Double.isNaN(v[j - 1]))) {
@@ -82,8 +138,8 @@ final class RangeFunctions {
                         }
                         r = k;
                     }
-                    case "deriv" -> r = hi - lo < 1 ? none() : regression(t, v, lo, hi, t[lo])[0];
-                    case "predict_linear" -> {
+                    case DERIV -> r = hi - lo < 1 ? none() : regression(t, v, lo, hi, t[lo])[0];
+                    case PREDICT_LINEAR -> {
                         if (hi - lo < 1) {
                             r = none();
                         } else {
@@ -91,13 +147,13 @@ final class RangeFunctions {
                             r = si[0] * scalars[1][i] + si[1];
                         }
                     }
-                    case "count_over_time" -> r = hi - lo + 1;
-                    case "present_over_time" -> r = 1;
-                    case "last_over_time" -> r = v[hi];
-                    case "first_over_time" -> r = v[lo];
-                    case "ts_of_last_over_time" -> r = t[hi] / 1000.0;
-                    case "ts_of_first_over_time" -> r = t[lo] / 1000.0;
-                    case "sum_over_time" -> {
+                    case COUNT_OVER_TIME -> r = hi - lo + 1;
+                    case PRESENT_OVER_TIME -> r = 1;
+                    case LAST_OVER_TIME -> r = v[hi];
+                    case FIRST_OVER_TIME -> r = v[lo];
+                    case TS_OF_LAST_OVER_TIME -> r = t[hi] / 1000.0;
+                    case TS_OF_FIRST_OVER_TIME -> r = t[lo] / 1000.0;
+                    case SUM_OVER_TIME -> {
                         double sum = 0;
                         c1[0] = 0;
                         for (int j = lo; j <= hi; j++) {
@@ -105,10 +161,8 @@ final class RangeFunctions {
                         }
                         r = Double.isInfinite(sum) ? sum : sum + c1[0];
                     }
-                    case "avg_over_time" -> r = avg(v, lo, hi, c1);
-                    case "min_over_time", "max_over_time", "ts_of_min_over_time", "ts_of_max_over_time" -> {
-                        boolean max = fn.contains("max");
-                        boolean ts = fn.startsWith("ts_");
+                    case AVG_OVER_TIME -> r = avg(v, lo, hi, c1);
+                    case MIN_OVER_TIME -> {
                         double best = v[lo];
                         long bt = t[lo];
                         for (int j = lo; j <= hi; j++) {
@@ -126,7 +180,7 @@ final class RangeFunctions {
                         }
                         r = ts ? bt / 1000.0 : best;
                     }
-                    case "stddev_over_time", "stdvar_over_time" -> {
+                    case STDDEV_OVER_TIME -> {
                         double count = 0;
                         double mean = 0;
                         double cMean = 0;
@@ -143,15 +197,15 @@ final class RangeFunctions {
                             cAux = c1[0];
                         }
                         double variance = (aux + cAux) / count;
-                        r = fn.startsWith("stddev") ? Math.sqrt(variance) : variance;
+                        r = stddev ? Math.sqrt(variance) : variance;
                     }
-                    case "quantile_over_time", "mad_over_time" -> {
+                    case QUANTILE_OVER_TIME -> {
                         int cnt = hi - lo + 1;
                         if (buf.length < cnt) {
                             buf = new double[cnt * 2];
                         }
                         System.arraycopy(v, lo, buf, 0, cnt);
-                        if (fn.equals("quantile_over_time")) {
+                        if (quantile) {
                             double q = scalars[0][i];
                             if (Double.isNaN(q) || q < 0 || q > 1) {
                                 ev.ctx.warn("quantile value should be between 0 and 1, got " + Numbers.formatGo(q));
@@ -165,7 +219,7 @@ final class RangeFunctions {
                             r = Numbers.quantile(0.5, buf, cnt);
                         }
                     }
-                    case "double_exponential_smoothing" -> r = smoothing(v, lo, hi, scalars[1][i], scalars[2][i]);
+                    case DOUBLE_EXPONENTIAL_SMOOTHING -> r = smoothing(v, lo, hi, scalars[1][i], scalars[2][i]);
                     default -> throw QueryException.badData("function \"" + fn + "\" is not supported");
                 }
                 if (isNone(r)) {
@@ -185,7 +239,7 @@ final class RangeFunctions {
                 }
                 ev.ctx.addSamples(points);
                 out.add(col);
-                if (fn.equals("rate") || fn.equals("increase")) {
+                if (code == RATE || code == INCREASE) {
                     String name = labels.metricName();
                     if (!name.isEmpty() && !name.endsWith("_total") && !name.endsWith("_sum")
                             && !name.endsWith("_count") && !name.endsWith("_bucket")) {

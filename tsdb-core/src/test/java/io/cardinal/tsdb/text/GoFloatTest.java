@@ -35,6 +35,9 @@ class GoFloatTest {
       }
       String s = GoFloat.formatG(v);
       assertEquals(v, Double.parseDouble(s), "seed=" + seed + " " + s);
+      if (i % 10 == 0) {
+        assertEquals(GoFloatShortestTest.reference(v), s, "seed=" + seed + " exact rule");
+      }
     }
     // Java 17's Double.toString gives 2.0E-3's neighbour too many digits for some values; we do not.
     assertEquals("2e+23", GoFloat.formatG(2e23));

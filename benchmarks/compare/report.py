@@ -114,6 +114,8 @@ for (n, q, kind, s) in sorted(queries):
            "same_answer": (c["result_series"] == p["result_series"] and math.isclose(c["checksum"], p["checksum"], rel_tol=1e-6, abs_tol=1e-9))
            if c else None,
            "series_returned": [p["result_series"], c["result_series"] if c else None],
+           "prometheus_cold_ms": p.get("cold_ms"), "cardinal_cold_ms": c.get("cold_ms") if c else None,
+           "warmup_passes": p.get("warmup_passes"),
            "pending": c is None, "cardinal_error": c.get("error") if c else None}
     qrows.append(row)
     res["query"].append(row)
@@ -377,15 +379,27 @@ if qrows or pending_q:
     w("## Query latency on the same blocks (medians, ms; client wall time)\n")
     if pending_q:
         w(f"Cardinal's `/api/v1/query` answered HTTP {pending_q[0]['http']}: its rows are **pending**.\n")
-    w("| series | query | kind | Prometheus | Cardinal | ratio | same answer |\n|---|---|---|---|---|---|---|")
+    passes = sorted({r["warmup_passes"] for r in qrows if r.get("warmup_passes") is not None})
+    if passes:
+        w(f"Medians of the measured runs after {', '.join(str(x) for x in passes)} warm-up passes over the whole set "
+          "(both servers the same); \"first\" is each query's time in the first pass right after start "
+          "(one sample: the JVM's interpreter and JIT at work, Prometheus's page cache filling).\n")
+    w("| series | query | kind | Prometheus | Cardinal | ratio | same answer | first: Prometheus | first: Cardinal |\n"
+      "|---|---|---|---|---|---|---|---|---|")
     for r in qrows:
         cms = fnum(r["cardinal_ms"]) if r["cardinal_status"] == 200 else ("pending" if r["pending"] else f"HTTP {r['cardinal_status']}")
         pms = fnum(r["prometheus_ms"]) if r["prometheus_status"] == 200 else f"HTTP {r['prometheus_status']}"
         w(f"| {r['series']:,} | `{r['query'].replace('|', chr(92) + '|')}` | {r['kind']} | {pms} | {cms} | "
-          f"{fnum(r['ratio'], 2)} | {'yes' if r['same_answer'] else 'no' if r['same_answer'] is not None else '—'} |")
+          f"{fnum(r['ratio'], 2)} | {'yes' if r['same_answer'] else 'no' if r['same_answer'] is not None else '—'} | "
+          f"{fnum(r.get('prometheus_cold_ms'))} | {fnum(r.get('cardinal_cold_ms'))} |")
     for n in qsizes:
         w(f"\nGeometric mean at {n:,} series: instant Cardinal {fnum(qgeo[(n, 'instant', C)])} ms vs Prometheus "
           f"{fnum(qgeo[(n, 'instant', P)])} ms; range {fnum(qgeo[(n, 'range', C)])} vs {fnum(qgeo[(n, 'range', P)])} ms.")
+        cold_c = [r["cardinal_cold_ms"] for r in qrows if r["series"] == n and r.get("cardinal_cold_ms")]
+        cold_p = [r["prometheus_cold_ms"] for r in qrows if r["series"] == n and r.get("prometheus_cold_ms")]
+        if cold_c and cold_p:
+            w(f"First pass over the set right after start at {n:,} series (sum of the first requests): Cardinal "
+              f"{fnum(sum(cold_c))} ms, Prometheus {fnum(sum(cold_p))} ms (ratio {fnum(ratio(sum(cold_c), sum(cold_p)), 2)}).")
     w("")
 if restart:
     w("## Restart: time from process start to `/-/ready` on the same WAL + head chunks\n")

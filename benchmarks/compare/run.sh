@@ -17,7 +17,9 @@
 #              (/proc/<pid>/stat), bytes per active series (VmRSS; JVM heap too), swept over sizes
 #   backfill   create-blocks-from openmetrics on the same file: samples/s, bytes per sample on disk
 #   query      both servers on copies of the same blocks: median latency of queries.promql,
-#              instant and range, alternating systems per repetition
+#              instant and range, alternating systems per repetition, after QUERY_WARMUP seconds
+#              (default 20) of untimed passes over the set; each query's first time after start
+#              is kept too
 #   restart    the same un-compacted head (WAL + head chunks, WalGenerator): start to /-/ready
 #   explosion  healthy targets plus one that adds new series every scrape, without and with limits
 # Writes results.json, results.md, raw.jsonl, *.png and logs to the output directory.
@@ -32,7 +34,7 @@ for a in "$@"; do
     --only=*) ONLY=${a#--only=} ;;
     --repeats=*) REPEATS=${a#--repeats=} ;;
     --out=*) OUT=${a#--out=} ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "unknown option $a" >&2; exit 2 ;;
   esac
 done
@@ -50,7 +52,7 @@ if [ "$SIZE" = small ]; then
   INGEST_SIZES="${INGEST_SIZES:-20x500 100x500}"     # targets x series per target: 10k, 50k series
   INTERVAL=${INTERVAL:-5}; WARM=${WARM:-20}; WINDOWS=${WINDOWS:-3}; WINDOW=${WINDOW:-10}
   BLOCK_SIZES="${BLOCK_SIZES:-10x200 50x200}"       # 2k, 10k series x 2h at 15s
-  QUERY_REPS=${QUERY_REPS:-7}
+  QUERY_REPS=${QUERY_REPS:-21}; QUERY_WARMUP=${QUERY_WARMUP:-20}
   WAL_SERIES=${WAL_SERIES:-100000}; WAL_SAMPLES=${WAL_SAMPLES:-240}
   EXPLODE_HEALTHY="${EXPLODE_HEALTHY:-20x500}"; EXPLODE_NEW=${EXPLODE_NEW:-2000}; EXPLODE_SECONDS=${EXPLODE_SECONDS:-45}
   LOAD_POLLS=${LOAD_POLLS:-12}
@@ -58,7 +60,7 @@ else
   INGEST_SIZES="${INGEST_SIZES:-50x2000 250x2000 500x2000 1000x2000}"  # 100k .. 2M series
   INTERVAL=${INTERVAL:-10}; WARM=${WARM:-60}; WINDOWS=${WINDOWS:-5}; WINDOW=${WINDOW:-20}
   BLOCK_SIZES="${BLOCK_SIZES:-50x1000 200x1000}"                      # 50k, 200k series x 2h
-  QUERY_REPS=${QUERY_REPS:-11}
+  QUERY_REPS=${QUERY_REPS:-11}; QUERY_WARMUP=${QUERY_WARMUP:-60}
   WAL_SERIES=${WAL_SERIES:-2000000}; WAL_SAMPLES=${WAL_SAMPLES:-240}
   EXPLODE_HEALTHY="${EXPLODE_HEALTHY:-200x1000}"; EXPLODE_NEW=${EXPLODE_NEW:-20000}; EXPLODE_SECONDS=${EXPLODE_SECONDS:-120}
   LOAD_POLLS=${LOAD_POLLS:-60}
@@ -292,8 +294,8 @@ for sz in $BLOCK_SIZES; do
       record "$(printf '{"type":"query_pending","series":%s,"http":"%s"}' "$n" "$code")"
       log "Cardinal /api/v1/query answered $code: query rows pending"
     fi
-    log "queries on $n series ($QUERY_REPS runs each, load $load)"
-    timeout 3600 java -Danswers="$OUT/answers/$n" -cp "$BJAR" io.cardinal.bench.compare.QueryBench "$here/benchmarks/compare/queries.promql" \
+    log "queries on $n series (${QUERY_WARMUP}s warm-up, $QUERY_REPS runs each, load $load)"
+    timeout 3600 java -Dwarmup.seconds="$QUERY_WARMUP" -Danswers="$OUT/answers/$n" -cp "$BJAR" io.cardinal.bench.compare.QueryBench "$here/benchmarks/compare/queries.promql" \
       "$QT" "$QS" "$QT" 60 "$QUERY_REPS" "${systems[@]}" 2>> "$OUT/logs/query.log" \
       | while read -r line; do record "$(echo "$line" | jq -c --argjson n "$n" --argjson l "$load" '. + {type:"query",series:$n,load:$l}')"; done
     record "$(printf '{"type":"query_rss","series":%s,"prometheus_rss":%s,"cardinal_rss":%s}' "$n" "$(rss_bytes "$ppid")" "$(rss_bytes "$cpid")")"

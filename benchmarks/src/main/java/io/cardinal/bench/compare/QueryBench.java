@@ -2,27 +2,37 @@ package io.cardinal.bench.compare;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Query latency, side by side: every query of QUERIES_FILE (one PromQL expression per line, '#'
- * comments) as an instant query at TIME and a range query START..END every STEP, against each
- * system in turn (alternating per repetition, so drift on a shared machine hits both), REPS timed
- * runs after one untimed warm-up run. Prints one JSON line per system, query and kind: median and
- * every run in milliseconds (client-side wall time of the HTTP exchange), the HTTP status, the
- * number of series in the result and a checksum of the result values, so the answers of the two
- * systems can be compared.
+ * comments) as an instant query at TIME and a range query START..END every STEP, against each system
+ * in turn (alternating per repetition, so drift on a shared machine hits both).
+ *
+ * <p>Three phases, the same for every system:
+ * <ol>
+ *   <li><b>cold</b>: one pass over the whole set, right after the servers became ready; each query's
+ *       time is kept as {@code cold_ms} (for a JVM server this is the interpreter and the JIT at work);
+ *   <li><b>warm-up</b>: further untimed passes over the whole set until {@code -Dwarmup.seconds}
+ *       (default 20) have passed and at least {@code -Dwarmup.passes} (default 5) were made; both systems
+ *       get the same passes;
+ *   <li><b>measured</b>: REPS timed runs of each query; the median is {@code median_ms}.
+ * </ol>
+ *
+ * <p>Times are the client's wall time of one HTTP exchange on a kept-alive connection, taken with a
+ * small blocking HTTP/1.1 client ({@link Http1}) so that the client adds as little as possible and the
+ * same to both servers (the JDK's {@code HttpClient} added 1-2 ms of its own per exchange, more than
+ * Prometheus needs for the small queries). Prints one JSON line per system, query and kind: median,
+ * every run, the cold time, the HTTP status, the number of series in the result and a checksum of the
+ * result values, so the answers of the two systems can be compared.
  *
  * <p>Usage: {@code QueryBench QUERIES_FILE TIME START END STEP REPS NAME=URL [NAME=URL...]}
  */
@@ -39,70 +49,99 @@ public final class QueryBench {
     String end = args[3];
     String step = args[4];
     int reps = Integer.parseInt(args[5]);
-    List<String[]> systems = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    List<Http1> clients = new ArrayList<>();
     for (int i = 6; i < args.length; i++) {
-      systems.add(args[i].split("=", 2));
+      String[] nu = args[i].split("=", 2);
+      names.add(nu[0]);
+      clients.add(new Http1(URI.create(nu[1])));
     }
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    double warmSeconds = Double.parseDouble(System.getProperty("warmup.seconds", "20"));
+    int warmPasses = Integer.getInteger("warmup.passes", 5);
     String dir = System.getProperty("answers");
     Path answers = dir == null ? null : Files.createDirectories(Path.of(dir));
-    int qi = -1;
+
+    List<String> paths = new ArrayList<>();
+    List<String> kinds = new ArrayList<>();
     for (String q : queries) {
-      qi++;
-      for (String kind : new String[] {"instant", "range"}) {
-        String params = kind.equals("instant")
-            ? "query=" + enc(q) + "&time=" + time
-            : "query=" + enc(q) + "&start=" + start + "&end=" + end + "&step=" + step;
-        String path = kind.equals("instant") ? "/api/v1/query" : "/api/v1/query_range";
-        double[][] ms = new double[systems.size()][reps];
-        int[] status = new int[systems.size()];
-        String[] body = new String[systems.size()];
-        for (int r = -1; r < reps; r++) {
-          for (int s = 0; s < systems.size(); s++) {
-            // Alternate which system goes first in each repetition.
-            int si = (r & 1) == 0 ? s : systems.size() - 1 - s;
-            // GET, not POST: the JDK client writes a POST's headers and body separately, and Nagle's
-            // algorithm plus the server's delayed ACK then add ~40 ms to some servers' answers.
-            HttpRequest req = HttpRequest.newBuilder(URI.create(systems.get(si)[1] + path + "?" + params))
-                .timeout(Duration.ofSeconds(120)).GET().build();
-            long t0 = System.nanoTime();
-            HttpResponse<String> resp;
-            try {
-              resp = http.send(req, HttpResponse.BodyHandlers.ofString());
-            } catch (Exception e) {
-              status[si] = -1;
-              body[si] = e.toString();
-              continue;
-            }
-            double took = (System.nanoTime() - t0) / 1e6;
-            if (r >= 0) {
-              ms[si][r] = took;
-            }
-            status[si] = resp.statusCode();
-            body[si] = resp.body();
+      paths.add("/api/v1/query?query=" + enc(q) + "&time=" + time);
+      kinds.add("instant");
+      paths.add("/api/v1/query_range?query=" + enc(q) + "&start=" + start + "&end=" + end + "&step=" + step);
+      kinds.add("range");
+    }
+    int n = paths.size();
+    int systems = clients.size();
+    double[][] cold = new double[systems][n];
+    double[][][] ms = new double[systems][n][reps];
+    int[][] status = new int[systems][n];
+    byte[][][] body = new byte[systems][n][];
+
+    // Cold pass, then warm-up passes until both the time and the count are reached.
+    long warmStart = System.nanoTime();
+    int passes = 0;
+    do {
+      for (int i = 0; i < n; i++) {
+        for (int s = 0; s < systems; s++) {
+          int si = ((passes + i) & 1) == 0 ? s : systems - 1 - s;
+          double took = exchange(clients.get(si), paths.get(i), status[si], body[si], i);
+          if (passes == 0) {
+            cold[si][i] = took;
           }
-        }
-        for (int s = 0; s < systems.size(); s++) {
-          double[] sorted = ms[s].clone();
-          Arrays.sort(sorted);
-          double median = reps % 2 == 1 ? sorted[reps / 2] : (sorted[reps / 2 - 1] + sorted[reps / 2]) / 2;
-          String b = body[s] == null ? "" : body[s];
-          StringBuilder runs = new StringBuilder();
-          for (double d : ms[s]) {
-            runs.append(runs.length() == 0 ? "" : ",").append(String.format("%.2f", d));
-          }
-          double[] sum = {0};
-          int series = resultSeries(b, sum);
-          if (answers != null) {
-            Files.writeString(answers.resolve(String.format("q%02d-%s-%s.json", qi, kind, systems.get(s)[0])), b);
-          }
-          System.out.printf("{\"system\":\"%s\",\"query\":\"%s\",\"kind\":\"%s\",\"status\":%d,\"median_ms\":%.2f,"
-                  + "\"runs_ms\":[%s],\"result_series\":%d,\"checksum\":%.10g,\"bytes\":%d%s}%n",
-              systems.get(s)[0], json(q), kind, status[s], median, runs, series, sum[0], b.length(),
-              status[s] == 200 ? "" : ",\"error\":\"" + json(b.length() > 300 ? b.substring(0, 300) : b) + "\"");
-          System.out.flush();
         }
       }
+      passes++;
+    } while (passes < 1 + warmPasses || (System.nanoTime() - warmStart) / 1e9 < warmSeconds);
+    System.err.printf("QueryBench: %d warm-up passes over %d requests in %.1f s%n", passes - 1, n,
+        (System.nanoTime() - warmStart) / 1e9);
+
+    for (int i = 0; i < n; i++) {
+      for (int r = 0; r < reps; r++) {
+        for (int s = 0; s < systems; s++) {
+          int si = (r & 1) == 0 ? s : systems - 1 - s;
+          ms[si][i][r] = exchange(clients.get(si), paths.get(i), status[si], body[si], i);
+        }
+      }
+      for (int s = 0; s < systems; s++) {
+        double[] sorted = ms[s][i].clone();
+        Arrays.sort(sorted);
+        double median = reps % 2 == 1 ? sorted[reps / 2] : (sorted[reps / 2 - 1] + sorted[reps / 2]) / 2;
+        String b = body[s][i] == null ? "" : new String(body[s][i], StandardCharsets.UTF_8);
+        StringBuilder runs = new StringBuilder();
+        for (double d : ms[s][i]) {
+          runs.append(runs.length() == 0 ? "" : ",").append(String.format("%.3f", d));
+        }
+        double[] sum = {0};
+        int series = resultSeries(b, sum);
+        String q = queries.get(i / 2);
+        if (answers != null) {
+          Files.writeString(answers.resolve(String.format("q%02d-%s-%s.json", i / 2, kinds.get(i), names.get(s))), b);
+        }
+        System.out.printf("{\"system\":\"%s\",\"query\":\"%s\",\"kind\":\"%s\",\"status\":%d,\"median_ms\":%.3f,"
+                + "\"runs_ms\":[%s],\"cold_ms\":%.3f,\"warmup_passes\":%d,\"result_series\":%d,\"checksum\":%.10g,"
+                + "\"bytes\":%d%s}%n",
+            names.get(s), json(q), kinds.get(i), status[s][i], median, runs, cold[s][i], passes - 1, series, sum[0],
+            b.length(), status[s][i] == 200 ? "" : ",\"error\":\"" + json(b.length() > 300 ? b.substring(0, 300) : b) + "\"");
+        System.out.flush();
+      }
+    }
+    for (Http1 c : clients) {
+      c.close();
+    }
+  }
+
+  /** One timed GET; keeps status and body of the latest answer. A failed exchange counts as -1 ms. */
+  private static double exchange(Http1 client, String path, int[] status, byte[][] body, int i) {
+    long t0 = System.nanoTime();
+    try {
+      Http1.Response resp = client.get(path);
+      double took = (System.nanoTime() - t0) / 1e6;
+      status[i] = resp.status();
+      body[i] = resp.body();
+      return took;
+    } catch (IOException e) {
+      status[i] = -1;
+      body[i] = e.toString().getBytes(StandardCharsets.UTF_8);
+      return -1;
     }
   }
 

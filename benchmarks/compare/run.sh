@@ -282,7 +282,8 @@ for sz in $BLOCK_SIZES; do
     pp=$(freeport); start_server prometheus "$W/q-prometheus" "$W/empty.yml" "$pp" "query-prometheus-$n"; ppid=$SPID
     cp=$(freeport)
     JFR_OPTS=""
-    [ "$sz" = "${BLOCK_SIZES##* }" ] && JFR_OPTS="-XX:StartFlightRecording=filename=$OUT/cardinal-query.jfr,settings=profile"
+    # A JFR recording slows the small queries measurably, so the query profile is opt-in (QUERY_JFR=1).
+    [ "${QUERY_JFR:-0}" = 1 ] && [ "$sz" = "${BLOCK_SIZES##* }" ] && JFR_OPTS="-XX:StartFlightRecording=filename=$OUT/cardinal-query.jfr,settings=profile"
     start_server cardinal "$W/q-cardinal" "$W/empty.yml" "$cp" "query-cardinal-$n"; cpid=$SPID
     JFR_OPTS=""
     wait_ready "$pp" 120 >/dev/null || log "prometheus (query) not ready"

@@ -68,6 +68,44 @@ class IndexFormatTest {
     assertEquals(8, e.chunks.ref(0));
   }
 
+  /**
+   * A postings list that does not increase (here two entries swapped, with a correct checksum) is
+   * reported with file and offset when it is read; the other lists stay readable.
+   */
+  @Test
+  void postingsListThatDoesNotIncreaseIsReported(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("index");
+    try (IndexWriter w = new IndexWriter(file, List.of("1", "a", "b", "x", "y"))) {
+      w.addSeries(Labels.of("a", "1", "b", "x"), new IndexWriter.ChunkMetas().add(0, 1, 8));
+      w.addSeries(Labels.of("a", "1", "b", "y"), new IndexWriter.ChunkMetas().add(0, 1, 20));
+    }
+    int[] ids = new IndexReader(file).postings(Matcher.equal("a", "1")).toArray();
+    assertEquals(2, ids.length);
+    byte[] b = Files.readAllBytes(file);
+    byte[] list = ByteBuffer.allocate(16).putInt(12).putInt(2).putInt(ids[0]).putInt(ids[1]).array();
+    int at = -1;
+    for (int i = 0; i + list.length <= b.length; i++) {
+      if (java.util.Arrays.equals(b, i, i + list.length, list, 0, list.length)) {
+        at = i; // the last match is a="1" (the list of all series, equal to it, comes first)
+      }
+    }
+    assertTrue(at > 0, "postings list for a=\"1\" found");
+    ByteBuffer bb = ByteBuffer.wrap(b);
+    bb.putInt(at + 8, ids[1]).putInt(at + 12, ids[0]);
+    CRC32C crc = new CRC32C();
+    crc.update(b, at + 4, 12);
+    bb.putInt(at + 16, (int) crc.getValue());
+    Files.write(file, b);
+
+    IndexReader r = new IndexReader(file);
+    BlockCorruptionException e = assertThrows(BlockCorruptionException.class, () -> r.postings(Matcher.equal("a", "1")));
+    assertEquals(file, e.file());
+    assertEquals(at + 12, e.offset());
+    assertTrue(e.getMessage().contains("does not increase"), e.getMessage());
+    assertEquals(1, r.postings(Matcher.equal("b", "y")).getCardinality());
+    assertEquals(2, r.postings(Matcher.notEqual("b", "z")).getCardinality());
+  }
+
   @Test
   void writerRejectsUnsortedSeriesAndMissingSymbols(@TempDir Path dir) throws Exception {
     try (IndexWriter w = new IndexWriter(dir.resolve("i1"), List.of("1", "2", "a"))) {

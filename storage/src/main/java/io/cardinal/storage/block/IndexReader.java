@@ -43,6 +43,22 @@ public final class IndexReader implements Closeable {
   static final class Values {
     final List<String> values = new ArrayList<>();
     final List<Long> offsets = new ArrayList<>();
+    /** value → index in {@link #values}; built on the first lookup by value. */
+    private volatile Map<String, Integer> byValue;
+
+    /** The index of {@code value}, or -1. */
+    int indexOf(String value) {
+      Map<String, Integer> m = byValue;
+      if (m == null) {
+        m = new HashMap<>(values.size() * 2);
+        for (int i = 0; i < values.size(); i++) {
+          m.put(values.get(i), i);
+        }
+        byValue = m;
+      }
+      Integer i = m.get(value);
+      return i == null ? -1 : i;
+    }
   }
 
   public IndexReader(Path path) throws IOException {
@@ -300,7 +316,11 @@ public final class IndexReader implements Closeable {
     return result;
   }
 
-  /** The union of the postings of every value of the matcher's label for which it matches {@code want}. */
+  /**
+   * The union of the postings of every value of the matcher's label for which it matches {@code want}.
+   * A matcher with a finite set of such values ({@code =}, {@code !=} and regexes that are literal
+   * sets) reads just those values' lists; any other is tried on every value of the label.
+   */
   private RoaringBitmap union(Matcher mt, boolean want) throws BlockCorruptionException {
     Values v = postingsOffsets.get(mt.name());
     if (v == null) {
@@ -308,18 +328,31 @@ public final class IndexReader implements Closeable {
     }
     RoaringBitmap first = null;
     List<RoaringBitmap> more = null;
-    for (int i = 0; i < v.values.size(); i++) {
-      if (mt.matches(v.values.get(i)) == want) {
-        RoaringBitmap bm = readPostings(v.offsets.get(i));
-        if (first == null) {
-          first = bm;
-        } else {
-          if (more == null) {
-            more = new ArrayList<>();
-            more.add(first);
-          }
-          more.add(bm);
+    java.util.Set<String> set = want ? mt.setMatches() : mt.setNonMatches();
+    int n = set != null ? set.size() : v.values.size();
+    java.util.Iterator<String> it = set != null ? set.iterator() : null;
+    for (int k = 0; k < n; k++) {
+      int i;
+      if (it != null) {
+        i = v.indexOf(it.next());
+        if (i < 0) {
+          continue;
         }
+      } else {
+        i = k;
+        if (mt.matches(v.values.get(i)) != want) {
+          continue;
+        }
+      }
+      RoaringBitmap bm = readPostings(v.offsets.get(i));
+      if (first == null) {
+        first = bm;
+      } else {
+        if (more == null) {
+          more = new ArrayList<>();
+          more.add(first);
+        }
+        more.add(bm);
       }
     }
     if (first == null) {

@@ -2,7 +2,7 @@ package io.cardinal.tsdb.labels;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -14,8 +14,10 @@ import java.util.Set;
  *
  * <p>Regular expressions are fully anchored and use RE2 syntax through re2j, whose matching time is
  * linear in the input: a hostile pattern such as {@code (a+)+$} cannot make a query backtrack
- * exponentially. Common shapes skip the regex engine entirely: {@code .*}, {@code .+}, literals,
- * alternations of literals ({@code a|b|c}) and literal prefixes ({@code foo.*}).
+ * exponentially. Common shapes skip the regex engine entirely: {@code .*}, {@code .+}, and regexes
+ * whose language is a small finite set of strings (literals, alternations such as {@code a|b|c} or
+ * {@code ns-(1|2|3)}, simple classes such as {@code h[0-3]}) become set lookups, which the postings
+ * index also uses to read just those values' lists; literal prefixes ({@code foo.*}) compare a prefix.
  *
  * <p>A matcher that matches the empty string also matches series that lack the label, because
  * Prometheus treats an absent label as having the value "".
@@ -124,6 +126,20 @@ public final class Matcher {
     return null;
   }
 
+  /**
+   * The finite set of values a negative matcher rejects ({@code !=} or {@code !~} of a literal set),
+   * or null: every other value passes. The postings index subtracts exactly these values' lists.
+   */
+  public Set<String> setNonMatches() {
+    if (type == MatchType.NOT_EQUAL) {
+      return Collections.singleton(value);
+    }
+    if (type == MatchType.NOT_REGEX && shape == RegexShape.SET) {
+      return literalSet;
+    }
+    return null;
+  }
+
   public boolean matches(String s) {
     switch (type) {
       case EQUAL:
@@ -154,17 +170,156 @@ public final class Matcher {
     }
   }
 
-  /** {@code a|b|c} made only of literal characters: the set {a, b, c}; otherwise null. */
+  /** Largest set a regex is expanded to; bigger ones stay regexes. */
+  static final int MAX_SET_SIZE = 256;
+
+  /**
+   * The finite set of strings a regex matches when it is built only from literal characters,
+   * alternations ({@code a|b}), groups ({@code (..)}, {@code (?:..)}) and simple character classes of
+   * literal characters and ranges ({@code [0-3a]}), such as {@code ns-(1|2|3)} or {@code /api/h[0-3]};
+   * null for anything else (escapes, repetition, anchors, flags, negated classes, a set over
+   * {@link #MAX_SET_SIZE}). Matching such a regex, fully anchored, is membership in this set.
+   */
   static Set<String> literalAlternation(String re) {
-    List<String> parts = Arrays.asList(re.split("\\|", -1));
-    Set<String> out = new HashSet<>();
-    for (String part : parts) {
-      if (!isLiteral(part)) {
+    SetExpander e = new SetExpander(re);
+    List<String> out = e.alternation();
+    if (out == null || e.pos != re.length()) {
+      return null;
+    }
+    return new HashSet<>(out);
+  }
+
+  /** A recursive-descent reader of the literal-only regex subset; null from any method means "not in it". */
+  private static final class SetExpander {
+    final String re;
+    int pos;
+
+    SetExpander(String re) {
+      this.re = re;
+    }
+
+    /** seq ('|' seq)*, up to a ')' or the end. */
+    List<String> alternation() {
+      List<String> out = new ArrayList<>();
+      while (true) {
+        List<String> seq = sequence();
+        if (seq == null) {
+          return null;
+        }
+        out.addAll(seq);
+        if (out.size() > MAX_SET_SIZE) {
+          return null;
+        }
+        if (pos < re.length() && re.charAt(pos) == '|') {
+          pos++;
+          continue;
+        }
+        return out;
+      }
+    }
+
+    /** The concatenation of items up to '|', ')' or the end. */
+    List<String> sequence() {
+      List<String> acc = new ArrayList<>(List.of(""));
+      StringBuilder lit = new StringBuilder();
+      while (pos < re.length()) {
+        char c = re.charAt(pos);
+        if (c == '|' || c == ')') {
+          break;
+        }
+        List<String> item;
+        if (c == '(') {
+          pos++;
+          if (re.startsWith("?:", pos)) {
+            pos += 2;
+          } else if (pos < re.length() && re.charAt(pos) == '?') {
+            return null; // flags such as (?i) change what matches
+          }
+          item = alternation();
+          if (item == null || pos >= re.length() || re.charAt(pos) != ')') {
+            return null;
+          }
+          pos++;
+        } else if (c == '[') {
+          item = charClass();
+          if (item == null) {
+            return null;
+          }
+        } else if (isPlain(c)) {
+          lit.append(c);
+          pos++;
+          continue;
+        } else {
+          return null;
+        }
+        acc = product(acc, lit, item);
+        lit.setLength(0);
+        if (acc == null) {
+          return null;
+        }
+      }
+      return product(acc, lit, List.of(""));
+    }
+
+    /** [..] of plain characters and ranges; the position is on '['. */
+    List<String> charClass() {
+      pos++;
+      List<String> out = new ArrayList<>();
+      int start = pos;
+      while (pos < re.length() && re.charAt(pos) != ']') {
+        char lo = re.charAt(pos);
+        if (!isPlainInClass(lo) || (lo == '-' && pos == start)) {
+          return null;
+        }
+        char hi = lo;
+        if (pos + 2 < re.length() && re.charAt(pos + 1) == '-' && re.charAt(pos + 2) != ']') {
+          hi = re.charAt(pos + 2);
+          if (!isPlainInClass(hi) || hi < lo) {
+            return null;
+          }
+          pos += 2;
+        } else if (lo == '-') {
+          return null;
+        }
+        pos++;
+        for (char x = lo; x <= hi; x++) {
+          String one = String.valueOf(x);
+          if (!out.contains(one)) {
+            out.add(one);
+          }
+          if (out.size() > MAX_SET_SIZE || x == Character.MAX_VALUE) {
+            return null;
+          }
+        }
+      }
+      if (pos >= re.length() || out.isEmpty()) {
         return null;
       }
-      out.add(part);
+      pos++;
+      return out;
     }
-    return out;
+
+    static List<String> product(List<String> acc, StringBuilder lit, List<String> item) {
+      if ((long) acc.size() * item.size() > MAX_SET_SIZE) {
+        return null;
+      }
+      List<String> out = new ArrayList<>(acc.size() * item.size());
+      for (String a : acc) {
+        for (String b : item) {
+          out.add(a + lit + b);
+        }
+      }
+      return out;
+    }
+
+    /** A character that stands for itself outside a class (surrogates excluded: RE2 reads code points). */
+    static boolean isPlain(char c) {
+      return "\\.+*?()|[]{}^$".indexOf(c) < 0 && !Character.isSurrogate(c);
+    }
+
+    static boolean isPlainInClass(char c) {
+      return "\\[]^:".indexOf(c) < 0 && !Character.isSurrogate(c);
+    }
   }
 
   /** {@code foo.*} with a literal, non-empty {@code foo}: returns "foo"; otherwise null. */

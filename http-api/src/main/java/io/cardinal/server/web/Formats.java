@@ -33,6 +33,10 @@ public final class Formats {
     if (s.equals("292277025-08-18T07:12:54.999999999Z")) {
       return MAX_TIME;
     }
+    long whole = wholeSeconds(s);
+    if (whole >= 0) {
+      return whole * 1000;
+    }
     try {
       double d = Double.parseDouble(s);
       if (Double.isFinite(d)) {
@@ -48,6 +52,23 @@ public final class Formats {
       throw new IllegalArgumentException("cannot parse \"" + s + "\" to a valid timestamp");
     }
   }
+  /** {@code s} as whole seconds when it is 1 to 15 ASCII digits (exact in milliseconds), else -1. */
+  static long wholeSeconds(String s) {
+    int n = s.length();
+    if (n == 0 || n > 15) {
+      return -1;
+    }
+    long v = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  }
+
 
   /** RFC 3339 with nanoseconds; the zero time for "never". */
   public static String rfc3339(long ms) {

@@ -176,7 +176,28 @@ final class Evaluator {
         return r;
     }
 
+    /**
+     * Compiled matchers by the selector's matchers: compiling a regex (re2j, and the finite-set check)
+     * costs more than the lookup of a small query, and dashboards send the same selectors again and
+     * again. Matchers are immutable; the table is emptied when it grows past its bound.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<List<LabelMatcher>, Matcher[]> COMPILED =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_COMPILED = 4096;
+
     static Matcher[] matchers(List<LabelMatcher> ms) {
+        Matcher[] cached = COMPILED.get(ms);
+        if (cached == null) {
+            cached = compile(ms);
+            if (COMPILED.size() >= MAX_COMPILED) {
+                COMPILED.clear();
+            }
+            COMPILED.put(List.copyOf(ms), cached);
+        }
+        return cached.clone();
+    }
+
+    private static Matcher[] compile(List<LabelMatcher> ms) {
         Matcher[] out = new Matcher[ms.size()];
         for (int i = 0; i < out.length; i++) {
             LabelMatcher m = ms.get(i);

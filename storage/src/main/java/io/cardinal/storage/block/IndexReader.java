@@ -29,6 +29,8 @@ public final class IndexReader implements Closeable {
   private static final int TOC_SIZE = 6 * 8 + 4;
   /** RoaringBitmap's limit for an array container; above it a container is a 65,536-bit bitmap. */
   private static final int ARRAY_CONTAINER_MAX = 4096;
+  /** Up to this many postings lists are merged pairwise; see {@link #union}. */
+  private static final int FEW_LISTS = 8;
 
   private final Path path;
   private final MappedByteBuffer m;
@@ -358,8 +360,19 @@ public final class IndexReader implements Closeable {
     if (first == null) {
       return new RoaringBitmap();
     }
+    if (more == null) {
+      return first;
+    }
     // Lists of different values interleave: merging them whole is linear, adding them ID by ID is not.
-    return more == null ? first : FastAggregation.or(more.iterator());
+    // A few lists merge pairwise (arrays stay arrays); many go through the lazy union, which works in
+    // 65,536-bit bitmaps and pays for converting them back only once.
+    if (more.size() <= FEW_LISTS) {
+      for (int i = 1; i < more.size(); i++) {
+        first.or(more.get(i));
+      }
+      return first;
+    }
+    return FastAggregation.or(more.iterator());
   }
 
   /** One decoded series entry; reusable. */

@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * Query latency, side by side: every query of QUERIES_FILE (one PromQL expression per line, '#'
  * comments) as an instant query at TIME and a range query START..END every STEP, against each system
- * in turn (alternating per repetition, so drift on a shared machine hits both).
+ * in turn.
  *
  * <p>Three phases, the same for every system:
  * <ol>
@@ -24,7 +24,9 @@ import java.util.List;
  *   <li><b>warm-up</b>: further untimed passes over the whole set until {@code -Dwarmup.seconds}
  *       (default 20) have passed and at least {@code -Dwarmup.passes} (default 5) were made; both systems
  *       get the same passes;
- *   <li><b>measured</b>: REPS timed runs of each query; the median is {@code median_ms}.
+ *   <li><b>measured</b>: per query, REPS timed runs back to back on one system, then on the other
+ *       (which goes first alternates from query to query, so drift on a shared machine hits both),
+ *       each block after {@code -Dgap.ms} (default 250) of quiet; the median is {@code median_ms}.
  * </ol>
  *
  * <p>Times are the client's wall time of one HTTP exchange on a kept-alive connection, taken with a
@@ -58,6 +60,7 @@ public final class QueryBench {
     }
     double warmSeconds = Double.parseDouble(System.getProperty("warmup.seconds", "20"));
     int warmPasses = Integer.getInteger("warmup.passes", 5);
+    long gapMs = Long.getLong("gap.ms", 250);
     String dir = System.getProperty("answers");
     Path answers = dir == null ? null : Files.createDirectories(Path.of(dir));
 
@@ -95,9 +98,15 @@ public final class QueryBench {
         (System.nanoTime() - warmStart) / 1e9);
 
     for (int i = 0; i < n; i++) {
-      for (int r = 0; r < reps; r++) {
-        for (int s = 0; s < systems; s++) {
-          int si = (r & 1) == 0 ? s : systems - 1 - s;
+      // Each system runs its REPS back to back while the other idles; which goes first alternates per
+      // query. Alternating every single request instead measured mostly the cost of switching between
+      // three processes on two cores (0.2 ms added to each answer here, more than a small query takes).
+      // A quiet gap before each block keeps the previous block's after-effects (a garbage collection
+      // it set off, compilation) out of this one: what a query costs lands on that query.
+      for (int s = 0; s < systems; s++) {
+        int si = (i & 1) == 0 ? s : systems - 1 - s;
+        Thread.sleep(gapMs);
+        for (int r = 0; r < reps; r++) {
           ms[si][i][r] = exchange(clients.get(si), paths.get(i), status[si], body[si], i);
         }
       }

@@ -183,17 +183,12 @@ final class Aggregation {
     /** The output label set of a group: the "by" labels, or all labels minus the "without" ones and the name. */
     static Labels groupLabels(Labels l, List<String> grouping, boolean without) {
         if (without) {
-            String[] del = new String[grouping.size() + 1];
-            for (int i = 0; i < grouping.size(); i++) {
-                del[i] = grouping.get(i);
-            }
-            del[grouping.size()] = Labels.METRIC_NAME;
-            return l.toBuilder().delete(del).build();
+            return l.drop(grouping, Labels.METRIC_NAME);
         }
         if (grouping.isEmpty()) {
             return Labels.EMPTY;
         }
-        return l.toBuilder().keep(grouping).build();
+        return l.keep(grouping);
     }
 
     private static List<Col> selectK(Evaluator ev, AggregateExpr a, List<Col> in, double[] param) {

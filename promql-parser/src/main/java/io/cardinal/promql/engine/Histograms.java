@@ -4,7 +4,6 @@ import io.cardinal.promql.ast.Expr;
 import io.cardinal.promql.engine.Evaluator.Col;
 import io.cardinal.tsdb.labels.Labels;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,26 +148,31 @@ final class Histograms {
         return out;
     }
 
-    /** Sorts the first size buckets by upper bound (in place, both arrays). */
-    private static int sortAndCoalesce(double[] ub, double[] cnt, int size) {
-        Integer[] idx = new Integer[size];
-        for (int i = 0; i < size; i++) {
-            idx[i] = i;
-        }
-        Arrays.sort(idx, (a, b) -> Double.compare(ub[a], ub[b]));
-        double[] u2 = new double[size];
-        double[] c2 = new double[size];
-        for (int i = 0; i < size; i++) {
-            u2[i] = ub[idx[i]];
-            c2[i] = cnt[idx[i]];
+    /**
+     * Sorts the first size buckets by upper bound (in place, both arrays, stable) and merges buckets
+     * with equal bounds; returns the new size. Insertion sort: a histogram has tens of buckets, and in
+     * label order they are nearly sorted already, so this beats an index sort and allocates nothing.
+     */
+    static int sortAndCoalesce(double[] ub, double[] cnt, int size) {
+        for (int i = 1; i < size; i++) {
+            double u = ub[i];
+            double c = cnt[i];
+            int j = i - 1;
+            while (j >= 0 && Double.compare(ub[j], u) > 0) {
+                ub[j + 1] = ub[j];
+                cnt[j + 1] = cnt[j];
+                j--;
+            }
+            ub[j + 1] = u;
+            cnt[j + 1] = c;
         }
         int w = 0;
         for (int i = 0; i < size; i++) {
-            if (w > 0 && u2[i] == ub[w - 1]) {
-                cnt[w - 1] += c2[i];
+            if (w > 0 && ub[i] == ub[w - 1]) {
+                cnt[w - 1] += cnt[i];
             } else {
-                ub[w] = u2[i];
-                cnt[w] = c2[i];
+                ub[w] = ub[i];
+                cnt[w] = cnt[i];
                 w++;
             }
         }

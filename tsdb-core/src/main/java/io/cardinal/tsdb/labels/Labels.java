@@ -243,6 +243,53 @@ public final class Labels implements Comparable<Labels> {
     pairs[index] = canonical;
   }
 
+  /**
+   * The labels whose names are in {@code names}, in order: the grouping key of {@code by (…)}.
+   * Returns this set when every label is kept; no sorting, since a subset of a sorted set is sorted.
+   */
+  public Labels keep(java.util.Collection<String> names) {
+    int k = 0;
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (names.contains(pairs[i])) {
+        k++;
+      }
+    }
+    return subset(names, true, null, k);
+  }
+
+  /**
+   * The labels except those in {@code names} and {@code alsoDrop} (may be null): the grouping key of
+   * {@code without (…)}. Returns this set when nothing is dropped.
+   */
+  public Labels drop(java.util.Collection<String> names, String alsoDrop) {
+    int k = 0;
+    for (int i = 0; i < pairs.length; i += 2) {
+      if (!names.contains(pairs[i]) && !pairs[i].equals(alsoDrop)) {
+        k++;
+      }
+    }
+    return subset(names, false, alsoDrop, k);
+  }
+
+  private Labels subset(java.util.Collection<String> names, boolean keep, String alsoDrop, int k) {
+    if (2 * k == pairs.length) {
+      return this;
+    }
+    if (k == 0) {
+      return EMPTY;
+    }
+    String[] out = new String[2 * k];
+    int w = 0;
+    for (int i = 0; i < pairs.length; i += 2) {
+      boolean in = names.contains(pairs[i]);
+      if (keep ? in : !in && !pairs[i].equals(alsoDrop)) {
+        out[w++] = pairs[i];
+        out[w++] = pairs[i + 1];
+      }
+    }
+    return new Labels(out);
+  }
+
   public Builder toBuilder() {
     return new Builder(this);
   }

@@ -11,6 +11,20 @@ import org.junit.jupiter.api.Test;
 
 class LabelsTest {
   @Test
+  void keepAndDropAgreeWithTheBuilder() {
+    Labels l = Labels.of("__name__", "m", "b", "2", "a", "1", "c", "3");
+    assertEquals(Labels.of("a", "1", "c", "3"), l.keep(List.of("c", "a", "zz")));
+    assertEquals(l.toBuilder().keep(List.of("c", "a")).build(), l.keep(List.of("c", "a")));
+    assertEquals(Labels.EMPTY, l.keep(List.of("zz")));
+    org.junit.jupiter.api.Assertions.assertSame(l, l.keep(List.of("a", "b", "c", "__name__")));
+    assertEquals(Labels.of("b", "2"), l.drop(List.of("a", "c"), "__name__"));
+    assertEquals(l.toBuilder().delete("a", "__name__").build(), l.drop(List.of("a"), "__name__"));
+    org.junit.jupiter.api.Assertions.assertSame(l, l.drop(List.of("zz"), null));
+    assertEquals(Labels.EMPTY, l.drop(List.of("a", "b", "c"), "__name__"));
+    assertEquals(l.keep(List.of("a", "b")).hashCode(), Labels.of("b", "2", "a", "1").hashCode());
+  }
+
+  @Test
   void sortsByNameAndKeepsMetricNameAsOrdinaryLabel() {
     Labels l = Labels.of("job", "node", "__name__", "up", "instance", "a:9100");
     assertEquals(3, l.size());

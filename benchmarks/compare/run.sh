@@ -52,7 +52,7 @@ if [ "$SIZE" = small ]; then
   INGEST_SIZES="${INGEST_SIZES:-20x500 100x500}"     # targets x series per target: 10k, 50k series
   INTERVAL=${INTERVAL:-5}; WARM=${WARM:-20}; WINDOWS=${WINDOWS:-3}; WINDOW=${WINDOW:-10}
   BLOCK_SIZES="${BLOCK_SIZES:-10x200 50x200}"       # 2k, 10k series x 2h at 15s
-  QUERY_REPS=${QUERY_REPS:-21}; QUERY_WARMUP=${QUERY_WARMUP:-20}
+  QUERY_REPS=${QUERY_REPS:-11}; QUERY_WARMUP=${QUERY_WARMUP:-20}
   WAL_SERIES=${WAL_SERIES:-100000}; WAL_SAMPLES=${WAL_SAMPLES:-240}
   EXPLODE_HEALTHY="${EXPLODE_HEALTHY:-20x500}"; EXPLODE_NEW=${EXPLODE_NEW:-2000}; EXPLODE_SECONDS=${EXPLODE_SECONDS:-45}
   LOAD_POLLS=${LOAD_POLLS:-12}
@@ -295,7 +295,7 @@ for sz in $BLOCK_SIZES; do
       record "$(printf '{"type":"query_pending","series":%s,"http":"%s"}' "$n" "$code")"
       log "Cardinal /api/v1/query answered $code: query rows pending"
     fi
-    log "queries on $n series (${QUERY_WARMUP}s warm-up, $QUERY_REPS runs each, load $load)"
+    log "queries on $n series (${QUERY_WARMUP}s warm-up, 3 rounds of $QUERY_REPS runs each, load $load)"
     timeout 3600 java -Dwarmup.seconds="$QUERY_WARMUP" -Danswers="$OUT/answers/$n" -cp "$BJAR" io.cardinal.bench.compare.QueryBench "$here/benchmarks/compare/queries.promql" \
       "$QT" "$QS" "$QT" 60 "$QUERY_REPS" "${systems[@]}" 2>> "$OUT/logs/query.log" \
       | while read -r line; do record "$(echo "$line" | jq -c --argjson n "$n" --argjson l "$load" '. + {type:"query",series:$n,load:$l}')"; done

@@ -24,9 +24,11 @@ import java.util.List;
  *   <li><b>warm-up</b>: further untimed passes over the whole set until {@code -Dwarmup.seconds}
  *       (default 20) have passed and at least {@code -Dwarmup.passes} (default 5) were made; both systems
  *       get the same passes;
- *   <li><b>measured</b>: per query, REPS timed runs back to back on one system, then on the other
- *       (which goes first alternates from query to query, so drift on a shared machine hits both),
- *       each block after {@code -Dgap.ms} (default 250) of quiet; the median is {@code median_ms}.
+ *   <li><b>measured</b>: {@code -Drounds} (default 3) rounds over the set; in each, per query, REPS
+ *       timed runs back to back on one system, then on the other (which goes first alternates from
+ *       query to query and round to round, so drift on a shared machine hits both), each block after
+ *       {@code -Dgap.ms} (default 250) of quiet and {@code -Dlead.in} (default 2) untimed requests;
+ *       {@code median_ms} is the median of all rounds' runs.
  * </ol>
  *
  * <p>Times are the client's wall time of one HTTP exchange on a kept-alive connection, taken with a
@@ -61,6 +63,8 @@ public final class QueryBench {
     double warmSeconds = Double.parseDouble(System.getProperty("warmup.seconds", "20"));
     int warmPasses = Integer.getInteger("warmup.passes", 5);
     long gapMs = Long.getLong("gap.ms", 250);
+    int rounds = Integer.getInteger("rounds", 3);
+    int leadIn = Integer.getInteger("lead.in", 2);
     String dir = System.getProperty("answers");
     Path answers = dir == null ? null : Files.createDirectories(Path.of(dir));
 
@@ -75,7 +79,7 @@ public final class QueryBench {
     int n = paths.size();
     int systems = clients.size();
     double[][] cold = new double[systems][n];
-    double[][][] ms = new double[systems][n][reps];
+    double[][][] ms = new double[systems][n][rounds * reps];
     int[][] status = new int[systems][n];
     byte[][][] body = new byte[systems][n][];
 
@@ -97,23 +101,35 @@ public final class QueryBench {
     System.err.printf("QueryBench: %d warm-up passes over %d requests in %.1f s%n", passes - 1, n,
         (System.nanoTime() - warmStart) / 1e9);
 
-    for (int i = 0; i < n; i++) {
-      // Each system runs its REPS back to back while the other idles; which goes first alternates per
-      // query. Alternating every single request instead measured mostly the cost of switching between
-      // three processes on two cores (0.2 ms added to each answer here, more than a small query takes).
-      // A quiet gap before each block keeps the previous block's after-effects (a garbage collection
-      // it set off, compilation) out of this one: what a query costs lands on that query.
-      for (int s = 0; s < systems; s++) {
-        int si = (i & 1) == 0 ? s : systems - 1 - s;
-        Thread.sleep(gapMs);
-        for (int r = 0; r < reps; r++) {
-          ms[si][i][r] = exchange(clients.get(si), paths.get(i), status[si], body[si], i);
+    // Rounds spread each query's runs over time, so a passing disturbance on a shared machine (another
+    // process, a collection, a compilation) touches a few runs of many queries, not all runs of one.
+    for (int round = 0; round < rounds; round++) {
+      for (int i = 0; i < n; i++) {
+        // Each system runs its REPS back to back while the other idles; which goes first alternates per
+        // query and round. Alternating every single request instead measured mostly the cost of switching
+        // between three processes on two cores (0.2 ms added to each answer here, more than a small query
+        // takes). A quiet gap before each block keeps the previous block's after-effects (a collection it
+        // set off, compilation) out of this one: what a query costs lands on that query.
+        for (int s = 0; s < systems; s++) {
+          int si = ((i + round) & 1) == 0 ? s : systems - 1 - s;
+          Thread.sleep(gapMs);
+          // The first requests after the gap wake parked threads and cold caches on both servers (their
+          // times are 2-5x the rest of the block); they are sent untimed.
+          for (int r = 0; r < leadIn; r++) {
+            exchange(clients.get(si), paths.get(i), status[si], body[si], i);
+          }
+          for (int r = 0; r < reps; r++) {
+            ms[si][i][round * reps + r] = exchange(clients.get(si), paths.get(i), status[si], body[si], i);
+          }
         }
       }
+    }
+    int total = rounds * reps;
+    for (int i = 0; i < n; i++) {
       for (int s = 0; s < systems; s++) {
         double[] sorted = ms[s][i].clone();
         Arrays.sort(sorted);
-        double median = reps % 2 == 1 ? sorted[reps / 2] : (sorted[reps / 2 - 1] + sorted[reps / 2]) / 2;
+        double median = total % 2 == 1 ? sorted[total / 2] : (sorted[total / 2 - 1] + sorted[total / 2]) / 2;
         String b = body[s][i] == null ? "" : new String(body[s][i], StandardCharsets.UTF_8);
         StringBuilder runs = new StringBuilder();
         for (double d : ms[s][i]) {

@@ -29,6 +29,8 @@ public final class IndexReader implements Closeable {
   private static final int TOC_SIZE = 6 * 8 + 4;
   /** RoaringBitmap's limit for an array container; above it a container is a 65,536-bit bitmap. */
   private static final int ARRAY_CONTAINER_MAX = 4096;
+  /** At or below this many candidate series, {@link #postings} checks labels instead of reading lists. */
+  static final int FILTER_BELOW = 16;
   /** Up to this many postings lists are merged pairwise; see {@link #union}. */
   private static final int FEW_LISTS = 8;
 
@@ -287,35 +289,70 @@ public final class IndexReader implements Closeable {
     return all.clone();
   }
 
-  /** Series IDs matching every matcher, with Prometheus's rules for matchers that match "". */
+  /**
+   * Series IDs matching every matcher, with Prometheus's rules for matchers that match "" (they also
+   * select series without the label).
+   *
+   * <p>Matchers that select values (not matching "") go first, those with a finite set of values
+   * ({@code =}, literal-set regexes) before those that must try every value; matchers that match ""
+   * subtract what they reject. Once the running result is down to {@link #FILTER_BELOW} series, the
+   * remaining matchers are checked on those series' labels instead: reading the list of, say,
+   * {@code env="dev"} to subtract it from two candidates costs thousands of IDs for nothing.
+   */
   public RoaringBitmap postings(Matcher... matchers) throws BlockCorruptionException {
+    Matcher[] order = matchers.clone();
+    java.util.Arrays.sort(order, java.util.Comparator.comparingInt(IndexReader::postingsCost));
     RoaringBitmap result = null;
-    for (Matcher mt : matchers) {
-      if (mt.matchesEmpty()) {
-        continue;
+    int next = 0;
+    for (; next < order.length; next++) {
+      if (result != null && result.getCardinality() <= FILTER_BELOW) {
+        break;
       }
-      RoaringBitmap bm = union(mt, true);
-      if (result == null) {
-        result = bm;
+      Matcher mt = order[next];
+      if (mt.matchesEmpty()) {
+        if (result == null) {
+          result = allPostings();
+        }
+        result.andNot(union(mt, false));
+      } else if (result == null) {
+        result = union(mt, true);
       } else {
-        result.and(bm);
+        result.and(union(mt, true));
       }
       if (result.isEmpty()) {
         return result;
       }
     }
     if (result == null) {
-      result = allPostings();
+      return allPostings();
     }
-    for (Matcher mt : matchers) {
-      if (mt.matchesEmpty()) {
-        result.andNot(union(mt, false));
-        if (result.isEmpty()) {
-          return result;
+    if (next < order.length) {
+      filter(result, order, next);
+    }
+    return result;
+  }
+
+  /** Sort key for {@link #postings}: set matchers, then other selecting matchers, then ones matching "". */
+  private static int postingsCost(Matcher m) {
+    if (m.matchesEmpty()) {
+      return 2;
+    }
+    return m.setMatches() != null ? 0 : 1;
+  }
+
+  /** Removes from {@code ids} the series whose labels fail any of {@code ms[from..]}. */
+  private void filter(RoaringBitmap ids, Matcher[] ms, int from) throws BlockCorruptionException {
+    SeriesEntry e = new SeriesEntry();
+    int[] candidates = ids.toArray();
+    for (int id : candidates) {
+      series(id, e);
+      for (int k = from; k < ms.length; k++) {
+        if (!ms[k].matches(e.labels.get(ms[k].name()))) {
+          ids.remove(id);
+          break;
         }
       }
     }
-    return result;
   }
 
   /**

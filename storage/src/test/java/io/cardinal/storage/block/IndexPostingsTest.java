@@ -93,7 +93,7 @@ class IndexPostingsTest {
     int k = 1 + r.nextInt(3);
     Matcher[] ms = new Matcher[k];
     for (int i = 0; i < k; i++) {
-      ms[i] = switch (r.nextInt(8)) {
+      ms[i] = switch (r.nextInt(10)) {
         case 0 -> Matcher.equal("__name__", "metric_" + r.nextInt(45));
         case 1 -> Matcher.regex("__name__", "metric_(" + r.nextInt(10) + "|" + r.nextInt(40) + ").*");
         case 2 -> Matcher.notEqual("env", r.nextBoolean() ? "dev" : "prod");
@@ -101,6 +101,9 @@ class IndexPostingsTest {
         case 4 -> Matcher.notRegex("job", "job-[" + r.nextInt(7) + "-6]");
         case 5 -> Matcher.regex("env", r.nextBoolean() ? "" : "|dev");
         case 6 -> Matcher.equal("env", "");
+        // A handful of candidates: the remaining matchers are then checked on labels (FILTER_BELOW).
+        case 7 -> Matcher.regex("id", r.nextInt(25_000) + "|" + r.nextInt(25_000) + "|1" + r.nextInt(2_000));
+        case 8 -> Matcher.equal("instance", "host-" + r.nextInt(300));
         default -> Matcher.notEqual("job", "job-" + r.nextInt(7));
       };
     }

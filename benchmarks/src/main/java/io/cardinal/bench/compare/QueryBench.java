@@ -24,7 +24,8 @@ import java.util.List;
  *   <li><b>warm-up</b>: further untimed passes over the whole set until {@code -Dwarmup.seconds}
  *       (default 20) have passed and at least {@code -Dwarmup.passes} (default 5) were made; both systems
  *       get the same passes;
- *   <li><b>measured</b>: {@code -Drounds} (default 3) rounds over the set; in each, per query, REPS
+ *   <li><b>measured</b>: {@code -Drounds} (default 3) rounds over the set, the first in file order and
+ *       the others shuffled ({@code -Dorder.seed}); in each, per query, REPS
  *       timed runs back to back on one system, then on the other (which goes first alternates from
  *       query to query and round to round, so drift on a shared machine hits both), each block after
  *       {@code -Dgap.ms} (default 250) of quiet and {@code -Dlead.in} (default 2) untimed requests;
@@ -103,15 +104,28 @@ public final class QueryBench {
 
     // Rounds spread each query's runs over time, so a passing disturbance on a shared machine (another
     // process, a collection, a compilation) touches a few runs of many queries, not all runs of one.
+    // The first round goes in file order, later ones in a shuffled order (the same for both systems), so
+    // no query always follows the same one: a heavy query leaves cold caches and a grown heap to the next.
+    long seed = Long.getLong("order.seed", 42);
+    System.err.printf("QueryBench: rounds after the first in shuffled order, -Dorder.seed=%d%n", seed);
+    java.util.Random shuffle = new java.util.Random(seed);
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      order.add(i);
+    }
     for (int round = 0; round < rounds; round++) {
-      for (int i = 0; i < n; i++) {
+      if (round > 0) {
+        java.util.Collections.shuffle(order, shuffle);
+      }
+      for (int pos = 0; pos < n; pos++) {
+        int i = order.get(pos);
         // Each system runs its REPS back to back while the other idles; which goes first alternates per
         // query and round. Alternating every single request instead measured mostly the cost of switching
         // between three processes on two cores (0.2 ms added to each answer here, more than a small query
         // takes). A quiet gap before each block keeps the previous block's after-effects (a collection it
         // set off, compilation) out of this one: what a query costs lands on that query.
         for (int s = 0; s < systems; s++) {
-          int si = ((i + round) & 1) == 0 ? s : systems - 1 - s;
+          int si = ((pos + round) & 1) == 0 ? s : systems - 1 - s;
           Thread.sleep(gapMs);
           // The first requests after the gap wake parked threads and cold caches on both servers (their
           // times are 2-5x the rest of the block); they are sent untimed.

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Side by side with Prometheus 2.42: one command, same machine, same data, ratios in one run.
 #
-#   benchmarks/compare/run.sh [--large] [--jmh] [--only=LIST] [--repeats=N] [--out=DIR]
+#   benchmarks/compare/run.sh [--large] [--jmh] [--profile] [--only=LIST] [--repeats=N] [--out=DIR]
 #
 #   --large      sweep up to the largest sizes a 24 GiB machine holds (hours, not minutes)
 #   --jmh        also run the JMH suite with short settings (results kept in the output directory)
+#   --profile    record JFR on Cardinal's largest ingestion run, larger query data set and first
+#                restart (summarised in results.md); off by default because a recording costs
+#                Cardinal CPU and latency that Prometheus does not pay in the same run
 #   --only=LIST  comma-separated subset of: ingest,backfill,query,restart,explosion
 #   --repeats=N  repetitions of every timed run (default 3 small, 3 large; ingestion/explosion 1 run
 #                each with the median over measurement windows inside the run)
@@ -26,15 +29,16 @@
 # Every wait is bounded; servers bind 127.0.0.1; every process started here is killed on exit.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-SIZE=small JMH=0 ONLY="ingest,backfill,query,restart,explosion" REPEATS=3 OUT=""
+SIZE=small JMH=0 PROFILE=0 ONLY="ingest,backfill,query,restart,explosion" REPEATS=3 OUT=""
 for a in "$@"; do
   case $a in
     --large) SIZE=large ;;
     --jmh) JMH=1 ;;
+    --profile) PROFILE=1 ;;
     --only=*) ONLY=${a#--only=} ;;
     --repeats=*) REPEATS=${a#--repeats=} ;;
     --out=*) OUT=${a#--out=} ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "unknown option $a" >&2; exit 2 ;;
   esac
 done
@@ -188,7 +192,7 @@ ingest_run() { # sys targets perTarget sizeIndex rep
   rm -rf "$dir"
   load=$(wait_quiet)
   JFR_OPTS=""
-  if [ "$sys" = cardinal ] && [ "$t" = "$LAST_T" ] && [ "$rep" = 1 ]; then
+  if [ "$PROFILE" = 1 ] && [ "$sys" = cardinal ] && [ "$t" = "$LAST_T" ] && [ "$rep" = 1 ]; then
     JFR_OPTS="-XX:StartFlightRecording=filename=$OUT/cardinal-ingest.jfr,settings=profile"
   fi
   start_server "$sys" "$dir" "$W/ingest.yml" "$port" "ingest-$sys-$((t * m))-$rep"
@@ -282,8 +286,7 @@ for sz in $BLOCK_SIZES; do
     pp=$(freeport); start_server prometheus "$W/q-prometheus" "$W/empty.yml" "$pp" "query-prometheus-$n"; ppid=$SPID
     cp=$(freeport)
     JFR_OPTS=""
-    # A JFR recording slows the small queries measurably, so the query profile is opt-in (QUERY_JFR=1).
-    [ "${QUERY_JFR:-0}" = 1 ] && [ "$sz" = "${BLOCK_SIZES##* }" ] && JFR_OPTS="-XX:StartFlightRecording=filename=$OUT/cardinal-query.jfr,settings=profile"
+    [ "$PROFILE" = 1 ] && [ "$sz" = "${BLOCK_SIZES##* }" ] && JFR_OPTS="-XX:StartFlightRecording=filename=$OUT/cardinal-query.jfr,settings=profile"
     start_server cardinal "$W/q-cardinal" "$W/empty.yml" "$cp" "query-cardinal-$n"; cpid=$SPID
     JFR_OPTS=""
     wait_ready "$pp" 120 >/dev/null || log "prometheus (query) not ready"
@@ -319,7 +322,7 @@ if want restart; then
       load=$(wait_quiet)
       port=$(freeport)
       JFR_OPTS=""
-      [ "$sys" = cardinal ] && [ "$rep" = 1 ] && JFR_OPTS="-XX:StartFlightRecording=filename=$OUT/cardinal-restart.jfr,settings=profile"
+      [ "$PROFILE" = 1 ] && [ "$sys" = cardinal ] && [ "$rep" = 1 ] && JFR_OPTS="-XX:StartFlightRecording=filename=$OUT/cardinal-restart.jfr,settings=profile"
       start_server "$sys" "$W/r-$sys" "$W/empty.yml" "$port" "restart-$sys-$rep"
       JFR_OPTS=""
       secs=$(wait_ready "$port" 900) || secs=null

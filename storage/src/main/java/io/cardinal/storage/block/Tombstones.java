@@ -35,7 +35,8 @@ public final class Tombstones {
 
   /** Deleted [mint, maxt] intervals of a series (by ID), sorted; empty if none. */
   public List<long[]> intervals(long seriesId) {
-    return bySeries.getOrDefault(seriesId, Collections.emptyList());
+    // Most blocks have no tombstones: answer without boxing the ID, once per selected series.
+    return bySeries.isEmpty() ? Collections.emptyList() : bySeries.getOrDefault(seriesId, Collections.emptyList());
   }
 
   /** A mutable copy: series ID to its deleted intervals. */

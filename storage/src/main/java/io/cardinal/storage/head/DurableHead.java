@@ -425,8 +425,6 @@ public final class DurableHead implements AutoCloseable {
             final java.util.concurrent.ArrayBlockingQueue<Batch> queue = new java.util.concurrent.ArrayBlockingQueue<>(8);
             /** Applied batches, handed back to the reading thread for reuse. */
             final java.util.concurrent.ArrayBlockingQueue<Batch> free = new java.util.concurrent.ArrayBlockingQueue<>(16);
-            /** Last maxt of re-attached chunks per series: samples up to it are already in them. */
-            final LongLongHashMap mappedMaxT = new LongLongHashMap();
             /** Second references of label sets this shard restored first under another reference. */
             final LongLongHashMap aliases = new LongLongHashMap();
             long samples;
@@ -496,7 +494,6 @@ public final class DurableHead implements AutoCloseable {
                         long maxT = a[i + 2];
                         if (maxT >= minValidTime && head.restoreMappedChunk(got, a[i], a[i + 1], maxT)) {
                             attached++;
-                            mappedMaxT.put(got, Math.max(maxT, mappedMaxT.getOrDefault(got, Long.MIN_VALUE)));
                         }
                     }
                 }
@@ -506,14 +503,14 @@ public final class DurableHead implements AutoCloseable {
                 if (!aliases.isEmpty()) {
                     ref = aliases.getOrDefault(ref, ref);
                 }
-                if (!mappedMaxT.isEmpty() && t <= mappedMaxT.getOrDefault(ref, Long.MIN_VALUE)) {
-                    inMapped++;
-                } else if (head.restoreSampleUnlocked(ref, t, v)) {
-                    samples++;
-                    lo = Math.min(lo, t);
-                    hi = Math.max(hi, t);
-                } else {
-                    dropped++;
+                switch (head.restoreReplayedSample(ref, t, v)) {
+                    case Head.REPLAY_APPENDED -> {
+                        samples++;
+                        lo = Math.min(lo, t);
+                        hi = Math.max(hi, t);
+                    }
+                    case Head.REPLAY_IN_MAPPED -> inMapped++;
+                    default -> dropped++;
                 }
             }
         }

@@ -330,6 +330,34 @@ public final class Head implements AutoCloseable {
     return true;
   }
 
+  /** {@link #restoreReplayedSample}: the sample was appended. */
+  public static final int REPLAY_APPENDED = 0;
+  /** {@link #restoreReplayedSample}: a memory-mapped chunk of the series already holds this time. */
+  public static final int REPLAY_IN_MAPPED = 1;
+  /** {@link #restoreReplayedSample}: no such series, or out of order or a duplicate. */
+  public static final int REPLAY_DROPPED = 2;
+
+  /**
+   * WAL replay's append: like {@link #restoreSampleUnlocked}, but a sample at or before the newest
+   * time of the series' memory-mapped chunks is skipped (those chunks hold it already). The check reads
+   * the series object that the append touches anyway, instead of a table by reference per sample.
+   */
+  public int restoreReplayedSample(long ref, long t, double v) {
+    MemSeries s = refs.get(ref);
+    if (s == null) {
+      return REPLAY_DROPPED;
+    }
+    if (t <= s.mappedMaxTime()) {
+      return REPLAY_IN_MAPPED;
+    }
+    long bits = Double.doubleToRawLongBits(v);
+    if (s.appendable(t, bits, Long.MIN_VALUE) != MemSeries.OK) {
+      return REPLAY_DROPPED;
+    }
+    s.append(t, v, bits, opts, mapper);
+    return REPLAY_APPENDED;
+  }
+
   /** Widens the head's time range after {@link #restoreSampleUnlocked} calls. */
   public void observeReplayedRange(long lo, long hi) {
     if (lo <= hi) {

@@ -132,6 +132,15 @@ final class MemSeries {
     mappedCount++;
   }
 
+  /**
+   * The newest sample time in the memory-mapped chunks, or Long.MIN_VALUE without any. Mapped chunks
+   * are kept oldest first and never overlap (cut in time order; re-attached only after the last), so
+   * that is the last one's maxT.
+   */
+  long mappedMaxTime() {
+    return mappedCount == 0 ? Long.MIN_VALUE : mapped[(mappedCount - 1) * META_STRIDE + 2];
+  }
+
   long mappedRef(int i) {
     return mapped[i * META_STRIDE];
   }

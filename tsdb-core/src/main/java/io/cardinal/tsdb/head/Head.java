@@ -310,26 +310,6 @@ public final class Head implements AutoCloseable {
     return minValidTime;
   }
 
-  /**
-   * Replay fast path: appends one sample without the series lock and without updating the head's
-   * time range. Only for start-up, while a single thread owns the head (or several threads own
-   * disjoint series); the caller reports the range with {@link #observeReplayedRange} afterwards.
-   * Skipping the lock matters: a locked instruction per sample serialises the cache misses of a
-   * replay that touches a million series in turn.
-   */
-  public boolean restoreSampleUnlocked(long ref, long t, double v) {
-    MemSeries s = refs.get(ref);
-    if (s == null) {
-      return false;
-    }
-    long bits = Double.doubleToRawLongBits(v);
-    if (s.appendable(t, bits, Long.MIN_VALUE) != MemSeries.OK) {
-      return false;
-    }
-    s.append(t, v, bits, opts, mapper);
-    return true;
-  }
-
   /** {@link #restoreReplayedSample}: the sample was appended. */
   public static final int REPLAY_APPENDED = 0;
   /** {@link #restoreReplayedSample}: a memory-mapped chunk of the series already holds this time. */
@@ -338,9 +318,13 @@ public final class Head implements AutoCloseable {
   public static final int REPLAY_DROPPED = 2;
 
   /**
-   * WAL replay's append: like {@link #restoreSampleUnlocked}, but a sample at or before the newest
-   * time of the series' memory-mapped chunks is skipped (those chunks hold it already). The check reads
-   * the series object that the append touches anyway, instead of a table by reference per sample.
+   * Replay fast path: appends one sample without the series lock and without updating the head's
+   * time range. Only for start-up, while a single thread owns the head (or several threads own
+   * disjoint series); the caller reports the range with {@link #observeReplayedRange} afterwards.
+   * Skipping the lock matters: a locked instruction per sample serialises the cache misses of a
+   * replay that touches a million series in turn. A sample at or before the newest time of the
+   * series' memory-mapped chunks is skipped (those chunks hold it already); the check reads the series
+   * object that the append touches anyway, instead of a table by reference per sample.
    */
   public int restoreReplayedSample(long ref, long t, double v) {
     MemSeries s = refs.get(ref);
@@ -358,7 +342,7 @@ public final class Head implements AutoCloseable {
     return REPLAY_APPENDED;
   }
 
-  /** Widens the head's time range after {@link #restoreSampleUnlocked} calls. */
+  /** Widens the head's time range after {@link #restoreReplayedSample} calls. */
   public void observeReplayedRange(long lo, long hi) {
     if (lo <= hi) {
       observeTime(lo, hi);

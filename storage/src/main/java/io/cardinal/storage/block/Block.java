@@ -317,7 +317,6 @@ public final class Block implements Closeable {
     private ChunkSegmentReader reader;
     private long[] refs;
     private List<long[]> deleted;
-    private boolean anyDeleted;
     private long mint;
     private long maxt;
     private int i;
@@ -330,7 +329,6 @@ public final class Block implements Closeable {
       this.reader = reader;
       this.refs = refs;
       this.deleted = deleted;
-      this.anyDeleted = !deleted.isEmpty();
       this.mint = mint;
       this.maxt = maxt;
       i = 0;
@@ -374,7 +372,7 @@ public final class Block implements Closeable {
           continue;
         }
         long t = dec.timestamp();
-        if (t < mint || (anyDeleted && isDeleted(t))) {
+        if (t < mint || isDeleted(t)) {
           continue;
         }
         if (t > maxt) {

@@ -9,9 +9,12 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.CRC32C;
 import org.roaringbitmap.ArrayContainer;
 import org.roaringbitmap.BitmapContainer;
@@ -239,9 +242,11 @@ public final class IndexReader implements Closeable {
     long prev = -1;
     int i = 0;
     while (i < n) {
+      // Find where this key's run ends (checking the order), then fill a container of exactly its
+      // size: reading an ID twice from the mapped file is cheaper than sizing a buffer by guess.
       int key = m.getInt(at + 4 * i) >>> 16;
       int j = i;
-      while (j < n) {
+      for (; j < n; j++) {
         long id = m.getInt(at + 4 * j) & 0xFFFFFFFFL;
         if (id <= prev) {
           throw BlockCorruptionException.at(path, at + 4L * j,
@@ -251,28 +256,29 @@ public final class IndexReader implements Closeable {
           break;
         }
         prev = id;
-        j++;
       }
-      int count = j - i;
-      Container c;
-      if (count <= ARRAY_CONTAINER_MAX) {
-        char[] low = new char[count];
-        for (int k = 0; k < count; k++) {
-          low[k] = (char) m.getInt(at + 4 * (i + k));
-        }
-        c = new ArrayContainer(low);
-      } else {
-        long[] words = new long[1 << 10];
-        for (int k = i; k < j; k++) {
-          int low = m.getInt(at + 4 * k) & 0xFFFF;
-          words[low >>> 6] |= 1L << low;
-        }
-        c = new BitmapContainer(words, count);
-      }
-      out.append((char) key, c);
+      out.append((char) key, container(at, i, j));
       i = j;
     }
     return out;
+  }
+
+  /** One container of the IDs at entries [from, to) of the list at {@code at}, all of one key. */
+  private Container container(int at, int from, int to) {
+    int count = to - from;
+    if (count <= ARRAY_CONTAINER_MAX) {
+      char[] low = new char[count];
+      for (int k = 0; k < count; k++) {
+        low[k] = (char) m.getInt(at + 4 * (from + k));
+      }
+      return new ArrayContainer(low);
+    }
+    long[] words = new long[1 << 10];
+    for (int k = from; k < to; k++) {
+      int low = m.getInt(at + 4 * k) & 0xFFFF;
+      words[low >>> 6] |= 1L << low;
+    }
+    return new BitmapContainer(words, count);
   }
 
   /**
@@ -301,7 +307,7 @@ public final class IndexReader implements Closeable {
    */
   public RoaringBitmap postings(Matcher... matchers) throws BlockCorruptionException {
     Matcher[] order = matchers.clone();
-    java.util.Arrays.sort(order, java.util.Comparator.comparingInt(IndexReader::postingsCost));
+    Arrays.sort(order, Comparator.comparingInt(IndexReader::postingsCost));
     RoaringBitmap result = null;
     int next = 0;
     for (; next < order.length; next++) {
@@ -365,51 +371,36 @@ public final class IndexReader implements Closeable {
     if (v == null) {
       return new RoaringBitmap();
     }
-    RoaringBitmap first = null;
-    List<RoaringBitmap> more = null;
-    java.util.Set<String> set = want ? mt.setMatches() : mt.setNonMatches();
-    int n = set != null ? set.size() : v.values.size();
-    java.util.Iterator<String> it = set != null ? set.iterator() : null;
-    for (int k = 0; k < n; k++) {
-      int i;
-      if (it != null) {
-        i = v.indexOf(it.next());
-        if (i < 0) {
-          continue;
-        }
-      } else {
-        i = k;
-        if (mt.matches(v.values.get(i)) != want) {
-          continue;
+    List<RoaringBitmap> lists = new ArrayList<>();
+    Set<String> set = want ? mt.setMatches() : mt.setNonMatches();
+    if (set != null) {
+      for (String value : set) {
+        int i = v.indexOf(value);
+        if (i >= 0) {
+          lists.add(readPostings(v.offsets.get(i)));
         }
       }
-      RoaringBitmap bm = readPostings(v.offsets.get(i));
-      if (first == null) {
-        first = bm;
-      } else {
-        if (more == null) {
-          more = new ArrayList<>();
-          more.add(first);
+    } else {
+      for (int i = 0; i < v.values.size(); i++) {
+        if (mt.matches(v.values.get(i)) == want) {
+          lists.add(readPostings(v.offsets.get(i)));
         }
-        more.add(bm);
       }
-    }
-    if (first == null) {
-      return new RoaringBitmap();
-    }
-    if (more == null) {
-      return first;
     }
     // Lists of different values interleave: merging them whole is linear, adding them ID by ID is not.
     // A few lists merge pairwise (arrays stay arrays); many go through the lazy union, which works in
     // 65,536-bit bitmaps and pays for converting them back only once.
-    if (more.size() <= FEW_LISTS) {
-      for (int i = 1; i < more.size(); i++) {
-        first.or(more.get(i));
-      }
-      return first;
+    if (lists.isEmpty()) {
+      return new RoaringBitmap();
     }
-    return FastAggregation.or(more.iterator());
+    if (lists.size() > FEW_LISTS) {
+      return FastAggregation.or(lists.iterator());
+    }
+    RoaringBitmap out = lists.get(0);
+    for (int i = 1; i < lists.size(); i++) {
+      out.or(lists.get(i));
+    }
+    return out;
   }
 
   /** One decoded series entry; reusable. */

@@ -51,7 +51,7 @@ class IndexPostingsTest {
     app.commit();
     BlockMeta meta = BlockWriter.write(dir, head.chunkSeries(0, H2 - 1), head.symbols(), BlockWriter.Spec.fresh(0, H2));
     try (Block b = Block.open(dir.resolve(meta.ulid))) {
-      assertTrue(b.index().postings().getCardinality() == n);
+      assertEquals(n, b.index().postings().getCardinality());
       assertTrue(b.index().postings().last() >= 1 << 16, "IDs span more than one container");
       for (int q = 0; q < 120; q++) {
         Matcher[] ms = randomMatchers(r);

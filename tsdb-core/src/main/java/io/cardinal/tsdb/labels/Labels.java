@@ -248,13 +248,7 @@ public final class Labels implements Comparable<Labels> {
    * Returns this set when every label is kept; no sorting, since a subset of a sorted set is sorted.
    */
   public Labels keep(java.util.Collection<String> names) {
-    int k = 0;
-    for (int i = 0; i < pairs.length; i += 2) {
-      if (names.contains(pairs[i])) {
-        k++;
-      }
-    }
-    return subset(names, true, null, k);
+    return subset(names::contains);
   }
 
   /**
@@ -262,16 +256,16 @@ public final class Labels implements Comparable<Labels> {
    * {@code without (…)}. Returns this set when nothing is dropped.
    */
   public Labels drop(java.util.Collection<String> names, String alsoDrop) {
+    return subset(n -> !names.contains(n) && !n.equals(alsoDrop));
+  }
+
+  private Labels subset(java.util.function.Predicate<String> keepName) {
     int k = 0;
     for (int i = 0; i < pairs.length; i += 2) {
-      if (!names.contains(pairs[i]) && !pairs[i].equals(alsoDrop)) {
+      if (keepName.test(pairs[i])) {
         k++;
       }
     }
-    return subset(names, false, alsoDrop, k);
-  }
-
-  private Labels subset(java.util.Collection<String> names, boolean keep, String alsoDrop, int k) {
     if (2 * k == pairs.length) {
       return this;
     }
@@ -281,8 +275,7 @@ public final class Labels implements Comparable<Labels> {
     String[] out = new String[2 * k];
     int w = 0;
     for (int i = 0; i < pairs.length; i += 2) {
-      boolean in = names.contains(pairs[i]);
-      if (keep ? in : !in && !pairs[i].equals(alsoDrop)) {
+      if (keepName.test(pairs[i])) {
         out[w++] = pairs[i];
         out[w++] = pairs[i + 1];
       }

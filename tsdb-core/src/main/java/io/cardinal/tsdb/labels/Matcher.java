@@ -24,6 +24,8 @@ import java.util.Set;
  */
 public final class Matcher {
   private static final int MAX_REGEX_LENGTH = 1 << 16;
+  /** RE2's metacharacters outside a character class. */
+  private static final String META = "\\.+*?()|[]{}^$";
 
   private final MatchType type;
   private final String name;
@@ -31,7 +33,11 @@ public final class Matcher {
   private final boolean matchesEmpty;
   // Regex evaluation strategy; exactly one of these is used for regex types.
   private final Pattern pattern;
-  private final Set<String> literalSet;
+  /**
+   * The values named by the matcher when they are a finite set ({@code =}/{@code !=}: the value; a
+   * literal-set regex: its strings), else null; built once, as postings look it up per query.
+   */
+  private final Set<String> valueSet;
   private final String literalPrefix;
   private final RegexShape shape;
 
@@ -68,7 +74,8 @@ public final class Matcher {
       }
     }
     this.pattern = p;
-    this.literalSet = set;
+    this.valueSet = type == MatchType.EQUAL || type == MatchType.NOT_EQUAL ? Collections.singleton(value)
+        : s == RegexShape.SET ? Collections.unmodifiableSet(set) : null;
     this.literalPrefix = prefix;
     this.shape = s;
     this.matchesEmpty = matches("");
@@ -117,13 +124,7 @@ public final class Matcher {
    * null. Lets the postings index look values up directly instead of scanning them all.
    */
   public Set<String> setMatches() {
-    if (type == MatchType.EQUAL) {
-      return Collections.singleton(value);
-    }
-    if (type == MatchType.REGEX && shape == RegexShape.SET) {
-      return literalSet;
-    }
-    return null;
+    return type == MatchType.EQUAL || type == MatchType.REGEX ? valueSet : null;
   }
 
   /**
@@ -131,13 +132,7 @@ public final class Matcher {
    * or null: every other value passes. The postings index subtracts exactly these values' lists.
    */
   public Set<String> setNonMatches() {
-    if (type == MatchType.NOT_EQUAL) {
-      return Collections.singleton(value);
-    }
-    if (type == MatchType.NOT_REGEX && shape == RegexShape.SET) {
-      return literalSet;
-    }
-    return null;
+    return type == MatchType.NOT_EQUAL || type == MatchType.NOT_REGEX ? valueSet : null;
   }
 
   public boolean matches(String s) {
@@ -162,7 +157,7 @@ public final class Matcher {
       case NON_EMPTY:
         return !s.isEmpty();
       case SET:
-        return literalSet.contains(s);
+        return valueSet.contains(s);
       case PREFIX:
         return s.startsWith(literalPrefix);
       default:
@@ -314,7 +309,7 @@ public final class Matcher {
 
     /** A character that stands for itself outside a class (surrogates excluded: RE2 reads code points). */
     static boolean isPlain(char c) {
-      return "\\.+*?()|[]{}^$".indexOf(c) < 0 && !Character.isSurrogate(c);
+      return META.indexOf(c) < 0 && !Character.isSurrogate(c);
     }
 
     static boolean isPlainInClass(char c) {
@@ -333,7 +328,7 @@ public final class Matcher {
 
   private static boolean isLiteral(String s) {
     for (int i = 0; i < s.length(); i++) {
-      if ("\\.+*?()|[]{}^$".indexOf(s.charAt(i)) >= 0) {
+      if (META.indexOf(s.charAt(i)) >= 0) {
         return false;
       }
     }

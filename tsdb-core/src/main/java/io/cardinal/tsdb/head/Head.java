@@ -31,6 +31,12 @@ public final class Head implements AutoCloseable {
   private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
   private final AtomicLong maxTime = new AtomicLong(Long.MIN_VALUE);
   private volatile long minValidTime = Long.MIN_VALUE;
+  /**
+   * Held by a commit from its validation through its WAL write to its last in-memory append, so the
+   * WAL holds every series' samples in the order they were applied: a replay then rebuilds exactly
+   * the head that was served, and rejects nothing that was acknowledged.
+   */
+  final java.util.concurrent.locks.ReentrantLock commitLock = new java.util.concurrent.locks.ReentrantLock();
 
   private static final class Stripe {
     final LongObjectHashMap<MemSeries> byHash = new LongObjectHashMap<>(4);
@@ -232,6 +238,7 @@ public final class Head implements AutoCloseable {
   public long restoreSeriesDeferred(long ref, Labels labels, long hash) {
     boolean[] created = new boolean[1];
     MemSeries s = getOrCreate(labels, hash, ref, created, true);
+    s.logged = true;
     return s.ref;
   }
 

@@ -6,6 +6,7 @@ import io.cardinal.tsdb.BatchLimits;
 import io.cardinal.tsdb.CommitResult;
 import io.cardinal.tsdb.labels.Labels;
 import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Batches samples for the head with Prometheus's appender semantics, plus Cloudflare's limits:
@@ -32,12 +33,12 @@ public final class HeadAppender implements Appender {
   private double[] vs = new double[64];
   private int n;
 
+  // Series whose record this commit logs: those not logged yet (created by this batch, or by
+  // another appender that has not committed) that have a sample in it.
   private long[] newRefs = new long[16];
   private Labels[] newLabels = new Labels[16];
   private MemSeries[] newSeries = new MemSeries[16];
   private int nNew;
-  // Series whose record this batch logs; only used while a series is not yet logged (rare).
-  private final com.carrotsearch.hppc.LongHashSet toLog = new com.carrotsearch.hppc.LongHashSet();
 
   HeadAppender(Head head) {
     this.head = head;
@@ -89,7 +90,7 @@ public final class HeadAppender implements Appender {
             return reject(AppendStatus.SKIPPED_SERIES_LIMIT);
           }
           if (created[0]) {
-            recordNewSeries(s);
+            result.addSeriesCreated();
           }
         }
       }
@@ -107,11 +108,6 @@ public final class HeadAppender implements Appender {
               : st == MemSeries.DUPLICATE ? AppendStatus.DUPLICATE : AppendStatus.OUT_OF_BOUNDS);
         }
         s.pendingCommits++;
-      }
-      if (!s.logged && !toLog.contains(s.ref)) {
-        // Created by another appender that has not committed yet: log the series record with this
-        // batch too, or a replay would meet our samples before any record of their series.
-        addSeriesToLog(s);
       }
       buffer(s, t, v);
       result.add(AppendStatus.APPENDED);
@@ -141,11 +137,6 @@ public final class HeadAppender implements Appender {
     return null;
   }
 
-  private void recordNewSeries(MemSeries s) {
-    addSeriesToLog(s);
-    result.addSeriesCreated();
-  }
-
   private void addSeriesToLog(MemSeries s) {
     if (nNew == newRefs.length) {
       newRefs = Arrays.copyOf(newRefs, nNew * 2);
@@ -156,7 +147,6 @@ public final class HeadAppender implements Appender {
     newLabels[nNew] = s.labels;
     newSeries[nNew] = s;
     nNew++;
-    toLog.add(s.ref);
   }
 
   private void buffer(MemSeries s, long t, double v) {
@@ -174,51 +164,62 @@ public final class HeadAppender implements Appender {
     n++;
   }
 
+  /**
+   * Validates the batch against the head, logs what passes and applies it, all under the head's
+   * commit lock: the WAL then holds each series' samples in exactly the order they were applied,
+   * and holds nothing that was not applied. (Two appenders committing to one series in the other
+   * order than they logged would make a replay reject acknowledged samples, and replay samples the
+   * head had rejected.)
+   */
   @Override
   public CommitResult commit() {
     if (!open) {
       begin();
     }
-    try {
-      // Write-ahead: the batch is durable (per the log's policy) before any of it is visible.
-      HeadLog log = opts.log;
-      if (nNew > 0) {
-        log.logSeries(newRefs, newLabels, nNew);
-      }
-      if (n > 0) {
-        log.logSamples(refs, ts, vs, n);
-      }
-    } catch (RuntimeException e) {
-      rollback();
-      throw e;
-    }
-    for (int i = 0; i < nNew; i++) {
-      newSeries[i].logged = true;
-    }
     long lo = Long.MAX_VALUE;
     long hi = Long.MIN_VALUE;
     long chunks = 0;
-    for (int i = 0; i < n; i++) {
-      MemSeries s = series[i];
-      long t = ts[i];
-      double v = vs[i];
-      long bits = Double.doubleToRawLongBits(v);
-      synchronized (s) {
-        s.pendingCommits--;
-        int st = s.appendable(t, bits, minValidTime);
-        if (st == MemSeries.OK) {
-          if (s.append(t, v, bits, opts, head.chunkMapper())) {
+    ReentrantLock lock = head.commitLock;
+    lock.lock();
+    try {
+      validate();
+      try {
+        // Write-ahead: the batch is in the log (durable per the log's policy) before any of it is visible.
+        HeadLog log = opts.log;
+        if (nNew > 0) {
+          log.logSeries(newRefs, newLabels, nNew);
+        }
+        if (n > 0) {
+          log.logSamples(refs, ts, vs, n);
+        }
+      } catch (RuntimeException e) {
+        for (int i = 0; i < n; i++) {
+          series[i].batchMark = 0;
+        }
+        rollback();
+        throw e;
+      }
+      for (int i = 0; i < nNew; i++) {
+        newSeries[i].logged = true;
+      }
+      for (int i = 0; i < n; i++) {
+        MemSeries s = series[i];
+        s.batchMark = 0;
+        long t = ts[i];
+        double v = vs[i];
+        synchronized (s) {
+          s.pendingCommits--;
+          // Validated under this lock, and only a commit moves a series forward: always appendable.
+          if (s.append(t, v, Double.doubleToRawLongBits(v), opts, head.chunkMapper())) {
             chunks++;
           }
-          lo = Math.min(lo, t);
-          hi = Math.max(hi, t);
-        } else if (st != MemSeries.DUPLICATE_SAME) {
-          // Two samples for one series in one batch can still collide here.
-          result.moveAppended(st == MemSeries.OUT_OF_ORDER ? AppendStatus.OUT_OF_ORDER
-              : st == MemSeries.DUPLICATE ? AppendStatus.DUPLICATE : AppendStatus.OUT_OF_BOUNDS);
         }
+        lo = Math.min(lo, t);
+        hi = Math.max(hi, t);
+        series[i] = null;
       }
-      series[i] = null;
+    } finally {
+      lock.unlock();
     }
     if (lo <= hi) {
       head.observeTime(lo, hi);
@@ -230,6 +231,52 @@ public final class HeadAppender implements Appender {
     m.chunksCreated.add(chunks);
     finish();
     return result;
+  }
+
+  /**
+   * Keeps, in order, the buffered samples the head accepts now (against the series and against the
+   * batch's earlier samples), counts the rest as rejected, and lists the series records to log.
+   * Caller holds the commit lock.
+   */
+  private void validate() {
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+      MemSeries s = series[i];
+      long t = ts[i];
+      long bits = Double.doubleToRawLongBits(vs[i]);
+      int mark = s.batchMark;
+      int st;
+      if (mark != 0) {
+        long prevT = ts[mark - 1];
+        st = t > prevT ? MemSeries.OK : t < prevT ? MemSeries.OUT_OF_ORDER
+            : bits == Double.doubleToRawLongBits(vs[mark - 1]) ? MemSeries.DUPLICATE_SAME : MemSeries.DUPLICATE;
+      } else {
+        // No series lock: only commits move lastT, and they hold the commit lock we hold.
+        st = s.appendable(t, bits, minValidTime);
+      }
+      series[i] = null;
+      if (st == MemSeries.OK) {
+        if (mark == 0 && !s.logged) {
+          addSeriesToLog(s);
+        }
+        series[kept] = s;
+        refs[kept] = s.ref;
+        ts[kept] = t;
+        vs[kept] = vs[i];
+        kept++;
+        s.batchMark = kept;
+        continue;
+      }
+      synchronized (s) {
+        s.pendingCommits--;
+      }
+      if (st != MemSeries.DUPLICATE_SAME) {
+        // Another appender committed to the series first, or two samples of this batch collide.
+        result.moveAppended(st == MemSeries.OUT_OF_ORDER ? AppendStatus.OUT_OF_ORDER
+            : st == MemSeries.DUPLICATE ? AppendStatus.DUPLICATE : AppendStatus.OUT_OF_BOUNDS);
+      }
+    }
+    n = kept;
   }
 
   private static final AppendStatus[] STATUSES = AppendStatus.values();
@@ -250,9 +297,6 @@ public final class HeadAppender implements Appender {
     n = 0;
     Arrays.fill(newLabels, 0, nNew, null);
     Arrays.fill(newSeries, 0, nNew, null);
-    if (nNew > 0) {
-      toLog.clear();
-    }
     nNew = 0;
     open = false;
   }

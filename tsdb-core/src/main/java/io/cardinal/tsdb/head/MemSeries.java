@@ -29,6 +29,11 @@ final class MemSeries {
   long headMinT;
   /** Timestamp at which the open chunk is cut (Prometheus's nextAt). */
   long nextAt = Long.MIN_VALUE;
+  /*
+   * lastT and lastVBits are written only by a commit, which holds both the series lock and the
+   * head's commit lock, or by replay before the head is shared: holding either lock is enough to
+   * read them.
+   */
   long lastT = NO_TIME;
   long lastVBits;
   /** Full chunks: (mapper ref, minT, maxT) triples, oldest first. Null when none. */
@@ -43,6 +48,11 @@ final class MemSeries {
    * samples for the series logs the series record too, so no logged sample can precede its series.
    */
   volatile boolean logged;
+  /**
+   * While a commit validates its batch: 1 + the batch index of this series' last sample accepted so
+   * far, 0 when none. Guarded by the head's commit lock, not the series lock.
+   */
+  int batchMark;
 
   MemSeries(long ref, Labels labels) {
     this.ref = ref;

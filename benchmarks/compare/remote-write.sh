@@ -50,13 +50,13 @@ log() { echo "[$(date +%H:%M:%S)] $*" | tee -a "$OUT/logs/run.log" >&2; }
 want() { [[ ",$ONLY," == *",$1,"* ]]; }
 
 command -v prometheus >/dev/null || { echo "prometheus (2.42) is not installed" >&2; exit 1; }
-if [ ! -f "$here/http-api/target/cardinal.jar" ] || [ ! -f "$here/benchmarks/target/benchmarks.jar" ]; then
+if [ ! -f "$here/cli/target/cardinal.jar" ] || [ ! -f "$here/benchmarks/target/benchmarks.jar" ]; then
   log "building Cardinal (./mvnw -q -B -DskipTests install)"
   (cd "$here" && ./mvnw -q -B -DskipTests install >&2)
 fi
 # Snapshot the jars: a rebuild by someone else mid-run must not change what is measured. Cardinal runs
 # as bin/cardinal runs it (java $CARDINAL_JAVA_OPTS -jar cardinal.jar server ...), from the snapshot.
-cp "$here/http-api/target/cardinal.jar" "$W/cardinal.jar"
+cp "$here/cli/target/cardinal.jar" "$W/cardinal.jar"
 cp "$here/benchmarks/target/benchmarks.jar" "$W/benchmarks.jar"
 CJAR=$W/cardinal.jar BJAR=$W/benchmarks.jar
 TICK=$(getconf CLK_TCK)

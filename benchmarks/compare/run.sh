@@ -80,12 +80,12 @@ if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null || ! c
   apt-get update -qq && apt-get install -y -qq prometheus gnuplot-nox >/dev/null
   (pkill -x prometheus || true) 2>/dev/null   # the Debian package starts a service; we run our own
 fi
-if [ ! -f "$here/http-api/target/cardinal.jar" ] || [ ! -f "$here/benchmarks/target/benchmarks.jar" ]; then
+if [ ! -f "$here/cli/target/cardinal.jar" ] || [ ! -f "$here/benchmarks/target/benchmarks.jar" ]; then
   log "building Cardinal (./mvnw -q -B -DskipTests install)"
   (cd "$here" && ./mvnw -q -B -DskipTests install >&2)
 fi
 # Snapshot the jars: a rebuild by someone else mid-run must not change what is measured.
-cp "$here/http-api/target/cardinal.jar" "$W/cardinal.jar"
+cp "$here/cli/target/cardinal.jar" "$W/cardinal.jar"
 cp "$here/benchmarks/target/benchmarks.jar" "$W/benchmarks.jar"
 CJAR=$W/cardinal.jar BJAR=$W/benchmarks.jar
 TICK=$(getconf CLK_TCK)

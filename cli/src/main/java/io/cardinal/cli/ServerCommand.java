@@ -1,0 +1,162 @@
+package io.cardinal.cli;
+
+import io.cardinal.server.CardinalServer;
+import io.cardinal.config.ServerOptions;
+import io.cardinal.config.ByteSizes;
+import io.cardinal.config.ConfigException;
+import io.cardinal.config.Durations;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+
+/** {@code cardinal server}: the scrape-and-query server, with Prometheus's flag names. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+    description = "Run the scrape-and-query server (a drop-in for prometheus).")
+public final class ServerCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(ServerCommand.class);
+
+  static final class DurationConverter implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      return Durations.parse(value);
+    }
+  }
+
+  static final class BytesConverter implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      return ByteSizes.parse(value);
+    }
+  }
+
+  @Option(names = "--config.file", description = "Prometheus configuration file path. Without it the server "
+      + "scrapes itself every 15s.")
+  Path configFile;
+
+  @Option(names = "--storage.tsdb.path", defaultValue = "data/", description = "Base path for metrics storage.")
+  Path storagePath;
+
+  @Option(names = "--storage.tsdb.retention.time", defaultValue = "15d", converter = DurationConverter.class,
+      description = "How long to retain samples in storage.")
+  long retentionMs;
+
+  @Option(names = "--storage.tsdb.retention.size", defaultValue = "0", converter = BytesConverter.class,
+      description = "Maximum number of bytes that can be stored for blocks (0: no limit).")
+  long retentionSize;
+
+  @Option(names = "--storage.tsdb.head.max-series", defaultValue = "0",
+      description = "Global series limit of the head: at the limit, samples that would create a series are "
+          + "skipped and counted; existing series keep ingesting (0: no limit).")
+  long maxSeries;
+
+  @Option(names = "--web.listen-address", defaultValue = "0.0.0.0:9090",
+      description = "Address to listen on for UI, API, and telemetry.")
+  String listenAddress;
+
+  @Option(names = "--web.enable-admin-api", description = "Enable API endpoints for admin control actions.")
+  boolean enableAdminApi;
+
+  @Option(names = "--web.enable-lifecycle", description = "Enable shutdown and reload via HTTP request.")
+  boolean enableLifecycle;
+
+  @Option(names = "--web.enable-remote-write-receiver", description = "Enable API endpoint accepting remote "
+      + "write requests.")
+  boolean enableRemoteWrite;
+
+  @Option(names = "--web.config.file", description = "Path to configuration file that can enable TLS or "
+      + "authentication (tls_server_config, basic_auth_users, http_server_config.headers).")
+  Path webConfigFile;
+
+  @Option(names = "--query.max-samples", defaultValue = "50000000",
+      description = "Maximum number of samples a single query can load into memory.")
+  long queryMaxSamples;
+
+  @Option(names = "--query.timeout", defaultValue = "2m", converter = DurationConverter.class,
+      description = "Maximum time a query may take before being aborted.")
+  long queryTimeoutMs;
+
+  @Option(names = "--query.lookback-delta", defaultValue = "5m", converter = DurationConverter.class,
+      description = "The maximum lookback duration for retrieving metrics during expression evaluations and "
+          + "federation.")
+  long lookbackDeltaMs;
+
+  @Option(names = "--query.max-concurrency", defaultValue = "20",
+      description = "Maximum number of queries executed concurrently.")
+  int queryMaxConcurrency;
+
+  @Option(names = "--log.level", defaultValue = "info", description = "Only log messages with the given "
+      + "severity or above: debug, info, warn, error.")
+  String logLevel;
+
+  ServerOptions options() {
+    ServerOptions o = new ServerOptions();
+    o.configFile = configFile;
+    o.storagePath = storagePath;
+    o.retentionMs = retentionMs;
+    o.retentionSizeBytes = retentionSize;
+    o.maxSeries = maxSeries;
+    o.listenAddress = listenAddress;
+    o.enableAdminApi = enableAdminApi;
+    o.enableLifecycle = enableLifecycle;
+    o.enableRemoteWriteReceiver = enableRemoteWrite;
+    o.webConfigFile = webConfigFile;
+    o.queryMaxSamples = queryMaxSamples;
+    o.queryTimeoutMs = queryTimeoutMs;
+    o.lookbackDeltaMs = lookbackDeltaMs;
+    o.queryMaxConcurrency = queryMaxConcurrency;
+    o.flags.put("config.file", configFile == null ? "" : configFile.toString());
+    o.flags.put("storage.tsdb.path", storagePath.toString());
+    o.flags.put("storage.tsdb.retention.time", Durations.format(retentionMs));
+    o.flags.put("storage.tsdb.retention.size", ByteSizes.format(retentionSize));
+    o.flags.put("storage.tsdb.head.max-series", String.valueOf(maxSeries));
+    o.flags.put("web.listen-address", listenAddress);
+    o.flags.put("web.enable-admin-api", String.valueOf(enableAdminApi));
+    o.flags.put("web.enable-lifecycle", String.valueOf(enableLifecycle));
+    o.flags.put("web.enable-remote-write-receiver", String.valueOf(enableRemoteWrite));
+    o.flags.put("web.config.file", webConfigFile == null ? "" : webConfigFile.toString());
+    o.flags.put("query.max-samples", String.valueOf(queryMaxSamples));
+    o.flags.put("query.timeout", Durations.format(queryTimeoutMs));
+    o.flags.put("query.lookback-delta", Durations.format(lookbackDeltaMs));
+    o.flags.put("query.max-concurrency", String.valueOf(queryMaxConcurrency));
+    o.flags.put("log.level", logLevel);
+    return o;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ServerOptions o = options();
+    log.info("msg=\"Starting Cardinal Server\" version=0.1.0-SNAPSHOT");
+    CardinalServer server;
+    try {
+      server = CardinalServer.start(o);
+    } catch (ConfigException e) {
+      log.error("msg=\"Error loading config\" file={} err=\"{}\"", configFile, e.getMessage());
+      return 1;
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      log.error("msg=\"Unable to start the server\" err=\"{}\"", e.getMessage());
+      return 1;
+    }
+    installSignals(server);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("msg=\"Received termination request, exiting gracefully...\"");
+      server.close();
+    }, "shutdown"));
+    server.awaitQuit();
+    server.close();
+    log.info("msg=\"See you next time!\"");
+    return 0;
+  }
+
+  @SuppressWarnings("restriction")
+  private static void installSignals(CardinalServer server) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> server.reload());
+    } catch (IllegalArgumentException | UnsupportedOperationException e) {
+      log.warn("msg=\"SIGHUP reload not available on this platform\" err=\"{}\"", e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.cardinal.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cardinal.config.ServerOptions;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class MainTest {
+  private static int run(StringWriter err, String... args) {
+    CommandLine cl = Main.commandLine();
+    cl.setErr(new PrintWriter(err));
+    cl.setOut(new PrintWriter(new StringWriter()));
+    return cl.execute(args);
+  }
+
+  @Test
+  void unknownSubcommandPrintsUsageAndExits2() {
+    StringWriter err = new StringWriter();
+    assertEquals(2, run(err, "frobnicate"));
+    assertTrue(err.toString().contains("Usage: cardinal"), err.toString());
+  }
+
+  @Test
+  void namingASubcommandBuildsOnlyThatOneAndAnythingElseBuildsAll() {
+    assertEquals(java.util.Set.of("help", "server"), Main.commandLine("server").getSubcommands().keySet());
+    assertEquals(java.util.Set.of("help", "tsdb"), Main.commandLine("tsdb").getSubcommands().keySet());
+    assertEquals(java.util.Set.of("help", "server", "tsdb", "capacity"),
+        Main.commandLine("frobnicate").getSubcommands().keySet());
+    assertEquals(Main.commandLine(null).getSubcommands().keySet(), Main.commandLine("--help").getSubcommands().keySet());
+  }
+
+  @Test
+  void unknownServerFlagExits2() {
+    StringWriter err = new StringWriter();
+    assertEquals(2, run(err, "server", "--storage.tsdb.nope=1"));
+    assertTrue(err.toString().contains("--storage.tsdb.nope"), err.toString());
+  }
+
+  @Test
+  void serverFlagsUsePrometheusNamesAndDefaults() {
+    ServerCommand cmd = new ServerCommand();
+    new CommandLine(cmd).parseArgs("--storage.tsdb.retention.time=30d", "--storage.tsdb.head.max-series=1000",
+        "--web.enable-lifecycle", "--query.lookback-delta=1m");
+    ServerOptions o = cmd.options();
+    assertEquals(30L * 24 * 3600 * 1000, o.retentionMs);
+    assertEquals(1000, o.maxSeries);
+    assertTrue(o.enableLifecycle);
+    assertEquals(60_000, o.lookbackDeltaMs);
+    assertEquals("0.0.0.0:9090", o.listenAddress);
+    assertEquals("data", o.storagePath.toString());
+    assertEquals("30d", o.flags.get("storage.tsdb.retention.time"));
+    assertEquals("1000", o.flags.get("storage.tsdb.head.max-series"));
+    assertEquals("2m", o.flags.get("query.timeout"));
+  }
+}

@@ -1,0 +1,626 @@
+package io.cardinal.config;
+
+import io.cardinal.config.Config.Authorization;
+import io.cardinal.config.Config.BasicAuth;
+import io.cardinal.config.Config.FileSdConfig;
+import io.cardinal.config.Config.Global;
+import io.cardinal.config.Config.QueueConfig;
+import io.cardinal.config.Config.RemoteWriteConfig;
+import io.cardinal.config.Config.ScrapeConfig;
+import io.cardinal.config.Config.StaticConfig;
+import io.cardinal.config.Config.TlsConfig;
+import io.cardinal.tsdb.labels.Labels;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Reads prometheus.yml into a {@link Config}. Works on SnakeYAML's node tree rather than on maps so
+ * every error can name the line: unknown fields, wrong types and invalid values are all rejected
+ * ({@code line 7: field scrape_intervall not found in scrape_config}).
+ */
+public final class ConfigLoader {
+  /** Top-level sections Prometheus knows and Cardinal accepts but does not act on (yet). */
+  static final Set<String> IGNORED_SECTIONS = Set.of(
+      "rule_files", "alerting", "remote_read", "storage", "tracing", "runtime", "otlp",
+      "scrape_config_files");
+
+  private ConfigLoader() {}
+
+  public static Config load(Path file) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+    }
+    return parse(text);
+  }
+
+  public static Config parse(String text) throws ConfigException {
+    Node root = compose(text);
+    if (root == null || isNull(root)) {
+      return new Config(Global.DEFAULT, List.of(), List.of());
+    }
+    Fields top = new Fields(root, "config", Set.of("global", "scrape_configs", "remote_write"), IGNORED_SECTIONS);
+    Global global = top.has("global") ? global(top.get("global")) : Global.DEFAULT;
+    List<ScrapeConfig> scrapes = new ArrayList<>();
+    Set<String> jobs = new HashSet<>();
+    if (top.has("scrape_configs")) {
+      for (Node n : seq(top.get("scrape_configs"), "scrape_configs")) {
+        ScrapeConfig sc = scrapeConfig(n, global);
+        if (!jobs.add(sc.jobName())) {
+          throw new ConfigException(line(n), "found multiple scrape configs with job name \"" + sc.jobName() + "\"");
+        }
+        scrapes.add(sc);
+      }
+    }
+    List<RemoteWriteConfig> remotes = new ArrayList<>();
+    Set<String> remoteNames = new HashSet<>();
+    if (top.has("remote_write")) {
+      for (Node n : seq(top.get("remote_write"), "remote_write")) {
+        RemoteWriteConfig rw = remoteWriteConfig(n);
+        if (!remoteNames.add(rw.name())) {
+          throw new ConfigException(line(n), "found multiple remote write configs with job name \"" + rw.name() + "\"");
+        }
+        remotes.add(rw);
+      }
+    }
+    return new Config(global, scrapes, remotes, top.ignoredPresent());
+  }
+
+  /** Headers the sender sets itself; a remote_write entry may not set them (Prometheus's list). */
+  static final Set<String> RESERVED_HEADERS = Set.of("authorization", "host", "content-encoding", "content-length",
+      "content-type", "user-agent", "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "www-authenticate",
+      "accept-encoding", "x-prometheus-remote-write-version", "x-prometheus-remote-read-version",
+      "x-prometheus-scrape-timeout-seconds", "upgrade", "te", "trailer", "transfer-encoding");
+
+  private static RemoteWriteConfig remoteWriteConfig(Node node) throws ConfigException {
+    Fields f = new Fields(node, "remote_write", Set.of("url", "name", "remote_timeout", "headers",
+        "write_relabel_configs", "queue_config", "basic_auth", "authorization", "bearer_token", "bearer_token_file",
+        "tls_config", "protobuf_message", "sigv4", "azuread", "google_iam", "oauth2", "proxy_url"),
+        Set.of("send_exemplars", "send_native_histograms", "round_robin_dns", "metadata_config", "follow_redirects",
+            "enable_http2", "no_proxy", "proxy_from_environment", "proxy_connect_header"));
+    for (String unsupported : List.of("sigv4", "azuread", "google_iam", "oauth2", "proxy_url")) {
+      if (f.has(unsupported)) {
+        throw new ConfigException(f.line(unsupported), "remote_write " + unsupported + " is not supported by Cardinal");
+      }
+    }
+    if (f.has("protobuf_message") && !f.string("protobuf_message", "").equals("prometheus.WriteRequest")) {
+      throw new ConfigException(f.line("protobuf_message"), "remote_write protobuf_message \""
+          + f.string("protobuf_message", "") + "\" is not supported by Cardinal: only prometheus.WriteRequest (remote "
+          + "write 1.0)");
+    }
+    String url = f.string("url", "");
+    if (url.isEmpty()) {
+      throw new ConfigException(line(node), "url for remote_write is empty");
+    }
+    try {
+      java.net.URI u = new java.net.URI(url);
+      if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+        throw new java.net.URISyntaxException(url, "scheme must be http or https with a host");
+      }
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException(f.line("url"), "invalid remote_write url \"" + url + "\": " + e.getReason());
+    }
+    String name = f.string("name", "");
+    if (name.isEmpty()) {
+      name = shortHash(url);
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (f.has("headers")) {
+      for (NodeTuple t : map(f.get("headers"), "headers")) {
+        String k = scalar(t.getKeyNode(), "headers");
+        if (RESERVED_HEADERS.contains(k.toLowerCase(Locale.ROOT))) {
+          throw new ConfigException(line(t.getKeyNode()), k + " is a reserved header. It must not be changed");
+        }
+        headers.put(k, scalar(t.getValueNode(), "headers." + k));
+      }
+    }
+    BasicAuth basic = basicAuth(f);
+    Authorization auth = authorization(f, basic);
+    TlsConfig tls = tlsConfig(f);
+    QueueConfig q = QueueConfig.DEFAULT;
+    if (f.has("queue_config")) {
+      Fields qf = new Fields(f.get("queue_config"), "queue_config", Set.of("capacity", "max_shards", "min_shards",
+          "max_samples_per_send", "batch_send_deadline", "min_backoff", "max_backoff", "retry_on_http_429",
+          "sample_age_limit"), Set.of());
+      QueueConfig d = QueueConfig.DEFAULT;
+      q = new QueueConfig(qf.intValue("capacity", d.capacity()), qf.intValue("max_shards", d.maxShards()),
+          qf.intValue("min_shards", d.minShards()), qf.intValue("max_samples_per_send", d.maxSamplesPerSend()),
+          qf.duration("batch_send_deadline", d.batchSendDeadlineMs()), qf.duration("min_backoff", d.minBackoffMs()),
+          qf.duration("max_backoff", d.maxBackoffMs()), qf.bool("retry_on_http_429", d.retryOnHttp429()),
+          qf.duration("sample_age_limit", d.sampleAgeLimitMs()));
+      if (q.maxShards() < 1 || q.minShards() < 1 || q.capacity() < 1 || q.maxSamplesPerSend() < 1) {
+        throw new ConfigException(f.line("queue_config"),
+            "queue_config capacity, max_shards, min_shards and max_samples_per_send must be positive");
+      }
+      if (q.minShards() > q.maxShards()) {
+        throw new ConfigException(qf.line("min_shards"), "queue_config min_shards (" + q.minShards()
+            + ") must not be greater than max_shards (" + q.maxShards() + ")");
+      }
+      if (q.batchSendDeadlineMs() <= 0 || q.minBackoffMs() <= 0 || q.maxBackoffMs() < q.minBackoffMs()) {
+        throw new ConfigException(f.line("queue_config"),
+            "queue_config batch_send_deadline and min_backoff must be positive and max_backoff at least min_backoff");
+      }
+    }
+    long timeout = f.duration("remote_timeout", 30_000);
+    if (timeout <= 0) {
+      throw new ConfigException(f.line("remote_timeout"), "remote_timeout must be positive");
+    }
+    return new RemoteWriteConfig(name, url, timeout, headers, basic, auth, tls, relabelConfigs(f,
+        "write_relabel_configs"), q);
+  }
+
+  private static String shortHash(String s) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return String.format("%02x%02x%02x", d[0], d[1], d[2]);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Node compose(String text) throws ConfigException {
+    try {
+      LoaderOptions opts = new LoaderOptions();
+      opts.setAllowDuplicateKeys(false);
+      opts.setMaxAliasesForCollections(50);
+      return new Yaml(opts).compose(new StringReader(text));
+    } catch (MarkedYAMLException e) {
+      int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+      throw new ConfigException(line, "invalid YAML: " + e.getProblem());
+    } catch (YAMLException e) {
+      throw new ConfigException(0, "invalid YAML: " + e.getMessage());
+    }
+  }
+
+  private static Global global(Node node) throws ConfigException {
+    Fields f = new Fields(node, "global", Set.of("scrape_interval", "scrape_timeout", "evaluation_interval",
+        "external_labels", "body_size_limit", "sample_limit", "label_limit", "label_name_length_limit",
+        "label_value_length_limit", "target_limit"), Set.of("query_log_file", "scrape_protocols",
+        "rule_query_offset", "keep_dropped_targets", "metric_name_validation_scheme"));
+    Global d = Global.DEFAULT;
+    long interval = f.duration("scrape_interval", d.scrapeIntervalMs());
+    long timeout = f.duration("scrape_timeout", d.scrapeTimeoutMs());
+    if (interval == 0) {
+      throw new ConfigException(f.line("scrape_interval"), "scrape_interval must be positive");
+    }
+    if (!f.has("scrape_timeout") && timeout > interval) {
+      timeout = interval;
+    }
+    if (timeout > interval) {
+      throw new ConfigException(f.line("scrape_timeout"), "global scrape timeout greater than scrape interval");
+    }
+    Labels ext = f.has("external_labels") ? labels(f.get("external_labels"), "external_labels") : Labels.EMPTY;
+    return new Global(interval, timeout, f.duration("evaluation_interval", d.evaluationIntervalMs()), ext,
+        f.bytes("body_size_limit", 0), f.intValue("sample_limit", 0), f.intValue("label_limit", 0),
+        f.intValue("label_name_length_limit", 0), f.intValue("label_value_length_limit", 0),
+        f.intValue("target_limit", 0));
+  }
+
+  private static ScrapeConfig scrapeConfig(Node node, Global g) throws ConfigException {
+    Fields f = new Fields(node, "scrape_config", Set.of("job_name", "scrape_interval", "scrape_timeout",
+        "honor_labels", "honor_timestamps", "scheme", "metrics_path", "params", "basic_auth", "authorization",
+        "bearer_token", "bearer_token_file", "tls_config", "sample_limit", "label_limit",
+        "label_name_length_limit", "label_value_length_limit", "body_size_limit", "target_limit",
+        "static_configs", "file_sd_configs", "relabel_configs", "metric_relabel_configs"),
+        Set.of("track_timestamps_staleness", "enable_compression", "follow_redirects", "enable_http2",
+            "scrape_protocols", "keep_dropped_targets", "scrape_classic_histograms"));
+    String job = f.string("job_name", "");
+    if (job.isEmpty()) {
+      throw new ConfigException(line(node), "job_name is empty");
+    }
+    long interval = f.duration("scrape_interval", g.scrapeIntervalMs());
+    if (interval == 0) {
+      throw new ConfigException(f.line("scrape_interval"), "scrape_interval must be positive");
+    }
+    long timeout;
+    if (f.has("scrape_timeout")) {
+      timeout = f.duration("scrape_timeout", 0);
+      if (timeout > interval) {
+        throw new ConfigException(f.line("scrape_timeout"),
+            "scrape timeout greater than scrape interval for scrape config with job name \"" + job + "\"");
+      }
+    } else {
+      timeout = Math.min(g.scrapeTimeoutMs(), interval);
+    }
+    if (timeout == 0) {
+      throw new ConfigException(f.line("scrape_timeout"), "scrape_timeout must be positive");
+    }
+    String scheme = f.string("scheme", "http");
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw new ConfigException(f.line("scheme"), "invalid scheme \"" + scheme + "\": must be http or https");
+    }
+    String path = f.string("metrics_path", "/metrics");
+    if (!path.startsWith("/")) {
+      throw new ConfigException(f.line("metrics_path"), "metrics_path \"" + path + "\" must start with /");
+    }
+    Map<String, List<String>> params = new LinkedHashMap<>();
+    if (f.has("params")) {
+      for (NodeTuple t : map(f.get("params"), "params")) {
+        String k = scalar(t.getKeyNode(), "params");
+        List<String> vs = new ArrayList<>();
+        for (Node v : seq(t.getValueNode(), "params." + k)) {
+          vs.add(scalar(v, "params." + k));
+        }
+        params.put(k, List.copyOf(vs));
+      }
+    }
+    BasicAuth basic = basicAuth(f);
+    Authorization auth = authorization(f, basic);
+    TlsConfig tls = tlsConfig(f);
+    List<StaticConfig> statics = new ArrayList<>();
+    if (f.has("static_configs")) {
+      for (Node n : seq(f.get("static_configs"), "static_configs")) {
+        Fields s = new Fields(n, "static_config", Set.of("targets", "labels"), Set.of());
+        List<String> targets = new ArrayList<>();
+        if (s.has("targets")) {
+          for (Node tn : seq(s.get("targets"), "targets")) {
+            String target = scalar(tn, "targets");
+            if (target.isEmpty() || target.contains("/")) {
+              throw new ConfigException(line(tn), "\"" + target + "\" is not a valid hostname");
+            }
+            targets.add(target);
+          }
+        }
+        statics.add(new StaticConfig(List.copyOf(targets),
+            s.has("labels") ? labels(s.get("labels"), "labels") : Labels.EMPTY));
+      }
+    }
+    List<FileSdConfig> files = new ArrayList<>();
+    if (f.has("file_sd_configs")) {
+      for (Node n : seq(f.get("file_sd_configs"), "file_sd_configs")) {
+        Fields s = new Fields(n, "file_sd_config", Set.of("files", "refresh_interval"), Set.of());
+        List<String> paths = new ArrayList<>();
+        if (s.has("files")) {
+          for (Node pn : seq(s.get("files"), "files")) {
+            String p = scalar(pn, "files");
+            String base = Path.of(p).getFileName() == null ? "" : Path.of(p).getFileName().toString();
+            if (!base.endsWith(".json") && !base.endsWith(".yml") && !base.endsWith(".yaml")) {
+              throw new ConfigException(line(pn), "path name \"" + p + "\" is not valid for file discovery");
+            }
+            paths.add(p);
+          }
+        }
+        if (paths.isEmpty()) {
+          throw new ConfigException(line(n), "file service discovery config must contain at least one path name");
+        }
+        files.add(new FileSdConfig(List.copyOf(paths), s.duration("refresh_interval", 300_000)));
+      }
+    }
+    return new ScrapeConfig(job, interval, timeout, f.bool("honor_labels", false),
+        f.bool("honor_timestamps", true), scheme, path, params, basic, auth, tls,
+        f.intValue("sample_limit", g.sampleLimit()), f.intValue("label_limit", g.labelLimit()),
+        f.intValue("label_name_length_limit", g.labelNameLengthLimit()),
+        f.intValue("label_value_length_limit", g.labelValueLengthLimit()),
+        f.bytes("body_size_limit", g.bodySizeLimit()), f.intValue("target_limit", g.targetLimit()), statics,
+        files, relabelConfigs(f, "relabel_configs"), relabelConfigs(f, "metric_relabel_configs"));
+  }
+
+  /** {@code basic_auth} of a scrape or remote_write config, or null. */
+  private static BasicAuth basicAuth(Fields f) throws ConfigException {
+    BasicAuth basic = null;
+    if (f.has("basic_auth")) {
+      Fields b = new Fields(f.get("basic_auth"), "basic_auth", Set.of("username", "password", "password_file"),
+          Set.of());
+      basic = new BasicAuth(b.string("username", ""), b.string("password", ""), b.string("password_file", ""));
+      if (!basic.password().isEmpty() && !basic.passwordFile().isEmpty()) {
+        throw new ConfigException(f.line("basic_auth"), "at most one of basic_auth password & password_file must be configured");
+      }
+    }
+    return basic;
+  }
+
+  /** {@code authorization} (or the old bearer_token fields), or null; at most one of it and basic_auth. */
+  private static Authorization authorization(Fields f, BasicAuth basic) throws ConfigException {
+    Authorization auth = null;
+    if (f.has("authorization")) {
+      Fields a = new Fields(f.get("authorization"), "authorization", Set.of("type", "credentials",
+          "credentials_file"), Set.of());
+      auth = new Authorization(a.string("type", "Bearer"), a.string("credentials", ""),
+          a.string("credentials_file", ""));
+      if (auth.type().equalsIgnoreCase("basic")) {
+        throw new ConfigException(a.line("type"), "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
+      }
+      if (!auth.credentials().isEmpty() && !auth.credentialsFile().isEmpty()) {
+        throw new ConfigException(f.line("authorization"), "at most one of authorization credentials & credentials_file must be configured");
+      }
+    }
+    if (f.has("bearer_token") || f.has("bearer_token_file")) {
+      if (auth != null) {
+        throw new ConfigException(f.line("authorization"),
+            "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
+      }
+      auth = new Authorization("Bearer", f.string("bearer_token", ""), f.string("bearer_token_file", ""));
+    }
+    if (basic != null && auth != null) {
+      throw new ConfigException(f.line("basic_auth"),
+          "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
+    }
+    return auth;
+  }
+
+  private static TlsConfig tlsConfig(Fields f) throws ConfigException {
+    TlsConfig tls = TlsConfig.DEFAULT;
+    if (f.has("tls_config")) {
+      Fields t = new Fields(f.get("tls_config"), "tls_config", Set.of("ca_file", "cert_file", "key_file",
+          "server_name", "insecure_skip_verify"), Set.of("min_version", "max_version"));
+      tls = new TlsConfig(t.string("ca_file", ""), t.string("cert_file", ""), t.string("key_file", ""),
+          t.string("server_name", ""), t.bool("insecure_skip_verify", false));
+      if (tls.certFile().isEmpty() != tls.keyFile().isEmpty()) {
+        throw new ConfigException(f.line("tls_config"), "exactly one of key and cert file specified in tls_config");
+      }
+    }
+    return tls;
+  }
+
+  private static List<RelabelConfig> relabelConfigs(Fields f, String field) throws ConfigException {
+    List<RelabelConfig> out = new ArrayList<>();
+    if (f.has(field)) {
+      for (Node n : seq(f.get(field), field)) {
+        out.add(relabelConfig(n));
+      }
+    }
+    return out;
+  }
+
+  /** One relabel_config with Prometheus's defaults and validation. */
+  public static RelabelConfig relabelConfig(Node node) throws ConfigException {
+    Fields f = new Fields(node, "relabel_config", Set.of("source_labels", "separator", "regex", "modulus",
+        "target_label", "replacement", "action"), Set.of());
+    List<String> sources = new ArrayList<>();
+    if (f.has("source_labels")) {
+      for (Node n : seq(f.get("source_labels"), "source_labels")) {
+        String s = scalar(n, "source_labels");
+        if (!Relabeler.isValidLabelName(s)) {
+          throw new ConfigException(line(n), "\"" + s + "\" is not a valid label name");
+        }
+        sources.add(s);
+      }
+    }
+    String actionName = f.string("action", "replace");
+    RelabelAction action = RelabelAction.fromYaml(actionName);
+    if (action == null) {
+      throw new ConfigException(f.line("action"), "unknown relabel action \"" + actionName + "\"");
+    }
+    String separator = f.string("separator", ";");
+    String regex = f.string("regex", RelabelConfig.DEFAULT_REGEX);
+    long modulus = f.longValue("modulus", 0);
+    String target = f.string("target_label", "");
+    String replacement = f.string("replacement", "$1");
+    RelabelConfig rc;
+    try {
+      rc = new RelabelConfig(sources, separator, regex, modulus, target, replacement, action);
+    } catch (com.google.re2j.PatternSyntaxException e) {
+      throw new ConfigException(f.line("regex"), "invalid regex \"" + regex + "\": " + e.getDescription());
+    }
+    int at = line(node);
+    String a = action.yamlName();
+    if (action == RelabelAction.HASHMOD && modulus == 0) {
+      throw new ConfigException(at, "relabel configuration for hashmod requires non-zero modulus");
+    }
+    switch (action) {
+      case REPLACE, HASHMOD, LOWERCASE, UPPERCASE, KEEPEQUAL, DROPEQUAL -> {
+        if (target.isEmpty()) {
+          throw new ConfigException(at, "relabel configuration for " + a + " action requires 'target_label' value");
+        }
+      }
+      default -> { }
+    }
+    if (action == RelabelAction.REPLACE && !validTemplateTarget(target)) {
+      throw new ConfigException(f.line("target_label"), "\"" + target + "\" is invalid 'target_label' for replace action");
+    }
+    if ((action == RelabelAction.HASHMOD || action == RelabelAction.LOWERCASE || action == RelabelAction.UPPERCASE
+        || action == RelabelAction.KEEPEQUAL || action == RelabelAction.DROPEQUAL)
+        && !Relabeler.isValidLabelName(target)) {
+      throw new ConfigException(f.line("target_label"), "\"" + target + "\" is invalid 'target_label' for " + a + " action");
+    }
+    if ((action == RelabelAction.LABELDROP || action == RelabelAction.LABELKEEP)
+        && (!sources.isEmpty() || !target.isEmpty() || modulus != 0 || !separator.equals(";")
+        || !replacement.equals("$1"))) {
+      throw new ConfigException(at, a + " action requires only 'regex', and no other fields");
+    }
+    if ((action == RelabelAction.KEEPEQUAL || action == RelabelAction.DROPEQUAL)
+        && (!regex.equals(RelabelConfig.DEFAULT_REGEX) || modulus != 0 || !separator.equals(";")
+        || !replacement.equals("$1"))) {
+      throw new ConfigException(at, a + " action requires only 'source_labels' and `target_label`, and no other fields");
+    }
+    if (action == RelabelAction.LABELMAP && !validTemplateTarget(replacement)) {
+      throw new ConfigException(f.line("replacement"), "\"" + replacement + "\" is invalid 'replacement' for labelmap action");
+    }
+    return rc;
+  }
+
+  /** A replace target: label-name characters and {@code $1}/{@code ${name}} references. */
+  private static boolean validTemplateTarget(String t) {
+    if (t.isEmpty()) {
+      return false;
+    }
+    String stripped = t.replaceAll("\\$\\{\\w+\\}", "x").replaceAll("\\$\\w+", "x");
+    return Relabeler.isValidLabelName(stripped);
+  }
+
+  static Labels labels(Node node, String field) throws ConfigException {
+    Labels.Builder b = Labels.builder();
+    for (NodeTuple t : map(node, field)) {
+      String name = scalar(t.getKeyNode(), field);
+      if (!Relabeler.isValidLabelName(name)) {
+        throw new ConfigException(line(t.getKeyNode()), "\"" + name + "\" is not a valid label name");
+      }
+      b.set(name, scalar(t.getValueNode(), field + "." + name));
+    }
+    return b.build();
+  }
+
+  // ------------------------------------------------------------------ node helpers
+
+  static int line(Node n) {
+    return n == null || n.getStartMark() == null ? 0 : n.getStartMark().getLine() + 1;
+  }
+
+  static boolean isNull(Node n) {
+    return n instanceof ScalarNode && n.getTag().equals(Tag.NULL);
+  }
+
+  static List<Node> seq(Node n, String field) throws ConfigException {
+    if (isNull(n)) {
+      return List.of();
+    }
+    if (!(n instanceof SequenceNode)) {
+      throw new ConfigException(line(n), "field " + field + " must be a list");
+    }
+    return ((SequenceNode) n).getValue();
+  }
+
+  static List<NodeTuple> map(Node n, String field) throws ConfigException {
+    if (isNull(n)) {
+      return List.of();
+    }
+    if (!(n instanceof MappingNode)) {
+      throw new ConfigException(line(n), "field " + field + " must be a mapping");
+    }
+    return ((MappingNode) n).getValue();
+  }
+
+  static String scalar(Node n, String field) throws ConfigException {
+    if (isNull(n)) {
+      return "";
+    }
+    if (!(n instanceof ScalarNode)) {
+      throw new ConfigException(line(n), "field " + field + " must be a string");
+    }
+    return ((ScalarNode) n).getValue();
+  }
+
+  /** The fields of one YAML mapping, checked against the names the section allows. */
+  static final class Fields {
+    private final String section;
+    private final Map<String, Node> values = new LinkedHashMap<>();
+    private final Map<String, Integer> lines = new LinkedHashMap<>();
+    private final List<String> ignoredPresent = new ArrayList<>();
+
+    Fields(Node node, String section, Set<String> known, Set<String> ignored) throws ConfigException {
+      this.section = section;
+      for (NodeTuple t : map(node, section)) {
+        String k = scalar(t.getKeyNode(), section);
+        int ln = ConfigLoader.line(t.getKeyNode());
+        if (ignored.contains(k)) {
+          ignoredPresent.add(k);
+          continue;
+        }
+        if (!known.contains(k)) {
+          throw new ConfigException(ln, "field " + k + " not found in " + section);
+        }
+        if (values.containsKey(k)) {
+          throw new ConfigException(ln, "field " + k + " already set in " + section);
+        }
+        values.put(k, t.getValueNode());
+        lines.put(k, ln);
+      }
+    }
+
+    boolean has(String k) {
+      Node n = values.get(k);
+      return n != null && !isNull(n);
+    }
+
+    Node get(String k) {
+      return values.get(k);
+    }
+
+    int line(String k) {
+      Integer l = lines.get(k);
+      return l == null ? 0 : l;
+    }
+
+    List<String> ignoredPresent() {
+      return ignoredPresent;
+    }
+
+    String string(String k, String def) throws ConfigException {
+      return has(k) ? scalar(values.get(k), section + "." + k) : def;
+    }
+
+    boolean bool(String k, boolean def) throws ConfigException {
+      if (!has(k)) {
+        return def;
+      }
+      String s = scalar(values.get(k), k).toLowerCase(Locale.ROOT);
+      if (s.equals("true")) {
+        return true;
+      }
+      if (s.equals("false")) {
+        return false;
+      }
+      throw new ConfigException(line(k), "cannot unmarshal \"" + s + "\" into " + k + ": want true or false");
+    }
+
+    long longValue(String k, long def) throws ConfigException {
+      if (!has(k)) {
+        return def;
+      }
+      String s = scalar(values.get(k), k);
+      try {
+        long v = Long.parseLong(s);
+        if (v < 0) {
+          throw new NumberFormatException();
+        }
+        return v;
+      } catch (NumberFormatException e) {
+        throw new ConfigException(line(k), "cannot unmarshal \"" + s + "\" into " + k + ": want a non-negative integer");
+      }
+    }
+
+    int intValue(String k, int def) throws ConfigException {
+      long v = longValue(k, def);
+      if (v > Integer.MAX_VALUE) {
+        throw new ConfigException(line(k), k + " " + v + " is too large");
+      }
+      return (int) v;
+    }
+
+    long duration(String k, long def) throws ConfigException {
+      if (!has(k)) {
+        return def;
+      }
+      String s = scalar(values.get(k), k);
+      try {
+        return Durations.parse(s);
+      } catch (IllegalArgumentException | ArithmeticException e) {
+        throw new ConfigException(line(k), "invalid " + k + ": not a valid duration string: \"" + s + "\"");
+      }
+    }
+
+    long bytes(String k, long def) throws ConfigException {
+      if (!has(k)) {
+        return def;
+      }
+      String s = scalar(values.get(k), k);
+      try {
+        return ByteSizes.parse(s);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(line(k), "invalid " + k + ": " + e.getMessage());
+      }
+    }
+  }
+}

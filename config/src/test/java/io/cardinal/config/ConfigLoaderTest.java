@@ -1,0 +1,228 @@
+package io.cardinal.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cardinal.config.Config.ScrapeConfig;
+import io.cardinal.tsdb.labels.Labels;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConfigLoaderTest {
+  static final String FULL = """
+      global:
+        scrape_interval: 30s
+        scrape_timeout: 5s
+        evaluation_interval: 1m
+        external_labels:
+          cluster: eu-1
+      rule_files: []
+      scrape_configs:
+        - job_name: node
+          honor_labels: true
+          honor_timestamps: false
+          scrape_interval: 1m30s
+          scheme: https
+          metrics_path: /probe
+          params:
+            module: [http_2xx, tcp]
+          basic_auth:
+            username: admin
+            password: s3cret
+          tls_config:
+            ca_file: /etc/ca.pem
+            insecure_skip_verify: true
+          sample_limit: 1000
+          label_limit: 30
+          label_name_length_limit: 100
+          label_value_length_limit: 200
+          body_size_limit: 10MB
+          target_limit: 50
+          static_configs:
+            - targets: ['a:9100', 'b:9100']
+              labels:
+                env: prod
+          file_sd_configs:
+            - files: ['targets/*.json']
+              refresh_interval: 1m
+          relabel_configs:
+            - source_labels: [__address__]
+              regex: '(.*):9100'
+              target_label: host
+              replacement: '${1}'
+            - action: hashmod
+              source_labels: [__address__]
+              modulus: 4
+              target_label: __tmp_shard
+          metric_relabel_configs:
+            - source_labels: [__name__]
+              regex: 'go_.*'
+              action: drop
+        - job_name: self
+          authorization:
+            credentials: tok
+          static_configs:
+            - targets: ['localhost:9090']
+      """;
+
+  @Test
+  void loadsEveryFieldWithDefaults() throws Exception {
+    Config c = ConfigLoader.parse(FULL);
+    assertEquals(30_000, c.global().scrapeIntervalMs());
+    assertEquals(Labels.of("cluster", "eu-1"), c.global().externalLabels());
+    assertEquals(List.of("rule_files"), c.ignoredSections());
+    ScrapeConfig node = c.scrapeConfigs().get(0);
+    assertEquals(90_000, node.scrapeIntervalMs());
+    assertEquals(5_000, node.scrapeTimeoutMs());
+    assertTrue(node.honorLabels());
+    assertFalse(node.honorTimestamps());
+    assertEquals(List.of("http_2xx", "tcp"), node.params().get("module"));
+    assertEquals(10L << 20, node.bodySizeLimit());
+    assertEquals(1000, node.sampleLimit());
+    assertEquals(RelabelAction.REPLACE, node.relabelConfigs().get(0).action);
+    assertEquals(";", node.relabelConfigs().get(0).separator);
+    assertEquals(4, node.relabelConfigs().get(1).modulus);
+    ScrapeConfig self = c.scrapeConfigs().get(1);
+    assertEquals(30_000, self.scrapeIntervalMs());
+    assertEquals("/metrics", self.metricsPath());
+    assertEquals("http", self.scheme());
+    assertEquals("Bearer", self.authorization().type());
+    assertTrue(self.honorTimestamps());
+  }
+
+  @Test
+  void renderedConfigReadsBackEqual() throws Exception {
+    Config c = ConfigLoader.parse(FULL);
+    String yaml = ConfigYaml.render(c, true);
+    Config back = ConfigLoader.parse(yaml);
+    assertEquals(c.global(), back.global());
+    assertEquals(c.scrapeConfigs(), back.scrapeConfigs());
+    assertEquals(yaml, ConfigYaml.render(back, true));
+    assertTrue(ConfigYaml.render(c, false).contains("<secret>"));
+    assertFalse(ConfigYaml.render(c, false).contains("s3cret"));
+  }
+
+  @Test
+  void emptyFileIsTheDefaultConfig() throws Exception {
+    Config c = ConfigLoader.parse("");
+    assertEquals(60_000, c.global().scrapeIntervalMs());
+    assertTrue(c.scrapeConfigs().isEmpty());
+  }
+
+  static Stream<Arguments> badConfigs() {
+    return Stream.of(
+        Arguments.of("global:\n  scrape_intervall: 1m\n", "line 2: field scrape_intervall not found in global"),
+        Arguments.of("scrape_configs:\n  - job_name: a\n    static_config: []\n",
+            "line 3: field static_config not found in scrape_config"),
+        Arguments.of("scrape_configs:\n  - job_name: a\n    scrape_interval: 10x\n",
+            "line 3: invalid scrape_interval: not a valid duration string: \"10x\""),
+        Arguments.of("scrape_configs:\n  - job_name: a\n    scrape_interval: 5s\n    scrape_timeout: 10s\n",
+            "line 4: scrape timeout greater than scrape interval for scrape config with job name \"a\""),
+        Arguments.of("scrape_configs:\n  - job_name: a\n  - job_name: a\n",
+            "line 3: found multiple scrape configs with job name \"a\""),
+        Arguments.of("scrape_configs:\n  - scrape_interval: 5s\n", "line 2: job_name is empty"),
+        Arguments.of("scrape_configs:\n  - job_name: a\n    sample_limit: lots\n",
+            "line 3: cannot unmarshal \"lots\" into sample_limit: want a non-negative integer"),
+        Arguments.of("scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - action: explode\n",
+            "line 4: unknown relabel action \"explode\""),
+        Arguments.of("scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - action: hashmod\n"
+            + "        target_label: x\n", "line 4: relabel configuration for hashmod requires non-zero modulus"),
+        Arguments.of("scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - regex: '(a'\n"
+            + "        target_label: x\n", "line 4: invalid regex \"(a\": missing closing )"),
+        Arguments.of("scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - action: labeldrop\n"
+            + "        regex: x\n        target_label: y\n", "line 4: labeldrop action requires only 'regex', and no other fields"),
+        Arguments.of("scrape_configs:\n  - job_name: a\n    scheme: ftp\n",
+            "line 3: invalid scheme \"ftp\": must be http or https"),
+        Arguments.of("scrape_configs: [\n", "line 2: invalid YAML: expected the node content, but found '<stream end>'"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badConfigs")
+  void badConfigNamesFieldAndLine(String yaml, String message) {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml));
+    assertEquals(message, e.getMessage());
+  }
+
+  @Test
+  void durations() {
+    assertEquals(90_000, Durations.parse("1m30s"));
+    assertEquals(100, Durations.parse("100ms"));
+    assertEquals(15L * 24 * 3600 * 1000, Durations.parse("15d"));
+    assertEquals("1m30s", Durations.format(90_000));
+    assertEquals("2w", Durations.format(14L * 24 * 3600 * 1000));
+    assertEquals("100ms", Durations.format(100));
+    assertThrows(IllegalArgumentException.class, () -> Durations.parse("5s1m"));
+    assertThrows(IllegalArgumentException.class, () -> Durations.parse("1.5s"));
+  }
+
+  // ------------------------------------------------------------------ relabelling
+
+  static Stream<Arguments> relabelCases() {
+    Labels in = Labels.of("__address__", "host-1:9100", "job", "node", "env", "Prod", "__meta_kube_pod", "web-7");
+    return Stream.of(
+        Arguments.of("replace default regex", in, "source_labels: [job]\ntarget_label: copy",
+            in.toBuilder().set("copy", "node").build()),
+        Arguments.of("replace with groups", in,
+            "source_labels: [__address__]\nregex: '(.*):(\\d+)'\ntarget_label: host\nreplacement: '${1}_$2'",
+            in.toBuilder().set("host", "host-1_9100").build()),
+        Arguments.of("replace $1x names group 1x (empty) so deletes", in,
+            "source_labels: [job]\nregex: '(.*)'\ntarget_label: env\nreplacement: '$1x'",
+            in.toBuilder().delete("env").build()),
+        Arguments.of("replace no match leaves labels", in,
+            "source_labels: [job]\nregex: 'nomatch'\ntarget_label: x", in),
+        Arguments.of("replace regex is anchored", in,
+            "source_labels: [job]\nregex: 'od'\ntarget_label: x\nreplacement: hit", in),
+        Arguments.of("replace joins with separator", in,
+            "source_labels: [job, env]\nseparator: '/'\ntarget_label: both",
+            in.toBuilder().set("both", "node/Prod").build()),
+        Arguments.of("keep match", in, "source_labels: [job]\nregex: no.*\naction: keep", in),
+        Arguments.of("keep no match", in, "source_labels: [job]\nregex: other\naction: keep", null),
+        Arguments.of("drop match", in, "source_labels: [env]\nregex: Prod\naction: drop", null),
+        Arguments.of("drop no match", in, "source_labels: [env]\nregex: prod\naction: drop", in),
+        Arguments.of("keepequal equal", Labels.of("a", "x", "b", "x"), "source_labels: [a]\ntarget_label: b\naction: keepequal",
+            Labels.of("a", "x", "b", "x")),
+        Arguments.of("keepequal differ", Labels.of("a", "x", "b", "y"), "source_labels: [a]\ntarget_label: b\naction: keepequal", null),
+        Arguments.of("dropequal equal", Labels.of("a", "x", "b", "x"), "source_labels: [a]\ntarget_label: b\naction: dropequal", null),
+        Arguments.of("dropequal differ", Labels.of("a", "x", "b", "y"), "source_labels: [a]\ntarget_label: b\naction: dropequal",
+            Labels.of("a", "x", "b", "y")),
+        Arguments.of("hashmod", in, "source_labels: [__address__]\nmodulus: 8\ntarget_label: shard\naction: hashmod",
+            in.toBuilder().set("shard", Long.toUnsignedString(Long.remainderUnsigned(Relabeler.md5Low64("host-1:9100"), 8))).build()),
+        Arguments.of("labelmap", in, "regex: __meta_kube_(.*)\naction: labelmap",
+            in.toBuilder().set("pod", "web-7").build()),
+        Arguments.of("labelmap with replacement", in, "regex: __meta_kube_(.*)\nreplacement: k8s_$1\naction: labelmap",
+            in.toBuilder().set("k8s_pod", "web-7").build()),
+        Arguments.of("labeldrop", in, "regex: __meta_.*\naction: labeldrop", in.toBuilder().delete("__meta_kube_pod").build()),
+        Arguments.of("labelkeep", in, "regex: job|env\naction: labelkeep", Labels.of("job", "node", "env", "Prod")),
+        Arguments.of("lowercase", in, "source_labels: [env]\ntarget_label: env\naction: lowercase",
+            in.toBuilder().set("env", "prod").build()),
+        Arguments.of("uppercase", in, "source_labels: [job]\ntarget_label: JOB\naction: uppercase",
+            in.toBuilder().set("JOB", "NODE").build()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("relabelCases")
+  void relabelActions(String name, Labels in, String yaml, Labels want) throws Exception {
+    String doc = "scrape_configs:\n  - job_name: x\n    relabel_configs:\n      - "
+        + yaml.replace("\n", "\n        ") + "\n";
+    List<RelabelConfig> rcs = ConfigLoader.parse(doc).scrapeConfigs().get(0).relabelConfigs();
+    Labels got = Relabeler.process(in, rcs);
+    if (want == null) {
+      assertNull(got);
+    } else {
+      assertEquals(want, got);
+    }
+  }
+
+  @Test
+  void hashmodMatchesPrometheus() {
+    // md5("foo") = acbd18db4cc2f85cedef654fccc4a4d8; the low 8 bytes big-endian mod 10 is what Prometheus uses.
+    assertEquals(Long.parseUnsignedLong("edef654fccc4a4d8", 16), Relabeler.md5Low64("foo"));
+  }
+}

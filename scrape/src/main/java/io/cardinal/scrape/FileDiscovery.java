@@ -1,0 +1,155 @@
+package io.cardinal.scrape;
+
+import io.cardinal.config.Config.FileSdConfig;
+import io.cardinal.tsdb.labels.Labels;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * file_sd_configs: reads JSON or YAML target files ({@code [{targets: [...], labels: {...}}]}), with a glob
+ * allowed in the last path element. {@link #poll} re-reads a file when its modification time or size changed,
+ * and every file at least once per refresh_interval. A file that fails to parse keeps its previous targets, as
+ * in Prometheus.
+ */
+final class FileDiscovery {
+  private static final Logger log = LoggerFactory.getLogger(FileDiscovery.class);
+
+  private final FileSdConfig config;
+  private final Path baseDir;
+  /** Per file: the groups last read successfully. */
+  private final Map<Path, List<TargetGroup>> groups = new TreeMap<>();
+  private final Map<Path, String> stamps = new HashMap<>();
+  private long lastFullRefresh;
+
+  FileDiscovery(FileSdConfig config, Path baseDir) {
+    this.config = config;
+    this.baseDir = baseDir;
+  }
+
+  /** Re-reads changed files; returns true when the set of groups may have changed. */
+  synchronized boolean poll(long nowMs) {
+    boolean full = nowMs - lastFullRefresh >= config.refreshIntervalMs();
+    if (full) {
+      lastFullRefresh = nowMs;
+    }
+    List<Path> files = expand();
+    boolean changed = groups.keySet().retainAll(files);
+    stamps.keySet().retainAll(files);
+    for (Path f : files) {
+      String stamp;
+      try {
+        stamp = Files.getLastModifiedTime(f).toMillis() + "/" + Files.size(f);
+      } catch (IOException e) {
+        continue;
+      }
+      if (!full && stamp.equals(stamps.get(f))) {
+        continue;
+      }
+      stamps.put(f, stamp);
+      try {
+        List<TargetGroup> read = read(f);
+        if (!read.equals(groups.get(f))) {
+          groups.put(f, read);
+          changed = true;
+        }
+      } catch (IOException | RuntimeException e) {
+        log.error("msg=\"Error reading file\" component=\"discovery\" path={} err=\"{}\"", f, e.getMessage());
+      }
+    }
+    return changed;
+  }
+
+  synchronized List<TargetGroup> groups() {
+    List<TargetGroup> out = new ArrayList<>();
+    groups.values().forEach(out::addAll);
+    return out;
+  }
+
+  private List<Path> expand() {
+    List<Path> out = new ArrayList<>();
+    for (String pattern : config.files()) {
+      Path p = baseDir.resolve(pattern);
+      Path dir = p.getParent() == null ? baseDir : p.getParent();
+      String name = p.getFileName().toString();
+      if (!name.contains("*") && !name.contains("?") && !name.contains("[")) {
+        if (Files.isRegularFile(p)) {
+          out.add(p);
+        }
+        continue;
+      }
+      PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + name);
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+        for (Path f : ds) {
+          if (m.matches(f.getFileName()) && Files.isRegularFile(f)) {
+            out.add(f);
+          }
+        }
+      } catch (IOException e) {
+        // A missing directory is just no targets.
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<TargetGroup> read(Path f) throws IOException {
+    String text = Files.readString(f, StandardCharsets.UTF_8);
+    Object doc = new Yaml(new LoaderOptions()).load(text);
+    List<TargetGroup> out = new ArrayList<>();
+    if (doc == null) {
+      return out;
+    }
+    if (!(doc instanceof List)) {
+      throw new IllegalArgumentException("file must hold a list of target groups");
+    }
+    int i = 0;
+    for (Object o : (List<Object>) doc) {
+      if (!(o instanceof Map)) {
+        throw new IllegalArgumentException("target group " + i + " is not a mapping");
+      }
+      Map<String, Object> m = (Map<String, Object>) o;
+      for (String k : m.keySet()) {
+        if (!k.equals("targets") && !k.equals("labels")) {
+          throw new IllegalArgumentException("field " + k + " not found in target group");
+        }
+      }
+      List<String> targets = new ArrayList<>();
+      Object t = m.get("targets");
+      if (t instanceof List) {
+        for (Object x : (List<Object>) t) {
+          targets.add(String.valueOf(x));
+        }
+      } else if (t != null) {
+        throw new IllegalArgumentException("targets of group " + i + " is not a list");
+      }
+      Labels.Builder b = Labels.builder();
+      Object l = m.get("labels");
+      if (l instanceof Map) {
+        for (Map.Entry<Object, Object> e : ((Map<Object, Object>) l).entrySet()) {
+          b.set(String.valueOf(e.getKey()), e.getValue() == null ? "" : String.valueOf(e.getValue()));
+        }
+      } else if (l != null) {
+        throw new IllegalArgumentException("labels of group " + i + " is not a mapping");
+      }
+      b.set("__meta_filepath", f.toString());
+      out.add(TargetGroup.ofAddresses(f + ":" + i, targets, b.build()));
+      i++;
+    }
+    return out;
+  }
+}

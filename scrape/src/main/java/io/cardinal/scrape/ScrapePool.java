@@ -1,0 +1,126 @@
+package io.cardinal.scrape;
+
+import io.cardinal.Cardinal;
+import io.cardinal.config.Config.FileSdConfig;
+import io.cardinal.config.Config.ScrapeConfig;
+import io.cardinal.config.Config.StaticConfig;
+import io.cardinal.tsdb.labels.Labels;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The targets of one scrape_config (job): merges static and file-discovered groups, turns them into
+ * targets, and keeps one {@link ScrapeLoop} per target, starting loops for new targets and stopping
+ * (with stale markers) loops whose target disappeared.
+ */
+final class ScrapePool {
+  private static final Logger log = LoggerFactory.getLogger(ScrapePool.class);
+
+  private final ScrapeConfig config;
+  private final Cardinal db;
+  private final ScrapeStats stats;
+  private final ScheduledExecutorService executor;
+  private final HttpScraper scraper;
+  private final List<FileDiscovery> files = new ArrayList<>();
+  private final Map<String, ScrapeLoop> loops = new LinkedHashMap<>();
+  private volatile List<Labels> dropped = List.of();
+
+  ScrapePool(ScrapeConfig config, Cardinal db, ScrapeStats stats, ScheduledExecutorService executor,
+      Executor httpExecutor, Path baseDir) throws IOException {
+    this.config = config;
+    this.db = db;
+    this.stats = stats;
+    this.executor = executor;
+    this.scraper = new HttpScraper(config, httpExecutor);
+    for (FileSdConfig f : config.fileSdConfigs()) {
+      files.add(new FileDiscovery(f, baseDir));
+    }
+  }
+
+  ScrapeConfig config() {
+    return config;
+  }
+
+  /** Reads file_sd files that changed and re-syncs targets if any group changed. */
+  void pollFiles(long now) {
+    boolean changed = false;
+    for (FileDiscovery f : files) {
+      changed |= f.poll(now);
+    }
+    if (changed) {
+      sync();
+    }
+  }
+
+  synchronized void sync() {
+    List<TargetGroup> groups = new ArrayList<>();
+    int i = 0;
+    for (StaticConfig sc : config.staticConfigs()) {
+      groups.add(TargetGroup.ofAddresses("static/" + i++, sc.targets(), sc.labels()));
+    }
+    for (FileDiscovery f : files) {
+      groups.addAll(f.groups());
+    }
+    Map<String, Target> wanted = new LinkedHashMap<>();
+    List<Labels> droppedNow = new ArrayList<>();
+    for (TargetGroup g : groups) {
+      for (Labels tl : g.targets()) {
+        Object[] r = Target.build(config, tl, g.labels());
+        if (r[1] == null) {
+          droppedNow.add((Labels) r[0]);
+        } else {
+          Target t = (Target) r[1];
+          wanted.putIfAbsent(t.key(), t);
+        }
+      }
+    }
+    dropped = List.copyOf(droppedNow);
+    for (var it = loops.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (!wanted.containsKey(e.getKey())) {
+        e.getValue().stop();
+        it.remove();
+      }
+    }
+    for (Target t : wanted.values()) {
+      if (!loops.containsKey(t.key())) {
+        ScrapeLoop loop = new ScrapeLoop(t, config, scraper, db, stats);
+        loops.put(t.key(), loop);
+        loop.start(executor);
+      }
+    }
+    String limitError = null;
+    if (config.targetLimit() > 0 && loops.size() > config.targetLimit()) {
+      limitError = "target_limit exceeded (number of targets: " + loops.size() + ", limit: "
+          + config.targetLimit() + ")";
+      log.warn("msg=\"Target limit exceeded\" component=\"scrape manager\" scrape_pool={} err=\"{}\"",
+          config.jobName(), limitError);
+    }
+    for (ScrapeLoop l : loops.values()) {
+      l.forceError(limitError);
+    }
+  }
+
+  synchronized List<ScrapeLoop> loops() {
+    return new ArrayList<>(loops.values());
+  }
+
+  List<Labels> dropped() {
+    return dropped;
+  }
+
+  synchronized void stop() {
+    for (ScrapeLoop l : loops.values()) {
+      l.stop();
+    }
+    loops.clear();
+  }
+}

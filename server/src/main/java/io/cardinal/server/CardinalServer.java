@@ -1,0 +1,306 @@
+package io.cardinal.server;
+
+import io.cardinal.config.ServerOptions;
+import io.cardinal.Cardinal;
+import io.cardinal.CardinalOptions;
+import io.cardinal.config.Config;
+import io.cardinal.config.ConfigException;
+import io.cardinal.config.ConfigLoader;
+import io.cardinal.scrape.ScrapeManager;
+import io.cardinal.web.query.EngineQueryService;
+import io.cardinal.remote.RemoteReadHandler;
+import io.cardinal.remote.RemoteWriteManager;
+import io.cardinal.remote.RemoteWriteReceiver;
+import io.cardinal.storage.head.DurableHead;
+import io.cardinal.exposition.MetricsSource;
+import io.cardinal.web.QueryService;
+import io.cardinal.web.BodyRoute;
+import io.cardinal.web.ServerContext;
+import io.cardinal.web.WebServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The standalone server: database, scrape manager and HTTP API, plus configuration reload
+ * (SIGHUP, {@code POST /-/reload}) where an invalid file is rejected and the running configuration stays.
+ */
+public final class CardinalServer implements ServerContext, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CardinalServer.class);
+
+  private final ServerOptions options;
+  private final Cardinal db;
+  private final ScrapeManager scrapes;
+  private final WebServer web;
+  private final long startTimeMs = System.currentTimeMillis();
+  private final CountDownLatch quit = new CountDownLatch(1);
+  private final ScheduledExecutorService housekeeping;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile Config config;
+  private volatile boolean lastReloadSuccessful;
+  private volatile long lastReloadMs;
+  private volatile QueryService queryService;
+  private final RemoteWriteReceiver remoteWrite;
+  private final RemoteReadHandler remoteRead;
+  private final RemoteWriteManager remoteWrites;
+  private final java.util.List<MetricsSource> metricsSources = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  private CardinalServer(ServerOptions options) throws IOException {
+    this.options = options;
+    // Read first: an invalid web configuration stops the start before anything is opened.
+    io.cardinal.web.WebConfig webConfig = null;
+    if (options.webConfigFile != null) {
+      try {
+        webConfig = io.cardinal.web.WebConfig.load(options.webConfigFile);
+      } catch (io.cardinal.web.WebConfig.InvalidWebConfig e) {
+        throw new IOException("invalid --web.config.file " + options.webConfigFile + ": " + e.getMessage(), e);
+      }
+    }
+    // The database's own background task cuts the head into blocks, compacts, and applies time and
+    // size retention every minute, as Prometheus does.
+    CardinalOptions dbOptions = CardinalOptions.defaults().maxSeries(options.maxSeries).retentionMs(options.retentionMs)
+        .retentionBytes(options.retentionSizeBytes);
+    if (options.walSegmentSize > 0 || options.walCompression) {
+      io.cardinal.storage.head.DurableOptions d = dbOptions.durable().withWalCompression(options.walCompression);
+      dbOptions.durable(options.walSegmentSize > 0 ? d.withWalSegmentSize(options.walSegmentSize) : d);
+    }
+    this.db = options.inMemory ? Cardinal.inMemory(dbOptions) : Cardinal.open(options.storagePath, dbOptions);
+    EngineQueryService engine = new EngineQueryService(db::querier, options.lookbackDeltaMs, options.queryMaxSamples,
+        options.queryTimeoutMs, options.queryMaxConcurrency);
+    this.queryService = engine;
+    metricsSources.add(engine);
+    if (options.enableRemoteWriteReceiver) {
+      this.remoteWrite = new RemoteWriteReceiver(db, options.remoteWriteMaxBytes, options.remoteWriteMaxDecodedBytes);
+      metricsSources.add(remoteWrite);
+    } else {
+      this.remoteWrite = null;
+    }
+    this.remoteRead = new RemoteReadHandler(db::querier, options.remoteReadMaxBytes, options.remoteReadSampleLimit,
+        () -> config == null ? io.cardinal.tsdb.labels.Labels.EMPTY : config.global().externalLabels());
+    metricsSources.add(remoteRead);
+    Path walDir = db.storage() == null ? null : options.storagePath.resolve(DurableHead.WAL_DIR);
+    this.remoteWrites = new RemoteWriteManager(walDir, options.remoteWriteFlushDeadlineMs, System::currentTimeMillis);
+    metricsSources.add(remoteWrites);
+    Path base = options.configFile == null ? Path.of(".") : options.configFile.toAbsolutePath().getParent();
+    this.scrapes = new ScrapeManager(db, base, options.scrapeThreads, options.filePollMs);
+    try {
+      this.web = new WebServer(this, parseAddress(options.listenAddress), webConfig);
+      web.route("/api/v1/write", "POST", () -> remoteWrite == null ? 0 : remoteWrite.maxCompressedBytes(),
+          this::remoteWrite);
+      web.route("/api/v1/read", "POST", remoteRead::maxCompressedBytes, this::remoteRead);
+    } catch (IOException | RuntimeException e) {
+      scrapes.close();
+      db.close();
+      throw new IOException("cannot listen on " + options.listenAddress + ": " + e.getMessage(), e);
+    }
+    this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "head-retention");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Binds the listen address, loads the configuration and starts scraping. */
+  public static CardinalServer start(ServerOptions options) throws IOException, ConfigException {
+    CardinalServer s = new CardinalServer(options);
+    try {
+      s.web.start();
+      Config initial = s.loadConfig();
+      s.scrapes.apply(initial);
+      s.remoteWrites.apply(initial);
+      s.config = initial;
+      s.lastReloadSuccessful = true;
+      s.lastReloadMs = System.currentTimeMillis();
+      log.info("msg=\"Server is ready to receive web requests.\" address={}", s.web.address());
+      return s;
+    } catch (IOException | ConfigException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  private Config loadConfig() throws ConfigException {
+    if (options.configFile == null) {
+      return ConfigLoader.parse(defaultConfig(web.address()));
+    }
+    Config c = ConfigLoader.load(options.configFile);
+    for (String ignored : c.ignoredSections()) {
+      log.warn("msg=\"Configuration section is accepted but not used by Cardinal\" section={}", ignored);
+    }
+    return c;
+  }
+
+  /** The built-in configuration without --config.file: the server scrapes itself every 15s. */
+  public static String defaultConfig(InetSocketAddress bound) {
+    String host = bound.getAddress().isAnyLocalAddress() ? "localhost" : bound.getHostString();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return "global:\n  scrape_interval: 15s\n  scrape_timeout: 10s\n  evaluation_interval: 15s\n"
+        + "scrape_configs:\n  - job_name: cardinal\n    static_configs:\n      - targets: [\"" + host + ":"
+        + bound.getPort() + "\"]\n";
+  }
+
+  /**
+   * Re-reads the configuration file. On error the running configuration stays and the error is
+   * returned (and logged); null on success.
+   */
+  @Override
+  public synchronized String reload() {
+    log.info("msg=\"Loading configuration file\" filename={}", options.configFile);
+    try {
+      Config next = loadConfig();
+      scrapes.apply(next);
+      remoteWrites.apply(next);
+      config = next;
+      lastReloadSuccessful = true;
+      lastReloadMs = System.currentTimeMillis();
+      log.info("msg=\"Completed loading of configuration file\" filename={}", options.configFile);
+      return null;
+    } catch (ConfigException | IOException e) {
+      lastReloadSuccessful = false;
+      String msg = "error loading config from \"" + options.configFile + "\": " + e.getMessage();
+      log.error("msg=\"Error reloading config\" err=\"{}\"", msg);
+      return msg;
+    }
+  }
+
+  static InetSocketAddress parseAddress(String addr) {
+    int colon = addr.lastIndexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException("--web.listen-address \"" + addr + "\": missing port");
+    }
+    String host = addr.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(addr.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--web.listen-address \"" + addr + "\": invalid port");
+    }
+    return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+  }
+
+  private BodyRoute.Reply remoteWrite(java.util.function.Function<String, String> header, byte[] body) {
+    if (remoteWrite == null) {
+      return BodyRoute.Reply.text(404,
+          "remote write receiver needs to be enabled with --web.enable-remote-write-receiver\n");
+    }
+    RemoteWriteReceiver.Response r = body == null ? remoteWrite.tooLarge()
+        : remoteWrite.handle(header.apply("Content-Type"), header.apply("Content-Encoding"), body);
+    return BodyRoute.Reply.text(r.status(), r.body());
+  }
+
+  private BodyRoute.Reply remoteRead(java.util.function.Function<String, String> header, byte[] body) {
+    if (body == null) {
+      return BodyRoute.Reply.text(413, "request body too large: limit is " + remoteRead.maxCompressedBytes()
+          + " bytes\n");
+    }
+    RemoteReadHandler.Response r = remoteRead.handle(body);
+    return new BodyRoute.Reply(r.status(), r.contentType(), r.contentEncoding(), r.body());
+  }
+
+  /** Blocks until /-/quit or {@link #close()}. */
+  public void awaitQuit() throws InterruptedException {
+    quit.await();
+  }
+
+  @Override
+  public void requestQuit() {
+    quit.countDown();
+  }
+
+  public void setQueryService(QueryService q) {
+    this.queryService = q;
+  }
+
+  @Override
+  public QueryService queryService() {
+    return queryService;
+  }
+
+  /** The remote write receiver, or null without --web.enable-remote-write-receiver. */
+  public RemoteWriteReceiver remoteWriteReceiver() {
+    return remoteWrite;
+  }
+
+  /** The remote_write queues. */
+  public RemoteWriteManager remoteWrites() {
+    return remoteWrites;
+  }
+
+  /** {@code /api/v1/read}, always on, as in Prometheus. */
+  public RemoteReadHandler remoteReadHandler() {
+    return remoteRead;
+  }
+
+  /** Adds series to /metrics (rendered after the server's own, in the order added). */
+  public void addMetricsSource(MetricsSource source) {
+    metricsSources.add(source);
+  }
+
+  @Override
+  public java.util.List<MetricsSource> metricsSources() {
+    return metricsSources;
+  }
+
+  @Override
+  public ServerOptions options() {
+    return options;
+  }
+
+  @Override
+  public Cardinal db() {
+    return db;
+  }
+
+  @Override
+  public ScrapeManager scrapes() {
+    return scrapes;
+  }
+
+  @Override
+  public Config config() {
+    return config;
+  }
+
+  public InetSocketAddress address() {
+    return web.address();
+  }
+
+  @Override
+  public long startTimeMs() {
+    return startTimeMs;
+  }
+
+  @Override
+  public boolean lastReloadSuccessful() {
+    return lastReloadSuccessful;
+  }
+
+  @Override
+  public long lastReloadMs() {
+    return lastReloadMs;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    housekeeping.shutdownNow();
+    web.stop();
+    scrapes.close();
+    remoteWrites.close();
+    db.close();
+    quit.countDown();
+  }
+}

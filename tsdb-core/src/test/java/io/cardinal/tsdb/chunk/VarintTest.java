@@ -2,6 +2,7 @@ package io.cardinal.tsdb.chunk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.cardinal.testing.Seeds;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -14,12 +15,11 @@ class VarintTest {
     for (long v : edges) {
       assertEquals(Varint.putUvarint(buf, 0, v), Varint.uvarintSize(v), "v=" + v);
     }
-    long seed = System.nanoTime();
-    System.out.println("VarintTest seed=" + seed);
+    long seed = Seeds.seed("VarintTest");
     SplittableRandom r = new SplittableRandom(seed);
     for (int i = 0; i < 100_000; i++) {
       long v = r.nextLong() >>> r.nextInt(64);
-      assertEquals(Varint.putUvarint(buf, 0, v), Varint.uvarintSize(v), "v=" + v + " seed=" + seed);
+      assertEquals(Varint.putUvarint(buf, 0, v), Varint.uvarintSize(v), "v=" + v + Seeds.at(seed));
     }
   }
 }

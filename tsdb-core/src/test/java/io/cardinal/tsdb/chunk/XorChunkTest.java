@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cardinal.testing.Seeds;
 import java.util.HexFormat;
 import io.cardinal.tsdb.workload.ValueModel;
 import java.util.Random;
@@ -81,8 +82,7 @@ class XorChunkTest {
 
   @Test
   void randomizedRoundTrip() {
-    long seed = System.nanoTime();
-    System.out.println("XorChunkTest.randomizedRoundTrip seed=" + seed);
+    long seed = Seeds.seed("XorChunkTest.randomizedRoundTrip");
     Random r = new Random(seed);
     XorIterator it = new XorIterator();
     XorChunk c = new XorChunk();
@@ -117,12 +117,12 @@ class XorChunkTest {
       it.reset(c.bytes(), 0, c.byteLength());
       assertEquals(n, it.numSamples());
       for (int i = 0; i < n; i++) {
-        assertTrue(it.next(), "seed=" + seed + " round " + round + " sample " + i + " " + it.error());
-        assertEquals(ts[i], it.timestamp(), "seed=" + seed + " round " + round + " ts " + i);
-        assertEquals(vs[i], it.valueBits(), "seed=" + seed + " round " + round + " value " + i);
+        assertTrue(it.next(), "round " + round + " sample " + i + " " + it.error() + Seeds.at(seed));
+        assertEquals(ts[i], it.timestamp(), "round " + round + " ts " + i + Seeds.at(seed));
+        assertEquals(vs[i], it.valueBits(), "round " + round + " value " + i + Seeds.at(seed));
       }
       assertFalse(it.next());
-      assertNull(it.error(), "seed=" + seed);
+      assertNull(it.error(), Seeds.at(seed));
     }
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cardinal.testing.Seeds;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -13,14 +14,10 @@ import org.junit.jupiter.api.Test;
  * The word-at-a-time {@link XorIterator} against the byte-at-a-time decoder it replaced
  * ({@link ReferenceXorIterator}): same samples, same errors, on random chunks, chunks placed anywhere
  * in a larger array (so both the word path and the end-of-array path run), truncated and corrupted
- * chunks. The seed is printed; rerun a failure with {@code -Dxor.seed=...}.
+ * chunks. The seed is printed; rerun a failure with {@code -Dcardinal.seed=...}.
  */
 class XorIteratorEquivalenceTest {
-  private static final long SEED = Long.getLong("xor.seed", System.nanoTime());
-
-  static {
-    System.out.println("XorIteratorEquivalenceTest seed " + SEED + " (-Dxor.seed=" + SEED + ")");
-  }
+  private static final long SEED = Seeds.seed("XorIteratorEquivalenceTest");
 
   private static double nextValue(SplittableRandom r, int kind, double prev, int i) {
     switch (kind) {
@@ -89,7 +86,7 @@ class XorIteratorEquivalenceTest {
         arr[i] = (byte) r.nextInt(); // garbage around the chunk must not leak into values
       }
       System.arraycopy(chunk, 0, arr, before, chunk.length);
-      assertSame(arr, before, chunk.length, "seed " + SEED + " chunk " + k);
+      assertSame(arr, before, chunk.length, "chunk " + k + Seeds.at(SEED));
     }
   }
 
@@ -99,16 +96,16 @@ class XorIteratorEquivalenceTest {
     for (int k = 0; k < 3000; k++) {
       byte[] chunk = randomChunk(r);
       int len = r.nextInt(0, chunk.length + 1);
-      assertSame(Arrays.copyOf(chunk, len), 0, len, "seed " + SEED + " truncated chunk " + k + " to " + len);
+      assertSame(Arrays.copyOf(chunk, len), 0, len, "truncated chunk " + k + " to " + len + Seeds.at(SEED));
       byte[] bad = chunk.clone();
       for (int j = r.nextInt(1, 4); j > 0; j--) {
         bad[r.nextInt(bad.length)] ^= (byte) (1 << r.nextInt(8));
       }
-      assertSame(bad, 0, bad.length, "seed " + SEED + " corrupted chunk " + k);
+      assertSame(bad, 0, bad.length, "corrupted chunk " + k + Seeds.at(SEED));
       // Claimed sample count larger than the bits hold.
       byte[] more = chunk.clone();
       more[0] = (byte) 0x7F;
-      assertSame(more, 0, more.length, "seed " + SEED + " over-counted chunk " + k);
+      assertSame(more, 0, more.length, "over-counted chunk " + k + Seeds.at(SEED));
     }
   }
 
@@ -134,7 +131,7 @@ class XorIteratorEquivalenceTest {
       }
       it.reset(c.bytes(), 0, c.byteLength()); // the appender's own buffer, usually with spare room
       for (int i = 0; i < n; i++) {
-        assertTrue(it.next(), "seed " + SEED + " chunk " + k + " sample " + i);
+        assertTrue(it.next(), "chunk " + k + " sample " + i + Seeds.at(SEED));
         assertEquals(ts[i], it.timestamp());
         assertEquals(vs[i], it.valueBits());
       }

@@ -3,6 +3,7 @@ package io.cardinal.tsdb.head;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cardinal.testing.Seeds;
 import io.cardinal.tsdb.CommitResult;
 import io.cardinal.tsdb.labels.Labels;
 import io.cardinal.tsdb.labels.Matcher;
@@ -41,8 +42,7 @@ class HeadCommitOrderTest {
 
   @Test
   void logOrderIsApplyOrderUnderRacingCommits() throws Exception {
-    long seed = Long.getLong("cardinal.seed", System.nanoTime());
-    System.out.println("HeadCommitOrderTest seed=" + seed + " (rerun with -Dcardinal.seed=" + seed + ")");
+    long seed = Seeds.seed("HeadCommitOrderTest");
     RecordingLog log = new RecordingLog();
     Head head = new Head(HeadOptions.defaults().samplesPerChunk(30).log(log));
     int seriesCount = 3;
@@ -80,7 +80,7 @@ class HeadCommitOrderTest {
     for (Thread t : writers) {
       t.join();
     }
-    assertTrue(rejectedWhole.get() > 0, "no commit lost a race; the test proves nothing [seed=" + seed + "]");
+    assertTrue(rejectedWhole.get() > 0, "no commit lost a race; the test proves nothing" + Seeds.at(seed));
 
     // Replay the log, in its order, into a fresh head: nothing may be rejected, and the result must
     // be the head that was served.
@@ -92,10 +92,10 @@ class HeadCommitOrderTest {
         labelsByRef.putIfAbsent((Long) r[0], (Labels) r[1]);
       } else {
         Labels l = labelsByRef.get((Long) r[0]);
-        assertTrue(l != null, "a sample logged before its series [ref=" + r[0] + ", seed=" + seed + "]");
+        assertTrue(l != null, "a sample logged before its series [ref=" + r[0] + "]" + Seeds.at(seed));
         app.append(0, l, (Long) r[1], (Double) r[2]);
         CommitResult c = app.commit();
-        assertEquals(0, c.rejected(), "replay rejected a logged sample " + c + " [t=" + r[1] + ", seed=" + seed + "]");
+        assertEquals(0, c.rejected(), "replay rejected a logged sample " + c + " [t=" + r[1] + "]" + Seeds.at(seed));
       }
     }
     Map<Labels, List<long[]>> served = HeadTestSupport.read(head, Long.MIN_VALUE, Long.MAX_VALUE,
@@ -106,10 +106,10 @@ class HeadCommitOrderTest {
     for (Labels l : served.keySet()) {
       List<long[]> a = served.get(l);
       List<long[]> b = rebuilt.get(l);
-      assertEquals(a.size(), b.size(), "sample count of " + l + " [seed=" + seed + "]");
+      assertEquals(a.size(), b.size(), "sample count of " + l + Seeds.at(seed));
       for (int i = 0; i < a.size(); i++) {
-        assertEquals(a.get(i)[0], b.get(i)[0], "timestamp " + i + " of " + l + " [seed=" + seed + "]");
-        assertEquals(a.get(i)[1], b.get(i)[1], "value " + i + " of " + l + " [seed=" + seed + "]");
+        assertEquals(a.get(i)[0], b.get(i)[0], "timestamp " + i + " of " + l + Seeds.at(seed));
+        assertEquals(a.get(i)[1], b.get(i)[1], "value " + i + " of " + l + Seeds.at(seed));
       }
     }
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cardinal.testing.Seeds;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -76,8 +77,7 @@ class MatcherTest {
   /** Random regexes of the literal-only shapes, and near misses, against re2j on random inputs. */
   @Test
   void setRegexesAgreeWithTheRegexEngineOnRandomInputs() {
-    long seed = Long.getLong("matcher.seed", System.nanoTime());
-    System.out.println("MatcherTest seed=" + seed + " (-Dmatcher.seed=" + seed + " to repeat)");
+    long seed = Seeds.seed("MatcherTest");
     java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
     String alphabet = "ab-1/.|";
     int sets = 0;
@@ -111,10 +111,10 @@ class MatcherTest {
         }
       }
       for (String in : inputs) {
-        assertEquals(slow.matcher(in).matches(), fast.matches(in), "seed=" + seed + " /" + re + "/ on \"" + in + "\"");
+        assertEquals(slow.matcher(in).matches(), fast.matches(in), "/" + re + "/ on \"" + in + "\"" + Seeds.at(seed));
       }
     }
-    assertTrue(sets > 300, "the generator made " + sets + " set-shaped regexes");
+    assertTrue(sets > 300, "the generator made " + sets + " set-shaped regexes" + Seeds.at(seed));
   }
 
   private static String randomRegex(java.util.SplittableRandom r, int depth) {

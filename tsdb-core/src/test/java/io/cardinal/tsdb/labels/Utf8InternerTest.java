@@ -3,6 +3,7 @@ package io.cardinal.tsdb.labels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import io.cardinal.testing.Seeds;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -62,8 +63,7 @@ class Utf8InternerTest {
 
   @Test
   void manyRandomStringsSurviveGrowthAndClear() {
-    long seed = System.nanoTime();
-    System.out.println("Utf8InternerTest seed=" + seed);
+    long seed = Seeds.seed("Utf8InternerTest");
     SplittableRandom r = new SplittableRandom(seed);
     Utf8Interner in = new Utf8Interner(2);
     Map<String, String> canon = new HashMap<>();
@@ -76,13 +76,13 @@ class Utf8InternerTest {
       String s = sb.toString();
       byte[] b = utf8(s);
       String got = in.intern(b, 0, b.length);
-      assertEquals(s, got, "seed=" + seed);
+      assertEquals(s, got, Seeds.at(seed));
       String prev = canon.putIfAbsent(s, got);
       if (prev != null) {
-        assertSame(prev, got, "seed=" + seed);
+        assertSame(prev, got, Seeds.at(seed));
       }
     }
-    assertEquals(canon.size(), in.size(), "seed=" + seed);
+    assertEquals(canon.size(), in.size(), Seeds.at(seed));
     in.clear();
     assertEquals(0, in.size());
     assertEquals("abc", in.intern(utf8("abc"), 0, 3));

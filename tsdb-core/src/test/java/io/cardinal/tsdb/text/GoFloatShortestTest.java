@@ -2,6 +2,7 @@ package io.cardinal.tsdb.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.cardinal.testing.Seeds;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
@@ -11,14 +12,10 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link GoFloatShortest} against known outputs of Go's {@code strconv.FormatFloat(v, fmt, -1, 64)} and
  * against an exact {@code BigDecimal} reference of Go's rule on randomized doubles (seed printed; rerun
- * with {@code -Dgofloat.seed=...}).
+ * with {@code -Dcardinal.seed=...}).
  */
 class GoFloatShortestTest {
-  private static final long SEED = Long.getLong("gofloat.seed", System.nanoTime());
-
-  static {
-    System.out.println("GoFloatShortestTest seed " + SEED + " (-Dgofloat.seed=" + SEED + ")");
-  }
+  private static final long SEED = Seeds.seed("GoFloatShortestTest");
 
   /** Expected strings are Go 1.20's strconv.FormatFloat(v, 'g'|'e'|'f', -1, 64). */
   @Test
@@ -179,7 +176,7 @@ class GoFloatShortestTest {
         continue;
       }
       String got = GoFloatShortest.format(v, 'g');
-      assertEquals(reference(v), got, "seed " + SEED + " value bits " + Long.toHexString(Double.doubleToRawLongBits(v)));
+      assertEquals(reference(v), got, "value bits " + Long.toHexString(Double.doubleToRawLongBits(v)) + Seeds.at(SEED));
       assertEquals(v, Double.parseDouble(got), got);
     }
   }

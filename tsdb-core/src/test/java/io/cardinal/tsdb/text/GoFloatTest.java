@@ -2,6 +2,7 @@ package io.cardinal.tsdb.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.cardinal.testing.Seeds;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +26,7 @@ class GoFloatTest {
 
   @Test
   void roundTripsAndIsShortest() {
-    long seed = System.nanoTime();
-    System.out.println("GoFloatTest seed=" + seed);
+    long seed = Seeds.seed("GoFloatTest");
     SplittableRandom r = new SplittableRandom(seed);
     for (int i = 0; i < 20_000; i++) {
       double v = Double.longBitsToDouble(r.nextLong());
@@ -34,9 +34,9 @@ class GoFloatTest {
         continue;
       }
       String s = GoFloat.formatG(v);
-      assertEquals(v, Double.parseDouble(s), "seed=" + seed + " " + s);
+      assertEquals(v, Double.parseDouble(s), s + Seeds.at(seed));
       if (i % 10 == 0) {
-        assertEquals(GoFloatShortestTest.reference(v), s, "seed=" + seed + " exact rule");
+        assertEquals(GoFloatShortestTest.reference(v), s, "exact rule" + Seeds.at(seed));
       }
     }
     // Java 17's Double.toString gives 2.0E-3's neighbour too many digits for some values; we do not.

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cardinal.testing.Seeds;
 import io.cardinal.tsdb.head.Head;
 import io.cardinal.tsdb.head.HeadAppender;
 import io.cardinal.tsdb.labels.Labels;
@@ -43,7 +44,6 @@ class BlockRoundTripTest {
   }
 
   static Head randomHead(long seed, int series, long from, long to) {
-    System.out.println("BlockRoundTripTest seed=" + seed);
     SplittableRandom r = new SplittableRandom(seed);
     Head head = new Head(io.cardinal.tsdb.head.HeadOptions.defaults());
     HeadAppender app = head.appender();
@@ -64,7 +64,7 @@ class BlockRoundTripTest {
 
   @Test
   void headRangeWrittenAsBlockReadsBackIdentically(@TempDir Path dir) throws Exception {
-    long seed = System.nanoTime();
+    long seed = Seeds.seed("BlockRoundTripTest");
     Head head = randomHead(seed, 40, 0, 2 * H2);
     BlockMeta meta = BlockWriter.write(dir, head.chunkSeries(0, H2 - 1), head.symbols(), BlockWriter.Spec.fresh(0, H2));
     assertNotNull(meta);
@@ -78,19 +78,19 @@ class BlockRoundTripTest {
       Matcher all = Matcher.regex("__name__", ".+");
       Map<String, List<Long>> want = dump(head.querier(0, H2 - 1), 0, H2 - 1, all);
       Map<String, List<Long>> got = dump(b.querier(0, H2 - 1), 0, H2 - 1, all);
-      assertEquals(want, got, "seed=" + seed);
+      assertEquals(want, got, Seeds.at(seed));
       long samples = want.values().stream().mapToLong(l -> l.size() / 2).sum();
       assertEquals(samples, b.meta().numSamples);
       // Matchers behave as on the head, including empty-matching ones.
       Matcher[] ms = {Matcher.equal("__name__", "m1"), Matcher.notEqual("z", "odd"), Matcher.regex("i", "1.*")};
-      assertEquals(dump(head.querier(0, H2 - 1), 0, H2 - 1, ms), dump(b.querier(0, H2 - 1), 0, H2 - 1, ms));
+      assertEquals(dump(head.querier(0, H2 - 1), 0, H2 - 1, ms), dump(b.querier(0, H2 - 1), 0, H2 - 1, ms), Seeds.at(seed));
       assertEquals(head.querier(0, H2).labelValues("z"), b.querier(0, H2).labelValues("z"));
       assertEquals(List.of("__name__", "i", "z"), b.querier(0, H2).labelNames());
       // A sub-range reads only the samples inside it.
       Map<String, List<Long>> sub = dump(b.querier(0, H2), 1_000_000, 2_000_000, all);
       for (List<Long> l : sub.values()) {
         for (int i = 0; i < l.size(); i += 2) {
-          assertTrue(l.get(i) >= 1_000_000 && l.get(i) <= 2_000_000);
+          assertTrue(l.get(i) >= 1_000_000 && l.get(i) <= 2_000_000, "t=" + l.get(i) + Seeds.at(seed));
         }
       }
     }

@@ -3,6 +3,7 @@ package io.cardinal.storage.block;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cardinal.testing.Seeds;
 import io.cardinal.tsdb.head.Head;
 import io.cardinal.tsdb.head.HeadAppender;
 import io.cardinal.tsdb.head.HeadOptions;
@@ -28,8 +29,7 @@ class IndexPostingsTest {
 
   @Test
   void postingsMatchABruteForceFilterOnRandomMatchers(@TempDir Path dir) throws Exception {
-    long seed = Long.getLong("postings.seed", System.nanoTime());
-    System.out.println("IndexPostingsTest seed=" + seed + " (-Dpostings.seed=" + seed + " to repeat)");
+    long seed = Seeds.seed("IndexPostingsTest");
     SplittableRandom r = new SplittableRandom(seed);
     int n = 25_000;
     Head head = new Head(HeadOptions.defaults());
@@ -79,9 +79,9 @@ class IndexPostingsTest {
             missing.removeAll(got);
             TreeSet<String> extra = new TreeSet<>(got);
             extra.removeAll(want);
-            throw new AssertionError("seed=" + seed + " matchers=" + List.of(ms) + " pass " + k + ": " + missing.size()
+            throw new AssertionError("matchers=" + List.of(ms) + " pass " + k + ": " + missing.size()
                 + " missing (first " + (missing.isEmpty() ? "-" : missing.first()) + "), " + extra.size() + " extra (first "
-                + (extra.isEmpty() ? "-" : extra.first()) + ")");
+                + (extra.isEmpty() ? "-" : extra.first()) + ")" + Seeds.at(seed));
           }
         }
       }

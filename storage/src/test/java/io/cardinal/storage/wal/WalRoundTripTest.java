@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cardinal.testing.Seeds;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -53,8 +54,7 @@ class WalRoundTripTest {
     @ParameterizedTest(name = "snappy={0}")
     @ValueSource(booleans = {false, true})
     void randomizedRoundTripAcrossPagesAndSegments(boolean snappy) throws Exception {
-        long seed = System.nanoTime();
-        System.out.println("WalRoundTripTest seed=" + seed + " snappy=" + snappy);
+        long seed = Seeds.seed("WalRoundTripTest snappy=" + snappy);
         Random rnd = new Random(seed);
         List<byte[]> written = new ArrayList<>();
         Wal.Options opts = Wal.Options.DEFAULT.withSegmentSize(SEGMENT).withCompression(snappy);
@@ -82,10 +82,10 @@ class WalRoundTripTest {
             }
         }
         List<TestUtil.Pos> read = TestUtil.readAll(SegmentRange.all(dir));
-        assertEquals(written.size(), read.size(), "seed=" + seed);
+        assertEquals(written.size(), read.size(), Seeds.at(seed));
         Map<Integer, Integer> perSegment = new HashMap<>();
         for (int i = 0; i < written.size(); i++) {
-            assertArrayEquals(written.get(i), read.get(i).data(), "record " + i + " seed=" + seed);
+            assertArrayEquals(written.get(i), read.get(i).data(), "record " + i + Seeds.at(seed));
             perSegment.merge(read.get(i).segment(), 1, Integer::sum);
         }
         int[] segs = Segments.list(dir);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cardinal.testing.Seeds;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -44,8 +45,7 @@ class RecordCodecTest {
      */
     @Test
     void interningSeriesDecoderMatchesThePlainDecoderAcrossRecords() {
-        long seed = System.nanoTime();
-        System.out.println("interningSeriesDecoder seed=" + seed);
+        long seed = Seeds.seed("RecordCodecTest.interningSeriesDecoder");
         Random r = new Random(seed);
         String[] values = {"a", "b", "caf\u00e9", "\u65e5\u672c", "job-1", "job-10", "", "x"};
         RecordDecoder plain = new RecordDecoder();
@@ -76,12 +76,12 @@ class RecordCodecTest {
                 for (int i = 0; i < nv.length; i++) {
                     String x = nv[i];
                     canon.putIfAbsent(x, x);
-                    assertTrue(canon.get(x) == x, "one instance per string, seed=" + seed);
-                    assertEquals(io.cardinal.tsdb.labels.Labels.stringHash(x), hashes[i], "hash of " + x + ", seed=" + seed);
+                    assertTrue(canon.get(x) == x, "one instance per string" + Seeds.at(seed));
+                    assertEquals(io.cardinal.tsdb.labels.Labels.stringHash(x), hashes[i], "hash of " + x + Seeds.at(seed));
                 }
                 got.add(new RefSeries(ref, LabelPairs.of(nv)));
             });
-            assertEquals(want, got, "record " + rec + " seed=" + seed);
+            assertEquals(want, got, "record " + rec + Seeds.at(seed));
         }
     }
 
@@ -150,8 +150,7 @@ class RecordCodecTest {
 
     @Test
     void randomizedRoundTripOfAllTypes() {
-        long seed = System.nanoTime();
-        System.out.println("RecordCodecTest seed=" + seed);
+        long seed = Seeds.seed("RecordCodecTest.randomizedRoundTripOfAllTypes");
         Random rnd = new Random(seed);
         Encbuf out = new Encbuf(16);
         for (int iter = 0; iter < 200; iter++) {
@@ -179,18 +178,18 @@ class RecordCodecTest {
 
             SampleBatch sb = new SampleBatch();
             dec.samples(all.duplicate().position(s0).limit(s1), sb);
-            assertEquals(n, sb.size(), "seed=" + seed);
+            assertEquals(n, sb.size(), Seeds.at(seed));
             for (int i = 0; i < n; i++) {
-                assertEquals(refs[i], sb.ref(i), "seed=" + seed);
-                assertEquals(ts[i], sb.t(i), "seed=" + seed);
-                assertEquals(Double.doubleToRawLongBits(vs[i]), Double.doubleToRawLongBits(sb.v(i)), "seed=" + seed);
+                assertEquals(refs[i], sb.ref(i), Seeds.at(seed));
+                assertEquals(ts[i], sb.t(i), Seeds.at(seed));
+                assertEquals(Double.doubleToRawLongBits(vs[i]), Double.doubleToRawLongBits(sb.v(i)), Seeds.at(seed));
             }
             List<RefSeries> series = new ArrayList<>();
             dec.series(all.duplicate().position(s1).limit(s2), series);
             assertEquals(n, series.size());
             for (int i = 0; i < n; i++) {
                 assertEquals(refs[i], series.get(i).ref());
-                assertEquals(ls[i], series.get(i).labels(), "seed=" + seed);
+                assertEquals(ls[i], series.get(i).labels(), Seeds.at(seed));
             }
             TombstoneBatch tb = new TombstoneBatch();
             dec.tombstones(all.duplicate().position(s2).limit(end), tb);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.cardinal.Cardinal;
+import io.cardinal.testing.Seeds;
 import io.cardinal.tsdb.labels.Matcher;
 import io.cardinal.tsdb.query.Querier;
 import io.cardinal.tsdb.query.SampleIterator;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with SIGKILL at random points, again and again on the same data directory, and after each kill
  * reopens the directory and checks that every acknowledged sample is there exactly once with its
  * value, that nothing else is there, and that every chunk reads without error. Set
- * {@code -Dcardinal.crash.seed=N} to replay a run; the seed is printed.
+ * {@code -Dcardinal.seed=N} to replay a run; the seed is printed.
  */
 class CrashRecoveryTest {
   static final int MIN_KILLS = 50;
@@ -57,8 +58,7 @@ class CrashRecoveryTest {
   }
 
   private void run(String mode, int minKills, long budgetMs) throws Exception {
-    long seed = Long.getLong("cardinal.crash.seed", System.nanoTime());
-    System.out.println("CrashRecoveryTest seed=" + seed + " (rerun with -Dcardinal.crash.seed=" + seed + ")");
+    long seed = Seeds.seed("CrashRecoveryTest " + mode);
     Random rnd = new Random(seed);
     Path data = tmp.resolve("data-" + mode);
     Path log = tmp.resolve("child-stderr.log");
@@ -74,7 +74,7 @@ class CrashRecoveryTest {
     try {
       while (kills < MAX_KILLS && (kills < minKills || ms(start) < budgetMs)) {
         if (ms(start) > 150_000) {
-          fail("only " + kills + " kills in 150 s [seed=" + seed + "]");
+          fail("only " + kills + " kills in 150 s" + Seeds.at(seed));
         }
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
             "-Xshare:auto", "-cp", cp, CrashChild.class.getName(), data.toString(), mode);
@@ -93,7 +93,7 @@ class CrashRecoveryTest {
               }
               case 'T' -> truncMint = Math.max(truncMint, Long.parseLong(line.substring(2)));
               case 'S', 'C' -> { }
-              default -> fail("child says: " + line + " [seed=" + seed + "]");
+              default -> fail("child says: " + line + Seeds.at(seed));
             }
             if (!killed && acks >= killAfter && line.charAt(0) != 'S' || !killed && killAfter == 0) {
               if (rnd.nextBoolean()) {
@@ -148,7 +148,7 @@ class CrashRecoveryTest {
           while (it.next()) {
             long t = it.timestamp();
             long step = (t - CrashChild.T0) / CrashChild.STEP;
-            String where = " [series=" + id + ", t=" + t + ", seed=" + seed + "]";
+            String where = " [series=" + id + ", t=" + t + "]" + Seeds.at(seed);
             assertTrue(t > prev, "timestamps must strictly increase (a sample twice?)" + where);
             assertEquals(CrashChild.T0 + step * CrashChild.STEP, t, "timestamp off the grid" + where);
             long first = CrashChild.firstId(step);
@@ -157,10 +157,10 @@ class CrashRecoveryTest {
             prev = t;
             ts.add(t);
           }
-          assertNull(it.error(), "chunk error for series " + id + " [seed=" + seed + "]");
+          assertNull(it.error(), "chunk error for series " + id + Seeds.at(seed));
           long[] arr = ts.stream().mapToLong(Long::longValue).toArray();
           if (byId.put(id, arr) != null) {
-            fail("series " + id + " appears twice [seed=" + seed + "]");
+            fail("series " + id + " appears twice" + Seeds.at(seed));
           }
         }
       }
@@ -175,7 +175,7 @@ class CrashRecoveryTest {
       for (long id = first; id < first + CrashChild.WIDTH; id++) {
         long[] ts = byId.get(id);
         if (ts == null || Arrays.binarySearch(ts, t) < 0) {
-          fail("acknowledged sample lost [series=" + id + ", step=" + step + ", t=" + t + ", seed=" + seed + "]");
+          fail("acknowledged sample lost [series=" + id + ", step=" + step + ", t=" + t + "]" + Seeds.at(seed));
         }
         checked++;
       }

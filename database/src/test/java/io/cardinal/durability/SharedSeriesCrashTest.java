@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.cardinal.Cardinal;
+import io.cardinal.testing.Seeds;
 import io.cardinal.tsdb.labels.Matcher;
 import io.cardinal.tsdb.query.Querier;
 import io.cardinal.tsdb.query.SampleIterator;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reopened: every acknowledged batch must be there exactly once, no sample of a batch the database
  * rejected may be there (it must never be served after a restart when it was never served before),
  * and replay must drop nothing, which it only does when the WAL's order for a series differs from
- * the order the samples were applied in. {@code -Dcardinal.crash.seed=N} replays a run; the seed is
+ * the order the samples were applied in. {@code -Dcardinal.seed=N} replays a run; the seed is
  * printed.
  */
 class SharedSeriesCrashTest {
@@ -52,8 +53,7 @@ class SharedSeriesCrashTest {
   @Test
   @Timeout(value = 240, unit = TimeUnit.SECONDS)
   void concurrentWritersOnSharedSeriesLoseNothingAcrossKills() throws Exception {
-    long seed = Long.getLong("cardinal.crash.seed", System.nanoTime());
-    System.out.println("SharedSeriesCrashTest seed=" + seed + " (rerun with -Dcardinal.crash.seed=" + seed + ")");
+    long seed = Seeds.seed("SharedSeriesCrashTest");
     Random rnd = new Random(seed);
     Path data = tmp.resolve("data");
     Path log = tmp.resolve("child-stderr.log");
@@ -69,7 +69,7 @@ class SharedSeriesCrashTest {
     try {
       while (kills < MAX_KILLS && (kills < MIN_KILLS || CrashRecoveryTest.ms(start) < BUDGET_MS)) {
         if (CrashRecoveryTest.ms(start) > 200_000) {
-          fail("only " + kills + " kills in 200 s [seed=" + seed + "]");
+          fail("only " + kills + " kills in 200 s" + Seeds.at(seed));
         }
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
             "-Xshare:auto", "-cp", cp, SharedSeriesCrashChild.class.getName(), data.toString(),
@@ -84,18 +84,18 @@ class SharedSeriesCrashTest {
           while ((line = r.readLine()) != null) {
             String[] f = line.split(" ");
             switch (f[0]) {
-              case "S" -> assertEquals("0", f[1], "replay at start dropped samples [kill=" + kills + ", seed=" + seed + "]");
+              case "S" -> assertEquals("0", f[1], "replay at start dropped samples [kill=" + kills + "]" + Seeds.at(seed));
               case "A", "N", "P" -> {
                 int s = Integer.parseInt(f[1]);
                 long k = Long.parseLong(f[2]);
                 Character before = said.put(key(s, k), f[0].charAt(0));
-                assertNull(before, "ticket used twice [series=" + s + ", ticket=" + k + ", seed=" + seed + "]");
+                assertNull(before, "ticket used twice [series=" + s + ", ticket=" + k + "]" + Seeds.at(seed));
                 nextTicket = Math.max(nextTicket, k + 1);
                 acked += f[0].equals("A") ? 1 : 0;
                 rejected += f[0].equals("N") ? 1 : 0;
                 lines++;
               }
-              default -> fail("child says: " + line + " [seed=" + seed + "]");
+              default -> fail("child says: " + line + Seeds.at(seed));
             }
             if (!killed && (killAfter == 0 || lines >= killAfter)) {
               if (rnd.nextBoolean()) {
@@ -123,7 +123,7 @@ class SharedSeriesCrashTest {
         + "%d acknowledged samples checked over all reopens, %d ms [seed=%d]%n", kills, acked,
         acked * SharedSeriesCrashChild.BATCH, rejected, checked, CrashRecoveryTest.ms(start), seed);
     assertTrue(kills >= MIN_KILLS);
-    assertTrue(rejected > 0, "the writers never raced for a series; the test proves nothing [seed=" + seed + "]");
+    assertTrue(rejected > 0, "the writers never raced for a series; the test proves nothing" + Seeds.at(seed));
   }
 
   /** Reopens and checks every series; returns the number of acknowledged samples found. */
@@ -131,7 +131,7 @@ class SharedSeriesCrashTest {
     int b = SharedSeriesCrashChild.BATCH;
     long found = 0;
     try (Cardinal db = Cardinal.open(data, SharedSeriesCrashChild.options())) {
-      String at = " [kill=" + kill + ", seed=" + seed + "]";
+      String at = " [kill=" + kill + "]" + Seeds.at(seed);
       assertEquals(0, db.replayStats().samplesDropped(), "replay dropped samples: " + db.replayStats() + at);
       Map<Integer, List<Long>> present = new HashMap<>();
       try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {

@@ -2,11 +2,11 @@ package io.cardinal.exposition;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.cardinal.testing.Shared;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -37,21 +37,14 @@ final class ConformanceSuite {
     private ConformanceSuite() {
     }
 
-    /** The shared directory: system property {@code cardinal.shared}, else ../../shared from the module dir. */
-    static Path sharedDir() {
-        String prop = System.getProperty("cardinal.shared");
-        if (prop != null && !prop.isBlank()) {
-            return Paths.get(prop);
-        }
-        return Paths.get(System.getProperty("user.dir")).resolve("../../shared").normalize();
-    }
-
-    /** All cases; fails the calling test (never skips) if the suite cannot be found. */
+    /**
+     * All cases. Without ../shared the calling test is skipped with a banner on a developer machine and fails
+     * under {@code CI=true}, so a plain clone builds but CI never silently loses the suite.
+     */
     static List<Case> load() throws IOException {
-        Path dir = sharedDir().resolve("conformance/openmetrics/parsers");
+        Path dir = Shared.require("conformance/openmetrics/parsers");
         if (!Files.isDirectory(dir)) {
-            fail("OpenMetrics conformance suite not found at " + dir.toAbsolutePath()
-                    + " (set -Dcardinal.shared=/path/to/shared)");
+            fail("OpenMetrics conformance suite at " + dir.toAbsolutePath() + " is not a directory");
         }
         List<Case> cases = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {

@@ -2,6 +2,7 @@ package io.cardinal.exposition;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.cardinal.testing.Seeds;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Mutates valid expositions at random and checks that both parsers either succeed or throw
  * {@link ExpositionParseException}, never anything else, and always terminate. The seed is printed; rerun a
- * failure with {@code -Dfuzz.seed=<seed>}.
+ * failure with {@code -Dcardinal.seed=<seed>}.
  */
 class ParserFuzzTest {
     private static final byte[] INTERESTING = "{}\",=#\\ \n\t_.:+-eE0159aZ\u00fc\u0000".getBytes(
@@ -25,8 +26,7 @@ class ParserFuzzTest {
 
     @Test
     void mutatedInputsOnlyThrowParseExceptions() throws Exception {
-        long seed = Long.getLong("fuzz.seed", System.nanoTime());
-        System.out.println("ParserFuzzTest seed: " + seed + " (rerun with -Dfuzz.seed=" + seed + ")");
+        long seed = Seeds.seed("ParserFuzzTest");
         Random r = new Random(seed);
         List<byte[]> corpus = new ArrayList<>();
         for (ConformanceSuite.Case c : ConformanceSuite.load()) {
@@ -48,17 +48,17 @@ class ParserFuzzTest {
                     while (p.next() != EntryType.EOF) {
                         touch(p);
                         if (++n > in.length + 2) {
-                            fail("no progress; seed " + seed + " input " + HexFormat.of().formatHex(in));
+                            fail("no progress on input " + HexFormat.of().formatHex(in) + Seeds.at(seed));
                         }
                     }
                     accepted++;
                 } catch (ExpositionParseException expected) {
                     if (expected.line() < 1 || expected.column() < 1) {
-                        fail("bad position in " + expected.getMessage() + "; seed " + seed);
+                        fail("bad position in " + expected.getMessage() + Seeds.at(seed));
                     }
                 } catch (Throwable t) {
-                    throw new AssertionError("seed " + seed + ", format " + f + ", input hex "
-                            + HexFormat.of().formatHex(in) + ": " + t, t);
+                    throw new AssertionError("format " + f + ", input hex "
+                            + HexFormat.of().formatHex(in) + ": " + t + Seeds.at(seed), t);
                 }
             }
         }
@@ -89,8 +89,7 @@ class ParserFuzzTest {
      */
     @Test
     void deferredLabelsMatchEagerParsing() throws Exception {
-        long seed = Long.getLong("fuzz.seed", System.nanoTime());
-        System.out.println("ParserFuzzTest deferred seed: " + seed + " (rerun with -Dfuzz.seed=" + seed + ")");
+        long seed = Seeds.seed("ParserFuzzTest.deferred");
         Random r = new Random(seed);
         List<byte[]> corpus = new ArrayList<>();
         for (ConformanceSuite.Case c : ConformanceSuite.load()) {
@@ -110,12 +109,13 @@ class ParserFuzzTest {
             String guessed = renderAll(in, true, guesses, null, hits);
             matched += hits[0];
             if (!eager.equals(deferred) || !eager.equals(guessed)) {
-                fail("seed " + seed + ", input hex " + HexFormat.of().formatHex(in) + "\neager:    " + eager
-                        + "\ndeferred: " + deferred + "\nguessed:  " + guessed);
+                fail("input hex " + HexFormat.of().formatHex(in) + "\neager:    " + eager
+                        + "\ndeferred: " + deferred + "\nguessed:  " + guessed + Seeds.at(seed));
             }
         }
         if (matched < 1000) {
-            fail("only " + matched + " samples matched their guess; the test does not exercise expectSeries");
+            fail("only " + matched + " samples matched their guess; the test does not exercise expectSeries"
+                    + Seeds.at(seed));
         }
     }
 

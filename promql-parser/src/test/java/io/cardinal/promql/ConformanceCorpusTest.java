@@ -1,14 +1,14 @@
 package io.cardinal.promql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cardinal.promql.ast.Expr;
+import io.cardinal.testing.Shared;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +31,7 @@ class ConformanceCorpusTest {
     }
 
     static Path conformanceDir() {
-        String shared = System.getProperty("cardinal.shared");
-        Path dir = shared != null ? Paths.get(shared, "conformance", "promql") : Paths.get("..", "..", "shared", "conformance", "promql");
-        return dir;
+        return Shared.require("conformance/promql");
     }
 
     static List<Query> corpus() throws IOException {
@@ -72,7 +70,8 @@ class ConformanceCorpusTest {
     @Test
     void everyEvalQueryParsesAndRoundTrips() throws IOException {
         List<Query> corpus = corpus();
-        assumeTrue(!corpus.isEmpty(), "conformance scripts not found at " + conformanceDir());
+        // The folder exists (conformanceDir skips or fails otherwise), so an empty corpus is a broken checkout.
+        assertFalse(corpus.isEmpty(), "no eval queries in " + conformanceDir());
         Map<String, int[]> perFile = new TreeMap<>(); // parsed, total, expectFail total, expectFail parse errors
         List<String> failures = new ArrayList<>();
         int roundTrips = 0;

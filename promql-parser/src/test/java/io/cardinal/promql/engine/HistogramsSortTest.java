@@ -3,6 +3,7 @@ package io.cardinal.promql.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.cardinal.testing.Seeds;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -36,8 +37,7 @@ class HistogramsSortTest {
 
   @Test
   void sortAndCoalesceMatchesTheStableIndexSortBitForBit() {
-    long seed = Long.getLong("histsort.seed", System.nanoTime());
-    System.out.println("HistogramsSortTest seed=" + seed + " (-Dhistsort.seed=" + seed + " to repeat)");
+    long seed = Seeds.seed("HistogramsSortTest");
     SplittableRandom r = new SplittableRandom(seed);
     double[] bounds = {0.005, 0.01, 0.1, 0.25, 1, 2.5, 10, -0.0, 0.0, Double.POSITIVE_INFINITY, Double.NaN, -1};
     for (int k = 0; k < 20_000; k++) {
@@ -52,9 +52,9 @@ class HistogramsSortTest {
       double[] cnt2 = cnt.clone();
       int want = reference(ub, cnt, size);
       int got = Histograms.sortAndCoalesce(ub2, cnt2, size);
-      assertEquals(want, got, "seed=" + seed);
-      assertArrayEquals(Arrays.copyOf(ub, want), Arrays.copyOf(ub2, got), "seed=" + seed);
-      assertArrayEquals(Arrays.copyOf(cnt, want), Arrays.copyOf(cnt2, got), "seed=" + seed);
+      assertEquals(want, got, Seeds.at(seed));
+      assertArrayEquals(Arrays.copyOf(ub, want), Arrays.copyOf(ub2, got), Seeds.at(seed));
+      assertArrayEquals(Arrays.copyOf(cnt, want), Arrays.copyOf(cnt2, got), Seeds.at(seed));
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.cardinal.promql.engine.Engine;
+import io.cardinal.testing.Shared;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,12 +30,9 @@ class PromQLConformanceTest {
             "trig_functions");
 
     static Path conformanceDir() {
-        String shared = System.getProperty("cardinal.shared");
-        Path dir = shared != null ? Paths.get(shared, "conformance", "promql")
-                : Paths.get("..", "..", "shared", "conformance", "promql");
+        Path dir = Shared.require("conformance/promql");
         if (!Files.isDirectory(dir)) {
-            fail("PromQL conformance scripts not found at " + dir.toAbsolutePath()
-                    + " (set -Dcardinal.shared=<path to shared>)");
+            fail("PromQL conformance scripts at " + dir.toAbsolutePath() + " are not a directory");
         }
         return dir;
     }

@@ -3,6 +3,7 @@ package io.cardinal.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.cardinal.testing.Seeds;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.SplittableRandom;
@@ -11,15 +12,14 @@ import org.junit.jupiter.api.Test;
 class FormatsTest {
   @Test
   void wholeSecondsTakeTheShortPathAndAgreeWithTheDecimalOne() {
-    long seed = Long.getLong("formats.seed", System.nanoTime());
-    System.out.println("FormatsTest seed=" + seed + " (-Dformats.seed=" + seed + " to repeat)");
+    long seed = Seeds.seed("FormatsTest");
     SplittableRandom r = new SplittableRandom(seed);
     for (int i = 0; i < 10_000; i++) {
       long secs = r.nextLong(1L, 999_999_999_999_999L) >> r.nextInt(50);
       String s = Long.toString(secs);
-      assertEquals(secs, Formats.wholeSeconds(s), s);
+      assertEquals(secs, Formats.wholeSeconds(s), s + Seeds.at(seed));
       long viaDecimal = new BigDecimal(s).movePointRight(3).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
-      assertEquals(viaDecimal, Formats.parseTime(s), s);
+      assertEquals(viaDecimal, Formats.parseTime(s), s + Seeds.at(seed));
     }
     assertEquals(1_700_013_585_000L, Formats.parseTime("1700013585"));
     assertEquals(0, Formats.parseTime("0"));

@@ -2,6 +2,7 @@ package io.cardinal.web.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.cardinal.testing.Seeds;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -94,8 +95,7 @@ class GoFloatsTest {
 
   @Test
   void sameAsTheBigDecimalImplementationOnRandomValues() {
-    long seed = Long.getLong("gofloats.seed", System.nanoTime());
-    System.out.println("GoFloatsTest seed " + seed + " (-Dgofloats.seed=" + seed + ")");
+    long seed = Seeds.seed("GoFloatsTest");
     SplittableRandom rnd = new SplittableRandom(seed);
     for (int i = 0; i < 30_000; i++) {
       double v = switch (i % 4) {
@@ -105,9 +105,9 @@ class GoFloatsTest {
         default -> (rnd.nextBoolean() ? -1 : 1) * rnd.nextLong(1, 1L << 40) / 15.0;
       };
       String s = GoFloats.sampleValue(v);
-      assertEquals(referenceSampleValue(v), s, "seed " + seed + " bits " + Long.toHexString(Double.doubleToRawLongBits(v)));
+      assertEquals(referenceSampleValue(v), s, "bits " + Long.toHexString(Double.doubleToRawLongBits(v)) + Seeds.at(seed));
       if (Double.isFinite(v)) {
-        assertEquals(v, Double.parseDouble(s), s);
+        assertEquals(v, Double.parseDouble(s), s + Seeds.at(seed));
       }
     }
   }

@@ -2,6 +2,7 @@ package io.cardinal.web.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.cardinal.testing.Seeds;
 import io.cardinal.web.Json;
 import io.cardinal.tsdb.labels.Labels;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +17,7 @@ class JsonBytesTest {
 
   @Test
   void stringsAndLabelsAreEscapedLikeJson() {
-    long seed = Long.getLong("jsonbytes.seed", System.nanoTime());
-    System.out.println("JsonBytesTest seed " + seed + " (-Djsonbytes.seed=" + seed + ")");
+    long seed = Seeds.seed("JsonBytesTest");
     SplittableRandom r = new SplittableRandom(seed);
     for (int i = 0; i < 5000; i++) {
       String[] nv = new String[2 * r.nextInt(0, 5)];
@@ -33,8 +33,8 @@ class JsonBytesTest {
       JsonBytes out = new JsonBytes(8);
       out.labels(l);
       byte[] want = new Json().labels(l).toString().getBytes(StandardCharsets.UTF_8);
-      assertEquals(new String(want, StandardCharsets.UTF_8), out.toString(), "seed " + seed);
-      assertEquals(Arrays.toString(want), Arrays.toString(Arrays.copyOf(out.array(), out.length())), "seed " + seed);
+      assertEquals(new String(want, StandardCharsets.UTF_8), out.toString(), Seeds.at(seed));
+      assertEquals(Arrays.toString(want), Arrays.toString(Arrays.copyOf(out.array(), out.length())), Seeds.at(seed));
     }
   }
 

@@ -1,7 +1,15 @@
 package io.cardinal;
 
+import io.cardinal.promql.PromQL;
+import io.cardinal.promql.PromQLParseException;
+import io.cardinal.promql.ast.Expr;
+import io.cardinal.promql.engine.Engine;
+import io.cardinal.promql.engine.QueryException;
+import io.cardinal.promql.engine.QueryResult;
+import io.cardinal.promql.engine.Value;
 import io.cardinal.storage.head.DurableHead;
 import io.cardinal.storage.head.ReplayStats;
+import io.cardinal.tsdb.AppendStatus;
 import io.cardinal.tsdb.Appender;
 import io.cardinal.tsdb.head.Head;
 import io.cardinal.tsdb.head.HeadMetrics;
@@ -22,8 +30,13 @@ import io.cardinal.tsdb.labels.Matcher;
 import io.cardinal.tsdb.query.SeriesSet;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,10 +45,11 @@ import java.util.concurrent.TimeUnit;
  * The embedded database: the one entry point for a JVM service.
  *
  * <pre>{@code
- * try (Cardinal db = Cardinal.inMemory(CardinalOptions.defaults().maxSeries(1_000_000))) {
+ * try (Cardinal db = Cardinal.inMemory(CardinalOptions.defaults().withMaxSeries(1_000_000))) {
  *   Appender app = db.appender();
  *   long ref = app.append(0, Labels.of("__name__", "requests_total", "path", "/"), now, 1);
  *   app.commit();
+ *   PromQLResult r = db.query("sum(rate(requests_total[5m]))", Instant.ofEpochMilli(now));
  *   try (Querier q = db.querier(now - 3_600_000, now)) {
  *     SeriesSet set = q.select(true, now - 3_600_000, now, Matcher.equal("__name__", "requests_total"));
  *   }
@@ -60,10 +74,12 @@ public final class Cardinal implements AutoCloseable {
   private final Object compactLock = new Object();
   private final ScheduledExecutorService background;
   private final Deletions headDeletions = new Deletions();
+  private final Engine engine;
 
   private Cardinal(Head head, CardinalOptions options, DurableHead durable, BlockSet blocks) {
     this.head = head;
     this.options = options;
+    this.engine = new Engine(options.engineOptions());
     this.durable = durable;
     this.blocks = blocks;
     this.planner = new CompactionPlanner(BlockRanges.forRetention(options.chunkRangeMs(), options.retentionMs()));
@@ -146,9 +162,12 @@ public final class Cardinal implements AutoCloseable {
     }
   }
 
-  /** The storage behind an opened database (null in memory), for tools and tests. */
-  public DurableHead storage() {
-    return durable;
+  /**
+   * The write-ahead log directory of an opened database ({@code <dir>/wal}); empty in memory. Remote
+   * write tails the segments in it; under {@code SyncPolicy.NONE} it holds none.
+   */
+  public Optional<Path> walDir() {
+    return durable == null ? Optional.empty() : Optional.of(durable.dataDir().resolve(DurableHead.WAL_DIR));
   }
 
   /** A new appender for one thread; reuse it for every batch that thread writes. */
@@ -215,9 +234,11 @@ public final class Cardinal implements AutoCloseable {
     return blocks == null ? List.of() : blocks.setAside();
   }
 
-  /** Counters behind {@code prometheus_tsdb_compactions_total} and friends. */
-  public DbMetrics dbMetrics() {
-    return dbMetrics;
+  /** Counts of compactions and retention deletions so far ({@code prometheus_tsdb_compactions_total} and friends). */
+  public CompactionStats compactionStats() {
+    return new CompactionStats(dbMetrics.compactions.sum(), dbMetrics.compactionsFailed.sum(),
+        dbMetrics.verticalCompactions.sum(), dbMetrics.timeRetentions.sum(), dbMetrics.sizeRetentions.sum(),
+        dbMetrics.compactedSamples.sum());
   }
 
   private void compactQuietly() {
@@ -515,22 +536,125 @@ public final class Cardinal implements AutoCloseable {
     return head.status(limit);
   }
 
-  /** Counters behind Prometheus's {@code prometheus_tsdb_head_*} metrics. */
-  public HeadMetrics metrics() {
-    return head.metrics();
+  /** A snapshot of the head and its counters (Prometheus's {@code prometheus_tsdb_head_*} metrics). */
+  public HeadStats headStats() {
+    HeadMetrics m = head.metrics();
+    Map<AppendStatus, Long> samples = new EnumMap<>(AppendStatus.class);
+    for (AppendStatus s : AppendStatus.values()) {
+      samples.put(s, m.samples(s));
+    }
+    long maxTime = head.maxTime();
+    long minTime = maxTime == Long.MIN_VALUE ? Long.MAX_VALUE : head.minTime();
+    return new HeadStats(head.numSeries(), minTime, maxTime, head.chunkMapper().bytesUsed(),
+        m.seriesCreated.sum(), m.seriesRemoved.sum(), m.chunksCreated.sum(), m.chunksRemoved.sum(),
+        m.truncations.sum(), samples);
   }
 
+  /** The number of series in the head now. */
   public long headSeries() {
     return head.numSeries();
+  }
+
+  /**
+   * The labels stored for the series {@code ref} (a positive {@link Appender#append} result), or null
+   * once the series is gone. A scraper swaps its own copy for this one so that each series' labels are
+   * held in memory once.
+   */
+  public Labels seriesLabels(long ref) {
+    return head.labelsOf(ref);
   }
 
   public CardinalOptions options() {
     return options;
   }
 
-  /** The head block, for tools and the server; most embedders never need it. */
-  public Head head() {
-    return head;
+  /**
+   * Evaluates a PromQL expression at one instant, over blocks and head, as Prometheus's
+   * {@code /api/v1/query}. An instant vector, a scalar or a string comes back as such; a range
+   * selector ({@code foo[5m]}) as a range matrix of the raw samples.
+   *
+   * @throws PromQLException if the expression does not parse ({@link PromQLException.Kind#PARSE},
+   *     with its line and column) or cannot be evaluated (any other kind)
+   */
+  public PromQLResult query(String promql, Instant at) {
+    Expr expr = parse(promql);
+    try {
+      return convert(engine.instantQuery(this::querier, expr, at.toEpochMilli()));
+    } catch (QueryException e) {
+      throw evaluationError(e);
+    }
+  }
+
+  /**
+   * Evaluates a PromQL expression at {@code start}, {@code start + step}, ... up to {@code end}, as
+   * Prometheus's {@code /api/v1/query_range}: the result is a range matrix with a point per step
+   * where the series has a value. The expression must yield an instant vector or a scalar, and the
+   * range may hold at most 11,000 steps.
+   *
+   * @throws PromQLException if the expression does not parse ({@link PromQLException.Kind#PARSE},
+   *     with its line and column), the range or step is invalid, or evaluation fails
+   */
+  public PromQLResult queryRange(String promql, Instant start, Instant end, Duration step) {
+    Expr expr = parse(promql);
+    try {
+      return convert(engine.rangeQuery(this::querier, expr, start.toEpochMilli(), end.toEpochMilli(),
+          step.toMillis()));
+    } catch (QueryException e) {
+      throw evaluationError(e);
+    }
+  }
+
+  private static Expr parse(String promql) {
+    try {
+      return PromQL.parse(promql);
+    } catch (PromQLParseException e) {
+      throw new PromQLException(PromQLException.Kind.PARSE, e.getMessage(), e.detail(), e.line(), e.column(), e);
+    }
+  }
+
+  private static PromQLException evaluationError(QueryException e) {
+    PromQLException.Kind kind = switch (e.kind()) {
+      case BAD_DATA -> PromQLException.Kind.BAD_DATA;
+      case EXECUTION -> PromQLException.Kind.EXECUTION;
+      case TIMEOUT -> PromQLException.Kind.TIMEOUT;
+      case CANCELED -> PromQLException.Kind.CANCELED;
+      case TOO_MANY_SAMPLES -> PromQLException.Kind.TOO_MANY_SAMPLES;
+      case STORAGE -> PromQLException.Kind.STORAGE;
+    };
+    return new PromQLException(kind, e.getMessage(), e.getMessage(), 0, 0, e);
+  }
+
+  private static PromQLResult convert(QueryResult r) {
+    return new PromQLResult(convert(r.value()), r.warnings(), r.infos());
+  }
+
+  // The engine's values hold mutable arrays and epoch milliseconds; embedders get immutable records.
+  private static PromQLValue convert(Value v) {
+    if (v instanceof Value.Scalar s) {
+      return new PromQLValue.Scalar(Instant.ofEpochMilli(s.timestamp()), s.value());
+    }
+    if (v instanceof Value.Str s) {
+      return new PromQLValue.Str(Instant.ofEpochMilli(s.timestamp()), s.value());
+    }
+    if (v instanceof Value.Vector vec) {
+      List<PromQLValue.Sample> out = new ArrayList<>(vec.samples().size());
+      for (Value.Sample s : vec.samples()) {
+        out.add(new PromQLValue.Sample(s.labels(), Instant.ofEpochMilli(s.timestamp()), s.value()));
+      }
+      return new PromQLValue.InstantVector(out);
+    }
+    Value.Matrix m = (Value.Matrix) v;
+    List<PromQLValue.Series> out = new ArrayList<>(m.series().size());
+    for (Value.Series s : m.series()) {
+      long[] ts = s.timestamps();
+      double[] vs = s.values();
+      List<PromQLValue.Point> points = new ArrayList<>(ts.length);
+      for (int i = 0; i < ts.length; i++) {
+        points.add(new PromQLValue.Point(Instant.ofEpochMilli(ts[i]), vs[i]));
+      }
+      out.add(new PromQLValue.Series(s.labels(), points));
+    }
+    return new PromQLValue.RangeMatrix(out);
   }
 
   /** Releases memory; on disk, fsyncs and closes the WAL and the chunk files. */

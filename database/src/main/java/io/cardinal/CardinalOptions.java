@@ -1,45 +1,113 @@
 package io.cardinal;
 
+import io.cardinal.promql.engine.EngineOptions;
 import io.cardinal.storage.head.DurableOptions;
 import io.cardinal.storage.head.SyncPolicy;
 import io.cardinal.tsdb.head.HeadOptions;
+import java.time.Duration;
 
-/** Options for {@link Cardinal}; Prometheus's defaults unless set. */
-public final class CardinalOptions {
-  long maxSeries;
-  long chunkRangeMs = HeadOptions.DEFAULT_CHUNK_RANGE_MS;
-  long retentionMs = 15L * 24 * 3600 * 1000;
-  DurableOptions durable = DurableOptions.DEFAULT;
+/**
+ * Options for {@link Cardinal}: immutable, Prometheus's defaults unless changed. Start from
+ * {@link #defaults()} and change what you need with the {@code withX} methods, each returning a copy:
+ *
+ * <pre>{@code
+ * CardinalOptions opts = CardinalOptions.defaults()
+ *     .withMaxSeries(1_000_000)
+ *     .withRetention(Duration.ofDays(30))
+ *     .withSyncPolicy(SyncPolicy.PER_COMMIT);
+ * }</pre>
+ *
+ * @param maxSeries the global series limit ({@code --storage.tsdb.head.max-series}); 0 means none
+ * @param chunkRange the head chunk and block range (2h)
+ * @param retention time-based retention ({@code --storage.tsdb.retention.time}, 15d)
+ * @param retentionBytes size-based retention ({@code --storage.tsdb.retention.size}) over blocks, WAL
+ *     and head chunks; 0 means none
+ * @param compactionInterval how often the background task cuts the head into blocks, compacts and
+ *     applies retention (1m, as Prometheus); zero disables it and leaves {@link Cardinal#compact()}
+ *     to the caller
+ * @param durable how an opened database writes its WAL and chunk files (sync policy and interval,
+ *     segment and chunk file sizes, WAL compression); unused in memory
+ * @param queryLookbackDelta how far back an instant selector looks for a sample (5m,
+ *     {@code --query.lookback-delta})
+ * @param queryTimeout the longest a {@link Cardinal#query} or {@link Cardinal#queryRange} may run (2m)
+ * @param queryMaxSamples the most samples one query may hold in memory (50,000,000)
+ */
+public record CardinalOptions(long maxSeries, Duration chunkRange, Duration retention, long retentionBytes,
+    Duration compactionInterval, DurableOptions durable, Duration queryLookbackDelta, Duration queryTimeout,
+    long queryMaxSamples) {
 
+  private static final EngineOptions ENGINE_DEFAULTS = EngineOptions.defaults();
+
+  private static final CardinalOptions DEFAULTS = new CardinalOptions(0,
+      Duration.ofMillis(HeadOptions.DEFAULT_CHUNK_RANGE_MS), Duration.ofDays(15), 0, Duration.ofMinutes(1),
+      DurableOptions.DEFAULT, Duration.ofMillis(ENGINE_DEFAULTS.lookbackDeltaMs()),
+      Duration.ofMillis(ENGINE_DEFAULTS.timeoutMs()), ENGINE_DEFAULTS.maxSamples());
+
+  public CardinalOptions {
+    if (maxSeries < 0) {
+      throw new IllegalArgumentException("max series must be >= 0, got " + maxSeries);
+    }
+    requirePositive("chunk range", chunkRange);
+    requirePositive("retention", retention);
+    if (retentionBytes < 0) {
+      throw new IllegalArgumentException("retention size must be >= 0, got " + retentionBytes);
+    }
+    if (compactionInterval == null || compactionInterval.isNegative()) {
+      throw new IllegalArgumentException("compaction interval must be >= 0, got " + compactionInterval);
+    }
+    if (durable == null) {
+      throw new IllegalArgumentException("durable options are null");
+    }
+    requirePositive("query lookback delta", queryLookbackDelta);
+    requirePositive("query timeout", queryTimeout);
+    if (queryMaxSamples <= 0) {
+      throw new IllegalArgumentException("query max samples must be positive, got " + queryMaxSamples);
+    }
+  }
+
+  private static void requirePositive(String what, Duration d) {
+    // Under a millisecond would round to zero wherever the database counts in milliseconds.
+    if (d == null || d.toMillis() <= 0) {
+      throw new IllegalArgumentException(what + " must be at least 1ms, got " + d);
+    }
+  }
+
+  /** Prometheus's defaults: no series limit, 2h chunks, 15d retention, compaction every minute. */
   public static CardinalOptions defaults() {
-    return new CardinalOptions();
+    return DEFAULTS;
   }
 
-  /** The global series limit ({@code --storage.tsdb.head.max-series}); 0 means none. */
-  public CardinalOptions maxSeries(long n) {
-    if (n < 0) {
-      throw new IllegalArgumentException("max series must be >= 0, got " + n);
-    }
-    this.maxSeries = n;
-    return this;
+  public CardinalOptions withMaxSeries(long n) {
+    return new CardinalOptions(n, chunkRange, retention, retentionBytes, compactionInterval, durable,
+        queryLookbackDelta, queryTimeout, queryMaxSamples);
   }
 
-  /** The head chunk and block range (2h). Tests shorten it to run through days quickly. */
-  public CardinalOptions chunkRangeMs(long ms) {
-    if (ms <= 0) {
-      throw new IllegalArgumentException("chunk range must be positive, got " + ms);
-    }
-    this.chunkRangeMs = ms;
-    return this;
+  /** Tests shorten it to run through days of data quickly. */
+  public CardinalOptions withChunkRange(Duration d) {
+    return new CardinalOptions(maxSeries, d, retention, retentionBytes, compactionInterval, durable,
+        queryLookbackDelta, queryTimeout, queryMaxSamples);
   }
 
-  /** Time-based retention ({@code --storage.tsdb.retention.time}, 15d). */
-  public CardinalOptions retentionMs(long ms) {
-    if (ms <= 0) {
-      throw new IllegalArgumentException("retention must be positive, got " + ms);
-    }
-    this.retentionMs = ms;
-    return this;
+  public CardinalOptions withRetention(Duration d) {
+    return new CardinalOptions(maxSeries, chunkRange, d, retentionBytes, compactionInterval, durable,
+        queryLookbackDelta, queryTimeout, queryMaxSamples);
+  }
+
+  public CardinalOptions withRetentionBytes(long bytes) {
+    return new CardinalOptions(maxSeries, chunkRange, retention, bytes, compactionInterval, durable,
+        queryLookbackDelta, queryTimeout, queryMaxSamples);
+  }
+
+  /** {@link Duration#ZERO} turns the background task off. */
+  public CardinalOptions withCompactionInterval(Duration d) {
+    return new CardinalOptions(maxSeries, chunkRange, retention, retentionBytes, d, durable,
+        queryLookbackDelta, queryTimeout, queryMaxSamples);
+  }
+
+  /** All storage settings at once (segment and chunk file sizes, WAL compression, sync policy). */
+  public CardinalOptions withDurable(DurableOptions options) {
+    return new CardinalOptions(maxSeries, chunkRange, retention, retentionBytes, compactionInterval, options,
+        queryLookbackDelta, queryTimeout, queryMaxSamples);
   }
 
   /**
@@ -48,79 +116,59 @@ public final class CardinalOptions {
    * loses nothing acknowledged), {@link SyncPolicy#PER_COMMIT} (a power loss loses nothing
    * acknowledged), or {@link SyncPolicy#NONE} (no WAL).
    */
-  public CardinalOptions syncPolicy(SyncPolicy policy) {
-    this.durable = durable.withSyncPolicy(policy);
-    return this;
+  public CardinalOptions withSyncPolicy(SyncPolicy policy) {
+    return withDurable(durable.withSyncPolicy(policy));
   }
 
   /** The fsync interval under {@link SyncPolicy#PERIODIC} (1s). */
-  public CardinalOptions syncIntervalMs(long ms) {
-    this.durable = durable.withSyncIntervalMs(ms);
-    return this;
+  public CardinalOptions withSyncInterval(Duration d) {
+    requirePositive("sync interval", d);
+    return withDurable(durable.withSyncIntervalMs(d.toMillis()));
   }
 
-  /** All storage settings at once (segment and chunk file sizes, WAL compression, sync policy). */
-  public CardinalOptions durable(DurableOptions options) {
-    if (options == null) {
-      throw new IllegalArgumentException("durable options are null");
-    }
-    this.durable = options;
-    return this;
+  public CardinalOptions withQueryLookbackDelta(Duration d) {
+    return new CardinalOptions(maxSeries, chunkRange, retention, retentionBytes, compactionInterval, durable,
+        d, queryTimeout, queryMaxSamples);
+  }
+
+  public CardinalOptions withQueryTimeout(Duration d) {
+    return new CardinalOptions(maxSeries, chunkRange, retention, retentionBytes, compactionInterval, durable,
+        queryLookbackDelta, d, queryMaxSamples);
+  }
+
+  public CardinalOptions withQueryMaxSamples(long n) {
+    return new CardinalOptions(maxSeries, chunkRange, retention, retentionBytes, compactionInterval, durable,
+        queryLookbackDelta, queryTimeout, n);
   }
 
   public SyncPolicy syncPolicy() {
     return durable.syncPolicy();
   }
 
-  public DurableOptions durable() {
-    return durable;
+  public Duration syncInterval() {
+    return Duration.ofMillis(durable.syncIntervalMs());
   }
 
-  public long maxSeries() {
-    return maxSeries;
+  // The database counts time in milliseconds throughout.
+
+  long chunkRangeMs() {
+    return chunkRange.toMillis();
   }
 
-  public long chunkRangeMs() {
-    return chunkRangeMs;
+  long retentionMs() {
+    return retention.toMillis();
   }
 
-  public long retentionMs() {
-    return retentionMs;
-  }
-
-  long retentionBytes;
-  long compactionIntervalMs = 60_000;
-
-  /** Size-based retention ({@code --storage.tsdb.retention.size}): blocks, WAL and head chunks; 0 = none. */
-  public CardinalOptions retentionBytes(long bytes) {
-    if (bytes < 0) {
-      throw new IllegalArgumentException("retention size must be >= 0, got " + bytes);
-    }
-    this.retentionBytes = bytes;
-    return this;
-  }
-
-  /**
-   * How often the background task cuts the head into blocks, compacts and applies retention (1m,
-   * as Prometheus); 0 disables it and leaves {@link Cardinal#compact()} to the caller (tests).
-   */
-  public CardinalOptions compactionIntervalMs(long ms) {
-    if (ms < 0) {
-      throw new IllegalArgumentException("compaction interval must be >= 0, got " + ms);
-    }
-    this.compactionIntervalMs = ms;
-    return this;
-  }
-
-  public long retentionBytes() {
-    return retentionBytes;
-  }
-
-  public long compactionIntervalMs() {
-    return compactionIntervalMs;
+  long compactionIntervalMs() {
+    return compactionInterval.toMillis();
   }
 
   HeadOptions headOptions() {
-    return HeadOptions.defaults().maxSeries(maxSeries).chunkRange(chunkRangeMs);
+    return HeadOptions.defaults().maxSeries(maxSeries).chunkRange(chunkRangeMs());
+  }
+
+  EngineOptions engineOptions() {
+    return ENGINE_DEFAULTS.withLookbackDelta(queryLookbackDelta.toMillis()).withTimeout(queryTimeout.toMillis())
+        .withMaxSamples(queryMaxSamples);
   }
 }

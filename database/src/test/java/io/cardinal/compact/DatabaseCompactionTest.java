@@ -34,7 +34,7 @@ class DatabaseCompactionTest {
   Path dir;
 
   static CardinalOptions opts() {
-    return CardinalOptions.defaults().compactionIntervalMs(0);
+    return CardinalOptions.defaults().withCompactionInterval(java.time.Duration.ZERO);
   }
 
   /** Appends series s0..s(n-1) every 15s over [from, to); value = t / 1000 + s. */
@@ -90,9 +90,9 @@ class DatabaseCompactionTest {
       assertEquals(4 * H, blocks.get(1).maxTime);
       assertEquals(20, blocks.get(0).numSeries);
       assertEquals(20L * 2 * H / STEP, blocks.get(0).numSamples);
-      assertTrue(db.head().minTime() >= 4 * H, "head truncated to the cut");
+      assertTrue(db.headStats().minTime() >= 4 * H, "head truncated to the cut");
       assertContiguous(read(db, 0, 7 * H), 0, 7 * H);
-      assertEquals(2, db.dbMetrics().compactions.sum());
+      assertEquals(2, db.compactionStats().compactions());
     }
     // And after a restart: blocks plus the replayed head, still exactly once.
     try (Cardinal db = Cardinal.open(dir, opts())) {
@@ -104,7 +104,7 @@ class DatabaseCompactionTest {
   @Test
   void churnedSeriesAreRemovedAndTheirMemoryGivenBack() throws Exception {
     // Small head chunk files so whole files fall behind the cut and are deleted.
-    CardinalOptions o = opts().durable(io.cardinal.storage.head.DurableOptions.of(io.cardinal.storage.head.SyncPolicy.PERIODIC)
+    CardinalOptions o = opts().withDurable(io.cardinal.storage.head.DurableOptions.of(io.cardinal.storage.head.SyncPolicy.PERIODIC)
         .withChunkFileSize(64 * 1024));
     try (Cardinal db = Cardinal.open(dir, o)) {
       // A build_info-style churn: every 2h a new generation of 500 series replaces the last.
@@ -112,16 +112,16 @@ class DatabaseCompactionTest {
         fill(db, 500, g * 2 * H, (g + 1) * 2 * H, "g" + g);
       }
       long seriesBefore = db.headSeries();
-      long chunkBytesBefore = db.head().chunkMapper().bytesUsed();
+      long chunkBytesBefore = db.headStats().chunksBytes();
       long heapBefore = usedHeap();
       db.compact();
       long seriesAfter = db.headSeries();
       long heapAfter = usedHeap();
       System.out.printf("churn: head series %d -> %d, head chunk bytes %d -> %d, heap %d -> %d%n",
-          seriesBefore, seriesAfter, chunkBytesBefore, db.head().chunkMapper().bytesUsed(), heapBefore, heapAfter);
+          seriesBefore, seriesAfter, chunkBytesBefore, db.headStats().chunksBytes(), heapBefore, heapAfter);
       assertEquals(2000, seriesBefore);
       assertTrue(seriesAfter <= 1000, "orphaned generations removed: " + seriesAfter);
-      assertTrue(db.head().chunkMapper().bytesUsed() < chunkBytesBefore, "head chunk files released");
+      assertTrue(db.headStats().chunksBytes() < chunkBytesBefore, "head chunk files released");
       assertTrue(heapAfter < heapBefore, "heap given back: " + heapBefore + " -> " + heapAfter);
       // Nothing lost: the blocks hold what the head let go.
       assertEquals(2000, read(db, 0, 8 * H).size());
@@ -171,7 +171,7 @@ class DatabaseCompactionTest {
       assertEquals(1, db.blocks().size());
       assertEquals(0, db.blocks().get(0).minTime);
       assertEquals(3 * H, db.blocks().get(0).maxTime);
-      assertEquals(1, db.dbMetrics().verticalCompactions.sum());
+      assertEquals(1, db.compactionStats().verticalCompactions());
       assertContiguous(read(db, 0, 3 * H), 0, 3 * H);
     }
   }
@@ -190,7 +190,7 @@ class DatabaseCompactionTest {
 
   @Test
   void timeRetentionDeletesOldBlocksOnlyWhenNoQueryHoldsThem() throws Exception {
-    try (Cardinal db = Cardinal.open(dir, opts().retentionMs(6 * H))) {
+    try (Cardinal db = Cardinal.open(dir, opts().withRetention(java.time.Duration.ofMillis(6 * H)))) {
       fill(db, 3, 0, 15 * H, "a");
       Querier held = db.querier(0, 2 * H);
       List<Path> before = blockDirs();
@@ -200,7 +200,7 @@ class DatabaseCompactionTest {
       for (BlockMeta m : blocks) {
         assertTrue(newest - m.maxTime < 6 * H, "within retention: " + m);
       }
-      assertTrue(db.dbMetrics().timeRetentions.sum() > 0);
+      assertTrue(db.compactionStats().timeRetentions() > 0);
       // The held querier still reads the blocks it opened with, so their directories stay...
       for (Path p : before) {
         assertTrue(Files.exists(p), "still held: " + p);
@@ -233,10 +233,10 @@ class DatabaseCompactionTest {
       oneBlock = BlockSet.dirSize(dir.resolve(db.blocks().get(db.blocks().size() - 1).ulid));
     }
     long budget = oneBlock + BlockSet.dirSize(dir.resolve("wal")) + BlockSet.dirSize(dir.resolve("chunks_head")) + 1024;
-    try (Cardinal db = Cardinal.open(dir, opts().retentionBytes(budget))) {
+    try (Cardinal db = Cardinal.open(dir, opts().withRetentionBytes(budget))) {
       db.compact();
       assertEquals(1, db.blocks().size(), "only the newest block fits the size budget");
-      assertEquals(1, db.dbMetrics().sizeRetentions.sum());
+      assertEquals(1, db.compactionStats().sizeRetentions());
     }
   }
 

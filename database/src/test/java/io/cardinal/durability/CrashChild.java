@@ -27,9 +27,9 @@ public final class CrashChild {
 
   static CardinalOptions options() {
     return CardinalOptions.defaults()
-        .chunkRangeMs(20 * STEP)
-        .compactionIntervalMs(0)
-        .durable(DurableOptions.of(SyncPolicy.PER_COMMIT).withWalSegmentSize(64 * 1024).withChunkFileSize(32 * 1024));
+        .withChunkRange(java.time.Duration.ofMillis(20 * STEP))
+        .withCompactionInterval(java.time.Duration.ZERO)
+        .withDurable(DurableOptions.of(SyncPolicy.PER_COMMIT).withWalSegmentSize(64 * 1024).withChunkFileSize(32 * 1024));
   }
 
   static Labels labels(long id) {
@@ -50,7 +50,7 @@ public final class CrashChild {
     // kills land in block writing and compaction too, and nothing may ever be lost.
     boolean compact = args.length > 1 && args[1].equals("compact");
     try (Cardinal db = Cardinal.open(Path.of(args[0]), options())) {
-      long max = db.head().maxTime();
+      long max = db.headStats().maxTime();
       long step = max == Long.MIN_VALUE ? 0 : (max - T0) / STEP + 1;
       out.println("S " + step);
       out.flush();

@@ -33,9 +33,9 @@ public final class SharedSeriesCrashChild {
     // Short chunk ranges and small files: kills also land in chunk cutting, memory-mapping and
     // segment rotation.
     return CardinalOptions.defaults()
-        .chunkRangeMs(40 * STEP)
-        .compactionIntervalMs(0)
-        .durable(DurableOptions.DEFAULT.withWalSegmentSize(64 * 1024).withChunkFileSize(16 * 1024));
+        .withChunkRange(java.time.Duration.ofMillis(40 * STEP))
+        .withCompactionInterval(java.time.Duration.ZERO)
+        .withDurable(DurableOptions.DEFAULT.withWalSegmentSize(64 * 1024).withChunkFileSize(16 * 1024));
   }
 
   static Labels labels(int series) {
@@ -50,7 +50,7 @@ public final class SharedSeriesCrashChild {
     PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, "UTF-8");
     long firstTicket = Long.parseLong(args[1]);
     try (Cardinal db = Cardinal.open(Path.of(args[0]), options())) {
-      long max = db.head().maxTime();
+      long max = db.headStats().maxTime();
       long resume = max == Long.MIN_VALUE ? 0 : (max - T0) / STEP / BATCH + 1;
       AtomicLong[] tickets = new AtomicLong[SERIES];
       for (int s = 0; s < SERIES; s++) {

@@ -1,7 +1,11 @@
+// docs:begin
 package io.cardinal.example;
 
 import io.cardinal.Cardinal;
 import io.cardinal.CardinalOptions;
+import io.cardinal.PromQLException;
+import io.cardinal.PromQLResult;
+import io.cardinal.PromQLValue;
 import io.cardinal.tsdb.AppendStatus;
 import io.cardinal.tsdb.Appender;
 import io.cardinal.tsdb.BatchLimits;
@@ -12,12 +16,14 @@ import io.cardinal.tsdb.query.Querier;
 import io.cardinal.tsdb.query.SampleIterator;
 import io.cardinal.tsdb.query.SeriesSet;
 import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
 
-// docs:begin
 public final class EmbeddingExample {
   public static void run(PrintStream out) {
     // At most 1,000 series in the head: at the limit, existing series keep ingesting.
-    try (Cardinal db = Cardinal.inMemory(CardinalOptions.defaults().maxSeries(1_000))) {
+    try (Cardinal db = Cardinal.inMemory(CardinalOptions.defaults().withMaxSeries(1_000))) {
       Appender app = db.appender(); // one per thread, reused for every batch
       long now = 1_700_000_000_000L;
       long[] refs = new long[3];
@@ -55,6 +61,23 @@ public final class EmbeddingExample {
         }
       }
       out.println("head series: " + db.headSeries());
+
+      // PromQL over the same data: an instant query, a range query, and a syntax error.
+      Instant at = Instant.ofEpochMilli(now + 135_000);
+      PromQLResult rate = db.query("sum(rate(http_requests_total[1m]))", at);
+      out.printf(Locale.ROOT, "requests per second: %.2f%n", rate.vector().get(0).value());
+      PromQLResult range = db.queryRange("http_requests_total{path=\"/api/1\"}",
+          at.minusSeconds(60), at, Duration.ofSeconds(30));
+      for (PromQLValue.Series series : range.matrix()) {
+        for (PromQLValue.Point p : series.points()) {
+          out.println(series.labels() + " at " + p.timestamp() + " = " + p.value());
+        }
+      }
+      try {
+        db.query("sum(rate(http_requests_total[1m])", at);
+      } catch (PromQLException e) {
+        out.println(e.kind() + " at line " + e.line() + ", column " + e.column() + ": " + e.detail());
+      }
     }
   }
 

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** Runs the example in docs/embedding.md and checks the doc shows exactly this code. */
+/** Runs the example in docs/embedding.md and checks the doc shows exactly this code, package line and imports included. */
 class EmbeddingExampleTest {
   @Test
   void exampleRunsAndPrintsWhatTheDocSays() {
@@ -21,6 +21,9 @@ class EmbeddingExampleTest {
     assertTrue(out.contains("{__name__=\"http_requests_total\", path=\"/api/0\"} samples=11 last=100.0"), out);
     assertTrue(out.contains("{__name__=\"http_requests_total\", path=\"/api/2\"} samples=10 last=27.0"), out);
     assertTrue(out.contains("head series: 3"), out);
+    assertTrue(out.contains("requests per second: 0.40"), out);
+    assertTrue(out.contains("{__name__=\"http_requests_total\", path=\"/api/1\"} at 2023-11-14T22:15:35Z = 18.0"), out);
+    assertTrue(out.contains("PARSE at line 1, column 34: unclosed left parenthesis"), out);
   }
 
   @Test

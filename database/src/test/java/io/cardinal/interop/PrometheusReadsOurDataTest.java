@@ -70,7 +70,7 @@ class PrometheusReadsOurDataTest {
     // and Cardinal leave them open ((t-r, t]); with no sample on a window's edge both agree.
     long[] times = {T0 + 90 * 60_000L + 7_000, T0 + 3 * H + 17_000, T0 + 5 * H + 7_000, T0 + 7 * H - 1000};
     TreeMap<String, String> ours = new TreeMap<>();
-    try (Cardinal db = Cardinal.open(data, CardinalOptions.defaults().compactionIntervalMs(0))) {
+    try (Cardinal db = Cardinal.open(data, CardinalOptions.defaults().withCompactionInterval(java.time.Duration.ZERO))) {
       Appender app = db.appender();
       long[] refs = new long[12];
       for (long t = T0; t < T0 + 7 * H; t += 15_000) {

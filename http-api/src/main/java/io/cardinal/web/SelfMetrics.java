@@ -6,7 +6,7 @@ import io.cardinal.Cardinal;
 import io.cardinal.scrape.BuildInfo;
 import io.cardinal.scrape.ScrapeStats;
 import io.cardinal.tsdb.AppendStatus;
-import io.cardinal.tsdb.head.HeadMetrics;
+import io.cardinal.HeadStats;
 import io.cardinal.tsdb.labels.Labels;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
@@ -23,7 +23,7 @@ final class SelfMetrics {
   static String render(ServerContext server) {
     StringBuilder sb = new StringBuilder(4096);
     Cardinal db = server.db();
-    HeadMetrics hm = db.metrics();
+    HeadStats hm = db.headStats();
     ScrapeStats st = server.scrapes().stats();
 
     metric(sb, "prometheus_build_info", "gauge",
@@ -42,36 +42,36 @@ final class SelfMetrics {
         Labels.of("__name__", "prometheus_tsdb_head_samples_appended_total", "type", "float"),
         hm.samples(AppendStatus.APPENDED));
     metric(sb, "prometheus_tsdb_head_series_created_total", "counter", "Total number of series created in the head",
-        null, hm.seriesCreated.sum());
+        null, hm.seriesCreated());
     metric(sb, "prometheus_tsdb_head_series_removed_total", "counter", "Total number of series removed in the head",
-        null, hm.seriesRemoved.sum());
+        null, hm.seriesRemoved());
     metric(sb, "prometheus_tsdb_head_chunks_created_total", "counter", "Total number of chunks created in the head",
-        null, hm.chunksCreated.sum());
+        null, hm.chunksCreated());
     metric(sb, "prometheus_tsdb_head_chunks_removed_total", "counter", "Total number of chunks removed in the head",
-        null, hm.chunksRemoved.sum());
+        null, hm.chunksRemoved());
     metric(sb, "prometheus_tsdb_head_chunks_storage_size_bytes", "gauge",
-        "Size of the chunks_head directory.", null, db.head().chunkMapper().bytesUsed());
+        "Size of the chunks_head directory.", null, hm.chunksBytes());
     metric(sb, "prometheus_tsdb_head_min_time", "gauge", "Minimum time bound of the head block.", null,
-        db.head().maxTime() == Long.MIN_VALUE ? 0 : db.head().minTime());
+        hm.isEmpty() ? 0 : hm.minTime());
     metric(sb, "prometheus_tsdb_head_max_time", "gauge", "Maximum timestamp of the head block.", null,
-        db.head().maxTime() == Long.MIN_VALUE ? 0 : db.head().maxTime());
-    io.cardinal.compact.DbMetrics dm = db.dbMetrics();
+        hm.isEmpty() ? 0 : hm.maxTime());
+    io.cardinal.CompactionStats dm = db.compactionStats();
     metric(sb, "prometheus_tsdb_blocks_loaded", "gauge", "Number of currently loaded data blocks", null,
         db.blocks().size());
     metric(sb, "prometheus_tsdb_compactions_total", "counter",
-        "Total number of compactions that were executed for the partition.", null, dm.compactions.sum());
+        "Total number of compactions that were executed for the partition.", null, dm.compactions());
     metric(sb, "prometheus_tsdb_compactions_failed_total", "counter",
-        "Total number of compactions that failed for the partition.", null, dm.compactionsFailed.sum());
+        "Total number of compactions that failed for the partition.", null, dm.compactionsFailed());
     metric(sb, "prometheus_tsdb_vertical_compactions_total", "counter",
-        "Total number of compactions done on overlapping blocks.", null, dm.verticalCompactions.sum());
+        "Total number of compactions done on overlapping blocks.", null, dm.verticalCompactions());
     metric(sb, "prometheus_tsdb_time_retentions_total", "counter",
         "The number of times that blocks were deleted because the maximum time limit was exceeded.", null,
-        dm.timeRetentions.sum());
+        dm.timeRetentions());
     metric(sb, "prometheus_tsdb_size_retentions_total", "counter",
         "The number of times that blocks were deleted because the maximum number of bytes was exceeded.", null,
-        dm.sizeRetentions.sum());
+        dm.sizeRetentions());
     metric(sb, "prometheus_tsdb_head_truncations_total", "counter",
-        "Total number of head truncations attempted.", null, hm.truncations.sum());
+        "Total number of head truncations attempted.", null, hm.truncations());
     metric(sb, "prometheus_tsdb_out_of_order_samples_total", "counter",
         "Total number of out of order samples ingestion failed attempts due to out of order being disabled.",
         Labels.of("__name__", "prometheus_tsdb_out_of_order_samples_total", "type", "float"),

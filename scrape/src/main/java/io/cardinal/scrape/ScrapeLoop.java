@@ -298,7 +298,7 @@ public final class ScrapeLoop {
           long r = app.append(ce.ref, ce.labels, t, p.value());
           if (r > 0 && r != ce.ref) {
             ce.ref = r;
-            Labels canonical = db.head().labelsOf(r);
+            Labels canonical = db.seriesLabels(r);
             if (canonical != null) {
               ce.labels = canonical;
             }

@@ -11,7 +11,6 @@ import io.cardinal.web.query.EngineQueryService;
 import io.cardinal.remote.RemoteReadHandler;
 import io.cardinal.remote.RemoteWriteManager;
 import io.cardinal.remote.RemoteWriteReceiver;
-import io.cardinal.storage.head.DurableHead;
 import io.cardinal.exposition.MetricsSource;
 import io.cardinal.web.QueryService;
 import io.cardinal.web.BodyRoute;
@@ -64,11 +63,11 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
     }
     // The database's own background task cuts the head into blocks, compacts, and applies time and
     // size retention every minute, as Prometheus does.
-    CardinalOptions dbOptions = CardinalOptions.defaults().maxSeries(options.maxSeries).retentionMs(options.retentionMs)
-        .retentionBytes(options.retentionSizeBytes);
+    CardinalOptions dbOptions = CardinalOptions.defaults().withMaxSeries(options.maxSeries)
+        .withRetention(java.time.Duration.ofMillis(options.retentionMs)).withRetentionBytes(options.retentionSizeBytes);
     if (options.walSegmentSize > 0 || options.walCompression) {
       io.cardinal.storage.head.DurableOptions d = dbOptions.durable().withWalCompression(options.walCompression);
-      dbOptions.durable(options.walSegmentSize > 0 ? d.withWalSegmentSize(options.walSegmentSize) : d);
+      dbOptions = dbOptions.withDurable(options.walSegmentSize > 0 ? d.withWalSegmentSize(options.walSegmentSize) : d);
     }
     this.db = options.inMemory ? Cardinal.inMemory(dbOptions) : Cardinal.open(options.storagePath, dbOptions);
     EngineQueryService engine = new EngineQueryService(db::querier, options.lookbackDeltaMs, options.queryMaxSamples,
@@ -84,7 +83,7 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
     this.remoteRead = new RemoteReadHandler(db::querier, options.remoteReadMaxBytes, options.remoteReadSampleLimit,
         () -> config == null ? io.cardinal.tsdb.labels.Labels.EMPTY : config.global().externalLabels());
     metricsSources.add(remoteRead);
-    Path walDir = db.storage() == null ? null : options.storagePath.resolve(DurableHead.WAL_DIR);
+    Path walDir = db.walDir().orElse(null);
     this.remoteWrites = new RemoteWriteManager(walDir, options.remoteWriteFlushDeadlineMs, System::currentTimeMillis);
     metricsSources.add(remoteWrites);
     Path base = options.configFile == null ? Path.of(".") : options.configFile.toAbsolutePath().getParent();

@@ -20,12 +20,12 @@ public final class CompactOnce {
   }
 
   static void compactOnce(Path dir) throws Exception {
-    try (Cardinal db = Cardinal.open(dir, CardinalOptions.defaults().compactionIntervalMs(0))) {
+    try (Cardinal db = Cardinal.open(dir, CardinalOptions.defaults().withCompactionInterval(java.time.Duration.ZERO))) {
       int before = db.blocks().size();
       long t0 = System.nanoTime();
       int written = db.compact();
       double secs = (System.nanoTime() - t0) / 1e9;
-      long samples = db.dbMetrics().compactedSamples.sum();
+      long samples = db.compactionStats().compactedSamples();
       int after = db.blocks().size();
       long maxLevel = db.blocks().stream().mapToLong(m -> m.level).max().orElse(0);
       System.out.printf("{\"seconds\":%.3f,\"samples\":%d,\"blocks_written\":%d,\"blocks_before\":%d,\"blocks_after\":%d,\"max_level\":%d}%n",

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 public final class ReplayOnce {
   public static void main(String[] args) throws Exception {
     long t0 = System.nanoTime();
-    try (Cardinal db = Cardinal.open(Path.of(args[0]), CardinalOptions.defaults().compactionIntervalMs(0))) {
+    try (Cardinal db = Cardinal.open(Path.of(args[0]), CardinalOptions.defaults().withCompactionInterval(java.time.Duration.ZERO))) {
       double secs = (System.nanoTime() - t0) / 1e9;
       ReplayStats st = db.replayStats();
       Runtime rt = Runtime.getRuntime();

@@ -20,7 +20,7 @@ public final class WalGenerator {
     int series = Integer.parseInt(args[1]);
     int samples = Integer.parseInt(args[2]);
     long start = System.currentTimeMillis() / 7_200_000L * 7_200_000L;
-    try (Cardinal db = Cardinal.open(dir, CardinalOptions.defaults().compactionIntervalMs(0))) {
+    try (Cardinal db = Cardinal.open(dir, CardinalOptions.defaults().withCompactionInterval(java.time.Duration.ZERO))) {
       Appender app = db.appender();
       long[] refs = new long[series];
       double[] vals = new double[series];

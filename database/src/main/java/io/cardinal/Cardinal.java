@@ -375,7 +375,6 @@ public final class Cardinal implements AutoCloseable {
           if (ids.isEmpty()) {
             continue;
           }
-          java.nio.file.Path tsFile = h.block.dir().resolve("tombstones");
           // Start from the block's current tombstones, then add this deletion's intervals.
           java.util.Map<Long, List<long[]>> stones = h.block.tombstones().copy();
           org.roaringbitmap.IntIterator it = ids.getIntIterator();
@@ -383,10 +382,7 @@ public final class Cardinal implements AutoCloseable {
             stones.computeIfAbsent((long) it.next(), x -> new ArrayList<>())
                 .add(new long[] {Math.max(mint, m.minTime), Math.min(maxt, m.maxTime - 1)});
           }
-          java.nio.file.Path tmp = h.block.dir().resolve("tombstones.tmp");
-          io.cardinal.storage.block.Tombstones.write(tmp, stones);
-          java.nio.file.Files.move(tmp, tsFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          io.cardinal.storage.block.Tombstones.rewrite(h.block.dir(), stones);
           blocks.replace(Block.open(h.block.dir()));
         }
       }
@@ -459,7 +455,7 @@ public final class Cardinal implements AutoCloseable {
       List<BlockSet.Handle> held = blocks.acquire(Long.MIN_VALUE, Long.MAX_VALUE);
       try {
         for (BlockSet.Handle h : held) {
-          linkTree(h.block.dir(), out.resolve(h.block.meta().ulid));
+          io.cardinal.storage.block.BlockFiles.hardLink(h.block.dir(), out.resolve(h.block.meta().ulid));
         }
       } finally {
         held.forEach(BlockSet.Handle::release);

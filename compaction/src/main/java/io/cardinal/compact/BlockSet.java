@@ -1,5 +1,6 @@
 package io.cardinal.compact;
 
+import io.cardinal.storage.block.BlockFiles;
 import io.cardinal.storage.block.Block;
 import io.cardinal.storage.block.BlockWriter;
 import io.cardinal.storage.block.Ulid;
@@ -53,7 +54,7 @@ public final class BlockSet {
         block.close();
         if (removed) {
           try {
-            deleteRecursively(block.dir());
+            BlockFiles.delete(block.dir());
           } catch (IOException e) {
             throw new java.io.UncheckedIOException("deleting block " + block.dir(), e);
           }
@@ -211,16 +212,5 @@ public final class BlockSet {
       h.release();
     }
     blocks = List.of();
-  }
-
-  static void deleteRecursively(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(q);
-      }
-    }
   }
 }

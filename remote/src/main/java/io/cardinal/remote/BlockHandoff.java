@@ -3,6 +3,7 @@ package io.cardinal.remote;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cardinal.storage.block.BlockFiles;
 import io.cardinal.storage.block.BlockMeta;
 import io.cardinal.storage.block.Ulid;
 import io.cardinal.tsdb.labels.Labels;
@@ -81,42 +82,24 @@ public final class BlockHandoff {
         continue;
       }
       Path tmp = stagingDir.resolve(ulid + ".tmp");
-      deleteRecursively(tmp);
+      BlockFiles.delete(tmp);
       try {
-        linkTree(src, tmp);
+        // meta.json is copied, not linked: the staged one is rewritten below.
+        BlockFiles.hardLink(src, tmp, Set.of("meta.json"));
       } catch (java.nio.file.NoSuchFileException e) {
-        deleteRecursively(tmp); // the block went away while we linked it
+        BlockFiles.delete(tmp); // the block went away while we linked it
         continue;
       }
       Files.writeString(tmp.resolve("meta.json"), withThanos(Files.readString(tmp.resolve("meta.json")), meta, tmp),
           StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
       Path dst = stagingDir.resolve(ulid);
-      deleteRecursively(dst);
+      BlockFiles.delete(dst);
       Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
       done.add(ulid);
       staged.add(dst);
     }
     writeState(done);
     return staged;
-  }
-
-  /** Links every file of {@code src} into {@code dst} (meta.json is copied: the staged one is rewritten). */
-  private static void linkTree(Path src, Path dst) throws IOException {
-    List<Path> files;
-    try (Stream<Path> s = Files.walk(src)) {
-      files = s.toList();
-    }
-    for (Path p : files) {
-      Path rel = src.relativize(p);
-      Path to = dst.resolve(rel.toString());
-      if (Files.isDirectory(p)) {
-        Files.createDirectories(to);
-      } else if (rel.toString().equals("meta.json")) {
-        Files.copy(p, to);
-      } else if (!rel.getFileName().toString().endsWith(".tmp")) {
-        Files.createLink(to, p);
-      }
-    }
   }
 
   /**
@@ -179,16 +162,5 @@ public final class BlockHandoff {
     Files.writeString(tmp, JSON.writeValueAsString(j) + "\n");
     Files.move(tmp, stagingDir.resolve(STATE_FILE), StandardCopyOption.REPLACE_EXISTING,
         StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  private static void deleteRecursively(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(x);
-      }
-    }
   }
 }

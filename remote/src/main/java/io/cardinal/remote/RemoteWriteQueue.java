@@ -7,9 +7,9 @@ import io.cardinal.config.Relabeler;
 import io.cardinal.remote.prompb.Prompb;
 import io.cardinal.scrape.HttpScraper;
 import io.cardinal.storage.wal.Checkpoint;
-import io.cardinal.storage.wal.SegmentRange;
 import io.cardinal.storage.wal.Segments;
-import io.cardinal.storage.wal.WalReader;
+import io.cardinal.storage.wal.WalReplay;
+import io.cardinal.storage.wal.WalWatcher;
 import io.cardinal.storage.wal.record.LabelPairs;
 import io.cardinal.storage.wal.record.RecordDecoder;
 import io.cardinal.storage.wal.record.RecordType;
@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * <h2>Reading</h2>
  * At start the watcher reads the newest checkpoint and every segment after it for their series records only
  * (samples referenced later need their series' labels), up to the end of the WAL: that is the start position.
- * From there it reads series and samples as the database commits them ({@link WalTail}). Each series' labels
+ * From there it reads series and samples as the database commits them ({@link WalWatcher}). Each series' labels
  * get the external labels it lacks, then {@code write_relabel_configs}; a series dropped by relabelling has its
  * samples counted as dropped ({@code dropped_series}). Nothing is read faster than it can be queued: when
  * the shards are full the watcher waits, and the samples wait in the WAL, so an endpoint that is down loses
@@ -194,13 +194,13 @@ public final class RemoteWriteQueue implements AutoCloseable {
         return;
       }
       reshard(qc.minShards());
-      WalTail tail = new WalTail(walDir, startSegment, startOffset);
+      WalWatcher tail = new WalWatcher(walDir, startSegment, startOffset);
       try (tail) {
         caughtUp = true;
         started = true;
         log.info("msg=\"Remote write queue started\" remote_name={} url={} wal_segment={} offset={}", config.name(),
             config.url(), startSegment, startOffset);
-        WalTail.Listener listener = listener();
+        WalWatcher.Listener listener = listener();
         long lastError = 0;
         while (!closing) {
           int n;
@@ -239,11 +239,11 @@ public final class RemoteWriteQueue implements AutoCloseable {
     int first = 0;
     for (int attempt = 0; ; attempt++) {
       try {
-        Optional<Checkpoint.Ref> cp = Checkpoint.last(walDir);
-        if (cp.isPresent()) {
-          readCheckpoint(cp.get());
-          first = cp.get().index() + 1;
+        WalReplay.Plan plan = WalReplay.plan(walDir);
+        if (plan.checkpoint().isPresent()) {
+          readCheckpoint(plan.checkpoint().get());
         }
+        first = plan.firstSegment();
         break;
       } catch (IOException e) {
         // A checkpoint deleted while we read it (a newer one replaced it): read the newer one.
@@ -259,9 +259,9 @@ public final class RemoteWriteQueue implements AutoCloseable {
         break;
       }
     }
-    WalTail tail = new WalTail(walDir, first, 0);
+    WalWatcher tail = new WalWatcher(walDir, first, 0);
     try (tail) {
-      WalTail.Listener l = listener();
+      WalWatcher.Listener l = listener();
       while (!closing && tail.poll(l, 4096) > 0) {
         // series only while catching up
       }
@@ -275,19 +275,16 @@ public final class RemoteWriteQueue implements AutoCloseable {
   }
 
   private void readCheckpoint(Checkpoint.Ref cp) throws IOException {
-    try (WalReader r = WalReader.open(SegmentRange.all(cp.dir()))) {
-      while (r.next()) {
-        ByteBuffer rec = r.record();
-        if (RecordType.of(rec) == RecordType.SERIES) {
-          series(rec, cp.index());
-        }
+    WalReplay.readCheckpoint(cp, (rec, at) -> {
+      if (RecordType.of(rec) == RecordType.SERIES) {
+        series(rec, cp.index());
       }
-    }
+    });
     lastCheckpoint = Math.max(lastCheckpoint, cp.index());
   }
 
-  private WalTail.Listener listener() {
-    return new WalTail.Listener() {
+  private WalWatcher.Listener listener() {
+    return new WalWatcher.Listener() {
       @Override
       public void record(ByteBuffer rec, int segment) throws IOException {
         RecordType type = RecordType.of(rec);
@@ -404,7 +401,7 @@ public final class RemoteWriteQueue implements AutoCloseable {
     return true;
   }
 
-  private void afterPoll(WalTail tail) throws IOException, InterruptedException {
+  private void afterPoll(WalWatcher tail) throws IOException, InterruptedException {
     long now = System.nanoTime();
     if (reloadCheckpoint || now - lastCheckpointCheckNanos > 1_000_000_000L) {
       lastCheckpointCheckNanos = now;

@@ -1,13 +1,11 @@
 package io.cardinal.storage.block;
 
-import io.cardinal.storage.wal.Segments;
+import io.cardinal.storage.io.FileOps;
 import io.cardinal.tsdb.query.ChunkIterator;
 import io.cardinal.tsdb.query.ChunkSeries;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -75,7 +73,7 @@ public final class BlockWriter {
         }
       }
       if (numSeries == 0) {
-        deleteRecursively(tmp);
+        FileOps.deleteRecursively(tmp);
         return null;
       }
       Tombstones.write(tmp.resolve("tombstones"), Map.of());
@@ -83,13 +81,10 @@ public final class BlockWriter {
       BlockMeta meta = new BlockMeta(ulid, spec.minTime(), spec.maxTime(), numSamples, numSeries, numChunks, 0,
           spec.level(), sources, spec.parents());
       meta.write(tmp);
-      Segments.fsyncDir(tmp);
-      Path dst = dataDir.resolve(ulid);
-      Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
-      Segments.fsyncDir(dataDir);
+      FileOps.commitDir(tmp, dataDir.resolve(ulid));
       return meta;
     } catch (IOException | RuntimeException e) {
-      deleteRecursively(tmp);
+      FileOps.deleteRecursively(tmp);
       throw e;
     }
   }
@@ -103,22 +98,11 @@ public final class BlockWriter {
     try (Stream<Path> s = Files.list(dataDir)) {
       for (Path p : (Iterable<Path>) s::iterator) {
         if (p.getFileName().toString().endsWith(TMP_SUFFIX)) {
-          deleteRecursively(p);
+          FileOps.deleteRecursively(p);
           n++;
         }
       }
     }
     return n;
-  }
-
-  static void deleteRecursively(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(q);
-      }
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.cardinal.storage.block;
 
+import io.cardinal.storage.io.Varints;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -48,7 +49,7 @@ public final class ChunkSegmentWriter implements Closeable {
 
   /** Writes one chunk and returns its reference. */
   public long write(byte encoding, byte[] data, int off, int len) throws IOException {
-    int lenBytes = putUvarint(scratch, 0, len);
+    int lenBytes = Varints.putUvarint(scratch, 0, len);
     long size = lenBytes + 1L + len + 4;
     if (out == null || pos + size > segmentSize && pos > HEADER_SIZE) {
       cut();
@@ -94,15 +95,6 @@ public final class ChunkSegmentWriter implements Closeable {
       out = null;
       channel = null;
     }
-  }
-
-  static int putUvarint(byte[] b, int off, long v) {
-    while ((v & ~0x7FL) != 0) {
-      b[off++] = (byte) ((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    b[off++] = (byte) v;
-    return off;
   }
 
   @Override

@@ -1,5 +1,8 @@
 package io.cardinal.storage.block;
 
+import io.cardinal.storage.io.Crc32c;
+import io.cardinal.storage.io.Varints;
+import io.cardinal.tsdb.chunk.Varint;
 import io.cardinal.tsdb.labels.Labels;
 import io.cardinal.tsdb.labels.Matcher;
 import java.io.Closeable;
@@ -15,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.CRC32C;
 import org.roaringbitmap.ArrayContainer;
 import org.roaringbitmap.BitmapContainer;
 import org.roaringbitmap.Container;
@@ -106,11 +108,10 @@ public final class IndexReader implements Closeable {
     if (from < 0 || len < 0 || crcAt + 4 > m.capacity()) {
       throw BlockCorruptionException.at(path, from, section + " of " + len + " bytes runs past the end of the file");
     }
-    CRC32C crc = new CRC32C();
-    crc.update(m.slice(from, len));
+    int sum = Crc32c.of(m.slice(from, len));
     int stored = m.getInt(crcAt);
-    if (stored != (int) crc.getValue()) {
-      throw BlockCorruptionException.checksum(path, from, section, stored, (int) crc.getValue());
+    if (stored != sum) {
+      throw BlockCorruptionException.checksum(path, from, section, stored, sum);
     }
   }
 
@@ -188,25 +189,15 @@ public final class IndexReader implements Closeable {
   }
 
   private long readUvarint(int[] c, int end, String what) throws BlockCorruptionException {
-    long x = 0;
-    int s = 0;
-    for (int i = 0; i < 10; i++) {
-      if (c[0] >= end) {
-        throw BlockCorruptionException.at(path, c[0], "truncated " + what);
-      }
-      int b = m.get(c[0]++) & 0xFF;
-      if (b < 0x80) {
-        return x | ((long) b << s);
-      }
-      x |= (long) (b & 0x7F) << s;
-      s += 7;
+    try {
+      return Varints.uvarint(m, c, end);
+    } catch (Varints.VarintException e) {
+      throw BlockCorruptionException.at(path, e.offset(), (e.truncated() ? "truncated " : "invalid varint in ") + what);
     }
-    throw BlockCorruptionException.at(path, c[0], "invalid varint in " + what);
   }
 
   private long readVarint(int[] c, int end, String what) throws BlockCorruptionException {
-    long u = readUvarint(c, end, what);
-    return (u >>> 1) ^ -(u & 1);
+    return Varint.unzigzag(readUvarint(c, end, what));
   }
 
   /** Sorted label names. */

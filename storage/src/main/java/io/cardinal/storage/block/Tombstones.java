@@ -1,5 +1,9 @@
 package io.cardinal.storage.block;
 
+import io.cardinal.storage.io.Crc32c;
+import io.cardinal.storage.io.FileOps;
+import io.cardinal.storage.io.Varints;
+import io.cardinal.tsdb.chunk.Varint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -9,7 +13,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.CRC32C;
 
 /**
  * A block's {@code tombstones} file: {@code magic 0x0130BA30 <4B> | version 1 <1B> | stones |
@@ -51,6 +54,20 @@ public final class Tombstones {
   }
 
   public static void write(Path file, Map<Long, List<long[]>> stones) throws IOException {
+    Files.write(file, encode(stones));
+  }
+
+  /**
+   * Replaces the tombstones file of the block in {@code blockDir} with {@code stones}, atomically:
+   * a crash leaves the old or the new deletions, and readers opening the block meanwhile see one
+   * of them whole.
+   */
+  public static void rewrite(Path blockDir, Map<Long, List<long[]>> stones) throws IOException {
+    FileOps.atomicReplace(blockDir.resolve("tombstones"), encode(stones));
+  }
+
+  /** The file's bytes for {@code stones}. */
+  static byte[] encode(Map<Long, List<long[]>> stones) {
     io.cardinal.storage.wal.record.Encbuf b = new io.cardinal.storage.wal.record.Encbuf(64);
     b.putBE32(MAGIC).putByte(1);
     for (Map.Entry<Long, List<long[]>> e : new TreeMap<>(stones).entrySet()) {
@@ -58,10 +75,8 @@ public final class Tombstones {
         b.putUvarint(e.getKey()).putVarint(iv[0]).putVarint(iv[1]);
       }
     }
-    CRC32C crc = new CRC32C();
-    crc.update(b.array(), 5, b.length() - 5);
-    b.putBE32((int) crc.getValue());
-    Files.write(file, b.toByteArray());
+    b.putBE32(Crc32c.of(b.array(), 5, b.length() - 5));
+    return b.toByteArray();
   }
 
   public static Tombstones read(Path file) throws IOException {
@@ -80,17 +95,16 @@ public final class Tombstones {
       throw BlockCorruptionException.at(file, 4, "unsupported tombstones version " + all[4]);
     }
     int end = all.length - 4;
-    CRC32C crc = new CRC32C();
-    crc.update(all, 5, end - 5);
-    if (bb.getInt(end) != (int) crc.getValue()) {
-      throw BlockCorruptionException.checksum(file, 5, "tombstones", bb.getInt(end), (int) crc.getValue());
+    int sum = Crc32c.of(all, 5, end - 5);
+    if (bb.getInt(end) != sum) {
+      throw BlockCorruptionException.checksum(file, 5, "tombstones", bb.getInt(end), sum);
     }
     Map<Long, List<long[]>> out = new TreeMap<>();
     int[] c = {5};
     while (c[0] < end) {
       long ref = uvarint(all, c, end, file);
-      long mint = unzig(uvarint(all, c, end, file));
-      long maxt = unzig(uvarint(all, c, end, file));
+      long mint = Varint.unzigzag(uvarint(all, c, end, file));
+      long maxt = Varint.unzigzag(uvarint(all, c, end, file));
       out.computeIfAbsent(ref, k -> new ArrayList<>()).add(new long[] {mint, maxt});
     }
     for (List<long[]> l : out.values()) {
@@ -99,24 +113,11 @@ public final class Tombstones {
     return new Tombstones(out);
   }
 
-  private static long unzig(long u) {
-    return (u >>> 1) ^ -(u & 1);
-  }
-
   private static long uvarint(byte[] b, int[] c, int end, Path file) throws BlockCorruptionException {
-    long x = 0;
-    int s = 0;
-    for (int i = 0; i < 10; i++) {
-      if (c[0] >= end) {
-        throw BlockCorruptionException.at(file, c[0], "truncated tombstone");
-      }
-      int v = b[c[0]++] & 0xFF;
-      if (v < 0x80) {
-        return x | ((long) v << s);
-      }
-      x |= (long) (v & 0x7F) << s;
-      s += 7;
+    try {
+      return Varints.uvarint(b, c, end);
+    } catch (Varints.VarintException e) {
+      throw BlockCorruptionException.at(file, e.offset(), e.truncated() ? "truncated tombstone" : "invalid varint in tombstone");
     }
-    throw BlockCorruptionException.at(file, c[0], "invalid varint in tombstone");
   }
 }

@@ -1,20 +1,22 @@
 package io.cardinal.storage.head;
 
+import io.cardinal.storage.io.FileOps;
 import com.carrotsearch.hppc.LongArrayList;
 import com.carrotsearch.hppc.LongLongHashMap;
 import com.carrotsearch.hppc.LongObjectHashMap;
 import io.cardinal.storage.wal.Checkpoint;
-import io.cardinal.storage.wal.SegmentRange;
 import io.cardinal.storage.wal.Segments;
 import io.cardinal.storage.wal.Wal;
 import io.cardinal.storage.wal.WalCorruptionException;
 import io.cardinal.storage.wal.WalReader;
+import io.cardinal.storage.wal.WalReplay;
 import io.cardinal.storage.wal.WalRepair;
 import io.cardinal.storage.wal.record.RecordDecoder;
 import io.cardinal.storage.wal.record.RecordFormatException;
 import io.cardinal.storage.wal.record.RecordType;
 import io.cardinal.storage.wal.record.SampleBatch;
 import io.cardinal.tsdb.head.Head;
+import io.cardinal.tsdb.head.HeadRestorer;
 import io.cardinal.tsdb.head.HeadLog;
 import io.cardinal.tsdb.head.HeadOptions;
 import io.cardinal.tsdb.labels.Labels;
@@ -32,7 +34,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.zip.CRC32C;
 
 /**
@@ -156,7 +157,7 @@ public final class DurableHead implements AutoCloseable {
                 // Joins the sample workers, also when replay failed, so no thread outlives open().
                 r.finishSamples();
             }
-            head.reserveSeriesRefs(Math.max(Math.max(meta.lastSeriesRef, r.maxRef), chunks.maxSeriesRefOnDisk()));
+            head.restorer().reserveSeriesRefs(Math.max(Math.max(meta.lastSeriesRef, r.maxRef), chunks.maxSeriesRefOnDisk()));
             if (meta.minValidTime != Long.MIN_VALUE) {
                 head.truncate(meta.minValidTime);
             }
@@ -219,7 +220,7 @@ public final class DurableHead implements AutoCloseable {
 
         Replayer(Head head, LongObjectHashMap<LongArrayList> onDisk, long minValidTime) {
             this.appliers = new SampleAppliers(head, minValidTime);
-            this.defaultHasher = head.hasDefaultHasher();
+            this.defaultHasher = head.restorer().hasDefaultHasher();
             this.head = head;
             this.onDisk = onDisk;
             this.minValidTime = minValidTime;
@@ -227,31 +228,20 @@ public final class DurableHead implements AutoCloseable {
 
         void replay(Path walDir, List<String> warnings) throws IOException {
             Checkpoint.cleanupTemporary(walDir);
-            Optional<Checkpoint.Ref> cp = Checkpoint.last(walDir);
-            int first = 0;
-            if (cp.isPresent()) {
-                checkpoint = cp.get().index();
-                first = checkpoint + 1;
-                try (WalReader r = WalReader.open(SegmentRange.all(cp.get().dir()))) {
-                    readAll(r);
+            WalReplay.Plan plan = WalReplay.plan(walDir);
+            if (plan.checkpoint().isPresent()) {
+                checkpoint = plan.checkpoint().get().index();
+                try {
+                    WalReplay.readCheckpoint(plan, this::apply);
                 } catch (WalCorruptionException e) {
                     throw new IOException("WAL checkpoint is corrupt and cannot be repaired (the series it lost "
-                            + "are unknown); restore it or delete the data directory [checkpoint=" + cp.get().dir()
-                            + "]", e);
+                            + "are unknown); restore it or delete the data directory [checkpoint="
+                            + plan.checkpoint().get().dir() + "]", e);
                 }
             }
-            int lastSeg = -1;
-            for (int s : Segments.list(walDir)) {
-                if (s >= first) {
-                    segments++;
-                    lastSeg = s;
-                }
-            }
-            if (lastSeg < 0) {
-                return;
-            }
-            try (WalReader r = WalReader.open(new SegmentRange(walDir, first, -1))) {
-                readAll(r);
+            segments = plan.segments();
+            try {
+                WalReplay.readSegments(walDir, plan, this::apply);
             } catch (WalCorruptionException e) {
                 if (!e.kind().repairable()) {
                     throw e;
@@ -262,33 +252,30 @@ public final class DurableHead implements AutoCloseable {
             }
         }
 
-        private void readAll(WalReader r) throws IOException {
-            while (r.next()) {
-                ByteBuffer rec = r.record();
-                try {
-                    switch (RecordType.of(rec)) {
-                        case SERIES:
-                            dec.series(rec, strings, seriesSink);
-                            break;
-                        case SAMPLES:
-                            dec.samples(rec, sampleBuf);
-                            restoreSamples(sampleBuf);
-                            break;
-                        case TOMBSTONES:
-                            tombBuf.clear();
-                            dec.tombstones(rec, tombBuf);
-                            for (int i = 0; i < tombBuf.size(); i++) {
-                                tombstones.add(new long[] {tombBuf.ref(i), tombBuf.mint(i), tombBuf.maxt(i)});
-                            }
-                            break;
-                        default:
-                            // Exemplars, m-map markers, metadata: nothing the head keeps.
-                            break;
-                    }
-                } catch (RecordFormatException e) {
-                    throw new IOException("undecodable WAL record [segment=" + r.segment() + ", file="
-                            + r.segmentFile() + ", offset=" + r.recordStartOffset() + "]", e);
+        private void apply(ByteBuffer rec, WalReader r) throws IOException {
+            try {
+                switch (RecordType.of(rec)) {
+                    case SERIES:
+                        dec.series(rec, strings, seriesSink);
+                        break;
+                    case SAMPLES:
+                        dec.samples(rec, sampleBuf);
+                        restoreSamples(sampleBuf);
+                        break;
+                    case TOMBSTONES:
+                        tombBuf.clear();
+                        dec.tombstones(rec, tombBuf);
+                        for (int i = 0; i < tombBuf.size(); i++) {
+                            tombstones.add(new long[] {tombBuf.ref(i), tombBuf.mint(i), tombBuf.maxt(i)});
+                        }
+                        break;
+                    default:
+                        // Exemplars, m-map markers, metadata: nothing the head keeps.
+                        break;
                 }
+            } catch (RecordFormatException e) {
+                throw new IOException("undecodable WAL record [segment=" + r.segment() + ", file="
+                        + r.segmentFile() + ", offset=" + r.recordStartOffset() + "]", e);
             }
         }
 
@@ -300,7 +287,7 @@ public final class DurableHead implements AutoCloseable {
             Labels labels = asGiven ? Labels.adopt(namesAndValues, prevLabels) : Labels.adopt(namesAndValues);
             prevLabels = labels;
             long hash = asGiven && defaultHasher
-                    ? Labels.hash64(stringHashes, namesAndValues.length) : head.labelHash(labels);
+                    ? Labels.hash64(stringHashes, namesAndValues.length) : head.restorer().labelHash(labels);
             LongArrayList chunks = onDisk.isEmpty() ? null : onDisk.remove(ref);
             appliers.addSeries(ref, labels, hash, chunks);
         }
@@ -323,7 +310,7 @@ public final class DurableHead implements AutoCloseable {
             long t1 = System.nanoTime();
             samples += res[0];
             dropped += res[1];
-            head.observeReplayedRange(res[2], res[3]);
+            head.restorer().observeReplayedRange(res[2], res[3]);
             series += res[4];
             attached += res[5];
             inMapped += res[6];
@@ -333,7 +320,7 @@ public final class DurableHead implements AutoCloseable {
                     t[0] = aliases.getOrDefault(t[0], t[0]);
                 }
             }
-            head.buildDeferredPostings();
+            head.restorer().buildDeferredPostings();
             if (Boolean.getBoolean("cardinal.replay.trace")) {
                 System.err.printf("replay: workers drained in %d ms after reading, postings built in %d ms;"
                     + " CPU ms: reader %d, workers %s%n",
@@ -481,7 +468,7 @@ public final class DurableHead implements AutoCloseable {
             }
 
             void createSeries(long ref, Labels labels, long hash, LongArrayList l) {
-                long got = head.restoreSeriesDeferred(ref, labels, hash);
+                long got = head.restorer().restoreSeriesDeferred(ref, labels, hash);
                 if (got != ref) {
                     // The same labels under a second reference: its samples belong to the first.
                     aliases.put(ref, got);
@@ -492,7 +479,7 @@ public final class DurableHead implements AutoCloseable {
                     long[] a = l.buffer;
                     for (int i = 0; i + 2 < l.size(); i += 3) {
                         long maxT = a[i + 2];
-                        if (maxT >= minValidTime && head.restoreMappedChunk(got, a[i], a[i + 1], maxT)) {
+                        if (maxT >= minValidTime && head.restorer().restoreMappedChunk(got, a[i], a[i + 1], maxT)) {
                             attached++;
                         }
                     }
@@ -503,13 +490,13 @@ public final class DurableHead implements AutoCloseable {
                 if (!aliases.isEmpty()) {
                     ref = aliases.getOrDefault(ref, ref);
                 }
-                switch (head.restoreReplayedSample(ref, t, v)) {
-                    case Head.REPLAY_APPENDED -> {
+                switch (head.restorer().restoreReplayedSample(ref, t, v)) {
+                    case HeadRestorer.REPLAY_APPENDED -> {
                         samples++;
                         lo = Math.min(lo, t);
                         hi = Math.max(hi, t);
                     }
-                    case Head.REPLAY_IN_MAPPED -> inMapped++;
+                    case HeadRestorer.REPLAY_IN_MAPPED -> inMapped++;
                     default -> dropped++;
                 }
             }
@@ -709,7 +696,7 @@ public final class DurableHead implements AutoCloseable {
             return new TruncateResult(removed, null, 0, 0, System.nanoTime() - start);
         }
         Checkpoint.Stats cp = Checkpoint.create(walDir, segs[0], last,
-                ref -> head.containsSeries(aliases.isEmpty() ? ref : aliases.getOrDefault(ref, ref)),
+                ref -> head.restorer().containsSeries(aliases.isEmpty() ? ref : aliases.getOrDefault(ref, ref)),
                 head.truncatedBefore(), options.walCompression());
         int segsDeleted = log.wal().truncate(last + 1);
         int cpsDeleted = Checkpoint.deleteBefore(walDir, last);
@@ -801,7 +788,7 @@ public final class DurableHead implements AutoCloseable {
         }
         Files.move(tmp, dataDir.resolve(META_FILE), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
-        Segments.fsyncDir(dataDir);
+        FileOps.fsyncDir(dataDir);
     }
 
     private static void deleteChunkFiles(Path chunksDir) throws IOException {

@@ -1,5 +1,7 @@
 package io.cardinal.storage.head;
 
+import io.cardinal.storage.io.Varints;
+import io.cardinal.storage.io.FileOps;
 import io.cardinal.tsdb.chunk.ChunkMapper;
 
 import java.io.IOException;
@@ -316,7 +318,7 @@ public final class MappedChunkFiles implements ChunkMapper {
             Files.deleteIfExists(p);
             deleted.add(0, p.getFileName());
         }
-        fsyncDir(dir);
+        FileOps.fsyncDir(dir);
         String msg = why + "; " + (good <= HEADER_SIZE ? "deleted the file" : "cut the file to " + good + " bytes")
                 + (deleted.isEmpty() ? "" : " and deleted " + deleted.size() + " later file(s) " + deleted)
                 + "; the WAL replays the chunks lost";
@@ -363,7 +365,7 @@ public final class MappedChunkFiles implements ChunkMapper {
         if (closed) {
             throw new IllegalStateException("head chunk files are closed [dir=" + dir + "]");
         }
-        int entry = ENTRY_FIXED + uvarintSize(len) + len + CRC_SIZE;
+        int entry = ENTRY_FIXED + Varints.uvarintSize(len) + len + CRC_SIZE;
         if (HEADER_SIZE + (long) entry > maxFileSize) {
             throw new IllegalArgumentException("chunk does not fit a file [len=" + len + ", maxFileSize="
                     + maxFileSize + "]");
@@ -383,7 +385,7 @@ public final class MappedChunkFiles implements ChunkMapper {
             }
             int start = b.position();
             b.putLong(seriesRef).putLong(minT).putLong(maxT).put(encoding);
-            putUvarint(b, len);
+            Varints.putUvarint(b, len);
             b.put(chunk, off, len);
             crc.reset();
             crc.update(b.array(), b.arrayOffset() + start, b.position() - start);
@@ -409,7 +411,7 @@ public final class MappedChunkFiles implements ChunkMapper {
         ChunkFile f = new ChunkFile(nextSeq++, dir.resolve(fileName(nextSeq - 1)));
         activeChannel = FileChannel.open(f.path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 StandardOpenOption.READ);
-        fsyncDir(dir);
+        FileOps.fsyncDir(dir);
         // The header goes straight to the file, so a crash leaves a new file valid (if empty).
         wbuf.clear();
         ByteBuffer h = ByteBuffer.allocate(HEADER_SIZE);
@@ -599,7 +601,7 @@ public final class MappedChunkFiles implements ChunkMapper {
                 }
             }
             if (removed) {
-                fsyncDir(dir);
+                FileOps.fsyncDir(dir);
                 publish();
             }
         } catch (IOException e) {
@@ -637,33 +639,6 @@ public final class MappedChunkFiles implements ChunkMapper {
             finishActive();
         } catch (IOException e) {
             throw new UncheckedIOException("closing head chunk files [dir=" + dir + "]", e);
-        }
-    }
-
-    static int uvarintSize(long v) {
-        int n = 1;
-        while ((v & ~0x7FL) != 0) {
-            v >>>= 7;
-            n++;
-        }
-        return n;
-    }
-
-    private static void putUvarint(ByteBuffer b, long v) {
-        while ((v & ~0x7FL) != 0) {
-            b.put((byte) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        b.put((byte) v);
-    }
-
-    static void fsyncDir(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            if (!System.getProperty("os.name", "").toLowerCase().startsWith("windows")) {
-                throw e instanceof IOException ? (IOException) e : new IOException(e);
-            }
         }
     }
 

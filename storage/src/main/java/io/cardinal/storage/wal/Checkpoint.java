@@ -1,5 +1,6 @@
 package io.cardinal.storage.wal;
 
+import io.cardinal.storage.io.FileOps;
 import io.cardinal.storage.wal.record.Encbuf;
 import io.cardinal.storage.wal.record.ExemplarBatch;
 import io.cardinal.storage.wal.record.LabelPairs;
@@ -15,12 +16,8 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -114,7 +111,7 @@ public final class Checkpoint {
 
         Path cpDir = walDir.resolve(dirName(toSegment));
         Path tmpDir = walDir.resolve(dirName(toSegment) + TMP_SUFFIX);
-        deleteRecursively(tmpDir);
+        FileOps.deleteRecursively(tmpDir);
         Files.createDirectories(tmpDir);
 
         Counters c = new Counters();
@@ -124,14 +121,12 @@ public final class Checkpoint {
                     Wal cp = Wal.open(tmpDir, Wal.Options.DEFAULT.withCompression(compress))) {
                 copy(r, cp, keepSeries, minTime, c);
             }
-            Segments.fsyncDir(tmpDir);
-            deleteRecursively(cpDir);
-            Files.move(tmpDir, cpDir, StandardCopyOption.ATOMIC_MOVE);
-            Segments.fsyncDir(walDir);
+            FileOps.deleteRecursively(cpDir);
+            FileOps.commitDir(tmpDir, cpDir);
             done = true;
         } finally {
             if (!done) {
-                deleteRecursively(tmpDir);
+                FileOps.deleteRecursively(tmpDir);
             }
         }
         return new Stats(cpDir, c.totalSeries, c.droppedSeries, c.totalSamples, c.droppedSamples, c.totalTombstones,
@@ -296,7 +291,7 @@ public final class Checkpoint {
             if (r.index() >= index) {
                 break;
             }
-            deleteRecursively(r.dir());
+            FileOps.deleteRecursively(r.dir());
             n++;
         }
         return n;
@@ -311,32 +306,10 @@ public final class Checkpoint {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(walDir, PREFIX + "*" + TMP_SUFFIX)) {
             for (Path p : ds) {
                 LOG.log(Level.INFO, "Deleting leftover temporary checkpoint [dir={0}]", p);
-                deleteRecursively(p);
+                FileOps.deleteRecursively(p);
                 n++;
             }
         }
         return n;
-    }
-
-    static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        Files.walkFileTree(p, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

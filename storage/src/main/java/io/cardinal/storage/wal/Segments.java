@@ -1,11 +1,9 @@
 package io.cardinal.storage.wal;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /** Listing, naming and deleting segment files; fsync helpers. */
@@ -63,18 +61,5 @@ public final class Segments {
             deleted++;
         }
         return deleted;
-    }
-
-    /** fsync a directory so that creations, renames and deletions in it are durable. */
-    public static void fsyncDir(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Some platforms (Windows) cannot open directories; the rename itself is still atomic.
-            if (System.getProperty("os.name", "").toLowerCase().startsWith("windows")) {
-                return;
-            }
-            throw e instanceof IOException ? (IOException) e : new IOException(e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.cardinal.storage.wal;
 
+import io.cardinal.storage.io.FileOps;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -158,7 +159,7 @@ public final class Wal implements Closeable {
 
     private void openSegment(int index) throws IOException {
         segment = new WalSegmentWriter(dir, index, options.segmentSize(), page, crc);
-        Segments.fsyncDir(dir);
+        FileOps.fsyncDir(dir);
     }
 
     /** Flushes and fsyncs the current segment. */

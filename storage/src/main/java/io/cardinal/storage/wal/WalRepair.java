@@ -1,5 +1,6 @@
 package io.cardinal.storage.wal;
 
+import io.cardinal.storage.io.FileOps;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -110,7 +111,7 @@ public final class WalRepair {
             out.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Segments.fsyncDir(dir);
+        FileOps.fsyncDir(dir);
 
         String msg = "WAL repaired: segment " + seg + " (" + file + ") cut at offset " + goodEnd
                 + " after corruption at offset " + corruption.offset() + " (" + corruption.kind() + "); kept " + kept

@@ -61,6 +61,73 @@ public final class Head implements AutoCloseable {
   }
 
   /** A new appender; keep and reuse it per thread to avoid allocation. */
+  /** Storage's entry points for rebuilding this head from disk; see {@link HeadRestorer}. */
+  public HeadRestorer restorer() {
+    return restorer;
+  }
+
+  private final HeadRestorer restorer = new HeadRestorer() {
+    @Override
+    public long restoreSeries(long ref, Labels labels) {
+      return Head.this.restoreSeries(ref, labels);
+    }
+
+    @Override
+    public long restoreSeriesDeferred(long ref, Labels labels) {
+      return Head.this.restoreSeriesDeferred(ref, labels);
+    }
+
+    @Override
+    public long restoreSeriesDeferred(long ref, Labels labels, long hash) {
+      return Head.this.restoreSeriesDeferred(ref, labels, hash);
+    }
+
+    @Override
+    public boolean hasDefaultHasher() {
+      return Head.this.hasDefaultHasher();
+    }
+
+    @Override
+    public long labelHash(Labels labels) {
+      return Head.this.labelHash(labels);
+    }
+
+    @Override
+    public void buildDeferredPostings() {
+      Head.this.buildDeferredPostings();
+    }
+
+    @Override
+    public boolean restoreSample(long ref, long t, double v) {
+      return Head.this.restoreSample(ref, t, v);
+    }
+
+    @Override
+    public boolean restoreMappedChunk(long seriesRef, long chunkRef, long minT, long maxT) {
+      return Head.this.restoreMappedChunk(seriesRef, chunkRef, minT, maxT);
+    }
+
+    @Override
+    public void reserveSeriesRefs(long ref) {
+      Head.this.reserveSeriesRefs(ref);
+    }
+
+    @Override
+    public boolean containsSeries(long ref) {
+      return Head.this.containsSeries(ref);
+    }
+
+    @Override
+    public int restoreReplayedSample(long ref, long t, double v) {
+      return Head.this.restoreReplayedSample(ref, t, v);
+    }
+
+    @Override
+    public void observeReplayedRange(long lo, long hi) {
+      Head.this.observeReplayedRange(lo, hi);
+    }
+  };
+
   public HeadAppender appender() {
     return new HeadAppender(this);
   }
@@ -218,7 +285,7 @@ public final class Head implements AutoCloseable {
    * Recreates a series under a known reference (WAL replay). Replayed series are not subject to the
    * series limit: they were accepted before the restart.
    */
-  public long restoreSeries(long ref, Labels labels) {
+  long restoreSeries(long ref, Labels labels) {
     boolean[] created = new boolean[1];
     MemSeries s = getOrCreate(labels, opts.hasher.hash(labels), ref, created);
     s.logged = true;
@@ -230,12 +297,12 @@ public final class Head implements AutoCloseable {
    * {@link #buildDeferredPostings} runs: start-up only, so replay threads creating series do not
    * serialise on the index lock. Such series are not found by queries until then. Thread-safe.
    */
-  public long restoreSeriesDeferred(long ref, Labels labels) {
+  long restoreSeriesDeferred(long ref, Labels labels) {
     return restoreSeriesDeferred(ref, labels, opts.hasher.hash(labels));
   }
 
   /** {@link #restoreSeriesDeferred(long, Labels)} with {@code hash} = {@link #labelHash(Labels) labelHash(labels)}. */
-  public long restoreSeriesDeferred(long ref, Labels labels, long hash) {
+  long restoreSeriesDeferred(long ref, Labels labels, long hash) {
     boolean[] created = new boolean[1];
     MemSeries s = getOrCreate(labels, hash, ref, created, true);
     s.logged = true;
@@ -243,22 +310,22 @@ public final class Head implements AutoCloseable {
   }
 
   /** Whether series are keyed by {@link Labels#hash64()} (no test hasher installed). */
-  public boolean hasDefaultHasher() {
+  boolean hasDefaultHasher() {
     return opts.hasher == LabelHasher.DEFAULT;
   }
 
   /** The hash the series map keys {@code labels} by (this head's {@link HeadOptions#hasher}). */
-  public long labelHash(Labels labels) {
+  long labelHash(Labels labels) {
     return opts.hasher.hash(labels);
   }
 
   /** Indexes every series created by {@link #restoreSeriesDeferred}. */
-  public void buildDeferredPostings() {
+  void buildDeferredPostings() {
     postings.buildDeferred(refs, lastRef.get());
   }
 
   /** Appends a replayed sample directly, skipping batch logic; returns false if rejected. */
-  public boolean restoreSample(long ref, long t, double v) {
+  boolean restoreSample(long ref, long t, double v) {
     MemSeries s = refs.get(ref);
     if (s == null) {
       return false;
@@ -282,7 +349,7 @@ public final class Head implements AutoCloseable {
    * returns false, leaving the series unchanged, if the series is unknown, already holds samples in
    * its open chunk, or the chunk does not start after the series' last sample.
    */
-  public boolean restoreMappedChunk(long seriesRef, long chunkRef, long minT, long maxT) {
+  boolean restoreMappedChunk(long seriesRef, long chunkRef, long minT, long maxT) {
     MemSeries s = refs.get(seriesRef);
     if (s == null || minT > maxT) {
       return false;
@@ -302,12 +369,12 @@ public final class Head implements AutoCloseable {
    * Makes sure references up to {@code ref} are never handed out again (startup only): a restart
    * must not reuse the reference of a series that was removed but may still be named on disk.
    */
-  public void reserveSeriesRefs(long ref) {
+  void reserveSeriesRefs(long ref) {
     lastRef.accumulateAndGet(ref, Math::max);
   }
 
   /** Whether a live series has this reference (for WAL checkpoints). */
-  public boolean containsSeries(long ref) {
+  boolean containsSeries(long ref) {
     MemSeries s = refs.get(ref);
     return s != null && !s.deleted;
   }
@@ -316,13 +383,6 @@ public final class Head implements AutoCloseable {
   public long truncatedBefore() {
     return minValidTime;
   }
-
-  /** {@link #restoreReplayedSample}: the sample was appended. */
-  public static final int REPLAY_APPENDED = 0;
-  /** {@link #restoreReplayedSample}: a memory-mapped chunk of the series already holds this time. */
-  public static final int REPLAY_IN_MAPPED = 1;
-  /** {@link #restoreReplayedSample}: no such series, or out of order or a duplicate. */
-  public static final int REPLAY_DROPPED = 2;
 
   /**
    * Replay fast path: appends one sample without the series lock and without updating the head's
@@ -333,24 +393,24 @@ public final class Head implements AutoCloseable {
    * series' memory-mapped chunks is skipped (those chunks hold it already); the check reads the series
    * object that the append touches anyway, instead of a table by reference per sample.
    */
-  public int restoreReplayedSample(long ref, long t, double v) {
+  int restoreReplayedSample(long ref, long t, double v) {
     MemSeries s = refs.get(ref);
     if (s == null) {
-      return REPLAY_DROPPED;
+      return HeadRestorer.REPLAY_DROPPED;
     }
     if (t <= s.mappedMaxTime()) {
-      return REPLAY_IN_MAPPED;
+      return HeadRestorer.REPLAY_IN_MAPPED;
     }
     long bits = Double.doubleToRawLongBits(v);
     if (s.appendable(t, bits, Long.MIN_VALUE) != MemSeries.OK) {
-      return REPLAY_DROPPED;
+      return HeadRestorer.REPLAY_DROPPED;
     }
     s.append(t, v, bits, opts, mapper);
-    return REPLAY_APPENDED;
+    return HeadRestorer.REPLAY_APPENDED;
   }
 
   /** Widens the head's time range after {@link #restoreReplayedSample} calls. */
-  public void observeReplayedRange(long lo, long hi) {
+  void observeReplayedRange(long lo, long hi) {
     if (lo <= hi) {
       observeTime(lo, hi);
     }

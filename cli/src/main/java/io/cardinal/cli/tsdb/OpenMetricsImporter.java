@@ -4,6 +4,7 @@ import io.cardinal.exposition.EntryType;
 import io.cardinal.exposition.ExpositionParseException;
 import io.cardinal.exposition.ExpositionParser;
 import io.cardinal.exposition.ParsedLabels;
+import io.cardinal.storage.block.BlockFiles;
 import io.cardinal.storage.block.BlockMeta;
 import io.cardinal.storage.block.BlockWriter;
 import io.cardinal.tsdb.AppendStatus;
@@ -137,7 +138,7 @@ final class OpenMetricsImporter {
       }
     } catch (IOException | RuntimeException | ExpositionParseException e) {
       for (BlockMeta m : written) {
-        deleteRecursively(outputDir.resolve(m.ulid));
+        BlockFiles.delete(outputDir.resolve(m.ulid));
       }
       throw e;
     }
@@ -336,17 +337,6 @@ final class OpenMetricsImporter {
         }
       }
       return n;
-    }
-  }
-
-  static void deleteRecursively(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(q);
-      }
     }
   }
 }

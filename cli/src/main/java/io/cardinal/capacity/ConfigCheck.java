@@ -1,5 +1,8 @@
 package io.cardinal.capacity;
 
+import io.cardinal.scrape.FileDiscovery;
+import io.cardinal.scrape.Target;
+import io.cardinal.scrape.TargetGroup;
 import io.cardinal.config.Config;
 import io.cardinal.config.Config.FileSdConfig;
 import io.cardinal.config.Config.ScrapeConfig;
@@ -84,26 +87,27 @@ public final class ConfigCheck {
 
   static Job job(ScrapeConfig sc, Path base) throws BadInputException {
     List<String> notes = new ArrayList<>();
-    Set<Labels> targets = new HashSet<>();
+    // The server's own discovery and target label pipeline, deduplicated by the server's target key: the
+    // count is what the server would scrape.
+    Set<String> targets = new HashSet<>();
     for (StaticConfig st : sc.staticConfigs()) {
-      for (String a : st.targets()) {
-        addTarget(sc, targets, Labels.of("__address__", a), st.labels());
-      }
+      addTargets(sc, targets, TargetGroup.ofAddresses("static", st.targets(), st.labels()));
     }
     for (FileSdConfig f : sc.fileSdConfigs()) {
       for (String pattern : f.files()) {
-        List<Path> files = expand(base, pattern);
+        List<Path> files = FileDiscovery.expand(base, pattern);
         if (files.isEmpty()) {
           notes.add("file_sd " + pattern + " matches no file (no targets)");
         }
         for (Path p : files) {
-          for (Object[] g : readTargetFile(p)) {
-            @SuppressWarnings("unchecked")
-            List<String> addrs = (List<String>) g[0];
-            for (String a : addrs) {
-              addTarget(sc, targets, Labels.of("__address__", a), ((Labels) g[1]).toBuilder()
-                  .set("__meta_filepath", p.toString()).build());
-            }
+          List<TargetGroup> groups;
+          try {
+            groups = FileDiscovery.read(p);
+          } catch (IOException | RuntimeException e) {
+            throw new BadInputException("file_sd file " + p + ": " + e.getMessage());
+          }
+          for (TargetGroup g : groups) {
+            addTargets(sc, targets, g);
           }
         }
       }
@@ -116,117 +120,13 @@ public final class ConfigCheck {
     return new Job(sc.jobName(), n, sc.sampleLimit(), sc.targetLimit(), worst, notes);
   }
 
-  /** Prometheus's target labels (job, scheme, path, interval, timeout, params), then relabel_configs. */
-  private static void addTarget(ScrapeConfig sc, Set<Labels> out, Labels target, Labels group) {
-    Labels.Builder b = group.toBuilder();
-    for (int i = 0; i < target.size(); i++) {
-      b.set(target.name(i), target.value(i));
-    }
-    Labels base = b.build();
-    setDefault(b, base, "job", sc.jobName());
-    setDefault(b, base, "__scheme__", sc.scheme());
-    setDefault(b, base, "__metrics_path__", sc.metricsPath());
-    setDefault(b, base, "__scrape_interval__", Durations.format(sc.scrapeIntervalMs()));
-    setDefault(b, base, "__scrape_timeout__", Durations.format(sc.scrapeTimeoutMs()));
-    for (Map.Entry<String, List<String>> p : sc.params().entrySet()) {
-      if (!p.getValue().isEmpty()) {
-        setDefault(b, base, "__param_" + p.getKey(), p.getValue().get(0));
+  private static void addTargets(ScrapeConfig sc, Set<String> out, TargetGroup g) {
+    for (Labels tl : g.targets()) {
+      Target t = Target.build(sc, tl, g.labels()).target();
+      if (t != null) {
+        out.add(t.key());
       }
     }
-    Labels rl = Relabeler.process(b.build(), sc.relabelConfigs());
-    if (rl == null || rl.get("__address__").isEmpty()) {
-      return;
-    }
-    Labels.Builder key = Labels.builder();
-    for (int i = 0; i < rl.size(); i++) {
-      String name = rl.name(i);
-      if (!name.startsWith("__") || name.equals("__address__") || name.equals("__scheme__")
-          || name.equals("__metrics_path__") || name.startsWith("__param_")) {
-        key.set(name, rl.value(i));
-      }
-    }
-    out.add(key.build());
-  }
-
-  private static void setDefault(Labels.Builder b, Labels base, String name, String value) {
-    if (!base.has(name)) {
-      b.set(name, value);
-    }
-  }
-
-  static List<Path> expand(Path base, String pattern) throws BadInputException {
-    Path p = base.resolve(pattern);
-    Path dir = p.getParent() == null ? base : p.getParent();
-    String name = p.getFileName().toString();
-    List<Path> out = new ArrayList<>();
-    if (!name.contains("*") && !name.contains("?") && !name.contains("[")) {
-      if (Files.isRegularFile(p)) {
-        out.add(p);
-      }
-      return out;
-    }
-    PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + name);
-    if (!Files.isDirectory(dir)) {
-      return out;
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      TreeSet<Path> sorted = new TreeSet<>();
-      for (Path f : ds) {
-        if (m.matches(f.getFileName()) && Files.isRegularFile(f)) {
-          sorted.add(f);
-        }
-      }
-      out.addAll(sorted);
-    } catch (IOException e) {
-      throw new BadInputException("file_sd " + pattern + ": " + e.getMessage());
-    }
-    return out;
-  }
-
-  /** A file_sd file (JSON or YAML): {@code [{targets: [...], labels: {...}}, ...]} as {addresses, labels}. */
-  @SuppressWarnings("unchecked")
-  static List<Object[]> readTargetFile(Path f) throws BadInputException {
-    Object doc;
-    try {
-      doc = new Yaml(new LoaderOptions()).load(Files.readString(f, StandardCharsets.UTF_8));
-    } catch (IOException | YAMLException e) {
-      throw new BadInputException("file_sd file " + f + ": " + e.getMessage());
-    }
-    List<Object[]> out = new ArrayList<>();
-    if (doc == null) {
-      return out;
-    }
-    if (!(doc instanceof List)) {
-      throw new BadInputException("file_sd file " + f + ": must hold a list of target groups");
-    }
-    int i = 0;
-    for (Object o : (List<Object>) doc) {
-      if (!(o instanceof Map)) {
-        throw new BadInputException("file_sd file " + f + ": target group " + i + " is not a mapping");
-      }
-      Map<Object, Object> m = (Map<Object, Object>) o;
-      List<String> addrs = new ArrayList<>();
-      Object t = m.get("targets");
-      if (t instanceof List) {
-        for (Object x : (List<Object>) t) {
-          addrs.add(String.valueOf(x));
-        }
-      } else if (t != null) {
-        throw new BadInputException("file_sd file " + f + ": targets of group " + i + " is not a list");
-      }
-      Labels.Builder b = Labels.builder();
-      Object l = m.get("labels");
-      if (l instanceof Map) {
-        for (Map.Entry<Object, Object> e : ((Map<Object, Object>) l).entrySet()) {
-          b.set(String.valueOf(e.getKey()), e.getValue() == null ? "" : String.valueOf(e.getValue()));
-        }
-      } else if (l != null) {
-        throw new BadInputException("file_sd file " + f + ": labels of group " + i + " is not a mapping");
-      }
-      out.add(new Object[] {addrs, b.build()});
-      i++;
-    }
-    return out;
   }
 
   /** One job in the comparison; {@code delta} is the change of the worst case (0 when unbounded but unchanged). */

@@ -25,7 +25,7 @@ import org.yaml.snakeyaml.Yaml;
  * and every file at least once per refresh_interval. A file that fails to parse keeps its previous targets, as
  * in Prometheus.
  */
-final class FileDiscovery {
+public final class FileDiscovery {
   private static final Logger log = LoggerFactory.getLogger(FileDiscovery.class);
 
   private final FileSdConfig config;
@@ -82,32 +82,47 @@ final class FileDiscovery {
   private List<Path> expand() {
     List<Path> out = new ArrayList<>();
     for (String pattern : config.files()) {
-      Path p = baseDir.resolve(pattern);
-      Path dir = p.getParent() == null ? baseDir : p.getParent();
-      String name = p.getFileName().toString();
-      if (!name.contains("*") && !name.contains("?") && !name.contains("[")) {
-        if (Files.isRegularFile(p)) {
-          out.add(p);
-        }
-        continue;
-      }
-      PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + name);
-      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-        for (Path f : ds) {
-          if (m.matches(f.getFileName()) && Files.isRegularFile(f)) {
-            out.add(f);
-          }
-        }
-      } catch (IOException e) {
-        // A missing directory is just no targets.
-      }
+      out.addAll(expand(baseDir, pattern));
     }
     out.sort(null);
     return out;
   }
 
+  /**
+   * The regular files one {@code files} entry names, relative to {@code baseDir}: a path, or a glob in its last
+   * element ({@code *}, {@code ?}, {@code [...]}), sorted. A missing directory is no files, not an error.
+   */
+  public static List<Path> expand(Path baseDir, String pattern) {
+    Path p = baseDir.resolve(pattern);
+    Path dir = p.getParent() == null ? baseDir : p.getParent();
+    String name = p.getFileName().toString();
+    List<Path> out = new ArrayList<>();
+    if (!name.contains("*") && !name.contains("?") && !name.contains("[")) {
+      if (Files.isRegularFile(p)) {
+        out.add(p);
+      }
+      return out;
+    }
+    PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + name);
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path f : ds) {
+        if (m.matches(f.getFileName()) && Files.isRegularFile(f)) {
+          out.add(f);
+        }
+      }
+    } catch (IOException e) {
+      // A missing directory is just no targets.
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /**
+   * One file_sd file (JSON or YAML): a list of {@code {targets: [...], labels: {...}}} groups, each with
+   * {@code __meta_filepath}. Throws IllegalArgumentException naming what is malformed.
+   */
   @SuppressWarnings("unchecked")
-  static List<TargetGroup> read(Path f) throws IOException {
+  public static List<TargetGroup> read(Path f) throws IOException {
     String text = Files.readString(f, StandardCharsets.UTF_8);
     Object doc = new Yaml(new LoaderOptions()).load(text);
     List<TargetGroup> out = new ArrayList<>();

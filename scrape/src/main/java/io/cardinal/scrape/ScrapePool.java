@@ -73,12 +73,11 @@ final class ScrapePool {
     List<Labels> droppedNow = new ArrayList<>();
     for (TargetGroup g : groups) {
       for (Labels tl : g.targets()) {
-        Object[] r = Target.build(config, tl, g.labels());
-        if (r[1] == null) {
-          droppedNow.add((Labels) r[0]);
+        Target.Built r = Target.build(config, tl, g.labels());
+        if (r.target() == null) {
+          droppedNow.add(r.discovered());
         } else {
-          Target t = (Target) r[1];
-          wanted.putIfAbsent(t.key(), t);
+          wanted.putIfAbsent(r.target().key(), r.target());
         }
       }
     }

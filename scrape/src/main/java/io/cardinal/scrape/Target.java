@@ -48,10 +48,10 @@ public final class Target {
 
   /**
    * Prometheus's target label pipeline: the discovered labels plus job, __address__ defaults (scheme, metrics
-   * path, params, interval, timeout), then relabel_configs. Returns the discovered labels as the first element
-   * and the target (or null when relabelling dropped it) as the second.
+   * path, params, interval, timeout), then relabel_configs. The capacity calculator runs the same pipeline to
+   * count what a configuration would scrape.
    */
-  static Object[] build(ScrapeConfig sc, Labels targetLabels, Labels groupLabels) {
+  public static Built build(ScrapeConfig sc, Labels targetLabels, Labels groupLabels) {
     Labels.Builder b = Labels.builder();
     for (int i = 0; i < groupLabels.size(); i++) {
       b.set(groupLabels.name(i), groupLabels.value(i));
@@ -73,11 +73,11 @@ public final class Target {
     Labels discovered = b.build();
     Labels rl = Relabeler.process(discovered, sc.relabelConfigs());
     if (rl == null) {
-      return new Object[] {discovered, null};
+      return new Built(discovered, null);
     }
     String address = rl.get("__address__");
     if (address == null || address.isEmpty()) {
-      return new Object[] {discovered, null};
+      return new Built(discovered, null);
     }
     Labels.Builder out = Labels.builder();
     Map<String, String> params = new TreeMap<>();
@@ -109,8 +109,11 @@ public final class Target {
         sep = '&';
       }
     }
-    return new Object[] {discovered, new Target(sc.jobName(), discovered, out.build(), url.toString())};
+    return new Built(discovered, new Target(sc.jobName(), discovered, out.build(), url.toString()));
   }
+
+  /** One discovered target after the label pipeline: {@code target} is null when relabeling dropped it. */
+  public record Built(Labels discovered, Target target) {}
 
   private static void setDefault(Labels.Builder b, Labels base, String name, String value) {
     if (!base.has(name)) {
@@ -144,7 +147,7 @@ public final class Target {
   }
 
   /** Identity within a pool: same labels and URL means the same target across reloads and discovery. */
-  String key() {
+  public String key() {
     return labels + " " + url;
   }
 

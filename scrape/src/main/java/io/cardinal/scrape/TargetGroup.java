@@ -12,7 +12,7 @@ public record TargetGroup(String source, List<Labels> targets, Labels labels) {
     targets = List.copyOf(targets);
   }
 
-  static TargetGroup ofAddresses(String source, List<String> addresses, Labels labels) {
+  public static TargetGroup ofAddresses(String source, List<String> addresses, Labels labels) {
     return new TargetGroup(source, addresses.stream().map(a -> Labels.of("__address__", a)).toList(), labels);
   }
 }

@@ -20,8 +20,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +37,6 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
   private final WebServer web;
   private final long startTimeMs = System.currentTimeMillis();
   private final CountDownLatch quit = new CountDownLatch(1);
-  private final ScheduledExecutorService housekeeping;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile Config config;
   private volatile boolean lastReloadSuccessful;
@@ -98,11 +95,6 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
       db.close();
       throw new IOException("cannot listen on " + options.listenAddress + ": " + e.getMessage(), e);
     }
-    this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "head-retention");
-      t.setDaemon(true);
-      return t;
-    });
   }
 
   /** Binds the listen address, loads the configuration and starts scraping. */
@@ -295,7 +287,6 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    housekeeping.shutdownNow();
     web.stop();
     scrapes.close();
     remoteWrites.close();

@@ -1,5 +1,6 @@
 package io.cardinal.storage.wal.record;
 
+import io.cardinal.tsdb.chunk.Varint;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -119,8 +120,7 @@ public final class Decbuf {
     }
 
     public long varint(String field) {
-        long u = uvarint(field);
-        return (u >>> 1) ^ -(u & 1);
+        return Varint.unzigzag(uvarint(field));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.cardinal.storage.wal.record;
 
+import io.cardinal.tsdb.chunk.Varint;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -111,16 +112,12 @@ public final class Encbuf {
 
     public Encbuf putUvarint(long v) {
         ensure(10);
-        while ((v & ~0x7fL) != 0) {
-            b[len++] = (byte) ((v & 0x7f) | 0x80);
-            v >>>= 7;
-        }
-        b[len++] = (byte) v;
+        len = Varint.putUvarint(b, len, v);
         return this;
     }
 
     public Encbuf putVarint(long v) {
-        return putUvarint((v << 1) ^ (v >> 63));
+        return putUvarint(Varint.zigzag(v));
     }
 
     /** uvarint byte length, then the UTF-8 bytes of {@code s}. */

@@ -1,5 +1,6 @@
 package io.cardinal.storage.wal.record;
 
+import io.cardinal.tsdb.chunk.Varint;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -99,7 +100,7 @@ public final class RecordDecoder {
                 }
                 fp = p;
                 x |= (long) c << shift;
-                return (x >>> 1) ^ -(x & 1);
+                return Varint.unzigzag(x);
             }
             x |= (long) (c & 0x7f) << shift;
         }

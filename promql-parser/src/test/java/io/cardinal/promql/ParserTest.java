@@ -177,6 +177,28 @@ class ParserTest {
         assertEquals(List.of(new LabelMatcher(LabelMatcher.Type.NEQ, "a", "")), PromQL.parseMatchers("{a!=\"\"}"));
     }
 
+    @Test
+    void nodesKnowWhereTheyWereWritten() {
+        BinaryExpr b = (BinaryExpr) PromQL.parse("sum(x) +  rate(y[5m] offset 1m)");
+        assertEquals(0, b.position().start());
+        assertEquals(7, b.opPosition().start());
+        Call rate = (Call) b.rhs();
+        assertEquals(10, rate.position().start());
+        MatrixSelector m = (MatrixSelector) rate.args().get(0);
+        assertEquals(15, m.position().start());
+        assertEquals(15, m.selector().position().start());
+        DurationExpr.Literal range = (DurationExpr.Literal) m.range();
+        assertEquals(17, range.position().start());
+        assertEquals(-1, VectorSelector.of("y").position().start());
+    }
+
+    @Test
+    void positionsAreNotPartOfTheValue() {
+        assertEquals(PromQL.parse("sum(x)+rate(y[5m]offset 1m)"), PromQL.parse("sum(x) +  rate(y[5m] offset 1m)"));
+        assertEquals(vs("x"), PromQL.parse("  x"));
+        assertEquals(vs("x").hashCode(), PromQL.parse("  x").hashCode());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "sum(rate(x[5m])) by (job)|sum by (job) (rate(x[5m]))",

@@ -30,15 +30,20 @@ public sealed interface DurationExpr {
         throw new IllegalStateException("not a literal duration: " + Printer.printDuration(this));
     }
 
-    static Literal ofMillis(long millis) {
-        return new Literal(millis / 1000.0, true);
-    }
-
     /**
      * A number literal ({@code 30}, {@code duration == false}) or a duration literal ({@code 1h30m},
-     * {@code duration == true}); {@code seconds} may be negative for offsets.
+     * {@code duration == true}); {@code seconds} may be negative for offsets. {@code position} is where the
+     * literal, or the sign folded into it, was written; like an expression's, it is not part of the value.
      */
-    record Literal(double seconds, boolean duration) implements DurationExpr {
+    record Literal(double seconds, boolean duration, Position position) implements DurationExpr {
+        public Literal {
+            Objects.requireNonNull(position, "position");
+        }
+
+        public Literal(double seconds, boolean duration) {
+            this(seconds, duration, Position.UNKNOWN);
+        }
+
         @Override
         public double evaluateSeconds(long stepMillis, long rangeMillis) {
             return seconds;

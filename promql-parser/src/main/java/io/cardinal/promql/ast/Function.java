@@ -20,6 +20,7 @@ public record Function(String name, List<ValueType> argTypes, int variadic, Valu
         Objects.requireNonNull(returnType, "returnType");
     }
 
+    /** Minimum number of arguments. */
     public int minArgs() {
         return variadic == 0 ? argTypes.size() : argTypes.size() - 1;
     }

@@ -9,6 +9,12 @@ public record MatrixSelector(VectorSelector selector, DurationExpr range) implem
         Objects.requireNonNull(range, "range");
     }
 
+    /** The selector's position: the range and any modifiers follow it. */
+    @Override
+    public Position position() {
+        return selector.position();
+    }
+
     /** The constant range in milliseconds; use {@link #range()} when it is a duration expression. */
     public long rangeMillis() {
         return range.literalMillis();

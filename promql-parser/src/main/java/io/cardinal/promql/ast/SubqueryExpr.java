@@ -16,6 +16,12 @@ public record SubqueryExpr(Expr expr, DurationExpr range, DurationExpr step, Dur
         Objects.requireNonNull(range, "range");
     }
 
+    /** The inner expression's position: the range and any modifiers follow it. */
+    @Override
+    public Position position() {
+        return expr.position();
+    }
+
     public SubqueryExpr withOffset(DurationExpr newOffset) {
         return new SubqueryExpr(expr, range, step, newOffset, at);
     }

@@ -14,12 +14,19 @@ import java.util.Objects;
  * @param at        the {@code @} modifier, or {@code null}
  * @param anchored  the experimental {@code anchored} range modifier
  * @param smoothed  the experimental {@code smoothed} range modifier
+ * @param position  where the selector starts (metric name or opening brace)
  */
 public record VectorSelector(String name, List<LabelMatcher> matchers, DurationExpr offset, AtModifier at,
-                             boolean anchored, boolean smoothed) implements Expr {
+                             boolean anchored, boolean smoothed, Position position) implements Expr {
 
     public VectorSelector {
         matchers = List.copyOf(Objects.requireNonNull(matchers, "matchers"));
+        Objects.requireNonNull(position, "position");
+    }
+
+    public VectorSelector(String name, List<LabelMatcher> matchers, DurationExpr offset, AtModifier at,
+                          boolean anchored, boolean smoothed) {
+        this(name, matchers, offset, at, anchored, smoothed, Position.UNKNOWN);
     }
 
     /** A selector by metric name and extra matchers (the name matcher is added). */
@@ -32,19 +39,19 @@ public record VectorSelector(String name, List<LabelMatcher> matchers, DurationE
     }
 
     public VectorSelector withOffset(DurationExpr newOffset) {
-        return new VectorSelector(name, matchers, newOffset, at, anchored, smoothed);
+        return new VectorSelector(name, matchers, newOffset, at, anchored, smoothed, position);
     }
 
     public VectorSelector withAt(AtModifier newAt) {
-        return new VectorSelector(name, matchers, offset, newAt, anchored, smoothed);
+        return new VectorSelector(name, matchers, offset, newAt, anchored, smoothed, position);
     }
 
     public VectorSelector withAnchored(boolean value) {
-        return new VectorSelector(name, matchers, offset, at, value, smoothed);
+        return new VectorSelector(name, matchers, offset, at, value, smoothed, position);
     }
 
     public VectorSelector withSmoothed(boolean value) {
-        return new VectorSelector(name, matchers, offset, at, anchored, value);
+        return new VectorSelector(name, matchers, offset, at, anchored, value, position);
     }
 
     /** The constant offset in milliseconds (0 if none); use {@link #offset()} for duration expressions. */

@@ -15,6 +15,7 @@ import io.cardinal.promql.ast.LabelMatcher;
 import io.cardinal.promql.ast.MatrixSelector;
 import io.cardinal.promql.ast.NumberLiteral;
 import io.cardinal.promql.ast.ParenExpr;
+import io.cardinal.promql.ast.Position;
 import io.cardinal.promql.ast.StringLiteral;
 import io.cardinal.promql.ast.SubqueryExpr;
 import io.cardinal.promql.ast.UnaryExpr;
@@ -22,30 +23,22 @@ import io.cardinal.promql.ast.VectorMatching;
 import io.cardinal.promql.ast.VectorSelector;
 import io.cardinal.promql.ast.ValueType;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.PatternSyntaxException;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
-import org.antlr.v4.runtime.tree.TerminalNode;
 
 /**
  * Builds the AST from the parse tree and performs the checks Prometheus does while parsing
  * (unknown functions, argument counts of aggregations, modifier placement, literal values).
- * The first error is thrown. Type checking is done afterwards by {@link TypeChecker}.
+ * The first error is thrown. Every node records where it was written, for the errors of the
+ * {@link TypeChecker}, which runs afterwards.
  */
-final class AstBuilder {
-
-    /** Vector matching as written, before normalisation (the type checker validates it). */
-    record RawMatching(VectorMatching matching, boolean returnBool, int opPos) {
-    }
+final class AstBuilder extends PromQLParserBaseVisitor<Expr> {
 
     private final SourceText source;
-    final Map<Object, Integer> positions = new IdentityHashMap<>();
-    final Map<BinaryExpr, RawMatching> rawMatchings = new IdentityHashMap<>();
-    private final Map<DurationExpr, Integer> durationPositions = new IdentityHashMap<>();
+    private final DurationBuilder durations = new DurationBuilder();
 
     AstBuilder(SourceText source) {
         this.source = source;
@@ -63,50 +56,23 @@ final class AstBuilder {
         return t.getStartIndex();
     }
 
-    private <T> T at(T node, int position) {
-        positions.put(node, position);
-        return node;
+    private static Position at(ParserRuleContext ctx) {
+        return new Position(pos(ctx));
     }
 
-    int positionOf(Object node) {
-        Integer p = positions.get(node);
-        return p == null ? 0 : p;
+    private static Position at(Token t) {
+        return new Position(pos(t));
     }
 
     // ------------------------------------------------------------------ expressions
 
-    Expr expr(PromQLParser.ExprContext ctx) {
-        if (ctx instanceof PromQLParser.NumberLiteralContext c) {
-            return numberLiteral(c);
-        } else if (ctx instanceof PromQLParser.StringLiteralContext c) {
-            return at(new StringLiteral(unquote(c.STRING().getSymbol())), pos(c));
-        } else if (ctx instanceof PromQLParser.SelectorContext c) {
-            return vectorSelector(c.vectorSelector());
-        } else if (ctx instanceof PromQLParser.ParenContext c) {
-            return at(new ParenExpr(expr(c.expr())), pos(c));
-        } else if (ctx instanceof PromQLParser.UnaryContext c) {
-            return unary(c);
-        } else if (ctx instanceof PromQLParser.BinaryContext c) {
-            return binary(c);
-        } else if (ctx instanceof PromQLParser.CallContext c) {
-            return call(c);
-        } else if (ctx instanceof PromQLParser.AggregateContext c) {
-            return aggregate(c);
-        } else if (ctx instanceof PromQLParser.MatrixSelectorContext c) {
-            return matrix(c);
-        } else if (ctx instanceof PromQLParser.SubqueryContext c) {
-            return subquery(c);
-        } else if (ctx instanceof PromQLParser.OffsetModifierContext c) {
-            return offset(c);
-        } else if (ctx instanceof PromQLParser.AtModifierContext c) {
-            return atModifier(c);
-        } else if (ctx instanceof PromQLParser.RangeModifierContext c) {
-            return rangeModifier(c);
-        }
-        throw new IllegalStateException("unexpected parse tree node " + ctx.getClass());
+    @Override
+    public Expr visitQuery(PromQLParser.QueryContext c) {
+        return visit(c.expr());
     }
 
-    private Expr numberLiteral(PromQLParser.NumberLiteralContext c) {
+    @Override
+    public Expr visitNumberLiteral(PromQLParser.NumberLiteralContext c) {
         Token t = c.getStart();
         double v;
         if (t.getType() == PromQLLexer.DURATION) {
@@ -114,33 +80,53 @@ final class AstBuilder {
         } else {
             v = number(t);
         }
-        return at(new NumberLiteral(v), pos(t));
+        return new NumberLiteral(v, at(t));
     }
 
-    private Expr unary(PromQLParser.UnaryContext c) {
-        Expr operand = expr(c.expr());
+    @Override
+    public Expr visitStringLiteral(PromQLParser.StringLiteralContext c) {
+        return new StringLiteral(unquote(c.STRING().getSymbol()), at(c));
+    }
+
+    @Override
+    public Expr visitSelector(PromQLParser.SelectorContext c) {
+        return visitVectorSelector(c.vectorSelector());
+    }
+
+    @Override
+    public Expr visitParen(PromQLParser.ParenContext c) {
+        return new ParenExpr(visit(c.expr()), at(c));
+    }
+
+    @Override
+    public Expr visitUnary(PromQLParser.UnaryContext c) {
+        Expr operand = visit(c.expr());
         boolean negate = c.op.getType() == PromQLLexer.SUB;
         if (operand instanceof NumberLiteral n) {
-            return at(new NumberLiteral(negate ? -n.value() : n.value()), pos(c.op));
+            return new NumberLiteral(negate ? -n.value() : n.value(), at(c.op));
         }
-        return at(new UnaryExpr(negate, operand), pos(c.op));
+        return new UnaryExpr(negate, operand, at(c.op));
     }
 
-    private Expr binary(PromQLParser.BinaryContext c) {
-        Expr lhs = expr(c.expr(0));
+    @Override
+    public Expr visitBinary(PromQLParser.BinaryContext c) {
+        Expr lhs = visit(c.expr(0));
         PromQLParser.BinModifiersContext mods = c.binModifiers();
-        VectorMatching raw = matching(mods);
-        Expr rhs = expr(c.expr(1));
+        VectorMatching written = matching(mods);
+        Expr rhs = visit(c.expr(1));
         BinaryOp op = binaryOp(c.op);
-        boolean returnBool = mods.BOOL() != null;
-        VectorMatching normalized = null;
+        VectorMatching matching;
         if (lhs.type() == ValueType.VECTOR && rhs.type() == ValueType.VECTOR) {
-            normalized = op.isSetOperator() && raw.cardinality() == VectorMatching.Cardinality.ONE_TO_ONE
-                    ? raw.withCardinality(VectorMatching.Cardinality.MANY_TO_MANY) : raw;
+            matching = op.isSetOperator() && written.cardinality() == VectorMatching.Cardinality.ONE_TO_ONE
+                    ? written.withCardinality(VectorMatching.Cardinality.MANY_TO_MANY) : written;
+        } else if (!written.matchingLabels().isEmpty() || written.hasFill()) {
+            // Meaningless without two vectors, but kept for the type checker to reject, with the message it
+            // owes and in its order; such a tree never reaches a caller.
+            matching = written;
+        } else {
+            matching = null;
         }
-        BinaryExpr b = at(new BinaryExpr(op, lhs, rhs, returnBool, normalized), positionOf(lhs));
-        rawMatchings.put(b, new RawMatching(raw, returnBool, pos(c.op)));
-        return b;
+        return new BinaryExpr(op, lhs, rhs, mods.BOOL() != null, matching, at(c.op));
     }
 
     private VectorMatching matching(PromQLParser.BinModifiersContext mods) {
@@ -207,7 +193,7 @@ final class AstBuilder {
     private List<Expr> args(PromQLParser.FunctionArgsContext c) {
         List<Expr> args = new ArrayList<>(c.expr().size());
         for (PromQLParser.ExprContext e : c.expr()) {
-            args.add(expr(e));
+            args.add(visit(e));
         }
         if (c.trailing != null) {
             throw error(pos(c.trailing), "trailing commas not allowed in function call args");
@@ -215,16 +201,18 @@ final class AstBuilder {
         return args;
     }
 
-    private Expr call(PromQLParser.CallContext c) {
+    @Override
+    public Expr visitCall(PromQLParser.CallContext c) {
         List<Expr> args = args(c.functionArgs());
         Token nameToken = c.functionName().getStart();
         String name = nameToken.getText();
         Function f = Functions.get(name).orElseThrow(
                 () -> error(pos(nameToken), "unknown function with name " + Literals.goQuote(name)));
-        return at(new Call(f, args), pos(nameToken));
+        return new Call(f, args, at(nameToken));
     }
 
-    private Expr aggregate(PromQLParser.AggregateContext c) {
+    @Override
+    public Expr visitAggregate(PromQLParser.AggregateContext c) {
         List<Expr> args = args(c.functionArgs());
         Token opToken = c.aggregateOp().getStart();
         int start = pos(opToken);
@@ -244,7 +232,7 @@ final class AstBuilder {
                     + desired + ", got " + args.size());
         }
         Expr param = desired == 2 ? args.get(0) : null;
-        return at(new AggregateExpr(op, args.get(desired - 1), param, grouping, without), start);
+        return new AggregateExpr(op, args.get(desired - 1), param, grouping, without, at(opToken));
     }
 
     private List<String> groupingLabels(PromQLParser.GroupingLabelsContext c) {
@@ -265,7 +253,13 @@ final class AstBuilder {
 
     // ------------------------------------------------------------------ selectors and modifiers
 
-    VectorSelector vectorSelector(PromQLParser.VectorSelectorContext c) {
+    @Override
+    public VectorSelector visitMetricSelector(PromQLParser.MetricSelectorContext c) {
+        return visitVectorSelector(c.vectorSelector());
+    }
+
+    @Override
+    public VectorSelector visitVectorSelector(PromQLParser.VectorSelectorContext c) {
         List<LabelMatcher> matchers = new ArrayList<>();
         if (c.labelMatchers() != null) {
             for (PromQLParser.LabelMatcherContext m : c.labelMatchers().labelMatcher()) {
@@ -277,7 +271,7 @@ final class AstBuilder {
             name = c.metricIdentifier().getText();
             matchers.add(LabelMatcher.eq(LabelMatcher.METRIC_NAME, name));
         }
-        return at(new VectorSelector(name, matchers, null, null, false, false), pos(c));
+        return new VectorSelector(name, matchers, null, null, false, false, at(c));
     }
 
     private LabelMatcher labelMatcher(PromQLParser.LabelMatcherContext m) {
@@ -302,8 +296,9 @@ final class AstBuilder {
         return new LabelMatcher(type, name, value);
     }
 
-    private Expr matrix(PromQLParser.MatrixSelectorContext c) {
-        Expr base = expr(c.expr());
+    @Override
+    public Expr visitMatrixSelector(PromQLParser.MatrixSelectorContext c) {
+        Expr base = visit(c.expr());
         DurationExpr range = positiveDuration(c.range);
         int bracket = pos(c.LEFT_BRACKET().getSymbol());
         if (!(base instanceof VectorSelector vs)) {
@@ -315,47 +310,52 @@ final class AstBuilder {
         if (vs.at() != null) {
             throw error(bracket, "no @ modifiers allowed before range");
         }
-        return at(new MatrixSelector(vs, range), positionOf(base));
+        return new MatrixSelector(vs, range);
     }
 
-    private Expr subquery(PromQLParser.SubqueryContext c) {
-        Expr base = expr(c.expr());
+    @Override
+    public Expr visitSubquery(PromQLParser.SubqueryContext c) {
+        Expr base = visit(c.expr());
         DurationExpr range = positiveDuration(c.range);
         DurationExpr step = c.step == null ? null : positiveDuration(c.step);
-        return at(new SubqueryExpr(base, range, step, null, null), positionOf(base));
+        return new SubqueryExpr(base, range, step, null, null);
     }
 
-    private Expr offset(PromQLParser.OffsetModifierContext c) {
-        Expr base = expr(c.expr());
+    // A modified selector or subquery keeps the position of what it modifies.
+
+    @Override
+    public Expr visitOffsetModifier(PromQLParser.OffsetModifierContext c) {
+        Expr base = visit(c.expr());
         DurationExpr offset = offsetValue(c.offsetValue());
         if (offset instanceof DurationExpr.Literal l && l.seconds() == 0) {
             offset = null;
         }
-        int start = positionOf(base);
+        int start = base.position().start();
         String twice = "offset may not be set multiple times";
         if (base instanceof VectorSelector vs) {
             if (vs.offset() != null) {
                 throw error(start, twice);
             }
-            return at(vs.withOffset(offset), start);
+            return vs.withOffset(offset);
         } else if (base instanceof MatrixSelector ms) {
             if (ms.selector().offset() != null) {
                 throw error(start, twice);
             }
-            return at(new MatrixSelector(ms.selector().withOffset(offset), ms.range()), start);
+            return new MatrixSelector(ms.selector().withOffset(offset), ms.range());
         } else if (base instanceof SubqueryExpr sq) {
             if (sq.offset() != null) {
                 throw error(start, twice);
             }
-            return at(sq.withOffset(offset), start);
+            return sq.withOffset(offset);
         }
         throw error(start, "offset modifier must be preceded by an instant vector selector or "
                 + "range vector selector or a subquery");
     }
 
-    private Expr atModifier(PromQLParser.AtModifierContext c) {
-        Expr base = expr(c.expr());
-        int start = positionOf(base);
+    @Override
+    public Expr visitAtModifier(PromQLParser.AtModifierContext c) {
+        Expr base = visit(c.expr());
+        int start = base.position().start();
         PromQLParser.AtValueContext v = c.atValue();
         AtModifier at;
         if (v.START() != null) {
@@ -381,24 +381,25 @@ final class AstBuilder {
             if (vs.at() != null) {
                 throw error(start, twice);
             }
-            return at(vs.withAt(at), start);
+            return vs.withAt(at);
         } else if (base instanceof MatrixSelector ms) {
             if (ms.selector().at() != null) {
                 throw error(start, twice);
             }
-            return at(new MatrixSelector(ms.selector().withAt(at), ms.range()), start);
+            return new MatrixSelector(ms.selector().withAt(at), ms.range());
         } else if (base instanceof SubqueryExpr sq) {
             if (sq.at() != null) {
                 throw error(start, twice);
             }
-            return at(sq.withAt(at), start);
+            return sq.withAt(at);
         }
         throw error(start, mustPrecede);
     }
 
-    private Expr rangeModifier(PromQLParser.RangeModifierContext c) {
-        Expr base = expr(c.expr());
-        int start = positionOf(base);
+    @Override
+    public Expr visitRangeModifier(PromQLParser.RangeModifierContext c) {
+        Expr base = visit(c.expr());
+        int start = base.position().start();
         boolean anchored = c.kind.getType() == PromQLLexer.ANCHORED;
         String kind = anchored ? "anchored" : "smoothed";
         String both = "anchored and smoothed modifiers cannot be used together";
@@ -406,14 +407,13 @@ final class AstBuilder {
             if (anchored ? vs.smoothed() : vs.anchored()) {
                 throw error(start, both);
             }
-            return at(anchored ? vs.withAnchored(true) : vs.withSmoothed(true), start);
+            return anchored ? vs.withAnchored(true) : vs.withSmoothed(true);
         } else if (base instanceof MatrixSelector ms) {
             VectorSelector vs = ms.selector();
             if (anchored ? vs.smoothed() : vs.anchored()) {
                 throw error(start, both);
             }
-            return at(new MatrixSelector(anchored ? vs.withAnchored(true) : vs.withSmoothed(true), ms.range()),
-                    start);
+            return new MatrixSelector(anchored ? vs.withAnchored(true) : vs.withSmoothed(true), ms.range());
         } else if (base instanceof SubqueryExpr) {
             throw error(start, kind + " modifier is not supported for subqueries");
         }
@@ -423,45 +423,55 @@ final class AstBuilder {
     // ------------------------------------------------------------------ durations
 
     private DurationExpr positiveDuration(PromQLParser.DurationExprContext c) {
-        DurationExpr d = duration(c);
+        DurationExpr d = durations.visit(c);
         if (d instanceof DurationExpr.Literal l && !(l.seconds() > 0)) {
-            Integer p = durationPositions.get(d);
-            throw error(p == null ? pos(c) : p, "duration must be greater than 0");
+            throw error(l.position().start(), "duration must be greater than 0");
         }
         return d;
     }
 
     private DurationExpr offsetValue(PromQLParser.OffsetValueContext c) {
-        DurationExpr d = c.durationAtom() != null ? durationAtom(c.durationAtom()) : duration(c.durationExpr());
+        DurationExpr d = c.durationAtom() != null ? durations.visitDurationAtom(c.durationAtom())
+                : durations.visit(c.durationExpr());
         if (c.sign != null) {
             d = applySign(d, c.sign);
         }
         return d;
     }
 
-    private DurationExpr applySign(DurationExpr d, Token sign) {
+    private static DurationExpr applySign(DurationExpr d, Token sign) {
         if (sign.getType() == PromQLLexer.ADD) {
             return d;
         }
         if (d instanceof DurationExpr.Literal l) {
-            DurationExpr.Literal n = new DurationExpr.Literal(-l.seconds(), l.duration());
-            durationPositions.put(n, pos(sign));
-            return n;
+            return new DurationExpr.Literal(-l.seconds(), l.duration(), at(sign));
         }
         return new DurationExpr.Negate(d);
     }
 
-    private DurationExpr duration(PromQLParser.DurationExprContext c) {
-        if (c instanceof PromQLParser.DurationTermContext t) {
-            return durationAtom(t.durationAtom());
-        } else if (c instanceof PromQLParser.DurationParenContext p) {
-            return duration(p.durationExpr());
-        } else if (c instanceof PromQLParser.DurationUnaryContext u) {
-            return applySign(duration(u.durationExpr()), u.op);
-        } else if (c instanceof PromQLParser.DurationBinaryContext b) {
-            DurationExpr l = duration(b.durationExpr(0));
-            DurationExpr r = duration(b.durationExpr(1));
-            DurationExpr.Op op = switch (b.op.getType()) {
+    /** Ranges, subquery steps and offsets: a separate visitor, as they build a separate kind of node. */
+    private final class DurationBuilder extends PromQLParserBaseVisitor<DurationExpr> {
+
+        @Override
+        public DurationExpr visitDurationTerm(PromQLParser.DurationTermContext c) {
+            return visitDurationAtom(c.durationAtom());
+        }
+
+        @Override
+        public DurationExpr visitDurationParen(PromQLParser.DurationParenContext c) {
+            return visit(c.durationExpr());
+        }
+
+        @Override
+        public DurationExpr visitDurationUnary(PromQLParser.DurationUnaryContext c) {
+            return applySign(visit(c.durationExpr()), c.op);
+        }
+
+        @Override
+        public DurationExpr visitDurationBinary(PromQLParser.DurationBinaryContext c) {
+            DurationExpr l = visit(c.durationExpr(0));
+            DurationExpr r = visit(c.durationExpr(1));
+            DurationExpr.Op op = switch (c.op.getType()) {
                 case PromQLLexer.ADD -> DurationExpr.Op.ADD;
                 case PromQLLexer.SUB -> DurationExpr.Op.SUB;
                 case PromQLLexer.MUL -> DurationExpr.Op.MUL;
@@ -471,31 +481,29 @@ final class AstBuilder {
             };
             if ((op == DurationExpr.Op.DIV || op == DurationExpr.Op.MOD)
                     && r instanceof DurationExpr.Literal lit && lit.seconds() == 0) {
-                throw error(pos(b.op), op == DurationExpr.Op.DIV ? "division by zero" : "modulo by zero");
+                throw error(pos(c.op), op == DurationExpr.Op.DIV ? "division by zero" : "modulo by zero");
             }
             return new DurationExpr.Binary(op, l, r);
         }
-        throw new IllegalStateException("unexpected duration node " + c.getClass());
-    }
 
-    private DurationExpr durationAtom(PromQLParser.DurationAtomContext c) {
-        Token t = c.getStart();
-        DurationExpr d = switch (t.getType()) {
-            case PromQLLexer.NUMBER -> {
-                double v = number(t);
-                if (v > Literals.MAX_DURATION_SECONDS || v < -Literals.MAX_DURATION_SECONDS || Double.isNaN(v)) {
-                    throw error(pos(t), "duration out of range");
+        @Override
+        public DurationExpr visitDurationAtom(PromQLParser.DurationAtomContext c) {
+            Token t = c.getStart();
+            return switch (t.getType()) {
+                case PromQLLexer.NUMBER -> {
+                    double v = number(t);
+                    if (v > Literals.MAX_DURATION_SECONDS || v < -Literals.MAX_DURATION_SECONDS || Double.isNaN(v)) {
+                        throw error(pos(t), "duration out of range");
+                    }
+                    yield new DurationExpr.Literal(v, false, at(t));
                 }
-                yield new DurationExpr.Literal(v, false);
-            }
-            case PromQLLexer.DURATION -> DurationExpr.ofMillis(durationLiteralMillis(t));
-            case PromQLLexer.STEP -> new DurationExpr.Step();
-            case PromQLLexer.RANGE -> new DurationExpr.Range();
-            default -> new DurationExpr.MinMax(t.getType() == PromQLLexer.MAX_OF,
-                    duration(c.durationExpr(0)), duration(c.durationExpr(1)));
-        };
-        durationPositions.put(d, pos(t));
-        return d;
+                case PromQLLexer.DURATION -> new DurationExpr.Literal(durationLiteralMillis(t) / 1000.0, true, at(t));
+                case PromQLLexer.STEP -> new DurationExpr.Step();
+                case PromQLLexer.RANGE -> new DurationExpr.Range();
+                default -> new DurationExpr.MinMax(t.getType() == PromQLLexer.MAX_OF,
+                        visit(c.durationExpr(0)), visit(c.durationExpr(1)));
+            };
+        }
     }
 
     // ------------------------------------------------------------------ literals
@@ -525,7 +533,7 @@ final class AstBuilder {
     }
 
     /** Go's {@code %f}. */
-    static String goFloat(double v) {
+    private static String goFloat(double v) {
         if (Double.isNaN(v)) {
             return "NaN";
         }
@@ -533,9 +541,5 @@ final class AstBuilder {
             return v > 0 ? "+Inf" : "-Inf";
         }
         return String.format(Locale.ROOT, "%f", v);
-    }
-
-    static boolean isTerminal(Object o) {
-        return o instanceof TerminalNode;
     }
 }

@@ -3,7 +3,6 @@ package io.cardinal.promql.parser;
 import io.cardinal.promql.PromQLParseException;
 import io.cardinal.promql.ast.Expr;
 import io.cardinal.promql.ast.LabelMatcher;
-import io.cardinal.promql.ast.VectorSelector;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -34,9 +33,8 @@ public final class ParserDriver {
         return withDeepStackFallback(query, q -> {
             Parse p = new Parse(q);
             PromQLParser.QueryContext tree = p.run(PromQLParser::query);
-            AstBuilder builder = new AstBuilder(p.source);
-            Expr expr = builder.expr(tree.expr());
-            new TypeChecker(p.source, builder).check(expr);
+            Expr expr = new AstBuilder(p.source).visitQuery(tree);
+            new TypeChecker(p.source).check(expr);
             return expr;
         });
     }
@@ -46,8 +44,7 @@ public final class ParserDriver {
         return withDeepStackFallback(selector, q -> {
             Parse p = new Parse(q);
             PromQLParser.MetricSelectorContext tree = p.run(PromQLParser::metricSelector);
-            VectorSelector vs = new AstBuilder(p.source).vectorSelector(tree.vectorSelector());
-            return vs.matchers();
+            return new AstBuilder(p.source).visitMetricSelector(tree).matchers();
         });
     }
 

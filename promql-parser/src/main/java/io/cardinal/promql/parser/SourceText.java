@@ -1,32 +1,13 @@
 package io.cardinal.promql.parser;
 
 import io.cardinal.promql.PromQLParseException;
-import java.nio.charset.StandardCharsets;
 
 /** Maps code point offsets (ANTLR's indices) to Prometheus-style line:column positions. */
 final class SourceText {
-    private final String text;
     private final int[] codePoints;
 
     SourceText(String text) {
-        this.text = text;
         this.codePoints = text.codePoints().toArray();
-    }
-
-    String text() {
-        return text;
-    }
-
-    int length() {
-        return codePoints.length;
-    }
-
-    int codePointAt(int index) {
-        return codePoints[index];
-    }
-
-    String substring(int start, int endExclusive) {
-        return new String(codePoints, start, endExclusive - start);
     }
 
     PromQLParseException error(int cpOffset, String message) {
@@ -89,9 +70,5 @@ final class SourceText {
             return hex;
         }
         return hex + " '" + new String(Character.toChars(cp)) + "'";
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -2,7 +2,6 @@ package io.cardinal.promql.parser;
 
 import io.cardinal.promql.PromQLParseException;
 import java.util.Set;
-import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.RuleContext;
 import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.TokenStream;
@@ -171,14 +170,5 @@ final class SyntaxErrors {
             }
         }
         return -1;
-    }
-
-    static boolean isInside(ParserRuleContext ctx, Class<?> type) {
-        for (RuleContext c = ctx; c != null; c = c.parent) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -27,16 +27,14 @@ final class TypeChecker {
     private static final List<String> SMOOTHED_FUNCTIONS = List.of("delta", "increase", "rate");
 
     private final SourceText source;
-    private final AstBuilder builder;
     private final Set<VectorSelector> bypassEmptyMatcherCheck = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    TypeChecker(SourceText source, AstBuilder builder) {
+    TypeChecker(SourceText source) {
         this.source = source;
-        this.builder = builder;
     }
 
-    private PromQLParseException error(Object node, String message) {
-        return source.error(builder.positionOf(node), message);
+    private PromQLParseException error(Expr node, String message) {
+        return source.error(node.position().start(), message);
     }
 
     ValueType check(Expr node) {
@@ -87,9 +85,9 @@ final class TypeChecker {
     private void checkBinary(BinaryExpr b) {
         ValueType lt = check(b.lhs());
         ValueType rt = check(b.rhs());
-        AstBuilder.RawMatching raw = builder.rawMatchings.get(b);
-        VectorMatching vm = raw != null ? raw.matching() : (b.matching() != null ? b.matching() : VectorMatching.oneToOne());
-        int opPos = raw != null ? raw.opPos() : builder.positionOf(b);
+        // The builder keeps every matching these checks can reject, even between non-vectors.
+        VectorMatching vm = b.matching() != null ? b.matching() : VectorMatching.oneToOne();
+        int opPos = b.opPosition().start();
         String op = b.op().symbol();
         if (b.returnBool() && !b.op().isComparison()) {
             throw source.error(opPos, "bool modifier can only be used on comparison operators");
@@ -142,14 +140,10 @@ final class TypeChecker {
             if (nargs != given) {
                 throw error(c, "expected " + nargs + " argument(s) in call to " + name + ", got " + given);
             }
-        } else {
-            int na = nargs - 1;
-            if (na > given) {
-                throw error(c, "expected at least " + na + " argument(s) in call to " + name + ", got " + given);
-            } else if (f.variadic() > 0 && na + f.variadic() < given) {
-                throw error(c, "expected at most " + (na + f.variadic()) + " argument(s) in call to " + name
-                        + ", got " + given);
-            }
+        } else if (given < f.minArgs()) {
+            throw error(c, "expected at least " + f.minArgs() + " argument(s) in call to " + name + ", got " + given);
+        } else if (given > f.maxArgs()) {
+            throw error(c, "expected at most " + f.maxArgs() + " argument(s) in call to " + name + ", got " + given);
         }
         if (f.name().equals("info") && given > 1) {
             Expr second = c.args().get(1);

@@ -468,22 +468,6 @@ public final class Cardinal implements AutoCloseable {
     return name;
   }
 
-  private static void linkTree(java.nio.file.Path src, java.nio.file.Path dst) throws IOException {
-    try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(src)) {
-      for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) s::iterator) {
-        java.nio.file.Path target = dst.resolve(src.relativize(p).toString());
-        if (java.nio.file.Files.isDirectory(p)) {
-          java.nio.file.Files.createDirectories(target);
-        } else {
-          try {
-            java.nio.file.Files.createLink(target, p);
-          } catch (UnsupportedOperationException | IOException e) {
-            java.nio.file.Files.copy(p, target);
-          }
-        }
-      }
-    }
-  }
 
   /** Deletes blocks past the time retention (relative to the newest block) and the size retention. */
   private void applyRetention() {

@@ -164,7 +164,7 @@ public record CardinalOptions(long maxSeries, Duration chunkRange, Duration rete
   }
 
   HeadOptions headOptions() {
-    return HeadOptions.defaults().maxSeries(maxSeries).chunkRange(chunkRangeMs());
+    return HeadOptions.defaults().withMaxSeries(maxSeries).withChunkRange(java.time.Duration.ofMillis(chunkRangeMs()));
   }
 
   EngineOptions engineOptions() {

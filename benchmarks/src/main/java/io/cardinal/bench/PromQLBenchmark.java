@@ -87,7 +87,7 @@ public class PromQLBenchmark {
 
   @Setup
   public void setup() {
-    head = new Head(HeadOptions.defaults().chunkRange(4 * HOUR));
+    head = new Head(HeadOptions.defaults().withChunkRange(java.time.Duration.ofMillis(4 * HOUR)));
     engine = new Engine(EngineOptions.defaults().withMaxSamples(100_000_000L));
     SplittableRandom rnd = new SplittableRandom(42);
     int histograms = 100;

@@ -61,7 +61,7 @@ public final class Calibration {
   /** Builds one head of {@code n} series, measures it and lets it go. */
   public static Measurement measure(SeriesProfile profile, long n, int samplesPerSeries, long scrapeIntervalMs) {
     long before = usedHeapAfterGc();
-    Head head = new Head(HeadOptions.defaults().chunkMapper(new CountingChunkMapper()));
+    Head head = new Head(HeadOptions.defaults().withChunkMapper(new CountingChunkMapper()));
     try {
       ingest(head, profile, 0, n, samplesPerSeries, scrapeIntervalMs);
       long heap = usedHeapAfterGc() - before;

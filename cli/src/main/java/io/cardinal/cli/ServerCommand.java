@@ -6,6 +6,9 @@ import io.cardinal.config.ByteSizes;
 import io.cardinal.config.ConfigException;
 import io.cardinal.config.Durations;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,37 +96,38 @@ public final class ServerCommand implements Callable<Integer> {
   String logLevel;
 
   ServerOptions options() {
-    ServerOptions o = new ServerOptions();
-    o.configFile = configFile;
-    o.storagePath = storagePath;
-    o.retentionMs = retentionMs;
-    o.retentionSizeBytes = retentionSize;
-    o.maxSeries = maxSeries;
-    o.listenAddress = listenAddress;
-    o.enableAdminApi = enableAdminApi;
-    o.enableLifecycle = enableLifecycle;
-    o.enableRemoteWriteReceiver = enableRemoteWrite;
-    o.webConfigFile = webConfigFile;
-    o.queryMaxSamples = queryMaxSamples;
-    o.queryTimeoutMs = queryTimeoutMs;
-    o.lookbackDeltaMs = lookbackDeltaMs;
-    o.queryMaxConcurrency = queryMaxConcurrency;
-    o.flags.put("config.file", configFile == null ? "" : configFile.toString());
-    o.flags.put("storage.tsdb.path", storagePath.toString());
-    o.flags.put("storage.tsdb.retention.time", Durations.format(retentionMs));
-    o.flags.put("storage.tsdb.retention.size", ByteSizes.format(retentionSize));
-    o.flags.put("storage.tsdb.head.max-series", String.valueOf(maxSeries));
-    o.flags.put("web.listen-address", listenAddress);
-    o.flags.put("web.enable-admin-api", String.valueOf(enableAdminApi));
-    o.flags.put("web.enable-lifecycle", String.valueOf(enableLifecycle));
-    o.flags.put("web.enable-remote-write-receiver", String.valueOf(enableRemoteWrite));
-    o.flags.put("web.config.file", webConfigFile == null ? "" : webConfigFile.toString());
-    o.flags.put("query.max-samples", String.valueOf(queryMaxSamples));
-    o.flags.put("query.timeout", Durations.format(queryTimeoutMs));
-    o.flags.put("query.lookback-delta", Durations.format(lookbackDeltaMs));
-    o.flags.put("query.max-concurrency", String.valueOf(queryMaxConcurrency));
-    o.flags.put("log.level", logLevel);
-    return o;
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("config.file", configFile == null ? "" : configFile.toString());
+    flags.put("storage.tsdb.path", storagePath.toString());
+    flags.put("storage.tsdb.retention.time", Durations.format(retentionMs));
+    flags.put("storage.tsdb.retention.size", ByteSizes.format(retentionSize));
+    flags.put("storage.tsdb.head.max-series", String.valueOf(maxSeries));
+    flags.put("web.listen-address", listenAddress);
+    flags.put("web.enable-admin-api", String.valueOf(enableAdminApi));
+    flags.put("web.enable-lifecycle", String.valueOf(enableLifecycle));
+    flags.put("web.enable-remote-write-receiver", String.valueOf(enableRemoteWrite));
+    flags.put("web.config.file", webConfigFile == null ? "" : webConfigFile.toString());
+    flags.put("query.max-samples", String.valueOf(queryMaxSamples));
+    flags.put("query.timeout", Durations.format(queryTimeoutMs));
+    flags.put("query.lookback-delta", Durations.format(lookbackDeltaMs));
+    flags.put("query.max-concurrency", String.valueOf(queryMaxConcurrency));
+    flags.put("log.level", logLevel);
+    return ServerOptions.DEFAULTS
+        .withConfigFile(configFile)
+        .withStoragePath(storagePath)
+        .withRetention(Duration.ofMillis(retentionMs))
+        .withRetentionSizeBytes(retentionSize)
+        .withMaxSeries(maxSeries)
+        .withListenAddress(listenAddress)
+        .withEnableAdminApi(enableAdminApi)
+        .withEnableLifecycle(enableLifecycle)
+        .withEnableRemoteWriteReceiver(enableRemoteWrite)
+        .withWebConfigFile(webConfigFile)
+        .withQueryMaxSamples(queryMaxSamples)
+        .withQueryTimeout(Duration.ofMillis(queryTimeoutMs))
+        .withLookbackDelta(Duration.ofMillis(lookbackDeltaMs))
+        .withQueryMaxConcurrency(queryMaxConcurrency)
+        .withFlags(flags);
   }
 
   @Override

@@ -251,12 +251,12 @@ class CapacityCommandTest {
           + "    static_configs:\n      - targets: ['" + big.address() + "']\n"
           + "  - job_name: small\n    scrape_interval: 100ms\n    scrape_timeout: 100ms\n    sample_limit: 1000\n"
           + "    static_configs:\n      - targets: ['" + small.address() + "']\n");
-      ServerOptions o = new ServerOptions();
-      o.configFile = cfg;
-      o.storagePath = tmp.resolve("data");
-      o.listenAddress = "127.0.0.1:0";
-      o.maxSeries = 5000;
-      o.scrapeThreads = 2;
+      ServerOptions o = ServerOptions.DEFAULTS
+          .withConfigFile(cfg)
+          .withStoragePath(tmp.resolve("data"))
+          .withListenAddress("127.0.0.1:0")
+          .withMaxSeries(5000)
+          .withScrapeThreads(2);
       try (CardinalServer server = CardinalServer.start(o)) {
         await("both targets scraped", () -> server.db().headSeries() >= 80 + 2 + 2 * 7 - 4);
         String url = "http://127.0.0.1:" + server.address().getPort();

@@ -46,14 +46,14 @@ class MainTest {
     new CommandLine(cmd).parseArgs("--storage.tsdb.retention.time=30d", "--storage.tsdb.head.max-series=1000",
         "--web.enable-lifecycle", "--query.lookback-delta=1m");
     ServerOptions o = cmd.options();
-    assertEquals(30L * 24 * 3600 * 1000, o.retentionMs);
-    assertEquals(1000, o.maxSeries);
-    assertTrue(o.enableLifecycle);
-    assertEquals(60_000, o.lookbackDeltaMs);
-    assertEquals("0.0.0.0:9090", o.listenAddress);
-    assertEquals("data", o.storagePath.toString());
-    assertEquals("30d", o.flags.get("storage.tsdb.retention.time"));
-    assertEquals("1000", o.flags.get("storage.tsdb.head.max-series"));
-    assertEquals("2m", o.flags.get("query.timeout"));
+    assertEquals(java.time.Duration.ofDays(30), o.retention());
+    assertEquals(1000, o.maxSeries());
+    assertTrue(o.enableLifecycle());
+    assertEquals(java.time.Duration.ofMinutes(1), o.lookbackDelta());
+    assertEquals("0.0.0.0:9090", o.listenAddress());
+    assertEquals("data", o.storagePath().toString());
+    assertEquals("30d", o.flags().get("storage.tsdb.retention.time"));
+    assertEquals("1000", o.flags().get("storage.tsdb.head.max-series"));
+    assertEquals("2m", o.flags().get("query.timeout"));
   }
 }

@@ -88,7 +88,7 @@ final class Api {
 
   /** Prometheus's admin API: behind --web.enable-admin-api, POST or PUT only. */
   private ApiResult admin(ApiRequest r, Function<ApiRequest, ApiResult> fn) {
-    if (!server.options().enableAdminApi) {
+    if (!server.options().enableAdminApi()) {
       return ApiResult.error("unavailable", "admin APIs disabled");
     }
     if (!r.method().equals("POST") && !r.method().equals("PUT")) {
@@ -132,12 +132,12 @@ final class Api {
 
   /** POST /api/v1/admin/tsdb/snapshot[?skip_head=true]: {"name": "..."} under <storage>/snapshots. */
   private ApiResult snapshot(ApiRequest r) {
-    if (server.options().inMemory) {
+    if (server.options().inMemory()) {
       return ApiResult.error("unavailable", "snapshots need a data directory");
     }
     boolean skipHead = "true".equalsIgnoreCase(r.first("skip_head"));
     try {
-      String name = server.db().snapshot(server.options().storagePath.resolve("snapshots"), !skipHead);
+      String name = server.db().snapshot(server.options().storagePath().resolve("snapshots"), !skipHead);
       return ApiResult.success(new Json().beginObject().name("name").value(name).endObject().toString());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -427,7 +427,7 @@ final class Api {
 
   private ApiResult flags(ApiRequest r) {
     Json j = new Json().beginObject();
-    for (Map.Entry<String, String> e : new TreeMap<>(server.options().flags).entrySet()) {
+    for (Map.Entry<String, String> e : new TreeMap<>(server.options().flags()).entrySet()) {
       j.name(e.getKey()).value(e.getValue());
     }
     return ApiResult.success(j.endObject().toString());
@@ -457,7 +457,7 @@ final class Api {
         .name("GOMEMLIMIT").value(rt.maxMemory())
         .name("GOGC").value("")
         .name("GODEBUG").value("")
-        .name("storageRetention").value(Durations.format(server.options().retentionMs))
+        .name("storageRetention").value(Durations.format(server.options().retention().toMillis()))
         .endObject().toString());
   }
 

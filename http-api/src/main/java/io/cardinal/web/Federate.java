@@ -27,7 +27,7 @@ final class Federate {
       return new Result(400, e.getMessage() + "\n");
     }
     long now = System.currentTimeMillis();
-    long mint = now - server.options().lookbackDeltaMs;
+    long mint = now - server.options().lookbackDelta().toMillis();
     Labels external = server.config().global().externalLabels();
     // Sorted by labels, which sorts by metric name first since __name__ sorts before lower-case names.
     TreeMap<Labels, double[]> latest = new TreeMap<>(Federate::compareByName);

@@ -66,7 +66,7 @@ public final class WebServer {
       this.http = HttpServer.create(address, 128);
     }
     AtomicInteger n = new AtomicInteger();
-    this.executor = Executors.newFixedThreadPool(Math.max(8, server.options().queryMaxConcurrency), r -> {
+    this.executor = Executors.newFixedThreadPool(Math.max(8, server.options().queryMaxConcurrency()), r -> {
       Thread t = new Thread(r, "http-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
@@ -137,7 +137,7 @@ public final class WebServer {
           notAllowed(ex, "POST, PUT");
           return;
         }
-        if (!server.options().enableLifecycle) {
+        if (!server.options().enableLifecycle()) {
           send(ex, 403, "text/plain; charset=utf-8", "Lifecycle API is not enabled.\n");
           return;
         }
@@ -154,7 +154,7 @@ public final class WebServer {
           notAllowed(ex, "POST, PUT");
           return;
         }
-        if (!server.options().enableLifecycle) {
+        if (!server.options().enableLifecycle()) {
           send(ex, 403, "text/plain; charset=utf-8", "Lifecycle API is not enabled.\n");
           return;
         }

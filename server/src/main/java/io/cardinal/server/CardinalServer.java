@@ -51,49 +51,52 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
     this.options = options;
     // Read first: an invalid web configuration stops the start before anything is opened.
     io.cardinal.web.WebConfig webConfig = null;
-    if (options.webConfigFile != null) {
+    if (options.webConfigFile() != null) {
       try {
-        webConfig = io.cardinal.web.WebConfig.load(options.webConfigFile);
+        webConfig = io.cardinal.web.WebConfig.load(options.webConfigFile());
       } catch (io.cardinal.web.WebConfig.InvalidWebConfig e) {
-        throw new IOException("invalid --web.config.file " + options.webConfigFile + ": " + e.getMessage(), e);
+        throw new IOException("invalid --web.config.file " + options.webConfigFile() + ": " + e.getMessage(), e);
       }
     }
     // The database's own background task cuts the head into blocks, compacts, and applies time and
     // size retention every minute, as Prometheus does.
-    CardinalOptions dbOptions = CardinalOptions.defaults().withMaxSeries(options.maxSeries)
-        .withRetention(java.time.Duration.ofMillis(options.retentionMs)).withRetentionBytes(options.retentionSizeBytes);
-    if (options.walSegmentSize > 0 || options.walCompression) {
-      io.cardinal.storage.head.DurableOptions d = dbOptions.durable().withWalCompression(options.walCompression);
-      dbOptions = dbOptions.withDurable(options.walSegmentSize > 0 ? d.withWalSegmentSize(options.walSegmentSize) : d);
+    CardinalOptions dbOptions = CardinalOptions.defaults().withMaxSeries(options.maxSeries())
+        .withRetention(options.retention()).withRetentionBytes(options.retentionSizeBytes());
+    if (options.walSegmentSize() > 0 || options.walCompression()) {
+      io.cardinal.storage.head.DurableOptions d = dbOptions.durable().withWalCompression(options.walCompression());
+      dbOptions = dbOptions.withDurable(
+          options.walSegmentSize() > 0 ? d.withWalSegmentSize(options.walSegmentSize()) : d);
     }
-    this.db = options.inMemory ? Cardinal.inMemory(dbOptions) : Cardinal.open(options.storagePath, dbOptions);
-    EngineQueryService engine = new EngineQueryService(db::querier, options.lookbackDeltaMs, options.queryMaxSamples,
-        options.queryTimeoutMs, options.queryMaxConcurrency);
+    this.db = options.inMemory() ? Cardinal.inMemory(dbOptions) : Cardinal.open(options.storagePath(), dbOptions);
+    EngineQueryService engine = new EngineQueryService(db::querier, options.lookbackDelta().toMillis(),
+        options.queryMaxSamples(), options.queryTimeout().toMillis(), options.queryMaxConcurrency());
     this.queryService = engine;
     metricsSources.add(engine);
-    if (options.enableRemoteWriteReceiver) {
-      this.remoteWrite = new RemoteWriteReceiver(db, options.remoteWriteMaxBytes, options.remoteWriteMaxDecodedBytes);
+    if (options.enableRemoteWriteReceiver()) {
+      this.remoteWrite = new RemoteWriteReceiver(db, options.remoteWriteMaxBytes(),
+          options.remoteWriteMaxDecodedBytes());
       metricsSources.add(remoteWrite);
     } else {
       this.remoteWrite = null;
     }
-    this.remoteRead = new RemoteReadHandler(db::querier, options.remoteReadMaxBytes, options.remoteReadSampleLimit,
+    this.remoteRead = new RemoteReadHandler(db::querier, options.remoteReadMaxBytes(), options.remoteReadSampleLimit(),
         () -> config == null ? io.cardinal.tsdb.labels.Labels.EMPTY : config.global().externalLabels());
     metricsSources.add(remoteRead);
     Path walDir = db.walDir().orElse(null);
-    this.remoteWrites = new RemoteWriteManager(walDir, options.remoteWriteFlushDeadlineMs, System::currentTimeMillis);
+    this.remoteWrites = new RemoteWriteManager(walDir, options.remoteWriteFlushDeadline().toMillis(),
+        System::currentTimeMillis);
     metricsSources.add(remoteWrites);
-    Path base = options.configFile == null ? Path.of(".") : options.configFile.toAbsolutePath().getParent();
-    this.scrapes = new ScrapeManager(db, base, options.scrapeThreads, options.filePollMs);
+    Path base = options.configFile() == null ? Path.of(".") : options.configFile().toAbsolutePath().getParent();
+    this.scrapes = new ScrapeManager(db, base, options.scrapeThreads(), options.filePollInterval().toMillis());
     try {
-      this.web = new WebServer(this, parseAddress(options.listenAddress), webConfig);
+      this.web = new WebServer(this, parseAddress(options.listenAddress()), webConfig);
       web.route("/api/v1/write", "POST", () -> remoteWrite == null ? 0 : remoteWrite.maxCompressedBytes(),
           this::remoteWrite);
       web.route("/api/v1/read", "POST", remoteRead::maxCompressedBytes, this::remoteRead);
     } catch (IOException | RuntimeException e) {
       scrapes.close();
       db.close();
-      throw new IOException("cannot listen on " + options.listenAddress + ": " + e.getMessage(), e);
+      throw new IOException("cannot listen on " + options.listenAddress() + ": " + e.getMessage(), e);
     }
   }
 
@@ -117,10 +120,10 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
   }
 
   private Config loadConfig() throws ConfigException {
-    if (options.configFile == null) {
+    if (options.configFile() == null) {
       return ConfigLoader.parse(defaultConfig(web.address()));
     }
-    Config c = ConfigLoader.load(options.configFile);
+    Config c = ConfigLoader.load(options.configFile());
     for (String ignored : c.ignoredSections()) {
       log.warn("msg=\"Configuration section is accepted but not used by Cardinal\" section={}", ignored);
     }
@@ -144,7 +147,7 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
    */
   @Override
   public synchronized String reload() {
-    log.info("msg=\"Loading configuration file\" filename={}", options.configFile);
+    log.info("msg=\"Loading configuration file\" filename={}", options.configFile());
     try {
       Config next = loadConfig();
       scrapes.apply(next);
@@ -152,11 +155,11 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
       config = next;
       lastReloadSuccessful = true;
       lastReloadMs = System.currentTimeMillis();
-      log.info("msg=\"Completed loading of configuration file\" filename={}", options.configFile);
+      log.info("msg=\"Completed loading of configuration file\" filename={}", options.configFile());
       return null;
     } catch (ConfigException | IOException e) {
       lastReloadSuccessful = false;
-      String msg = "error loading config from \"" + options.configFile + "\": " + e.getMessage();
+      String msg = "error loading config from \"" + options.configFile() + "\": " + e.getMessage();
       log.error("msg=\"Error reloading config\" err=\"{}\"", msg);
       return msg;
     }

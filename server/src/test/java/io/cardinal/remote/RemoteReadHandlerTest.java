@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +34,7 @@ class RemoteReadHandlerTest {
     }
   }
 
-  private void start(String yaml, Consumer<ServerOptions> tweak) throws Exception {
+  private void start(String yaml, UnaryOperator<ServerOptions> tweak) throws Exception {
     h = ServerHarness.start(dir, yaml, tweak);
     Appender app = h.server.db().appender();
     for (int i = 0; i < 10; i++) {
@@ -130,7 +130,7 @@ class RemoteReadHandlerTest {
 
   @Test
   void errorsAndLimits() throws Exception {
-    start("scrape_configs: []\n", o -> o.remoteReadSampleLimit = 5);
+    start("scrape_configs: []\n", o -> o.withRemoteReadSampleLimit(5));
     Prompb.ReadRequest req = Prompb.ReadRequest.newBuilder()
         .addQueries(query(T0, T0 + 1_000_000, m(Prompb.LabelMatcher.Type.EQ, "__name__", "rr"))).build();
     HttpResponse<byte[]> r = post(Snappy.encode(req.toByteArray()));

@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,12 +40,10 @@ class RemoteWriteReceiverTest {
     }
   }
 
-  private void start(Consumer<ServerOptions> tweak) throws Exception {
+  private void start(UnaryOperator<ServerOptions> tweak) throws Exception {
     h = ServerHarness.start(dir, "scrape_configs: []\n", o -> {
-      o.enableRemoteWriteReceiver = true;
-      if (tweak != null) {
-        tweak.accept(o);
-      }
+      ServerOptions receiving = o.withEnableRemoteWriteReceiver(true);
+      return tweak == null ? receiving : tweak.apply(receiving);
     });
   }
 
@@ -218,7 +216,7 @@ class RemoteWriteReceiverTest {
 
   @Test
   void globalSeriesLimitAppliesToPushedData() throws Exception {
-    start(o -> o.maxSeries = 2);
+    start(o -> o.withMaxSeries(2));
     assertEquals(204, send(sample(series("__name__", "lim", "i", "1"), T0, 1),
         sample(series("__name__", "lim", "i", "2"), T0, 1)).statusCode());
     HttpResponse<byte[]> r = send(sample(series("__name__", "lim", "i", "1"), T0 + 1000, 2),
@@ -247,10 +245,7 @@ class RemoteWriteReceiverTest {
 
   @Test
   void limitsHeadersMethodsAndDisabled() throws Exception {
-    start(o -> {
-      o.remoteWriteMaxBytes = 8192;
-      o.remoteWriteMaxDecodedBytes = 4096;
-    });
+    start(o -> o.withRemoteWriteMaxBytes(8192).withRemoteWriteMaxDecodedBytes(4096));
     HttpResponse<byte[]> r = send(new byte[10_000]);
     assertEquals(413, r.statusCode());
     // Small on the wire, large decoded: refused from the declared length, before decoding.

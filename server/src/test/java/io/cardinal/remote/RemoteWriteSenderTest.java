@@ -9,10 +9,11 @@ import io.cardinal.config.ServerOptions;
 import io.cardinal.tsdb.Appender;
 import io.cardinal.tsdb.labels.Labels;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -53,12 +54,10 @@ class RemoteWriteSenderTest {
         + "      min_backoff: 10ms\n      max_backoff: 200ms\n" + extra;
   }
 
-  private void start(String yaml, Consumer<ServerOptions> tweak) throws Exception {
+  private void start(String yaml, UnaryOperator<ServerOptions> tweak) throws Exception {
     h = ServerHarness.start(dir, yaml, o -> {
-      o.remoteWriteFlushDeadlineMs = 2_000;
-      if (tweak != null) {
-        tweak.accept(o);
-      }
+      ServerOptions quick = o.withRemoteWriteFlushDeadline(Duration.ofSeconds(2));
+      return tweak == null ? quick : tweak.apply(quick);
     });
     ServerHarness.await("remote write queues started", 20_000, () -> h.server.remoteWrites().queues().values()
         .stream().allMatch(RemoteWriteQueue::started));
@@ -212,10 +211,8 @@ class RemoteWriteSenderTest {
   @Test
   void followsSegmentsCompressionAndCheckpoints() throws Exception {
     TestReceiver r = receiver();
-    start("scrape_configs: []\nremote_write:\n  - url: " + r.url("/w") + "\n    name: seg\n" + queue(""), o -> {
-      o.walSegmentSize = 32 * 1024;
-      o.walCompression = true;
-    });
+    start("scrape_configs: []\nremote_write:\n  - url: " + r.url("/w") + "\n    name: seg\n" + queue(""), 
+        o -> o.withWalSegmentSize(32 * 1024).withWalCompression(true));
     long t0 = System.currentTimeMillis() - 1_800_000;
     Map<String, Long> expected = new LinkedHashMap<>(append("seg_a", 100, 100, t0, false));
     ServerHarness.await("first half delivered", 60_000, () -> r.samples() >= expected.size());
@@ -239,7 +236,7 @@ class RemoteWriteSenderTest {
   @Test
   void samplesCommittedBeforeTheQueueStartedAreNotSent() throws Exception {
     TestReceiver r = receiver();
-    h = ServerHarness.start(dir, "scrape_configs: []\n", o -> o.remoteWriteFlushDeadlineMs = 1_000);
+    h = ServerHarness.start(dir, "scrape_configs: []\n", o -> o.withRemoteWriteFlushDeadline(Duration.ofSeconds(1)));
     long t0 = System.currentTimeMillis() - 600_000;
     append("before", 1, 5, t0, false);
     h.close();
@@ -275,7 +272,7 @@ class RemoteWriteSenderTest {
     AtomicInteger mode = new AtomicInteger(503);
     r.status = n -> mode.get();
     start("scrape_configs: []\nremote_write:\n  - url: " + r.url("/w") + "\n    name: lag\n" + queue(""),
-        o -> o.walSegmentSize = 32 * 1024);
+        o -> o.withWalSegmentSize(32 * 1024));
     long t0 = System.currentTimeMillis() - 1_800_000;
     append("lagging", 100, 100, t0, false);
     Path wal = dir.resolve("data/wal");

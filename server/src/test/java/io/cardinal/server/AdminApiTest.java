@@ -26,7 +26,7 @@ class AdminApiTest {
 
   @Test
   void disabledByDefault() throws Exception {
-    try (ServerHarness h = ServerHarness.start(dir, "", o -> { })) {
+    try (ServerHarness h = ServerHarness.start(dir, "", o -> o)) {
       ServerHarness.Resp r = h.postForm("/api/v1/admin/tsdb/delete_series", "match[]=m");
       assertEquals(503, r.status());
       assertTrue(r.body().contains("\"errorType\":\"unavailable\"") && r.body().contains("admin APIs disabled"), r.body());
@@ -35,7 +35,7 @@ class AdminApiTest {
 
   @Test
   void deleteSeriesHidesSamplesAndSnapshotWritesBlocks() throws Exception {
-    try (ServerHarness h = ServerHarness.start(dir, "", o -> o.enableAdminApi = true)) {
+    try (ServerHarness h = ServerHarness.start(dir, "", o -> o.withEnableAdminApi(true))) {
       load(h);
       assertEquals(400, h.postForm("/api/v1/admin/tsdb/delete_series", "").status(), "match[] is required");
       assertEquals(405, h.get("/api/v1/admin/tsdb/delete_series?match[]=m").status(), "GET is not allowed");
@@ -49,7 +49,7 @@ class AdminApiTest {
       ServerHarness.Resp snap = h.postForm("/api/v1/admin/tsdb/snapshot", "");
       assertEquals(200, snap.status(), snap.body());
       String name = snap.body().replaceAll(".*\"name\":\"([^\"]+)\".*", "$1");
-      Path snapDir = h.server.options().storagePath.resolve("snapshots").resolve(name);
+      Path snapDir = h.server.options().storagePath().resolve("snapshots").resolve(name);
       assertTrue(Files.isDirectory(snapDir), snapDir.toString());
       try (var s = Files.list(snapDir)) {
         assertEquals(1, s.count(), "the head written as one block");

@@ -90,10 +90,7 @@ class CardinalityExplosionTest {
         + "scrape_configs:\n"
         + "  - job_name: healthy\n    metrics_path: /healthy\n    static_configs:\n      - targets: ['" + addr + "']\n"
         + "  - job_name: attacked\n    metrics_path: /attacked\n    sample_limit: " + SAMPLE_LIMIT + "\n"
-        + "    scrape_timeout: 100ms\n    static_configs:\n      - targets: ['" + addr + "']\n", o -> {
-          o.maxSeries = MAX_SERIES;
-          o.inMemory = true;
-        });
+        + "    scrape_timeout: 100ms\n    static_configs:\n      - targets: ['" + addr + "']\n", o -> o.withMaxSeries(MAX_SERIES).withInMemory(true));
     ServerHarness.await("both targets up, healthy series in", 20_000, () -> query("count(up == 1)").contains(",\"2\"]")
         && query("count(healthy_requests_total)").contains(",\"" + HEALTHY_SERIES + "\"]"));
     Map<String, Long> before = lastHealthy();

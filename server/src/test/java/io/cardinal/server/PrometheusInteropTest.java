@@ -89,10 +89,7 @@ class PrometheusInteropTest {
         + cardinalTarget.address() + "']\nremote_write:\n  - url: http://127.0.0.1:" + promPort + "/api/v1/write\n"
         + "    name: to_prometheus\n    write_relabel_configs:\n      - source_labels: [job]\n"
         + "        regex: cardinal_side\n        action: keep\n"
-        + "    queue_config:\n      batch_send_deadline: 500ms\n      min_backoff: 50ms\n      max_backoff: 1s\n", o -> {
-          o.enableRemoteWriteReceiver = true;
-          o.remoteWriteFlushDeadlineMs = 2_000;
-        });
+        + "    queue_config:\n      batch_send_deadline: 500ms\n      min_backoff: 50ms\n      max_backoff: 1s\n", o -> o.withEnableRemoteWriteReceiver(true).withRemoteWriteFlushDeadline(Duration.ofSeconds(2)));
     // A series only Cardinal has, for Prometheus to remote-read.
     long now = System.currentTimeMillis();
     Appender app = cardinal.server.db().appender();

@@ -40,7 +40,7 @@ class QueryApiTest {
     }
   }
 
-  private void startWithData(java.util.function.Consumer<ServerOptions> tweak) throws Exception {
+  private void startWithData(java.util.function.UnaryOperator<ServerOptions> tweak) throws Exception {
     h = ServerHarness.start(dir, "scrape_configs: []\n", tweak);
     Appender app = h.server.db().appender();
     Labels a = Labels.of("__name__", "m", "a", "1", "job", "j");
@@ -142,7 +142,7 @@ class QueryApiTest {
 
   @Test
   void errorBodies() throws Exception {
-    startWithData(o -> o.queryMaxSamples = 25);
+    startWithData(o -> o.withQueryMaxSamples(25));
     assertError(h.get("/api/v1/query?query=" + enc("sum(")), 400, "bad_data",
         "invalid parameter \\\"query\\\": 1:5: parse error: unclosed left parenthesis");
     assertError(h.get("/api/v1/query"), 400, "bad_data",
@@ -184,7 +184,7 @@ class QueryApiTest {
 
   @Test
   void queryTimeoutFromFlagAndParameter() throws Exception {
-    h = ServerHarness.start(dir, "scrape_configs: []\n", o -> o.queryTimeoutMs = 1);
+    h = ServerHarness.start(dir, "scrape_configs: []\n", o -> o.withQueryTimeout(java.time.Duration.ofMillis(1)));
     Appender app = h.server.db().appender();
     for (int s = 0; s < 2000; s++) {
       Labels l = Labels.of("__name__", "big", "s", Integer.toString(s));

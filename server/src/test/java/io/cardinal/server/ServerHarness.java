@@ -13,7 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /** A server on 127.0.0.1:0 for a test, with small HTTP helpers. Every wait is bounded. */
 public final class ServerHarness implements AutoCloseable {
@@ -27,20 +27,19 @@ public final class ServerHarness implements AutoCloseable {
     this.server = server;
   }
 
-  /** Starts a server whose configuration file is {@code yaml}, storing in {@code dir/data}. */
-  public static ServerHarness start(Path dir, String yaml, Consumer<ServerOptions> tweak) throws Exception {
+  /**
+   * Starts a server whose configuration file is {@code yaml}, storing in {@code dir/data}; {@code tweak}, if
+   * given, changes the harness's options.
+   */
+  public static ServerHarness start(Path dir, String yaml, UnaryOperator<ServerOptions> tweak) throws Exception {
     Files.createDirectories(dir);
     Path configFile = dir.resolve("prometheus.yml");
     Files.writeString(configFile, yaml);
-    ServerOptions o = new ServerOptions();
-    o.configFile = configFile;
-    o.storagePath = dir.resolve("data");
-    o.listenAddress = "127.0.0.1:0";
-    o.enableLifecycle = true;
-    o.filePollMs = 100;
-    o.scrapeThreads = 2;
+    ServerOptions o = ServerOptions.DEFAULTS.withConfigFile(configFile).withStoragePath(dir.resolve("data"))
+        .withListenAddress("127.0.0.1:0").withEnableLifecycle(true).withFilePollInterval(Duration.ofMillis(100))
+        .withScrapeThreads(2);
     if (tweak != null) {
-      tweak.accept(o);
+      o = tweak.apply(o);
     }
     return new ServerHarness(CardinalServer.start(o));
   }

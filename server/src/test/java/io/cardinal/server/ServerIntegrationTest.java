@@ -63,14 +63,9 @@ class ServerIntegrationTest {
   private CardinalServer start(String yaml, long maxSeries) throws Exception {
     configFile = dir.resolve("prometheus.yml");
     Files.writeString(configFile, yaml);
-    ServerOptions o = new ServerOptions();
-    o.configFile = configFile;
-    o.storagePath = dir.resolve("data");
-    o.listenAddress = "127.0.0.1:0";
-    o.enableLifecycle = true;
-    o.maxSeries = maxSeries;
-    o.filePollMs = 100;
-    o.scrapeThreads = 2;
+    ServerOptions o = ServerOptions.DEFAULTS.withConfigFile(configFile).withStoragePath(dir.resolve("data"))
+        .withListenAddress("127.0.0.1:0").withEnableLifecycle(true).withMaxSeries(maxSeries)
+        .withFilePollInterval(Duration.ofMillis(100)).withScrapeThreads(2);
     server = CardinalServer.start(o);
     return server;
   }
@@ -461,9 +456,7 @@ class ServerIntegrationTest {
 
   @Test
   void defaultConfigScrapesItself() throws Exception {
-    ServerOptions o = new ServerOptions();
-    o.listenAddress = "127.0.0.1:0";
-    o.inMemory = true;
+    ServerOptions o = ServerOptions.DEFAULTS.withListenAddress("127.0.0.1:0").withInMemory(true);
     server = CardinalServer.start(o);
     String yaml = server.config().scrapeConfigs().get(0).staticConfigs().get(0).targets().get(0);
     assertEquals("127.0.0.1:" + server.address().getPort(), yaml);

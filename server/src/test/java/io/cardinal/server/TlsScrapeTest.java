@@ -78,10 +78,8 @@ class TlsScrapeTest {
         + "  - job_name: with_ca\n    tls_config:\n      ca_file: " + ca + "\n" + common
         + "  - job_name: insecure\n    tls_config:\n      insecure_skip_verify: true\n" + common
         + "  - job_name: untrusted\n" + common);
-    ServerOptions o = new ServerOptions();
-    o.configFile = config;
-    o.listenAddress = "127.0.0.1:0";
-    o.inMemory = true;
+    ServerOptions o = ServerOptions.DEFAULTS.withConfigFile(config).withListenAddress("127.0.0.1:0")
+        .withInMemory(true);
     try (CardinalServer server = CardinalServer.start(o)) {
       long deadline = System.nanoTime() + 15_000_000_000L;
       Map<String, Target> byJob = new HashMap<>();

@@ -131,10 +131,8 @@ class WebConfigTest {
     Path wc = dir.resolve("web.yml");
     Files.copy(serverCert, dir.resolve("server.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Files.writeString(wc, webConfig);
-    return ServerHarness.start(dir.resolve("srv-" + System.nanoTime()), "", o -> {
-      o.webConfigFile = wc;
-      o.inMemory = true;
-    });
+    return ServerHarness.start(dir.resolve("srv-" + System.nanoTime()), "",
+        o -> o.withWebConfigFile(wc).withInMemory(true));
   }
 
   @Test

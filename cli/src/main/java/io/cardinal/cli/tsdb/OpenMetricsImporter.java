@@ -255,7 +255,7 @@ final class OpenMetricsImporter {
       pending = new int[ranges.length];
       refs = new long[ranges.length];
       for (int i = 0; i < ranges.length; i++) {
-        heads[i] = new Head(HeadOptions.defaults().chunkRange(2 * blockDuration).stripeSize(1024));
+        heads[i] = new Head(HeadOptions.defaults().withChunkRange(java.time.Duration.ofMillis(2 * blockDuration)).withStripeSize(1024));
         apps[i] = heads[i].appender();
       }
       lo = ranges[0];

@@ -22,7 +22,7 @@ class EngineTest {
 
     @BeforeEach
     void setUp() {
-        head = new Head(HeadOptions.defaults().chunkRange(Long.MAX_VALUE / 4));
+        head = new Head(HeadOptions.defaults().withChunkRange(java.time.Duration.ofMillis(Long.MAX_VALUE / 4)));
     }
 
     @AfterEach

@@ -142,7 +142,7 @@ public final class ScriptRunner {
         if (head != null) {
             head.close();
         }
-        head = new Head(HeadOptions.defaults().chunkRange(Long.MAX_VALUE / 4));
+        head = new Head(HeadOptions.defaults().withChunkRange(java.time.Duration.ofMillis(Long.MAX_VALUE / 4)));
         nativeSeries.clear();
     }
 

@@ -5,6 +5,7 @@ import io.cardinal.storage.io.Varints;
 import io.cardinal.tsdb.chunk.Varint;
 import io.cardinal.tsdb.labels.Labels;
 import io.cardinal.tsdb.labels.Matcher;
+import io.cardinal.tsdb.query.PostingsPlanner;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
@@ -12,8 +13,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,6 @@ import java.util.Set;
 import org.roaringbitmap.ArrayContainer;
 import org.roaringbitmap.BitmapContainer;
 import org.roaringbitmap.Container;
-import org.roaringbitmap.FastAggregation;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -34,10 +32,6 @@ public final class IndexReader implements Closeable {
   private static final int TOC_SIZE = 6 * 8 + 4;
   /** RoaringBitmap's limit for an array container; above it a container is a 65,536-bit bitmap. */
   private static final int ARRAY_CONTAINER_MAX = 4096;
-  /** At or below this many candidate series, {@link #postings} checks labels instead of reading lists. */
-  static final int FILTER_BELOW = 16;
-  /** Up to this many postings lists are merged pairwise; see {@link #union}. */
-  private static final int FEW_LISTS = 8;
 
   private final Path path;
   private final MappedByteBuffer m;
@@ -48,6 +42,7 @@ public final class IndexReader implements Closeable {
   private long allPostingsOffset = -1;
   /** Null until first needed; see {@link #allPostings()}. */
   private volatile RoaringBitmap allPostings;
+  private final Source source = new Source();
 
   static final class Values {
     final List<String> values = new ArrayList<>();
@@ -287,111 +282,59 @@ public final class IndexReader implements Closeable {
   }
 
   /**
-   * Series IDs matching every matcher, with Prometheus's rules for matchers that match "" (they also
-   * select series without the label).
-   *
-   * <p>Matchers that select values (not matching "") go first, those with a finite set of values
-   * ({@code =}, literal-set regexes) before those that must try every value; matchers that match ""
-   * subtract what they reject. Once the running result is down to {@link #FILTER_BELOW} series, the
-   * remaining matchers are checked on those series' labels instead: reading the list of, say,
-   * {@code env="dev"} to subtract it from two candidates costs thousands of IDs for nothing.
+   * Series IDs matching every matcher (every series when there are none), as planned by
+   * {@link PostingsPlanner}; the caller owns the bitmap.
    */
   public RoaringBitmap postings(Matcher... matchers) throws BlockCorruptionException {
-    Matcher[] order = matchers.clone();
-    Arrays.sort(order, Comparator.comparingInt(IndexReader::postingsCost));
-    RoaringBitmap result = null;
-    int next = 0;
-    for (; next < order.length; next++) {
-      if (result != null && result.getCardinality() <= FILTER_BELOW) {
-        break;
-      }
-      Matcher mt = order[next];
-      if (mt.matchesEmpty()) {
-        if (result == null) {
-          result = allPostings();
-        }
-        result.andNot(union(mt, false));
-      } else if (result == null) {
-        result = union(mt, true);
-      } else {
-        result.and(union(mt, true));
-      }
-      if (result.isEmpty()) {
-        return result;
-      }
-    }
-    if (result == null) {
-      return allPostings();
-    }
-    if (next < order.length) {
-      filter(result, order, next);
-    }
-    return result;
+    return PostingsPlanner.postings(source, matchers);
   }
 
-  /** Sort key for {@link #postings}: set matchers, then other selecting matchers, then ones matching "". */
-  private static int postingsCost(Matcher m) {
-    if (m.matchesEmpty()) {
-      return 2;
-    }
-    return m.setMatches() != null ? 0 : 1;
-  }
+  /** The index as the planner reads it: every list is decoded anew, so the planner may keep it. */
+  private final class Source implements PostingsPlanner.Source<BlockCorruptionException> {
+    private final SeriesEntry entry = new SeriesEntry();
 
-  /** Removes from {@code ids} the series whose labels fail any of {@code ms[from..]}. */
-  private void filter(RoaringBitmap ids, Matcher[] ms, int from) throws BlockCorruptionException {
-    SeriesEntry e = new SeriesEntry();
-    int[] candidates = ids.toArray();
-    for (int id : candidates) {
-      series(id, e);
-      for (int k = from; k < ms.length; k++) {
-        if (!ms[k].matches(e.labels.get(ms[k].name()))) {
-          ids.remove(id);
-          break;
-        }
+    @Override
+    public void postings(String name, Set<String> values, List<RoaringBitmap> out) throws BlockCorruptionException {
+      Values v = postingsOffsets.get(name);
+      if (v == null) {
+        return;
       }
-    }
-  }
-
-  /**
-   * The union of the postings of every value of the matcher's label for which it matches {@code want}.
-   * A matcher with a finite set of such values ({@code =}, {@code !=} and regexes that are literal
-   * sets) reads just those values' lists; any other is tried on every value of the label.
-   */
-  private RoaringBitmap union(Matcher mt, boolean want) throws BlockCorruptionException {
-    Values v = postingsOffsets.get(mt.name());
-    if (v == null) {
-      return new RoaringBitmap();
-    }
-    List<RoaringBitmap> lists = new ArrayList<>();
-    Set<String> set = want ? mt.setMatches() : mt.setNonMatches();
-    if (set != null) {
-      for (String value : set) {
+      for (String value : values) {
         int i = v.indexOf(value);
         if (i >= 0) {
-          lists.add(readPostings(v.offsets.get(i)));
+          out.add(readPostings(v.offsets.get(i)));
         }
       }
-    } else {
+    }
+
+    @Override
+    public void postings(Matcher m, boolean want, List<RoaringBitmap> out) throws BlockCorruptionException {
+      Values v = postingsOffsets.get(m.name());
+      if (v == null) {
+        return;
+      }
       for (int i = 0; i < v.values.size(); i++) {
-        if (mt.matches(v.values.get(i)) == want) {
-          lists.add(readPostings(v.offsets.get(i)));
+        if (m.matches(v.values.get(i)) == want) {
+          out.add(readPostings(v.offsets.get(i)));
         }
       }
     }
-    // Lists of different values interleave: merging them whole is linear, adding them ID by ID is not.
-    // A few lists merge pairwise (arrays stay arrays); many go through the lazy union, which works in
-    // 65,536-bit bitmaps and pays for converting them back only once.
-    if (lists.isEmpty()) {
-      return new RoaringBitmap();
+
+    @Override
+    public RoaringBitmap allPostings() throws BlockCorruptionException {
+      return IndexReader.this.allPostings();
     }
-    if (lists.size() > FEW_LISTS) {
-      return FastAggregation.or(lists.iterator());
+
+    @Override
+    public Labels labels(int id) throws BlockCorruptionException {
+      series(id, entry);
+      return entry.labels;
     }
-    RoaringBitmap out = lists.get(0);
-    for (int i = 1; i < lists.size(); i++) {
-      out.or(lists.get(i));
+
+    @Override
+    public boolean freshLists() {
+      return true;
     }
-    return out;
   }
 
   /** One decoded series entry; reusable. */

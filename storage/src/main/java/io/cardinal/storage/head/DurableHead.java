@@ -146,8 +146,7 @@ public final class DurableHead implements AutoCloseable {
         Head head = null;
         WalHeadLog log = null;
         try {
-            base.chunkMapper(chunks).log(HeadLog.NONE);
-            head = new Head(base);
+            head = new Head(base.withChunkMapper(chunks).withLog(HeadLog.NONE));
             Replayer r = new Replayer(head, onDisk, meta.minValidTime);
             try {
                 if (policy != SyncPolicy.NONE && Files.isDirectory(walDir)) {
@@ -164,7 +163,7 @@ public final class DurableHead implements AutoCloseable {
             if (policy != SyncPolicy.NONE) {
                 Wal wal = Wal.open(walDir, new Wal.Options(options.walSegmentSize(), options.walCompression()));
                 log = new WalHeadLog(wal, policy, options.syncIntervalMs());
-                base.log(log);
+                head.restorer().attachLog(log);
             }
             ReplayStats stats = new ReplayStats(r.series, r.samples, r.inMapped, r.dropped, r.attached,
                     scanned[0] - r.attached, r.checkpoint, r.segments, System.nanoTime() - start,

@@ -89,7 +89,7 @@ class DurableHeadTest {
     }
 
     static HeadOptions opts() {
-        return HeadOptions.defaults().stripeSize(16);
+        return HeadOptions.defaults().withStripeSize(16);
     }
 
     static Path copyTree(Path from, Path to) throws IOException {
@@ -112,7 +112,7 @@ class DurableHeadTest {
         long[] refs = new long[60];
         Map<String, List<String>> before;
         long lastRef;
-        try (DurableHead d = DurableHead.open(data, opts().maxSeries(50), SyncPolicy.PER_COMMIT)) {
+        try (DurableHead d = DurableHead.open(data, opts().withMaxSeries(50), SyncPolicy.PER_COMMIT)) {
             HeadAppender app = d.head().appender();
             for (int k = 0; k < 30; k++) {
                 CommitResult r = commit(app, refs, "m", 0, 60, k * 1000L);
@@ -123,7 +123,7 @@ class DurableHeadTest {
             assertEquals(50, d.head().numSeries());
         }
         assertEquals(50, before.size());
-        try (DurableHead d = DurableHead.open(data, opts().maxSeries(50), SyncPolicy.PER_COMMIT)) {
+        try (DurableHead d = DurableHead.open(data, opts().withMaxSeries(50), SyncPolicy.PER_COMMIT)) {
             ReplayStats st = d.replayStats();
             assertEquals(50, st.series());
             assertEquals(50 * 30, st.samples());
@@ -139,7 +139,7 @@ class DurableHeadTest {
             app.commit();
             before = dump(d.head());
         }
-        try (DurableHead d = DurableHead.open(data, opts().maxSeries(50), SyncPolicy.PER_COMMIT)) {
+        try (DurableHead d = DurableHead.open(data, opts().withMaxSeries(50), SyncPolicy.PER_COMMIT)) {
             assertEquals(before, dump(d.head()));
             assertTrue(dump(d.head()).get(labels("m", 3).toString()).contains("30000=" + value(3, 30_000)));
         }
@@ -210,14 +210,14 @@ class DurableHeadTest {
     void replayWithMappedChunksRestoresEverySampleExactlyOnce() throws IOException {
         Path data = dir.resolve("data");
         Map<String, List<String>> before;
-        try (DurableHead d = DurableHead.open(data, opts().chunkRange(10_000), SyncPolicy.PERIODIC)) {
+        try (DurableHead d = DurableHead.open(data, opts().withChunkRange(java.time.Duration.ofMillis(10_000)), SyncPolicy.PERIODIC)) {
             before = writeChunked(d, 10, 500);
             assertTrue(d.chunkFiles().bytesUsed() > 0);
         }
         for (List<String> l : before.values()) {
             assertEquals(500, l.size());
         }
-        try (DurableHead d = DurableHead.open(data, opts().chunkRange(10_000), SyncPolicy.PERIODIC)) {
+        try (DurableHead d = DurableHead.open(data, opts().withChunkRange(java.time.Duration.ofMillis(10_000)), SyncPolicy.PERIODIC)) {
             ReplayStats st = d.replayStats();
             assertTrue(st.mappedChunks() >= 40, st.toString());
             assertTrue(st.samplesInMappedChunks() >= 4000, st.toString());
@@ -229,7 +229,7 @@ class DurableHeadTest {
             commit(app, refs, "c", 0, 10, 50_000);
             before = dump(d.head());
         }
-        try (DurableHead d = DurableHead.open(data, opts().chunkRange(10_000), SyncPolicy.PERIODIC)) {
+        try (DurableHead d = DurableHead.open(data, opts().withChunkRange(java.time.Duration.ofMillis(10_000)), SyncPolicy.PERIODIC)) {
             assertEquals(before, dump(d.head()));
         }
     }
@@ -238,7 +238,7 @@ class DurableHeadTest {
     void processCrashLosesNothingAcknowledgedUnderPeriodic() throws IOException {
         Path data = dir.resolve("data");
         Map<String, List<String>> before;
-        DurableHead d = DurableHead.open(data, opts().chunkRange(10_000),
+        DurableHead d = DurableHead.open(data, opts().withChunkRange(java.time.Duration.ofMillis(10_000)),
                 DurableOptions.of(SyncPolicy.PERIODIC).withSyncIntervalMs(3_600_000));
         try {
             before = writeChunked(d, 10, 500);
@@ -248,7 +248,7 @@ class DurableHeadTest {
         } finally {
             d.close();
         }
-        try (DurableHead c = DurableHead.open(dir.resolve("crashed"), opts().chunkRange(10_000),
+        try (DurableHead c = DurableHead.open(dir.resolve("crashed"), opts().withChunkRange(java.time.Duration.ofMillis(10_000)),
                 SyncPolicy.PERIODIC)) {
             assertEquals(before, dump(c.head()), c.replayStats().toString());
         }
@@ -319,7 +319,7 @@ class DurableHeadTest {
         DurableOptions o = DurableOptions.of(SyncPolicy.PERIODIC).withWalSegmentSize(64 * 1024);
         int commits = 800;
         // No chunk is cut (long chunks), so everything after the damage is in the WAL only.
-        try (DurableHead d = DurableHead.open(data, opts().samplesPerChunk(1000), o)) {
+        try (DurableHead d = DurableHead.open(data, opts().withSamplesPerChunk(1000), o)) {
             HeadAppender app = d.head().appender();
             long[] refs = new long[50];
             for (int k = 0; k < commits; k++) {
@@ -346,7 +346,7 @@ class DurableHeadTest {
             raf.seek(at);
             raf.write(b ^ 0x01);
         }
-        try (DurableHead d = DurableHead.open(data, opts().samplesPerChunk(1000), o)) {
+        try (DurableHead d = DurableHead.open(data, opts().withSamplesPerChunk(1000), o)) {
             List<String> w = d.replayStats().warnings();
             assertEquals(1, w.size(), w.toString());
             assertTrue(w.get(0).contains("segment " + mid) && w.get(0).contains("offset " + bad.start())
@@ -366,7 +366,7 @@ class DurableHeadTest {
                 assertTrue(s <= mid + 1, "segments after the repaired one are deleted, then one new: " + s);
             }
         }
-        try (DurableHead d = DurableHead.open(data, opts().samplesPerChunk(1000), o)) {
+        try (DurableHead d = DurableHead.open(data, opts().withSamplesPerChunk(1000), o)) {
             assertEquals(List.of(), d.replayStats().warnings(), "repaired for good");
         }
     }
@@ -375,7 +375,7 @@ class DurableHeadTest {
     void corruptHeadChunkTailIsCutAndTheWalFillsIn() throws IOException {
         Path data = dir.resolve("data");
         Map<String, List<String>> before;
-        try (DurableHead d = DurableHead.open(data, opts().chunkRange(10_000), SyncPolicy.PERIODIC)) {
+        try (DurableHead d = DurableHead.open(data, opts().withChunkRange(java.time.Duration.ofMillis(10_000)), SyncPolicy.PERIODIC)) {
             before = writeChunked(d, 10, 500);
         }
         Path f = data.resolve("chunks_head").resolve("000001");
@@ -383,13 +383,13 @@ class DurableHeadTest {
         try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
             raf.setLength(size - 10);
         }
-        try (DurableHead d = DurableHead.open(data, opts().chunkRange(10_000), SyncPolicy.PERIODIC)) {
+        try (DurableHead d = DurableHead.open(data, opts().withChunkRange(java.time.Duration.ofMillis(10_000)), SyncPolicy.PERIODIC)) {
             List<String> w = d.replayStats().warnings();
             assertEquals(1, w.size(), w.toString());
             assertTrue(w.get(0).contains(f.toString()) && w.get(0).contains("offset "), w.get(0));
             assertEquals(before, dump(d.head()));
         }
-        try (DurableHead d = DurableHead.open(data, opts().chunkRange(10_000), SyncPolicy.PERIODIC)) {
+        try (DurableHead d = DurableHead.open(data, opts().withChunkRange(java.time.Duration.ofMillis(10_000)), SyncPolicy.PERIODIC)) {
             assertEquals(List.of(), d.replayStats().warnings());
             assertEquals(before, dump(d.head()));
         }
@@ -402,7 +402,7 @@ class DurableHeadTest {
         long mint = 40_000;
         Map<String, List<String>> after;
         long lastRef;
-        try (DurableHead d = DurableHead.open(data, opts().chunkRange(10_000), o)) {
+        try (DurableHead d = DurableHead.open(data, opts().withChunkRange(java.time.Duration.ofMillis(10_000)), o)) {
             HeadAppender app = d.head().appender();
             long[] live = new long[20];
             long[] old = new long[20];
@@ -428,7 +428,7 @@ class DurableHeadTest {
         }
         Path walDir = data.resolve("wal");
         assertTrue(Checkpoint.last(walDir).isPresent());
-        try (DurableHead d = DurableHead.open(data, opts().chunkRange(10_000), o)) {
+        try (DurableHead d = DurableHead.open(data, opts().withChunkRange(java.time.Duration.ofMillis(10_000)), o)) {
             assertEquals(20, d.head().numSeries());
             assertEquals(lastRef, d.head().lastSeriesRef(), "references of removed series are not reused");
             assertEquals(since(after, mint), since(dump(d.head()), mint));
@@ -442,7 +442,7 @@ class DurableHeadTest {
             d.truncate(50_000);
             after = dump(d.head());
         }
-        try (DurableHead d = DurableHead.open(data, opts().chunkRange(10_000), o)) {
+        try (DurableHead d = DurableHead.open(data, opts().withChunkRange(java.time.Duration.ofMillis(10_000)), o)) {
             assertEquals(since(after, 50_000), since(dump(d.head()), 50_000));
             assertEquals(1, Checkpoint.list(walDir).size());
         }

@@ -6,7 +6,6 @@ import io.cardinal.tsdb.labels.Labels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * The in-memory head block: every series that received samples recently, with its open chunk in
@@ -21,10 +20,12 @@ import java.util.function.Consumer;
  */
 public final class Head implements AutoCloseable {
   private final HeadOptions opts;
+  /** Where commits are logged: the options' log, replaced once by storage after replay. */
+  private volatile HeadLog log;
   private final ChunkMapper mapper;
   private final Stripe[] stripes;
   private final SeriesRefTable refs = new SeriesRefTable();
-  final MemPostings postings = new MemPostings();
+  final MemPostings postings = new MemPostings(refs);
   private final HeadMetrics metrics = new HeadMetrics();
   private final AtomicLong numSeries = new AtomicLong();
   private final AtomicLong lastRef = new AtomicLong();
@@ -49,6 +50,7 @@ public final class Head implements AutoCloseable {
 
   public Head(HeadOptions opts) {
     this.opts = opts;
+    this.log = opts.log;
     this.mapper = opts.mapperOrDefault();
     this.stripes = new Stripe[opts.stripeSize];
     for (int i = 0; i < stripes.length; i++) {
@@ -67,6 +69,14 @@ public final class Head implements AutoCloseable {
   }
 
   private final HeadRestorer restorer = new HeadRestorer() {
+    @Override
+    public void attachLog(HeadLog l) {
+      if (l == null) {
+        throw new IllegalArgumentException("log must not be null");
+      }
+      log = l;
+    }
+
     @Override
     public long restoreSeries(long ref, Labels labels) {
       return Head.this.restoreSeries(ref, labels);
@@ -135,6 +145,10 @@ public final class Head implements AutoCloseable {
   /** A querier over [mint, maxt]. */
   public HeadQuerier querier(long mint, long maxt) {
     return new HeadQuerier(this, mint, maxt);
+  }
+
+  HeadLog log() {
+    return log;
   }
 
   public HeadOptions options() {
@@ -581,20 +595,6 @@ public final class Head implements AutoCloseable {
     return postings.symbols();
   }
 
-  /** Calls {@code fn} with every live series' labels (for statistics and tests). */
-  public void forEachSeriesLabels(Consumer<Labels> fn) {
-    for (Stripe st : stripes) {
-      MemSeries[] snapshot;
-      synchronized (st) {
-        snapshot = collect(st);
-      }
-      for (MemSeries s : snapshot) {
-        if (!s.deleted) {
-          fn.accept(s.labels);
-        }
-      }
-    }
-  }
 
   /** Cardinality statistics like Prometheus's /api/v1/status/tsdb, top {@code limit} per list. */
   public TsdbStatus status(int limit) {

@@ -185,7 +185,7 @@ public final class HeadAppender implements Appender {
       validate();
       try {
         // Write-ahead: the batch is in the log (durable per the log's policy) before any of it is visible.
-        HeadLog log = opts.log;
+        HeadLog log = head.log();
         if (nNew > 0) {
           log.logSeries(newRefs, newLabels, nNew);
         }

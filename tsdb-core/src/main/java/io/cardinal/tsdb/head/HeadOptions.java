@@ -2,75 +2,105 @@ package io.cardinal.tsdb.head;
 
 import io.cardinal.tsdb.chunk.ChunkMapper;
 import io.cardinal.tsdb.chunk.InMemoryChunkMapper;
+import java.time.Duration;
 
-/** Head configuration; Prometheus's defaults. */
+/**
+ * Head configuration, immutable: each {@code with…} returns a copy. {@link #defaults()} are
+ * Prometheus's. The write-ahead log is not an option: storage attaches it once replay is done
+ * ({@link HeadRestorer#attachLog}), and {@link #withLog} is for heads that log from the start.
+ */
 public final class HeadOptions {
   /** Prometheus's block and chunk range: 2h. */
   public static final long DEFAULT_CHUNK_RANGE_MS = 2 * 60 * 60 * 1000L;
   public static final int DEFAULT_SAMPLES_PER_CHUNK = 120;
   public static final int DEFAULT_STRIPE_SIZE = 1 << 14;
+  /** Prometheus cuts a chunk at 1 KiB whatever its sample count, so badly compressible series stay small. */
+  public static final int DEFAULT_MAX_BYTES_PER_CHUNK = 1024;
 
-  long chunkRangeMs = DEFAULT_CHUNK_RANGE_MS;
-  int samplesPerChunk = DEFAULT_SAMPLES_PER_CHUNK;
-  int maxBytesPerChunk = 1024;
-  long maxSeries;
-  int stripeSize = DEFAULT_STRIPE_SIZE;
-  LabelHasher hasher = LabelHasher.DEFAULT;
-  ChunkMapper chunkMapper;
-  HeadLog log = HeadLog.NONE;
+  private static final HeadOptions DEFAULTS = new HeadOptions(DEFAULT_CHUNK_RANGE_MS, DEFAULT_SAMPLES_PER_CHUNK,
+      DEFAULT_MAX_BYTES_PER_CHUNK, 0, DEFAULT_STRIPE_SIZE, LabelHasher.DEFAULT, null, HeadLog.NONE);
+
+  // Package-private and final: the append path reads them without an accessor call.
+  final long chunkRangeMs;
+  final int samplesPerChunk;
+  final int maxBytesPerChunk;
+  final long maxSeries;
+  final int stripeSize;
+  final LabelHasher hasher;
+  final ChunkMapper chunkMapper;
+  final HeadLog log;
+
+  private HeadOptions(long chunkRangeMs, int samplesPerChunk, int maxBytesPerChunk, long maxSeries, int stripeSize,
+      LabelHasher hasher, ChunkMapper chunkMapper, HeadLog log) {
+    if (chunkRangeMs <= 0) {
+      throw new IllegalArgumentException("chunk range must be positive [chunkRangeMs=" + chunkRangeMs + "]");
+    }
+    if (samplesPerChunk < 4) {
+      throw new IllegalArgumentException("samples per chunk must be >= 4 [samplesPerChunk=" + samplesPerChunk + "]");
+    }
+    if (maxSeries < 0) {
+      throw new IllegalArgumentException("max series must be >= 0 [maxSeries=" + maxSeries + "]");
+    }
+    if (Integer.bitCount(stripeSize) != 1) {
+      throw new IllegalArgumentException("stripe size must be a power of two [stripeSize=" + stripeSize + "]");
+    }
+    if (hasher == null || log == null) {
+      throw new IllegalArgumentException("hasher and log must not be null");
+    }
+    this.chunkRangeMs = chunkRangeMs;
+    this.samplesPerChunk = samplesPerChunk;
+    this.maxBytesPerChunk = maxBytesPerChunk;
+    this.maxSeries = maxSeries;
+    this.stripeSize = stripeSize;
+    this.hasher = hasher;
+    this.chunkMapper = chunkMapper;
+    this.log = log;
+  }
 
   public static HeadOptions defaults() {
-    return new HeadOptions();
+    return DEFAULTS;
   }
 
   /** Chunks never cross a multiple of this range (2h by default). */
-  public HeadOptions chunkRange(long ms) {
-    if (ms <= 0) {
-      throw new IllegalArgumentException("chunk range must be positive");
-    }
-    this.chunkRangeMs = ms;
-    return this;
+  public HeadOptions withChunkRange(Duration range) {
+    return new HeadOptions(range.toMillis(), samplesPerChunk, maxBytesPerChunk, maxSeries, stripeSize, hasher,
+        chunkMapper, log);
   }
 
-  public HeadOptions samplesPerChunk(int n) {
-    if (n < 4) {
-      throw new IllegalArgumentException("samples per chunk must be >= 4");
-    }
-    this.samplesPerChunk = n;
-    return this;
+  /** The sample count a chunk aims at (120); Prometheus's cutting rules derive from it. */
+  public HeadOptions withSamplesPerChunk(int n) {
+    return new HeadOptions(chunkRangeMs, n, maxBytesPerChunk, maxSeries, stripeSize, hasher, chunkMapper, log);
   }
 
-  /** The global series limit (--storage.tsdb.head.max-series); 0 means none. */
-  public HeadOptions maxSeries(long n) {
-    if (n < 0) {
-      throw new IllegalArgumentException("max series must be >= 0");
-    }
-    this.maxSeries = n;
-    return this;
+  /** The global series limit ({@code --storage.tsdb.head.max-series}); 0 means none. */
+  public HeadOptions withMaxSeries(long n) {
+    return new HeadOptions(chunkRangeMs, samplesPerChunk, maxBytesPerChunk, n, stripeSize, hasher, chunkMapper, log);
   }
 
   /** Lock stripes for the series map; a power of two. */
-  public HeadOptions stripeSize(int n) {
-    if (Integer.bitCount(n) != 1) {
-      throw new IllegalArgumentException("stripe size must be a power of two");
-    }
-    this.stripeSize = n;
-    return this;
+  public HeadOptions withStripeSize(int n) {
+    return new HeadOptions(chunkRangeMs, samplesPerChunk, maxBytesPerChunk, maxSeries, n, hasher, chunkMapper, log);
   }
 
-  public HeadOptions hasher(LabelHasher h) {
-    this.hasher = h;
-    return this;
+  /** How series are keyed; tests install colliding hashers. */
+  public HeadOptions withHasher(LabelHasher h) {
+    return new HeadOptions(chunkRangeMs, samplesPerChunk, maxBytesPerChunk, maxSeries, stripeSize, h, chunkMapper,
+        log);
   }
 
-  public HeadOptions chunkMapper(ChunkMapper m) {
-    this.chunkMapper = m;
-    return this;
+  /** Where full chunks go (storage's memory-mapped files); in memory when unset. */
+  public HeadOptions withChunkMapper(ChunkMapper m) {
+    return new HeadOptions(chunkRangeMs, samplesPerChunk, maxBytesPerChunk, maxSeries, stripeSize, hasher, m, log);
   }
 
-  public HeadOptions log(HeadLog l) {
-    this.log = l;
-    return this;
+  /** A log every commit writes to before it becomes visible, from the first commit on. */
+  public HeadOptions withLog(HeadLog l) {
+    return new HeadOptions(chunkRangeMs, samplesPerChunk, maxBytesPerChunk, maxSeries, stripeSize, hasher,
+        chunkMapper, l);
+  }
+
+  public Duration chunkRange() {
+    return Duration.ofMillis(chunkRangeMs);
   }
 
   public long chunkRangeMs() {

@@ -74,4 +74,10 @@ public interface HeadRestorer {
 
   /** Widens the head's time range after {@link #restoreReplayedSample} calls. */
   void observeReplayedRange(long lo, long hi);
+
+  /**
+   * Starts logging every later commit to {@code log}: storage calls it once replay is done, so replayed
+   * samples are not logged again.
+   */
+  void attachLog(HeadLog log);
 }

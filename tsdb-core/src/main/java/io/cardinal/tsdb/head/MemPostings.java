@@ -2,16 +2,15 @@ package io.cardinal.tsdb.head;
 
 import io.cardinal.tsdb.labels.Labels;
 import io.cardinal.tsdb.labels.Matcher;
+import io.cardinal.tsdb.query.PostingsPlanner;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.roaringbitmap.FastAggregation;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -45,6 +44,13 @@ final class MemPostings {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final HashMap<String, NameIndex> names = new HashMap<>();
   private final RoaringBitmap all = new RoaringBitmap();
+  private final SeriesRefTable refs;
+  private final Source source = new Source();
+
+  /** {@code refs} gives the labels of a series by reference, for {@link #select}'s candidate check. */
+  MemPostings(SeriesRefTable refs) {
+    this.refs = refs;
+  }
 
   /** Indexes a new series and returns its labels with interned strings. */
   Labels add(int ref, Labels labels) {
@@ -157,71 +163,62 @@ final class MemPostings {
   }
 
   /**
-   * Series matching all matchers, with Prometheus's rules: a matcher that matches "" also matches
-   * series without the label, so it is applied by subtracting the series whose value does not match.
+   * Series matching all matchers (see {@link PostingsPlanner}), as a new bitmap. The read lock keeps
+   * the lists the planner reads, and the series it checks labels of, from changing under it.
    */
   RoaringBitmap select(Matcher... matchers) {
     lock.readLock().lock();
     try {
-      RoaringBitmap result = null;
-      // Intersect the positive matchers first: they usually shrink the set the most.
-      for (Matcher m : matchers) {
-        if (m.matchesEmpty()) {
-          continue;
-        }
-        RoaringBitmap bm = union(m.name(), m, true);
-        result = result == null ? bm : RoaringBitmap.and(result, bm);
-        if (result.isEmpty()) {
-          return result;
-        }
-      }
-      if (result == null) {
-        result = all.clone();
-      }
-      for (Matcher m : matchers) {
-        if (!m.matchesEmpty()) {
-          continue;
-        }
-        result.andNot(union(m.name(), m, false));
-        if (result.isEmpty()) {
-          return result;
-        }
-      }
-      return result;
+      return PostingsPlanner.postings(source, matchers);
     } finally {
       lock.readLock().unlock();
     }
   }
 
-  /** Union of postings of values of {@code name} for which {@code m.matches(value) == want}. */
-  private RoaringBitmap union(String name, Matcher m, boolean want) {
-    NameIndex ni = names.get(name);
-    if (ni == null) {
-      return new RoaringBitmap();
-    }
-    List<RoaringBitmap> parts = new ArrayList<>();
-    Set<String> set = want ? m.setMatches() : null;
-    if (set != null) {
-      for (String v : set) {
+  /** The index as the planner reads it; its lists are the live ones, read under the read lock. */
+  private final class Source implements PostingsPlanner.Source<RuntimeException> {
+    @Override
+    public void postings(String name, Set<String> values, List<RoaringBitmap> out) {
+      NameIndex ni = names.get(name);
+      if (ni == null) {
+        return;
+      }
+      for (String v : values) {
         Posting p = ni.values.get(v);
         if (p != null) {
-          parts.add(p);
+          out.add(p);
         }
       }
-    } else {
+    }
+
+    @Override
+    public void postings(Matcher m, boolean want, List<RoaringBitmap> out) {
+      NameIndex ni = names.get(m.name());
+      if (ni == null) {
+        return;
+      }
       for (Posting p : ni.values.values()) {
         if (m.matches(p.value) == want) {
-          parts.add(p);
+          out.add(p);
         }
       }
     }
-    if (parts.isEmpty()) {
-      return new RoaringBitmap();
+
+    @Override
+    public RoaringBitmap allPostings() {
+      return all;
     }
-    if (parts.size() == 1) {
-      return parts.get(0).clone();
+
+    @Override
+    public Labels labels(int id) {
+      MemSeries s = refs.get(id);
+      return s == null ? null : s.labels;
     }
-    return FastAggregation.or(parts.iterator());
+
+    @Override
+    public boolean freshLists() {
+      return false;
+    }
   }
 
   List<String> labelNames(RoaringBitmap restrict) {

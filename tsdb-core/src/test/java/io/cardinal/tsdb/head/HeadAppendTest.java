@@ -116,7 +116,7 @@ class HeadAppendTest {
 
   @Test
   void globalSeriesLimitSkipsOnlyNewSeries() {
-    Head head = new Head(HeadOptions.defaults().maxSeries(2));
+    Head head = new Head(HeadOptions.defaults().withMaxSeries(2));
     HeadAppender app = head.appender();
     app.append(0, A, 1000, 1);
     app.append(0, B, 1000, 1);
@@ -194,7 +194,7 @@ class HeadAppendTest {
 
   @Test
   void hashCollisionsKeepSeriesDistinct() {
-    Head head = new Head(HeadOptions.defaults().hasher(l -> 42L));
+    Head head = new Head(HeadOptions.defaults().withHasher(l -> 42L));
     HeadAppender app = head.appender();
     long ra = app.append(0, A, 1000, 1);
     long rb = app.append(0, B, 1000, 2);

@@ -44,7 +44,7 @@ class HeadCommitOrderTest {
   void logOrderIsApplyOrderUnderRacingCommits() throws Exception {
     long seed = Seeds.seed("HeadCommitOrderTest");
     RecordingLog log = new RecordingLog();
-    Head head = new Head(HeadOptions.defaults().samplesPerChunk(30).log(log));
+    Head head = new Head(HeadOptions.defaults().withSamplesPerChunk(30).withLog(log));
     int seriesCount = 3;
     AtomicLong[] tickets = new AtomicLong[seriesCount];
     for (int s = 0; s < seriesCount; s++) {
@@ -84,7 +84,7 @@ class HeadCommitOrderTest {
 
     // Replay the log, in its order, into a fresh head: nothing may be rejected, and the result must
     // be the head that was served.
-    Head replayed = new Head(HeadOptions.defaults().samplesPerChunk(30));
+    Head replayed = new Head(HeadOptions.defaults().withSamplesPerChunk(30));
     Map<Long, Labels> labelsByRef = new java.util.HashMap<>();
     HeadAppender app = replayed.appender();
     for (Object[] r : log.records) {

@@ -46,7 +46,7 @@ class HeadConcurrencyStressTest {
 
   @Test
   void appendersGcAndQueriesTogether() throws Exception {
-    Head head = new Head(HeadOptions.defaults().stripeSize(64));
+    Head head = new Head(HeadOptions.defaults().withStripeSize(64));
     AtomicBoolean stop = new AtomicBoolean();
     long deadline = System.nanoTime() + 4_000_000_000L;
     ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();

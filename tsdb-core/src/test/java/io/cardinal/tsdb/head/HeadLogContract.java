@@ -109,7 +109,7 @@ public abstract class HeadLogContract {
   void replayingWhatAHeadLoggedRebuildsTheHead() throws Exception {
     long seed = Seeds.seed(getClass().getSimpleName() + ".replay");
     Random r = new Random(seed);
-    Head head = new Head(HeadOptions.defaults().log(create()));
+    Head head = new Head(HeadOptions.defaults().withLog(create()));
     for (int commit = 0; commit < 30; commit++) {
       HeadAppender app = head.appender();
       for (int i = 0; i < 20; i++) {

@@ -177,7 +177,7 @@ class HeadQueryAndGcTest {
   @Test
   void iteratorStartedBeforeTruncationStillReadsItsChunks() {
     // Small pages so truncation really releases pages holding the chunks being read.
-    Head head = new Head(HeadOptions.defaults().chunkMapper(new io.cardinal.tsdb.chunk.InMemoryChunkMapper(4096)));
+    Head head = new Head(HeadOptions.defaults().withChunkMapper(new io.cardinal.tsdb.chunk.InMemoryChunkMapper(4096)));
     HeadAppender app = head.appender();
     Labels l = Labels.of("__name__", "m");
     Labels other = Labels.of("__name__", "other");

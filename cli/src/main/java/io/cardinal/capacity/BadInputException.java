@@ -4,7 +4,7 @@ package io.cardinal.capacity;
  * Input the capacity tools cannot work with: a configuration that does not load, a server that does
  * not answer, a nonsensical budget. The commands print the message and exit with code 2.
  */
-public final class BadInputException extends Exception {
+final class BadInputException extends Exception {
   private static final long serialVersionUID = 1L;
 
   public BadInputException(String message) {

@@ -8,7 +8,7 @@ import java.util.Locale;
  * {@code 1.5GiB}. Every unit is a power of 1024, as in the JVM's {@code -Xmx8g} and in
  * prometheus.yml's byte sizes.
  */
-public final class ByteSize {
+final class ByteSize {
   private static final String[] UNITS = {"", "K", "M", "G", "T", "P"};
 
   private ByteSize() {}

@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * doubles between the calibration size and the predicted one. Each measurement takes the smallest
  * heap reading of several GCs, so garbage not yet reclaimed does not count.
  */
-public final class Calibration {
+final class Calibration {
   public static final long START = 1_700_000_000_000L / 7_200_000L * 7_200_000L;
 
   /** What the calibration measured. */

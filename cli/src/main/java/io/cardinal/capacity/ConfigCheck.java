@@ -38,7 +38,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  * {@code scrape_duration_seconds}, ... : {@link #SYNTHETIC_PER_TARGET}). A job without a
  * sample_limit has no worst case: it is unbounded.
  */
-public final class ConfigCheck {
+final class ConfigCheck {
   /** up, scrape_duration_seconds, scrape_samples_scraped, scrape_samples_post_metric_relabeling,
    * scrape_series_added, and Cardinal's two skipped-sample counters. */
   public static final int SYNTHETIC_PER_TARGET = 7;

@@ -24,7 +24,7 @@ package io.cardinal.capacity;
  * truncation, up to {@link #CHURN_LINGER_HOURS} hours, so churn/h × 3 of the budget's series are
  * dead series, not live ones.
  */
-public record MemoryModel(double jvm, double gc, double queries, double compaction) {
+record MemoryModel(double jvm, double gc, double queries, double compaction) {
   public static final MemoryModel DEFAULT = new MemoryModel(0.10, 0.20, 0.15, 0.05);
   /** A removed series stays in the head until head truncation: at most the head's span of 3 hours. */
   public static final int CHURN_LINGER_HOURS = 3;

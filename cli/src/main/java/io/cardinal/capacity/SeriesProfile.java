@@ -17,7 +17,7 @@ import io.cardinal.tsdb.workload.LabelProfile;
  * <p>{@link #STANDARD} is the engine's standard {@link LabelProfile} (10 labels, Kubernetes-like
  * values), the one docs/benchmarks.md measures.
  */
-public final class SeriesProfile {
+final class SeriesProfile {
   /** The standard profile of the engine benchmarks. */
   public static final SeriesProfile STANDARD = new SeriesProfile(10, -1, 250);
 

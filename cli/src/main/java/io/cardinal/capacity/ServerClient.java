@@ -23,7 +23,7 @@ import java.util.List;
  * Every failure, from a refused connection to an error envelope, is a {@link BadInputException}
  * naming the URL.
  */
-public final class ServerClient {
+final class ServerClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final String base;
   private final HttpClient http;

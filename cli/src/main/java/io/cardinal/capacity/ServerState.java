@@ -7,7 +7,7 @@ import java.util.List;
  * and its maximum, head series, the series limit, the bytes of its memory-mapped head chunks when
  * exposed, and the series churn counters with the process start time.
  */
-public record ServerState(String url, double heapUsed, double heapMax, long headSeries, long maxSeries,
+record ServerState(String url, double heapUsed, double heapMax, long headSeries, long maxSeries,
     double chunkBytes, boolean chunkBytesExposed, double seriesCreated, double seriesRemoved, double startTimeSeconds,
     double fetchedAtSeconds) {
 

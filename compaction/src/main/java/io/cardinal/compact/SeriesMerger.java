@@ -21,7 +21,7 @@ import java.util.function.LongPredicate;
  * stream's sample wins), and re-encoded into chunks of at most 120 samples. One series' chunks
  * are held in memory at a time, never a whole block.
  */
-public final class SeriesMerger implements Iterator<ChunkSeries> {
+final class SeriesMerger implements Iterator<ChunkSeries> {
   static final int SAMPLES_PER_CHUNK = 120;
 
   private final PriorityQueue<Head> heap = new PriorityQueue<>((a, b) -> {

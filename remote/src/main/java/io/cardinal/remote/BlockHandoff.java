@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * compaction hold the same samples again. Handed-off ULIDs are listed in {@code <staging>/handoff.json}; the
  * uploader deletes a staged directory when it has uploaded it.
  */
-public final class BlockHandoff {
+final class BlockHandoff {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The file listing the ULIDs already handed off. */

@@ -30,7 +30,7 @@ import java.util.List;
  * the subquery's own level followed by the {@code [range:step]} suffix; when it need not be split it is
  * printed without indentation, exactly as Prometheus does.
  */
-public final class PrettyPrinter {
+final class PrettyPrinter {
   static final int MAX_LINE = 100;
 
   private PrettyPrinter() {}

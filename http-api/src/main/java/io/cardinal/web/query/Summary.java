@@ -9,7 +9,7 @@ import java.util.Arrays;
  * quantiles are read from the buckets not older than the window. {@code _sum} and {@code _count} cover the
  * whole life of the process. Thread-safe; observations take a short lock.
  */
-public final class Summary {
+final class Summary {
   static final int CAPACITY = 2048;
   private static final int BUCKETS = 5;
   private static final double[] QUANTILES = {0.5, 0.9, 0.99};

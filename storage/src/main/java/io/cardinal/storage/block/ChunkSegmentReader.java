@@ -15,7 +15,7 @@ import java.util.zip.CRC32C;
  * Reads chunks from a block's {@code chunks/} segments, memory-mapped. Every chunk read is checked
  * against its CRC32C; a mismatch or an out-of-range reference names the file and offset.
  */
-public final class ChunkSegmentReader implements Closeable {
+final class ChunkSegmentReader implements Closeable {
   private final Path[] files;
   private final MappedByteBuffer[] segments;
 

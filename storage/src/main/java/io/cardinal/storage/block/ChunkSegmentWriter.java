@@ -17,7 +17,7 @@ import java.util.zip.CRC32C;
  * chunks {@code len <uvarint> | encoding <1B> | data | CRC32C(encoding, data) <4B>}. A chunk
  * reference is {@code segment index (0-based) << 32 | offset in the file}.
  */
-public final class ChunkSegmentWriter implements Closeable {
+final class ChunkSegmentWriter implements Closeable {
   public static final int MAGIC = 0x85BD40DD;
   public static final int HEADER_SIZE = 8;
   public static final long DEFAULT_SEGMENT_SIZE = 512L << 20;

@@ -31,7 +31,7 @@ import java.util.zip.CRC32C;
  * aligned to 16 bytes and its ID, used in postings, is its offset / 16. Postings and label indices
  * are kept in memory as series IDs (4 bytes per label of every series) and written on {@link #close}.
  */
-public final class IndexWriter implements Closeable {
+final class IndexWriter implements Closeable {
   public static final int MAGIC = 0xBAAAD700;
   public static final int VERSION = 2;
 

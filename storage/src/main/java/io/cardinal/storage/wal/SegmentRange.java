@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * Segments {@code first..last} (both inclusive) of the WAL in {@code dir}; a negative bound is
  * open: {@code new SegmentRange(dir, -1, -1)} is every segment.
  */
-public record SegmentRange(Path dir, int first, int last) {
+record SegmentRange(Path dir, int first, int last) {
 
     public SegmentRange {
         if (dir == null) {

@@ -26,7 +26,7 @@ import java.util.zip.CRC32C;
  *
  * <p>Not thread-safe; {@link Wal} serializes access.
  */
-public final class WalSegmentWriter implements Closeable {
+final class WalSegmentWriter implements Closeable {
 
     private static final byte[] ZEROS = new byte[PAGE_SIZE];
 

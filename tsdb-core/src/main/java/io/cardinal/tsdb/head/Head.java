@@ -3,6 +3,7 @@ package io.cardinal.tsdb.head;
 import com.carrotsearch.hppc.LongObjectHashMap;
 import io.cardinal.tsdb.chunk.ChunkMapper;
 import io.cardinal.tsdb.labels.Labels;
+import io.cardinal.tsdb.query.Querier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -143,7 +144,7 @@ public final class Head implements AutoCloseable {
   }
 
   /** A querier over [mint, maxt]. */
-  public HeadQuerier querier(long mint, long maxt) {
+  public Querier querier(long mint, long maxt) {
     return new HeadQuerier(this, mint, maxt);
   }
 

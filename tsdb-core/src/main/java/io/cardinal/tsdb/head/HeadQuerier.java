@@ -12,7 +12,7 @@ import org.roaringbitmap.IntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
 /** Queries the head over a fixed time range. Cheap to create; holds no locks between calls. */
-public final class HeadQuerier implements Querier {
+final class HeadQuerier implements Querier {
   private final Head head;
   private final long mint;
   private final long maxt;

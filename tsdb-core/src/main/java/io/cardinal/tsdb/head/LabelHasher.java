@@ -4,7 +4,7 @@ import io.cardinal.tsdb.labels.Labels;
 
 /** Computes the 64-bit series key. Replaceable so tests can force collisions. */
 @FunctionalInterface
-public interface LabelHasher {
+interface LabelHasher {
   long hash(Labels labels);
 
   LabelHasher DEFAULT = Labels::hash64;

@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * <p>Integers follow Go's {@code encoding/binary}: big-endian fixed width, and LEB128 varints of at
  * most 10 bytes ({@code varint} is zig-zag signed).
  */
-public final class Decbuf {
+final class Decbuf {
 
     private ByteBuffer b;
     private int base;

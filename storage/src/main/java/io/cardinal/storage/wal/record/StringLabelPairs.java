@@ -3,7 +3,7 @@ package io.cardinal.storage.wal.record;
 import java.util.Arrays;
 
 /** {@link LabelPairs} over an array {@code name0, value0, name1, value1, ...}; value semantics. */
-public final class StringLabelPairs implements LabelPairs {
+final class StringLabelPairs implements LabelPairs {
 
     private final String[] nv;
 

@@ -1,5 +1,12 @@
 package io.cardinal;
 
+import io.cardinal.compact.BlockRanges;
+import io.cardinal.compact.BlockSet;
+import io.cardinal.compact.CompactionPlanner;
+import io.cardinal.compact.Compactor;
+import io.cardinal.compact.DbMetrics;
+import io.cardinal.compact.Deletions;
+import io.cardinal.compact.MergeQuerier;
 import io.cardinal.promql.PromQL;
 import io.cardinal.promql.PromQLParseException;
 import io.cardinal.promql.ast.Expr;
@@ -7,6 +14,9 @@ import io.cardinal.promql.engine.Engine;
 import io.cardinal.promql.engine.QueryException;
 import io.cardinal.promql.engine.QueryResult;
 import io.cardinal.promql.engine.Value;
+import io.cardinal.storage.block.Block;
+import io.cardinal.storage.block.BlockMeta;
+import io.cardinal.storage.block.BlockWriter;
 import io.cardinal.storage.head.DurableHead;
 import io.cardinal.storage.head.ReplayStats;
 import io.cardinal.tsdb.AppendStatus;
@@ -14,19 +24,9 @@ import io.cardinal.tsdb.Appender;
 import io.cardinal.tsdb.head.Head;
 import io.cardinal.tsdb.head.HeadMetrics;
 import io.cardinal.tsdb.head.TsdbStatus;
-import io.cardinal.tsdb.query.Querier;
-import io.cardinal.compact.BlockRanges;
-import io.cardinal.compact.BlockSet;
-import io.cardinal.compact.CompactionPlanner;
-import io.cardinal.compact.Compactor;
-import io.cardinal.compact.DbMetrics;
-import io.cardinal.compact.Deletions;
 import io.cardinal.tsdb.labels.Labels;
-import io.cardinal.compact.MergeQuerier;
-import io.cardinal.storage.block.Block;
-import io.cardinal.storage.block.BlockMeta;
-import io.cardinal.storage.block.BlockWriter;
 import io.cardinal.tsdb.labels.Matcher;
+import io.cardinal.tsdb.query.Querier;
 import io.cardinal.tsdb.query.SeriesSet;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -65,10 +65,13 @@ public final class Cardinal implements AutoCloseable {
 
   private final Head head;
   private final CardinalOptions options;
+
   /** Null for an in-memory database. */
   private final DurableHead durable;
+
   /** Null for an in-memory database. */
   private final BlockSet blocks;
+
   private final CompactionPlanner planner;
   private final DbMetrics dbMetrics = new DbMetrics();
   private final Object compactLock = new Object();
@@ -82,13 +85,17 @@ public final class Cardinal implements AutoCloseable {
     this.engine = new Engine(options.engineOptions());
     this.durable = durable;
     this.blocks = blocks;
-    this.planner = new CompactionPlanner(BlockRanges.forRetention(options.chunkRangeMs(), options.retentionMs()));
+    this.planner =
+        new CompactionPlanner(
+            BlockRanges.forRetention(options.chunkRangeMs(), options.retentionMs()));
     if (options.compactionIntervalMs() > 0) {
-      background = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "cardinal-compaction");
-        t.setDaemon(true);
-        return t;
-      });
+      background =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "cardinal-compaction");
+                t.setDaemon(true);
+                return t;
+              });
       long iv = options.compactionIntervalMs();
       background.scheduleWithFixedDelay(this::compactQuietly, iv, iv, TimeUnit.MILLISECONDS);
     } else {
@@ -163,11 +170,13 @@ public final class Cardinal implements AutoCloseable {
   }
 
   /**
-   * The write-ahead log directory of an opened database ({@code <dir>/wal}); empty in memory. Remote
-   * write tails the segments in it; under {@code SyncPolicy.NONE} it holds none.
+   * The write-ahead log directory of an opened database ({@code <dir>/wal}); empty in memory.
+   * Remote write tails the segments in it; under {@code SyncPolicy.NONE} it holds none.
    */
   public Optional<Path> walDir() {
-    return durable == null ? Optional.empty() : Optional.of(durable.dataDir().resolve(DurableHead.WAL_DIR));
+    return durable == null
+        ? Optional.empty()
+        : Optional.of(durable.dataDir().resolve(DurableHead.WAL_DIR));
   }
 
   /** A new appender for one thread; reuse it for every batch that thread writes. */
@@ -234,10 +243,17 @@ public final class Cardinal implements AutoCloseable {
     return blocks == null ? List.of() : blocks.setAside();
   }
 
-  /** Counts of compactions and retention deletions so far ({@code prometheus_tsdb_compactions_total} and friends). */
+  /**
+   * Counts of compactions and retention deletions so far ({@code prometheus_tsdb_compactions_total}
+   * and friends).
+   */
   public CompactionStats compactionStats() {
-    return new CompactionStats(dbMetrics.compactions.sum(), dbMetrics.compactionsFailed.sum(),
-        dbMetrics.verticalCompactions.sum(), dbMetrics.timeRetentions.sum(), dbMetrics.sizeRetentions.sum(),
+    return new CompactionStats(
+        dbMetrics.compactions.sum(),
+        dbMetrics.compactionsFailed.sum(),
+        dbMetrics.verticalCompactions.sum(),
+        dbMetrics.timeRetentions.sum(),
+        dbMetrics.sizeRetentions.sum(),
         dbMetrics.compactedSamples.sum());
   }
 
@@ -250,11 +266,10 @@ public final class Cardinal implements AutoCloseable {
   }
 
   /**
-   * One round of background work, as Prometheus's: while the head spans more than 1.5 chunk
-   * ranges, cut its oldest range into a block and truncate the head (freeing the memory of series
-   * that stopped receiving samples); then merge blocks as the leveled planner says; then apply
-   * time and size retention. Appends and queries continue meanwhile. Returns how many blocks were
-   * written.
+   * One round of background work, as Prometheus's: while the head spans more than 1.5 chunk ranges,
+   * cut its oldest range into a block and truncate the head (freeing the memory of series that
+   * stopped receiving samples); then merge blocks as the leveled planner says; then apply time and
+   * size retention. Appends and queries continue meanwhile. Returns how many blocks were written.
    */
   public int compact() throws IOException {
     synchronized (compactLock) {
@@ -269,7 +284,8 @@ public final class Cardinal implements AutoCloseable {
         }
         return 0;
       }
-      while (head.maxTime() != Long.MIN_VALUE && head.minTime() != Long.MAX_VALUE
+      while (head.maxTime() != Long.MIN_VALUE
+          && head.minTime() != Long.MAX_VALUE
           && head.maxTime() - head.minTime() > range / 2 * 3) {
         long mint = head.minTime();
         long maxt = Math.floorDiv(mint, range) * range + range;
@@ -281,8 +297,14 @@ public final class Cardinal implements AutoCloseable {
         List<CompactionPlanner.BlockInfo> infos = new ArrayList<>();
         for (BlockSet.Handle h : blocks.all()) {
           BlockMeta m = h.block.meta();
-          infos.add(new CompactionPlanner.BlockInfo(m.ulid, m.minTime, m.maxTime, m.numSeries,
-              h.block.tombstones().seriesCount(), false));
+          infos.add(
+              new CompactionPlanner.BlockInfo(
+                  m.ulid,
+                  m.minTime,
+                  m.maxTime,
+                  m.numSeries,
+                  h.block.tombstones().seriesCount(),
+                  false));
         }
         List<String> plan = planner.plan(infos);
         if (plan.isEmpty()) {
@@ -299,8 +321,12 @@ public final class Cardinal implements AutoCloseable {
   private boolean cutHead(long mint, long maxt) throws IOException {
     BlockMeta meta;
     try {
-      meta = BlockWriter.write(durable.dataDir(), headDeletions.apply(head.chunkSeries(mint, maxt - 1)),
-          head.symbols(), BlockWriter.Spec.fresh(mint, maxt));
+      meta =
+          BlockWriter.write(
+              durable.dataDir(),
+              headDeletions.apply(head.chunkSeries(mint, maxt - 1)),
+              head.symbols(),
+              BlockWriter.Spec.fresh(mint, maxt));
     } catch (IOException | RuntimeException e) {
       dbMetrics.compactionsFailed.increment();
       throw e;
@@ -357,8 +383,8 @@ public final class Cardinal implements AutoCloseable {
   /**
    * Deletes the samples in [mint, maxt] of every series matching the matchers, in blocks (their
    * tombstones files are rewritten) and in the head (logged to the WAL, so the deletion survives a
-   * restart). Deleted samples disappear from queries at once; their space is reclaimed by
-   * {@link #cleanTombstones()} or the next compaction. Prometheus's admin {@code delete_series}.
+   * restart). Deleted samples disappear from queries at once; their space is reclaimed by {@link
+   * #cleanTombstones()} or the next compaction. Prometheus's admin {@code delete_series}.
    */
   public void delete(long mint, long maxt, Matcher... matchers) throws IOException {
     if (matchers.length == 0) {
@@ -379,7 +405,8 @@ public final class Cardinal implements AutoCloseable {
           java.util.Map<Long, List<long[]>> stones = h.block.tombstones().copy();
           org.roaringbitmap.IntIterator it = ids.getIntIterator();
           while (it.hasNext()) {
-            stones.computeIfAbsent((long) it.next(), x -> new ArrayList<>())
+            stones
+                .computeIfAbsent((long) it.next(), x -> new ArrayList<>())
                 .add(new long[] {Math.max(mint, m.minTime), Math.min(maxt, m.maxTime - 1)});
           }
           io.cardinal.storage.block.Tombstones.rewrite(h.block.dir(), stones);
@@ -446,30 +473,38 @@ public final class Cardinal implements AutoCloseable {
    * block. Prometheus's admin {@code snapshot}. Returns the snapshot's name.
    */
   public String snapshot(java.nio.file.Path snapshotsDir, boolean withHead) throws IOException {
-    String name = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-        .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now())
-        + "-" + Long.toHexString(new java.security.SecureRandom().nextLong() & 0xFFFFFFFFFFFFL);
+    String name =
+        java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                .withZone(java.time.ZoneOffset.UTC)
+                .format(java.time.Instant.now())
+            + "-"
+            + Long.toHexString(new java.security.SecureRandom().nextLong() & 0xFFFFFFFFFFFFL);
     java.nio.file.Path out = snapshotsDir.resolve(name);
     java.nio.file.Files.createDirectories(out);
     if (blocks != null) {
       List<BlockSet.Handle> held = blocks.acquire(Long.MIN_VALUE, Long.MAX_VALUE);
       try {
         for (BlockSet.Handle h : held) {
-          io.cardinal.storage.block.BlockFiles.hardLink(h.block.dir(), out.resolve(h.block.meta().ulid));
+          io.cardinal.storage.block.BlockFiles.hardLink(
+              h.block.dir(), out.resolve(h.block.meta().ulid));
         }
       } finally {
         held.forEach(BlockSet.Handle::release);
       }
     }
     if (withHead && head.maxTime() != Long.MIN_VALUE) {
-      BlockWriter.write(out, headDeletions.apply(head.chunkSeries(head.minTime(), head.maxTime())), head.symbols(),
+      BlockWriter.write(
+          out,
+          headDeletions.apply(head.chunkSeries(head.minTime(), head.maxTime())),
+          head.symbols(),
           BlockWriter.Spec.fresh(head.minTime(), head.maxTime() + 1));
     }
     return name;
   }
 
-
-  /** Deletes blocks past the time retention (relative to the newest block) and the size retention. */
+  /**
+   * Deletes blocks past the time retention (relative to the newest block) and the size retention.
+   */
   private void applyRetention() {
     List<BlockSet.Handle> all = blocks.all();
     if (all.isEmpty()) {
@@ -488,13 +523,17 @@ public final class Cardinal implements AutoCloseable {
     if (!drop.isEmpty()) {
       blocks.remove(drop);
       dbMetrics.timeRetentions.increment();
-      LOG.log(System.Logger.Level.INFO, "deleted " + drop.size() + " block(s) past time retention: " + drop);
+      LOG.log(
+          System.Logger.Level.INFO,
+          "deleted " + drop.size() + " block(s) past time retention: " + drop);
     }
     long limit = options.retentionBytes();
     if (limit > 0) {
       List<BlockSet.Handle> left = blocks.all();
-      long used = blocks.bytes() + BlockSet.dirSize(durable.dataDir().resolve(DurableHead.WAL_DIR))
-          + BlockSet.dirSize(durable.dataDir().resolve(DurableHead.CHUNKS_DIR));
+      long used =
+          blocks.bytes()
+              + BlockSet.dirSize(durable.dataDir().resolve(DurableHead.WAL_DIR))
+              + BlockSet.dirSize(durable.dataDir().resolve(DurableHead.CHUNKS_DIR));
       List<String> bySize = new ArrayList<>();
       for (BlockSet.Handle h : left) {
         if (used <= limit) {
@@ -506,7 +545,9 @@ public final class Cardinal implements AutoCloseable {
       if (!bySize.isEmpty()) {
         blocks.remove(bySize);
         dbMetrics.sizeRetentions.increment();
-        LOG.log(System.Logger.Level.INFO, "deleted " + bySize.size() + " block(s) past size retention: " + bySize);
+        LOG.log(
+            System.Logger.Level.INFO,
+            "deleted " + bySize.size() + " block(s) past size retention: " + bySize);
       }
     }
   }
@@ -516,7 +557,9 @@ public final class Cardinal implements AutoCloseable {
     return head.status(limit);
   }
 
-  /** A snapshot of the head and its counters (Prometheus's {@code prometheus_tsdb_head_*} metrics). */
+  /**
+   * A snapshot of the head and its counters (Prometheus's {@code prometheus_tsdb_head_*} metrics).
+   */
   public HeadStats headStats() {
     HeadMetrics m = head.metrics();
     Map<AppendStatus, Long> samples = new EnumMap<>(AppendStatus.class);
@@ -525,9 +568,17 @@ public final class Cardinal implements AutoCloseable {
     }
     long maxTime = head.maxTime();
     long minTime = maxTime == Long.MIN_VALUE ? Long.MAX_VALUE : head.minTime();
-    return new HeadStats(head.numSeries(), minTime, maxTime, head.chunkMapper().bytesUsed(),
-        m.seriesCreated.sum(), m.seriesRemoved.sum(), m.chunksCreated.sum(), m.chunksRemoved.sum(),
-        m.truncations.sum(), samples);
+    return new HeadStats(
+        head.numSeries(),
+        minTime,
+        maxTime,
+        head.chunkMapper().bytesUsed(),
+        m.seriesCreated.sum(),
+        m.seriesRemoved.sum(),
+        m.chunksCreated.sum(),
+        m.chunksRemoved.sum(),
+        m.truncations.sum(),
+        samples);
   }
 
   /** The number of series in the head now. */
@@ -536,9 +587,9 @@ public final class Cardinal implements AutoCloseable {
   }
 
   /**
-   * The labels stored for the series {@code ref} (a positive {@link Appender#append} result), or null
-   * once the series is gone. A scraper swaps its own copy for this one so that each series' labels are
-   * held in memory once.
+   * The labels stored for the series {@code ref} (a positive {@link Appender#append} result), or
+   * null once the series is gone. A scraper swaps its own copy for this one so that each series'
+   * labels are held in memory once.
    */
   public Labels seriesLabels(long ref) {
     return head.labelsOf(ref);
@@ -549,9 +600,9 @@ public final class Cardinal implements AutoCloseable {
   }
 
   /**
-   * Evaluates a PromQL expression at one instant, over blocks and head, as Prometheus's
-   * {@code /api/v1/query}. An instant vector, a scalar or a string comes back as such; a range
-   * selector ({@code foo[5m]}) as a range matrix of the raw samples.
+   * Evaluates a PromQL expression at one instant, over blocks and head, as Prometheus's {@code
+   * /api/v1/query}. An instant vector, a scalar or a string comes back as such; a range selector
+   * ({@code foo[5m]}) as a range matrix of the raw samples.
    *
    * @throws PromQLException if the expression does not parse ({@link PromQLException.Kind#PARSE},
    *     with its line and column) or cannot be evaluated (any other kind)
@@ -577,8 +628,9 @@ public final class Cardinal implements AutoCloseable {
   public PromQLResult queryRange(String promql, Instant start, Instant end, Duration step) {
     Expr expr = parse(promql);
     try {
-      return convert(engine.rangeQuery(this::querier, expr, start.toEpochMilli(), end.toEpochMilli(),
-          step.toMillis()));
+      return convert(
+          engine.rangeQuery(
+              this::querier, expr, start.toEpochMilli(), end.toEpochMilli(), step.toMillis()));
     } catch (QueryException e) {
       throw evaluationError(e);
     }
@@ -588,19 +640,21 @@ public final class Cardinal implements AutoCloseable {
     try {
       return PromQL.parse(promql);
     } catch (PromQLParseException e) {
-      throw new PromQLException(PromQLException.Kind.PARSE, e.getMessage(), e.detail(), e.line(), e.column(), e);
+      throw new PromQLException(
+          PromQLException.Kind.PARSE, e.getMessage(), e.detail(), e.line(), e.column(), e);
     }
   }
 
   private static PromQLException evaluationError(QueryException e) {
-    PromQLException.Kind kind = switch (e.kind()) {
-      case BAD_DATA -> PromQLException.Kind.BAD_DATA;
-      case EXECUTION -> PromQLException.Kind.EXECUTION;
-      case TIMEOUT -> PromQLException.Kind.TIMEOUT;
-      case CANCELED -> PromQLException.Kind.CANCELED;
-      case TOO_MANY_SAMPLES -> PromQLException.Kind.TOO_MANY_SAMPLES;
-      case STORAGE -> PromQLException.Kind.STORAGE;
-    };
+    PromQLException.Kind kind =
+        switch (e.kind()) {
+          case BAD_DATA -> PromQLException.Kind.BAD_DATA;
+          case EXECUTION -> PromQLException.Kind.EXECUTION;
+          case TIMEOUT -> PromQLException.Kind.TIMEOUT;
+          case CANCELED -> PromQLException.Kind.CANCELED;
+          case TOO_MANY_SAMPLES -> PromQLException.Kind.TOO_MANY_SAMPLES;
+          case STORAGE -> PromQLException.Kind.STORAGE;
+        };
     return new PromQLException(kind, e.getMessage(), e.getMessage(), 0, 0, e);
   }
 
@@ -608,7 +662,8 @@ public final class Cardinal implements AutoCloseable {
     return new PromQLResult(convert(r.value()), r.warnings(), r.infos());
   }
 
-  // The engine's values hold mutable arrays and epoch milliseconds; embedders get immutable records.
+  // The engine's values hold mutable arrays and epoch milliseconds; embedders get immutable
+  // records.
   private static PromQLValue convert(Value v) {
     if (v instanceof Value.Scalar s) {
       return new PromQLValue.Scalar(Instant.ofEpochMilli(s.timestamp()), s.value());

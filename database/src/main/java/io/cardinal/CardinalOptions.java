@@ -7,8 +7,8 @@ import io.cardinal.tsdb.head.HeadOptions;
 import java.time.Duration;
 
 /**
- * Options for {@link Cardinal}: immutable, Prometheus's defaults unless changed. Start from
- * {@link #defaults()} and change what you need with the {@code withX} methods, each returning a copy:
+ * Options for {@link Cardinal}: immutable, Prometheus's defaults unless changed. Start from {@link
+ * #defaults()} and change what you need with the {@code withX} methods, each returning a copy:
  *
  * <pre>{@code
  * CardinalOptions opts = CardinalOptions.defaults()
@@ -20,28 +20,43 @@ import java.time.Duration;
  * @param maxSeries the global series limit ({@code --storage.tsdb.head.max-series}); 0 means none
  * @param chunkRange the head chunk and block range (2h)
  * @param retention time-based retention ({@code --storage.tsdb.retention.time}, 15d)
- * @param retentionBytes size-based retention ({@code --storage.tsdb.retention.size}) over blocks, WAL
- *     and head chunks; 0 means none
+ * @param retentionBytes size-based retention ({@code --storage.tsdb.retention.size}) over blocks,
+ *     WAL and head chunks; 0 means none
  * @param compactionInterval how often the background task cuts the head into blocks, compacts and
  *     applies retention (1m, as Prometheus); zero disables it and leaves {@link Cardinal#compact()}
  *     to the caller
  * @param durable how an opened database writes its WAL and chunk files (sync policy and interval,
  *     segment and chunk file sizes, WAL compression); unused in memory
- * @param queryLookbackDelta how far back an instant selector looks for a sample (5m,
- *     {@code --query.lookback-delta})
- * @param queryTimeout the longest a {@link Cardinal#query} or {@link Cardinal#queryRange} may run (2m)
+ * @param queryLookbackDelta how far back an instant selector looks for a sample (5m, {@code
+ *     --query.lookback-delta})
+ * @param queryTimeout the longest a {@link Cardinal#query} or {@link Cardinal#queryRange} may run
+ *     (2m)
  * @param queryMaxSamples the most samples one query may hold in memory (50,000,000)
  */
-public record CardinalOptions(long maxSeries, Duration chunkRange, Duration retention, long retentionBytes,
-    Duration compactionInterval, DurableOptions durable, Duration queryLookbackDelta, Duration queryTimeout,
+public record CardinalOptions(
+    long maxSeries,
+    Duration chunkRange,
+    Duration retention,
+    long retentionBytes,
+    Duration compactionInterval,
+    DurableOptions durable,
+    Duration queryLookbackDelta,
+    Duration queryTimeout,
     long queryMaxSamples) {
 
   private static final EngineOptions ENGINE_DEFAULTS = EngineOptions.defaults();
 
-  private static final CardinalOptions DEFAULTS = new CardinalOptions(0,
-      Duration.ofMillis(HeadOptions.DEFAULT_CHUNK_RANGE_MS), Duration.ofDays(15), 0, Duration.ofMinutes(1),
-      DurableOptions.DEFAULT, Duration.ofMillis(ENGINE_DEFAULTS.lookbackDeltaMs()),
-      Duration.ofMillis(ENGINE_DEFAULTS.timeoutMs()), ENGINE_DEFAULTS.maxSamples());
+  private static final CardinalOptions DEFAULTS =
+      new CardinalOptions(
+          0,
+          Duration.ofMillis(HeadOptions.DEFAULT_CHUNK_RANGE_MS),
+          Duration.ofDays(15),
+          0,
+          Duration.ofMinutes(1),
+          DurableOptions.DEFAULT,
+          Duration.ofMillis(ENGINE_DEFAULTS.lookbackDeltaMs()),
+          Duration.ofMillis(ENGINE_DEFAULTS.timeoutMs()),
+          ENGINE_DEFAULTS.maxSamples());
 
   public CardinalOptions {
     if (maxSeries < 0) {
@@ -53,7 +68,8 @@ public record CardinalOptions(long maxSeries, Duration chunkRange, Duration rete
       throw new IllegalArgumentException("retention size must be >= 0, got " + retentionBytes);
     }
     if (compactionInterval == null || compactionInterval.isNegative()) {
-      throw new IllegalArgumentException("compaction interval must be >= 0, got " + compactionInterval);
+      throw new IllegalArgumentException(
+          "compaction interval must be >= 0, got " + compactionInterval);
     }
     if (durable == null) {
       throw new IllegalArgumentException("durable options are null");
@@ -61,7 +77,8 @@ public record CardinalOptions(long maxSeries, Duration chunkRange, Duration rete
     requirePositive("query lookback delta", queryLookbackDelta);
     requirePositive("query timeout", queryTimeout);
     if (queryMaxSamples <= 0) {
-      throw new IllegalArgumentException("query max samples must be positive, got " + queryMaxSamples);
+      throw new IllegalArgumentException(
+          "query max samples must be positive, got " + queryMaxSamples);
     }
   }
 
@@ -78,36 +95,84 @@ public record CardinalOptions(long maxSeries, Duration chunkRange, Duration rete
   }
 
   public CardinalOptions withMaxSeries(long n) {
-    return new CardinalOptions(n, chunkRange, retention, retentionBytes, compactionInterval, durable,
-        queryLookbackDelta, queryTimeout, queryMaxSamples);
+    return new CardinalOptions(
+        n,
+        chunkRange,
+        retention,
+        retentionBytes,
+        compactionInterval,
+        durable,
+        queryLookbackDelta,
+        queryTimeout,
+        queryMaxSamples);
   }
 
   /** Tests shorten it to run through days of data quickly. */
   public CardinalOptions withChunkRange(Duration d) {
-    return new CardinalOptions(maxSeries, d, retention, retentionBytes, compactionInterval, durable,
-        queryLookbackDelta, queryTimeout, queryMaxSamples);
+    return new CardinalOptions(
+        maxSeries,
+        d,
+        retention,
+        retentionBytes,
+        compactionInterval,
+        durable,
+        queryLookbackDelta,
+        queryTimeout,
+        queryMaxSamples);
   }
 
   public CardinalOptions withRetention(Duration d) {
-    return new CardinalOptions(maxSeries, chunkRange, d, retentionBytes, compactionInterval, durable,
-        queryLookbackDelta, queryTimeout, queryMaxSamples);
+    return new CardinalOptions(
+        maxSeries,
+        chunkRange,
+        d,
+        retentionBytes,
+        compactionInterval,
+        durable,
+        queryLookbackDelta,
+        queryTimeout,
+        queryMaxSamples);
   }
 
   public CardinalOptions withRetentionBytes(long bytes) {
-    return new CardinalOptions(maxSeries, chunkRange, retention, bytes, compactionInterval, durable,
-        queryLookbackDelta, queryTimeout, queryMaxSamples);
+    return new CardinalOptions(
+        maxSeries,
+        chunkRange,
+        retention,
+        bytes,
+        compactionInterval,
+        durable,
+        queryLookbackDelta,
+        queryTimeout,
+        queryMaxSamples);
   }
 
   /** {@link Duration#ZERO} turns the background task off. */
   public CardinalOptions withCompactionInterval(Duration d) {
-    return new CardinalOptions(maxSeries, chunkRange, retention, retentionBytes, d, durable,
-        queryLookbackDelta, queryTimeout, queryMaxSamples);
+    return new CardinalOptions(
+        maxSeries,
+        chunkRange,
+        retention,
+        retentionBytes,
+        d,
+        durable,
+        queryLookbackDelta,
+        queryTimeout,
+        queryMaxSamples);
   }
 
   /** All storage settings at once (segment and chunk file sizes, WAL compression, sync policy). */
   public CardinalOptions withDurable(DurableOptions options) {
-    return new CardinalOptions(maxSeries, chunkRange, retention, retentionBytes, compactionInterval, options,
-        queryLookbackDelta, queryTimeout, queryMaxSamples);
+    return new CardinalOptions(
+        maxSeries,
+        chunkRange,
+        retention,
+        retentionBytes,
+        compactionInterval,
+        options,
+        queryLookbackDelta,
+        queryTimeout,
+        queryMaxSamples);
   }
 
   /**
@@ -127,18 +192,42 @@ public record CardinalOptions(long maxSeries, Duration chunkRange, Duration rete
   }
 
   public CardinalOptions withQueryLookbackDelta(Duration d) {
-    return new CardinalOptions(maxSeries, chunkRange, retention, retentionBytes, compactionInterval, durable,
-        d, queryTimeout, queryMaxSamples);
+    return new CardinalOptions(
+        maxSeries,
+        chunkRange,
+        retention,
+        retentionBytes,
+        compactionInterval,
+        durable,
+        d,
+        queryTimeout,
+        queryMaxSamples);
   }
 
   public CardinalOptions withQueryTimeout(Duration d) {
-    return new CardinalOptions(maxSeries, chunkRange, retention, retentionBytes, compactionInterval, durable,
-        queryLookbackDelta, d, queryMaxSamples);
+    return new CardinalOptions(
+        maxSeries,
+        chunkRange,
+        retention,
+        retentionBytes,
+        compactionInterval,
+        durable,
+        queryLookbackDelta,
+        d,
+        queryMaxSamples);
   }
 
   public CardinalOptions withQueryMaxSamples(long n) {
-    return new CardinalOptions(maxSeries, chunkRange, retention, retentionBytes, compactionInterval, durable,
-        queryLookbackDelta, queryTimeout, n);
+    return new CardinalOptions(
+        maxSeries,
+        chunkRange,
+        retention,
+        retentionBytes,
+        compactionInterval,
+        durable,
+        queryLookbackDelta,
+        queryTimeout,
+        n);
   }
 
   public SyncPolicy syncPolicy() {
@@ -164,11 +253,15 @@ public record CardinalOptions(long maxSeries, Duration chunkRange, Duration rete
   }
 
   HeadOptions headOptions() {
-    return HeadOptions.defaults().withMaxSeries(maxSeries).withChunkRange(java.time.Duration.ofMillis(chunkRangeMs()));
+    return HeadOptions.defaults()
+        .withMaxSeries(maxSeries)
+        .withChunkRange(java.time.Duration.ofMillis(chunkRangeMs()));
   }
 
   EngineOptions engineOptions() {
-    return ENGINE_DEFAULTS.withLookbackDelta(queryLookbackDelta.toMillis()).withTimeout(queryTimeout.toMillis())
+    return ENGINE_DEFAULTS
+        .withLookbackDelta(queryLookbackDelta.toMillis())
+        .withTimeout(queryTimeout.toMillis())
         .withMaxSamples(queryMaxSamples);
   }
 }

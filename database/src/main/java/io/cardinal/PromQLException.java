@@ -2,9 +2,9 @@ package io.cardinal;
 
 /**
  * A PromQL query that failed: it did not parse ({@link Kind#PARSE}, with the {@link #line()} and
- * {@link #column()} of the error) or it parsed but could not be evaluated (every other kind, without a
- * position). The message is Prometheus's wording, e.g. {@code 1:9: parse error: unexpected end of input}
- * or {@code vector cannot contain metrics with the same labelset}.
+ * {@link #column()} of the error) or it parsed but could not be evaluated (every other kind,
+ * without a position). The message is Prometheus's wording, e.g. {@code 1:9: parse error:
+ * unexpected end of input} or {@code vector cannot contain metrics with the same labelset}.
  */
 public final class PromQLException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -49,7 +49,10 @@ public final class PromQLException extends RuntimeException {
     return line;
   }
 
-  /** The 1-based column (counted in UTF-8 bytes, as Prometheus does) of a parse error; 0 for an evaluation error. */
+  /**
+   * The 1-based column (counted in UTF-8 bytes, as Prometheus does) of a parse error; 0 for an
+   * evaluation error.
+   */
   public int column() {
     return column;
   }

@@ -5,12 +5,12 @@ import java.util.Objects;
 
 /**
  * What {@link Cardinal#query} and {@link Cardinal#queryRange} return: the value and the annotations
- * Prometheus attaches to it. Warnings and infos keep Prometheus's text with its prefix
- * ({@code PromQL warning: ...}, {@code PromQL info: ...}); a query with warnings still succeeded.
+ * Prometheus attaches to it. Warnings and infos keep Prometheus's text with its prefix ({@code
+ * PromQL warning: ...}, {@code PromQL info: ...}); a query with warnings still succeeded.
  *
  * <p>Java 17 has no pattern matching in {@code switch}, so the typed accessors ({@link #vector()},
- * {@link #matrix()}, {@link #scalar()}, {@link #string()}) save a cast when the caller knows what the
- * expression yields.
+ * {@link #matrix()}, {@link #scalar()}, {@link #string()}) save a cast when the caller knows what
+ * the expression yields.
  */
 public record PromQLResult(PromQLValue value, List<String> warnings, List<String> infos) {
   public PromQLResult {
@@ -41,8 +41,8 @@ public record PromQLResult(PromQLValue value, List<String> warnings, List<String
 
   private <T extends PromQLValue> T as(Class<T> type) {
     if (!type.isInstance(value)) {
-      throw new IllegalStateException("the query returned a " + value.typeName() + ", not a "
-          + type.getSimpleName());
+      throw new IllegalStateException(
+          "the query returned a " + value.typeName() + ", not a " + type.getSimpleName());
     }
     return type.cast(value);
   }

@@ -6,15 +6,21 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The value of a PromQL query, one of Prometheus's four result types: a {@link Scalar}, a {@link Str}ing,
- * an {@link InstantVector} (one sample per series, from {@link Cardinal#query}) or a {@link RangeMatrix}
- * (points per series, from {@link Cardinal#queryRange} or a range selector such as {@code foo[5m]}).
- * Every value is immutable.
+ * The value of a PromQL query, one of Prometheus's four result types: a {@link Scalar}, a {@link
+ * Str}ing, an {@link InstantVector} (one sample per series, from {@link Cardinal#query}) or a
+ * {@link RangeMatrix} (points per series, from {@link Cardinal#queryRange} or a range selector such
+ * as {@code foo[5m]}). Every value is immutable.
  */
 public sealed interface PromQLValue
-    permits PromQLValue.Scalar, PromQLValue.Str, PromQLValue.InstantVector, PromQLValue.RangeMatrix {
+    permits PromQLValue.Scalar,
+        PromQLValue.Str,
+        PromQLValue.InstantVector,
+        PromQLValue.RangeMatrix {
 
-  /** Prometheus's name of the result type: {@code scalar}, {@code string}, {@code vector} or {@code matrix}. */
+  /**
+   * Prometheus's name of the result type: {@code scalar}, {@code string}, {@code vector} or {@code
+   * matrix}.
+   */
   String typeName();
 
   /** A number without labels, e.g. the result of {@code 1 + 1} or {@code scalar(...)}. */

@@ -23,16 +23,18 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Appending to existing series by reference, one thread, batches of 1,000 series (one scrape of a
- * 1,000-series target per operation group). The score is samples per second; run with
- * {@code -prof gc} to see allocation per sample (expected: 0 in steady state). Like a server, the
- * head is truncated every 2h of sample time, so chunk metadata does not grow without bound.
+ * 1,000-series target per operation group). The score is samples per second; run with {@code -prof
+ * gc} to see allocation per sample (expected: 0 in steady state). Like a server, the head is
+ * truncated every 2h of sample time, so chunk metadata does not grow without bound.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g"})
 public class AppendBenchmark {
   static final int BATCH = 1000;
 

@@ -33,18 +33,20 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Block write and read throughput on the realistic workload: a 2h head of N series at 15 s
- * (480 samples each) written as a block, and every sample of that block read back through the
- * block querier. Scores are milliseconds per whole block; divide the samples (aux counter
- * {@code samples}, summed per iteration) by the time for samples/s. {@code bytesPerSample} is
- * printed at the end.
+ * Block write and read throughput on the realistic workload: a 2h head of N series at 15 s (480
+ * samples each) written as a block, and every sample of that block read back through the block
+ * querier. Scores are milliseconds per whole block; divide the samples (aux counter {@code
+ * samples}, summed per iteration) by the time for samples/s. {@code bytesPerSample} is printed at
+ * the end.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx4g"})
 public class BlockBenchmark {
   static final long H2 = 7_200_000L;
 
@@ -79,15 +81,18 @@ public class BlockBenchmark {
       app.commit();
     }
     dir = Files.createTempDirectory("blockbench");
-    BlockMeta m = BlockWriter.write(dir, head.chunkSeries(0, H2 - 1), head.symbols(), BlockWriter.Spec.fresh(0, H2));
+    BlockMeta m =
+        BlockWriter.write(
+            dir, head.chunkSeries(0, H2 - 1), head.symbols(), BlockWriter.Spec.fresh(0, H2));
     written = dir.resolve(m.ulid);
     block = Block.open(written);
     long bytes;
     try (Stream<Path> s = Files.walk(written)) {
       bytes = s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
     }
-    System.out.printf("%nblock of %d series, %d samples: %.3f bytes/sample on disk%n", m.numSeries, m.numSamples,
-        (double) bytes / m.numSamples);
+    System.out.printf(
+        "%nblock of %d series, %d samples: %.3f bytes/sample on disk%n",
+        m.numSeries, m.numSamples, (double) bytes / m.numSamples);
   }
 
   @TearDown(Level.Trial)
@@ -104,7 +109,9 @@ public class BlockBenchmark {
   @Benchmark
   public BlockMeta writeBlock(Count c) throws IOException {
     Path out = Files.createTempDirectory(dir, "w");
-    BlockMeta m = BlockWriter.write(out, head.chunkSeries(0, H2 - 1), head.symbols(), BlockWriter.Spec.fresh(0, H2));
+    BlockMeta m =
+        BlockWriter.write(
+            out, head.chunkSeries(0, H2 - 1), head.symbols(), BlockWriter.Spec.fresh(0, H2));
     c.samples += m.numSamples;
     return m;
   }

@@ -24,15 +24,17 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Memory per active series, measured: builds a head of N series with 10 realistic labels and 120
  * samples each (the realistic value mix), then reports heap retained (after full GCs) plus the
- * chunk mapper's off-heap bytes, divided by N. Reported as aux counters:
- * {@code bytesPerSeries}, {@code heapBytesPerSeries}, {@code offHeapBytesPerSeries}.
+ * chunk mapper's off-heap bytes, divided by N. Reported as aux counters: {@code bytesPerSeries},
+ * {@code heapBytesPerSeries}, {@code offHeapBytesPerSeries}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 0)
 @Measurement(iterations = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx8g", "-XX:+UseParallelGC"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx8g", "-XX:+UseParallelGC"})
 public class MemoryPerSeriesBenchmark {
   @Param({"1000000"})
   int series;

@@ -19,15 +19,17 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Postings intersection for a 3-matcher select over 1,000,000 series (LabelProfile.DEFAULT):
- * a metric name (4,000 series), an environment (a third of all series) and a namespace regex.
+ * Postings intersection for a 3-matcher select over 1,000,000 series (LabelProfile.DEFAULT): a
+ * metric name (4,000 series), an environment (a third of all series) and a namespace regex.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx6g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx6g"})
 public class PostingsBenchmark {
   @Param({"1000000"})
   int series;
@@ -47,12 +49,18 @@ public class PostingsBenchmark {
       }
     }
     app.commit();
-    threeMatchers = new Matcher[] {
-      Matcher.equal("__name__", "http_requests_0_total"), Matcher.equal("env", "prod"), Matcher.regex("namespace", "ns-1.*"),
-    };
-    regexHeavy = new Matcher[] {
-      Matcher.regex("__name__", "http_.*"), Matcher.notEqual("env", "dev"), Matcher.regex("pod", ".*-3"),
-    };
+    threeMatchers =
+        new Matcher[] {
+          Matcher.equal("__name__", "http_requests_0_total"),
+          Matcher.equal("env", "prod"),
+          Matcher.regex("namespace", "ns-1.*"),
+        };
+    regexHeavy =
+        new Matcher[] {
+          Matcher.regex("__name__", "http_.*"),
+          Matcher.notEqual("env", "dev"),
+          Matcher.regex("pod", ".*-3"),
+        };
   }
 
   @TearDown

@@ -27,13 +27,15 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * PromQL parse time over a corpus of real-world queries, and evaluation of range queries over 10,000 series
- * holding 1h of samples at a 15s scrape interval (241 samples each; seed fixed):
+ * PromQL parse time over a corpus of real-world queries, and evaluation of range queries over
+ * 10,000 series holding 1h of samples at a 15s scrape interval (241 samples each; seed fixed):
+ *
  * <ul>
- *   <li>{@code http_requests_total{job, instance, pod}}: 9,000 counters,</li>
- *   <li>{@code request_duration_seconds_bucket{job, instance, le}}: 100 histograms x 10 buckets,</li>
- *   <li>{@code node_info{instance, node}}: 100 info series for {@code group_left} joins.</li>
+ *   <li>{@code http_requests_total{job, instance, pod}}: 9,000 counters,
+ *   <li>{@code request_duration_seconds_bucket{job, instance, le}}: 100 histograms x 10 buckets,
+ *   <li>{@code node_info{instance, node}}: 100 info series for {@code group_left} joins.
  * </ul>
+ *
  * Each evaluation benchmark is a range query over the full hour at a 60s step (61 steps).
  */
 @State(Scope.Benchmark)
@@ -41,31 +43,34 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx4g"})
 public class PromQLBenchmark {
   static final long START = 1_700_000_000_000L;
   static final long HOUR = 3_600_000L;
   static final long SCRAPE = 15_000L;
   static final long STEP = 60_000L;
 
-  static final List<String> CORPUS = List.of(
-      "up",
-      "sum by (job) (rate(http_requests_total{code=~\"5..\"}[5m])) / sum by (job) (rate(http_requests_total[5m]))",
-      "histogram_quantile(0.99, sum by (le, service) (rate(request_duration_seconds_bucket{env=\"prod\"}[5m])))",
-      "topk(10, sum without (instance, pod) (rate(container_cpu_usage_seconds_total{namespace!~\"kube-.*\"}[2m])))",
-      "100 * (1 - avg by (instance) (irate(node_cpu_seconds_total{mode=\"idle\"}[5m])))",
-      "node_filesystem_avail_bytes{fstype!~\"tmpfs|overlay\"} / node_filesystem_size_bytes < 0.1 and "
-          + "predict_linear(node_filesystem_avail_bytes[6h], 24 * 3600) < 0",
-      "sum(kube_pod_container_resource_requests{resource=\"memory\"}) by (namespace) * on (namespace) "
-          + "group_left (team) kube_namespace_labels",
-      "max_over_time(deriv(rate(process_cpu_seconds_total[1m])[30m:1m])[1h:5m])",
-      "absent(up{job=\"alertmanager\"} == 1)",
-      "count_values(\"version\", build_info) by (job)",
-      "label_replace(rate(http_requests_total[5m]), \"svc\", \"$1\", \"service\", \"(.*)-canary\")",
-      "increase(http_requests_total{handler=\"/api/v1/query\"}[1h] offset 1d @ end())",
-      "quantile_over_time(0.95, (sum by (route) (rate(http_server_duration_seconds_sum[5m])))[1h:])",
-      "clamp_min(sum by (cluster) (rate(apiserver_request_total{verb!~\"WATCH|CONNECT\"}[5m])), 1) unless "
-          + "on (cluster) (sum by (cluster) (up{job=\"apiserver\"}) == 0)");
+  static final List<String> CORPUS =
+      List.of(
+          "up",
+          "sum by (job) (rate(http_requests_total{code=~\"5..\"}[5m])) / sum by (job) (rate(http_requests_total[5m]))",
+          "histogram_quantile(0.99, sum by (le, service) (rate(request_duration_seconds_bucket{env=\"prod\"}[5m])))",
+          "topk(10, sum without (instance, pod) (rate(container_cpu_usage_seconds_total{namespace!~\"kube-.*\"}[2m])))",
+          "100 * (1 - avg by (instance) (irate(node_cpu_seconds_total{mode=\"idle\"}[5m])))",
+          "node_filesystem_avail_bytes{fstype!~\"tmpfs|overlay\"} / node_filesystem_size_bytes < 0.1 and "
+              + "predict_linear(node_filesystem_avail_bytes[6h], 24 * 3600) < 0",
+          "sum(kube_pod_container_resource_requests{resource=\"memory\"}) by (namespace) * on (namespace) "
+              + "group_left (team) kube_namespace_labels",
+          "max_over_time(deriv(rate(process_cpu_seconds_total[1m])[30m:1m])[1h:5m])",
+          "absent(up{job=\"alertmanager\"} == 1)",
+          "count_values(\"version\", build_info) by (job)",
+          "label_replace(rate(http_requests_total[5m]), \"svc\", \"$1\", \"service\", \"(.*)-canary\")",
+          "increase(http_requests_total{handler=\"/api/v1/query\"}[1h] offset 1d @ end())",
+          "quantile_over_time(0.95, (sum by (route) (rate(http_server_duration_seconds_sum[5m])))[1h:])",
+          "clamp_min(sum by (cluster) (rate(apiserver_request_total{verb!~\"WATCH|CONNECT\"}[5m])), 1) unless "
+              + "on (cluster) (sum by (cluster) (up{job=\"apiserver\"}) == 0)");
 
   static final String SELECTOR = "http_requests_total{job=\"job-3\"}";
   static final String RATE = "rate(http_requests_total{job=\"job-3\"}[5m])";
@@ -76,7 +81,8 @@ public class PromQLBenchmark {
   static final String REGEX = "sum(rate(http_requests_total{pod=~\"pod-1.*7\"}[5m]))";
   static final String GROUP_LEFT =
       "sum by (instance) (rate(http_requests_total[5m])) * on (instance) group_left (node) node_info";
-  static final String SUBQUERY = "max_over_time(sum by (job) (rate(http_requests_total[1m]))[10m:30s])";
+  static final String SUBQUERY =
+      "max_over_time(sum by (job) (rate(http_requests_total[1m]))[10m:30s])";
 
   @Param({"10000"})
   int series;
@@ -97,18 +103,35 @@ public class PromQLBenchmark {
     Labels[] ls = new Labels[series];
     int k = 0;
     for (int i = 0; i < counters; i++) {
-      ls[k++] = Labels.of("__name__", "http_requests_total", "job", "job-" + (i % 10),
-          "instance", "inst-" + (i % 100), "pod", "pod-" + i);
+      ls[k++] =
+          Labels.of(
+              "__name__",
+              "http_requests_total",
+              "job",
+              "job-" + (i % 10),
+              "instance",
+              "inst-" + (i % 100),
+              "pod",
+              "pod-" + i);
     }
     String[] les = {"0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "+Inf"};
     for (int h = 0; h < histograms; h++) {
       for (int b = 0; b < buckets; b++) {
-        ls[k++] = Labels.of("__name__", "request_duration_seconds_bucket", "job", "job-" + (h % 10),
-            "instance", "inst-" + h, "le", les[b]);
+        ls[k++] =
+            Labels.of(
+                "__name__",
+                "request_duration_seconds_bucket",
+                "job",
+                "job-" + (h % 10),
+                "instance",
+                "inst-" + h,
+                "le",
+                les[b]);
       }
     }
     for (int i = 0; i < info; i++) {
-      ls[k++] = Labels.of("__name__", "node_info", "instance", "inst-" + i, "node", "node-" + (i % 7));
+      ls[k++] =
+          Labels.of("__name__", "node_info", "instance", "inst-" + i, "node", "node-" + (i % 7));
     }
     long[] refs = new long[series];
     double[] values = new double[series];

@@ -29,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx6g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx6g"})
 public class SeriesCreationBenchmark {
   static final int BATCH = 1000;
   static final int POOL = 2_000_000;
@@ -63,7 +65,8 @@ public class SeriesCreationBenchmark {
   @OperationsPerInvocation(BATCH)
   public long createSeries() {
     if (next + BATCH > POOL) {
-      // Pool exhausted within one iteration: start over on a fresh head (rare; keeps memory bounded).
+      // Pool exhausted within one iteration: start over on a fresh head (rare; keeps memory
+      // bounded).
       head.close();
       head = Head.inMemory();
       app = head.appender();

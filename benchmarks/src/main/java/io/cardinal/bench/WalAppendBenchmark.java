@@ -32,21 +32,23 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The cost of durability on the append path: one thread commits batches of 1,000 samples (one
- * scrape of a 1,000-series target, appended by reference) to a head without a WAL ({@code OFF},
- * the baseline), and to a {@link DurableHead} under each {@link SyncPolicy}. The score is samples
- * per second. {@code PER_COMMIT} pays one fsync per batch, so its figure is mostly the disk's
- * fsync latency; {@code PERIODIC} and {@code NONE} show the cost of encoding and writing the WAL
- * and the head chunk files. Like a server, the head is truncated (and the WAL checkpointed) every
- * 2h of sample time, so the data directory stays bounded. The directory is created under
- * {@code -Dcardinal.bench.dir} (default: the system temporary directory): put it on the disk you
- * want to measure.
+ * scrape of a 1,000-series target, appended by reference) to a head without a WAL ({@code OFF}, the
+ * baseline), and to a {@link DurableHead} under each {@link SyncPolicy}. The score is samples per
+ * second. {@code PER_COMMIT} pays one fsync per batch, so its figure is mostly the disk's fsync
+ * latency; {@code PERIODIC} and {@code NONE} show the cost of encoding and writing the WAL and the
+ * head chunk files. Like a server, the head is truncated (and the WAL checkpointed) every 2h of
+ * sample time, so the data directory stays bounded. The directory is created under {@code
+ * -Dcardinal.bench.dir} (default: the system temporary directory): put it on the disk you want to
+ * measure.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 5, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g"})
 public class WalAppendBenchmark {
   static final int BATCH = 1000;
 
@@ -68,7 +70,8 @@ public class WalAppendBenchmark {
     if (policy.equals("OFF")) {
       head = new Head(opts);
     } else {
-      Path base = Path.of(System.getProperty("cardinal.bench.dir", System.getProperty("java.io.tmpdir")));
+      Path base =
+          Path.of(System.getProperty("cardinal.bench.dir", System.getProperty("java.io.tmpdir")));
       dir = Files.createTempDirectory(base, "wal-bench");
       durable = DurableHead.open(dir, opts, DurableOptions.of(SyncPolicy.valueOf(policy)));
       head = durable.head();

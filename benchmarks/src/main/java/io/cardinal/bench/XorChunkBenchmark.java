@@ -20,8 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * XOR chunk encode and decode over the realistic value mix (ValueModel), 1,000 chunks of 120
- * samples at 15s. Scores are ns per sample; {@code bytesEncoded / samplesEncoded} (aux counters
- * of the encode run) is the compression figure, also printed at the end of the run.
+ * samples at 15s. Scores are ns per sample; {@code bytesEncoded / samplesEncoded} (aux counters of
+ * the encode run) is the compression figure, also printed at the end of the run.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,6 +44,7 @@ public class XorChunkBenchmark {
   public static class Size {
     /** Summed over the iteration, like every EVENTS counter: divide by {@code samplesEncoded}. */
     public long bytesEncoded;
+
     public long samplesEncoded;
   }
 
@@ -90,7 +91,9 @@ public class XorChunkBenchmark {
     for (byte[] e : encoded) {
       bytes += e.length;
     }
-    System.out.printf("%nXOR realistic mix: %.3f bytes/sample over %d samples%n", (double) bytes / (CHUNKS * SAMPLES), CHUNKS * SAMPLES);
+    System.out.printf(
+        "%nXOR realistic mix: %.3f bytes/sample over %d samples%n",
+        (double) bytes / (CHUNKS * SAMPLES), CHUNKS * SAMPLES);
   }
 
   @Benchmark

@@ -32,7 +32,8 @@ final class ByteSize {
       }
     }
     if (i == 0 || k < 0) {
-      throw new BadInputException("not a memory size: \"" + s + "\" (use e.g. 8GiB, 512MiB or a number of bytes)");
+      throw new BadInputException(
+          "not a memory size: \"" + s + "\" (use e.g. 8GiB, 512MiB or a number of bytes)");
     }
     BigDecimal n;
     try {
@@ -58,6 +59,8 @@ final class ByteSize {
       v /= 1024;
       u++;
     }
-    return u == 0 ? String.format(Locale.ROOT, "%.0f B", v) : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    return u == 0
+        ? String.format(Locale.ROOT, "%.0f B", v)
+        : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 }

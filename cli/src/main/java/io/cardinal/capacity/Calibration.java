@@ -15,18 +15,24 @@ import java.util.SplittableRandom;
  * after repeated full GCs ({@link java.lang.management.MemoryMXBean}) and the chunk mapper's bytes.
  *
  * <p>Two heads are measured: an empty one, whose cost (lock stripes, empty maps) is the head's
- * fixed cost, and one with {@code n} series; bytes per series is the difference divided by
- * {@code n}. That average includes the amortised growth of the head's hash tables and postings at
- * that scale; the marginal slope between two sizes does not, and under-predicts whenever a table
- * doubles between the calibration size and the predicted one. Each measurement takes the smallest
- * heap reading of several GCs, so garbage not yet reclaimed does not count.
+ * fixed cost, and one with {@code n} series; bytes per series is the difference divided by {@code
+ * n}. That average includes the amortised growth of the head's hash tables and postings at that
+ * scale; the marginal slope between two sizes does not, and under-predicts whenever a table doubles
+ * between the calibration size and the predicted one. Each measurement takes the smallest heap
+ * reading of several GCs, so garbage not yet reclaimed does not count.
  */
 final class Calibration {
   public static final long START = 1_700_000_000_000L / 7_200_000L * 7_200_000L;
 
   /** What the calibration measured. */
-  public record Result(SeriesProfile profile, long series, int samplesPerSeries, double heapBytesPerSeries,
-      double chunkBytesPerSeries, long fixedHeapBytes, long millis) {
+  public record Result(
+      SeriesProfile profile,
+      long series,
+      int samplesPerSeries,
+      double heapBytesPerSeries,
+      double chunkBytesPerSeries,
+      long fixedHeapBytes,
+      long millis) {
     public double bytesPerSeries() {
       return heapBytesPerSeries + chunkBytesPerSeries;
     }
@@ -42,7 +48,8 @@ final class Calibration {
 
   private Calibration() {}
 
-  public static Result run(SeriesProfile profile, long series, int samplesPerSeries, long scrapeIntervalMs) {
+  public static Result run(
+      SeriesProfile profile, long series, int samplesPerSeries, long scrapeIntervalMs) {
     if (series < 2 || series > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("calibration needs between 2 and 2^31 series");
     }
@@ -55,11 +62,19 @@ final class Calibration {
     long fixed = Math.max(0, empty.heapBytes());
     double heap = (double) (full.heapBytes() - fixed) / series;
     double chunks = (double) full.chunkBytes() / series;
-    return new Result(profile, series, samplesPerSeries, heap, chunks, fixed, (System.nanoTime() - t0) / 1_000_000);
+    return new Result(
+        profile,
+        series,
+        samplesPerSeries,
+        heap,
+        chunks,
+        fixed,
+        (System.nanoTime() - t0) / 1_000_000);
   }
 
   /** Builds one head of {@code n} series, measures it and lets it go. */
-  public static Measurement measure(SeriesProfile profile, long n, int samplesPerSeries, long scrapeIntervalMs) {
+  public static Measurement measure(
+      SeriesProfile profile, long n, int samplesPerSeries, long scrapeIntervalMs) {
     long before = usedHeapAfterGc();
     Head head = new Head(HeadOptions.defaults().withChunkMapper(new CountingChunkMapper()));
     try {
@@ -77,7 +92,12 @@ final class Calibration {
    * Appends {@code samplesPerSeries} samples to each of the series {@code [from, from+n)} of the
    * profile, in scrape order, committing every 10,000 samples as a scrape loop would.
    */
-  public static void ingest(Head head, SeriesProfile profile, long from, long n, int samplesPerSeries,
+  public static void ingest(
+      Head head,
+      SeriesProfile profile,
+      long from,
+      long n,
+      int samplesPerSeries,
       long scrapeIntervalMs) {
     HeadAppender app = head.appender();
     SplittableRandom rnd = new SplittableRandom(7 + from);

@@ -23,17 +23,27 @@ import picocli.CommandLine.Spec;
  * configuration change still fits ({@code check}). Exit codes: 0 fits (or a plan was made), 1 does
  * not fit, 2 bad input (unloadable configuration, unreachable server, nonsensical budget).
  */
-@Command(name = "capacity", mixinStandardHelpOptions = true,
-    description = "Plan series capacity from measured bytes per series, and check configuration changes.",
-    subcommands = {CapacityCommand.Plan.class, CapacityCommand.Check.class, CapacityCommand.Calibrate.class})
+@Command(
+    name = "capacity",
+    mixinStandardHelpOptions = true,
+    description =
+        "Plan series capacity from measured bytes per series, and check configuration changes.",
+    subcommands = {
+      CapacityCommand.Plan.class,
+      CapacityCommand.Check.class,
+      CapacityCommand.Calibrate.class
+    })
 public final class CapacityCommand implements Runnable {
-  /** Created on first use: picocli builds every command at start-up, and the server must not pay for it. */
+  /**
+   * Created on first use: picocli builds every command at start-up, and the server must not pay for
+   * it.
+   */
   private static final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper MAPPER =
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   }
 
-  @Spec
-  CommandLine.Model.CommandSpec spec;
+  @Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
@@ -57,30 +67,49 @@ public final class CapacityCommand implements Runnable {
 
   /** The label profile and size of a calibration run. */
   public static final class ProfileOptions {
-    @Option(names = "--labels", description = "Labels per series, the metric name included "
-        + "(default: the engine's standard 10-label profile).")
+    @Option(
+        names = "--labels",
+        description =
+            "Labels per series, the metric name included "
+                + "(default: the engine's standard 10-label profile).")
     Integer labels;
 
-    @Option(names = "--value-length", description = "Characters per label value (default 16 with --labels).")
+    @Option(
+        names = "--value-length",
+        description = "Characters per label value (default 16 with --labels).")
     Integer valueLength;
 
-    @Option(names = "--unique-labels", defaultValue = "0", description = "Of those, labels whose value is unique "
-        + "to each series (IDs, full URLs).")
+    @Option(
+        names = "--unique-labels",
+        defaultValue = "0",
+        description =
+            "Of those, labels whose value is unique " + "to each series (IDs, full URLs).")
     int uniqueLabels;
 
-    @Option(names = "--samples-per-series", defaultValue = "720", description = "Samples each series holds in "
-        + "the head (default 720: the head's 3 hours at a 15s scrape interval).")
+    @Option(
+        names = "--samples-per-series",
+        defaultValue = "720",
+        description =
+            "Samples each series holds in "
+                + "the head (default 720: the head's 3 hours at a 15s scrape interval).")
     int samples;
 
-    @Option(names = "--churn-per-hour", defaultValue = "0", description = "Series created (and as many "
-        + "removed) per hour.")
+    @Option(
+        names = "--churn-per-hour",
+        defaultValue = "0",
+        description = "Series created (and as many " + "removed) per hour.")
     long churnPerHour;
 
-    @Option(names = "--calibration-series", defaultValue = "50000", description = "Series of the calibration "
-        + "head (measured at half and at this size).")
+    @Option(
+        names = "--calibration-series",
+        defaultValue = "50000",
+        description = "Series of the calibration " + "head (measured at half and at this size).")
     long calibrationSeries;
 
-    @Option(names = "--scrape-interval", defaultValue = "15s", description = "Spacing of the calibration's samples.")
+    @Option(
+        names = "--scrape-interval",
+        defaultValue = "15s",
+        description = "Spacing of the calibration's samples.")
     String scrapeInterval;
 
     SeriesProfile profile() throws BadInputException {
@@ -124,18 +153,30 @@ public final class CapacityCommand implements Runnable {
 
   /** The reserve fractions, overridable. */
   public static final class ReserveOptions {
-    @Option(names = "--reserve-jvm", defaultValue = "0.10", description = "Fraction kept for the JVM outside "
-        + "the heap (metaspace, code, threads, GC structures).")
+    @Option(
+        names = "--reserve-jvm",
+        defaultValue = "0.10",
+        description =
+            "Fraction kept for the JVM outside "
+                + "the heap (metaspace, code, threads, GC structures).")
     double jvm;
 
-    @Option(names = "--reserve-gc", defaultValue = "0.20", description = "Fraction of free heap the garbage "
-        + "collector needs.")
+    @Option(
+        names = "--reserve-gc",
+        defaultValue = "0.20",
+        description = "Fraction of free heap the garbage " + "collector needs.")
     double gc;
 
-    @Option(names = "--reserve-queries", defaultValue = "0.15", description = "Fraction kept for query evaluation.")
+    @Option(
+        names = "--reserve-queries",
+        defaultValue = "0.15",
+        description = "Fraction kept for query evaluation.")
     double queries;
 
-    @Option(names = "--reserve-compaction", defaultValue = "0.05", description = "Fraction kept for writing blocks.")
+    @Option(
+        names = "--reserve-compaction",
+        defaultValue = "0.05",
+        description = "Fraction kept for writing blocks.")
     double compaction;
 
     MemoryModel model() throws BadInputException {
@@ -148,7 +189,12 @@ public final class CapacityCommand implements Runnable {
   }
 
   /** Bytes per series and where they came from. */
-  record PerSeries(double heap, double chunks, long fixed, String source, Calibration.Result calibration,
+  record PerSeries(
+      double heap,
+      double chunks,
+      long fixed,
+      String source,
+      Calibration.Result calibration,
       ServerState server) {
     double total() {
       return heap + chunks;
@@ -160,51 +206,76 @@ public final class CapacityCommand implements Runnable {
 
   static PerSeries fromServer(ServerState s) throws BadInputException {
     if (s.headSeries() <= 0) {
-      throw new BadInputException(s.url() + " holds no series: nothing to divide by; measure with a calibration "
-          + "run instead (leave out --url)");
+      throw new BadInputException(
+          s.url()
+              + " holds no series: nothing to divide by; measure with a calibration "
+              + "run instead (leave out --url)");
     }
     if (Double.isNaN(s.heapUsed())) {
-      throw new BadInputException(s.url() + "/metrics reports no heap in use (jvm_memory_used_bytes{area=\"heap\"})");
+      throw new BadInputException(
+          s.url() + "/metrics reports no heap in use (jvm_memory_used_bytes{area=\"heap\"})");
     }
-    String src = "measured on " + s.url() + ": heap in use " + ByteSize.format(s.heapUsed()) + " / "
-        + num(s.headSeries()) + " head series"
-        + (s.chunkBytesExposed() ? " + mapped head chunks " + ByteSize.format(s.chunkBytes())
-            : " (the server does not expose its head chunk bytes; mapped chunks not counted)")
-        + (s.headSeries() < SMALL_HEAD ? "; warning: with only " + num(s.headSeries()) + " series the heap is "
-            + "mostly the server's own baseline, so bytes per series is overstated: calibrate instead (no --url)" : "");
+    String src =
+        "measured on "
+            + s.url()
+            + ": heap in use "
+            + ByteSize.format(s.heapUsed())
+            + " / "
+            + num(s.headSeries())
+            + " head series"
+            + (s.chunkBytesExposed()
+                ? " + mapped head chunks " + ByteSize.format(s.chunkBytes())
+                : " (the server does not expose its head chunk bytes; mapped chunks not counted)")
+            + (s.headSeries() < SMALL_HEAD
+                ? "; warning: with only "
+                    + num(s.headSeries())
+                    + " series the heap is "
+                    + "mostly the server's own baseline, so bytes per series is overstated: calibrate instead (no --url)"
+                : "");
     return new PerSeries(s.heapPerSeries(), s.chunkBytesPerSeries(), 0, src, null, s);
   }
 
   static PerSeries fromCalibration(Calibration.Result r) {
-    String src = String.format(Locale.ROOT, "calibration run of the engine: %s series (%s), %d samples each, "
-        + "heap after GC + chunk bytes, in %.1fs", num(r.series()), r.profile(), r.samplesPerSeries(),
-        r.millis() / 1000.0);
-    return new PerSeries(r.heapBytesPerSeries(), r.chunkBytesPerSeries(), r.fixedHeapBytes(), src, r, null);
+    String src =
+        String.format(
+            Locale.ROOT,
+            "calibration run of the engine: %s series (%s), %d samples each, "
+                + "heap after GC + chunk bytes, in %.1fs",
+            num(r.series()),
+            r.profile(),
+            r.samplesPerSeries(),
+            r.millis() / 1000.0);
+    return new PerSeries(
+        r.heapBytesPerSeries(), r.chunkBytesPerSeries(), r.fixedHeapBytes(), src, r, null);
   }
 
   // ------------------------------------------------------------------ plan
 
-  @Command(name = "plan", mixinStandardHelpOptions = true,
+  @Command(
+      name = "plan",
+      mixinStandardHelpOptions = true,
       description = "How many series fit in a memory budget, from measured bytes per series.")
   public static final class Plan implements Callable<Integer> {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    @Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--memory", description = "Memory budget of the process (8GiB, 512MiB, bytes). Default with "
-        + "--url: the server's maximum heap.")
+    @Option(
+        names = "--memory",
+        description =
+            "Memory budget of the process (8GiB, 512MiB, bytes). Default with "
+                + "--url: the server's maximum heap.")
     String memory;
 
-    @Option(names = "--url", description = "Measure bytes per series on this running server (its /metrics).")
+    @Option(
+        names = "--url",
+        description = "Measure bytes per series on this running server (its /metrics).")
     String url;
 
     @Option(names = "--output", defaultValue = "text", description = "text or json.")
     String output;
 
-    @Mixin
-    ProfileOptions profile;
+    @Mixin ProfileOptions profile;
 
-    @Mixin
-    ReserveOptions reserves;
+    @Mixin ReserveOptions reserves;
 
     @Override
     public Integer call() {
@@ -231,7 +302,8 @@ public final class CapacityCommand implements Runnable {
             heapOnly = true;
             budgetSource = "the server's maximum heap (jvm_memory_max_bytes)";
           } else {
-            throw new BadInputException("no --memory given and " + url + " reports no maximum heap");
+            throw new BadInputException(
+                "no --memory given and " + url + " reports no maximum heap");
           }
           if (churn == 0 && !Double.isNaN(s.seriesCreated()) && s.uptimeSeconds() > 0) {
             churn = Math.round(s.seriesRemoved() * 3600 / s.uptimeSeconds());
@@ -264,36 +336,84 @@ public final class CapacityCommand implements Runnable {
   static String planText(MemoryModel.Plan p, MemoryModel m, PerSeries ps, String budgetSource) {
     StringBuilder sb = new StringBuilder();
     long b = p.budgetBytes();
-    sb.append(String.format(Locale.ROOT, "Memory budget:        %s (%s%s)%n", ByteSize.format(b), budgetSource,
-        p.heapOnly() ? "; a heap size, so no non-heap reserve" : ""));
-    sb.append(String.format(Locale.ROOT, "Reserved:             %s = %s%n", pct(p.reservedFraction()),
-        ByteSize.format(b * p.reservedFraction())));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "Memory budget:        %s (%s%s)%n",
+            ByteSize.format(b),
+            budgetSource,
+            p.heapOnly() ? "; a heap size, so no non-heap reserve" : ""));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "Reserved:             %s = %s%n",
+            pct(p.reservedFraction()),
+            ByteSize.format(b * p.reservedFraction())));
     if (!p.heapOnly()) {
-      sb.append(String.format(Locale.ROOT, "  %-4s %-62s %s%n",
-          pct(m.jvm()), "JVM outside the heap (metaspace, code cache, threads, GC data)", ByteSize.format(b * m.jvm())));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  %-4s %-62s %s%n",
+              pct(m.jvm()),
+              "JVM outside the heap (metaspace, code cache, threads, GC data)",
+              ByteSize.format(b * m.jvm())));
     }
-    sb.append(String.format(Locale.ROOT, "  %-4s %-62s %s%n",
-        pct(m.gc()), "garbage collector headroom (free heap)", ByteSize.format(b * m.gc())));
-    sb.append(String.format(Locale.ROOT, "  %-4s %-62s %s%n",
-        pct(m.queries()), "queries (decoded samples, results)", ByteSize.format(b * m.queries())));
-    sb.append(String.format(Locale.ROOT, "  %-4s %-62s %s%n",
-        pct(m.compaction()), "compaction (writing blocks)", ByteSize.format(b * m.compaction())));
-    sb.append(String.format(Locale.ROOT, "Usable for series:    %s%n", ByteSize.format(p.usableBytes())));
-    sb.append(String.format(Locale.ROOT, "Bytes per series:     %.0f (heap %.0f + chunks %.0f%s)%n", p.bytesPerSeries(),
-        ps.heap(), ps.chunks(), p.heapOnly() ? "; chunks are outside a heap budget" : ""));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  %-4s %-62s %s%n",
+            pct(m.gc()),
+            "garbage collector headroom (free heap)",
+            ByteSize.format(b * m.gc())));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  %-4s %-62s %s%n",
+            pct(m.queries()),
+            "queries (decoded samples, results)",
+            ByteSize.format(b * m.queries())));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  %-4s %-62s %s%n",
+            pct(m.compaction()),
+            "compaction (writing blocks)",
+            ByteSize.format(b * m.compaction())));
+    sb.append(
+        String.format(Locale.ROOT, "Usable for series:    %s%n", ByteSize.format(p.usableBytes())));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "Bytes per series:     %.0f (heap %.0f + chunks %.0f%s)%n",
+            p.bytesPerSeries(),
+            ps.heap(),
+            ps.chunks(),
+            p.heapOnly() ? "; chunks are outside a heap budget" : ""));
     sb.append("  ").append(ps.source()).append('\n');
     if (ps.fixed() > 0) {
-      sb.append(String.format(Locale.ROOT, "Head fixed cost:      %s%n", ByteSize.format(ps.fixed())));
+      sb.append(
+          String.format(Locale.ROOT, "Head fixed cost:      %s%n", ByteSize.format(ps.fixed())));
     }
     if (p.churnPerHour() > 0) {
-      sb.append(String.format(Locale.ROOT, "Churn:                %s series/h: up to %s removed series stay in the "
-          + "head until it is truncated (%dh)%n", num(p.churnPerHour()), num(p.lingeringSeries()),
-          MemoryModel.CHURN_LINGER_HOURS));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "Churn:                %s series/h: up to %s removed series stay in the "
+                  + "head until it is truncated (%dh)%n",
+              num(p.churnPerHour()),
+              num(p.lingeringSeries()),
+              MemoryModel.CHURN_LINGER_HOURS));
     }
     sb.append(String.format(Locale.ROOT, "Series that fit:      %s%n", num(p.seriesThatFit())));
     if (ps.server() != null) {
-      sb.append(String.format(Locale.ROOT, "Head series now:      %s (%s of what fits)%n", num(ps.server().headSeries()),
-          p.seriesThatFit() == 0 ? "n/a" : pct((double) ps.server().headSeries() / p.seriesThatFit())));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "Head series now:      %s (%s of what fits)%n",
+              num(ps.server().headSeries()),
+              p.seriesThatFit() == 0
+                  ? "n/a"
+                  : pct((double) ps.server().headSeries() / p.seriesThatFit())));
     }
     return sb.toString();
   }
@@ -336,46 +456,59 @@ public final class CapacityCommand implements Runnable {
 
   // ------------------------------------------------------------------ check
 
-  @Command(name = "check", mixinStandardHelpOptions = true,
-      description = "Whether a configuration change fits: worst-case series per scrape job (targets × "
-          + "sample_limit) in the old and new file, the change, and the verdict against the head's series "
-          + "limit and the memory budget. Exit 0 fits, 1 does not, 2 bad input.")
+  @Command(
+      name = "check",
+      mixinStandardHelpOptions = true,
+      description =
+          "Whether a configuration change fits: worst-case series per scrape job (targets × "
+              + "sample_limit) in the old and new file, the change, and the verdict against the head's series "
+              + "limit and the memory budget. Exit 0 fits, 1 does not, 2 bad input.")
   public static final class Check implements Callable<Integer> {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    @Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--old", required = true, description = "The configuration in use (prometheus.yml).")
+    @Option(
+        names = "--old",
+        required = true,
+        description = "The configuration in use (prometheus.yml).")
     Path oldFile;
 
     @Option(names = "--new", required = true, description = "The changed configuration.")
     Path newFile;
 
-    @Option(names = "--url", description = "A running server: its head series, its series limit, and its bytes "
-        + "per series.")
+    @Option(
+        names = "--url",
+        description =
+            "A running server: its head series, its series limit, and its bytes " + "per series.")
     String url;
 
     @Option(names = "--head-series", description = "Series in the head now (without --url).")
     Long headSeries;
 
-    @Option(names = "--max-series", description = "--storage.tsdb.head.max-series of the server (0: no limit). "
-        + "With --url, overrides the server's.")
+    @Option(
+        names = "--max-series",
+        description =
+            "--storage.tsdb.head.max-series of the server (0: no limit). "
+                + "With --url, overrides the server's.")
     Long maxSeries;
 
-    @Option(names = "--memory", description = "Memory budget to check against as well (8GiB, bytes).")
+    @Option(
+        names = "--memory",
+        description = "Memory budget to check against as well (8GiB, bytes).")
     String memory;
 
-    @Option(names = "--bytes-per-series", description = "Bytes per series measured earlier (capacity plan); "
-        + "without it a calibration run or the server measures them.")
+    @Option(
+        names = "--bytes-per-series",
+        description =
+            "Bytes per series measured earlier (capacity plan); "
+                + "without it a calibration run or the server measures them.")
     Double bytesPerSeries;
 
     @Option(names = "--output", defaultValue = "text", description = "text or json.")
     String output;
 
-    @Mixin
-    ProfileOptions profile;
+    @Mixin ProfileOptions profile;
 
-    @Mixin
-    ReserveOptions reserves;
+    @Mixin ReserveOptions reserves;
 
     @Override
     public Integer call() {
@@ -439,36 +572,58 @@ public final class CapacityCommand implements Runnable {
   }
 
   /** The outcome of a check. */
-  record Verdict(List<ConfigCheck.JobDelta> jobs, long headSeries, long maxSeries, long added, long projected,
-      MemoryModel.Plan plan, PerSeries perSeries, boolean fitsSeriesLimit, boolean fitsMemory, List<String> reasons) {
+  record Verdict(
+      List<ConfigCheck.JobDelta> jobs,
+      long headSeries,
+      long maxSeries,
+      long added,
+      long projected,
+      MemoryModel.Plan plan,
+      PerSeries perSeries,
+      boolean fitsSeriesLimit,
+      boolean fitsMemory,
+      List<String> reasons) {
     boolean fits() {
       return reasons.isEmpty();
     }
   }
 
-  static Verdict verdict(List<ConfigCheck.JobDelta> jobs, long head, long max, MemoryModel.Plan plan,
-      PerSeries ps) {
+  static Verdict verdict(
+      List<ConfigCheck.JobDelta> jobs, long head, long max, MemoryModel.Plan plan, PerSeries ps) {
     long added = 0;
     List<String> reasons = new java.util.ArrayList<>();
     for (ConfigCheck.JobDelta j : jobs) {
       added += Math.max(0, j.delta());
       if (j.unboundedChange()) {
-        reasons.add("job \"" + j.name() + "\" has no sample_limit and gains targets: its series are unbounded "
-            + "(set sample_limit)");
+        reasons.add(
+            "job \""
+                + j.name()
+                + "\" has no sample_limit and gains targets: its series are unbounded "
+                + "(set sample_limit)");
       }
     }
     long projected = head + added;
     boolean fitsLimit = max == 0 || projected <= max;
     if (!fitsLimit) {
-      reasons.add("worst case " + num(projected) + " series exceeds --storage.tsdb.head.max-series " + num(max)
-          + " by " + num(projected - max));
+      reasons.add(
+          "worst case "
+              + num(projected)
+              + " series exceeds --storage.tsdb.head.max-series "
+              + num(max)
+              + " by "
+              + num(projected - max));
     }
     boolean fitsMemory = true;
     if (plan != null) {
       fitsMemory = projected <= plan.seriesThatFit();
       if (!fitsMemory) {
-        reasons.add("worst case " + num(projected) + " series exceeds the " + num(plan.seriesThatFit())
-            + " that fit in " + ByteSize.format(plan.budgetBytes()));
+        reasons.add(
+            "worst case "
+                + num(projected)
+                + " series exceeds the "
+                + num(plan.seriesThatFit())
+                + " that fit in "
+                + ByteSize.format(plan.budgetBytes()));
       }
     }
     return new Verdict(jobs, head, max, added, projected, plan, ps, fitsLimit, fitsMemory, reasons);
@@ -481,7 +636,10 @@ public final class CapacityCommand implements Runnable {
     return j.unbounded() ? "unbounded" : num(j.worstCase());
   }
 
-  private static String arrow(ConfigCheck.Job b, ConfigCheck.Job a, java.util.function.ToLongFunction<ConfigCheck.Job> f,
+  private static String arrow(
+      ConfigCheck.Job b,
+      ConfigCheck.Job a,
+      java.util.function.ToLongFunction<ConfigCheck.Job> f,
       boolean limit) {
     String x = b == null ? "-" : limit && f.applyAsLong(b) == 0 ? "none" : num(f.applyAsLong(b));
     String y = a == null ? "-" : limit && f.applyAsLong(a) == 0 ? "none" : num(f.applyAsLong(a));
@@ -492,9 +650,15 @@ public final class CapacityCommand implements Runnable {
     GoFormat.TabWriter tw = new GoFormat.TabWriter(0, 2);
     tw.row("JOB", "TARGETS", "SAMPLE_LIMIT", "WORST CASE OLD", "WORST CASE NEW", "CHANGE");
     for (ConfigCheck.JobDelta j : v.jobs()) {
-      String change = j.unboundedChange() ? "unbounded" : (j.delta() > 0 ? "+" : "") + num(j.delta());
-      tw.row(j.name(), arrow(j.before(), j.after(), ConfigCheck.Job::targets, false),
-          arrow(j.before(), j.after(), ConfigCheck.Job::sampleLimit, true), worst(j.before()), worst(j.after()), change);
+      String change =
+          j.unboundedChange() ? "unbounded" : (j.delta() > 0 ? "+" : "") + num(j.delta());
+      tw.row(
+          j.name(),
+          arrow(j.before(), j.after(), ConfigCheck.Job::targets, false),
+          arrow(j.before(), j.after(), ConfigCheck.Job::sampleLimit, true),
+          worst(j.before()),
+          worst(j.after()),
+          change);
     }
     StringBuilder sb = new StringBuilder(tw.flush());
     for (ConfigCheck.JobDelta j : v.jobs()) {
@@ -504,23 +668,36 @@ public final class CapacityCommand implements Runnable {
       }
     }
     sb.append('\n');
-    sb.append(String.format(Locale.ROOT, "Worst case per target: sample_limit + %d synthetic series (up, scrape_*).%n",
-        ConfigCheck.SYNTHETIC_PER_TARGET));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "Worst case per target: sample_limit + %d synthetic series (up, scrape_*).%n",
+            ConfigCheck.SYNTHETIC_PER_TARGET));
     sb.append(String.format(Locale.ROOT, "Head series now:             %s%n", num(v.headSeries())));
     sb.append(String.format(Locale.ROOT, "Added at worst:              +%s%n", num(v.added())));
     sb.append(String.format(Locale.ROOT, "Head series at worst:        %s%n", num(v.projected())));
     if (v.maxSeries() == 0) {
       sb.append("Series limit:                none (--storage.tsdb.head.max-series=0)\n");
     } else {
-      sb.append(String.format(Locale.ROOT, "Series limit:                %s: %s%n", num(v.maxSeries()),
-          v.fitsSeriesLimit() ? "fits, " + num(v.maxSeries() - v.projected()) + " to spare"
-              : "DOES NOT FIT, " + num(v.projected() - v.maxSeries()) + " over"));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "Series limit:                %s: %s%n",
+              num(v.maxSeries()),
+              v.fitsSeriesLimit()
+                  ? "fits, " + num(v.maxSeries() - v.projected()) + " to spare"
+                  : "DOES NOT FIT, " + num(v.projected() - v.maxSeries()) + " over"));
     }
     if (v.plan() != null) {
       MemoryModel.Plan p = v.plan();
-      sb.append(String.format(Locale.ROOT, "Memory:                      %s fit in %s at %.0f bytes/series: %s%n",
-          num(p.seriesThatFit()), ByteSize.format(p.budgetBytes()), p.bytesPerSeries(),
-          v.fitsMemory() ? "fits" : "DOES NOT FIT"));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "Memory:                      %s fit in %s at %.0f bytes/series: %s%n",
+              num(p.seriesThatFit()),
+              ByteSize.format(p.budgetBytes()),
+              p.bytesPerSeries(),
+              v.fitsMemory() ? "fits" : "DOES NOT FIT"));
       sb.append("  ").append(v.perSeries().source()).append('\n');
     }
     sb.append(v.fits() ? "FITS\n" : "DOES NOT FIT\n");
@@ -579,30 +756,52 @@ public final class CapacityCommand implements Runnable {
 
   // ------------------------------------------------------------------ calibrate
 
-  @Command(name = "calibrate", mixinStandardHelpOptions = true,
-      description = "Measure bytes per series of the engine for several label profiles (the tables of "
-          + "docs/capacity.md).")
+  @Command(
+      name = "calibrate",
+      mixinStandardHelpOptions = true,
+      description =
+          "Measure bytes per series of the engine for several label profiles (the tables of "
+              + "docs/capacity.md).")
   public static final class Calibrate implements Callable<Integer> {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    @Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--labels", split = ",", defaultValue = "5,10,20", description = "Labels per series.")
+    @Option(
+        names = "--labels",
+        split = ",",
+        defaultValue = "5,10,20",
+        description = "Labels per series.")
     List<Integer> labels;
 
-    @Option(names = "--value-length", split = ",", defaultValue = "10,40", description = "Characters per value.")
+    @Option(
+        names = "--value-length",
+        split = ",",
+        defaultValue = "10,40",
+        description = "Characters per value.")
     List<Integer> valueLengths;
 
-    @Option(names = "--samples-per-series", split = ",", defaultValue = "120,480", description = "Samples per series.")
+    @Option(
+        names = "--samples-per-series",
+        split = ",",
+        defaultValue = "120,480",
+        description = "Samples per series.")
     List<Integer> samples;
 
-    @Option(names = "--unique-labels", split = ",", defaultValue = "0", description = "Labels whose value is "
-        + "unique to each series.")
+    @Option(
+        names = "--unique-labels",
+        split = ",",
+        defaultValue = "0",
+        description = "Labels whose value is " + "unique to each series.")
     List<Integer> unique;
 
-    @Option(names = "--series", defaultValue = "50000", description = "Series per calibration head.")
+    @Option(
+        names = "--series",
+        defaultValue = "50000",
+        description = "Series per calibration head.")
     long series;
 
-    @Option(names = "--standard", description = "Also measure the engine's standard 10-label profile.")
+    @Option(
+        names = "--standard",
+        description = "Also measure the engine's standard 10-label profile.")
     boolean standard;
 
     @Override
@@ -619,25 +818,35 @@ public final class CapacityCommand implements Runnable {
         for (int v : valueLengths) {
           for (int u : unique) {
             if (l < 2 || v < 1 || u < 0 || u > l - 2) {
-              return badInput(spec.commandLine().getErr(), "labels must be at least 2, value lengths at least 1, "
-                  + "unique labels between 0 and labels - 2");
+              return badInput(
+                  spec.commandLine().getErr(),
+                  "labels must be at least 2, value lengths at least 1, "
+                      + "unique labels between 0 and labels - 2");
             }
             profiles.add(new SeriesProfile(l, v, 250, u));
           }
         }
       }
-      out.println("| labels | value length | unique labels | samples | heap B/series | chunk B/series | "
-          + "total B/series | fixed head cost |");
+      out.println(
+          "| labels | value length | unique labels | samples | heap B/series | chunk B/series | "
+              + "total B/series | fixed head cost |");
       out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
       out.flush();
       for (SeriesProfile p : profiles) {
         for (int s : samples) {
           Calibration.Result r = Calibration.run(p, series, s, 15_000);
-          out.println(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.0f | %.0f | %.0f | %s |",
-              p.isStandard() ? "10 (standard)" : Integer.toString(p.labels()),
-              p.isStandard() ? "k8s-like" : Integer.toString(p.valueLength()), p.uniqueLabels(), s,
-              r.heapBytesPerSeries(),
-              r.chunkBytesPerSeries(), r.bytesPerSeries(), ByteSize.format(r.fixedHeapBytes())));
+          out.println(
+              String.format(
+                  Locale.ROOT,
+                  "| %s | %s | %d | %d | %.0f | %.0f | %.0f | %s |",
+                  p.isStandard() ? "10 (standard)" : Integer.toString(p.labels()),
+                  p.isStandard() ? "k8s-like" : Integer.toString(p.valueLength()),
+                  p.uniqueLabels(),
+                  s,
+                  r.heapBytesPerSeries(),
+                  r.chunkBytesPerSeries(),
+                  r.bytesPerSeries(),
+                  ByteSize.format(r.fixedHeapBytes())));
           out.flush();
         }
       }

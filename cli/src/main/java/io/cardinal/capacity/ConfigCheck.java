@@ -1,52 +1,49 @@
 package io.cardinal.capacity;
 
-import io.cardinal.scrape.FileDiscovery;
-import io.cardinal.scrape.Target;
-import io.cardinal.scrape.TargetGroup;
 import io.cardinal.config.Config;
 import io.cardinal.config.Config.FileSdConfig;
 import io.cardinal.config.Config.ScrapeConfig;
 import io.cardinal.config.Config.StaticConfig;
 import io.cardinal.config.ConfigException;
 import io.cardinal.config.ConfigLoader;
-import io.cardinal.config.Durations;
-import io.cardinal.config.Relabeler;
+import io.cardinal.scrape.FileDiscovery;
+import io.cardinal.scrape.Target;
+import io.cardinal.scrape.TargetGroup;
 import io.cardinal.tsdb.labels.Labels;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * The worst case a Prometheus configuration allows per scrape job: its targets (static_configs and
  * file_sd_configs files, after relabel_configs, duplicates merged, as the server builds them) times
  * its {@code sample_limit} — with Cloudflare's partial sample_limit a target can never hold more
- * series than that — plus the synthetic series each target writes ({@code up},
- * {@code scrape_duration_seconds}, ... : {@link #SYNTHETIC_PER_TARGET}). A job without a
- * sample_limit has no worst case: it is unbounded.
+ * series than that — plus the synthetic series each target writes ({@code up}, {@code
+ * scrape_duration_seconds}, ... : {@link #SYNTHETIC_PER_TARGET}). A job without a sample_limit has
+ * no worst case: it is unbounded.
  */
 final class ConfigCheck {
-  /** up, scrape_duration_seconds, scrape_samples_scraped, scrape_samples_post_metric_relabeling,
-   * scrape_series_added, and Cardinal's two skipped-sample counters. */
+  /**
+   * up, scrape_duration_seconds, scrape_samples_scraped, scrape_samples_post_metric_relabeling,
+   * scrape_series_added, and Cardinal's two skipped-sample counters.
+   */
   public static final int SYNTHETIC_PER_TARGET = 7;
 
   private ConfigCheck() {}
 
   /** One job of one configuration. {@code worstCase} is -1 when unbounded (no sample_limit). */
-  public record Job(String name, int targets, int sampleLimit, int targetLimit, long worstCase, List<String> notes) {
+  public record Job(
+      String name,
+      int targets,
+      int sampleLimit,
+      int targetLimit,
+      long worstCase,
+      List<String> notes) {
     public boolean unbounded() {
       return worstCase < 0;
     }
@@ -87,7 +84,8 @@ final class ConfigCheck {
 
   static Job job(ScrapeConfig sc, Path base) throws BadInputException {
     List<String> notes = new ArrayList<>();
-    // The server's own discovery and target label pipeline, deduplicated by the server's target key: the
+    // The server's own discovery and target label pipeline, deduplicated by the server's target
+    // key: the
     // count is what the server would scrape.
     Set<String> targets = new HashSet<>();
     for (StaticConfig st : sc.staticConfigs()) {
@@ -114,7 +112,11 @@ final class ConfigCheck {
     }
     int n = targets.size();
     if (sc.targetLimit() > 0 && n > sc.targetLimit()) {
-      notes.add(n + " targets exceed target_limit " + sc.targetLimit() + ": every scrape of the job fails");
+      notes.add(
+          n
+              + " targets exceed target_limit "
+              + sc.targetLimit()
+              + ": every scrape of the job fails");
     }
     long worst = sc.sampleLimit() > 0 ? (long) n * (sc.sampleLimit() + SYNTHETIC_PER_TARGET) : -1;
     return new Job(sc.jobName(), n, sc.sampleLimit(), sc.targetLimit(), worst, notes);
@@ -129,10 +131,16 @@ final class ConfigCheck {
     }
   }
 
-  /** One job in the comparison; {@code delta} is the change of the worst case (0 when unbounded but unchanged). */
+  /**
+   * One job in the comparison; {@code delta} is the change of the worst case (0 when unbounded but
+   * unchanged).
+   */
   public record JobDelta(String name, Job before, Job after, long delta, boolean unboundedChange) {}
 
-  /** Compares two configurations job by job, in the new file's order, then jobs only the old one has. */
+  /**
+   * Compares two configurations job by job, in the new file's order, then jobs only the old one
+   * has.
+   */
   public static List<JobDelta> compare(Map<String, Job> before, Map<String, Job> after) {
     List<JobDelta> out = new ArrayList<>();
     Set<String> names = new java.util.LinkedHashSet<>(after.keySet());

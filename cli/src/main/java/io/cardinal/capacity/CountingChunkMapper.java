@@ -11,14 +11,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * in-memory mapper's own figure counts whole 4 MiB pages, too coarse to take a slope from.
  */
 final class CountingChunkMapper implements ChunkMapper {
-  /** series ref 8 + mint 8 + maxt 8 + encoding 1 + CRC32C 4; the length uvarint is added per chunk. */
+  /**
+   * series ref 8 + mint 8 + maxt 8 + encoding 1 + CRC32C 4; the length uvarint is added per chunk.
+   */
   static final int HEAD_CHUNK_OVERHEAD = 29;
 
   private final InMemoryChunkMapper delegate = new InMemoryChunkMapper();
   private final AtomicLong bytes = new AtomicLong();
 
   @Override
-  public long write(long seriesRef, long minT, long maxT, byte encoding, byte[] chunk, int off, int len) {
+  public long write(
+      long seriesRef, long minT, long maxT, byte encoding, byte[] chunk, int off, int len) {
     bytes.addAndGet(HEAD_CHUNK_OVERHEAD + uvarintSize(len) + len);
     return delegate.write(seriesRef, minT, maxT, encoding, chunk, off, len);
   }

@@ -13,25 +13,28 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code tsdb analyze --url}: the cardinality report of a running server, in the shape of promtool's
- * block analysis where the figures match, from what the server publishes:
+ * {@code tsdb analyze --url}: the cardinality report of a running server, in the shape of
+ * promtool's block analysis where the figures match, from what the server publishes:
+ *
  * <ul>
  *   <li>{@code /api/v1/status/tsdb}: series, label pairs, chunks; series per metric name (which
- *       metric exploded), values per label name, memory per label name, series per label pair;</li>
+ *       metric exploded), values per label name, memory per label name, series per label pair;
  *   <li>{@code /metrics}: series churn from {@code prometheus_tsdb_head_series_created_total} and
- *       {@code _removed_total}, averaged over the server's uptime or measured over a window;</li>
- *   <li>{@code /api/v1/status/config}, {@code /api/v1/targets} and {@code /federate} (the
- *       {@code scrape_samples_post_metric_relabeling} series): the scrape jobs nearest their
- *       {@code sample_limit}.</li>
+ *       {@code _removed_total}, averaged over the server's uptime or measured over a window;
+ *   <li>{@code /api/v1/status/config}, {@code /api/v1/targets} and {@code /federate} (the {@code
+ *       scrape_samples_post_metric_relabeling} series): the scrape jobs nearest their {@code
+ *       sample_limit}.
  * </ul>
  */
 public final class LiveReport {
   private LiveReport() {}
 
   /** A job's use of its sample_limit: the fullest target decides. */
-  public record JobUse(String job, int targets, int sampleLimit, double maxSamples, double fraction) {}
+  public record JobUse(
+      String job, int targets, int sampleLimit, double maxSamples, double fraction) {}
 
-  public static int run(String url, int limit, long churnWindowMs, PrintWriter out, PrintWriter err) {
+  public static int run(
+      String url, int limit, long churnWindowMs, PrintWriter out, PrintWriter err) {
     try {
       out.print(report(new ServerClient(url), limit, churnWindowMs));
       out.flush();
@@ -60,7 +63,11 @@ public final class LiveReport {
     }
     section(sb, "Highest cardinality metric names", tsdb.path("seriesCountByMetricName"), limit);
     section(sb, "Highest cardinality labels", tsdb.path("labelValueCountByLabelName"), limit);
-    section(sb, "Label names with highest memory use (bytes)", tsdb.path("memoryInBytesByLabelName"), limit);
+    section(
+        sb,
+        "Label names with highest memory use (bytes)",
+        tsdb.path("memoryInBytesByLabelName"),
+        limit);
     section(sb, "Most common label pairs", tsdb.path("seriesCountByLabelValuePair"), limit);
 
     // Churn
@@ -88,8 +95,10 @@ public final class LiveReport {
       } else {
         created = first.seriesCreated() * 3600 / up;
         removed = first.seriesRemoved() * 3600 / up;
-        over = "averaged over the server's uptime of " + GoFormat.duration(Math.round(up * 1000))
-            + "; --churn-window measures the current rate";
+        over =
+            "averaged over the server's uptime of "
+                + GoFormat.duration(Math.round(up * 1000))
+                + "; --churn-window measures the current rate";
       }
     }
     sb.append("\nSeries churn (").append(over).append("):\n");
@@ -108,9 +117,13 @@ public final class LiveReport {
         if (n++ >= limit) {
           break;
         }
-        tw.row(u.job(), Integer.toString(u.targets()), u.sampleLimit() == 0 ? "none" : Integer.toString(u.sampleLimit()),
+        tw.row(
+            u.job(),
+            Integer.toString(u.targets()),
+            u.sampleLimit() == 0 ? "none" : Integer.toString(u.sampleLimit()),
             Double.isNaN(u.maxSamples()) ? "-" : GoFormat.g(u.maxSamples()),
-            u.sampleLimit() == 0 || Double.isNaN(u.maxSamples()) ? "-"
+            u.sampleLimit() == 0 || Double.isNaN(u.maxSamples())
+                ? "-"
                 : String.format(Locale.ROOT, "%.0f%%", u.fraction() * 100));
       }
       sb.append(tw.flush());
@@ -131,15 +144,20 @@ public final class LiveReport {
     }
   }
 
-  /** Jobs by their fullest target's share of sample_limit, fullest first; jobs without a limit last. */
+  /**
+   * Jobs by their fullest target's share of sample_limit, fullest first; jobs without a limit last.
+   */
   public static List<JobUse> sampleLimitUse(ServerClient c) throws BadInputException {
-    Map<String, Integer> limits = ConfigCheck.sampleLimits(c.api("/api/v1/status/config").path("yaml").asText());
+    Map<String, Integer> limits =
+        ConfigCheck.sampleLimits(c.api("/api/v1/status/config").path("yaml").asText());
     Map<String, Integer> targets = new HashMap<>();
     for (JsonNode t : c.api("/api/v1/targets").path("activeTargets")) {
       targets.merge(t.path("scrapePool").asText(), 1, Integer::sum);
     }
     Map<String, Double> maxSamples = new TreeMap<>();
-    String q = "/federate?match[]=" + URLEncoder.encode("scrape_samples_post_metric_relabeling", StandardCharsets.UTF_8);
+    String q =
+        "/federate?match[]="
+            + URLEncoder.encode("scrape_samples_post_metric_relabeling", StandardCharsets.UTF_8);
     for (ServerClient.Sample s : c.exposition(q)) {
       maxSamples.merge(s.labels().get("job"), s.value(), Math::max);
     }
@@ -150,8 +168,11 @@ public final class LiveReport {
       double f = lim > 0 && !Double.isNaN(max) ? max / lim : -1;
       out.add(new JobUse(e.getKey(), targets.getOrDefault(e.getKey(), 0), lim, max, f));
     }
-    out.sort((a, b) -> a.fraction() != b.fraction() ? Double.compare(b.fraction(), a.fraction())
-        : a.job().compareTo(b.job()));
+    out.sort(
+        (a, b) ->
+            a.fraction() != b.fraction()
+                ? Double.compare(b.fraction(), a.fraction())
+                : a.job().compareTo(b.job()));
     return out;
   }
 }

@@ -5,28 +5,33 @@ package io.cardinal.capacity;
  *
  * <p>The budget is what the process may use: a container limit, a machine's share. Fixed fractions
  * of it are reserved before any series is counted:
+ *
  * <ul>
  *   <li>{@link #jvm} (10%): memory the JVM uses outside the Java heap: metaspace, JIT code cache,
  *       thread stacks, GC remembered sets and card tables, NIO buffers. Skipped when the budget is
- *       itself a heap size ({@code -Xmx}, or a server's {@code jvm_memory_max_bytes}).</li>
- *   <li>{@link #gc} (20%): free heap the collector needs. With the live set above ~80% of the
- *       heap, G1 and Parallel GC collect back to back and pauses grow; Prometheus's rule of thumb
- *       (twice the live heap for Go's GC) is the same idea, the JVM needs less.</li>
+ *       itself a heap size ({@code -Xmx}, or a server's {@code jvm_memory_max_bytes}).
+ *   <li>{@link #gc} (20%): free heap the collector needs. With the live set above ~80% of the heap,
+ *       G1 and Parallel GC collect back to back and pauses grow; Prometheus's rule of thumb (twice
+ *       the live heap for Go's GC) is the same idea, the JVM needs less.
  *   <li>{@link #queries} (15%): query evaluation: decoded samples, intermediate vectors, result
- *       JSON. Bounded per query by {@code --query.max-samples} (16 bytes a sample), several
- *       queries at once.</li>
+ *       JSON. Bounded per query by {@code --query.max-samples} (16 bytes a sample), several queries
+ *       at once.
  *   <li>{@link #compaction} (5%): cutting the head into a block: the index writer's postings and
- *       symbol table for a block range, chunk buffers.</li>
+ *       symbol table for a block range, chunk buffers.
  * </ul>
- * What is left is usable for series: each costs the measured heap bytes plus its chunk bytes
- * (full chunks live in memory-mapped files: page cache, part of the process's memory). The
- * head's fixed cost comes off first. Series that churn stay in the head until the next head
- * truncation, up to {@link #CHURN_LINGER_HOURS} hours, so churn/h × 3 of the budget's series are
- * dead series, not live ones.
+ *
+ * What is left is usable for series: each costs the measured heap bytes plus its chunk bytes (full
+ * chunks live in memory-mapped files: page cache, part of the process's memory). The head's fixed
+ * cost comes off first. Series that churn stay in the head until the next head truncation, up to
+ * {@link #CHURN_LINGER_HOURS} hours, so churn/h × 3 of the budget's series are dead series, not
+ * live ones.
  */
 record MemoryModel(double jvm, double gc, double queries, double compaction) {
   public static final MemoryModel DEFAULT = new MemoryModel(0.10, 0.20, 0.15, 0.05);
-  /** A removed series stays in the head until head truncation: at most the head's span of 3 hours. */
+
+  /**
+   * A removed series stays in the head until head truncation: at most the head's span of 3 hours.
+   */
   public static final int CHURN_LINGER_HOURS = 3;
 
   public MemoryModel {
@@ -36,8 +41,10 @@ record MemoryModel(double jvm, double gc, double queries, double compaction) {
       }
     }
     if (jvm + gc + queries + compaction >= 0.95) {
-      throw new IllegalArgumentException("reserves add up to " + Math.round((jvm + gc + queries + compaction) * 100)
-          + "%: nothing would be left for series");
+      throw new IllegalArgumentException(
+          "reserves add up to "
+              + Math.round((jvm + gc + queries + compaction) * 100)
+              + "%: nothing would be left for series");
     }
   }
 
@@ -48,21 +55,32 @@ record MemoryModel(double jvm, double gc, double queries, double compaction) {
   }
 
   /** The result of a plan. */
-  public record Plan(long budgetBytes, boolean heapOnly, double reservedFraction, long usableBytes,
-      double bytesPerSeries, long fixedBytes, long churnPerHour, long lingeringSeries, long seriesThatFit) {}
+  public record Plan(
+      long budgetBytes,
+      boolean heapOnly,
+      double reservedFraction,
+      long usableBytes,
+      double bytesPerSeries,
+      long fixedBytes,
+      long churnPerHour,
+      long lingeringSeries,
+      long seriesThatFit) {}
 
   /**
    * Series that fit in {@code budget} bytes at {@code bytesPerSeries} each (heap + chunks, or heap
    * only for a heap budget), after the reserves, the fixed cost and the series churn leaves behind.
    */
-  public Plan plan(long budget, boolean heapOnly, double bytesPerSeries, long fixedBytes, long churnPerHour)
+  public Plan plan(
+      long budget, boolean heapOnly, double bytesPerSeries, long fixedBytes, long churnPerHour)
       throws BadInputException {
     if (budget <= 0) {
       throw new BadInputException("the memory budget must be positive");
     }
     if (!(bytesPerSeries > 0)) {
-      throw new BadInputException("measured bytes per series is not positive (" + bytesPerSeries
-          + "): the measurement failed");
+      throw new BadInputException(
+          "measured bytes per series is not positive ("
+              + bytesPerSeries
+              + "): the measurement failed");
     }
     if (churnPerHour < 0) {
       throw new BadInputException("churn per hour must not be negative");
@@ -71,13 +89,26 @@ record MemoryModel(double jvm, double gc, double queries, double compaction) {
     long usable = (long) Math.floor(budget * (1 - reserved));
     long forSeries = usable - fixedBytes;
     if (forSeries <= 0) {
-      throw new BadInputException("a budget of " + ByteSize.format(budget) + " leaves " + ByteSize.format(usable)
-          + " after the reserves, less than the head's fixed " + ByteSize.format(fixedBytes)
-          + ": not a usable budget");
+      throw new BadInputException(
+          "a budget of "
+              + ByteSize.format(budget)
+              + " leaves "
+              + ByteSize.format(usable)
+              + " after the reserves, less than the head's fixed "
+              + ByteSize.format(fixedBytes)
+              + ": not a usable budget");
     }
     long total = (long) Math.floor(forSeries / bytesPerSeries);
     long lingering = churnPerHour * CHURN_LINGER_HOURS;
-    return new Plan(budget, heapOnly, reserved, usable, bytesPerSeries, fixedBytes, churnPerHour, lingering,
+    return new Plan(
+        budget,
+        heapOnly,
+        reserved,
+        usable,
+        bytesPerSeries,
+        fixedBytes,
+        churnPerHour,
+        lingering,
         Math.max(0, total - lingering));
   }
 }

@@ -88,7 +88,10 @@ final class SeriesProfile {
     p[3] = pad("t" + target);
     for (int k = 2; k < labels; k++) {
       p[2 * k] = "label_" + k;
-      p[2 * k + 1] = k >= labels - uniqueLabels ? pad("u" + k + "-" + i) : pad("v" + ((target + k) % (2L * k - 1)));
+      p[2 * k + 1] =
+          k >= labels - uniqueLabels
+              ? pad("u" + k + "-" + i)
+              : pad("v" + ((target + k) % (2L * k - 1)));
     }
     return Labels.of(p);
   }
@@ -106,8 +109,12 @@ final class SeriesProfile {
 
   @Override
   public String toString() {
-    return valueLength < 0 ? "standard (10 labels, Kubernetes-like values)"
-        : labels + " labels, values of " + valueLength + " characters"
+    return valueLength < 0
+        ? "standard (10 labels, Kubernetes-like values)"
+        : labels
+            + " labels, values of "
+            + valueLength
+            + " characters"
             + (uniqueLabels > 0 ? ", " + uniqueLabels + " unique per series" : "");
   }
 }

@@ -62,11 +62,14 @@ final class ServerClient {
   public String get(String path) throws BadInputException {
     String url = base + path;
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build(),
-          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build(),
+              HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       if (r.statusCode() != 200) {
         String body = r.body().length() > 300 ? r.body().substring(0, 300) + "..." : r.body();
-        throw new BadInputException("GET " + url + ": HTTP " + r.statusCode() + ": " + body.strip());
+        throw new BadInputException(
+            "GET " + url + ": HTTP " + r.statusCode() + ": " + body.strip());
       }
       return r.body();
     } catch (IOException e) {
@@ -93,7 +96,8 @@ final class ServerClient {
       throw new BadInputException("GET " + base + path + ": not a JSON answer: " + e.getMessage());
     }
     if (!"success".equals(n.path("status").asText())) {
-      throw new BadInputException("GET " + base + path + ": " + n.path("error").asText("unexpected answer"));
+      throw new BadInputException(
+          "GET " + base + path + ": " + n.path("error").asText("unexpected answer"));
     }
     return n.path("data");
   }
@@ -105,7 +109,8 @@ final class ServerClient {
   public List<Sample> exposition(String path) throws BadInputException {
     String body = get(path);
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    ExpositionParser p = ExpositionParser.create(ExpositionFormat.PROMETHEUS_TEXT_0_0_4, b, 0, b.length);
+    ExpositionParser p =
+        ExpositionParser.create(ExpositionFormat.PROMETHEUS_TEXT_0_0_4, b, 0, b.length);
     List<Sample> out = new ArrayList<>();
     try {
       for (EntryType e = p.next(); e != EntryType.EOF; e = p.next()) {

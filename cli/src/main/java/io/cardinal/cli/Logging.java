@@ -1,8 +1,9 @@
 package io.cardinal.cli;
 
 /**
- * Configures slf4j-simple before the first logger exists: one line per event on stderr with an ISO-8601
- * timestamp and the level, messages in Prometheus's key=value style. {@code --log.level} sets the level.
+ * Configures slf4j-simple before the first logger exists: one line per event on stderr with an
+ * ISO-8601 timestamp and the level, messages in Prometheus's key=value style. {@code --log.level}
+ * sets the level.
  */
 final class Logging {
   private Logging() {}

@@ -7,18 +7,22 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code cardinal}: the one command behind bin/cardinal. Each subcommand is its own picocli class listed in
- * {@link #SUBCOMMANDS}; {@code tsdb} and {@code capacity} join the list as they are written.
+ * {@code cardinal}: the one command behind bin/cardinal. Each subcommand is its own picocli class
+ * listed in {@link #SUBCOMMANDS}; {@code tsdb} and {@code capacity} join the list as they are
+ * written.
  */
-@Command(name = "cardinal", mixinStandardHelpOptions = true, version = "cardinal 0.1.0-SNAPSHOT",
+@Command(
+    name = "cardinal",
+    mixinStandardHelpOptions = true,
+    version = "cardinal 0.1.0-SNAPSHOT",
     description = "An embedded, Prometheus-compatible time-series database.",
     subcommands = {CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** The subcommands besides {@code help}. */
-  static final List<Class<?>> SUBCOMMANDS = List.of(ServerCommand.class, TsdbCommand.class, CapacityCommand.class);
+  static final List<Class<?>> SUBCOMMANDS =
+      List.of(ServerCommand.class, TsdbCommand.class, CapacityCommand.class);
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
@@ -38,22 +42,24 @@ public final class Main implements Runnable {
    */
   static CommandLine commandLine(String only) {
     CommandLine cl = new CommandLine(new Main());
-    boolean known = SUBCOMMANDS.stream().anyMatch(c -> c.getAnnotation(Command.class).name().equals(only));
+    boolean known =
+        SUBCOMMANDS.stream().anyMatch(c -> c.getAnnotation(Command.class).name().equals(only));
     for (Class<?> c : SUBCOMMANDS) {
       if (!known || c.getAnnotation(Command.class).name().equals(only)) {
         cl.addSubcommand(c);
       }
     }
     // A usage error prints the message, picocli's suggestions, and always the usage; exit code 2.
-    cl.setParameterExceptionHandler((ex, args) -> {
-      CommandLine failed = ex.getCommandLine();
-      java.io.PrintWriter err = failed.getErr();
-      err.println(ex.getMessage());
-      CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-      failed.usage(err);
-      err.flush();
-      return failed.getCommandSpec().exitCodeOnInvalidInput();
-    });
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          CommandLine failed = ex.getCommandLine();
+          java.io.PrintWriter err = failed.getErr();
+          err.println(ex.getMessage());
+          CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+          failed.usage(err);
+          err.flush();
+          return failed.getCommandSpec().exitCodeOnInvalidInput();
+        });
     return cl;
   }
 

@@ -1,10 +1,10 @@
 package io.cardinal.cli;
 
-import io.cardinal.server.CardinalServer;
-import io.cardinal.config.ServerOptions;
 import io.cardinal.config.ByteSizes;
 import io.cardinal.config.ConfigException;
 import io.cardinal.config.Durations;
+import io.cardinal.config.ServerOptions;
+import io.cardinal.server.CardinalServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -17,7 +17,9 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
 /** {@code cardinal server}: the scrape-and-query server, with Prometheus's flag names. */
-@Command(name = "server", mixinStandardHelpOptions = true,
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
     description = "Run the scrape-and-query server (a drop-in for prometheus).")
 public final class ServerCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServerCommand.class);
@@ -36,63 +38,102 @@ public final class ServerCommand implements Callable<Integer> {
     }
   }
 
-  @Option(names = "--config.file", description = "Prometheus configuration file path. Without it the server "
-      + "scrapes itself every 15s.")
+  @Option(
+      names = "--config.file",
+      description =
+          "Prometheus configuration file path. Without it the server "
+              + "scrapes itself every 15s.")
   Path configFile;
 
-  @Option(names = "--storage.tsdb.path", defaultValue = "data/", description = "Base path for metrics storage.")
+  @Option(
+      names = "--storage.tsdb.path",
+      defaultValue = "data/",
+      description = "Base path for metrics storage.")
   Path storagePath;
 
-  @Option(names = "--storage.tsdb.retention.time", defaultValue = "15d", converter = DurationConverter.class,
+  @Option(
+      names = "--storage.tsdb.retention.time",
+      defaultValue = "15d",
+      converter = DurationConverter.class,
       description = "How long to retain samples in storage.")
   long retentionMs;
 
-  @Option(names = "--storage.tsdb.retention.size", defaultValue = "0", converter = BytesConverter.class,
+  @Option(
+      names = "--storage.tsdb.retention.size",
+      defaultValue = "0",
+      converter = BytesConverter.class,
       description = "Maximum number of bytes that can be stored for blocks (0: no limit).")
   long retentionSize;
 
-  @Option(names = "--storage.tsdb.head.max-series", defaultValue = "0",
-      description = "Global series limit of the head: at the limit, samples that would create a series are "
-          + "skipped and counted; existing series keep ingesting (0: no limit).")
+  @Option(
+      names = "--storage.tsdb.head.max-series",
+      defaultValue = "0",
+      description =
+          "Global series limit of the head: at the limit, samples that would create a series are "
+              + "skipped and counted; existing series keep ingesting (0: no limit).")
   long maxSeries;
 
-  @Option(names = "--web.listen-address", defaultValue = "0.0.0.0:9090",
+  @Option(
+      names = "--web.listen-address",
+      defaultValue = "0.0.0.0:9090",
       description = "Address to listen on for UI, API, and telemetry.")
   String listenAddress;
 
-  @Option(names = "--web.enable-admin-api", description = "Enable API endpoints for admin control actions.")
+  @Option(
+      names = "--web.enable-admin-api",
+      description = "Enable API endpoints for admin control actions.")
   boolean enableAdminApi;
 
-  @Option(names = "--web.enable-lifecycle", description = "Enable shutdown and reload via HTTP request.")
+  @Option(
+      names = "--web.enable-lifecycle",
+      description = "Enable shutdown and reload via HTTP request.")
   boolean enableLifecycle;
 
-  @Option(names = "--web.enable-remote-write-receiver", description = "Enable API endpoint accepting remote "
-      + "write requests.")
+  @Option(
+      names = "--web.enable-remote-write-receiver",
+      description = "Enable API endpoint accepting remote " + "write requests.")
   boolean enableRemoteWrite;
 
-  @Option(names = "--web.config.file", description = "Path to configuration file that can enable TLS or "
-      + "authentication (tls_server_config, basic_auth_users, http_server_config.headers).")
+  @Option(
+      names = "--web.config.file",
+      description =
+          "Path to configuration file that can enable TLS or "
+              + "authentication (tls_server_config, basic_auth_users, http_server_config.headers).")
   Path webConfigFile;
 
-  @Option(names = "--query.max-samples", defaultValue = "50000000",
+  @Option(
+      names = "--query.max-samples",
+      defaultValue = "50000000",
       description = "Maximum number of samples a single query can load into memory.")
   long queryMaxSamples;
 
-  @Option(names = "--query.timeout", defaultValue = "2m", converter = DurationConverter.class,
+  @Option(
+      names = "--query.timeout",
+      defaultValue = "2m",
+      converter = DurationConverter.class,
       description = "Maximum time a query may take before being aborted.")
   long queryTimeoutMs;
 
-  @Option(names = "--query.lookback-delta", defaultValue = "5m", converter = DurationConverter.class,
-      description = "The maximum lookback duration for retrieving metrics during expression evaluations and "
-          + "federation.")
+  @Option(
+      names = "--query.lookback-delta",
+      defaultValue = "5m",
+      converter = DurationConverter.class,
+      description =
+          "The maximum lookback duration for retrieving metrics during expression evaluations and "
+              + "federation.")
   long lookbackDeltaMs;
 
-  @Option(names = "--query.max-concurrency", defaultValue = "20",
+  @Option(
+      names = "--query.max-concurrency",
+      defaultValue = "20",
       description = "Maximum number of queries executed concurrently.")
   int queryMaxConcurrency;
 
-  @Option(names = "--log.level", defaultValue = "info", description = "Only log messages with the given "
-      + "severity or above: debug, info, warn, error.")
+  @Option(
+      names = "--log.level",
+      defaultValue = "info",
+      description =
+          "Only log messages with the given " + "severity or above: debug, info, warn, error.")
   String logLevel;
 
   ServerOptions options() {
@@ -145,10 +186,14 @@ public final class ServerCommand implements Callable<Integer> {
       return 1;
     }
     installSignals(server);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("msg=\"Received termination request, exiting gracefully...\"");
-      server.close();
-    }, "shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("msg=\"Received termination request, exiting gracefully...\"");
+                  server.close();
+                },
+                "shutdown"));
     server.awaitQuit();
     server.close();
     log.info("msg=\"See you next time!\"");

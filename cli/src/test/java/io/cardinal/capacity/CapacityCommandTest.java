@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cardinal.cli.Main;
-import io.cardinal.server.CardinalServer;
 import io.cardinal.config.ServerOptions;
+import io.cardinal.server.CardinalServer;
 import io.cardinal.testing.TestTarget;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -25,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class CapacityCommandTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   record Run(int code, String out, String err) {}
 
@@ -54,27 +53,70 @@ class CapacityCommandTest {
     return p;
   }
 
-  /** The issue's example: sample_limit 500 -> 2,000 on a job with 10 targets adds up to 15,000 series. */
+  /**
+   * The issue's example: sample_limit 500 -> 2,000 on a job with 10 targets adds up to 15,000
+   * series.
+   */
   @Test
   void raisingSampleLimitOnTenTargetsAddsFifteenThousand() throws Exception {
-    String common = "  - job_name: other\n    sample_limit: 100\n    static_configs:\n      - targets: "
-        + targets(3, 100) + "\n";
-    Path old = config("old.yml", "scrape_configs:\n  - job_name: node\n    sample_limit: 500\n    static_configs:\n"
-        + "      - targets: " + targets(10, 0) + "\n" + common);
-    Path neu = config("new.yml", "scrape_configs:\n  - job_name: node\n    sample_limit: 2000\n    static_configs:\n"
-        + "      - targets: " + targets(10, 0) + "\n" + common);
-    Run r = cardinal("capacity", "check", "--old", old.toString(), "--new", neu.toString(), "--head-series", "100000",
-        "--max-series", "200000");
+    String common =
+        "  - job_name: other\n    sample_limit: 100\n    static_configs:\n      - targets: "
+            + targets(3, 100)
+            + "\n";
+    Path old =
+        config(
+            "old.yml",
+            "scrape_configs:\n  - job_name: node\n    sample_limit: 500\n    static_configs:\n"
+                + "      - targets: "
+                + targets(10, 0)
+                + "\n"
+                + common);
+    Path neu =
+        config(
+            "new.yml",
+            "scrape_configs:\n  - job_name: node\n    sample_limit: 2000\n    static_configs:\n"
+                + "      - targets: "
+                + targets(10, 0)
+                + "\n"
+                + common);
+    Run r =
+        cardinal(
+            "capacity",
+            "check",
+            "--old",
+            old.toString(),
+            "--new",
+            neu.toString(),
+            "--head-series",
+            "100000",
+            "--max-series",
+            "200000");
     assertEquals(0, r.code(), r.out() + r.err());
-    assertTrue(r.out().contains("node   10       500 -> 2,000  5,070           20,070          +15,000"), r.out());
-    assertTrue(r.out().contains("other  3        100           321             321             0"), r.out());
+    assertTrue(
+        r.out().contains("node   10       500 -> 2,000  5,070           20,070          +15,000"),
+        r.out());
+    assertTrue(
+        r.out().contains("other  3        100           321             321             0"),
+        r.out());
     assertTrue(r.out().contains("Added at worst:              +15,000"), r.out());
     assertTrue(r.out().contains("Head series at worst:        115,000"), r.out());
     assertTrue(r.out().contains("fits, 85,000 to spare"), r.out());
     assertTrue(r.out().endsWith("FITS\n"), r.out());
 
-    Run tight = cardinal("capacity", "check", "--old", old.toString(), "--new", neu.toString(), "--head-series",
-        "100000", "--max-series", "110000", "--output", "json");
+    Run tight =
+        cardinal(
+            "capacity",
+            "check",
+            "--old",
+            old.toString(),
+            "--new",
+            neu.toString(),
+            "--head-series",
+            "100000",
+            "--max-series",
+            "110000",
+            "--output",
+            "json");
     assertEquals(1, tight.code(), tight.out() + tight.err());
     JsonNode j = new ObjectMapper().readTree(tight.out());
     assertFalse(j.path("fits").asBoolean());
@@ -84,31 +126,71 @@ class CapacityCommandTest {
     assertEquals(15000, j.path("jobs").get(0).path("change").asLong());
     assertEquals(500, j.path("jobs").get(0).path("old").path("sampleLimit").asInt());
     assertEquals(2000, j.path("jobs").get(0).path("new").path("sampleLimit").asInt());
-    assertTrue(j.path("reasons").get(0).asText().contains("exceeds --storage.tsdb.head.max-series 110,000 by 5,000"));
+    assertTrue(
+        j.path("reasons")
+            .get(0)
+            .asText()
+            .contains("exceeds --storage.tsdb.head.max-series 110,000 by 5,000"));
 
     // no limit at all: fits whatever the head
-    assertEquals(0, cardinal("capacity", "check", "--old", old.toString(), "--new", neu.toString(), "--head-series",
-        "100000000", "--max-series", "0").code());
+    assertEquals(
+        0,
+        cardinal(
+                "capacity",
+                "check",
+                "--old",
+                old.toString(),
+                "--new",
+                neu.toString(),
+                "--head-series",
+                "100000000",
+                "--max-series",
+                "0")
+            .code());
   }
 
   @Test
   void fileSdTargetsAndRelabelingCount() throws Exception {
     Files.createDirectories(tmp.resolve("sd"));
-    Files.writeString(tmp.resolve("sd/a.json"), "[{\"targets\": [\"a:1\", \"b:1\", \"c:1\"], \"labels\": {\"env\": \"prod\"}},"
-        + " {\"targets\": [\"d:1\"], \"labels\": {\"env\": \"dev\"}}]");
-    Files.writeString(tmp.resolve("sd/b.yml"), "- targets: ['e:1', 'f:1']\n  labels:\n    env: prod\n");
+    Files.writeString(
+        tmp.resolve("sd/a.json"),
+        "[{\"targets\": [\"a:1\", \"b:1\", \"c:1\"], \"labels\": {\"env\": \"prod\"}},"
+            + " {\"targets\": [\"d:1\"], \"labels\": {\"env\": \"dev\"}}]");
+    Files.writeString(
+        tmp.resolve("sd/b.yml"), "- targets: ['e:1', 'f:1']\n  labels:\n    env: prod\n");
     Files.writeString(tmp.resolve("sd/ignored.txt"), "not a target file");
-    String job = "scrape_configs:\n  - job_name: sd\n    sample_limit: 1000\n    file_sd_configs:\n"
-        + "      - files: ['sd/*.json', 'sd/*.yml']\n";
-    Path old = config("old.yml", job + "    static_configs:\n      - targets: ['a:1']\n        labels: {env: prod}\n");
+    String job =
+        "scrape_configs:\n  - job_name: sd\n    sample_limit: 1000\n    file_sd_configs:\n"
+            + "      - files: ['sd/*.json', 'sd/*.yml']\n";
+    Path old =
+        config(
+            "old.yml",
+            job + "    static_configs:\n      - targets: ['a:1']\n        labels: {env: prod}\n");
     // new: drop the dev targets by relabelling; 'a:1' is both static and in the file: one target
-    Path neu = config("new.yml", job + "    static_configs:\n      - targets: ['a:1']\n        labels: {env: prod}\n"
-        + "    relabel_configs:\n      - source_labels: [env]\n        regex: dev\n        action: drop\n");
-    Run r = cardinal("capacity", "check", "--old", old.toString(), "--new", neu.toString(), "--head-series", "0",
-        "--max-series", "100000", "--output", "json");
+    Path neu =
+        config(
+            "new.yml",
+            job
+                + "    static_configs:\n      - targets: ['a:1']\n        labels: {env: prod}\n"
+                + "    relabel_configs:\n      - source_labels: [env]\n        regex: dev\n        action: drop\n");
+    Run r =
+        cardinal(
+            "capacity",
+            "check",
+            "--old",
+            old.toString(),
+            "--new",
+            neu.toString(),
+            "--head-series",
+            "0",
+            "--max-series",
+            "100000",
+            "--output",
+            "json");
     assertEquals(0, r.code(), r.out() + r.err());
     JsonNode j = new ObjectMapper().readTree(r.out());
-    // old: a,b,c,d,e,f (a from the file has __meta_filepath: its labels equal the static one's but the
+    // old: a,b,c,d,e,f (a from the file has __meta_filepath: its labels equal the static one's but
+    // the
     // file's discovered labels differ; Prometheus merges targets with equal final labels)
     assertEquals(6, j.path("jobs").get(0).path("old").path("targets").asInt(), r.out());
     assertEquals(5, j.path("jobs").get(0).path("new").path("targets").asInt(), r.out());
@@ -118,18 +200,47 @@ class CapacityCommandTest {
 
   @Test
   void unboundedJobsNewJobsAndRemovedJobs() throws Exception {
-    Path old = config("old.yml", "scrape_configs:\n  - job_name: free\n    static_configs:\n      - targets: ['a:1']\n"
-        + "  - job_name: gone\n    sample_limit: 10\n    static_configs:\n      - targets: ['g:1']\n");
-    Path same = config("same.yml", "scrape_configs:\n  - job_name: free\n    static_configs:\n      - targets: ['a:1']\n");
-    Run r = cardinal("capacity", "check", "--old", old.toString(), "--new", same.toString(), "--head-series", "10",
-        "--max-series", "100");
+    Path old =
+        config(
+            "old.yml",
+            "scrape_configs:\n  - job_name: free\n    static_configs:\n      - targets: ['a:1']\n"
+                + "  - job_name: gone\n    sample_limit: 10\n    static_configs:\n      - targets: ['g:1']\n");
+    Path same =
+        config(
+            "same.yml",
+            "scrape_configs:\n  - job_name: free\n    static_configs:\n      - targets: ['a:1']\n");
+    Run r =
+        cardinal(
+            "capacity",
+            "check",
+            "--old",
+            old.toString(),
+            "--new",
+            same.toString(),
+            "--head-series",
+            "10",
+            "--max-series",
+            "100");
     assertEquals(0, r.code(), r.out());
     assertTrue(r.out().contains("unbounded"), r.out());
-    Path grown = config("grown.yml", "scrape_configs:\n  - job_name: free\n    static_configs:\n"
-        + "      - targets: ['a:1', 'b:1']\n  - job_name: fresh\n    sample_limit: 50\n    static_configs:\n"
-        + "      - targets: ['n:1']\n");
-    Run g = cardinal("capacity", "check", "--old", old.toString(), "--new", grown.toString(), "--head-series", "10",
-        "--max-series", "100");
+    Path grown =
+        config(
+            "grown.yml",
+            "scrape_configs:\n  - job_name: free\n    static_configs:\n"
+                + "      - targets: ['a:1', 'b:1']\n  - job_name: fresh\n    sample_limit: 50\n    static_configs:\n"
+                + "      - targets: ['n:1']\n");
+    Run g =
+        cardinal(
+            "capacity",
+            "check",
+            "--old",
+            old.toString(),
+            "--new",
+            grown.toString(),
+            "--head-series",
+            "10",
+            "--max-series",
+            "100");
     assertEquals(1, g.code(), g.out());
     assertTrue(g.out().contains("job \"free\" has no sample_limit and gains targets"), g.out());
     assertTrue(g.out().contains("fresh"), g.out());
@@ -138,31 +249,73 @@ class CapacityCommandTest {
 
   @Test
   void badInputExitsTwoWithAClearMessage() throws Exception {
-    Path good = config("good.yml", "scrape_configs:\n  - job_name: a\n    sample_limit: 10\n    static_configs:\n"
-        + "      - targets: ['a:1']\n");
+    Path good =
+        config(
+            "good.yml",
+            "scrape_configs:\n  - job_name: a\n    sample_limit: 10\n    static_configs:\n"
+                + "      - targets: ['a:1']\n");
     Path bad = config("bad.yml", "scrape_configs:\n  - job_name: a\n    scrape_intervall: 10s\n");
-    Run r = cardinal("capacity", "check", "--old", good.toString(), "--new", bad.toString(), "--head-series", "1",
-        "--max-series", "10");
+    Run r =
+        cardinal(
+            "capacity",
+            "check",
+            "--old",
+            good.toString(),
+            "--new",
+            bad.toString(),
+            "--head-series",
+            "1",
+            "--max-series",
+            "10");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("bad.yml: ") && r.err().contains("line 3"), r.err());
-    Run missing = cardinal("capacity", "check", "--old", good.toString(), "--new", tmp.resolve("nope.yml").toString(),
-        "--head-series", "1", "--max-series", "10");
+    Run missing =
+        cardinal(
+            "capacity",
+            "check",
+            "--old",
+            good.toString(),
+            "--new",
+            tmp.resolve("nope.yml").toString(),
+            "--head-series",
+            "1",
+            "--max-series",
+            "10");
     assertEquals(2, missing.code());
     assertTrue(missing.err().contains("nope.yml"), missing.err());
     Run noState = cardinal("capacity", "check", "--old", good.toString(), "--new", good.toString());
     assertEquals(2, noState.code());
     assertTrue(noState.err().contains("--head-series"), noState.err());
-    Run negative = cardinal("capacity", "check", "--old", good.toString(), "--new", good.toString(), "--head-series",
-        "-1", "--max-series", "10");
+    Run negative =
+        cardinal(
+            "capacity",
+            "check",
+            "--old",
+            good.toString(),
+            "--new",
+            good.toString(),
+            "--head-series",
+            "-1",
+            "--max-series",
+            "10");
     assertEquals(2, negative.code());
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    Run unreachable = cardinal("capacity", "check", "--old", good.toString(), "--new", good.toString(), "--url",
-        "http://127.0.0.1:" + port);
+    Run unreachable =
+        cardinal(
+            "capacity",
+            "check",
+            "--old",
+            good.toString(),
+            "--new",
+            good.toString(),
+            "--url",
+            "http://127.0.0.1:" + port);
     assertEquals(2, unreachable.code());
-    assertTrue(unreachable.err().contains("cannot reach http://127.0.0.1:" + port), unreachable.err());
+    assertTrue(
+        unreachable.err().contains("cannot reach http://127.0.0.1:" + port), unreachable.err());
     Run unreachablePlan = cardinal("capacity", "plan", "--url", "127.0.0.1:" + port);
     assertEquals(2, unreachablePlan.code());
     Run unreachableAnalyze = cardinal("tsdb", "analyze", "--url", "http://127.0.0.1:" + port);
@@ -173,8 +326,22 @@ class CapacityCommandTest {
       assertEquals(2, b.code(), m);
       assertTrue(b.err().contains("memory size"), b.err());
     }
-    Run tiny = cardinal("capacity", "check", "--old", good.toString(), "--new", good.toString(), "--head-series", "1",
-        "--max-series", "10", "--memory", "1MiB", "--bytes-per-series", "500");
+    Run tiny =
+        cardinal(
+            "capacity",
+            "check",
+            "--old",
+            good.toString(),
+            "--new",
+            good.toString(),
+            "--head-series",
+            "1",
+            "--max-series",
+            "10",
+            "--memory",
+            "1MiB",
+            "--bytes-per-series",
+            "500");
     assertEquals(0, tiny.code(), tiny.err()); // 1 MiB is usable when nothing fixed is counted
     Run reserves = cardinal("capacity", "plan", "--memory", "8GiB", "--reserve-queries", "0.9");
     assertEquals(2, reserves.code());
@@ -195,7 +362,8 @@ class CapacityCommandTest {
     MemoryModel.Plan heap = m.plan(1L << 30, true, 1000, 1 << 20, 1000);
     assertEquals(0.4, heap.reservedFraction(), 1e-9);
     assertEquals(3000, heap.lingeringSeries());
-    assertEquals((long) Math.floor(((long) Math.floor((1L << 30) * 0.6) - (1 << 20)) / 1000.0) - 3000,
+    assertEquals(
+        (long) Math.floor(((long) Math.floor((1L << 30) * 0.6) - (1 << 20)) / 1000.0) - 3000,
         heap.seriesThatFit());
     assertThrows(BadInputException.class, () -> m.plan(0, false, 100, 0, 0));
     assertThrows(BadInputException.class, () -> m.plan(1 << 20, false, 100, 1 << 20, 0));
@@ -209,8 +377,24 @@ class CapacityCommandTest {
 
   @Test
   void calibratedPlanInProcess() throws Exception {
-    Run r = cardinal("capacity", "plan", "--memory", "2GiB", "--labels", "5", "--value-length", "10",
-        "--samples-per-series", "120", "--calibration-series", "10000", "--churn-per-hour", "1000", "--output", "json");
+    Run r =
+        cardinal(
+            "capacity",
+            "plan",
+            "--memory",
+            "2GiB",
+            "--labels",
+            "5",
+            "--value-length",
+            "10",
+            "--samples-per-series",
+            "120",
+            "--calibration-series",
+            "10000",
+            "--churn-per-hour",
+            "1000",
+            "--output",
+            "json");
     assertEquals(0, r.code(), r.err());
     JsonNode j = new ObjectMapper().readTree(r.out());
     double bps = j.path("bytesPerSeries").asDouble();
@@ -218,8 +402,13 @@ class CapacityCommandTest {
     assertEquals(3000, j.path("lingeringSeries").asLong());
     long usable = j.path("usableBytes").asLong();
     assertEquals((long) Math.floor((2L << 30) * 0.5), usable);
-    long expect = (long) Math.floor((usable - j.path("fixedBytes").asLong()) / j.path("heapBytesPerSeries").asDouble()
-        - 0) - 3000;
+    long expect =
+        (long)
+                Math.floor(
+                    (usable - j.path("fixedBytes").asLong())
+                            / j.path("heapBytesPerSeries").asDouble()
+                        - 0)
+            - 3000;
     assertTrue(Math.abs(expect - j.path("seriesThatFit").asLong()) <= expect / 1000, r.out());
     assertEquals(5, j.path("calibration").path("labels").asInt());
   }
@@ -243,30 +432,41 @@ class CapacityCommandTest {
     for (int i = 0; i < 80; i++) {
       body.append("app_requests_total{path=\"/p").append(i).append("\"} ").append(i).append('\n');
     }
-    try (TestTarget big = new TestTarget(); TestTarget small = new TestTarget()) {
+    try (TestTarget big = new TestTarget();
+        TestTarget small = new TestTarget()) {
       big.body = body.toString();
       small.body = "# TYPE x gauge\nx{a=\"1\"} 1\nx{a=\"2\"} 2\n";
-      Path cfg = config("prometheus.yml", "scrape_configs:\n"
-          + "  - job_name: big\n    scrape_interval: 100ms\n    scrape_timeout: 100ms\n    sample_limit: 100\n"
-          + "    static_configs:\n      - targets: ['" + big.address() + "']\n"
-          + "  - job_name: small\n    scrape_interval: 100ms\n    scrape_timeout: 100ms\n    sample_limit: 1000\n"
-          + "    static_configs:\n      - targets: ['" + small.address() + "']\n");
-      ServerOptions o = ServerOptions.DEFAULTS
-          .withConfigFile(cfg)
-          .withStoragePath(tmp.resolve("data"))
-          .withListenAddress("127.0.0.1:0")
-          .withMaxSeries(5000)
-          .withScrapeThreads(2);
+      Path cfg =
+          config(
+              "prometheus.yml",
+              "scrape_configs:\n"
+                  + "  - job_name: big\n    scrape_interval: 100ms\n    scrape_timeout: 100ms\n    sample_limit: 100\n"
+                  + "    static_configs:\n      - targets: ['"
+                  + big.address()
+                  + "']\n"
+                  + "  - job_name: small\n    scrape_interval: 100ms\n    scrape_timeout: 100ms\n    sample_limit: 1000\n"
+                  + "    static_configs:\n      - targets: ['"
+                  + small.address()
+                  + "']\n");
+      ServerOptions o =
+          ServerOptions.DEFAULTS
+              .withConfigFile(cfg)
+              .withStoragePath(tmp.resolve("data"))
+              .withListenAddress("127.0.0.1:0")
+              .withMaxSeries(5000)
+              .withScrapeThreads(2);
       try (CardinalServer server = CardinalServer.start(o)) {
         await("both targets scraped", () -> server.db().headSeries() >= 80 + 2 + 2 * 7 - 4);
         String url = "http://127.0.0.1:" + server.address().getPort();
-        await("post-relabel samples", () -> {
-          try {
-            return LiveReport.sampleLimitUse(new ServerClient(url)).get(0).maxSamples() == 80;
-          } catch (BadInputException e) {
-            return false;
-          }
-        });
+        await(
+            "post-relabel samples",
+            () -> {
+              try {
+                return LiveReport.sampleLimitUse(new ServerClient(url)).get(0).maxSamples() == 80;
+              } catch (BadInputException e) {
+                return false;
+              }
+            });
         Run a = cardinal("tsdb", "analyze", "--url", url, "--limit", "3");
         assertEquals(0, a.code(), a.err());
         String out = a.out();
@@ -276,9 +476,12 @@ class CapacityCommandTest {
         assertTrue(out.contains("Label names with highest memory use (bytes):\n"), out);
         assertTrue(out.contains("Series churn (averaged over the server's uptime"), out);
         assertTrue(out.matches("(?s).*\\n[0-9.]+ created/h\\n[0-9.]+ removed/h\\n.*"), out);
-        assertTrue(out.contains("Scrape jobs nearest their sample_limit:\nJOB    TARGETS  SAMPLE_LIMIT  "
-            + "MAX SAMPLES/TARGET  USE\nbig    1        100           80                  80%\n"
-            + "small  1        1000          2                   0%\n"), out);
+        assertTrue(
+            out.contains(
+                "Scrape jobs nearest their sample_limit:\nJOB    TARGETS  SAMPLE_LIMIT  "
+                    + "MAX SAMPLES/TARGET  USE\nbig    1        100           80                  80%\n"
+                    + "small  1        1000          2                   0%\n"),
+            out);
 
         Run w = cardinal("tsdb", "analyze", "--url", url, "--churn-window", "300ms");
         assertEquals(0, w.code(), w.err());
@@ -286,19 +489,58 @@ class CapacityCommandTest {
 
         // check against the live server: its head series and its limit of 5,000
         Path old = cfg;
-        Path neu = config("new.yml", Files.readString(cfg).replace("sample_limit: 100\n", "sample_limit: 2000\n"));
-        Run c = cardinal("capacity", "check", "--old", old.toString(), "--new", neu.toString(), "--url", url);
+        Path neu =
+            config(
+                "new.yml",
+                Files.readString(cfg).replace("sample_limit: 100\n", "sample_limit: 2000\n"));
+        Run c =
+            cardinal(
+                "capacity",
+                "check",
+                "--old",
+                old.toString(),
+                "--new",
+                neu.toString(),
+                "--url",
+                url);
         assertEquals(0, c.code(), c.out() + c.err());
-        assertTrue(c.out().contains("big    1        100 -> 2,000  107             2,007           +1,900"), c.out());
+        assertTrue(
+            c.out()
+                .contains("big    1        100 -> 2,000  107             2,007           +1,900"),
+            c.out());
         assertTrue(c.out().contains("Series limit:                5,000: fits"), c.out());
-        Run over = cardinal("capacity", "check", "--old", old.toString(), "--new", neu.toString(), "--url", url,
-            "--max-series", "1500");
+        Run over =
+            cardinal(
+                "capacity",
+                "check",
+                "--old",
+                old.toString(),
+                "--new",
+                neu.toString(),
+                "--url",
+                url,
+                "--max-series",
+                "1500");
         assertEquals(1, over.code(), over.out());
-        // A tiny head: the heap is mostly the server's own baseline, so per series it looks huge and the
-        // 2,000 series do not fit in 256 MiB by that measure (any heap above 7 MiB for ~100 series says
+        // A tiny head: the heap is mostly the server's own baseline, so per series it looks huge
+        // and the
+        // 2,000 series do not fit in 256 MiB by that measure (any heap above 7 MiB for ~100 series
+        // says
         // so); the output says why the figure is not to be trusted.
-        Run mem = cardinal("capacity", "check", "--old", old.toString(), "--new", neu.toString(), "--url", url,
-            "--memory", "256MiB", "--output", "json");
+        Run mem =
+            cardinal(
+                "capacity",
+                "check",
+                "--old",
+                old.toString(),
+                "--new",
+                neu.toString(),
+                "--url",
+                url,
+                "--memory",
+                "256MiB",
+                "--output",
+                "json");
         assertEquals(1, mem.code(), mem.out() + mem.err());
         JsonNode mj = new ObjectMapper().readTree(mem.out());
         assertTrue(mj.path("measurement").asText().contains("measured on " + url), mem.out());

@@ -15,7 +15,10 @@ class CountingChunkMapperContractTest extends ChunkMapperContract {
     return 4 << 20;
   }
 
-  /** It reports what head chunk files would take for everything written: truncation never lowers that. */
+  /**
+   * It reports what head chunk files would take for everything written: truncation never lowers
+   * that.
+   */
   @Override
   protected boolean bytesUsedFallsOnTruncation() {
     return false;

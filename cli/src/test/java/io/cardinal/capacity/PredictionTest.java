@@ -16,10 +16,23 @@ class PredictionTest {
     Calibration.Measurement m = Calibration.measure(profile, real, samples, 15_000);
     double measured = m.heapBytes() + m.chunkBytes();
     double err = Math.abs(predicted - measured) / measured;
-    String msg = String.format("%s, %d samples: calibration %d series -> %.1f B/series (heap %.1f, chunks %.1f, "
-        + "fixed %d B); predicted %.0f B for %d series, measured %.0f B (heap %d, chunks %d): error %.2f%%",
-        profile, samples, calibration, r.bytesPerSeries(), r.heapBytesPerSeries(), r.chunkBytesPerSeries(),
-        r.fixedHeapBytes(), predicted, real, measured, m.heapBytes(), m.chunkBytes(), err * 100);
+    String msg =
+        String.format(
+            "%s, %d samples: calibration %d series -> %.1f B/series (heap %.1f, chunks %.1f, "
+                + "fixed %d B); predicted %.0f B for %d series, measured %.0f B (heap %d, chunks %d): error %.2f%%",
+            profile,
+            samples,
+            calibration,
+            r.bytesPerSeries(),
+            r.heapBytesPerSeries(),
+            r.chunkBytesPerSeries(),
+            r.fixedHeapBytes(),
+            predicted,
+            real,
+            measured,
+            m.heapBytes(),
+            m.chunkBytes(),
+            err * 100);
     System.out.println("PredictionTest: " + msg);
     assertTrue(err < 0.10, msg);
   }

@@ -26,11 +26,16 @@ class MainTest {
 
   @Test
   void namingASubcommandBuildsOnlyThatOneAndAnythingElseBuildsAll() {
-    assertEquals(java.util.Set.of("help", "server"), Main.commandLine("server").getSubcommands().keySet());
-    assertEquals(java.util.Set.of("help", "tsdb"), Main.commandLine("tsdb").getSubcommands().keySet());
-    assertEquals(java.util.Set.of("help", "server", "tsdb", "capacity"),
+    assertEquals(
+        java.util.Set.of("help", "server"), Main.commandLine("server").getSubcommands().keySet());
+    assertEquals(
+        java.util.Set.of("help", "tsdb"), Main.commandLine("tsdb").getSubcommands().keySet());
+    assertEquals(
+        java.util.Set.of("help", "server", "tsdb", "capacity"),
         Main.commandLine("frobnicate").getSubcommands().keySet());
-    assertEquals(Main.commandLine(null).getSubcommands().keySet(), Main.commandLine("--help").getSubcommands().keySet());
+    assertEquals(
+        Main.commandLine(null).getSubcommands().keySet(),
+        Main.commandLine("--help").getSubcommands().keySet());
   }
 
   @Test
@@ -43,8 +48,12 @@ class MainTest {
   @Test
   void serverFlagsUsePrometheusNamesAndDefaults() {
     ServerCommand cmd = new ServerCommand();
-    new CommandLine(cmd).parseArgs("--storage.tsdb.retention.time=30d", "--storage.tsdb.head.max-series=1000",
-        "--web.enable-lifecycle", "--query.lookback-delta=1m");
+    new CommandLine(cmd)
+        .parseArgs(
+            "--storage.tsdb.retention.time=30d",
+            "--storage.tsdb.head.max-series=1000",
+            "--web.enable-lifecycle",
+            "--query.lookback-delta=1m");
     ServerOptions o = cmd.options();
     assertEquals(java.time.Duration.ofDays(30), o.retention());
     assertEquals(1000, o.maxSeries());

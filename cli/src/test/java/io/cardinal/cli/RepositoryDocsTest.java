@@ -26,16 +26,21 @@ class RepositoryDocsTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final Pattern DEP =
       Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
-  private static final Pattern ARTIFACT = Pattern.compile("<artifactId>cardinal-([a-z-]+)</artifactId>");
-  private static final Pattern ROW = Pattern.compile("^\\| `([a-z-]+)` \\| `cardinal-([a-z-]+)` \\|.*\\| ([^|]*) \\|$");
+  private static final Pattern ARTIFACT =
+      Pattern.compile("<artifactId>cardinal-([a-z-]+)</artifactId>");
+  private static final Pattern ROW =
+      Pattern.compile("^\\| `([a-z-]+)` \\| `cardinal-([a-z-]+)` \\|.*\\| ([^|]*) \\|$");
 
   /** Module directory by artifact suffix, from the root pom's module list. */
   private static Map<String, String> modulesByArtifact() throws IOException {
     Map<String, String> out = new TreeMap<>();
-    Matcher m = Pattern.compile("<module>([a-z-]+)</module>").matcher(Files.readString(ROOT.resolve("pom.xml")));
+    Matcher m =
+        Pattern.compile("<module>([a-z-]+)</module>")
+            .matcher(Files.readString(ROOT.resolve("pom.xml")));
     while (m.find()) {
       String pom = Files.readString(ROOT.resolve(m.group(1)).resolve("pom.xml"));
-      String own = pom.replaceAll("(?s)<parent>.*?</parent>", "").replaceAll("(?s)<dependencies>.*", "");
+      String own =
+          pom.replaceAll("(?s)<parent>.*?</parent>", "").replaceAll("(?s)<dependencies>.*", "");
       Matcher a = ARTIFACT.matcher(own);
       assertTrue(a.find(), "no cardinal artifactId in " + m.group(1) + "/pom.xml");
       out.put(a.group(1), m.group(1));
@@ -53,8 +58,11 @@ class RepositoryDocsTest {
       while (d.find()) {
         String body = d.group(1);
         Matcher a = ARTIFACT.matcher(body);
-        // test-support is test-scoped by the parent's dependencyManagement; test-jars are test-scoped here.
-        if (a.find() && !body.contains("<scope>test</scope>") && !a.group(1).equals("test-support")) {
+        // test-support is test-scoped by the parent's dependencyManagement; test-jars are
+        // test-scoped here.
+        if (a.find()
+            && !body.contains("<scope>test</scope>")
+            && !a.group(1).equals("test-support")) {
           deps.add(byArtifact.getOrDefault(a.group(1), "?" + a.group(1)));
         }
       }
@@ -72,7 +80,9 @@ class RepositoryDocsTest {
         documented.put(r.group(1), deps);
       }
     }
-    assertEquals(declared, documented,
+    assertEquals(
+        declared,
+        documented,
         "docs/architecture.md's module table (| `module` | `artifact` | ... | `dependencies` |) must match the poms");
   }
 
@@ -86,7 +96,9 @@ class RepositoryDocsTest {
     Set<String> tops = new TreeSet<>(modulesByArtifact().values());
     tops.addAll(List.of("docs", "bin", ".ci"));
     Pattern link = Pattern.compile("\\]\\(([^)#:\\s]+)(#[^)]*)?\\)");
-    Pattern path = Pattern.compile("`((" + String.join("|", tops).replace(".", "\\.") + ")/[A-Za-z0-9_./-]*)`");
+    Pattern path =
+        Pattern.compile(
+            "`((" + String.join("|", tops).replace(".", "\\.") + ")/[A-Za-z0-9_./-]*)`");
     List<String> broken = new ArrayList<>();
     for (Path page : pages) {
       String text = Files.readString(page);
@@ -108,6 +120,7 @@ class RepositoryDocsTest {
         }
       }
     }
-    assertTrue(broken.isEmpty(), "documentation names what does not exist:\n" + String.join("\n", broken));
+    assertTrue(
+        broken.isEmpty(), "documentation names what does not exist:\n" + String.join("\n", broken));
   }
 }

@@ -1,7 +1,7 @@
 package io.cardinal.compact;
 
-import io.cardinal.storage.block.BlockFiles;
 import io.cardinal.storage.block.Block;
+import io.cardinal.storage.block.BlockFiles;
 import io.cardinal.storage.block.BlockWriter;
 import io.cardinal.storage.block.Ulid;
 import java.io.IOException;
@@ -83,7 +83,12 @@ public final class BlockSet {
     Files.createDirectories(dir);
     int tmp = BlockWriter.cleanupTemporary(dir);
     if (tmp > 0) {
-      warn.accept("removed " + tmp + " incomplete block director" + (tmp == 1 ? "y" : "ies") + " left by an interrupted write");
+      warn.accept(
+          "removed "
+              + tmp
+              + " incomplete block director"
+              + (tmp == 1 ? "y" : "ies")
+              + " left by an interrupted write");
     }
     List<Handle> loaded = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
@@ -111,7 +116,8 @@ public final class BlockSet {
       if (parents.contains(h.block.meta().ulid)) {
         h.removed = true;
         h.release();
-        warn.accept("deleted block " + h.block.meta().ulid + ": already compacted into a newer block");
+        warn.accept(
+            "deleted block " + h.block.meta().ulid + ": already compacted into a newer block");
       } else {
         live.add(h);
       }
@@ -195,13 +201,16 @@ public final class BlockSet {
 
   public static long dirSize(Path p) {
     try (Stream<Path> s = Files.walk(p)) {
-      return s.filter(Files::isRegularFile).mapToLong(f -> {
-        try {
-          return Files.size(f);
-        } catch (IOException e) {
-          return 0;
-        }
-      }).sum();
+      return s.filter(Files::isRegularFile)
+          .mapToLong(
+              f -> {
+                try {
+                  return Files.size(f);
+                } catch (IOException e) {
+                  return 0;
+                }
+              })
+          .sum();
     } catch (IOException e) {
       return 0;
     }

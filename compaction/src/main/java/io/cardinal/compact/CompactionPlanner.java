@@ -6,19 +6,21 @@ import java.util.List;
 
 /**
  * Decides which blocks to compact next, with Prometheus's leveled rules, in order:
+ *
  * <ol>
- *   <li>overlapping blocks are merged first (vertical compaction);</li>
+ *   <li>overlapping blocks are merged first (vertical compaction);
  *   <li>otherwise, leaving out the newest block (so a freshly cut block stays untouched for a full
  *       block range, which lets users back up new data piecewise), the smallest range in which
  *       several blocks together fill an aligned range, or lie wholly before the newest block, is
- *       merged into one block of that range;</li>
+ *       merged into one block of that range;
  *   <li>otherwise, a block at least half the largest range whose tombstones touch more than 5% of
- *       its series is rewritten on its own to drop the deleted data.</li>
+ *       its series is rewritten on its own to drop the deleted data.
  * </ol>
  */
 public final class CompactionPlanner {
   /** What the planner needs to know of a block. */
-  public record BlockInfo(String id, long minTime, long maxTime, long numSeries, long numTombstones, boolean failed) {
+  public record BlockInfo(
+      String id, long minTime, long maxTime, long numSeries, long numTombstones, boolean failed) {
     public static BlockInfo of(String id, long minTime, long maxTime) {
       return new BlockInfo(id, minTime, maxTime, 0, 0, false);
     }

@@ -44,34 +44,39 @@ public final class Compactor {
       inputs.add(b.streamChunkSeries());
       symbolTables.add(b.index().symbols());
     }
-    SeriesMerger merged = new SeriesMerger(inputs, (order, series) -> {
-      Block b = blocks.get(order);
-      if (b.tombstones().isEmpty()) {
-        return null;
-      }
-      // Tombstones are keyed by series ID; look the series up by its labels in its own block.
-      try {
-        var ids = b.index().postings(matchersFor(series.labels()));
-        if (ids.isEmpty()) {
-          return null;
-        }
-        List<long[]> ivs = b.tombstones().intervals(ids.first());
-        if (ivs.isEmpty()) {
-          return null;
-        }
-        return t -> {
-          for (long[] iv : ivs) {
-            if (t >= iv[0] && t <= iv[1]) {
-              return true;
-            }
-          }
-          return false;
-        };
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
-    BlockWriter.Spec spec = new BlockWriter.Spec(mint, maxt, level + 1, new ArrayList<>(sources), parents);
+    SeriesMerger merged =
+        new SeriesMerger(
+            inputs,
+            (order, series) -> {
+              Block b = blocks.get(order);
+              if (b.tombstones().isEmpty()) {
+                return null;
+              }
+              // Tombstones are keyed by series ID; look the series up by its labels in its own
+              // block.
+              try {
+                var ids = b.index().postings(matchersFor(series.labels()));
+                if (ids.isEmpty()) {
+                  return null;
+                }
+                List<long[]> ivs = b.tombstones().intervals(ids.first());
+                if (ivs.isEmpty()) {
+                  return null;
+                }
+                return t -> {
+                  for (long[] iv : ivs) {
+                    if (t >= iv[0] && t <= iv[1]) {
+                      return true;
+                    }
+                  }
+                  return false;
+                };
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    BlockWriter.Spec spec =
+        new BlockWriter.Spec(mint, maxt, level + 1, new ArrayList<>(sources), parents);
     return BlockWriter.write(dataDir, () -> merged, () -> mergeSorted(symbolTables), spec);
   }
 
@@ -85,7 +90,9 @@ public final class Compactor {
 
   /** K-way merge of sorted, distinct symbol tables into one sorted, distinct sequence. */
   static Iterator<String> mergeSorted(List<String[]> tables) {
-    PriorityQueue<int[]> pq = new PriorityQueue<>((a, b) -> Labels.compareStrings(tables.get(a[0])[a[1]], tables.get(b[0])[b[1]]));
+    PriorityQueue<int[]> pq =
+        new PriorityQueue<>(
+            (a, b) -> Labels.compareStrings(tables.get(a[0])[a[1]], tables.get(b[0])[b[1]]));
     for (int i = 0; i < tables.size(); i++) {
       if (tables.get(i).length > 0) {
         pq.add(new int[] {i, 0});

@@ -27,7 +27,9 @@ public final class Deletions {
   }
 
   public void add(Labels labels, long mint, long maxt) {
-    byLabels.computeIfAbsent(labels, k -> new CopyOnWriteArrayList<>()).add(new long[] {mint, maxt});
+    byLabels
+        .computeIfAbsent(labels, k -> new CopyOnWriteArrayList<>())
+        .add(new long[] {mint, maxt});
   }
 
   /** Forgets intervals wholly before {@code t} (the head no longer holds that data). */

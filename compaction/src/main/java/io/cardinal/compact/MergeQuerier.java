@@ -34,10 +34,12 @@ public final class MergeQuerier implements Querier {
       sets.add(q.select(true, mint, maxt, matchers));
     }
     List<Series> out = new ArrayList<>();
-    PriorityQueue<Cursor> pq = new PriorityQueue<>((a, b) -> {
-      int c = a.cur.labels().compareTo(b.cur.labels());
-      return c != 0 ? c : Integer.compare(a.order, b.order);
-    });
+    PriorityQueue<Cursor> pq =
+        new PriorityQueue<>(
+            (a, b) -> {
+              int c = a.cur.labels().compareTo(b.cur.labels());
+              return c != 0 ? c : Integer.compare(a.order, b.order);
+            });
     for (int i = 0; i < sets.size(); i++) {
       Cursor c = new Cursor(sets.get(i), i);
       if (c.advance()) {

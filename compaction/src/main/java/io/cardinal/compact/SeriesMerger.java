@@ -18,23 +18,27 @@ import java.util.function.LongPredicate;
  * Merges several label-ordered streams of chunk series into one. Series with the same labels are
  * combined: chunks that do not overlap in time pass through unchanged; overlapping chunks (vertical
  * compaction) are decoded, merged in time order with duplicate timestamps kept once (the first
- * stream's sample wins), and re-encoded into chunks of at most 120 samples. One series' chunks
- * are held in memory at a time, never a whole block.
+ * stream's sample wins), and re-encoded into chunks of at most 120 samples. One series' chunks are
+ * held in memory at a time, never a whole block.
  */
 final class SeriesMerger implements Iterator<ChunkSeries> {
   static final int SAMPLES_PER_CHUNK = 120;
 
-  private final PriorityQueue<Head> heap = new PriorityQueue<>((a, b) -> {
-    int c = a.cur.labels().compareTo(b.cur.labels());
-    return c != 0 ? c : Integer.compare(a.order, b.order);
-  });
+  private final PriorityQueue<Head> heap =
+      new PriorityQueue<>(
+          (a, b) -> {
+            int c = a.cur.labels().compareTo(b.cur.labels());
+            return c != 0 ? c : Integer.compare(a.order, b.order);
+          });
   private final DeletedFilter deleted;
   private ChunkSeries next;
 
   /** Tells, for a series of one input stream, which timestamps are deleted (tombstones). */
   @FunctionalInterface
   public interface DeletedFilter {
-    /** A predicate for deleted timestamps of the current series of stream {@code order}, or null. */
+    /**
+     * A predicate for deleted timestamps of the current series of stream {@code order}, or null.
+     */
     LongPredicate deleted(int order, ChunkSeries series);
   }
 
@@ -162,7 +166,10 @@ final class SeriesMerger implements Iterator<ChunkSeries> {
     for (int i = 0; i < n; i++) {
       idx[i] = i;
     }
-    Arrays.sort(idx, (a, b) -> ts[a] != ts[b] ? Long.compare(ts[a], ts[b]) : Integer.compare(order[a], order[b]));
+    Arrays.sort(
+        idx,
+        (a, b) ->
+            ts[a] != ts[b] ? Long.compare(ts[a], ts[b]) : Integer.compare(order[a], order[b]));
     List<Chunk> out = new ArrayList<>();
     XorChunk cur = new XorChunk();
     long curMin = 0;

@@ -2,7 +2,10 @@ package io.cardinal.config;
 
 import java.util.Locale;
 
-/** Byte sizes as prometheus.yml writes them ({@code body_size_limit: 10MB}); units are powers of 1024. */
+/**
+ * Byte sizes as prometheus.yml writes them ({@code body_size_limit: 10MB}); units are powers of
+ * 1024.
+ */
 public final class ByteSizes {
   private static final String[] UNITS = {"B", "KB", "MB", "GB", "TB", "PB", "EB"};
 

@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 /** A loaded prometheus.yml, every default filled in. Immutable. */
-public record Config(Global global, List<ScrapeConfig> scrapeConfigs, List<RemoteWriteConfig> remoteWriteConfigs,
+public record Config(
+    Global global,
+    List<ScrapeConfig> scrapeConfigs,
+    List<RemoteWriteConfig> remoteWriteConfigs,
     List<String> ignoredSections) {
 
   public Config {
@@ -20,18 +23,43 @@ public record Config(Global global, List<ScrapeConfig> scrapeConfigs, List<Remot
   }
 
   /** The {@code global} section. */
-  public record Global(long scrapeIntervalMs, long scrapeTimeoutMs, long evaluationIntervalMs,
-      Labels externalLabels, long bodySizeLimit, int sampleLimit, int labelLimit, int labelNameLengthLimit,
-      int labelValueLengthLimit, int targetLimit) {
-    public static final Global DEFAULT = new Global(60_000, 10_000, 60_000, Labels.EMPTY, 0, 0, 0, 0, 0, 0);
+  public record Global(
+      long scrapeIntervalMs,
+      long scrapeTimeoutMs,
+      long evaluationIntervalMs,
+      Labels externalLabels,
+      long bodySizeLimit,
+      int sampleLimit,
+      int labelLimit,
+      int labelNameLengthLimit,
+      int labelValueLengthLimit,
+      int targetLimit) {
+    public static final Global DEFAULT =
+        new Global(60_000, 10_000, 60_000, Labels.EMPTY, 0, 0, 0, 0, 0, 0);
   }
 
   /** One {@code scrape_configs} entry. */
-  public record ScrapeConfig(String jobName, long scrapeIntervalMs, long scrapeTimeoutMs, boolean honorLabels,
-      boolean honorTimestamps, String scheme, String metricsPath, Map<String, List<String>> params,
-      BasicAuth basicAuth, Authorization authorization, TlsConfig tlsConfig, int sampleLimit, int labelLimit,
-      int labelNameLengthLimit, int labelValueLengthLimit, long bodySizeLimit, int targetLimit,
-      List<StaticConfig> staticConfigs, List<FileSdConfig> fileSdConfigs, List<RelabelConfig> relabelConfigs,
+  public record ScrapeConfig(
+      String jobName,
+      long scrapeIntervalMs,
+      long scrapeTimeoutMs,
+      boolean honorLabels,
+      boolean honorTimestamps,
+      String scheme,
+      String metricsPath,
+      Map<String, List<String>> params,
+      BasicAuth basicAuth,
+      Authorization authorization,
+      TlsConfig tlsConfig,
+      int sampleLimit,
+      int labelLimit,
+      int labelNameLengthLimit,
+      int labelValueLengthLimit,
+      long bodySizeLimit,
+      int targetLimit,
+      List<StaticConfig> staticConfigs,
+      List<FileSdConfig> fileSdConfigs,
+      List<RelabelConfig> relabelConfigs,
       List<RelabelConfig> metricRelabelConfigs) {
     public ScrapeConfig {
       params = Map.copyOf(params);
@@ -43,11 +71,18 @@ public record Config(Global global, List<ScrapeConfig> scrapeConfigs, List<Remot
   }
 
   /**
-   * One {@code remote_write} entry. {@code name} is the configured name or, without one, the first six hex digits
-   * of a hash of the URL (Prometheus uses a hash of the whole entry).
+   * One {@code remote_write} entry. {@code name} is the configured name or, without one, the first
+   * six hex digits of a hash of the URL (Prometheus uses a hash of the whole entry).
    */
-  public record RemoteWriteConfig(String name, String url, long remoteTimeoutMs, Map<String, String> headers,
-      BasicAuth basicAuth, Authorization authorization, TlsConfig tlsConfig, List<RelabelConfig> writeRelabelConfigs,
+  public record RemoteWriteConfig(
+      String name,
+      String url,
+      long remoteTimeoutMs,
+      Map<String, String> headers,
+      BasicAuth basicAuth,
+      Authorization authorization,
+      TlsConfig tlsConfig,
+      List<RelabelConfig> writeRelabelConfigs,
       QueueConfig queueConfig) {
     public RemoteWriteConfig {
       headers = Map.copyOf(headers);
@@ -55,10 +90,22 @@ public record Config(Global global, List<ScrapeConfig> scrapeConfigs, List<Remot
     }
   }
 
-  /** A remote_write {@code queue_config}, Prometheus 3's defaults except {@code retry_on_http_429} (see remote.md). */
-  public record QueueConfig(int capacity, int maxShards, int minShards, int maxSamplesPerSend, long batchSendDeadlineMs,
-      long minBackoffMs, long maxBackoffMs, boolean retryOnHttp429, long sampleAgeLimitMs) {
-    public static final QueueConfig DEFAULT = new QueueConfig(10_000, 50, 1, 2_000, 5_000, 30, 5_000, true, 0);
+  /**
+   * A remote_write {@code queue_config}, Prometheus 3's defaults except {@code retry_on_http_429}
+   * (see remote.md).
+   */
+  public record QueueConfig(
+      int capacity,
+      int maxShards,
+      int minShards,
+      int maxSamplesPerSend,
+      long batchSendDeadlineMs,
+      long minBackoffMs,
+      long maxBackoffMs,
+      boolean retryOnHttp429,
+      long sampleAgeLimitMs) {
+    public static final QueueConfig DEFAULT =
+        new QueueConfig(10_000, 50, 1, 2_000, 5_000, 30, 5_000, true, 0);
   }
 
   /** A {@code static_configs} group: targets (host:port) sharing labels. */
@@ -70,7 +117,11 @@ public record Config(Global global, List<ScrapeConfig> scrapeConfigs, List<Remot
 
   public record Authorization(String type, String credentials, String credentialsFile) {}
 
-  public record TlsConfig(String caFile, String certFile, String keyFile, String serverName,
+  public record TlsConfig(
+      String caFile,
+      String certFile,
+      String keyFile,
+      String serverName,
       boolean insecureSkipVerify) {
     public static final TlsConfig DEFAULT = new TlsConfig("", "", "", "", false);
   }

@@ -40,9 +40,16 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 public final class ConfigLoader {
   /** Top-level sections Prometheus knows and Cardinal accepts but does not act on (yet). */
-  static final Set<String> IGNORED_SECTIONS = Set.of(
-      "rule_files", "alerting", "remote_read", "storage", "tracing", "runtime", "otlp",
-      "scrape_config_files");
+  static final Set<String> IGNORED_SECTIONS =
+      Set.of(
+          "rule_files",
+          "alerting",
+          "remote_read",
+          "storage",
+          "tracing",
+          "runtime",
+          "otlp",
+          "scrape_config_files");
 
   private ConfigLoader() {}
 
@@ -61,7 +68,9 @@ public final class ConfigLoader {
     if (root == null || isNull(root)) {
       return new Config(Global.DEFAULT, List.of(), List.of());
     }
-    Fields top = new Fields(root, "config", Set.of("global", "scrape_configs", "remote_write"), IGNORED_SECTIONS);
+    Fields top =
+        new Fields(
+            root, "config", Set.of("global", "scrape_configs", "remote_write"), IGNORED_SECTIONS);
     Global global = top.has("global") ? global(top.get("global")) : Global.DEFAULT;
     List<ScrapeConfig> scrapes = new ArrayList<>();
     Set<String> jobs = new HashSet<>();
@@ -69,7 +78,8 @@ public final class ConfigLoader {
       for (Node n : seq(top.get("scrape_configs"), "scrape_configs")) {
         ScrapeConfig sc = scrapeConfig(n, global);
         if (!jobs.add(sc.jobName())) {
-          throw new ConfigException(line(n), "found multiple scrape configs with job name \"" + sc.jobName() + "\"");
+          throw new ConfigException(
+              line(n), "found multiple scrape configs with job name \"" + sc.jobName() + "\"");
         }
         scrapes.add(sc);
       }
@@ -80,7 +90,8 @@ public final class ConfigLoader {
       for (Node n : seq(top.get("remote_write"), "remote_write")) {
         RemoteWriteConfig rw = remoteWriteConfig(n);
         if (!remoteNames.add(rw.name())) {
-          throw new ConfigException(line(n), "found multiple remote write configs with job name \"" + rw.name() + "\"");
+          throw new ConfigException(
+              line(n), "found multiple remote write configs with job name \"" + rw.name() + "\"");
         }
         remotes.add(rw);
       }
@@ -89,26 +100,75 @@ public final class ConfigLoader {
   }
 
   /** Headers the sender sets itself; a remote_write entry may not set them (Prometheus's list). */
-  static final Set<String> RESERVED_HEADERS = Set.of("authorization", "host", "content-encoding", "content-length",
-      "content-type", "user-agent", "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "www-authenticate",
-      "accept-encoding", "x-prometheus-remote-write-version", "x-prometheus-remote-read-version",
-      "x-prometheus-scrape-timeout-seconds", "upgrade", "te", "trailer", "transfer-encoding");
+  static final Set<String> RESERVED_HEADERS =
+      Set.of(
+          "authorization",
+          "host",
+          "content-encoding",
+          "content-length",
+          "content-type",
+          "user-agent",
+          "connection",
+          "keep-alive",
+          "proxy-authenticate",
+          "proxy-authorization",
+          "www-authenticate",
+          "accept-encoding",
+          "x-prometheus-remote-write-version",
+          "x-prometheus-remote-read-version",
+          "x-prometheus-scrape-timeout-seconds",
+          "upgrade",
+          "te",
+          "trailer",
+          "transfer-encoding");
 
   private static RemoteWriteConfig remoteWriteConfig(Node node) throws ConfigException {
-    Fields f = new Fields(node, "remote_write", Set.of("url", "name", "remote_timeout", "headers",
-        "write_relabel_configs", "queue_config", "basic_auth", "authorization", "bearer_token", "bearer_token_file",
-        "tls_config", "protobuf_message", "sigv4", "azuread", "google_iam", "oauth2", "proxy_url"),
-        Set.of("send_exemplars", "send_native_histograms", "round_robin_dns", "metadata_config", "follow_redirects",
-            "enable_http2", "no_proxy", "proxy_from_environment", "proxy_connect_header"));
+    Fields f =
+        new Fields(
+            node,
+            "remote_write",
+            Set.of(
+                "url",
+                "name",
+                "remote_timeout",
+                "headers",
+                "write_relabel_configs",
+                "queue_config",
+                "basic_auth",
+                "authorization",
+                "bearer_token",
+                "bearer_token_file",
+                "tls_config",
+                "protobuf_message",
+                "sigv4",
+                "azuread",
+                "google_iam",
+                "oauth2",
+                "proxy_url"),
+            Set.of(
+                "send_exemplars",
+                "send_native_histograms",
+                "round_robin_dns",
+                "metadata_config",
+                "follow_redirects",
+                "enable_http2",
+                "no_proxy",
+                "proxy_from_environment",
+                "proxy_connect_header"));
     for (String unsupported : List.of("sigv4", "azuread", "google_iam", "oauth2", "proxy_url")) {
       if (f.has(unsupported)) {
-        throw new ConfigException(f.line(unsupported), "remote_write " + unsupported + " is not supported by Cardinal");
+        throw new ConfigException(
+            f.line(unsupported), "remote_write " + unsupported + " is not supported by Cardinal");
       }
     }
-    if (f.has("protobuf_message") && !f.string("protobuf_message", "").equals("prometheus.WriteRequest")) {
-      throw new ConfigException(f.line("protobuf_message"), "remote_write protobuf_message \""
-          + f.string("protobuf_message", "") + "\" is not supported by Cardinal: only prometheus.WriteRequest (remote "
-          + "write 1.0)");
+    if (f.has("protobuf_message")
+        && !f.string("protobuf_message", "").equals("prometheus.WriteRequest")) {
+      throw new ConfigException(
+          f.line("protobuf_message"),
+          "remote_write protobuf_message \""
+              + f.string("protobuf_message", "")
+              + "\" is not supported by Cardinal: only prometheus.WriteRequest (remote "
+              + "write 1.0)");
     }
     String url = f.string("url", "");
     if (url.isEmpty()) {
@@ -120,7 +180,8 @@ public final class ConfigLoader {
         throw new java.net.URISyntaxException(url, "scheme must be http or https with a host");
       }
     } catch (java.net.URISyntaxException e) {
-      throw new ConfigException(f.line("url"), "invalid remote_write url \"" + url + "\": " + e.getReason());
+      throw new ConfigException(
+          f.line("url"), "invalid remote_write url \"" + url + "\": " + e.getReason());
     }
     String name = f.string("name", "");
     if (name.isEmpty()) {
@@ -131,7 +192,8 @@ public final class ConfigLoader {
       for (NodeTuple t : map(f.get("headers"), "headers")) {
         String k = scalar(t.getKeyNode(), "headers");
         if (RESERVED_HEADERS.contains(k.toLowerCase(Locale.ROOT))) {
-          throw new ConfigException(line(t.getKeyNode()), k + " is a reserved header. It must not be changed");
+          throw new ConfigException(
+              line(t.getKeyNode()), k + " is a reserved header. It must not be changed");
         }
         headers.put(k, scalar(t.getValueNode(), "headers." + k));
       }
@@ -141,25 +203,52 @@ public final class ConfigLoader {
     TlsConfig tls = tlsConfig(f);
     QueueConfig q = QueueConfig.DEFAULT;
     if (f.has("queue_config")) {
-      Fields qf = new Fields(f.get("queue_config"), "queue_config", Set.of("capacity", "max_shards", "min_shards",
-          "max_samples_per_send", "batch_send_deadline", "min_backoff", "max_backoff", "retry_on_http_429",
-          "sample_age_limit"), Set.of());
+      Fields qf =
+          new Fields(
+              f.get("queue_config"),
+              "queue_config",
+              Set.of(
+                  "capacity",
+                  "max_shards",
+                  "min_shards",
+                  "max_samples_per_send",
+                  "batch_send_deadline",
+                  "min_backoff",
+                  "max_backoff",
+                  "retry_on_http_429",
+                  "sample_age_limit"),
+              Set.of());
       QueueConfig d = QueueConfig.DEFAULT;
-      q = new QueueConfig(qf.intValue("capacity", d.capacity()), qf.intValue("max_shards", d.maxShards()),
-          qf.intValue("min_shards", d.minShards()), qf.intValue("max_samples_per_send", d.maxSamplesPerSend()),
-          qf.duration("batch_send_deadline", d.batchSendDeadlineMs()), qf.duration("min_backoff", d.minBackoffMs()),
-          qf.duration("max_backoff", d.maxBackoffMs()), qf.bool("retry_on_http_429", d.retryOnHttp429()),
-          qf.duration("sample_age_limit", d.sampleAgeLimitMs()));
+      q =
+          new QueueConfig(
+              qf.intValue("capacity", d.capacity()),
+              qf.intValue("max_shards", d.maxShards()),
+              qf.intValue("min_shards", d.minShards()),
+              qf.intValue("max_samples_per_send", d.maxSamplesPerSend()),
+              qf.duration("batch_send_deadline", d.batchSendDeadlineMs()),
+              qf.duration("min_backoff", d.minBackoffMs()),
+              qf.duration("max_backoff", d.maxBackoffMs()),
+              qf.bool("retry_on_http_429", d.retryOnHttp429()),
+              qf.duration("sample_age_limit", d.sampleAgeLimitMs()));
       if (q.maxShards() < 1 || q.minShards() < 1 || q.capacity() < 1 || q.maxSamplesPerSend() < 1) {
-        throw new ConfigException(f.line("queue_config"),
+        throw new ConfigException(
+            f.line("queue_config"),
             "queue_config capacity, max_shards, min_shards and max_samples_per_send must be positive");
       }
       if (q.minShards() > q.maxShards()) {
-        throw new ConfigException(qf.line("min_shards"), "queue_config min_shards (" + q.minShards()
-            + ") must not be greater than max_shards (" + q.maxShards() + ")");
+        throw new ConfigException(
+            qf.line("min_shards"),
+            "queue_config min_shards ("
+                + q.minShards()
+                + ") must not be greater than max_shards ("
+                + q.maxShards()
+                + ")");
       }
-      if (q.batchSendDeadlineMs() <= 0 || q.minBackoffMs() <= 0 || q.maxBackoffMs() < q.minBackoffMs()) {
-        throw new ConfigException(f.line("queue_config"),
+      if (q.batchSendDeadlineMs() <= 0
+          || q.minBackoffMs() <= 0
+          || q.maxBackoffMs() < q.minBackoffMs()) {
+        throw new ConfigException(
+            f.line("queue_config"),
             "queue_config batch_send_deadline and min_backoff must be positive and max_backoff at least min_backoff");
       }
     }
@@ -167,13 +256,23 @@ public final class ConfigLoader {
     if (timeout <= 0) {
       throw new ConfigException(f.line("remote_timeout"), "remote_timeout must be positive");
     }
-    return new RemoteWriteConfig(name, url, timeout, headers, basic, auth, tls, relabelConfigs(f,
-        "write_relabel_configs"), q);
+    return new RemoteWriteConfig(
+        name,
+        url,
+        timeout,
+        headers,
+        basic,
+        auth,
+        tls,
+        relabelConfigs(f, "write_relabel_configs"),
+        q);
   }
 
   private static String shortHash(String s) {
     try {
-      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      byte[] d =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(s.getBytes(StandardCharsets.UTF_8));
       return String.format("%02x%02x%02x", d[0], d[1], d[2]);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -195,10 +294,27 @@ public final class ConfigLoader {
   }
 
   private static Global global(Node node) throws ConfigException {
-    Fields f = new Fields(node, "global", Set.of("scrape_interval", "scrape_timeout", "evaluation_interval",
-        "external_labels", "body_size_limit", "sample_limit", "label_limit", "label_name_length_limit",
-        "label_value_length_limit", "target_limit"), Set.of("query_log_file", "scrape_protocols",
-        "rule_query_offset", "keep_dropped_targets", "metric_name_validation_scheme"));
+    Fields f =
+        new Fields(
+            node,
+            "global",
+            Set.of(
+                "scrape_interval",
+                "scrape_timeout",
+                "evaluation_interval",
+                "external_labels",
+                "body_size_limit",
+                "sample_limit",
+                "label_limit",
+                "label_name_length_limit",
+                "label_value_length_limit",
+                "target_limit"),
+            Set.of(
+                "query_log_file",
+                "scrape_protocols",
+                "rule_query_offset",
+                "keep_dropped_targets",
+                "metric_name_validation_scheme"));
     Global d = Global.DEFAULT;
     long interval = f.duration("scrape_interval", d.scrapeIntervalMs());
     long timeout = f.duration("scrape_timeout", d.scrapeTimeoutMs());
@@ -209,23 +325,63 @@ public final class ConfigLoader {
       timeout = interval;
     }
     if (timeout > interval) {
-      throw new ConfigException(f.line("scrape_timeout"), "global scrape timeout greater than scrape interval");
+      throw new ConfigException(
+          f.line("scrape_timeout"), "global scrape timeout greater than scrape interval");
     }
-    Labels ext = f.has("external_labels") ? labels(f.get("external_labels"), "external_labels") : Labels.EMPTY;
-    return new Global(interval, timeout, f.duration("evaluation_interval", d.evaluationIntervalMs()), ext,
-        f.bytes("body_size_limit", 0), f.intValue("sample_limit", 0), f.intValue("label_limit", 0),
-        f.intValue("label_name_length_limit", 0), f.intValue("label_value_length_limit", 0),
+    Labels ext =
+        f.has("external_labels")
+            ? labels(f.get("external_labels"), "external_labels")
+            : Labels.EMPTY;
+    return new Global(
+        interval,
+        timeout,
+        f.duration("evaluation_interval", d.evaluationIntervalMs()),
+        ext,
+        f.bytes("body_size_limit", 0),
+        f.intValue("sample_limit", 0),
+        f.intValue("label_limit", 0),
+        f.intValue("label_name_length_limit", 0),
+        f.intValue("label_value_length_limit", 0),
         f.intValue("target_limit", 0));
   }
 
   private static ScrapeConfig scrapeConfig(Node node, Global g) throws ConfigException {
-    Fields f = new Fields(node, "scrape_config", Set.of("job_name", "scrape_interval", "scrape_timeout",
-        "honor_labels", "honor_timestamps", "scheme", "metrics_path", "params", "basic_auth", "authorization",
-        "bearer_token", "bearer_token_file", "tls_config", "sample_limit", "label_limit",
-        "label_name_length_limit", "label_value_length_limit", "body_size_limit", "target_limit",
-        "static_configs", "file_sd_configs", "relabel_configs", "metric_relabel_configs"),
-        Set.of("track_timestamps_staleness", "enable_compression", "follow_redirects", "enable_http2",
-            "scrape_protocols", "keep_dropped_targets", "scrape_classic_histograms"));
+    Fields f =
+        new Fields(
+            node,
+            "scrape_config",
+            Set.of(
+                "job_name",
+                "scrape_interval",
+                "scrape_timeout",
+                "honor_labels",
+                "honor_timestamps",
+                "scheme",
+                "metrics_path",
+                "params",
+                "basic_auth",
+                "authorization",
+                "bearer_token",
+                "bearer_token_file",
+                "tls_config",
+                "sample_limit",
+                "label_limit",
+                "label_name_length_limit",
+                "label_value_length_limit",
+                "body_size_limit",
+                "target_limit",
+                "static_configs",
+                "file_sd_configs",
+                "relabel_configs",
+                "metric_relabel_configs"),
+            Set.of(
+                "track_timestamps_staleness",
+                "enable_compression",
+                "follow_redirects",
+                "enable_http2",
+                "scrape_protocols",
+                "keep_dropped_targets",
+                "scrape_classic_histograms"));
     String job = f.string("job_name", "");
     if (job.isEmpty()) {
       throw new ConfigException(line(node), "job_name is empty");
@@ -238,8 +394,11 @@ public final class ConfigLoader {
     if (f.has("scrape_timeout")) {
       timeout = f.duration("scrape_timeout", 0);
       if (timeout > interval) {
-        throw new ConfigException(f.line("scrape_timeout"),
-            "scrape timeout greater than scrape interval for scrape config with job name \"" + job + "\"");
+        throw new ConfigException(
+            f.line("scrape_timeout"),
+            "scrape timeout greater than scrape interval for scrape config with job name \""
+                + job
+                + "\"");
       }
     } else {
       timeout = Math.min(g.scrapeTimeoutMs(), interval);
@@ -249,11 +408,13 @@ public final class ConfigLoader {
     }
     String scheme = f.string("scheme", "http");
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new ConfigException(f.line("scheme"), "invalid scheme \"" + scheme + "\": must be http or https");
+      throw new ConfigException(
+          f.line("scheme"), "invalid scheme \"" + scheme + "\": must be http or https");
     }
     String path = f.string("metrics_path", "/metrics");
     if (!path.startsWith("/")) {
-      throw new ConfigException(f.line("metrics_path"), "metrics_path \"" + path + "\" must start with /");
+      throw new ConfigException(
+          f.line("metrics_path"), "metrics_path \"" + path + "\" must start with /");
     }
     Map<String, List<String>> params = new LinkedHashMap<>();
     if (f.has("params")) {
@@ -283,8 +444,10 @@ public final class ConfigLoader {
             targets.add(target);
           }
         }
-        statics.add(new StaticConfig(List.copyOf(targets),
-            s.has("labels") ? labels(s.get("labels"), "labels") : Labels.EMPTY));
+        statics.add(
+            new StaticConfig(
+                List.copyOf(targets),
+                s.has("labels") ? labels(s.get("labels"), "labels") : Labels.EMPTY));
       }
     }
     List<FileSdConfig> files = new ArrayList<>();
@@ -295,66 +458,110 @@ public final class ConfigLoader {
         if (s.has("files")) {
           for (Node pn : seq(s.get("files"), "files")) {
             String p = scalar(pn, "files");
-            String base = Path.of(p).getFileName() == null ? "" : Path.of(p).getFileName().toString();
+            String base =
+                Path.of(p).getFileName() == null ? "" : Path.of(p).getFileName().toString();
             if (!base.endsWith(".json") && !base.endsWith(".yml") && !base.endsWith(".yaml")) {
-              throw new ConfigException(line(pn), "path name \"" + p + "\" is not valid for file discovery");
+              throw new ConfigException(
+                  line(pn), "path name \"" + p + "\" is not valid for file discovery");
             }
             paths.add(p);
           }
         }
         if (paths.isEmpty()) {
-          throw new ConfigException(line(n), "file service discovery config must contain at least one path name");
+          throw new ConfigException(
+              line(n), "file service discovery config must contain at least one path name");
         }
         files.add(new FileSdConfig(List.copyOf(paths), s.duration("refresh_interval", 300_000)));
       }
     }
-    return new ScrapeConfig(job, interval, timeout, f.bool("honor_labels", false),
-        f.bool("honor_timestamps", true), scheme, path, params, basic, auth, tls,
-        f.intValue("sample_limit", g.sampleLimit()), f.intValue("label_limit", g.labelLimit()),
+    return new ScrapeConfig(
+        job,
+        interval,
+        timeout,
+        f.bool("honor_labels", false),
+        f.bool("honor_timestamps", true),
+        scheme,
+        path,
+        params,
+        basic,
+        auth,
+        tls,
+        f.intValue("sample_limit", g.sampleLimit()),
+        f.intValue("label_limit", g.labelLimit()),
         f.intValue("label_name_length_limit", g.labelNameLengthLimit()),
         f.intValue("label_value_length_limit", g.labelValueLengthLimit()),
-        f.bytes("body_size_limit", g.bodySizeLimit()), f.intValue("target_limit", g.targetLimit()), statics,
-        files, relabelConfigs(f, "relabel_configs"), relabelConfigs(f, "metric_relabel_configs"));
+        f.bytes("body_size_limit", g.bodySizeLimit()),
+        f.intValue("target_limit", g.targetLimit()),
+        statics,
+        files,
+        relabelConfigs(f, "relabel_configs"),
+        relabelConfigs(f, "metric_relabel_configs"));
   }
 
   /** {@code basic_auth} of a scrape or remote_write config, or null. */
   private static BasicAuth basicAuth(Fields f) throws ConfigException {
     BasicAuth basic = null;
     if (f.has("basic_auth")) {
-      Fields b = new Fields(f.get("basic_auth"), "basic_auth", Set.of("username", "password", "password_file"),
-          Set.of());
-      basic = new BasicAuth(b.string("username", ""), b.string("password", ""), b.string("password_file", ""));
+      Fields b =
+          new Fields(
+              f.get("basic_auth"),
+              "basic_auth",
+              Set.of("username", "password", "password_file"),
+              Set.of());
+      basic =
+          new BasicAuth(
+              b.string("username", ""), b.string("password", ""), b.string("password_file", ""));
       if (!basic.password().isEmpty() && !basic.passwordFile().isEmpty()) {
-        throw new ConfigException(f.line("basic_auth"), "at most one of basic_auth password & password_file must be configured");
+        throw new ConfigException(
+            f.line("basic_auth"),
+            "at most one of basic_auth password & password_file must be configured");
       }
     }
     return basic;
   }
 
-  /** {@code authorization} (or the old bearer_token fields), or null; at most one of it and basic_auth. */
+  /**
+   * {@code authorization} (or the old bearer_token fields), or null; at most one of it and
+   * basic_auth.
+   */
   private static Authorization authorization(Fields f, BasicAuth basic) throws ConfigException {
     Authorization auth = null;
     if (f.has("authorization")) {
-      Fields a = new Fields(f.get("authorization"), "authorization", Set.of("type", "credentials",
-          "credentials_file"), Set.of());
-      auth = new Authorization(a.string("type", "Bearer"), a.string("credentials", ""),
-          a.string("credentials_file", ""));
+      Fields a =
+          new Fields(
+              f.get("authorization"),
+              "authorization",
+              Set.of("type", "credentials", "credentials_file"),
+              Set.of());
+      auth =
+          new Authorization(
+              a.string("type", "Bearer"),
+              a.string("credentials", ""),
+              a.string("credentials_file", ""));
       if (auth.type().equalsIgnoreCase("basic")) {
-        throw new ConfigException(a.line("type"), "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
+        throw new ConfigException(
+            a.line("type"),
+            "authorization type cannot be set to \"basic\", use \"basic_auth\" instead");
       }
       if (!auth.credentials().isEmpty() && !auth.credentialsFile().isEmpty()) {
-        throw new ConfigException(f.line("authorization"), "at most one of authorization credentials & credentials_file must be configured");
+        throw new ConfigException(
+            f.line("authorization"),
+            "at most one of authorization credentials & credentials_file must be configured");
       }
     }
     if (f.has("bearer_token") || f.has("bearer_token_file")) {
       if (auth != null) {
-        throw new ConfigException(f.line("authorization"),
+        throw new ConfigException(
+            f.line("authorization"),
             "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
       }
-      auth = new Authorization("Bearer", f.string("bearer_token", ""), f.string("bearer_token_file", ""));
+      auth =
+          new Authorization(
+              "Bearer", f.string("bearer_token", ""), f.string("bearer_token_file", ""));
     }
     if (basic != null && auth != null) {
-      throw new ConfigException(f.line("basic_auth"),
+      throw new ConfigException(
+          f.line("basic_auth"),
           "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
     }
     return auth;
@@ -363,12 +570,22 @@ public final class ConfigLoader {
   private static TlsConfig tlsConfig(Fields f) throws ConfigException {
     TlsConfig tls = TlsConfig.DEFAULT;
     if (f.has("tls_config")) {
-      Fields t = new Fields(f.get("tls_config"), "tls_config", Set.of("ca_file", "cert_file", "key_file",
-          "server_name", "insecure_skip_verify"), Set.of("min_version", "max_version"));
-      tls = new TlsConfig(t.string("ca_file", ""), t.string("cert_file", ""), t.string("key_file", ""),
-          t.string("server_name", ""), t.bool("insecure_skip_verify", false));
+      Fields t =
+          new Fields(
+              f.get("tls_config"),
+              "tls_config",
+              Set.of("ca_file", "cert_file", "key_file", "server_name", "insecure_skip_verify"),
+              Set.of("min_version", "max_version"));
+      tls =
+          new TlsConfig(
+              t.string("ca_file", ""),
+              t.string("cert_file", ""),
+              t.string("key_file", ""),
+              t.string("server_name", ""),
+              t.bool("insecure_skip_verify", false));
       if (tls.certFile().isEmpty() != tls.keyFile().isEmpty()) {
-        throw new ConfigException(f.line("tls_config"), "exactly one of key and cert file specified in tls_config");
+        throw new ConfigException(
+            f.line("tls_config"), "exactly one of key and cert file specified in tls_config");
       }
     }
     return tls;
@@ -386,8 +603,19 @@ public final class ConfigLoader {
 
   /** One relabel_config with Prometheus's defaults and validation. */
   public static RelabelConfig relabelConfig(Node node) throws ConfigException {
-    Fields f = new Fields(node, "relabel_config", Set.of("source_labels", "separator", "regex", "modulus",
-        "target_label", "replacement", "action"), Set.of());
+    Fields f =
+        new Fields(
+            node,
+            "relabel_config",
+            Set.of(
+                "source_labels",
+                "separator",
+                "regex",
+                "modulus",
+                "target_label",
+                "replacement",
+                "action"),
+            Set.of());
     List<String> sources = new ArrayList<>();
     if (f.has("source_labels")) {
       for (Node n : seq(f.get("source_labels"), "source_labels")) {
@@ -412,7 +640,8 @@ public final class ConfigLoader {
     try {
       rc = new RelabelConfig(sources, separator, regex, modulus, target, replacement, action);
     } catch (com.google.re2j.PatternSyntaxException e) {
-      throw new ConfigException(f.line("regex"), "invalid regex \"" + regex + "\": " + e.getDescription());
+      throw new ConfigException(
+          f.line("regex"), "invalid regex \"" + regex + "\": " + e.getDescription());
     }
     int at = line(node);
     String a = action.yamlName();
@@ -422,31 +651,47 @@ public final class ConfigLoader {
     switch (action) {
       case REPLACE, HASHMOD, LOWERCASE, UPPERCASE, KEEPEQUAL, DROPEQUAL -> {
         if (target.isEmpty()) {
-          throw new ConfigException(at, "relabel configuration for " + a + " action requires 'target_label' value");
+          throw new ConfigException(
+              at, "relabel configuration for " + a + " action requires 'target_label' value");
         }
       }
-      default -> { }
+      default -> {}
     }
     if (action == RelabelAction.REPLACE && !validTemplateTarget(target)) {
-      throw new ConfigException(f.line("target_label"), "\"" + target + "\" is invalid 'target_label' for replace action");
+      throw new ConfigException(
+          f.line("target_label"),
+          "\"" + target + "\" is invalid 'target_label' for replace action");
     }
-    if ((action == RelabelAction.HASHMOD || action == RelabelAction.LOWERCASE || action == RelabelAction.UPPERCASE
-        || action == RelabelAction.KEEPEQUAL || action == RelabelAction.DROPEQUAL)
+    if ((action == RelabelAction.HASHMOD
+            || action == RelabelAction.LOWERCASE
+            || action == RelabelAction.UPPERCASE
+            || action == RelabelAction.KEEPEQUAL
+            || action == RelabelAction.DROPEQUAL)
         && !Relabeler.isValidLabelName(target)) {
-      throw new ConfigException(f.line("target_label"), "\"" + target + "\" is invalid 'target_label' for " + a + " action");
+      throw new ConfigException(
+          f.line("target_label"),
+          "\"" + target + "\" is invalid 'target_label' for " + a + " action");
     }
     if ((action == RelabelAction.LABELDROP || action == RelabelAction.LABELKEEP)
-        && (!sources.isEmpty() || !target.isEmpty() || modulus != 0 || !separator.equals(";")
-        || !replacement.equals("$1"))) {
+        && (!sources.isEmpty()
+            || !target.isEmpty()
+            || modulus != 0
+            || !separator.equals(";")
+            || !replacement.equals("$1"))) {
       throw new ConfigException(at, a + " action requires only 'regex', and no other fields");
     }
     if ((action == RelabelAction.KEEPEQUAL || action == RelabelAction.DROPEQUAL)
-        && (!regex.equals(RelabelConfig.DEFAULT_REGEX) || modulus != 0 || !separator.equals(";")
-        || !replacement.equals("$1"))) {
-      throw new ConfigException(at, a + " action requires only 'source_labels' and `target_label`, and no other fields");
+        && (!regex.equals(RelabelConfig.DEFAULT_REGEX)
+            || modulus != 0
+            || !separator.equals(";")
+            || !replacement.equals("$1"))) {
+      throw new ConfigException(
+          at, a + " action requires only 'source_labels' and `target_label`, and no other fields");
     }
     if (action == RelabelAction.LABELMAP && !validTemplateTarget(replacement)) {
-      throw new ConfigException(f.line("replacement"), "\"" + replacement + "\" is invalid 'replacement' for labelmap action");
+      throw new ConfigException(
+          f.line("replacement"),
+          "\"" + replacement + "\" is invalid 'replacement' for labelmap action");
     }
     return rc;
   }
@@ -465,7 +710,8 @@ public final class ConfigLoader {
     for (NodeTuple t : map(node, field)) {
       String name = scalar(t.getKeyNode(), field);
       if (!Relabeler.isValidLabelName(name)) {
-        throw new ConfigException(line(t.getKeyNode()), "\"" + name + "\" is not a valid label name");
+        throw new ConfigException(
+            line(t.getKeyNode()), "\"" + name + "\" is not a valid label name");
       }
       b.set(name, scalar(t.getValueNode(), field + "." + name));
     }
@@ -519,7 +765,8 @@ public final class ConfigLoader {
     private final Map<String, Integer> lines = new LinkedHashMap<>();
     private final List<String> ignoredPresent = new ArrayList<>();
 
-    Fields(Node node, String section, Set<String> known, Set<String> ignored) throws ConfigException {
+    Fields(Node node, String section, Set<String> known, Set<String> ignored)
+        throws ConfigException {
       this.section = section;
       for (NodeTuple t : map(node, section)) {
         String k = scalar(t.getKeyNode(), section);
@@ -572,7 +819,8 @@ public final class ConfigLoader {
       if (s.equals("false")) {
         return false;
       }
-      throw new ConfigException(line(k), "cannot unmarshal \"" + s + "\" into " + k + ": want true or false");
+      throw new ConfigException(
+          line(k), "cannot unmarshal \"" + s + "\" into " + k + ": want true or false");
     }
 
     long longValue(String k, long def) throws ConfigException {
@@ -587,7 +835,8 @@ public final class ConfigLoader {
         }
         return v;
       } catch (NumberFormatException e) {
-        throw new ConfigException(line(k), "cannot unmarshal \"" + s + "\" into " + k + ": want a non-negative integer");
+        throw new ConfigException(
+            line(k), "cannot unmarshal \"" + s + "\" into " + k + ": want a non-negative integer");
       }
     }
 
@@ -607,7 +856,8 @@ public final class ConfigLoader {
       try {
         return Durations.parse(s);
       } catch (IllegalArgumentException | ArithmeticException e) {
-        throw new ConfigException(line(k), "invalid " + k + ": not a valid duration string: \"" + s + "\"");
+        throw new ConfigException(
+            line(k), "invalid " + k + ": not a valid duration string: \"" + s + "\"");
       }
     }
 

@@ -25,8 +25,15 @@ public final class ConfigYaml {
       sb.append("  external_labels:\n");
       labels(sb, 4, g.externalLabels());
     }
-    limits(sb, 2, g.bodySizeLimit(), g.sampleLimit(), g.labelLimit(), g.labelNameLengthLimit(),
-        g.labelValueLengthLimit(), g.targetLimit());
+    limits(
+        sb,
+        2,
+        g.bodySizeLimit(),
+        g.sampleLimit(),
+        g.labelLimit(),
+        g.labelNameLengthLimit(),
+        g.labelValueLengthLimit(),
+        g.targetLimit());
     if (c.scrapeConfigs().isEmpty()) {
       remoteWrites(sb, c, showSecrets);
       return sb.toString();
@@ -50,8 +57,15 @@ public final class ConfigYaml {
         }
       }
       httpClient(sb, s.basicAuth(), s.authorization(), s.tlsConfig(), showSecrets);
-      limits(sb, 2, s.bodySizeLimit(), s.sampleLimit(), s.labelLimit(), s.labelNameLengthLimit(),
-          s.labelValueLengthLimit(), s.targetLimit());
+      limits(
+          sb,
+          2,
+          s.bodySizeLimit(),
+          s.sampleLimit(),
+          s.labelLimit(),
+          s.labelNameLengthLimit(),
+          s.labelValueLengthLimit(),
+          s.targetLimit());
       if (!s.staticConfigs().isEmpty()) {
         sb.append("  static_configs:\n");
         for (StaticConfig sc : s.staticConfigs()) {
@@ -72,7 +86,9 @@ public final class ConfigYaml {
           for (String file : f.files()) {
             sb.append("    - ").append(quote(file)).append('\n');
           }
-          sb.append("    refresh_interval: ").append(Durations.format(f.refreshIntervalMs())).append('\n');
+          sb.append("    refresh_interval: ")
+              .append(Durations.format(f.refreshIntervalMs()))
+              .append('\n');
         }
       }
       relabels(sb, "relabel_configs", s.relabelConfigs());
@@ -113,8 +129,12 @@ public final class ConfigYaml {
     }
   }
 
-  private static void httpClient(StringBuilder sb, Config.BasicAuth basic, Config.Authorization auth,
-      Config.TlsConfig tls, boolean showSecrets) {
+  private static void httpClient(
+      StringBuilder sb,
+      Config.BasicAuth basic,
+      Config.Authorization auth,
+      Config.TlsConfig tls,
+      boolean showSecrets) {
     if (basic != null) {
       sb.append("  basic_auth:\n");
       kv(sb, 4, "username", quote(basic.username()));
@@ -182,8 +202,15 @@ public final class ConfigYaml {
     }
   }
 
-  private static void limits(StringBuilder sb, int indent, long body, int sample, int label, int nameLen,
-      int valueLen, int target) {
+  private static void limits(
+      StringBuilder sb,
+      int indent,
+      long body,
+      int sample,
+      int label,
+      int nameLen,
+      int valueLen,
+      int target) {
     if (body != 0) {
       kv(sb, indent, "body_size_limit", ByteSizes.format(body));
     }

@@ -1,15 +1,27 @@
 package io.cardinal.config;
 
-/** Prometheus's duration syntax: {@code 1y2w3d4h5m6s7ms} (units in that order, each optional), or {@code 0}. */
+/**
+ * Prometheus's duration syntax: {@code 1y2w3d4h5m6s7ms} (units in that order, each optional), or
+ * {@code 0}.
+ */
 public final class Durations {
   private static final String[] UNITS = {"y", "w", "d", "h", "m", "s", "ms"};
   private static final long[] MILLIS = {
-    365L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, 24L * 3600 * 1000, 3600L * 1000, 60L * 1000, 1000L, 1L
+    365L * 24 * 3600 * 1000,
+    7L * 24 * 3600 * 1000,
+    24L * 3600 * 1000,
+    3600L * 1000,
+    60L * 1000,
+    1000L,
+    1L
   };
 
   private Durations() {}
 
-  /** Milliseconds in {@code s}; throws IllegalArgumentException naming the input when it is not a duration. */
+  /**
+   * Milliseconds in {@code s}; throws IllegalArgumentException naming the input when it is not a
+   * duration.
+   */
   public static long parse(String s) {
     if (s == null || s.isEmpty()) {
       throw new IllegalArgumentException("empty duration string");

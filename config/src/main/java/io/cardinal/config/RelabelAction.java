@@ -4,7 +4,17 @@ import java.util.Locale;
 
 /** The relabel_config {@code action} values, spelled as in prometheus.yml. */
 public enum RelabelAction {
-  REPLACE, KEEP, DROP, KEEPEQUAL, DROPEQUAL, HASHMOD, LABELMAP, LABELDROP, LABELKEEP, LOWERCASE, UPPERCASE;
+  REPLACE,
+  KEEP,
+  DROP,
+  KEEPEQUAL,
+  DROPEQUAL,
+  HASHMOD,
+  LABELMAP,
+  LABELDROP,
+  LABELKEEP,
+  LOWERCASE,
+  UPPERCASE;
 
   public String yamlName() {
     return name().toLowerCase(Locale.ROOT);

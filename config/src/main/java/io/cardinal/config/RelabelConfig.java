@@ -14,16 +14,24 @@ public final class RelabelConfig {
 
   public final List<String> sourceLabels;
   public final String separator;
+
   /** The regex as written; {@link #pattern} is its anchored RE2 compilation. */
   public final String regex;
+
   public final Pattern pattern;
   public final long modulus;
   public final String targetLabel;
   public final String replacement;
   public final RelabelAction action;
 
-  public RelabelConfig(List<String> sourceLabels, String separator, String regex, long modulus,
-      String targetLabel, String replacement, RelabelAction action) {
+  public RelabelConfig(
+      List<String> sourceLabels,
+      String separator,
+      String regex,
+      long modulus,
+      String targetLabel,
+      String replacement,
+      RelabelAction action) {
     this.sourceLabels = List.copyOf(sourceLabels);
     this.separator = separator;
     this.regex = regex;
@@ -34,11 +42,23 @@ public final class RelabelConfig {
     this.action = action;
   }
 
-  /** A config with every field at its default except those given (for tests and built-in configs). */
-  public static RelabelConfig of(RelabelAction action, List<String> sourceLabels, String regex,
-      String targetLabel, String replacement) {
-    return new RelabelConfig(sourceLabels, ";", regex == null ? DEFAULT_REGEX : regex, 0,
-        targetLabel == null ? "" : targetLabel, replacement == null ? "$1" : replacement, action);
+  /**
+   * A config with every field at its default except those given (for tests and built-in configs).
+   */
+  public static RelabelConfig of(
+      RelabelAction action,
+      List<String> sourceLabels,
+      String regex,
+      String targetLabel,
+      String replacement) {
+    return new RelabelConfig(
+        sourceLabels,
+        ";",
+        regex == null ? DEFAULT_REGEX : regex,
+        0,
+        targetLabel == null ? "" : targetLabel,
+        replacement == null ? "$1" : replacement,
+        action);
   }
 
   @Override
@@ -47,8 +67,12 @@ public final class RelabelConfig {
       return false;
     }
     RelabelConfig r = (RelabelConfig) o;
-    return sourceLabels.equals(r.sourceLabels) && separator.equals(r.separator) && regex.equals(r.regex)
-        && modulus == r.modulus && targetLabel.equals(r.targetLabel) && replacement.equals(r.replacement)
+    return sourceLabels.equals(r.sourceLabels)
+        && separator.equals(r.separator)
+        && regex.equals(r.regex)
+        && modulus == r.modulus
+        && targetLabel.equals(r.targetLabel)
+        && replacement.equals(r.replacement)
         && action == r.action;
   }
 
@@ -59,7 +83,16 @@ public final class RelabelConfig {
 
   @Override
   public String toString() {
-    return "RelabelConfig[action=" + action.yamlName() + ", source_labels=" + sourceLabels + ", regex=" + regex
-        + ", target_label=" + targetLabel + ", replacement=" + replacement + "]";
+    return "RelabelConfig[action="
+        + action.yamlName()
+        + ", source_labels="
+        + sourceLabels
+        + ", regex="
+        + regex
+        + ", target_label="
+        + targetLabel
+        + ", replacement="
+        + replacement
+        + "]";
   }
 }

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Applies relabel_configs to a label set with Prometheus's semantics. Each step sees the labels as the
- * previous steps left them; a keep/drop that rejects the set ends processing with null.
+ * Applies relabel_configs to a label set with Prometheus's semantics. Each step sees the labels as
+ * the previous steps left them; a keep/drop that rejects the set ends processing with null.
  */
 public final class Relabeler {
   private Relabeler() {}
@@ -44,23 +44,24 @@ public final class Relabeler {
         return !val.equals(valueOf(cur, c.targetLabel));
       case KEEPEQUAL:
         return val.equals(valueOf(cur, c.targetLabel));
-      case REPLACE: {
-        Matcher m = c.pattern.matcher(val);
-        if (!m.matches()) {
+      case REPLACE:
+        {
+          Matcher m = c.pattern.matcher(val);
+          if (!m.matches()) {
+            return true;
+          }
+          String target = expand(c.targetLabel, m);
+          if (!isValidLabelName(target)) {
+            return true;
+          }
+          String res = expand(c.replacement, m);
+          if (res.isEmpty()) {
+            b.delete(target);
+          } else {
+            b.set(target, res);
+          }
           return true;
         }
-        String target = expand(c.targetLabel, m);
-        if (!isValidLabelName(target)) {
-          return true;
-        }
-        String res = expand(c.replacement, m);
-        if (res.isEmpty()) {
-          b.delete(target);
-        } else {
-          b.set(target, res);
-        }
-        return true;
-      }
       case LOWERCASE:
         b.set(c.targetLabel, val.toLowerCase(Locale.ROOT));
         return true;
@@ -68,7 +69,8 @@ public final class Relabeler {
         b.set(c.targetLabel, val.toUpperCase(Locale.ROOT));
         return true;
       case HASHMOD:
-        b.set(c.targetLabel, Long.toUnsignedString(Long.remainderUnsigned(md5Low64(val), c.modulus)));
+        b.set(
+            c.targetLabel, Long.toUnsignedString(Long.remainderUnsigned(md5Low64(val), c.modulus)));
         return true;
       case LABELMAP:
         for (int i = 0; i < cur.size(); i++) {
@@ -132,9 +134,10 @@ public final class Relabeler {
   }
 
   /**
-   * Expands {@code $1}, {@code ${1}}, {@code $name}, {@code ${name}} and {@code $$} in {@code template}
-   * the way Go's {@code Regexp.Expand} does: {@code $} takes the longest run of letters, digits and
-   * underscores as the group name, so {@code $1x} names group "1x"; unknown groups expand to "".
+   * Expands {@code $1}, {@code ${1}}, {@code $name}, {@code ${name}} and {@code $$} in {@code
+   * template} the way Go's {@code Regexp.Expand} does: {@code $} takes the longest run of letters,
+   * digits and underscores as the group name, so {@code $1x} names group "1x"; unknown groups
+   * expand to "".
    */
   public static String expand(String template, Matcher m) {
     if (template.indexOf('$') < 0) {
@@ -237,7 +240,11 @@ public final class Relabeler {
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9');
+      boolean ok =
+          c == '_'
+              || (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (i > 0 && c >= '0' && c <= '9');
       if (!ok) {
         return false;
       }

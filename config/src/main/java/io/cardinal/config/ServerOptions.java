@@ -7,8 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What {@code cardinal server}'s flags set: immutable, Prometheus's defaults unless changed. Start from
- * {@link #DEFAULTS} and change what you need with the {@code withX} methods, each returning a copy:
+ * What {@code cardinal server}'s flags set: immutable, Prometheus's defaults unless changed. Start
+ * from {@link #DEFAULTS} and change what you need with the {@code withX} methods, each returning a
+ * copy:
  *
  * <pre>{@code
  * ServerOptions o = ServerOptions.DEFAULTS
@@ -16,7 +17,8 @@ import java.util.Map;
  *     .withRetention(Duration.ofDays(30));
  * }</pre>
  *
- * @param configFile {@code --config.file}; null runs the built-in configuration (the server scrapes itself)
+ * @param configFile {@code --config.file}; null runs the built-in configuration (the server scrapes
+ *     itself)
  * @param storagePath {@code --storage.tsdb.path} (data)
  * @param retention {@code --storage.tsdb.retention.time} (15d)
  * @param retentionSizeBytes {@code --storage.tsdb.retention.size}; 0 means none
@@ -27,36 +29,82 @@ import java.util.Map;
  * @param webConfigFile {@code --web.config.file}; null serves plain HTTP without authentication
  * @param queryMaxSamples {@code --query.max-samples} (50,000,000)
  * @param queryTimeout {@code --query.timeout} (2m)
- * @param lookbackDelta {@code --query.lookback-delta} (5m), also the window /federate looks back over
+ * @param lookbackDelta {@code --query.lookback-delta} (5m), also the window /federate looks back
+ *     over
  * @param queryMaxConcurrency {@code --query.max-concurrency} (20)
  * @param maxSeries {@code --storage.tsdb.head.max-series}; 0 means none
  * @param remoteWriteMaxBytes remote write: largest compressed request body (32 MiB; 413 beyond)
- * @param remoteWriteMaxDecodedBytes remote write: largest decoded (uncompressed) request (128 MiB; 413 beyond)
- * @param remoteWriteFlushDeadline how long closing a remote_write queue (shutdown, reload) may spend sending
- *     what it holds (1m)
- * @param walSegmentSize WAL segment size; 0 keeps storage's default (128 MiB), tests use small segments
+ * @param remoteWriteMaxDecodedBytes remote write: largest decoded (uncompressed) request (128 MiB;
+ *     413 beyond)
+ * @param remoteWriteFlushDeadline how long closing a remote_write queue (shutdown, reload) may
+ *     spend sending what it holds (1m)
+ * @param walSegmentSize WAL segment size; 0 keeps storage's default (128 MiB), tests use small
+ *     segments
  * @param walCompression whether WAL records are snappy-compressed
  * @param remoteReadMaxBytes remote read: largest compressed request body (8 MiB)
- * @param remoteReadSampleLimit remote read: most samples one response may carry (50,000,000; Prometheus's
- *     {@code --storage.remote.read-sample-limit})
+ * @param remoteReadSampleLimit remote read: most samples one response may carry (50,000,000;
+ *     Prometheus's {@code --storage.remote.read-sample-limit})
  * @param filePollInterval how often file_sd files are checked for changes (5s)
  * @param scrapeThreads threads running scrapes (the number of processors, at least 4)
  * @param inMemory keep the database in memory even if a durable one is available (tests)
- * @param flags the flags as given, shown as is by /api/v1/status/flags; held as an unmodifiable copy
+ * @param flags the flags as given, shown as is by /api/v1/status/flags; held as an unmodifiable
+ *     copy
  */
-public record ServerOptions(Path configFile, Path storagePath, Duration retention, long retentionSizeBytes,
-    String listenAddress, boolean enableAdminApi, boolean enableLifecycle, boolean enableRemoteWriteReceiver,
-    Path webConfigFile, long queryMaxSamples, Duration queryTimeout, Duration lookbackDelta,
-    int queryMaxConcurrency, long maxSeries, long remoteWriteMaxBytes, long remoteWriteMaxDecodedBytes,
-    Duration remoteWriteFlushDeadline, long walSegmentSize, boolean walCompression, long remoteReadMaxBytes,
-    long remoteReadSampleLimit, Duration filePollInterval, int scrapeThreads, boolean inMemory,
+public record ServerOptions(
+    Path configFile,
+    Path storagePath,
+    Duration retention,
+    long retentionSizeBytes,
+    String listenAddress,
+    boolean enableAdminApi,
+    boolean enableLifecycle,
+    boolean enableRemoteWriteReceiver,
+    Path webConfigFile,
+    long queryMaxSamples,
+    Duration queryTimeout,
+    Duration lookbackDelta,
+    int queryMaxConcurrency,
+    long maxSeries,
+    long remoteWriteMaxBytes,
+    long remoteWriteMaxDecodedBytes,
+    Duration remoteWriteFlushDeadline,
+    long walSegmentSize,
+    boolean walCompression,
+    long remoteReadMaxBytes,
+    long remoteReadSampleLimit,
+    Duration filePollInterval,
+    int scrapeThreads,
+    boolean inMemory,
     Map<String, String> flags) {
 
   /** Prometheus's defaults for every flag; no flags recorded. */
-  public static final ServerOptions DEFAULTS = new ServerOptions(null, Path.of("data"), Duration.ofDays(15), 0,
-      "0.0.0.0:9090", false, false, false, null, 50_000_000, Duration.ofMinutes(2), Duration.ofMinutes(5), 20,
-      0, 32L << 20, 128L << 20, Duration.ofMinutes(1), 0, false, 8L << 20, 50_000_000L, Duration.ofSeconds(5),
-      Math.max(4, Runtime.getRuntime().availableProcessors()), false, Map.of());
+  public static final ServerOptions DEFAULTS =
+      new ServerOptions(
+          null,
+          Path.of("data"),
+          Duration.ofDays(15),
+          0,
+          "0.0.0.0:9090",
+          false,
+          false,
+          false,
+          null,
+          50_000_000,
+          Duration.ofMinutes(2),
+          Duration.ofMinutes(5),
+          20,
+          0,
+          32L << 20,
+          128L << 20,
+          Duration.ofMinutes(1),
+          0,
+          false,
+          8L << 20,
+          50_000_000L,
+          Duration.ofSeconds(5),
+          Math.max(4, Runtime.getRuntime().availableProcessors()),
+          false,
+          Map.of());
 
   public ServerOptions {
     if (storagePath == null) {
@@ -65,26 +113,29 @@ public record ServerOptions(Path configFile, Path storagePath, Duration retentio
     if (listenAddress == null || listenAddress.isEmpty()) {
       throw new IllegalArgumentException("--web.listen-address must be set");
     }
-    // Prometheus reads a zero retention time as its default; the database here refuses zero, so it is
+    // Prometheus reads a zero retention time as its default; the database here refuses zero, so it
+    // is
     // refused up front where the message can name the flag.
     requirePositive("--storage.tsdb.retention.time", retention);
     requireNonNegative("--storage.tsdb.retention.size", retentionSizeBytes);
     requireNonNegative("--storage.tsdb.head.max-series", maxSeries);
     if (queryMaxSamples <= 0) {
-      throw new IllegalArgumentException("--query.max-samples must be positive, got " + queryMaxSamples);
+      throw new IllegalArgumentException(
+          "--query.max-samples must be positive, got " + queryMaxSamples);
     }
     requirePositive("--query.timeout", queryTimeout);
     requirePositive("--query.lookback-delta", lookbackDelta);
     // No slots would leave every query waiting forever.
     if (queryMaxConcurrency <= 0) {
-      throw new IllegalArgumentException("--query.max-concurrency must be positive, got " + queryMaxConcurrency);
+      throw new IllegalArgumentException(
+          "--query.max-concurrency must be positive, got " + queryMaxConcurrency);
     }
     requireNonNegative("remote write max bytes", remoteWriteMaxBytes);
     requireNonNegative("remote write max decoded bytes", remoteWriteMaxDecodedBytes);
     // Zero is allowed: closing then spends no time sending what a queue still holds.
     if (remoteWriteFlushDeadline == null || remoteWriteFlushDeadline.isNegative()) {
-      throw new IllegalArgumentException("remote write flush deadline must be >= 0, got "
-          + remoteWriteFlushDeadline);
+      throw new IllegalArgumentException(
+          "remote write flush deadline must be >= 0, got " + remoteWriteFlushDeadline);
     }
     requireNonNegative("WAL segment size", walSegmentSize);
     requireNonNegative("remote read max bytes", remoteReadMaxBytes);
@@ -121,203 +172,731 @@ public record ServerOptions(Path configFile, Path storagePath, Duration retentio
   }
 
   public ServerOptions withConfigFile(Path p) {
-    return new ServerOptions(p, storagePath, retention, retentionSizeBytes, listenAddress, enableAdminApi,
-        enableLifecycle, enableRemoteWriteReceiver, webConfigFile, queryMaxSamples, queryTimeout,
-        lookbackDelta, queryMaxConcurrency, maxSeries, remoteWriteMaxBytes, remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline, walSegmentSize, walCompression, remoteReadMaxBytes, remoteReadSampleLimit,
-        filePollInterval, scrapeThreads, inMemory, flags);
+    return new ServerOptions(
+        p,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        flags);
   }
 
   public ServerOptions withStoragePath(Path p) {
-    return new ServerOptions(configFile, p, retention, retentionSizeBytes, listenAddress, enableAdminApi,
-        enableLifecycle, enableRemoteWriteReceiver, webConfigFile, queryMaxSamples, queryTimeout,
-        lookbackDelta, queryMaxConcurrency, maxSeries, remoteWriteMaxBytes, remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline, walSegmentSize, walCompression, remoteReadMaxBytes, remoteReadSampleLimit,
-        filePollInterval, scrapeThreads, inMemory, flags);
+    return new ServerOptions(
+        configFile,
+        p,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        flags);
   }
 
   public ServerOptions withRetention(Duration d) {
-    return new ServerOptions(configFile, storagePath, d, retentionSizeBytes, listenAddress, enableAdminApi,
-        enableLifecycle, enableRemoteWriteReceiver, webConfigFile, queryMaxSamples, queryTimeout,
-        lookbackDelta, queryMaxConcurrency, maxSeries, remoteWriteMaxBytes, remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline, walSegmentSize, walCompression, remoteReadMaxBytes, remoteReadSampleLimit,
-        filePollInterval, scrapeThreads, inMemory, flags);
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        d,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        flags);
   }
 
   public ServerOptions withRetentionSizeBytes(long n) {
-    return new ServerOptions(configFile, storagePath, retention, n, listenAddress, enableAdminApi,
-        enableLifecycle, enableRemoteWriteReceiver, webConfigFile, queryMaxSamples, queryTimeout,
-        lookbackDelta, queryMaxConcurrency, maxSeries, remoteWriteMaxBytes, remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline, walSegmentSize, walCompression, remoteReadMaxBytes, remoteReadSampleLimit,
-        filePollInterval, scrapeThreads, inMemory, flags);
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        n,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        flags);
   }
 
   public ServerOptions withListenAddress(String s) {
-    return new ServerOptions(configFile, storagePath, retention, retentionSizeBytes, s, enableAdminApi,
-        enableLifecycle, enableRemoteWriteReceiver, webConfigFile, queryMaxSamples, queryTimeout,
-        lookbackDelta, queryMaxConcurrency, maxSeries, remoteWriteMaxBytes, remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline, walSegmentSize, walCompression, remoteReadMaxBytes, remoteReadSampleLimit,
-        filePollInterval, scrapeThreads, inMemory, flags);
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        s,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        flags);
   }
 
   public ServerOptions withEnableAdminApi(boolean on) {
-    return new ServerOptions(configFile, storagePath, retention, retentionSizeBytes, listenAddress, on,
-        enableLifecycle, enableRemoteWriteReceiver, webConfigFile, queryMaxSamples, queryTimeout,
-        lookbackDelta, queryMaxConcurrency, maxSeries, remoteWriteMaxBytes, remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline, walSegmentSize, walCompression, remoteReadMaxBytes, remoteReadSampleLimit,
-        filePollInterval, scrapeThreads, inMemory, flags);
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        on,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        flags);
   }
 
   public ServerOptions withEnableLifecycle(boolean on) {
-    return new ServerOptions(configFile, storagePath, retention, retentionSizeBytes, listenAddress,
-        enableAdminApi, on, enableRemoteWriteReceiver, webConfigFile, queryMaxSamples, queryTimeout,
-        lookbackDelta, queryMaxConcurrency, maxSeries, remoteWriteMaxBytes, remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline, walSegmentSize, walCompression, remoteReadMaxBytes, remoteReadSampleLimit,
-        filePollInterval, scrapeThreads, inMemory, flags);
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        on,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        flags);
   }
 
   public ServerOptions withEnableRemoteWriteReceiver(boolean on) {
-    return new ServerOptions(configFile, storagePath, retention, retentionSizeBytes, listenAddress,
-        enableAdminApi, enableLifecycle, on, webConfigFile, queryMaxSamples, queryTimeout, lookbackDelta,
-        queryMaxConcurrency, maxSeries, remoteWriteMaxBytes, remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline, walSegmentSize, walCompression, remoteReadMaxBytes, remoteReadSampleLimit,
-        filePollInterval, scrapeThreads, inMemory, flags);
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        on,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        flags);
   }
 
   public ServerOptions withWebConfigFile(Path p) {
-    return new ServerOptions(configFile, storagePath, retention, retentionSizeBytes, listenAddress,
-        enableAdminApi, enableLifecycle, enableRemoteWriteReceiver, p, queryMaxSamples, queryTimeout,
-        lookbackDelta, queryMaxConcurrency, maxSeries, remoteWriteMaxBytes, remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline, walSegmentSize, walCompression, remoteReadMaxBytes, remoteReadSampleLimit,
-        filePollInterval, scrapeThreads, inMemory, flags);
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        p,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        flags);
   }
 
   public ServerOptions withQueryMaxSamples(long n) {
-    return new ServerOptions(configFile, storagePath, retention, retentionSizeBytes, listenAddress,
-        enableAdminApi, enableLifecycle, enableRemoteWriteReceiver, webConfigFile, n, queryTimeout,
-        lookbackDelta, queryMaxConcurrency, maxSeries, remoteWriteMaxBytes, remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline, walSegmentSize, walCompression, remoteReadMaxBytes, remoteReadSampleLimit,
-        filePollInterval, scrapeThreads, inMemory, flags);
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        n,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        flags);
   }
 
   public ServerOptions withQueryTimeout(Duration d) {
-    return new ServerOptions(configFile, storagePath, retention, retentionSizeBytes, listenAddress,
-        enableAdminApi, enableLifecycle, enableRemoteWriteReceiver, webConfigFile, queryMaxSamples, d,
-        lookbackDelta, queryMaxConcurrency, maxSeries, remoteWriteMaxBytes, remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline, walSegmentSize, walCompression, remoteReadMaxBytes, remoteReadSampleLimit,
-        filePollInterval, scrapeThreads, inMemory, flags);
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        d,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        flags);
   }
 
   public ServerOptions withLookbackDelta(Duration d) {
-    return new ServerOptions(configFile, storagePath, retention, retentionSizeBytes, listenAddress,
-        enableAdminApi, enableLifecycle, enableRemoteWriteReceiver, webConfigFile, queryMaxSamples,
-        queryTimeout, d, queryMaxConcurrency, maxSeries, remoteWriteMaxBytes, remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline, walSegmentSize, walCompression, remoteReadMaxBytes, remoteReadSampleLimit,
-        filePollInterval, scrapeThreads, inMemory, flags);
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        d,
+        queryMaxConcurrency,
+        maxSeries,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        flags);
   }
 
   public ServerOptions withQueryMaxConcurrency(int n) {
-    return new ServerOptions(configFile, storagePath, retention, retentionSizeBytes, listenAddress,
-        enableAdminApi, enableLifecycle, enableRemoteWriteReceiver, webConfigFile, queryMaxSamples,
-        queryTimeout, lookbackDelta, n, maxSeries, remoteWriteMaxBytes, remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline, walSegmentSize, walCompression, remoteReadMaxBytes, remoteReadSampleLimit,
-        filePollInterval, scrapeThreads, inMemory, flags);
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        n,
+        maxSeries,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        flags);
   }
 
   public ServerOptions withMaxSeries(long n) {
-    return new ServerOptions(configFile, storagePath, retention, retentionSizeBytes, listenAddress,
-        enableAdminApi, enableLifecycle, enableRemoteWriteReceiver, webConfigFile, queryMaxSamples,
-        queryTimeout, lookbackDelta, queryMaxConcurrency, n, remoteWriteMaxBytes, remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline, walSegmentSize, walCompression, remoteReadMaxBytes, remoteReadSampleLimit,
-        filePollInterval, scrapeThreads, inMemory, flags);
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        n,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        flags);
   }
 
   public ServerOptions withRemoteWriteMaxBytes(long n) {
-    return new ServerOptions(configFile, storagePath, retention, retentionSizeBytes, listenAddress,
-        enableAdminApi, enableLifecycle, enableRemoteWriteReceiver, webConfigFile, queryMaxSamples,
-        queryTimeout, lookbackDelta, queryMaxConcurrency, maxSeries, n, remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline, walSegmentSize, walCompression, remoteReadMaxBytes, remoteReadSampleLimit,
-        filePollInterval, scrapeThreads, inMemory, flags);
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        n,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        flags);
   }
 
   public ServerOptions withRemoteWriteMaxDecodedBytes(long n) {
-    return new ServerOptions(configFile, storagePath, retention, retentionSizeBytes, listenAddress,
-        enableAdminApi, enableLifecycle, enableRemoteWriteReceiver, webConfigFile, queryMaxSamples,
-        queryTimeout, lookbackDelta, queryMaxConcurrency, maxSeries, remoteWriteMaxBytes, n,
-        remoteWriteFlushDeadline, walSegmentSize, walCompression, remoteReadMaxBytes, remoteReadSampleLimit,
-        filePollInterval, scrapeThreads, inMemory, flags);
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        remoteWriteMaxBytes,
+        n,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        flags);
   }
 
   public ServerOptions withRemoteWriteFlushDeadline(Duration d) {
-    return new ServerOptions(configFile, storagePath, retention, retentionSizeBytes, listenAddress,
-        enableAdminApi, enableLifecycle, enableRemoteWriteReceiver, webConfigFile, queryMaxSamples,
-        queryTimeout, lookbackDelta, queryMaxConcurrency, maxSeries, remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes, d, walSegmentSize, walCompression, remoteReadMaxBytes,
-        remoteReadSampleLimit, filePollInterval, scrapeThreads, inMemory, flags);
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        d,
+        walSegmentSize,
+        walCompression,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        flags);
   }
 
   public ServerOptions withWalSegmentSize(long n) {
-    return new ServerOptions(configFile, storagePath, retention, retentionSizeBytes, listenAddress,
-        enableAdminApi, enableLifecycle, enableRemoteWriteReceiver, webConfigFile, queryMaxSamples,
-        queryTimeout, lookbackDelta, queryMaxConcurrency, maxSeries, remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes, remoteWriteFlushDeadline, n, walCompression, remoteReadMaxBytes,
-        remoteReadSampleLimit, filePollInterval, scrapeThreads, inMemory, flags);
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        n,
+        walCompression,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        flags);
   }
 
   public ServerOptions withWalCompression(boolean on) {
-    return new ServerOptions(configFile, storagePath, retention, retentionSizeBytes, listenAddress,
-        enableAdminApi, enableLifecycle, enableRemoteWriteReceiver, webConfigFile, queryMaxSamples,
-        queryTimeout, lookbackDelta, queryMaxConcurrency, maxSeries, remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes, remoteWriteFlushDeadline, walSegmentSize, on, remoteReadMaxBytes,
-        remoteReadSampleLimit, filePollInterval, scrapeThreads, inMemory, flags);
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        on,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        flags);
   }
 
   public ServerOptions withRemoteReadMaxBytes(long n) {
-    return new ServerOptions(configFile, storagePath, retention, retentionSizeBytes, listenAddress,
-        enableAdminApi, enableLifecycle, enableRemoteWriteReceiver, webConfigFile, queryMaxSamples,
-        queryTimeout, lookbackDelta, queryMaxConcurrency, maxSeries, remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes, remoteWriteFlushDeadline, walSegmentSize, walCompression, n,
-        remoteReadSampleLimit, filePollInterval, scrapeThreads, inMemory, flags);
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        n,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        flags);
   }
 
   public ServerOptions withRemoteReadSampleLimit(long n) {
-    return new ServerOptions(configFile, storagePath, retention, retentionSizeBytes, listenAddress,
-        enableAdminApi, enableLifecycle, enableRemoteWriteReceiver, webConfigFile, queryMaxSamples,
-        queryTimeout, lookbackDelta, queryMaxConcurrency, maxSeries, remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes, remoteWriteFlushDeadline, walSegmentSize, walCompression,
-        remoteReadMaxBytes, n, filePollInterval, scrapeThreads, inMemory, flags);
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        remoteReadMaxBytes,
+        n,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        flags);
   }
 
   public ServerOptions withFilePollInterval(Duration d) {
-    return new ServerOptions(configFile, storagePath, retention, retentionSizeBytes, listenAddress,
-        enableAdminApi, enableLifecycle, enableRemoteWriteReceiver, webConfigFile, queryMaxSamples,
-        queryTimeout, lookbackDelta, queryMaxConcurrency, maxSeries, remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes, remoteWriteFlushDeadline, walSegmentSize, walCompression,
-        remoteReadMaxBytes, remoteReadSampleLimit, d, scrapeThreads, inMemory, flags);
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        d,
+        scrapeThreads,
+        inMemory,
+        flags);
   }
 
   public ServerOptions withScrapeThreads(int n) {
-    return new ServerOptions(configFile, storagePath, retention, retentionSizeBytes, listenAddress,
-        enableAdminApi, enableLifecycle, enableRemoteWriteReceiver, webConfigFile, queryMaxSamples,
-        queryTimeout, lookbackDelta, queryMaxConcurrency, maxSeries, remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes, remoteWriteFlushDeadline, walSegmentSize, walCompression,
-        remoteReadMaxBytes, remoteReadSampleLimit, filePollInterval, n, inMemory, flags);
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        n,
+        inMemory,
+        flags);
   }
 
   public ServerOptions withInMemory(boolean on) {
-    return new ServerOptions(configFile, storagePath, retention, retentionSizeBytes, listenAddress,
-        enableAdminApi, enableLifecycle, enableRemoteWriteReceiver, webConfigFile, queryMaxSamples,
-        queryTimeout, lookbackDelta, queryMaxConcurrency, maxSeries, remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes, remoteWriteFlushDeadline, walSegmentSize, walCompression,
-        remoteReadMaxBytes, remoteReadSampleLimit, filePollInterval, scrapeThreads, on, flags);
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        on,
+        flags);
   }
 
-  /** The flags as given, for /api/v1/status/flags; copied, so later changes to {@code m} do not show. */
+  /**
+   * The flags as given, for /api/v1/status/flags; copied, so later changes to {@code m} do not
+   * show.
+   */
   public ServerOptions withFlags(Map<String, String> m) {
-    return new ServerOptions(configFile, storagePath, retention, retentionSizeBytes, listenAddress,
-        enableAdminApi, enableLifecycle, enableRemoteWriteReceiver, webConfigFile, queryMaxSamples,
-        queryTimeout, lookbackDelta, queryMaxConcurrency, maxSeries, remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes, remoteWriteFlushDeadline, walSegmentSize, walCompression,
-        remoteReadMaxBytes, remoteReadSampleLimit, filePollInterval, scrapeThreads, inMemory, m);
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        m);
   }
 }

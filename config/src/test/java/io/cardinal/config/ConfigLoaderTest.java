@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ConfigLoaderTest {
-  static final String FULL = """
+  static final String FULL =
+      """
       global:
         scrape_interval: 30s
         scrape_timeout: 5s
@@ -118,29 +119,46 @@ class ConfigLoaderTest {
 
   static Stream<Arguments> badConfigs() {
     return Stream.of(
-        Arguments.of("global:\n  scrape_intervall: 1m\n", "line 2: field scrape_intervall not found in global"),
-        Arguments.of("scrape_configs:\n  - job_name: a\n    static_config: []\n",
+        Arguments.of(
+            "global:\n  scrape_intervall: 1m\n",
+            "line 2: field scrape_intervall not found in global"),
+        Arguments.of(
+            "scrape_configs:\n  - job_name: a\n    static_config: []\n",
             "line 3: field static_config not found in scrape_config"),
-        Arguments.of("scrape_configs:\n  - job_name: a\n    scrape_interval: 10x\n",
+        Arguments.of(
+            "scrape_configs:\n  - job_name: a\n    scrape_interval: 10x\n",
             "line 3: invalid scrape_interval: not a valid duration string: \"10x\""),
-        Arguments.of("scrape_configs:\n  - job_name: a\n    scrape_interval: 5s\n    scrape_timeout: 10s\n",
+        Arguments.of(
+            "scrape_configs:\n  - job_name: a\n    scrape_interval: 5s\n    scrape_timeout: 10s\n",
             "line 4: scrape timeout greater than scrape interval for scrape config with job name \"a\""),
-        Arguments.of("scrape_configs:\n  - job_name: a\n  - job_name: a\n",
+        Arguments.of(
+            "scrape_configs:\n  - job_name: a\n  - job_name: a\n",
             "line 3: found multiple scrape configs with job name \"a\""),
         Arguments.of("scrape_configs:\n  - scrape_interval: 5s\n", "line 2: job_name is empty"),
-        Arguments.of("scrape_configs:\n  - job_name: a\n    sample_limit: lots\n",
+        Arguments.of(
+            "scrape_configs:\n  - job_name: a\n    sample_limit: lots\n",
             "line 3: cannot unmarshal \"lots\" into sample_limit: want a non-negative integer"),
-        Arguments.of("scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - action: explode\n",
+        Arguments.of(
+            "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - action: explode\n",
             "line 4: unknown relabel action \"explode\""),
-        Arguments.of("scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - action: hashmod\n"
-            + "        target_label: x\n", "line 4: relabel configuration for hashmod requires non-zero modulus"),
-        Arguments.of("scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - regex: '(a'\n"
-            + "        target_label: x\n", "line 4: invalid regex \"(a\": missing closing )"),
-        Arguments.of("scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - action: labeldrop\n"
-            + "        regex: x\n        target_label: y\n", "line 4: labeldrop action requires only 'regex', and no other fields"),
-        Arguments.of("scrape_configs:\n  - job_name: a\n    scheme: ftp\n",
+        Arguments.of(
+            "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - action: hashmod\n"
+                + "        target_label: x\n",
+            "line 4: relabel configuration for hashmod requires non-zero modulus"),
+        Arguments.of(
+            "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - regex: '(a'\n"
+                + "        target_label: x\n",
+            "line 4: invalid regex \"(a\": missing closing )"),
+        Arguments.of(
+            "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - action: labeldrop\n"
+                + "        regex: x\n        target_label: y\n",
+            "line 4: labeldrop action requires only 'regex', and no other fields"),
+        Arguments.of(
+            "scrape_configs:\n  - job_name: a\n    scheme: ftp\n",
             "line 3: invalid scheme \"ftp\": must be http or https"),
-        Arguments.of("scrape_configs: [\n", "line 2: invalid YAML: expected the node content, but found '<stream end>'"));
+        Arguments.of(
+            "scrape_configs: [\n",
+            "line 2: invalid YAML: expected the node content, but found '<stream end>'"));
   }
 
   @ParameterizedTest
@@ -165,52 +183,113 @@ class ConfigLoaderTest {
   // ------------------------------------------------------------------ relabelling
 
   static Stream<Arguments> relabelCases() {
-    Labels in = Labels.of("__address__", "host-1:9100", "job", "node", "env", "Prod", "__meta_kube_pod", "web-7");
+    Labels in =
+        Labels.of(
+            "__address__", "host-1:9100", "job", "node", "env", "Prod", "__meta_kube_pod", "web-7");
     return Stream.of(
-        Arguments.of("replace default regex", in, "source_labels: [job]\ntarget_label: copy",
+        Arguments.of(
+            "replace default regex",
+            in,
+            "source_labels: [job]\ntarget_label: copy",
             in.toBuilder().set("copy", "node").build()),
-        Arguments.of("replace with groups", in,
+        Arguments.of(
+            "replace with groups",
+            in,
             "source_labels: [__address__]\nregex: '(.*):(\\d+)'\ntarget_label: host\nreplacement: '${1}_$2'",
             in.toBuilder().set("host", "host-1_9100").build()),
-        Arguments.of("replace $1x names group 1x (empty) so deletes", in,
+        Arguments.of(
+            "replace $1x names group 1x (empty) so deletes",
+            in,
             "source_labels: [job]\nregex: '(.*)'\ntarget_label: env\nreplacement: '$1x'",
             in.toBuilder().delete("env").build()),
-        Arguments.of("replace no match leaves labels", in,
-            "source_labels: [job]\nregex: 'nomatch'\ntarget_label: x", in),
-        Arguments.of("replace regex is anchored", in,
-            "source_labels: [job]\nregex: 'od'\ntarget_label: x\nreplacement: hit", in),
-        Arguments.of("replace joins with separator", in,
+        Arguments.of(
+            "replace no match leaves labels",
+            in,
+            "source_labels: [job]\nregex: 'nomatch'\ntarget_label: x",
+            in),
+        Arguments.of(
+            "replace regex is anchored",
+            in,
+            "source_labels: [job]\nregex: 'od'\ntarget_label: x\nreplacement: hit",
+            in),
+        Arguments.of(
+            "replace joins with separator",
+            in,
             "source_labels: [job, env]\nseparator: '/'\ntarget_label: both",
             in.toBuilder().set("both", "node/Prod").build()),
         Arguments.of("keep match", in, "source_labels: [job]\nregex: no.*\naction: keep", in),
         Arguments.of("keep no match", in, "source_labels: [job]\nregex: other\naction: keep", null),
         Arguments.of("drop match", in, "source_labels: [env]\nregex: Prod\naction: drop", null),
         Arguments.of("drop no match", in, "source_labels: [env]\nregex: prod\naction: drop", in),
-        Arguments.of("keepequal equal", Labels.of("a", "x", "b", "x"), "source_labels: [a]\ntarget_label: b\naction: keepequal",
+        Arguments.of(
+            "keepequal equal",
+            Labels.of("a", "x", "b", "x"),
+            "source_labels: [a]\ntarget_label: b\naction: keepequal",
             Labels.of("a", "x", "b", "x")),
-        Arguments.of("keepequal differ", Labels.of("a", "x", "b", "y"), "source_labels: [a]\ntarget_label: b\naction: keepequal", null),
-        Arguments.of("dropequal equal", Labels.of("a", "x", "b", "x"), "source_labels: [a]\ntarget_label: b\naction: dropequal", null),
-        Arguments.of("dropequal differ", Labels.of("a", "x", "b", "y"), "source_labels: [a]\ntarget_label: b\naction: dropequal",
+        Arguments.of(
+            "keepequal differ",
+            Labels.of("a", "x", "b", "y"),
+            "source_labels: [a]\ntarget_label: b\naction: keepequal",
+            null),
+        Arguments.of(
+            "dropequal equal",
+            Labels.of("a", "x", "b", "x"),
+            "source_labels: [a]\ntarget_label: b\naction: dropequal",
+            null),
+        Arguments.of(
+            "dropequal differ",
+            Labels.of("a", "x", "b", "y"),
+            "source_labels: [a]\ntarget_label: b\naction: dropequal",
             Labels.of("a", "x", "b", "y")),
-        Arguments.of("hashmod", in, "source_labels: [__address__]\nmodulus: 8\ntarget_label: shard\naction: hashmod",
-            in.toBuilder().set("shard", Long.toUnsignedString(Long.remainderUnsigned(Relabeler.md5Low64("host-1:9100"), 8))).build()),
-        Arguments.of("labelmap", in, "regex: __meta_kube_(.*)\naction: labelmap",
+        Arguments.of(
+            "hashmod",
+            in,
+            "source_labels: [__address__]\nmodulus: 8\ntarget_label: shard\naction: hashmod",
+            in.toBuilder()
+                .set(
+                    "shard",
+                    Long.toUnsignedString(
+                        Long.remainderUnsigned(Relabeler.md5Low64("host-1:9100"), 8)))
+                .build()),
+        Arguments.of(
+            "labelmap",
+            in,
+            "regex: __meta_kube_(.*)\naction: labelmap",
             in.toBuilder().set("pod", "web-7").build()),
-        Arguments.of("labelmap with replacement", in, "regex: __meta_kube_(.*)\nreplacement: k8s_$1\naction: labelmap",
+        Arguments.of(
+            "labelmap with replacement",
+            in,
+            "regex: __meta_kube_(.*)\nreplacement: k8s_$1\naction: labelmap",
             in.toBuilder().set("k8s_pod", "web-7").build()),
-        Arguments.of("labeldrop", in, "regex: __meta_.*\naction: labeldrop", in.toBuilder().delete("__meta_kube_pod").build()),
-        Arguments.of("labelkeep", in, "regex: job|env\naction: labelkeep", Labels.of("job", "node", "env", "Prod")),
-        Arguments.of("lowercase", in, "source_labels: [env]\ntarget_label: env\naction: lowercase",
+        Arguments.of(
+            "labeldrop",
+            in,
+            "regex: __meta_.*\naction: labeldrop",
+            in.toBuilder().delete("__meta_kube_pod").build()),
+        Arguments.of(
+            "labelkeep",
+            in,
+            "regex: job|env\naction: labelkeep",
+            Labels.of("job", "node", "env", "Prod")),
+        Arguments.of(
+            "lowercase",
+            in,
+            "source_labels: [env]\ntarget_label: env\naction: lowercase",
             in.toBuilder().set("env", "prod").build()),
-        Arguments.of("uppercase", in, "source_labels: [job]\ntarget_label: JOB\naction: uppercase",
+        Arguments.of(
+            "uppercase",
+            in,
+            "source_labels: [job]\ntarget_label: JOB\naction: uppercase",
             in.toBuilder().set("JOB", "NODE").build()));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("relabelCases")
   void relabelActions(String name, Labels in, String yaml, Labels want) throws Exception {
-    String doc = "scrape_configs:\n  - job_name: x\n    relabel_configs:\n      - "
-        + yaml.replace("\n", "\n        ") + "\n";
+    String doc =
+        "scrape_configs:\n  - job_name: x\n    relabel_configs:\n      - "
+            + yaml.replace("\n", "\n        ")
+            + "\n";
     List<RelabelConfig> rcs = ConfigLoader.parse(doc).scrapeConfigs().get(0).relabelConfigs();
     Labels got = Relabeler.process(in, rcs);
     if (want == null) {
@@ -222,7 +301,8 @@ class ConfigLoaderTest {
 
   @Test
   void hashmodMatchesPrometheus() {
-    // md5("foo") = acbd18db4cc2f85cedef654fccc4a4d8; the low 8 bytes big-endian mod 10 is what Prometheus uses.
+    // md5("foo") = acbd18db4cc2f85cedef654fccc4a4d8; the low 8 bytes big-endian mod 10 is what
+    // Prometheus uses.
     assertEquals(Long.parseUnsignedLong("edef654fccc4a4d8", 16), Relabeler.md5Low64("foo"));
   }
 }

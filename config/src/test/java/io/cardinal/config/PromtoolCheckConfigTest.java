@@ -1,10 +1,10 @@
 package io.cardinal.config;
 
-import io.cardinal.testing.Interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.cardinal.testing.Interop;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,14 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.provider.Arguments;
 
 /**
- * The real {@code promtool check config} (Prometheus 2.42) agrees with {@link ConfigLoader}: every configuration
- * we accept (the loader tests' full files, every relabel action, every scrape/auth/TLS/SD field 2.42 knows) is
- * valid for promtool, and every file we reject for a real error is rejected by promtool too. Skipped loudly
- * without promtool.
+ * The real {@code promtool check config} (Prometheus 2.42) agrees with {@link ConfigLoader}: every
+ * configuration we accept (the loader tests' full files, every relabel action, every
+ * scrape/auth/TLS/SD field 2.42 knows) is valid for promtool, and every file we reject for a real
+ * error is rejected by promtool too. Skipped loudly without promtool.
  */
 class PromtoolCheckConfigTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path promtool;
 
@@ -31,12 +30,16 @@ class PromtoolCheckConfigTest {
     promtool = Interop.requireBinary("promtool");
   }
 
-  /** Fields of a later Prometheus than 2.42 that Cardinal accepts; 2.42's promtool does not know them. */
+  /**
+   * Fields of a later Prometheus than 2.42 that Cardinal accepts; 2.42's promtool does not know
+   * them.
+   */
   static final String NEWER_THAN_2_42 = "      sample_age_limit: 1h\n";
 
   /**
-   * Files Cardinal rejects at load time that promtool 2.42 accepts because Prometheus fails them only later, when
-   * scraping: an unknown {@code scheme} (Prometheus: every scrape fails with "unsupported protocol scheme").
+   * Files Cardinal rejects at load time that promtool 2.42 accepts because Prometheus fails them
+   * only later, when scraping: an unknown {@code scheme} (Prometheus: every scrape fails with
+   * "unsupported protocol scheme").
    */
   static final List<String> STRICTER_THAN_PROMTOOL = List.of("invalid scheme \"ftp\"");
 
@@ -44,17 +47,26 @@ class PromtoolCheckConfigTest {
   private List<String[]> goodConfigs() throws Exception {
     List<String[]> out = new ArrayList<>();
     out.add(new String[] {"ConfigLoaderTest.FULL", ConfigLoaderTest.FULL});
-    out.add(new String[] {"RemoteWriteConfigTest.FULL (without fields newer than 2.42)",
-        RemoteWriteConfigTest.FULL.replace(NEWER_THAN_2_42, "")});
+    out.add(
+        new String[] {
+          "RemoteWriteConfigTest.FULL (without fields newer than 2.42)",
+          RemoteWriteConfigTest.FULL.replace(NEWER_THAN_2_42, "")
+        });
     out.add(new String[] {"empty file", ""});
-    // Every relabel action case of the loader tests, as relabel_configs and as metric_relabel_configs.
+    // Every relabel action case of the loader tests, as relabel_configs and as
+    // metric_relabel_configs.
     StringBuilder relabel = new StringBuilder("scrape_configs:\n");
     int i = 0;
     for (Arguments a : ConfigLoaderTest.relabelCases().toList()) {
       String yaml = (String) a.get()[2];
       String item = "      - " + yaml.replace("\n", "\n        ") + "\n";
-      relabel.append("  - job_name: relabel_").append(i++).append("\n    relabel_configs:\n").append(item)
-          .append("    metric_relabel_configs:\n").append(item);
+      relabel
+          .append("  - job_name: relabel_")
+          .append(i++)
+          .append("\n    relabel_configs:\n")
+          .append(item)
+          .append("    metric_relabel_configs:\n")
+          .append(item);
     }
     out.add(new String[] {"every relabel action", relabel.toString()});
     Path secret = dir.resolve("secret.txt");
@@ -63,9 +75,14 @@ class PromtoolCheckConfigTest {
     Path key = dir.resolve("client.key");
     Files.writeString(cert, "placeholder\n");
     Files.writeString(key, "placeholder\n");
-    Files.writeString(dir.resolve("targets.json"), "[{\"targets\": [\"127.0.0.1:9100\"], \"labels\": {\"a\": \"b\"}}]\n");
+    Files.writeString(
+        dir.resolve("targets.json"),
+        "[{\"targets\": [\"127.0.0.1:9100\"], \"labels\": {\"a\": \"b\"}}]\n");
     Files.writeString(dir.resolve("targets.yml"), "- targets: ['127.0.0.1:9101']\n");
-    out.add(new String[] {"auth, TLS, file_sd, limits, ignored sections", """
+    out.add(
+        new String[] {
+          "auth, TLS, file_sd, limits, ignored sections",
+          """
         global:
           scrape_interval: 15s
           scrape_timeout: 15s
@@ -117,7 +134,11 @@ class PromtoolCheckConfigTest {
             metrics_path: /federate
             params: {'match[]': ['{job="a"}', 'up']}
             static_configs: [{targets: ['127.0.0.1:3']}]
-        """.replace("SECRET", secret.toString()).replace("CERT", cert.toString()).replace("KEY", key.toString())});
+        """
+              .replace("SECRET", secret.toString())
+              .replace("CERT", cert.toString())
+              .replace("KEY", key.toString())
+        });
     return out;
   }
 
@@ -128,19 +149,35 @@ class PromtoolCheckConfigTest {
       Files.writeString(f, c[1]);
       ConfigLoader.load(f); // ours first: a good config must be good for us
       Interop.Result r = Interop.run(60_000, promtool.toString(), "check", "config", f.toString());
-      assertEquals(0, r.exit(), c[0] + ": promtool rejected a configuration Cardinal accepts\n" + c[1] + "\nstdout: "
-          + r.stdout() + "\nstderr: " + r.stderr());
+      assertEquals(
+          0,
+          r.exit(),
+          c[0]
+              + ": promtool rejected a configuration Cardinal accepts\n"
+              + c[1]
+              + "\nstdout: "
+              + r.stdout()
+              + "\nstderr: "
+              + r.stderr());
     }
   }
 
   @Test
   void everyConfigWeRejectPromtoolRejects() throws Exception {
     List<Arguments> bad = new ArrayList<>(ConfigLoaderTest.badConfigs().toList());
-    bad.add(Arguments.of("scrape_configs:\n  - job_name: a\n    metric_relabel_configs:\n      - source_labels: [x]\n"
-        + "        regex: '[z-a]'\n        action: drop\n", null));
-    bad.add(Arguments.of("scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: [x]\n"
-        + "        lables: {a: b}\n", null));
-    bad.add(Arguments.of("remote_write:\n  - url: http://x/y\n    queue_config:\n      max_shard: 3\n", null));
+    bad.add(
+        Arguments.of(
+            "scrape_configs:\n  - job_name: a\n    metric_relabel_configs:\n      - source_labels: [x]\n"
+                + "        regex: '[z-a]'\n        action: drop\n",
+            null));
+    bad.add(
+        Arguments.of(
+            "scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: [x]\n"
+                + "        lables: {a: b}\n",
+            null));
+    bad.add(
+        Arguments.of(
+            "remote_write:\n  - url: http://x/y\n    queue_config:\n      max_shard: 3\n", null));
     bad.add(Arguments.of("bogus_section: {}\n", null));
     int n = 0;
     for (Arguments a : bad) {
@@ -155,10 +192,20 @@ class PromtoolCheckConfigTest {
         System.err.println("stricter than promtool 2.42 (by design): " + ours.getMessage());
         continue;
       }
-      assertNotEquals(0, r.exit(), "promtool accepted a configuration Cardinal rejects (" + ours.getMessage() + ")\n"
-          + yaml + "\nstdout: " + r.stdout());
-      System.err.println("both reject: ours \"" + ours.getMessage() + "\"; promtool: "
-          + (r.stdout() + r.stderr()).strip().replace('\n', ' '));
+      assertNotEquals(
+          0,
+          r.exit(),
+          "promtool accepted a configuration Cardinal rejects ("
+              + ours.getMessage()
+              + ")\n"
+              + yaml
+              + "\nstdout: "
+              + r.stdout());
+      System.err.println(
+          "both reject: ours \""
+              + ours.getMessage()
+              + "\"; promtool: "
+              + (r.stdout() + r.stderr()).strip().replace('\n', ' '));
     }
   }
 }

@@ -25,13 +25,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The database's background work, driven by sample time (no wall clock), so days run in seconds. */
+/**
+ * The database's background work, driven by sample time (no wall clock), so days run in seconds.
+ */
 class DatabaseCompactionTest {
   static final long H = 3_600_000L;
   static final long STEP = 15_000L;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   static CardinalOptions opts() {
     return CardinalOptions.defaults().withCompactionInterval(java.time.Duration.ZERO);
@@ -43,7 +44,9 @@ class DatabaseCompactionTest {
     long[] refs = new long[n];
     for (long t = from; t < to; t += STEP) {
       for (int s = 0; s < n; s++) {
-        refs[s] = app.append(refs[s], Labels.of("__name__", "m", "s", "" + s, "gen", gen), t, t / 1000.0 + s);
+        refs[s] =
+            app.append(
+                refs[s], Labels.of("__name__", "m", "s", "" + s, "gen", gen), t, t / 1000.0 + s);
       }
       app.commit();
     }
@@ -59,7 +62,8 @@ class DatabaseCompactionTest {
         List<Long> ts = new ArrayList<>();
         while (it.next()) {
           ts.add(it.timestamp());
-          assertEquals(it.timestamp() / 1000.0 + Integer.parseInt(set.at().labels().get("s")), it.value());
+          assertEquals(
+              it.timestamp() / 1000.0 + Integer.parseInt(set.at().labels().get("s")), it.value());
         }
         out.put(set.at().labels().toString(), ts);
       }
@@ -104,8 +108,12 @@ class DatabaseCompactionTest {
   @Test
   void churnedSeriesAreRemovedAndTheirMemoryGivenBack() throws Exception {
     // Small head chunk files so whole files fall behind the cut and are deleted.
-    CardinalOptions o = opts().withDurable(io.cardinal.storage.head.DurableOptions.of(io.cardinal.storage.head.SyncPolicy.PERIODIC)
-        .withChunkFileSize(64 * 1024));
+    CardinalOptions o =
+        opts()
+            .withDurable(
+                io.cardinal.storage.head.DurableOptions.of(
+                        io.cardinal.storage.head.SyncPolicy.PERIODIC)
+                    .withChunkFileSize(64 * 1024));
     try (Cardinal db = Cardinal.open(dir, o)) {
       // A build_info-style churn: every 2h a new generation of 500 series replaces the last.
       for (int g = 0; g < 4; g++) {
@@ -117,8 +125,14 @@ class DatabaseCompactionTest {
       db.compact();
       long seriesAfter = db.headSeries();
       long heapAfter = usedHeap();
-      System.out.printf("churn: head series %d -> %d, head chunk bytes %d -> %d, heap %d -> %d%n",
-          seriesBefore, seriesAfter, chunkBytesBefore, db.headStats().chunksBytes(), heapBefore, heapAfter);
+      System.out.printf(
+          "churn: head series %d -> %d, head chunk bytes %d -> %d, heap %d -> %d%n",
+          seriesBefore,
+          seriesAfter,
+          chunkBytesBefore,
+          db.headStats().chunksBytes(),
+          heapBefore,
+          heapAfter);
       assertEquals(2000, seriesBefore);
       assertTrue(seriesAfter <= 1000, "orphaned generations removed: " + seriesAfter);
       assertTrue(db.headStats().chunksBytes() < chunkBytesBefore, "head chunk files released");
@@ -185,12 +199,14 @@ class DatabaseCompactionTest {
       }
       app.commit();
     }
-    return BlockWriter.write(dir, h.chunkSeries(mint, maxt - 1), h.symbols(), BlockWriter.Spec.fresh(mint, maxt));
+    return BlockWriter.write(
+        dir, h.chunkSeries(mint, maxt - 1), h.symbols(), BlockWriter.Spec.fresh(mint, maxt));
   }
 
   @Test
   void timeRetentionDeletesOldBlocksOnlyWhenNoQueryHoldsThem() throws Exception {
-    try (Cardinal db = Cardinal.open(dir, opts().withRetention(java.time.Duration.ofMillis(6 * H)))) {
+    try (Cardinal db =
+        Cardinal.open(dir, opts().withRetention(java.time.Duration.ofMillis(6 * H)))) {
       fill(db, 3, 0, 15 * H, "a");
       Querier held = db.querier(0, 2 * H);
       List<Path> before = blockDirs();
@@ -232,7 +248,11 @@ class DatabaseCompactionTest {
     try (Cardinal db = Cardinal.open(dir, opts())) {
       oneBlock = BlockSet.dirSize(dir.resolve(db.blocks().get(db.blocks().size() - 1).ulid));
     }
-    long budget = oneBlock + BlockSet.dirSize(dir.resolve("wal")) + BlockSet.dirSize(dir.resolve("chunks_head")) + 1024;
+    long budget =
+        oneBlock
+            + BlockSet.dirSize(dir.resolve("wal"))
+            + BlockSet.dirSize(dir.resolve("chunks_head"))
+            + 1024;
     try (Cardinal db = Cardinal.open(dir, opts().withRetentionBytes(budget))) {
       db.compact();
       assertEquals(1, db.blocks().size(), "only the newest block fits the size budget");
@@ -275,7 +295,9 @@ class DatabaseCompactionTest {
     try (Cardinal db = Cardinal.open(dir, opts())) {
       assertFalse(Files.exists(tmp), "temporary directory removed");
       // The merge querier would hide a duplicate, so check the input itself is gone from disk.
-      assertFalse(Files.exists(resurrected), "an input already compacted into a newer block is deleted at open");
+      assertFalse(
+          Files.exists(resurrected),
+          "an input already compacted into a newer block is deleted at open");
       assertEquals(2, db.blocks().get(0).level);
       assertContiguous(read(db, 0, 11 * H), 0, 11 * H);
     }
@@ -299,8 +321,18 @@ class DatabaseCompactionTest {
     Path target = dir.resolve(parent);
     Files.move(dir.resolve(copy.ulid), target);
     // Rewrite its meta.json with the parent's ULID so it looks like the undeleted input.
-    BlockMeta renamed = new BlockMeta(parent, copy.minTime, copy.maxTime, copy.numSamples, copy.numSeries,
-        copy.numChunks, 0, 1, List.of(parent), List.of());
+    BlockMeta renamed =
+        new BlockMeta(
+            parent,
+            copy.minTime,
+            copy.maxTime,
+            copy.numSamples,
+            copy.numSeries,
+            copy.numChunks,
+            0,
+            1,
+            List.of(parent),
+            List.of());
     renamed.write(target);
     return target;
   }

@@ -21,8 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DeletionTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   static void assertNoneIn(List<Long> ts, long from, long to) {
     for (long t : ts) {
@@ -40,7 +39,10 @@ class DeletionTest {
       List<Long> s1 = got.get("{__name__=\"m\", gen=\"a\", s=\"1\"}");
       assertNoneIn(s1, H, 5 * H);
       assertEquals((7 * H - 4 * H) / STEP - 1, s1.size(), "only samples outside [1h,5h] left");
-      assertEquals(7 * H / STEP, got.get("{__name__=\"m\", gen=\"a\", s=\"0\"}").size(), "other series untouched");
+      assertEquals(
+          7 * H / STEP,
+          got.get("{__name__=\"m\", gen=\"a\", s=\"0\"}").size(),
+          "other series untouched");
     }
     try (Cardinal db = Cardinal.open(dir, opts())) {
       // Head deletions come back from the WAL, block deletions from tombstones files.
@@ -48,7 +50,8 @@ class DeletionTest {
       fill(db, 4, 7 * H, 9 * H, "a");
       db.compact(); // cuts [4h,6h) with the head deletion applied
       assertNoneIn(read(db, 0, 9 * H).get("{__name__=\"m\", gen=\"a\", s=\"1\"}"), H, 5 * H);
-      assertEquals(9 * H / STEP, read(db, 0, 9 * H).get("{__name__=\"m\", gen=\"a\", s=\"0\"}").size());
+      assertEquals(
+          9 * H / STEP, read(db, 0, 9 * H).get("{__name__=\"m\", gen=\"a\", s=\"0\"}").size());
     }
   }
 
@@ -68,7 +71,8 @@ class DeletionTest {
       }
       assertTrue(!Files.exists(dir.resolve(first.ulid)), "old block deleted");
       // [0, 2h] is inclusive: the head's sample at exactly 2h goes too.
-      assertEquals(5 * H / STEP - 2 * H / STEP - 1,
+      assertEquals(
+          5 * H / STEP - 2 * H / STEP - 1,
           read(db, 0, 5 * H).get("{__name__=\"m\", gen=\"a\", s=\"2\"}").size());
     }
   }

@@ -12,8 +12,8 @@ import java.nio.file.Path;
 
 /**
  * The process {@link CrashRecoveryTest} kills: opens the database, resumes after the newest sample
- * it finds, and appends batches forever. After each commit returns it prints {@code A <step>}; before
- * each head truncation it prints {@code T <mint>}. Batch {@code k} holds one sample at
+ * it finds, and appends batches forever. After each commit returns it prints {@code A <step>};
+ * before each head truncation it prints {@code T <mint>}. Batch {@code k} holds one sample at
  * {@code T0 + k * STEP} for each series id in {@code [k / CHURN, k / CHURN + WIDTH)}, with value
  * {@code id * 1e6 + k}, so the parent can recompute everything from the step numbers.
  */
@@ -29,7 +29,10 @@ public final class CrashChild {
     return CardinalOptions.defaults()
         .withChunkRange(java.time.Duration.ofMillis(20 * STEP))
         .withCompactionInterval(java.time.Duration.ZERO)
-        .withDurable(DurableOptions.of(SyncPolicy.PER_COMMIT).withWalSegmentSize(64 * 1024).withChunkFileSize(32 * 1024));
+        .withDurable(
+            DurableOptions.of(SyncPolicy.PER_COMMIT)
+                .withWalSegmentSize(64 * 1024)
+                .withChunkFileSize(32 * 1024));
   }
 
   static Labels labels(long id) {
@@ -45,7 +48,8 @@ public final class CrashChild {
   }
 
   public static void main(String[] args) throws Exception {
-    PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, "UTF-8");
+    PrintStream out =
+        new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, "UTF-8");
     // "compact" mode cuts the head into blocks and merges them instead of dropping old data, so
     // kills land in block writing and compaction too, and nothing may ever be lost.
     boolean compact = args.length > 1 && args[1].equals("compact");

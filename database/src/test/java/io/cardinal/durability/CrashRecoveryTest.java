@@ -33,16 +33,15 @@ import org.junit.jupiter.api.io.TempDir;
  * Kills a writer JVM ({@link CrashChild}, {@link io.cardinal.storage.head.SyncPolicy#PER_COMMIT})
  * with SIGKILL at random points, again and again on the same data directory, and after each kill
  * reopens the directory and checks that every acknowledged sample is there exactly once with its
- * value, that nothing else is there, and that every chunk reads without error. Set
- * {@code -Dcardinal.seed=N} to replay a run; the seed is printed.
+ * value, that nothing else is there, and that every chunk reads without error. Set {@code
+ * -Dcardinal.seed=N} to replay a run; the seed is printed.
  */
 class CrashRecoveryTest {
   static final int MIN_KILLS = 50;
   static final int MAX_KILLS = 150;
   static final long BUDGET_MS = 45_000;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   @Timeout(value = 170, unit = TimeUnit.SECONDS)
@@ -76,13 +75,24 @@ class CrashRecoveryTest {
         if (ms(start) > 150_000) {
           fail("only " + kills + " kills in 150 s" + Seeds.at(seed));
         }
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-            "-Xshare:auto", "-cp", cp, CrashChild.class.getName(), data.toString(), mode);
+        ProcessBuilder pb =
+            new ProcessBuilder(
+                java,
+                "-Xmx96m",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xshare:auto",
+                "-cp",
+                cp,
+                CrashChild.class.getName(),
+                data.toString(),
+                mode);
         pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Process p = pb.start();
         int killAfter = rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(160);
         int acks = 0;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
           String line;
           boolean killed = false;
           while ((line = r.readLine()) != null) {
@@ -92,14 +102,16 @@ class CrashRecoveryTest {
                 acks++;
               }
               case 'T' -> truncMint = Math.max(truncMint, Long.parseLong(line.substring(2)));
-              case 'S', 'C' -> { }
+              case 'S', 'C' -> {}
               default -> fail("child says: " + line + Seeds.at(seed));
             }
-            if (!killed && acks >= killAfter && line.charAt(0) != 'S' || !killed && killAfter == 0) {
+            if (!killed && acks >= killAfter && line.charAt(0) != 'S'
+                || !killed && killAfter == 0) {
               if (rnd.nextBoolean()) {
                 Thread.sleep(rnd.nextInt(5));
               }
-              // SIGKILL through the handle: Process.destroyForcibly would also close our end of the pipe,
+              // SIGKILL through the handle: Process.destroyForcibly would also close our end of the
+              // pipe,
               // and lines the child printed before dying are acknowledgements we must still read.
               p.toHandle().destroyForcibly();
               killed = true;
@@ -115,15 +127,24 @@ class CrashRecoveryTest {
     } catch (AssertionError | Exception e) {
       if (Files.exists(log)) {
         List<String> lines = Files.readAllLines(log);
-        System.out.println("child stderr (last lines):\n"
-            + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+        System.out.println(
+            "child stderr (last lines):\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
       }
       throw e;
     }
     long wall = ms(start);
-    System.out.printf("CrashRecoveryTest[" + mode + "]: %d kills, %d acknowledged batches, %d acknowledged samples checked "
-        + "over all reopens, %d repairs reported, %d ms [seed=%d]%n", kills, acked.cardinality(), verified, repairs,
-        wall, seed);
+    System.out.printf(
+        "CrashRecoveryTest["
+            + mode
+            + "]: %d kills, %d acknowledged batches, %d acknowledged samples checked "
+            + "over all reopens, %d repairs reported, %d ms [seed=%d]%n",
+        kills,
+        acked.cardinality(),
+        verified,
+        repairs,
+        wall,
+        seed);
     assertTrue(kills >= minKills);
   }
 
@@ -138,7 +159,8 @@ class CrashRecoveryTest {
     try (Cardinal db = Cardinal.open(data, CrashChild.options())) {
       repairs = db.replayStats().warnings().size();
       try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
-        SeriesSet set = q.select(true, Long.MIN_VALUE, Long.MAX_VALUE, Matcher.equal("__name__", "crash"));
+        SeriesSet set =
+            q.select(true, Long.MIN_VALUE, Long.MAX_VALUE, Matcher.equal("__name__", "crash"));
         SampleIterator it = null;
         while (set.next()) {
           long id = Long.parseLong(set.at().labels().get("id"));
@@ -150,9 +172,11 @@ class CrashRecoveryTest {
             long step = (t - CrashChild.T0) / CrashChild.STEP;
             String where = " [series=" + id + ", t=" + t + "]" + Seeds.at(seed);
             assertTrue(t > prev, "timestamps must strictly increase (a sample twice?)" + where);
-            assertEquals(CrashChild.T0 + step * CrashChild.STEP, t, "timestamp off the grid" + where);
+            assertEquals(
+                CrashChild.T0 + step * CrashChild.STEP, t, "timestamp off the grid" + where);
             long first = CrashChild.firstId(step);
-            assertTrue(id >= first && id < first + CrashChild.WIDTH, "series not in that batch" + where);
+            assertTrue(
+                id >= first && id < first + CrashChild.WIDTH, "series not in that batch" + where);
             assertEquals(CrashChild.value(id, step), it.value(), "value" + where);
             prev = t;
             ts.add(t);
@@ -175,12 +199,19 @@ class CrashRecoveryTest {
       for (long id = first; id < first + CrashChild.WIDTH; id++) {
         long[] ts = byId.get(id);
         if (ts == null || Arrays.binarySearch(ts, t) < 0) {
-          fail("acknowledged sample lost [series=" + id + ", step=" + step + ", t=" + t + "]" + Seeds.at(seed));
+          fail(
+              "acknowledged sample lost [series="
+                  + id
+                  + ", step="
+                  + step
+                  + ", t="
+                  + t
+                  + "]"
+                  + Seeds.at(seed));
         }
         checked++;
       }
     }
     return new long[] {checked, repairs};
   }
-
 }

@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The process {@link SharedSeriesCrashTest} kills: {@link #WRITERS} threads append batches of
  * {@link #BATCH} samples to the same {@link #SERIES} series, each batch taking the next ticket of
- * its series. Batch {@code k} of series {@code s} holds the samples at steps
- * {@code [k * BATCH, (k + 1) * BATCH)}, with value {@code s * 1e9 + step}. Two writers race for
- * every series, so a batch whose ticket was overtaken is rejected whole as out of order.
+ * its series. Batch {@code k} of series {@code s} holds the samples at steps {@code [k * BATCH, (k
+ * + 1) * BATCH)}, with value {@code s * 1e9 + step}. Two writers race for every series, so a batch
+ * whose ticket was overtaken is rejected whole as out of order.
  *
  * <p>After each commit returns it prints one line: {@code A s k} (every sample appended,
  * acknowledged), {@code N s k} (none appended) or {@code P s k n} (n of them appended). The WAL is
@@ -35,7 +35,8 @@ public final class SharedSeriesCrashChild {
     return CardinalOptions.defaults()
         .withChunkRange(java.time.Duration.ofMillis(40 * STEP))
         .withCompactionInterval(java.time.Duration.ZERO)
-        .withDurable(DurableOptions.DEFAULT.withWalSegmentSize(64 * 1024).withChunkFileSize(16 * 1024));
+        .withDurable(
+            DurableOptions.DEFAULT.withWalSegmentSize(64 * 1024).withChunkFileSize(16 * 1024));
   }
 
   static Labels labels(int series) {
@@ -47,7 +48,8 @@ public final class SharedSeriesCrashChild {
   }
 
   public static void main(String[] args) throws Exception {
-    PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, "UTF-8");
+    PrintStream out =
+        new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, "UTF-8");
     long firstTicket = Long.parseLong(args[1]);
     try (Cardinal db = Cardinal.open(Path.of(args[0]), options())) {
       long max = db.headStats().maxTime();
@@ -88,7 +90,10 @@ public final class SharedSeriesCrashChild {
       }
       CommitResult r = app.commit();
       long n = r.appended();
-      String line = n == BATCH ? "A " + s + " " + k : n == 0 ? "N " + s + " " + k : "P " + s + " " + k + " " + n;
+      String line =
+          n == BATCH
+              ? "A " + s + " " + k
+              : n == 0 ? "N " + s + " " + k : "P " + s + " " + k + " " + n;
       synchronized (out) {
         out.println(line);
         out.flush();

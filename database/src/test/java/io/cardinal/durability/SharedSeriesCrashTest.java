@@ -40,8 +40,7 @@ class SharedSeriesCrashTest {
   static final int MAX_KILLS = 250;
   static final long BUDGET_MS = 60_000;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   /** What the child said of one batch: 'A' acknowledged, 'N' rejected whole, 'P' partly. */
   private final Map<Long, Character> said = new HashMap<>();
@@ -71,25 +70,41 @@ class SharedSeriesCrashTest {
         if (CrashRecoveryTest.ms(start) > 200_000) {
           fail("only " + kills + " kills in 200 s" + Seeds.at(seed));
         }
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-            "-Xshare:auto", "-cp", cp, SharedSeriesCrashChild.class.getName(), data.toString(),
-            Long.toString(nextTicket));
+        ProcessBuilder pb =
+            new ProcessBuilder(
+                java,
+                "-Xmx96m",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xshare:auto",
+                "-cp",
+                cp,
+                SharedSeriesCrashChild.class.getName(),
+                data.toString(),
+                Long.toString(nextTicket));
         pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Process p = pb.start();
         int killAfter = rnd.nextInt(5) == 0 ? 0 : rnd.nextInt(300);
         int lines = 0;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
           String line;
           boolean killed = false;
           while ((line = r.readLine()) != null) {
             String[] f = line.split(" ");
             switch (f[0]) {
-              case "S" -> assertEquals("0", f[1], "replay at start dropped samples [kill=" + kills + "]" + Seeds.at(seed));
+              case "S" ->
+                  assertEquals(
+                      "0",
+                      f[1],
+                      "replay at start dropped samples [kill=" + kills + "]" + Seeds.at(seed));
               case "A", "N", "P" -> {
                 int s = Integer.parseInt(f[1]);
                 long k = Long.parseLong(f[2]);
                 Character before = said.put(key(s, k), f[0].charAt(0));
-                assertNull(before, "ticket used twice [series=" + s + ", ticket=" + k + "]" + Seeds.at(seed));
+                assertNull(
+                    before,
+                    "ticket used twice [series=" + s + ", ticket=" + k + "]" + Seeds.at(seed));
                 nextTicket = Math.max(nextTicket, k + 1);
                 acked += f[0].equals("A") ? 1 : 0;
                 rejected += f[0].equals("N") ? 1 : 0;
@@ -114,16 +129,26 @@ class SharedSeriesCrashTest {
     } catch (AssertionError | Exception e) {
       if (Files.exists(log)) {
         List<String> lines = Files.readAllLines(log);
-        System.out.println("child stderr (last lines):\n"
-            + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+        System.out.println(
+            "child stderr (last lines):\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
       }
       throw e;
     }
-    System.out.printf("SharedSeriesCrashTest: %d kills, %d acknowledged batches (%d samples), %d rejected whole, "
-        + "%d acknowledged samples checked over all reopens, %d ms [seed=%d]%n", kills, acked,
-        acked * SharedSeriesCrashChild.BATCH, rejected, checked, CrashRecoveryTest.ms(start), seed);
+    System.out.printf(
+        "SharedSeriesCrashTest: %d kills, %d acknowledged batches (%d samples), %d rejected whole, "
+            + "%d acknowledged samples checked over all reopens, %d ms [seed=%d]%n",
+        kills,
+        acked,
+        acked * SharedSeriesCrashChild.BATCH,
+        rejected,
+        checked,
+        CrashRecoveryTest.ms(start),
+        seed);
     assertTrue(kills >= MIN_KILLS);
-    assertTrue(rejected > 0, "the writers never raced for a series; the test proves nothing" + Seeds.at(seed));
+    assertTrue(
+        rejected > 0,
+        "the writers never raced for a series; the test proves nothing" + Seeds.at(seed));
   }
 
   /** Reopens and checks every series; returns the number of acknowledged samples found. */
@@ -132,10 +157,12 @@ class SharedSeriesCrashTest {
     long found = 0;
     try (Cardinal db = Cardinal.open(data, SharedSeriesCrashChild.options())) {
       String at = " [kill=" + kill + "]" + Seeds.at(seed);
-      assertEquals(0, db.replayStats().samplesDropped(), "replay dropped samples: " + db.replayStats() + at);
+      assertEquals(
+          0, db.replayStats().samplesDropped(), "replay dropped samples: " + db.replayStats() + at);
       Map<Integer, List<Long>> present = new HashMap<>();
       try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
-        SeriesSet set = q.select(true, Long.MIN_VALUE, Long.MAX_VALUE, Matcher.equal("__name__", "shared"));
+        SeriesSet set =
+            q.select(true, Long.MIN_VALUE, Long.MAX_VALUE, Matcher.equal("__name__", "shared"));
         SampleIterator it = null;
         while (set.next()) {
           int s = Integer.parseInt(set.at().labels().get("s"));
@@ -146,11 +173,16 @@ class SharedSeriesCrashTest {
             long t = it.timestamp();
             String where = " [series=" + s + ", t=" + t + "]" + at;
             assertTrue(t > prev, "timestamps must strictly increase (a sample twice?)" + where);
-            assertEquals(0, (t - SharedSeriesCrashChild.T0) % SharedSeriesCrashChild.STEP, "off the grid" + where);
+            assertEquals(
+                0,
+                (t - SharedSeriesCrashChild.T0) % SharedSeriesCrashChild.STEP,
+                "off the grid" + where);
             long step = (t - SharedSeriesCrashChild.T0) / SharedSeriesCrashChild.STEP;
             assertEquals(SharedSeriesCrashChild.value(s, step), it.value(), "value" + where);
             Character c = said.get(key(s, step / b));
-            assertTrue(c == null || c != 'N', "a sample of a batch rejected whole is served after restart" + where);
+            assertTrue(
+                c == null || c != 'N',
+                "a sample of a batch rejected whole is served after restart" + where);
             steps.add(step);
             prev = t;
           }
@@ -167,7 +199,15 @@ class SharedSeriesCrashTest {
         List<Long> steps = present.getOrDefault(s, List.of());
         for (long step = k * b; step < (k + 1) * b; step++) {
           if (java.util.Collections.binarySearch(steps, step) < 0) {
-            fail("acknowledged sample lost [series=" + s + ", batch=" + k + ", step=" + step + "]" + at);
+            fail(
+                "acknowledged sample lost [series="
+                    + s
+                    + ", batch="
+                    + k
+                    + ", step="
+                    + step
+                    + "]"
+                    + at);
           }
           found++;
         }

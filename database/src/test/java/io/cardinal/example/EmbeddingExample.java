@@ -46,8 +46,13 @@ public final class EmbeddingExample {
       out.println("commit: " + result);
 
       try (Querier q = db.querier(now, now + 3_600_000)) {
-        SeriesSet set = q.select(true, now, now + 3_600_000,
-            Matcher.equal("__name__", "http_requests_total"), Matcher.regex("path", "/api/(0|2)"));
+        SeriesSet set =
+            q.select(
+                true,
+                now,
+                now + 3_600_000,
+                Matcher.equal("__name__", "http_requests_total"),
+                Matcher.regex("path", "/api/(0|2)"));
         SampleIterator it = null;
         while (set.next()) {
           it = set.at().iterator(it); // reused across series
@@ -66,8 +71,12 @@ public final class EmbeddingExample {
       Instant at = Instant.ofEpochMilli(now + 135_000);
       PromQLResult rate = db.query("sum(rate(http_requests_total[1m]))", at);
       out.printf(Locale.ROOT, "requests per second: %.2f%n", rate.vector().get(0).value());
-      PromQLResult range = db.queryRange("http_requests_total{path=\"/api/1\"}",
-          at.minusSeconds(60), at, Duration.ofSeconds(30));
+      PromQLResult range =
+          db.queryRange(
+              "http_requests_total{path=\"/api/1\"}",
+              at.minusSeconds(60),
+              at,
+              Duration.ofSeconds(30));
       for (PromQLValue.Series series : range.matrix()) {
         for (PromQLValue.Point p : series.points()) {
           out.println(series.labels() + " at " + p.timestamp() + " = " + p.value());
@@ -76,7 +85,8 @@ public final class EmbeddingExample {
       try {
         db.query("sum(rate(http_requests_total[1m])", at);
       } catch (PromQLException e) {
-        out.println(e.kind() + " at line " + e.line() + ", column " + e.column() + ": " + e.detail());
+        out.println(
+            e.kind() + " at line " + e.line() + ", column " + e.column() + ": " + e.detail());
       }
     }
   }

@@ -42,8 +42,7 @@ class PrometheusReadsOurDataTest {
   // Recent timestamps: Prometheus drops blocks older than its retention (set to 10y below).
   static final long T0 = (System.currentTimeMillis() - 12 * H) / (2 * H) * (2 * H);
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   static Path binary(String name) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
@@ -52,7 +51,10 @@ class PrometheusReadsOurDataTest {
         return p;
       }
     }
-    System.err.println("!!! " + name + " not found on PATH: Prometheus interop test SKIPPED (apt-get install prometheus)");
+    System.err.println(
+        "!!! "
+            + name
+            + " not found on PATH: Prometheus interop test SKIPPED (apt-get install prometheus)");
     Assumptions.assumeTrue(false, name + " not installed");
     return null;
   }
@@ -68,20 +70,32 @@ class PrometheusReadsOurDataTest {
     };
     // Off the 15s grid: Prometheus 2.42 closes range windows on the left ([t-r, t]), Prometheus 3
     // and Cardinal leave them open ((t-r, t]); with no sample on a window's edge both agree.
-    long[] times = {T0 + 90 * 60_000L + 7_000, T0 + 3 * H + 17_000, T0 + 5 * H + 7_000, T0 + 7 * H - 1000};
+    long[] times = {
+      T0 + 90 * 60_000L + 7_000, T0 + 3 * H + 17_000, T0 + 5 * H + 7_000, T0 + 7 * H - 1000
+    };
     TreeMap<String, String> ours = new TreeMap<>();
-    try (Cardinal db = Cardinal.open(data, CardinalOptions.defaults().withCompactionInterval(java.time.Duration.ZERO))) {
+    try (Cardinal db =
+        Cardinal.open(
+            data, CardinalOptions.defaults().withCompactionInterval(java.time.Duration.ZERO))) {
       Appender app = db.appender();
       long[] refs = new long[12];
       for (long t = T0; t < T0 + 7 * H; t += 15_000) {
         int k = 0;
         for (int j = 0; j < 3; j++) {
           for (int i = 0; i < 2; i++) {
-            refs[k] = app.append(refs[k], Labels.of("__name__", "up", "job", "j" + j, "instance", "i" + i), t,
-                (t / 60_000 + i) % 7 == 0 ? 0 : 1);
+            refs[k] =
+                app.append(
+                    refs[k],
+                    Labels.of("__name__", "up", "job", "j" + j, "instance", "i" + i),
+                    t,
+                    (t / 60_000 + i) % 7 == 0 ? 0 : 1);
             k++;
-            refs[k] = app.append(refs[k], Labels.of("__name__", "requests_total", "job", "j" + j, "instance", "i" + i),
-                t, (t - T0) / 1000 * (j + 1) + i);
+            refs[k] =
+                app.append(
+                    refs[k],
+                    Labels.of("__name__", "requests_total", "job", "j" + j, "instance", "i" + i),
+                    t,
+                    (t - T0) / 1000 * (j + 1) + i);
             k++;
           }
         }
@@ -106,18 +120,33 @@ class PrometheusReadsOurDataTest {
     }
     Path cfg = tmp.resolve("prometheus.yml");
     Files.writeString(cfg, "global:\n  scrape_interval: 1h\n");
-    Process p = new ProcessBuilder(prometheus.toString(), "--config.file=" + cfg, "--storage.tsdb.path=" + copy,
-        "--web.listen-address=127.0.0.1:" + port, "--storage.tsdb.retention.time=10y")
-        .redirectErrorStream(true).redirectOutput(tmp.resolve("prometheus.log").toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                prometheus.toString(),
+                "--config.file=" + cfg,
+                "--storage.tsdb.path=" + copy,
+                "--web.listen-address=127.0.0.1:" + port,
+                "--storage.tsdb.retention.time=10y")
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("prometheus.log").toFile())
+            .start();
     try {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
       waitReady(http, port);
       TreeMap<String, String> theirs = new TreeMap<>();
       for (String q : queries) {
         for (long t : times) {
-          String url = "http://127.0.0.1:" + port + "/api/v1/query?query=" + URLEncoder.encode(q, StandardCharsets.UTF_8)
-              + "&time=" + (t / 1000.0);
-          HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+          String url =
+              "http://127.0.0.1:"
+                  + port
+                  + "/api/v1/query?query="
+                  + URLEncoder.encode(q, StandardCharsets.UTF_8)
+                  + "&time="
+                  + (t / 1000.0);
+          HttpResponse<String> r =
+              http.send(
+                  HttpRequest.newBuilder(URI.create(url)).build(),
+                  HttpResponse.BodyHandlers.ofString());
           assertEquals(200, r.statusCode(), r.body());
           theirs.put(q + " @" + t, renderJson(new ObjectMapper().readTree(r.body()).path("data")));
         }
@@ -133,8 +162,10 @@ class PrometheusReadsOurDataTest {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (System.nanoTime() < deadline) {
       try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/ready")).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
           return;
         }
@@ -165,9 +196,19 @@ class PrometheusReadsOurDataTest {
       for (JsonNode s : data.path("result")) {
         TreeMap<String, String> m = new TreeMap<>();
         s.path("metric").fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
-        String[] nv = m.entrySet().stream().flatMap(e -> Stream.of(e.getKey(), e.getValue())).toArray(String[]::new);
-        lines.put(Labels.of(nv).toString(), num(Double.parseDouble(s.path("value").get(1).asText()
-            .replace("+Inf", "Infinity").replace("-Inf", "-Infinity"))));
+        String[] nv =
+            m.entrySet().stream()
+                .flatMap(e -> Stream.of(e.getKey(), e.getValue()))
+                .toArray(String[]::new);
+        lines.put(
+            Labels.of(nv).toString(),
+            num(
+                Double.parseDouble(
+                    s.path("value")
+                        .get(1)
+                        .asText()
+                        .replace("+Inf", "Infinity")
+                        .replace("-Inf", "-Infinity"))));
       }
     } else if (data.path("resultType").asText().equals("scalar")) {
       lines.put("scalar", num(Double.parseDouble(data.path("result").get(1).asText())));

@@ -36,8 +36,7 @@ class CardinalQuerierContractTest {
 
   @Nested
   class Reopened extends QuerierContract {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private int dbs;
 

@@ -44,8 +44,11 @@ class CardinalQueryTest {
       assertEquals("vector", r.value().typeName());
       List<PromQLValue.Sample> samples = r.vector();
       assertEquals(2, samples.size());
-      PromQLValue.Sample first = samples.stream().filter(s -> s.labels().get("path").equals("/a")).findFirst()
-          .orElseThrow();
+      PromQLValue.Sample first =
+          samples.stream()
+              .filter(s -> s.labels().get("path").equals("/a"))
+              .findFirst()
+              .orElseThrow();
       assertEquals(Labels.of("__name__", "requests_total", "path", "/a"), first.labels());
       assertEquals(at, first.timestamp());
       assertEquals(40, first.value());
@@ -57,7 +60,8 @@ class CardinalQueryTest {
   void rateOverAppendedData() {
     try (Cardinal db = Cardinal.inMemory()) {
       fill(db);
-      PromQLResult r = db.query("sum by (path) (rate(requests_total[5m]))", Instant.ofEpochMilli(T0 + 600_000));
+      PromQLResult r =
+          db.query("sum by (path) (rate(requests_total[5m]))", Instant.ofEpochMilli(T0 + 600_000));
       List<PromQLValue.Sample> samples = r.vector();
       assertEquals(2, samples.size());
       for (PromQLValue.Sample s : samples) {
@@ -74,7 +78,8 @@ class CardinalQueryTest {
       fill(db);
       Instant start = Instant.ofEpochMilli(T0 + 300_000);
       Instant end = Instant.ofEpochMilli(T0 + 600_000);
-      PromQLResult r = db.queryRange("requests_total{path=\"/b\"} * 2", start, end, Duration.ofMinutes(1));
+      PromQLResult r =
+          db.queryRange("requests_total{path=\"/b\"} * 2", start, end, Duration.ofMinutes(1));
       assertEquals("matrix", r.value().typeName());
       List<PromQLValue.Series> series = r.matrix();
       assertEquals(1, series.size());
@@ -93,7 +98,8 @@ class CardinalQueryTest {
   void rangeSelectorInAnInstantQueryIsAMatrixOfRawSamples() {
     try (Cardinal db = Cardinal.inMemory()) {
       fill(db);
-      PromQLResult r = db.query("requests_total{path=\"/a\"}[1m]", Instant.ofEpochMilli(T0 + 600_000));
+      PromQLResult r =
+          db.query("requests_total{path=\"/a\"}[1m]", Instant.ofEpochMilli(T0 + 600_000));
       PromQLValue.RangeMatrix m = (PromQLValue.RangeMatrix) r.value();
       assertEquals(1, m.series().size());
       // Left-open range: (9m, 10m] holds the scrapes at 9m15s, 9m30s, 9m45s and 10m.
@@ -117,16 +123,18 @@ class CardinalQueryTest {
   @Test
   void parseErrorCarriesItsPosition() {
     try (Cardinal db = Cardinal.inMemory()) {
-      PromQLException e = assertThrows(PromQLException.class,
-          () -> db.query("sum(rate(x[5m])", Instant.ofEpochSecond(0)));
+      PromQLException e =
+          assertThrows(
+              PromQLException.class, () -> db.query("sum(rate(x[5m])", Instant.ofEpochSecond(0)));
       assertEquals(PromQLException.Kind.PARSE, e.kind());
       assertEquals(1, e.line());
       assertTrue(e.column() > 1, "column " + e.column());
       assertTrue(e.getMessage().startsWith("1:" + e.column() + ": parse error: "), e.getMessage());
       assertTrue(e.getMessage().endsWith(e.detail()), e.getMessage());
 
-      PromQLException multi = assertThrows(PromQLException.class,
-          () -> db.query("sum(\n  foo +)", Instant.ofEpochSecond(0)));
+      PromQLException multi =
+          assertThrows(
+              PromQLException.class, () -> db.query("sum(\n  foo +)", Instant.ofEpochSecond(0)));
       assertEquals(2, multi.line(), multi.getMessage());
     }
   }
@@ -135,14 +143,17 @@ class CardinalQueryTest {
   void evaluationErrorsHaveAKindAndNoPosition() {
     try (Cardinal db = Cardinal.inMemory()) {
       Instant t = Instant.ofEpochSecond(100);
-      PromQLException badStep = assertThrows(PromQLException.class,
-          () -> db.queryRange("1", t, t.plusSeconds(10), Duration.ZERO));
+      PromQLException badStep =
+          assertThrows(
+              PromQLException.class, () -> db.queryRange("1", t, t.plusSeconds(10), Duration.ZERO));
       assertEquals(PromQLException.Kind.BAD_DATA, badStep.kind());
       assertEquals(0, badStep.line());
       assertEquals(0, badStep.column());
 
-      PromQLException stringRange = assertThrows(PromQLException.class,
-          () -> db.queryRange("\"x\"", t, t.plusSeconds(10), Duration.ofSeconds(1)));
+      PromQLException stringRange =
+          assertThrows(
+              PromQLException.class,
+              () -> db.queryRange("\"x\"", t, t.plusSeconds(10), Duration.ofSeconds(1)));
       assertEquals(PromQLException.Kind.BAD_DATA, stringRange.kind());
     }
   }
@@ -161,8 +172,12 @@ class CardinalQueryTest {
       }
       db.compact();
       assertTrue(!db.blocks().isEmpty(), "the head was cut into blocks");
-      PromQLResult r = db.queryRange("count_over_time(up[1h])", Instant.ofEpochMilli(h), Instant.ofEpochMilli(5 * h),
-          Duration.ofHours(1));
+      PromQLResult r =
+          db.queryRange(
+              "count_over_time(up[1h])",
+              Instant.ofEpochMilli(h),
+              Instant.ofEpochMilli(5 * h),
+              Duration.ofHours(1));
       for (PromQLValue.Point p : r.matrix().get(0).points()) {
         assertEquals(60, p.value(), p.toString());
       }

@@ -2,48 +2,53 @@ package io.cardinal.exposition;
 
 import java.util.Locale;
 
-/** The text exposition formats Cardinal can parse, and Content-Type based selection between them. */
+/**
+ * The text exposition formats Cardinal can parse, and Content-Type based selection between them.
+ */
 public enum ExpositionFormat {
-    /** Prometheus text format 0.0.4 ({@code text/plain; version=0.0.4}). */
-    PROMETHEUS_TEXT_0_0_4("text/plain; version=0.0.4; charset=utf-8"),
-    /** OpenMetrics 1.0 text format ({@code application/openmetrics-text; version=1.0.0}). */
-    OPENMETRICS_1_0_0("application/openmetrics-text; version=1.0.0; charset=utf-8");
+  /** Prometheus text format 0.0.4 ({@code text/plain; version=0.0.4}). */
+  PROMETHEUS_TEXT_0_0_4("text/plain; version=0.0.4; charset=utf-8"),
+  /** OpenMetrics 1.0 text format ({@code application/openmetrics-text; version=1.0.0}). */
+  OPENMETRICS_1_0_0("application/openmetrics-text; version=1.0.0; charset=utf-8");
 
-    /**
-     * Accept header a scraper should send: OpenMetrics preferred, then the 0.0.4 text format, then anything.
-     * (Protobuf and text 1.0.0 with UTF-8 names are not supported by these parsers, so they are not offered.)
-     */
-    public static final String SCRAPE_ACCEPT_HEADER =
-            "application/openmetrics-text;version=1.0.0;q=0.5,"
-                    + "application/openmetrics-text;version=0.0.1;q=0.4,"
-                    + "text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
+  /**
+   * Accept header a scraper should send: OpenMetrics preferred, then the 0.0.4 text format, then
+   * anything. (Protobuf and text 1.0.0 with UTF-8 names are not supported by these parsers, so they
+   * are not offered.)
+   */
+  public static final String SCRAPE_ACCEPT_HEADER =
+      "application/openmetrics-text;version=1.0.0;q=0.5,"
+          + "application/openmetrics-text;version=0.0.1;q=0.4,"
+          + "text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
 
-    private final String contentType;
+  private final String contentType;
 
-    ExpositionFormat(String contentType) {
-        this.contentType = contentType;
+  ExpositionFormat(String contentType) {
+    this.contentType = contentType;
+  }
+
+  /** The canonical Content-Type of this format. */
+  public String contentType() {
+    return contentType;
+  }
+
+  /**
+   * Chooses the parser format for a response Content-Type the way Prometheus does: the media type
+   * {@code application/openmetrics-text} (any version parameter, 0.0.1 and 1.0.0 are both parsed as
+   * OpenMetrics 1.0) selects OpenMetrics; {@code text/plain} and everything else &mdash; a missing,
+   * empty or malformed header, or an unsupported type such as protobuf &mdash; falls back to the
+   * 0.0.4 text format.
+   */
+  public static ExpositionFormat fromContentType(String contentType) {
+    if (contentType == null) {
+      return PROMETHEUS_TEXT_0_0_4;
     }
-
-    /** The canonical Content-Type of this format. */
-    public String contentType() {
-        return contentType;
+    int semi = contentType.indexOf(';');
+    String mediaType =
+        (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+    if (mediaType.equals("application/openmetrics-text")) {
+      return OPENMETRICS_1_0_0;
     }
-
-    /**
-     * Chooses the parser format for a response Content-Type the way Prometheus does: the media type
-     * {@code application/openmetrics-text} (any version parameter, 0.0.1 and 1.0.0 are both parsed as
-     * OpenMetrics 1.0) selects OpenMetrics; {@code text/plain} and everything else &mdash; a missing, empty or
-     * malformed header, or an unsupported type such as protobuf &mdash; falls back to the 0.0.4 text format.
-     */
-    public static ExpositionFormat fromContentType(String contentType) {
-        if (contentType == null) {
-            return PROMETHEUS_TEXT_0_0_4;
-        }
-        int semi = contentType.indexOf(';');
-        String mediaType = (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
-        if (mediaType.equals("application/openmetrics-text")) {
-            return OPENMETRICS_1_0_0;
-        }
-        return PROMETHEUS_TEXT_0_0_4;
-    }
+    return PROMETHEUS_TEXT_0_0_4;
+  }
 }

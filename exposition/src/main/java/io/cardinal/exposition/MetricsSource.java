@@ -1,8 +1,9 @@
 package io.cardinal.exposition;
 
 /**
- * A component that adds its own series to {@code /metrics} (the query engine, the remote write receiver and
- * senders). Registered with {@code CardinalServer.addMetricsSource}; called on every scrape of /metrics.
+ * A component that adds its own series to {@code /metrics} (the query engine, the remote write
+ * receiver and senders). Registered with {@code CardinalServer.addMetricsSource}; called on every
+ * scrape of /metrics.
  */
 @FunctionalInterface
 public interface MetricsSource {

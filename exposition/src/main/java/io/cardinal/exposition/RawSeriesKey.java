@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * The raw identity of a parsed sample's series, straight from the body bytes: the metric name, then
  * {@code 0xff name 0xfe value} per label in exposition order. Reusable: {@link #fill} grows the
- * buffer only when a longer series appears. Used as the scrape cache key and to find where a series'
- * run of samples ends.
+ * buffer only when a longer series appears. Used as the scrape cache key and to find where a
+ * series' run of samples ends.
  */
 public final class RawSeriesKey {
   private byte[] bytes = new byte[256];

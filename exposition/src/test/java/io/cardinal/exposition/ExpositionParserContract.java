@@ -20,8 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What the Prometheus text parser and the OpenMetrics parser must agree on, run once per parser. Inputs are
- * built through the hooks below wherever the two syntaxes differ, so every assertion here holds for both.
+ * What the Prometheus text parser and the OpenMetrics parser must agree on, run once per parser.
+ * Inputs are built through the hooks below wherever the two syntaxes differ, so every assertion
+ * here holds for both.
  */
 abstract class ExpositionParserContract {
   /** A new parser of the format under test over {@code body[offset, offset+length)}. */
@@ -35,7 +36,10 @@ abstract class ExpositionParserContract {
   /** The format's spelling of the timestamp {@code millis} since the epoch. */
   protected abstract String timestamp(long millis);
 
-  /** The name a counter whose samples are called {@code sampleName} is declared under in TYPE and HELP. */
+  /**
+   * The name a counter whose samples are called {@code sampleName} is declared under in TYPE and
+   * HELP.
+   */
   protected abstract String counterFamily(String sampleName);
 
   // ------------------------------------------------------------------ helpers
@@ -50,7 +54,8 @@ abstract class ExpositionParserContract {
   }
 
   /** Advances {@code p} to its next entry, which must be of type {@code want}. */
-  protected static ExpositionParser expect(ExpositionParser p, EntryType want) throws ExpositionParseException {
+  protected static ExpositionParser expect(ExpositionParser p, EntryType want)
+      throws ExpositionParseException {
     assertEquals(want, p.next(), () -> "entry after line " + p.line());
     return p;
   }
@@ -91,23 +96,31 @@ abstract class ExpositionParserContract {
   }
 
   protected static void assertSameDouble(double want, double got, String what) {
-    assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(got), what + ": " + want + " vs " + got);
+    assertEquals(
+        Double.doubleToLongBits(want),
+        Double.doubleToLongBits(got),
+        what + ": " + want + " vs " + got);
   }
 
   /** Drains {@code body} and returns the parse failure it must produce. */
   protected final ExpositionParseException failure(byte[] body) {
     ExpositionParser p = parser(body, 0, body.length);
-    return assertThrows(ExpositionParseException.class, () -> {
-      // bounded so a parser that stops making progress fails instead of hanging
-      for (int i = 0; i <= body.length + 1; i++) {
-        if (p.next() == EntryType.EOF) {
-          return;
-        }
-      }
-    });
+    return assertThrows(
+        ExpositionParseException.class,
+        () -> {
+          // bounded so a parser that stops making progress fails instead of hanging
+          for (int i = 0; i <= body.length + 1; i++) {
+            if (p.next() == EntryType.EOF) {
+              return;
+            }
+          }
+        });
   }
 
-  /** Asserts that the exposition fails at exactly {@code line}, {@code column}, in the fields and the message. */
+  /**
+   * Asserts that the exposition fails at exactly {@code line}, {@code column}, in the fields and
+   * the message.
+   */
   protected final void assertFailsAt(int line, int column, byte[] body) {
     ExpositionParseException e = failure(body);
     String where = "line " + line + ", column " + column + ": ";
@@ -125,8 +138,11 @@ abstract class ExpositionParserContract {
     byte[] body = utf8(document("a 1"));
     ExpositionParser direct = parser(body, 0, body.length);
     assertEquals(format(), direct.format());
-    assertSame(direct.getClass(), ExpositionParser.create(format(), body, 0, body.length).getClass());
-    assertSame(direct.getClass(), ExpositionParser.forContentType(format().contentType(), body).getClass());
+    assertSame(
+        direct.getClass(), ExpositionParser.create(format(), body, 0, body.length).getClass());
+    assertSame(
+        direct.getClass(),
+        ExpositionParser.forContentType(format().contentType(), body).getClass());
     assertNull(direct.entryType());
   }
 
@@ -134,10 +150,12 @@ abstract class ExpositionParserContract {
 
   @Test
   void seriesNamesAndLabelsComeBackAsExposed() throws Exception {
-    ExpositionParser p = parse(document(
-        "up 1",
-        "node_load1{} 2",
-        "job:http_requests:rate5m{job=\"api\",instance=\"10.0.0.1:9100\",_x9=\"\"} 3"));
+    ExpositionParser p =
+        parse(
+            document(
+                "up 1",
+                "node_load1{} 2",
+                "job:http_requests:rate5m{job=\"api\",instance=\"10.0.0.1:9100\",_x9=\"\"} 3"));
     expect(p, EntryType.SAMPLE);
     assertEquals("up", p.name());
     assertTrue(p.nameEquals("up"));
@@ -155,9 +173,13 @@ abstract class ExpositionParserContract {
 
   @Test
   void labelValueEscapesAreUndone() throws Exception {
-    ExpositionParser p = onlySample("x{path=\"C:\\\\DIR\\\\FILE.TXT\",msg=\"say \\\"hi\\\"\",lines=\"one\\ntwo\","
-        + "all=\"\\\\\\\"\\n\",utf=\"ü€\\n\"} 1");
-    assertEquals(List.of("path=C:\\DIR\\FILE.TXT", "msg=say \"hi\"", "lines=one\ntwo", "all=\\\"\n", "utf=ü€\n"),
+    ExpositionParser p =
+        onlySample(
+            "x{path=\"C:\\\\DIR\\\\FILE.TXT\",msg=\"say \\\"hi\\\"\",lines=\"one\\ntwo\","
+                + "all=\"\\\\\\\"\\n\",utf=\"ü€\\n\"} 1");
+    assertEquals(
+        List.of(
+            "path=C:\\DIR\\FILE.TXT", "msg=say \"hi\"", "lines=one\ntwo", "all=\\\"\n", "utf=ü€\n"),
         labelPairs(p.labels()));
     assertTrue(p.labels().valueEquals(3, "\\\"\n"));
   }
@@ -204,7 +226,10 @@ abstract class ExpositionParserContract {
     for (int i = 0; i < want.length; i++) {
       double d;
       do {
-        d = i % 2 == 0 ? Double.longBitsToDouble(r.nextLong()) : r.nextGaussian() * Math.pow(10, r.nextInt(30));
+        d =
+            i % 2 == 0
+                ? Double.longBitsToDouble(r.nextLong())
+                : r.nextGaussian() * Math.pow(10, r.nextInt(30));
       } while (!Double.isFinite(d));
       want[i] = d;
       lines[i] = "v" + i + " " + literal(d);
@@ -220,7 +245,19 @@ abstract class ExpositionParserContract {
   // ------------------------------------------------------------------ timestamps
 
   @ParameterizedTest
-  @ValueSource(longs = {0, 1, 999, 1000, 1395066363000L, 1520879607789L, 1700000000123L, -1, -1500, -3982045})
+  @ValueSource(
+      longs = {
+        0,
+        1,
+        999,
+        1000,
+        1395066363000L,
+        1520879607789L,
+        1700000000123L,
+        -1,
+        -1500,
+        -3982045
+      })
   void timestampsDenoteTheSameInstant(long millis) throws Exception {
     ExpositionParser p = onlySample("t 1 " + timestamp(millis));
     assertTrue(p.hasTimestamp());
@@ -243,10 +280,12 @@ abstract class ExpositionParserContract {
 
   @Test
   void helpAndTypeDescribeTheirFamily() throws Exception {
-    ExpositionParser p = parse(document(
-        "# HELP temp_celsius Temperature in \\\\ degrees\\nCelsius.",
-        "# TYPE temp_celsius gauge",
-        "temp_celsius{room=\"a\"} 21.5"));
+    ExpositionParser p =
+        parse(
+            document(
+                "# HELP temp_celsius Temperature in \\\\ degrees\\nCelsius.",
+                "# TYPE temp_celsius gauge",
+                "temp_celsius{room=\"a\"} 21.5"));
     expect(p, EntryType.HELP);
     assertEquals("temp_celsius", p.name());
     assertEquals("Temperature in \\ degrees\nCelsius.", p.help());
@@ -276,7 +315,8 @@ abstract class ExpositionParserContract {
   @Test
   void counterSamplesBelongToTheCounter() throws Exception {
     String family = counterFamily("requests_total");
-    ExpositionParser p = parse(document("# TYPE " + family + " counter", "requests_total{code=\"200\"} 1027"));
+    ExpositionParser p =
+        parse(document("# TYPE " + family + " counter", "requests_total{code=\"200\"} 1027"));
     expect(p, EntryType.TYPE);
     assertEquals(family, p.name());
     assertEquals(MetricType.COUNTER, p.metricType());
@@ -289,14 +329,18 @@ abstract class ExpositionParserContract {
 
   @Test
   void histogramSeriesBelongToTheHistogram() throws Exception {
-    ExpositionParser p = parse(document(
-        "# TYPE rpc_seconds histogram",
-        "rpc_seconds_bucket{le=\"0.5\"} 1",
-        "rpc_seconds_bucket{le=\"+Inf\"} 3",
-        "rpc_seconds_count 3",
-        "rpc_seconds_sum 2.5"));
+    ExpositionParser p =
+        parse(
+            document(
+                "# TYPE rpc_seconds histogram",
+                "rpc_seconds_bucket{le=\"0.5\"} 1",
+                "rpc_seconds_bucket{le=\"+Inf\"} 3",
+                "rpc_seconds_count 3",
+                "rpc_seconds_sum 2.5"));
     expect(p, EntryType.TYPE);
-    String[] names = {"rpc_seconds_bucket", "rpc_seconds_bucket", "rpc_seconds_count", "rpc_seconds_sum"};
+    String[] names = {
+      "rpc_seconds_bucket", "rpc_seconds_bucket", "rpc_seconds_count", "rpc_seconds_sum"
+    };
     double[] values = {1, 3, 3, 2.5};
     for (int i = 0; i < names.length; i++) {
       expect(p, EntryType.SAMPLE);
@@ -310,8 +354,13 @@ abstract class ExpositionParserContract {
 
   @Test
   void summarySeriesBelongToTheSummary() throws Exception {
-    ExpositionParser p = parse(document(
-        "# TYPE gc_seconds summary", "gc_seconds{quantile=\"0.5\"} 0.01", "gc_seconds_sum 3", "gc_seconds_count 7"));
+    ExpositionParser p =
+        parse(
+            document(
+                "# TYPE gc_seconds summary",
+                "gc_seconds{quantile=\"0.5\"} 0.01",
+                "gc_seconds_sum 3",
+                "gc_seconds_count 7"));
     expect(p, EntryType.TYPE);
     expect(p, EntryType.SAMPLE);
     assertEquals("0.5", p.labels().get("quantile"));
@@ -331,23 +380,44 @@ abstract class ExpositionParserContract {
   @Test
   void severalFamiliesInExpositionOrder() throws Exception {
     String counter = counterFamily("c_total");
-    ExpositionParser p = parse(document(
-        "# HELP g A gauge.",
-        "# TYPE g gauge",
-        "g{x=\"1\"} 1",
-        "g{x=\"2\"} 2",
-        "# TYPE " + counter + " counter",
-        "c_total 3",
-        "loose 4",
-        "# TYPE s summary",
-        "s_count 5",
-        "s_sum 6"));
-    EntryType[] types = {EntryType.HELP, EntryType.TYPE, EntryType.SAMPLE, EntryType.SAMPLE, EntryType.TYPE,
-        EntryType.SAMPLE, EntryType.SAMPLE, EntryType.TYPE, EntryType.SAMPLE, EntryType.SAMPLE};
+    ExpositionParser p =
+        parse(
+            document(
+                "# HELP g A gauge.",
+                "# TYPE g gauge",
+                "g{x=\"1\"} 1",
+                "g{x=\"2\"} 2",
+                "# TYPE " + counter + " counter",
+                "c_total 3",
+                "loose 4",
+                "# TYPE s summary",
+                "s_count 5",
+                "s_sum 6"));
+    EntryType[] types = {
+      EntryType.HELP,
+      EntryType.TYPE,
+      EntryType.SAMPLE,
+      EntryType.SAMPLE,
+      EntryType.TYPE,
+      EntryType.SAMPLE,
+      EntryType.SAMPLE,
+      EntryType.TYPE,
+      EntryType.SAMPLE,
+      EntryType.SAMPLE
+    };
     String[] families = {"g", "g", "g", "g", counter, counter, "loose", "s", "s", "s"};
-    MetricType[] kinds = {MetricType.UNKNOWN, MetricType.GAUGE, MetricType.GAUGE, MetricType.GAUGE,
-        MetricType.COUNTER, MetricType.COUNTER, MetricType.UNKNOWN, MetricType.SUMMARY, MetricType.SUMMARY,
-        MetricType.SUMMARY};
+    MetricType[] kinds = {
+      MetricType.UNKNOWN,
+      MetricType.GAUGE,
+      MetricType.GAUGE,
+      MetricType.GAUGE,
+      MetricType.COUNTER,
+      MetricType.COUNTER,
+      MetricType.UNKNOWN,
+      MetricType.SUMMARY,
+      MetricType.SUMMARY,
+      MetricType.SUMMARY
+    };
     double value = 0;
     for (int i = 0; i < types.length; i++) {
       expect(p, types[i]);
@@ -416,18 +486,22 @@ abstract class ExpositionParserContract {
             line.append(",k").append(k).append('=').append(quoted(v.toString()));
           }
           line.append("} ");
-          double value = switch (r.nextInt(5)) {
-            case 0 -> Double.NaN;
-            case 1 -> r.nextBoolean() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
-            case 2 -> r.nextInt(2001) - 1000;
-            default -> r.nextGaussian() * Math.pow(10, r.nextInt(41) - 20);
-          };
+          double value =
+              switch (r.nextInt(5)) {
+                case 0 -> Double.NaN;
+                case 1 -> r.nextBoolean() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+                case 2 -> r.nextInt(2001) - 1000;
+                default -> r.nextGaussian() * Math.pow(10, r.nextInt(41) - 20);
+              };
           line.append(literal(value));
           Long ts = null;
           if (r.nextBoolean()) {
-            // 2004-11 to 2036-07 only: OpenMetrics turns seconds into milliseconds as Prometheus does,
-            // (long) (seconds * 1000), which drops a millisecond for many instants whose seconds lie just above
-            // a power of two, e.g. 1.001 s, 1081426045.067 s (2004-04) and most of 2038-01 to 2039-09
+            // 2004-11 to 2036-07 only: OpenMetrics turns seconds into milliseconds as Prometheus
+            // does,
+            // (long) (seconds * 1000), which drops a millisecond for many instants whose seconds
+            // lie just above
+            // a power of two, e.g. 1.001 s, 1081426045.067 s (2004-04) and most of 2038-01 to
+            // 2039-09
             ts = 1_100_000_000_000L + (long) (r.nextDouble() * 1_000_000_000_000L);
             line.append(' ').append(timestamp(ts));
           }
@@ -461,7 +535,10 @@ abstract class ExpositionParserContract {
 
   // ------------------------------------------------------------------ malformed input
 
-  /** A line that is malformed in both formats, and the 1-based code point column where each reports it. */
+  /**
+   * A line that is malformed in both formats, and the 1-based code point column where each reports
+   * it.
+   */
   static Stream<Arguments> malformedLines() {
     return Stream.of(
         Arguments.of("a{bc} 1", 5),
@@ -482,7 +559,8 @@ abstract class ExpositionParserContract {
   void malformedLineIsReportedAtItsPosition(String line, int column) {
     assertFailsAt(1, column, utf8(document(line)));
     // after metadata and samples, so the line count has to include them
-    assertFailsAt(4, column, utf8(document("# HELP ok Fine.", "# TYPE ok gauge", "ok{x=\"y\"} 1", line)));
+    assertFailsAt(
+        4, column, utf8(document("# HELP ok Fine.", "# TYPE ok gauge", "ok{x=\"y\"} 1", line)));
   }
 
   @Test

@@ -1,11 +1,11 @@
 package io.cardinal.web;
 
-import io.cardinal.promql.PromQL;
-import io.cardinal.promql.PromQLParseException;
-import io.cardinal.promql.ast.LabelMatcher;
 import io.cardinal.config.ConfigYaml;
 import io.cardinal.config.Durations;
 import io.cardinal.config.Relabeler;
+import io.cardinal.promql.PromQL;
+import io.cardinal.promql.PromQLParseException;
+import io.cardinal.promql.ast.LabelMatcher;
 import io.cardinal.scrape.BuildInfo;
 import io.cardinal.scrape.Metadata;
 import io.cardinal.scrape.ScrapeLoop;
@@ -32,7 +32,11 @@ import java.util.function.Function;
 /** Prometheus's {@code /api/v1} endpoints, same JSON shapes and error bodies. */
 final class Api {
   /** One endpoint and the methods besides GET it accepts. */
-  record Endpoint(boolean allowsPost, boolean allowsPut, boolean allowsDelete, Function<ApiRequest, ApiResult> fn) {
+  record Endpoint(
+      boolean allowsPost,
+      boolean allowsPut,
+      boolean allowsDelete,
+      Function<ApiRequest, ApiResult> fn) {
     ApiResult handle(ApiRequest r) {
       return fn.apply(r);
     }
@@ -51,15 +55,28 @@ final class Api {
     get("/targets", this::targets);
     get("/metadata", this::metadata);
     getPost("/query_exemplars", r -> ApiResult.success("[]"));
-    get("/status/config", r -> ApiResult.success(new Json().beginObject().name("yaml")
-        .value(ConfigYaml.render(server.config(), false)).endObject().toString()));
+    get(
+        "/status/config",
+        r ->
+            ApiResult.success(
+                new Json()
+                    .beginObject()
+                    .name("yaml")
+                    .value(ConfigYaml.render(server.config(), false))
+                    .endObject()
+                    .toString()));
     get("/status/flags", this::flags);
     get("/status/buildinfo", this::buildInfo);
     get("/status/runtimeinfo", this::runtimeInfo);
     get("/status/tsdb", this::tsdb);
-    endpoints.put("/admin/tsdb/delete_series", new Endpoint(true, true, false, r -> admin(r, this::deleteSeries)));
-    endpoints.put("/admin/tsdb/clean_tombstones", new Endpoint(true, true, false, r -> admin(r, this::cleanTombstones)));
-    endpoints.put("/admin/tsdb/snapshot", new Endpoint(true, true, false, r -> admin(r, this::snapshot)));
+    endpoints.put(
+        "/admin/tsdb/delete_series",
+        new Endpoint(true, true, false, r -> admin(r, this::deleteSeries)));
+    endpoints.put(
+        "/admin/tsdb/clean_tombstones",
+        new Endpoint(true, true, false, r -> admin(r, this::cleanTombstones)));
+    endpoints.put(
+        "/admin/tsdb/snapshot", new Endpoint(true, true, false, r -> admin(r, this::snapshot)));
   }
 
   private void get(String path, Function<ApiRequest, ApiResult> fn) {
@@ -130,15 +147,19 @@ final class Api {
     return new ApiResult(204, "");
   }
 
-  /** POST /api/v1/admin/tsdb/snapshot[?skip_head=true]: {"name": "..."} under <storage>/snapshots. */
+  /**
+   * POST /api/v1/admin/tsdb/snapshot[?skip_head=true]: {"name": "..."} under <storage>/snapshots.
+   */
   private ApiResult snapshot(ApiRequest r) {
     if (server.options().inMemory()) {
       return ApiResult.error("unavailable", "snapshots need a data directory");
     }
     boolean skipHead = "true".equalsIgnoreCase(r.first("skip_head"));
     try {
-      String name = server.db().snapshot(server.options().storagePath().resolve("snapshots"), !skipHead);
-      return ApiResult.success(new Json().beginObject().name("name").value(name).endObject().toString());
+      String name =
+          server.db().snapshot(server.options().storagePath().resolve("snapshots"), !skipHead);
+      return ApiResult.success(
+          new Json().beginObject().name("name").value(name).endObject().toString());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -171,12 +192,16 @@ final class Api {
       List<Matcher> ms = new ArrayList<>();
       try {
         for (LabelMatcher lm : PromQL.parseMatchers(s)) {
-          ms.add(Matcher.of(switch (lm.type()) {
-            case EQ -> MatchType.EQUAL;
-            case NEQ -> MatchType.NOT_EQUAL;
-            case RE -> MatchType.REGEX;
-            case NRE -> MatchType.NOT_REGEX;
-          }, lm.name(), lm.value()));
+          ms.add(
+              Matcher.of(
+                  switch (lm.type()) {
+                    case EQ -> MatchType.EQUAL;
+                    case NEQ -> MatchType.NOT_EQUAL;
+                    case RE -> MatchType.REGEX;
+                    case NRE -> MatchType.NOT_REGEX;
+                  },
+                  lm.name(),
+                  lm.value()));
         }
       } catch (PromQLParseException e) {
         throw new BadData(e.getMessage());
@@ -357,7 +382,12 @@ final class Api {
           continue;
         }
         for (Labels l : e.getValue()) {
-          j.beginObject().name("discoveredLabels").labels(l).name("scrapePool").value(e.getKey()).endObject();
+          j.beginObject()
+              .name("discoveredLabels")
+              .labels(l)
+              .name("scrapePool")
+              .value(e.getKey())
+              .endObject();
         }
       }
     }
@@ -403,7 +433,13 @@ final class Api {
         if (perMetric >= 0 && n++ >= perMetric) {
           break;
         }
-        j.beginObject().name("type").value(m.type()).name("help").value(m.help()).name("unit").value(m.unit())
+        j.beginObject()
+            .name("type")
+            .value(m.type())
+            .name("help")
+            .value(m.help())
+            .name("unit")
+            .value(m.unit())
             .endObject();
       }
       j.endArray();
@@ -434,31 +470,54 @@ final class Api {
   }
 
   private ApiResult buildInfo(ApiRequest r) {
-    return ApiResult.success(new Json().beginObject()
-        .name("version").value(BuildInfo.VERSION)
-        .name("revision").value(BuildInfo.REVISION)
-        .name("branch").value(BuildInfo.BRANCH)
-        .name("buildUser").value("")
-        .name("buildDate").value("")
-        .name("goVersion").value("java" + System.getProperty("java.version"))
-        .endObject().toString());
+    return ApiResult.success(
+        new Json()
+            .beginObject()
+            .name("version")
+            .value(BuildInfo.VERSION)
+            .name("revision")
+            .value(BuildInfo.REVISION)
+            .name("branch")
+            .value(BuildInfo.BRANCH)
+            .name("buildUser")
+            .value("")
+            .name("buildDate")
+            .value("")
+            .name("goVersion")
+            .value("java" + System.getProperty("java.version"))
+            .endObject()
+            .toString());
   }
 
   private ApiResult runtimeInfo(ApiRequest r) {
     Runtime rt = Runtime.getRuntime();
-    return ApiResult.success(new Json().beginObject()
-        .name("startTime").value(Formats.rfc3339(server.startTimeMs()))
-        .name("CWD").value(Path.of("").toAbsolutePath().toString())
-        .name("reloadConfigSuccess").value(server.lastReloadSuccessful())
-        .name("lastConfigTime").value(Formats.rfc3339(server.lastReloadMs()))
-        .name("corruptionCount").value(0)
-        .name("goroutineCount").value(Thread.activeCount())
-        .name("GOMAXPROCS").value(rt.availableProcessors())
-        .name("GOMEMLIMIT").value(rt.maxMemory())
-        .name("GOGC").value("")
-        .name("GODEBUG").value("")
-        .name("storageRetention").value(Durations.format(server.options().retention().toMillis()))
-        .endObject().toString());
+    return ApiResult.success(
+        new Json()
+            .beginObject()
+            .name("startTime")
+            .value(Formats.rfc3339(server.startTimeMs()))
+            .name("CWD")
+            .value(Path.of("").toAbsolutePath().toString())
+            .name("reloadConfigSuccess")
+            .value(server.lastReloadSuccessful())
+            .name("lastConfigTime")
+            .value(Formats.rfc3339(server.lastReloadMs()))
+            .name("corruptionCount")
+            .value(0)
+            .name("goroutineCount")
+            .value(Thread.activeCount())
+            .name("GOMAXPROCS")
+            .value(rt.availableProcessors())
+            .name("GOMEMLIMIT")
+            .value(rt.maxMemory())
+            .name("GOGC")
+            .value("")
+            .name("GODEBUG")
+            .value("")
+            .name("storageRetention")
+            .value(Durations.format(server.options().retention().toMillis()))
+            .endObject()
+            .toString());
   }
 
   private ApiResult tsdb(ApiRequest r) {
@@ -473,12 +532,18 @@ final class Api {
     }
     TsdbStatus s = server.db().status(limit);
     Json j = new Json().beginObject();
-    j.name("headStats").beginObject()
-        .name("numSeries").value(s.numSeries)
-        .name("numLabelPairs").value(s.numLabelPairs)
-        .name("chunkCount").value(s.chunkCount)
-        .name("minTime").value(s.minTime)
-        .name("maxTime").value(s.maxTime)
+    j.name("headStats")
+        .beginObject()
+        .name("numSeries")
+        .value(s.numSeries)
+        .name("numLabelPairs")
+        .value(s.numLabelPairs)
+        .name("chunkCount")
+        .value(s.chunkCount)
+        .name("minTime")
+        .value(s.minTime)
+        .name("maxTime")
+        .value(s.maxTime)
         .endObject();
     stats(j, "seriesCountByMetricName", s.seriesCountByMetricName);
     stats(j, "labelValueCountByLabelName", s.labelValueCountByLabelName);

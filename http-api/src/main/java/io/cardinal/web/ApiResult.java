@@ -3,11 +3,11 @@ package io.cardinal.web;
 import java.nio.charset.StandardCharsets;
 
 /**
- * An API response in Prometheus's envelope: {@code {"status":"success","data":...}} or
- * {@code {"status":"error","errorType":"bad_data","error":"..."}} with the matching HTTP status.
+ * An API response in Prometheus's envelope: {@code {"status":"success","data":...}} or {@code
+ * {"status":"error","errorType":"bad_data","error":"..."}} with the matching HTTP status.
  *
- * <p>The body is a String, or UTF-8 bytes already encoded (query results, written without intermediate
- * Strings: {@link #ofUtf8}); {@link #body()} and {@link #utf8()} give either form.
+ * <p>The body is a String, or UTF-8 bytes already encoded (query results, written without
+ * intermediate Strings: {@link #ofUtf8}); {@link #body()} and {@link #utf8()} give either form.
  */
 public final class ApiResult {
   private final int httpStatus;
@@ -60,23 +60,45 @@ public final class ApiResult {
 
   /** Success with {@code dataJson} (already serialised) as data. */
   public static ApiResult success(String dataJson) {
-    return new ApiResult(200, new Json().beginObject().name("status").value("success").name("data").raw(dataJson)
-        .endObject().toString());
+    return new ApiResult(
+        200,
+        new Json()
+            .beginObject()
+            .name("status")
+            .value("success")
+            .name("data")
+            .raw(dataJson)
+            .endObject()
+            .toString());
   }
 
-  /** Prometheus's error types: bad_data, execution, timeout, canceled, internal, unavailable, not_found. */
+  /**
+   * Prometheus's error types: bad_data, execution, timeout, canceled, internal, unavailable,
+   * not_found.
+   */
   public static ApiResult error(String errorType, String message) {
-    int status = switch (errorType) {
-      case "bad_data" -> 400;
-      case "execution" -> 422;
-      case "canceled" -> 499;
-      case "timeout" -> 503;
-      case "unavailable" -> 503;
-      case "not_found" -> 404;
-      default -> 500;
-    };
-    return new ApiResult(status, new Json().beginObject().name("status").value("error").name("errorType")
-        .value(errorType).name("error").value(message).endObject().toString());
+    int status =
+        switch (errorType) {
+          case "bad_data" -> 400;
+          case "execution" -> 422;
+          case "canceled" -> 499;
+          case "timeout" -> 503;
+          case "unavailable" -> 503;
+          case "not_found" -> 404;
+          default -> 500;
+        };
+    return new ApiResult(
+        status,
+        new Json()
+            .beginObject()
+            .name("status")
+            .value("error")
+            .name("errorType")
+            .value(errorType)
+            .name("error")
+            .value(message)
+            .endObject()
+            .toString());
   }
 
   public static ApiResult badData(String message) {

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * {@code /federate}: for every series matching any {@code match[]}, its latest sample within the lookback
- * delta, in the text exposition format, grouped by metric name under {@code # TYPE name untyped}. External
- * labels are added where the series lacks them; stale series are left out.
+ * {@code /federate}: for every series matching any {@code match[]}, its latest sample within the
+ * lookback delta, in the text exposition format, grouped by metric name under {@code # TYPE name
+ * untyped}. External labels are added where the series lacks them; stale series are left out.
  */
 final class Federate {
   record Result(int status, String body) {}
@@ -29,7 +29,8 @@ final class Federate {
     long now = System.currentTimeMillis();
     long mint = now - server.options().lookbackDelta().toMillis();
     Labels external = server.config().global().externalLabels();
-    // Sorted by labels, which sorts by metric name first since __name__ sorts before lower-case names.
+    // Sorted by labels, which sorts by metric name first since __name__ sorts before lower-case
+    // names.
     TreeMap<Labels, double[]> latest = new TreeMap<>(Federate::compareByName);
     try (Querier q = server.db().querier(mint, now)) {
       for (Matcher[] ms : sets) {

@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 public final class Formats {
   /** Prometheus's API bounds for "no start" / "no end". */
   public static final long MIN_TIME = -9223309901257974L;
+
   public static final long MAX_TIME = 9223309901257974L;
 
   private Formats() {}
@@ -52,7 +53,10 @@ public final class Formats {
       throw new IllegalArgumentException("cannot parse \"" + s + "\" to a valid timestamp");
     }
   }
-  /** {@code s} as whole seconds when it is 1 to 15 ASCII digits (exact in milliseconds), else -1. */
+
+  /**
+   * {@code s} as whole seconds when it is 1 to 15 ASCII digits (exact in milliseconds), else -1.
+   */
   static long wholeSeconds(String s) {
     int n = s.length();
     if (n == 0 || n > 15) {
@@ -68,7 +72,6 @@ public final class Formats {
     }
     return v;
   }
-
 
   /** RFC 3339 with nanoseconds; the zero time for "never". */
   public static String rfc3339(long ms) {

@@ -67,7 +67,9 @@ public final class Json {
     return this;
   }
 
-  /** A float as a JSON number (non-finite values as strings, as Prometheus does for sample values). */
+  /**
+   * A float as a JSON number (non-finite values as strings, as Prometheus does for sample values).
+   */
   public Json value(double d) {
     comma();
     if (Double.isFinite(d)) {

@@ -1,12 +1,11 @@
 package io.cardinal.web;
 
-import io.cardinal.exposition.MetricsSource;
-
 import io.cardinal.Cardinal;
+import io.cardinal.HeadStats;
+import io.cardinal.exposition.MetricsSource;
 import io.cardinal.scrape.BuildInfo;
 import io.cardinal.scrape.ScrapeStats;
 import io.cardinal.tsdb.AppendStatus;
-import io.cardinal.HeadStats;
 import io.cardinal.tsdb.labels.Labels;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
@@ -16,7 +15,9 @@ import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The server's own metrics for {@code /metrics}, under Prometheus's names where Prometheus has one. */
+/**
+ * The server's own metrics for {@code /metrics}, under Prometheus's names where Prometheus has one.
+ */
 final class SelfMetrics {
   private SelfMetrics() {}
 
@@ -26,108 +27,284 @@ final class SelfMetrics {
     HeadStats hm = db.headStats();
     ScrapeStats st = server.scrapes().stats();
 
-    metric(sb, "prometheus_build_info", "gauge",
+    metric(
+        sb,
+        "prometheus_build_info",
+        "gauge",
         "A metric with a constant '1' value labeled by version, revision, branch, goversion from which prometheus was built, and the goos and goarch for the build.",
-        Labels.of("__name__", "prometheus_build_info", "branch", BuildInfo.BRANCH, "goversion",
-            "java" + System.getProperty("java.version"), "revision", BuildInfo.REVISION, "version", BuildInfo.VERSION,
-            "goos", System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT), "goarch",
-            System.getProperty("os.arch")), 1);
-    metric(sb, "prometheus_config_last_reload_successful", "gauge",
-        "Whether the last configuration reload attempt was successful.", null, server.lastReloadSuccessful() ? 1 : 0);
-    metric(sb, "prometheus_config_last_reload_success_timestamp_seconds", "gauge",
-        "Timestamp of the last successful configuration reload.", null, server.lastReloadMs() / 1000.0);
-    metric(sb, "prometheus_tsdb_head_series", "gauge", "Total number of series in the head block.", null,
+        Labels.of(
+            "__name__",
+            "prometheus_build_info",
+            "branch",
+            BuildInfo.BRANCH,
+            "goversion",
+            "java" + System.getProperty("java.version"),
+            "revision",
+            BuildInfo.REVISION,
+            "version",
+            BuildInfo.VERSION,
+            "goos",
+            System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT),
+            "goarch",
+            System.getProperty("os.arch")),
+        1);
+    metric(
+        sb,
+        "prometheus_config_last_reload_successful",
+        "gauge",
+        "Whether the last configuration reload attempt was successful.",
+        null,
+        server.lastReloadSuccessful() ? 1 : 0);
+    metric(
+        sb,
+        "prometheus_config_last_reload_success_timestamp_seconds",
+        "gauge",
+        "Timestamp of the last successful configuration reload.",
+        null,
+        server.lastReloadMs() / 1000.0);
+    metric(
+        sb,
+        "prometheus_tsdb_head_series",
+        "gauge",
+        "Total number of series in the head block.",
+        null,
         db.headSeries());
-    metric(sb, "prometheus_tsdb_head_samples_appended_total", "counter", "Total number of appended samples.",
+    metric(
+        sb,
+        "prometheus_tsdb_head_samples_appended_total",
+        "counter",
+        "Total number of appended samples.",
         Labels.of("__name__", "prometheus_tsdb_head_samples_appended_total", "type", "float"),
         hm.samples(AppendStatus.APPENDED));
-    metric(sb, "prometheus_tsdb_head_series_created_total", "counter", "Total number of series created in the head",
-        null, hm.seriesCreated());
-    metric(sb, "prometheus_tsdb_head_series_removed_total", "counter", "Total number of series removed in the head",
-        null, hm.seriesRemoved());
-    metric(sb, "prometheus_tsdb_head_chunks_created_total", "counter", "Total number of chunks created in the head",
-        null, hm.chunksCreated());
-    metric(sb, "prometheus_tsdb_head_chunks_removed_total", "counter", "Total number of chunks removed in the head",
-        null, hm.chunksRemoved());
-    metric(sb, "prometheus_tsdb_head_chunks_storage_size_bytes", "gauge",
-        "Size of the chunks_head directory.", null, hm.chunksBytes());
-    metric(sb, "prometheus_tsdb_head_min_time", "gauge", "Minimum time bound of the head block.", null,
+    metric(
+        sb,
+        "prometheus_tsdb_head_series_created_total",
+        "counter",
+        "Total number of series created in the head",
+        null,
+        hm.seriesCreated());
+    metric(
+        sb,
+        "prometheus_tsdb_head_series_removed_total",
+        "counter",
+        "Total number of series removed in the head",
+        null,
+        hm.seriesRemoved());
+    metric(
+        sb,
+        "prometheus_tsdb_head_chunks_created_total",
+        "counter",
+        "Total number of chunks created in the head",
+        null,
+        hm.chunksCreated());
+    metric(
+        sb,
+        "prometheus_tsdb_head_chunks_removed_total",
+        "counter",
+        "Total number of chunks removed in the head",
+        null,
+        hm.chunksRemoved());
+    metric(
+        sb,
+        "prometheus_tsdb_head_chunks_storage_size_bytes",
+        "gauge",
+        "Size of the chunks_head directory.",
+        null,
+        hm.chunksBytes());
+    metric(
+        sb,
+        "prometheus_tsdb_head_min_time",
+        "gauge",
+        "Minimum time bound of the head block.",
+        null,
         hm.isEmpty() ? 0 : hm.minTime());
-    metric(sb, "prometheus_tsdb_head_max_time", "gauge", "Maximum timestamp of the head block.", null,
+    metric(
+        sb,
+        "prometheus_tsdb_head_max_time",
+        "gauge",
+        "Maximum timestamp of the head block.",
+        null,
         hm.isEmpty() ? 0 : hm.maxTime());
     io.cardinal.CompactionStats dm = db.compactionStats();
-    metric(sb, "prometheus_tsdb_blocks_loaded", "gauge", "Number of currently loaded data blocks", null,
+    metric(
+        sb,
+        "prometheus_tsdb_blocks_loaded",
+        "gauge",
+        "Number of currently loaded data blocks",
+        null,
         db.blocks().size());
-    metric(sb, "prometheus_tsdb_compactions_total", "counter",
-        "Total number of compactions that were executed for the partition.", null, dm.compactions());
-    metric(sb, "prometheus_tsdb_compactions_failed_total", "counter",
-        "Total number of compactions that failed for the partition.", null, dm.compactionsFailed());
-    metric(sb, "prometheus_tsdb_vertical_compactions_total", "counter",
-        "Total number of compactions done on overlapping blocks.", null, dm.verticalCompactions());
-    metric(sb, "prometheus_tsdb_time_retentions_total", "counter",
-        "The number of times that blocks were deleted because the maximum time limit was exceeded.", null,
+    metric(
+        sb,
+        "prometheus_tsdb_compactions_total",
+        "counter",
+        "Total number of compactions that were executed for the partition.",
+        null,
+        dm.compactions());
+    metric(
+        sb,
+        "prometheus_tsdb_compactions_failed_total",
+        "counter",
+        "Total number of compactions that failed for the partition.",
+        null,
+        dm.compactionsFailed());
+    metric(
+        sb,
+        "prometheus_tsdb_vertical_compactions_total",
+        "counter",
+        "Total number of compactions done on overlapping blocks.",
+        null,
+        dm.verticalCompactions());
+    metric(
+        sb,
+        "prometheus_tsdb_time_retentions_total",
+        "counter",
+        "The number of times that blocks were deleted because the maximum time limit was exceeded.",
+        null,
         dm.timeRetentions());
-    metric(sb, "prometheus_tsdb_size_retentions_total", "counter",
-        "The number of times that blocks were deleted because the maximum number of bytes was exceeded.", null,
+    metric(
+        sb,
+        "prometheus_tsdb_size_retentions_total",
+        "counter",
+        "The number of times that blocks were deleted because the maximum number of bytes was exceeded.",
+        null,
         dm.sizeRetentions());
-    metric(sb, "prometheus_tsdb_head_truncations_total", "counter",
-        "Total number of head truncations attempted.", null, hm.truncations());
-    metric(sb, "prometheus_tsdb_out_of_order_samples_total", "counter",
+    metric(
+        sb,
+        "prometheus_tsdb_head_truncations_total",
+        "counter",
+        "Total number of head truncations attempted.",
+        null,
+        hm.truncations());
+    metric(
+        sb,
+        "prometheus_tsdb_out_of_order_samples_total",
+        "counter",
         "Total number of out of order samples ingestion failed attempts due to out of order being disabled.",
         Labels.of("__name__", "prometheus_tsdb_out_of_order_samples_total", "type", "float"),
         hm.samples(AppendStatus.OUT_OF_ORDER));
-    metric(sb, "prometheus_tsdb_out_of_bound_samples_total", "counter",
+    metric(
+        sb,
+        "prometheus_tsdb_out_of_bound_samples_total",
+        "counter",
         "Total number of out of bound samples ingestion failed attempts with out of order support disabled.",
         Labels.of("__name__", "prometheus_tsdb_out_of_bound_samples_total", "type", "float"),
         hm.samples(AppendStatus.OUT_OF_BOUNDS));
-    metric(sb, "prometheus_target_scrapes_sample_out_of_order_total", "counter",
-        "Total number of samples rejected due to not being out of the expected order.", null, st.outOfOrder.sum());
-    metric(sb, "prometheus_target_scrapes_sample_duplicate_timestamp_total", "counter",
-        "Total number of samples rejected due to duplicate timestamps but different values.", null,
+    metric(
+        sb,
+        "prometheus_target_scrapes_sample_out_of_order_total",
+        "counter",
+        "Total number of samples rejected due to not being out of the expected order.",
+        null,
+        st.outOfOrder.sum());
+    metric(
+        sb,
+        "prometheus_target_scrapes_sample_duplicate_timestamp_total",
+        "counter",
+        "Total number of samples rejected due to duplicate timestamps but different values.",
+        null,
         st.duplicateTimestamp.sum());
-    metric(sb, "prometheus_target_scrapes_sample_out_of_bounds_total", "counter",
-        "Total number of samples rejected due to timestamp falling out of the time bounds.", null,
+    metric(
+        sb,
+        "prometheus_target_scrapes_sample_out_of_bounds_total",
+        "counter",
+        "Total number of samples rejected due to timestamp falling out of the time bounds.",
+        null,
         st.outOfBounds.sum());
-    metric(sb, "prometheus_target_scrapes_exceeded_sample_limit_total", "counter",
-        "Total number of scrapes that hit the sample limit and were rejected.", null, st.exceededSampleLimit.sum());
-    metric(sb, "cardinal_scrape_samples_skipped_sample_limit_total", "counter",
-        "Samples that would have created a series after their scrape's sample_limit was reached.", null,
+    metric(
+        sb,
+        "prometheus_target_scrapes_exceeded_sample_limit_total",
+        "counter",
+        "Total number of scrapes that hit the sample limit and were rejected.",
+        null,
+        st.exceededSampleLimit.sum());
+    metric(
+        sb,
+        "cardinal_scrape_samples_skipped_sample_limit_total",
+        "counter",
+        "Samples that would have created a series after their scrape's sample_limit was reached.",
+        null,
         st.sampleLimitSkipped.sum());
-    metric(sb, "cardinal_head_series_limit", "gauge",
-        "The global head series limit (--storage.tsdb.head.max-series); 0 means none.", null,
+    metric(
+        sb,
+        "cardinal_head_series_limit",
+        "gauge",
+        "The global head series limit (--storage.tsdb.head.max-series); 0 means none.",
+        null,
         db.options().maxSeries());
-    metric(sb, "cardinal_head_series_limit_skipped_samples_total", "counter",
-        "Samples not stored because they would have created a series beyond the head series limit.", null,
+    metric(
+        sb,
+        "cardinal_head_series_limit_skipped_samples_total",
+        "counter",
+        "Samples not stored because they would have created a series beyond the head series limit.",
+        null,
         hm.samples(AppendStatus.SKIPPED_SERIES_LIMIT));
 
     OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-    metric(sb, "process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.", null,
+    metric(
+        sb,
+        "process_start_time_seconds",
+        "gauge",
+        "Start time of the process since unix epoch in seconds.",
+        null,
         ManagementFactory.getRuntimeMXBean().getStartTime() / 1000.0);
     if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-      metric(sb, "process_cpu_seconds_total", "counter", "Total user and system CPU time spent in seconds.", null,
+      metric(
+          sb,
+          "process_cpu_seconds_total",
+          "counter",
+          "Total user and system CPU time spent in seconds.",
+          null,
           sun.getProcessCpuTime() / 1e9);
     }
     if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
-      metric(sb, "process_open_fds", "gauge", "Number of open file descriptors.", null,
+      metric(
+          sb,
+          "process_open_fds",
+          "gauge",
+          "Number of open file descriptors.",
+          null,
           unix.getOpenFileDescriptorCount());
-      metric(sb, "process_max_fds", "gauge", "Maximum number of open file descriptors.", null,
+      metric(
+          sb,
+          "process_max_fds",
+          "gauge",
+          "Maximum number of open file descriptors.",
+          null,
           unix.getMaxFileDescriptorCount());
     }
     long rss = residentBytes();
     if (rss >= 0) {
-      metric(sb, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", null, rss);
+      metric(
+          sb,
+          "process_resident_memory_bytes",
+          "gauge",
+          "Resident memory size in bytes.",
+          null,
+          rss);
     }
     MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
     sb.append("# HELP jvm_memory_used_bytes Used bytes of a given JVM memory area.\n");
     sb.append("# TYPE jvm_memory_used_bytes gauge\n");
-    sb.append("jvm_memory_used_bytes{area=\"heap\"} ").append(mem.getHeapMemoryUsage().getUsed()).append('\n');
-    sb.append("jvm_memory_used_bytes{area=\"nonheap\"} ").append(mem.getNonHeapMemoryUsage().getUsed()).append('\n');
+    sb.append("jvm_memory_used_bytes{area=\"heap\"} ")
+        .append(mem.getHeapMemoryUsage().getUsed())
+        .append('\n');
+    sb.append("jvm_memory_used_bytes{area=\"nonheap\"} ")
+        .append(mem.getNonHeapMemoryUsage().getUsed())
+        .append('\n');
     sb.append("# HELP jvm_memory_max_bytes Max bytes of a given JVM memory area.\n");
     sb.append("# TYPE jvm_memory_max_bytes gauge\n");
-    sb.append("jvm_memory_max_bytes{area=\"heap\"} ").append(mem.getHeapMemoryUsage().getMax()).append('\n');
-    metric(sb, "jvm_threads_current", "gauge", "Current thread count of a JVM.", null,
+    sb.append("jvm_memory_max_bytes{area=\"heap\"} ")
+        .append(mem.getHeapMemoryUsage().getMax())
+        .append('\n');
+    metric(
+        sb,
+        "jvm_threads_current",
+        "gauge",
+        "Current thread count of a JVM.",
+        null,
         ManagementFactory.getThreadMXBean().getThreadCount());
-    sb.append("# HELP jvm_gc_collection_seconds_total Time spent in a given JVM garbage collector in seconds.\n");
+    sb.append(
+        "# HELP jvm_gc_collection_seconds_total Time spent in a given JVM garbage collector in seconds.\n");
     sb.append("# TYPE jvm_gc_collection_seconds_total counter\n");
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       sb.append("jvm_gc_collection_seconds_total{gc=\"");
@@ -140,7 +317,8 @@ final class SelfMetrics {
     return sb.toString();
   }
 
-  private static void metric(StringBuilder sb, String name, String type, String help, Labels labels, double v) {
+  private static void metric(
+      StringBuilder sb, String name, String type, String help, Labels labels, double v) {
     sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
     sb.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     if (labels == null) {

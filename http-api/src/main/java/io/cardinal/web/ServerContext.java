@@ -23,7 +23,9 @@ public interface ServerContext {
 
   QueryService queryService();
 
-  /** Reloads the configuration file; null on success, else why it was rejected (the old one stays). */
+  /**
+   * Reloads the configuration file; null on success, else why it was rejected (the old one stays).
+   */
   String reload();
 
   void requestQuit();

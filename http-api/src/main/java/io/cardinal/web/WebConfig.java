@@ -32,10 +32,11 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * Prometheus's web configuration file ({@code --web.config.file}): {@code tls_server_config} (served with the JDK's
- * HttpsServer), {@code basic_auth_users} (bcrypt hashes, checked on every request) and
- * {@code http_server_config.headers}. Read and validated once at start: any error (unknown field, missing or
- * unreadable certificate, bad hash) stops the server with a message naming the field.
+ * Prometheus's web configuration file ({@code --web.config.file}): {@code tls_server_config}
+ * (served with the JDK's HttpsServer), {@code basic_auth_users} (bcrypt hashes, checked on every
+ * request) and {@code http_server_config.headers}. Read and validated once at start: any error
+ * (unknown field, missing or unreadable certificate, bad hash) stops the server with a message
+ * naming the field.
  */
 public final class WebConfig {
   /** Go's crypto/tls client authentication policies, by their names in the file. */
@@ -57,24 +58,38 @@ public final class WebConfig {
     }
   }
 
-  private static final Map<String, String> TLS_VERSIONS = Map.of("TLS10", "TLSv1", "TLS11", "TLSv1.1",
-      "TLS12", "TLSv1.2", "TLS13", "TLSv1.3");
+  private static final Map<String, String> TLS_VERSIONS =
+      Map.of("TLS10", "TLSv1", "TLS11", "TLSv1.1", "TLS12", "TLSv1.2", "TLS13", "TLSv1.3");
   private static final List<String> TLS_ORDER = List.of("TLS10", "TLS11", "TLS12", "TLS13");
-  private static final Set<String> HEADERS = Set.of("Content-Security-Policy", "X-Frame-Options",
-      "X-Content-Type-Options", "X-XSS-Protection", "Strict-Transport-Security");
+  private static final Set<String> HEADERS =
+      Set.of(
+          "Content-Security-Policy",
+          "X-Frame-Options",
+          "X-Content-Type-Options",
+          "X-XSS-Protection",
+          "Strict-Transport-Security");
 
   /** Null without tls_server_config: plain HTTP. */
   private final SSLContext sslContext;
+
   private final SSLParameters sslParameters;
   private final Map<String, byte[]> users;
   private final Map<String, String> headers;
-  /** Credentials that verified, by a digest of user, password and hash: bcrypt is slow on purpose. */
-  private final Map<String, Boolean> verified = new ConcurrentHashMap<>();
-  /** Compared against for unknown users, so that their answer takes as long as a known user's. */
-  private static final byte[] DUMMY_HASH = BCrypt.withDefaults().hash(10, new byte[16],
-      "cardinal-dummy".getBytes(StandardCharsets.UTF_8));
 
-  private WebConfig(SSLContext sslContext, SSLParameters sslParameters, Map<String, byte[]> users,
+  /**
+   * Credentials that verified, by a digest of user, password and hash: bcrypt is slow on purpose.
+   */
+  private final Map<String, Boolean> verified = new ConcurrentHashMap<>();
+
+  /** Compared against for unknown users, so that their answer takes as long as a known user's. */
+  private static final byte[] DUMMY_HASH =
+      BCrypt.withDefaults()
+          .hash(10, new byte[16], "cardinal-dummy".getBytes(StandardCharsets.UTF_8));
+
+  private WebConfig(
+      SSLContext sslContext,
+      SSLParameters sslParameters,
+      Map<String, byte[]> users,
       Map<String, String> headers) {
     this.sslContext = sslContext;
     this.sslParameters = sslParameters;
@@ -113,7 +128,10 @@ public final class WebConfig {
     return headers;
   }
 
-  /** Whether an {@code Authorization} header value carries a configured user and a matching password. */
+  /**
+   * Whether an {@code Authorization} header value carries a configured user and a matching
+   * password.
+   */
   public boolean authorized(String authorization) {
     if (users.isEmpty()) {
       return true;
@@ -123,7 +141,10 @@ public final class WebConfig {
     }
     String decoded;
     try {
-      decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+      decoded =
+          new String(
+              Base64.getDecoder().decode(authorization.substring(6).trim()),
+              StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       return false;
     }
@@ -166,7 +187,9 @@ public final class WebConfig {
     }
   }
 
-  /** Reads and validates the file; relative certificate paths are relative to the file's directory. */
+  /**
+   * Reads and validates the file; relative certificate paths are relative to the file's directory.
+   */
   public static WebConfig load(Path file) throws InvalidWebConfig {
     String text;
     try {
@@ -192,8 +215,16 @@ public final class WebConfig {
     SSLParameters params = null;
     if (top.get("tls_server_config") != null) {
       Map<String, Object> tls = map(top.get("tls_server_config"), "tls_server_config");
-      known(tls, "tls_server_config", "cert_file", "key_file", "client_auth_type", "client_ca_file", "min_version",
-          "max_version", "prefer_server_cipher_suites");
+      known(
+          tls,
+          "tls_server_config",
+          "cert_file",
+          "key_file",
+          "client_auth_type",
+          "client_ca_file",
+          "min_version",
+          "max_version",
+          "prefer_server_cipher_suites");
       String certFile = string(tls, "cert_file");
       String keyFile = string(tls, "key_file");
       if (certFile == null || certFile.isEmpty()) {
@@ -205,28 +236,40 @@ public final class WebConfig {
       String authName = string(tls, "client_auth_type");
       ClientAuth auth;
       try {
-        auth = authName == null || authName.isEmpty() ? ClientAuth.NoClientCert : ClientAuth.valueOf(authName);
+        auth =
+            authName == null || authName.isEmpty()
+                ? ClientAuth.NoClientCert
+                : ClientAuth.valueOf(authName);
       } catch (IllegalArgumentException e) {
-        throw new InvalidWebConfig("tls_server_config: invalid client_auth_type \"" + authName
-            + "\" (one of NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven, "
-            + "RequireAndVerifyClientCert)");
+        throw new InvalidWebConfig(
+            "tls_server_config: invalid client_auth_type \""
+                + authName
+                + "\" (one of NoClientCert, RequestClientCert, RequireAnyClientCert, VerifyClientCertIfGiven, "
+                + "RequireAndVerifyClientCert)");
       }
       String caFile = string(tls, "client_ca_file");
       boolean hasCa = caFile != null && !caFile.isEmpty();
       if (hasCa && auth == ClientAuth.NoClientCert) {
-        throw new InvalidWebConfig("tls_server_config: client_ca_file is set but client_auth_type is NoClientCert "
-            + "(use RequireAndVerifyClientCert)");
+        throw new InvalidWebConfig(
+            "tls_server_config: client_ca_file is set but client_auth_type is NoClientCert "
+                + "(use RequireAndVerifyClientCert)");
       }
       if (!hasCa && auth.verify) {
-        throw new InvalidWebConfig("tls_server_config: client_auth_type " + auth + " needs client_ca_file");
+        throw new InvalidWebConfig(
+            "tls_server_config: client_auth_type " + auth + " needs client_ca_file");
       }
       String minV = version(tls, "min_version", "TLS12");
       String maxV = version(tls, "max_version", "TLS13");
       if (TLS_ORDER.indexOf(minV) > TLS_ORDER.indexOf(maxV)) {
-        throw new InvalidWebConfig("tls_server_config: min_version " + minV + " is above max_version " + maxV);
+        throw new InvalidWebConfig(
+            "tls_server_config: min_version " + minV + " is above max_version " + maxV);
       }
-      ctx = sslContext(resolve(base, certFile), resolve(base, keyFile), auth,
-          hasCa ? resolve(base, caFile) : null);
+      ctx =
+          sslContext(
+              resolve(base, certFile),
+              resolve(base, keyFile),
+              auth,
+              hasCa ? resolve(base, caFile) : null);
       params = ctx.getDefaultSSLParameters();
       List<String> protocols = new ArrayList<>();
       for (String v : TLS_ORDER.subList(TLS_ORDER.indexOf(minV), TLS_ORDER.indexOf(maxV) + 1)) {
@@ -247,8 +290,13 @@ public final class WebConfig {
         Map<String, Object> h = map(hs.get("headers"), "http_server_config.headers");
         for (Map.Entry<String, Object> e : h.entrySet()) {
           if (!HEADERS.contains(e.getKey())) {
-            throw new InvalidWebConfig("http_server_config.headers: header " + e.getKey() + " is not allowed "
-                + "(one of " + String.join(", ", new java.util.TreeSet<>(HEADERS)) + ")");
+            throw new InvalidWebConfig(
+                "http_server_config.headers: header "
+                    + e.getKey()
+                    + " is not allowed "
+                    + "(one of "
+                    + String.join(", ", new java.util.TreeSet<>(HEADERS))
+                    + ")");
           }
           if (e.getValue() != null && !e.getValue().toString().isEmpty()) {
             headers.put(e.getKey(), e.getValue().toString());
@@ -262,13 +310,19 @@ public final class WebConfig {
       for (Map.Entry<String, Object> e : u.entrySet()) {
         String hash = e.getValue() == null ? "" : e.getValue().toString();
         if (!hash.matches("\\$2[aby]?\\$\\d\\d\\$[./A-Za-z0-9]{53}")) {
-          throw new InvalidWebConfig("basic_auth_users: the password of user \"" + e.getKey()
-              + "\" is not a bcrypt hash ($2y$10$... with 53 characters of salt and hash)");
+          throw new InvalidWebConfig(
+              "basic_auth_users: the password of user \""
+                  + e.getKey()
+                  + "\" is not a bcrypt hash ($2y$10$... with 53 characters of salt and hash)");
         }
-        int cost = Integer.parseInt(hash.substring(hash.indexOf('$', 1) + 1, hash.indexOf('$', 1) + 3));
+        int cost =
+            Integer.parseInt(hash.substring(hash.indexOf('$', 1) + 1, hash.indexOf('$', 1) + 3));
         if (cost < 4 || cost > 31) {
-          throw new InvalidWebConfig("basic_auth_users: the bcrypt cost of user \"" + e.getKey()
-              + "\" must be between 4 and 31, not " + cost);
+          throw new InvalidWebConfig(
+              "basic_auth_users: the bcrypt cost of user \""
+                  + e.getKey()
+                  + "\" must be between 4 and 31, not "
+                  + cost);
         }
         users.put(e.getKey(), hash.getBytes(StandardCharsets.US_ASCII));
       }
@@ -281,14 +335,19 @@ public final class WebConfig {
     return path.isAbsolute() || base == null ? path : base.resolve(path);
   }
 
-  private static String version(Map<String, Object> tls, String field, String dflt) throws InvalidWebConfig {
+  private static String version(Map<String, Object> tls, String field, String dflt)
+      throws InvalidWebConfig {
     String v = string(tls, field);
     if (v == null || v.isEmpty()) {
       return dflt;
     }
     if (!TLS_VERSIONS.containsKey(v)) {
-      throw new InvalidWebConfig("tls_server_config: unknown TLS version " + field + ": " + v
-          + " (one of TLS10, TLS11, TLS12, TLS13)");
+      throw new InvalidWebConfig(
+          "tls_server_config: unknown TLS version "
+              + field
+              + ": "
+              + v
+              + " (one of TLS10, TLS11, TLS12, TLS13)");
     }
     return v;
   }
@@ -306,13 +365,21 @@ public final class WebConfig {
     return (Map<String, Object>) o;
   }
 
-  private static void known(Map<String, Object> m, String where, String... fields) throws InvalidWebConfig {
+  private static void known(Map<String, Object> m, String where, String... fields)
+      throws InvalidWebConfig {
     Set<String> ok = Set.of(fields);
     for (String k : m.keySet()) {
       if (!ok.contains(k)) {
-        throw new InvalidWebConfig("field " + k + " not found in " + where
-            + (where.equals("tls_server_config") && Set.of("cipher_suites", "curve_preferences",
-                "client_allowed_sans").contains(k) ? " (not supported by Cardinal)" : ""));
+        throw new InvalidWebConfig(
+            "field "
+                + k
+                + " not found in "
+                + where
+                + (where.equals("tls_server_config")
+                        && Set.of("cipher_suites", "curve_preferences", "client_allowed_sans")
+                            .contains(k)
+                    ? " (not supported by Cardinal)"
+                    : ""));
       }
     }
   }
@@ -332,7 +399,8 @@ public final class WebConfig {
       throws InvalidWebConfig {
     List<Certificate> chain = readCerts(certFile, "cert_file");
     if (chain.isEmpty()) {
-      throw new InvalidWebConfig("tls_server_config: cert_file " + certFile + " holds no certificate");
+      throw new InvalidWebConfig(
+          "tls_server_config: cert_file " + certFile + " holds no certificate");
     }
     PrivateKey key = readKey(keyFile);
     try {
@@ -340,7 +408,8 @@ public final class WebConfig {
       ks.load(null, null);
       char[] pw = new char[0];
       ks.setKeyEntry("server", key, pw, chain.toArray(new Certificate[0]));
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, pw);
       TrustManager[] tms = null;
       if (auth.want && !auth.verify) {
@@ -353,9 +422,11 @@ public final class WebConfig {
           trust.setCertificateEntry("ca" + i++, c);
         }
         if (i == 0) {
-          throw new InvalidWebConfig("tls_server_config: client_ca_file " + caFile + " holds no certificate");
+          throw new InvalidWebConfig(
+              "tls_server_config: client_ca_file " + caFile + " holds no certificate");
         }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        TrustManagerFactory tmf =
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         tms = tmf.getTrustManagers();
       }
@@ -365,8 +436,14 @@ public final class WebConfig {
     } catch (InvalidWebConfig e) {
       throw e;
     } catch (Exception e) {
-      throw new InvalidWebConfig("tls_server_config: cert_file " + certFile + " and key_file " + keyFile
-          + " cannot be used together: " + e.getMessage(), e);
+      throw new InvalidWebConfig(
+          "tls_server_config: cert_file "
+              + certFile
+              + " and key_file "
+              + keyFile
+              + " cannot be used together: "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -374,7 +451,8 @@ public final class WebConfig {
     try (InputStream in = Files.newInputStream(p)) {
       return new ArrayList<>(CertificateFactory.getInstance("X.509").generateCertificates(in));
     } catch (Exception e) {
-      throw new InvalidWebConfig("tls_server_config: cannot read " + field + " " + p + ": " + e.getMessage(), e);
+      throw new InvalidWebConfig(
+          "tls_server_config: cannot read " + field + " " + p + ": " + e.getMessage(), e);
     }
   }
 
@@ -383,13 +461,17 @@ public final class WebConfig {
     try {
       pem = Files.readString(p, StandardCharsets.US_ASCII);
     } catch (IOException e) {
-      throw new InvalidWebConfig("tls_server_config: cannot read key_file " + p + ": " + e.getMessage(), e);
+      throw new InvalidWebConfig(
+          "tls_server_config: cannot read key_file " + p + ": " + e.getMessage(), e);
     }
     int begin = pem.indexOf("-----BEGIN PRIVATE KEY-----");
     int end = pem.indexOf("-----END PRIVATE KEY-----");
     if (begin < 0 || end < begin) {
-      throw new InvalidWebConfig("tls_server_config: key_file " + p + ": only unencrypted PKCS#8 PEM keys "
-          + "(BEGIN PRIVATE KEY) are supported");
+      throw new InvalidWebConfig(
+          "tls_server_config: key_file "
+              + p
+              + ": only unencrypted PKCS#8 PEM keys "
+              + "(BEGIN PRIVATE KEY) are supported");
     }
     byte[] der;
     try {
@@ -404,10 +486,14 @@ public final class WebConfig {
         // the next algorithm
       }
     }
-    throw new InvalidWebConfig("tls_server_config: key_file " + p + ": not an RSA, EC or Ed25519 key");
+    throw new InvalidWebConfig(
+        "tls_server_config: key_file " + p + ": not an RSA, EC or Ed25519 key");
   }
 
-  /** RequestClientCert / RequireAnyClientCert: a client certificate is asked for but not verified, as in Go. */
+  /**
+   * RequestClientCert / RequireAnyClientCert: a client certificate is asked for but not verified,
+   * as in Go.
+   */
   private static final class AnyClientCert implements X509TrustManager {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) {}

@@ -7,9 +7,6 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -19,29 +16,35 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP side of the server on the JDK's built-in HttpServer: one root handler routes every path, so an
- * unknown path is a plain 404 and each endpoint states which methods it allows.
+ * The HTTP side of the server on the JDK's built-in HttpServer: one root handler routes every path,
+ * so an unknown path is a plain 404 and each endpoint states which methods it allows.
  */
 public final class WebServer {
   private static final Logger log = LoggerFactory.getLogger(WebServer.class);
+
   /** Largest accepted request body (form-encoded API parameters). */
   static final int MAX_BODY_BYTES = 8 << 20;
 
   private final ServerContext server;
+
   /** Routes registered by other modules before {@link #start()}, by exact path. */
   private final Map<String, Route> routes = new ConcurrentHashMap<>();
 
   private record Route(String method, LongSupplier maxBodyBytes, BodyRoute handler) {}
+
   private final HttpServer http;
   private final ExecutorService executor;
   private final Api api;
+
   /** Null without --web.config.file. */
   private final WebConfig webConfig;
 
@@ -49,28 +52,36 @@ public final class WebServer {
     this(server, address, null);
   }
 
-  /** With a web configuration (--web.config.file): HTTPS when it has tls_server_config, basic auth when users. */
-  public WebServer(ServerContext server, InetSocketAddress address, WebConfig webConfig) throws IOException {
+  /**
+   * With a web configuration (--web.config.file): HTTPS when it has tls_server_config, basic auth
+   * when users.
+   */
+  public WebServer(ServerContext server, InetSocketAddress address, WebConfig webConfig)
+      throws IOException {
     this.server = server;
     this.webConfig = webConfig;
     if (webConfig != null && webConfig.tls()) {
       HttpsServer https = HttpsServer.create(address, 128);
-      https.setHttpsConfigurator(new HttpsConfigurator(webConfig.sslContext()) {
-        @Override
-        public void configure(HttpsParameters p) {
-          p.setSSLParameters(webConfig.sslParameters());
-        }
-      });
+      https.setHttpsConfigurator(
+          new HttpsConfigurator(webConfig.sslContext()) {
+            @Override
+            public void configure(HttpsParameters p) {
+              p.setSSLParameters(webConfig.sslParameters());
+            }
+          });
       this.http = https;
     } else {
       this.http = HttpServer.create(address, 128);
     }
     AtomicInteger n = new AtomicInteger();
-    this.executor = Executors.newFixedThreadPool(Math.max(8, server.options().queryMaxConcurrency()), r -> {
-      Thread t = new Thread(r, "http-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newFixedThreadPool(
+            Math.max(8, server.options().queryMaxConcurrency()),
+            r -> {
+              Thread t = new Thread(r, "http-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     this.api = new Api(server);
     http.setExecutor(executor);
     http.createContext("/", this::handle);
@@ -177,11 +188,16 @@ public final class WebServer {
         }
         ApiRequest req = request(ex);
         Federate.Result r = Federate.render(server, req);
-        send(ex, r.status(), r.status() == 200 ? "text/plain; version=0.0.4; charset=utf-8"
-            : "text/plain; charset=utf-8", r.body());
+        send(
+            ex,
+            r.status(),
+            r.status() == 200
+                ? "text/plain; version=0.0.4; charset=utf-8"
+                : "text/plain; charset=utf-8",
+            r.body());
         return;
       }
-      default -> { }
+      default -> {}
     }
     Route r = routes.get(path);
     if (r != null) {
@@ -198,7 +214,9 @@ public final class WebServer {
         send(ex, 404, "text/plain; charset=utf-8", "404 page not found\n");
         return;
       }
-      if (!(get || (post && ep.allowsPost()) || (method.equals("PUT") && ep.allowsPut())
+      if (!(get
+          || (post && ep.allowsPost())
+          || (method.equals("PUT") && ep.allowsPut())
           || (method.equals("DELETE") && ep.allowsDelete()))) {
         notAllowed(ex, ep.allowsPost() ? "GET, POST" : "GET");
         return;
@@ -214,8 +232,8 @@ public final class WebServer {
   }
 
   /**
-   * Adds an endpoint at {@code path} that takes {@code method} and a body of at most
-   * {@code maxBodyBytes}; call before {@link #start()}.
+   * Adds an endpoint at {@code path} that takes {@code method} and a body of at most {@code
+   * maxBodyBytes}; call before {@link #start()}.
    */
   public void route(String path, String method, LongSupplier maxBodyBytes, BodyRoute handler) {
     routes.put(path, new Route(method, maxBodyBytes, handler));
@@ -236,7 +254,10 @@ public final class WebServer {
     }
   }
 
-  /** The request body, or null (after draining nothing more) when it is longer than {@code max} bytes. */
+  /**
+   * The request body, or null (after draining nothing more) when it is longer than {@code max}
+   * bytes.
+   */
   static byte[] readBody(HttpExchange ex, long max) throws IOException {
     String cl = ex.getRequestHeaders().getFirst("Content-Length");
     if (cl != null) {
@@ -273,13 +294,15 @@ public final class WebServer {
     }
   }
 
-  static void send(HttpExchange ex, int status, String contentType, String body) throws IOException {
+  static void send(HttpExchange ex, int status, String contentType, String body)
+      throws IOException {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
     send(ex, status, contentType, b, b.length);
   }
 
   /** A response whose body is {@code b[0..len)}. */
-  static void send(HttpExchange ex, int status, String contentType, byte[] b, int len) throws IOException {
+  static void send(HttpExchange ex, int status, String contentType, byte[] b, int len)
+      throws IOException {
     ex.getResponseHeaders().set("Content-Type", contentType);
     boolean head = ex.getRequestMethod().equals("HEAD");
     ex.sendResponseHeaders(status, head || len == 0 ? -1 : len);
@@ -297,7 +320,9 @@ public final class WebServer {
     if (ex.getRequestMethod().equals("POST") || ex.getRequestMethod().equals("PUT")) {
       String ct = ex.getRequestHeaders().getFirst("Content-Type");
       byte[] body = readBody(ex.getRequestBody());
-      if (ct != null && ct.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+      if (ct != null
+          && ct.toLowerCase(java.util.Locale.ROOT)
+              .startsWith("application/x-www-form-urlencoded")) {
         parseForm(new String(body, StandardCharsets.UTF_8), params);
       }
     }
@@ -331,7 +356,8 @@ public final class WebServer {
         into.computeIfAbsent(URLDecoder.decode(k, StandardCharsets.UTF_8), x -> new ArrayList<>())
             .add(URLDecoder.decode(v, StandardCharsets.UTF_8));
       } catch (IllegalArgumentException e) {
-        // A malformed escape: keep the raw text, as lenient as Go's url.ParseQuery is not, but harmless.
+        // A malformed escape: keep the raw text, as lenient as Go's url.ParseQuery is not, but
+        // harmless.
         into.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
       }
     }

@@ -14,31 +14,31 @@ import java.util.List;
  * }</pre>
  *
  * All Prometheus 3 syntax is accepted, including experimental features (duration expressions,
- * {@code anchored}/{@code smoothed}, fill modifiers, experimental functions); {@link io.cardinal.promql.ast.Function#experimental()}
- * lets the engine decide whether to allow them.
+ * {@code anchored}/{@code smoothed}, fill modifiers, experimental functions); {@link
+ * io.cardinal.promql.ast.Function#experimental()} lets the engine decide whether to allow them.
  */
 public final class PromQL {
 
-    private PromQL() {
-    }
+  private PromQL() {}
 
-    /**
-     * Parses and type checks a PromQL expression.
-     *
-     * @throws PromQLParseException with Prometheus' message and position if the query is invalid
-     */
-    public static Expr parse(String query) {
-        return ParserDriver.parseExpr(query);
-    }
+  /**
+   * Parses and type checks a PromQL expression.
+   *
+   * @throws PromQLParseException with Prometheus' message and position if the query is invalid
+   */
+  public static Expr parse(String query) {
+    return ParserDriver.parseExpr(query);
+  }
 
-    /**
-     * Parses a series selector such as {@code up{job="x"}} or {@code {__name__=~"a.*"}} (the {@code match[]}
-     * parameter of the HTTP API) into its label matchers; a metric name becomes a {@code __name__} matcher.
-     * Like Prometheus' {@code ParseMetricSelector} it does not require a non-empty matcher.
-     *
-     * @throws PromQLParseException if the selector is invalid
-     */
-    public static List<LabelMatcher> parseMatchers(String selector) {
-        return ParserDriver.parseMatchers(selector);
-    }
+  /**
+   * Parses a series selector such as {@code up{job="x"}} or {@code {__name__=~"a.*"}} (the {@code
+   * match[]} parameter of the HTTP API) into its label matchers; a metric name becomes a {@code
+   * __name__} matcher. Like Prometheus' {@code ParseMetricSelector} it does not require a non-empty
+   * matcher.
+   *
+   * @throws PromQLParseException if the selector is invalid
+   */
+  public static List<LabelMatcher> parseMatchers(String selector) {
+    return ParserDriver.parseMatchers(selector);
+  }
 }

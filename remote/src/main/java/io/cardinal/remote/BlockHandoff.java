@@ -20,21 +20,22 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * Hands completed blocks to a Thanos-style uploader, the way Thanos's sidecar shipper does it for Prometheus:
- * every block of the data directory that is complete (a ULID directory with its {@code meta.json}; blocks being
- * written are named {@code <ULID>.tmp-for-creation} and are never picked up) and not handed off before is
- * hard-linked into {@code <staging>/<ULID>/}, and the staged copy's {@code meta.json} gets a {@code thanos}
- * section with the external labels. The database's own block is never modified.
+ * Hands completed blocks to a Thanos-style uploader, the way Thanos's sidecar shipper does it for
+ * Prometheus: every block of the data directory that is complete (a ULID directory with its {@code
+ * meta.json}; blocks being written are named {@code <ULID>.tmp-for-creation} and are never picked
+ * up) and not handed off before is hard-linked into {@code <staging>/<ULID>/}, and the staged
+ * copy's {@code meta.json} gets a {@code thanos} section with the external labels. The database's
+ * own block is never modified.
  *
- * <p>Hard links make the staged copy a consistent, immutable snapshot: blocks are immutable once written, and
- * the two ways Cardinal changes one afterwards both replace files rather than write into them (a deletion
- * renames a new {@code tombstones} file into place; compaction and retention delete whole directories), which
- * leaves the staged links untouched. The staging directory must be on the same filesystem as the data
- * directory.
+ * <p>Hard links make the staged copy a consistent, immutable snapshot: blocks are immutable once
+ * written, and the two ways Cardinal changes one afterwards both replace files rather than write
+ * into them (a deletion renames a new {@code tombstones} file into place; compaction and retention
+ * delete whole directories), which leaves the staged links untouched. The staging directory must be
+ * on the same filesystem as the data directory.
  *
- * <p>By default only level-1 blocks (cut from the head) are handed off, as the sidecar does: blocks merged by
- * compaction hold the same samples again. Handed-off ULIDs are listed in {@code <staging>/handoff.json}; the
- * uploader deletes a staged directory when it has uploaded it.
+ * <p>By default only level-1 blocks (cut from the head) are handed off, as the sidecar does: blocks
+ * merged by compaction hold the same samples again. Handed-off ULIDs are listed in {@code
+ * <staging>/handoff.json}; the uploader deletes a staged directory when it has uploaded it.
  */
 final class BlockHandoff {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,14 +48,18 @@ final class BlockHandoff {
   private final Labels externalLabels;
   private final boolean includeCompacted;
 
-  public BlockHandoff(Path dataDir, Path stagingDir, Labels externalLabels, boolean includeCompacted) {
+  public BlockHandoff(
+      Path dataDir, Path stagingDir, Labels externalLabels, boolean includeCompacted) {
     this.dataDir = dataDir;
     this.stagingDir = stagingDir;
     this.externalLabels = externalLabels;
     this.includeCompacted = includeCompacted;
   }
 
-  /** Stages every complete block not handed off yet; returns the staged block directories, oldest first. */
+  /**
+   * Stages every complete block not handed off yet; returns the staged block directories, oldest
+   * first.
+   */
   public synchronized List<Path> stage() throws IOException {
     Files.createDirectories(stagingDir);
     Set<String> done = readState();
@@ -63,7 +68,9 @@ final class BlockHandoff {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dataDir)) {
       for (Path p : ds) {
         String name = p.getFileName().toString();
-        if (Ulid.isValid(name) && Files.isDirectory(p) && Files.isRegularFile(p.resolve("meta.json"))
+        if (Ulid.isValid(name)
+            && Files.isDirectory(p)
+            && Files.isRegularFile(p.resolve("meta.json"))
             && !done.contains(name)) {
           candidates.add(name);
         }
@@ -90,8 +97,11 @@ final class BlockHandoff {
         BlockFiles.delete(tmp); // the block went away while we linked it
         continue;
       }
-      Files.writeString(tmp.resolve("meta.json"), withThanos(Files.readString(tmp.resolve("meta.json")), meta, tmp),
-          StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+      Files.writeString(
+          tmp.resolve("meta.json"),
+          withThanos(Files.readString(tmp.resolve("meta.json")), meta, tmp),
+          StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
       Path dst = stagingDir.resolve(ulid);
       BlockFiles.delete(dst);
       Files.move(tmp, dst, StandardCopyOption.ATOMIC_MOVE);
@@ -103,8 +113,9 @@ final class BlockHandoff {
   }
 
   /**
-   * The block's meta.json with a {@code thanos} section appended (unless it has one): external labels,
-   * resolution 0 (raw data), source "sidecar", the chunk segment files and every file with its size.
+   * The block's meta.json with a {@code thanos} section appended (unless it has one): external
+   * labels, resolution 0 (raw data), source "sidecar", the chunk segment files and every file with
+   * its size.
    */
   String withThanos(String metaJson, BlockMeta meta, Path staged) throws IOException {
     if (meta.extra("thanos") != null) {
@@ -139,14 +150,18 @@ final class BlockHandoff {
     if (!trimmed.endsWith("}")) {
       throw new IOException("unexpected meta.json in " + staged);
     }
-    return trimmed.substring(0, trimmed.length() - 1).stripTrailing() + ",\n\t\"thanos\": " + j + "\n}\n";
+    return trimmed.substring(0, trimmed.length() - 1).stripTrailing()
+        + ",\n\t\"thanos\": "
+        + j
+        + "\n}\n";
   }
 
   private Set<String> readState() throws IOException {
     Set<String> out = new TreeSet<>();
     Path f = stagingDir.resolve(STATE_FILE);
     if (Files.exists(f)) {
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([0-9A-Z]{26})\"").matcher(Files.readString(f));
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("\"([0-9A-Z]{26})\"").matcher(Files.readString(f));
       while (m.find()) {
         out.add(m.group(1));
       }
@@ -160,7 +175,10 @@ final class BlockHandoff {
     done.forEach(list::add);
     Path tmp = stagingDir.resolve(STATE_FILE + ".tmp");
     Files.writeString(tmp, JSON.writeValueAsString(j) + "\n");
-    Files.move(tmp, stagingDir.resolve(STATE_FILE), StandardCopyOption.REPLACE_EXISTING,
+    Files.move(
+        tmp,
+        stagingDir.resolve(STATE_FILE),
+        StandardCopyOption.REPLACE_EXISTING,
         StandardCopyOption.ATOMIC_MOVE);
   }
 }

@@ -1,9 +1,9 @@
 package io.cardinal.remote;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.cardinal.exposition.MetricsSource;
 import io.cardinal.promql.engine.Queryable;
 import io.cardinal.remote.prompb.Prompb;
-import io.cardinal.exposition.MetricsSource;
 import io.cardinal.tsdb.labels.Labels;
 import io.cardinal.tsdb.labels.MatchType;
 import io.cardinal.tsdb.labels.Matcher;
@@ -19,18 +19,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * {@code POST /api/v1/read}: Prometheus remote read with the {@code SAMPLES} response type. The request is a
- * snappy-compressed {@code ReadRequest}; each query's matchers select series over [start, end] (inclusive, in
- * milliseconds) across blocks and head, and the answer is one snappy-compressed {@code ReadResponse} with one
- * {@code QueryResult} per query, in request order, each holding the raw samples of the matching series.
+ * {@code POST /api/v1/read}: Prometheus remote read with the {@code SAMPLES} response type. The
+ * request is a snappy-compressed {@code ReadRequest}; each query's matchers select series over
+ * [start, end] (inclusive, in milliseconds) across blocks and head, and the answer is one
+ * snappy-compressed {@code ReadResponse} with one {@code QueryResult} per query, in request order,
+ * each holding the raw samples of the matching series.
  *
- * <p>External labels ({@code global.external_labels}) are added to every returned series that does not
- * have the label itself, and an equality matcher on an external label with the external value is
- * rewritten to match the empty string, so that the storage (which does not hold external labels) can
- * answer it, as Prometheus does.
+ * <p>External labels ({@code global.external_labels}) are added to every returned series that does
+ * not have the label itself, and an equality matcher on an external label with the external value
+ * is rewritten to match the empty string, so that the storage (which does not hold external labels)
+ * can answer it, as Prometheus does.
  *
- * <p>Errors are plain text: 400 for an undecodable request, a bad matcher, only unsupported response types
- * requested, or more samples than the limit ({@code exceeded sample limit (N)}); 500 when the storage fails.
+ * <p>Errors are plain text: 400 for an undecodable request, a bad matcher, only unsupported
+ * response types requested, or more samples than the limit ({@code exceeded sample limit (N)}); 500
+ * when the storage fails.
  */
 public final class RemoteReadHandler implements MetricsSource {
   /** Prometheus's --storage.remote.read-concurrent-limit default. */
@@ -46,11 +48,15 @@ public final class RemoteReadHandler implements MetricsSource {
   /** The answer: status, and for 200 the snappy-compressed ReadResponse; otherwise a text body. */
   public record Response(int status, String contentType, String contentEncoding, byte[] body) {
     static Response text(int status, String msg) {
-      return new Response(status, "text/plain; charset=utf-8", null, (msg + "\n").getBytes(StandardCharsets.UTF_8));
+      return new Response(
+          status, "text/plain; charset=utf-8", null, (msg + "\n").getBytes(StandardCharsets.UTF_8));
     }
   }
 
-  public RemoteReadHandler(Queryable storage, long maxCompressedBytes, long sampleLimit,
+  public RemoteReadHandler(
+      Queryable storage,
+      long maxCompressedBytes,
+      long sampleLimit,
       Supplier<Labels> externalLabels) {
     this.storage = storage;
     this.maxCompressedBytes = maxCompressedBytes;
@@ -82,7 +88,9 @@ public final class RemoteReadHandler implements MetricsSource {
   private Response handle0(byte[] body) {
     Prompb.ReadRequest req;
     try {
-      req = Prompb.ReadRequest.parseFrom(Snappy.decode(body, Math.max(maxCompressedBytes * 8, 64L << 20)));
+      req =
+          Prompb.ReadRequest.parseFrom(
+              Snappy.decode(body, Math.max(maxCompressedBytes * 8, 64L << 20)));
     } catch (InvalidProtocolBufferException e) {
       return Response.text(400, "malformed protobuf ReadRequest: " + e.getMessage());
     } catch (IOException e) {
@@ -90,8 +98,11 @@ public final class RemoteReadHandler implements MetricsSource {
     }
     if (req.getAcceptedResponseTypesCount() > 0
         && !req.getAcceptedResponseTypesList().contains(Prompb.ReadRequest.ResponseType.SAMPLES)) {
-      return Response.text(400, "server does not support any of the requested response types: "
-          + req.getAcceptedResponseTypesList() + "; supported: [SAMPLES]");
+      return Response.text(
+          400,
+          "server does not support any of the requested response types: "
+              + req.getAcceptedResponseTypesList()
+              + "; supported: [SAMPLES]");
     }
     Labels external = externalLabels.get();
     Prompb.ReadResponse.Builder resp = Prompb.ReadResponse.newBuilder();
@@ -104,7 +115,8 @@ public final class RemoteReadHandler implements MetricsSource {
         return Response.text(400, e.getMessage());
       }
       try {
-        Prompb.QueryResult result = query(q.getStartTimestampMs(), q.getEndTimestampMs(), matchers, external, budget);
+        Prompb.QueryResult result =
+            query(q.getStartTimestampMs(), q.getEndTimestampMs(), matchers, external, budget);
         if (result == null) {
           return Response.text(400, "exceeded sample limit (" + sampleLimit + ")");
         }
@@ -113,11 +125,16 @@ public final class RemoteReadHandler implements MetricsSource {
         return Response.text(500, "remote read query failed: " + e.getMessage());
       }
     }
-    return new Response(200, "application/x-protobuf", "snappy", Snappy.encode(resp.build().toByteArray()));
+    return new Response(
+        200, "application/x-protobuf", "snappy", Snappy.encode(resp.build().toByteArray()));
   }
 
-  /** The series matching {@code matchers} with their samples in [start, end]; null past the sample budget. */
-  private Prompb.QueryResult query(long start, long end, Matcher[] matchers, Labels external, long[] budget) {
+  /**
+   * The series matching {@code matchers} with their samples in [start, end]; null past the sample
+   * budget.
+   */
+  private Prompb.QueryResult query(
+      long start, long end, Matcher[] matchers, Labels external, long[] budget) {
     Prompb.QueryResult.Builder out = Prompb.QueryResult.newBuilder();
     if (end < start) {
       return out.build();
@@ -180,21 +197,23 @@ public final class RemoteReadHandler implements MetricsSource {
   }
 
   /**
-   * The request's matchers; an equality matcher on an external label with its external value matches the
-   * empty string instead (the storage does not hold external labels).
+   * The request's matchers; an equality matcher on an external label with its external value
+   * matches the empty string instead (the storage does not hold external labels).
    */
   static Matcher[] matchers(List<Prompb.LabelMatcher> pb, Labels external) {
     Matcher[] out = new Matcher[pb.size()];
     boolean nonEmpty = false;
     for (int i = 0; i < pb.size(); i++) {
       Prompb.LabelMatcher m = pb.get(i);
-      MatchType type = switch (m.getType()) {
-        case EQ -> MatchType.EQUAL;
-        case NEQ -> MatchType.NOT_EQUAL;
-        case RE -> MatchType.REGEX;
-        case NRE -> MatchType.NOT_REGEX;
-        default -> throw new IllegalArgumentException("invalid matcher type " + m.getTypeValue());
-      };
+      MatchType type =
+          switch (m.getType()) {
+            case EQ -> MatchType.EQUAL;
+            case NEQ -> MatchType.NOT_EQUAL;
+            case RE -> MatchType.REGEX;
+            case NRE -> MatchType.NOT_REGEX;
+            default ->
+                throw new IllegalArgumentException("invalid matcher type " + m.getTypeValue());
+          };
       String value = m.getValue();
       if (type == MatchType.EQUAL && !value.isEmpty() && value.equals(external.get(m.getName()))) {
         value = "";
@@ -202,13 +221,21 @@ public final class RemoteReadHandler implements MetricsSource {
       try {
         out[i] = Matcher.of(type, m.getName(), value);
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException("invalid matcher " + m.getName() + " " + type + " \"" + m.getValue()
-            + "\": " + e.getMessage());
+        throw new IllegalArgumentException(
+            "invalid matcher "
+                + m.getName()
+                + " "
+                + type
+                + " \""
+                + m.getValue()
+                + "\": "
+                + e.getMessage());
       }
       nonEmpty |= !out[i].matchesEmpty();
     }
     if (!nonEmpty) {
-      // The head's index needs one matcher that does not match the empty string; every stored series has a
+      // The head's index needs one matcher that does not match the empty string; every stored
+      // series has a
       // name, so this selects what the request's matchers alone would.
       Matcher[] widened = java.util.Arrays.copyOf(out, out.length + 1);
       widened[out.length] = Matcher.of(MatchType.REGEX, Labels.METRIC_NAME, ".+");
@@ -219,8 +246,9 @@ public final class RemoteReadHandler implements MetricsSource {
 
   @Override
   public void writeMetrics(StringBuilder sb) {
-    sb.append("# HELP prometheus_api_remote_read_queries The current number of remote read queries being executed "
-        + "or waiting.\n");
+    sb.append(
+        "# HELP prometheus_api_remote_read_queries The current number of remote read queries being executed "
+            + "or waiting.\n");
     sb.append("# TYPE prometheus_api_remote_read_queries gauge\n");
     sb.append("prometheus_api_remote_read_queries ").append(active.get()).append('\n');
   }

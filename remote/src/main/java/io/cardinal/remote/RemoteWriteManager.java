@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's {@code remote_write} queues: one {@link RemoteWriteQueue} per entry, each following the database's
- * WAL. A configuration reload keeps the queues whose entry (and the external labels) did not change; the others
- * are flushed, closed and, if still configured, started again from the current end of the WAL.
+ * The server's {@code remote_write} queues: one {@link RemoteWriteQueue} per entry, each following
+ * the database's WAL. A configuration reload keeps the queues whose entry (and the external labels)
+ * did not change; the others are flushed, closed and, if still configured, started again from the
+ * current end of the WAL.
  */
 public final class RemoteWriteManager implements MetricsSource, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RemoteWriteManager.class);
@@ -31,8 +32,8 @@ public final class RemoteWriteManager implements MetricsSource, AutoCloseable {
   private Labels externalLabels = Labels.EMPTY;
 
   /**
-   * @param walDir the database's WAL directory, or null when the database has none (in memory): remote_write
-   *     entries are then refused with an error in the log
+   * @param walDir the database's WAL directory, or null when the database has none (in memory):
+   *     remote_write entries are then refused with an error in the log
    * @param flushDeadlineMs how long closing a queue may spend sending what it holds
    */
   public RemoteWriteManager(Path walDir, long flushDeadlineMs, LongSupplier clock) {
@@ -54,23 +55,28 @@ public final class RemoteWriteManager implements MetricsSource, AutoCloseable {
       var e = it.next();
       RemoteWriteConfig now = wanted.get(e.getKey());
       if (now == null || extChanged || !now.equals(e.getValue().config())) {
-        log.info("msg=\"Stopping remote write queue\" remote_name={} url={}", e.getKey(),
+        log.info(
+            "msg=\"Stopping remote write queue\" remote_name={} url={}",
+            e.getKey(),
             e.getValue().config().url());
         e.getValue().close(flushDeadlineMs);
         it.remove();
       }
     }
     if (!wanted.isEmpty() && walDir == null) {
-      log.error("msg=\"remote_write needs the database's WAL; this database has none (in memory), so nothing is "
-          + "sent\" queues={}", wanted.keySet());
+      log.error(
+          "msg=\"remote_write needs the database's WAL; this database has none (in memory), so nothing is "
+              + "sent\" queues={}",
+          wanted.keySet());
       return;
     }
     for (RemoteWriteConfig rw : wanted.values()) {
       if (queues.containsKey(rw.name())) {
         continue;
       }
-      RemoteWriteQueue q = new RemoteWriteQueue(rw, ext, walDir, new QueueMetrics(rw.name(), rw.url()), highestIn,
-          clock);
+      RemoteWriteQueue q =
+          new RemoteWriteQueue(
+              rw, ext, walDir, new QueueMetrics(rw.name(), rw.url()), highestIn, clock);
       queues.put(rw.name(), q);
       q.start();
     }

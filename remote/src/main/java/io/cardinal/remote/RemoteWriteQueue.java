@@ -43,31 +43,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@code remote_write} destination: a WAL watcher thread that follows the database's WAL from the position
- * it had when the queue started, and shards that batch and send the samples it reads.
+ * One {@code remote_write} destination: a WAL watcher thread that follows the database's WAL from
+ * the position it had when the queue started, and shards that batch and send the samples it reads.
  *
  * <h2>Reading</h2>
- * At start the watcher reads the newest checkpoint and every segment after it for their series records only
- * (samples referenced later need their series' labels), up to the end of the WAL: that is the start position.
- * From there it reads series and samples as the database commits them ({@link WalWatcher}). Each series' labels
- * get the external labels it lacks, then {@code write_relabel_configs}; a series dropped by relabelling has its
- * samples counted as dropped ({@code dropped_series}). Nothing is read faster than it can be queued: when
- * the shards are full the watcher waits, and the samples wait in the WAL, so an endpoint that is down loses
- * nothing that was committed while it was down (as long as WAL truncation does not delete segments the watcher
- * has not reached: see remote.md).
+ *
+ * At start the watcher reads the newest checkpoint and every segment after it for their series
+ * records only (samples referenced later need their series' labels), up to the end of the WAL: that
+ * is the start position. From there it reads series and samples as the database commits them
+ * ({@link WalWatcher}). Each series' labels get the external labels it lacks, then {@code
+ * write_relabel_configs}; a series dropped by relabelling has its samples counted as dropped
+ * ({@code dropped_series}). Nothing is read faster than it can be queued: when the shards are full
+ * the watcher waits, and the samples wait in the WAL, so an endpoint that is down loses nothing
+ * that was committed while it was down (as long as WAL truncation does not delete segments the
+ * watcher has not reached: see remote.md).
  *
  * <h2>Sending</h2>
- * Samples are spread over shards by series (a series always goes to the same shard, so its samples are sent
- * in order). A shard sends when it has {@code max_samples_per_send} samples or its oldest sample has waited
- * {@code batch_send_deadline}. Answers: 2xx delivered; 5xx, network errors and (with {@code retry_on_http_429})
- * 429 are retried with exponential backoff from {@code min_backoff} to {@code max_backoff} (or the server's
- * {@code Retry-After}) until they succeed; any other status gives the batch up, counted by reason. While a
- * batch is retried its shard sends nothing else, and the watcher stops reading once the shard is full.
  *
- * <p>The number of shards starts at {@code min_shards} and is re-evaluated every {@link #reshardIntervalMs}:
- * doubled (up to {@code max_shards}) while the shards are busy sending most of the time or more than half full,
- * halved (down to {@code min_shards}) while they are mostly idle, never while sends are failing. Resharding
- * drains the old shards first, so per-series order is kept.
+ * Samples are spread over shards by series (a series always goes to the same shard, so its samples
+ * are sent in order). A shard sends when it has {@code max_samples_per_send} samples or its oldest
+ * sample has waited {@code batch_send_deadline}. Answers: 2xx delivered; 5xx, network errors and
+ * (with {@code retry_on_http_429}) 429 are retried with exponential backoff from {@code
+ * min_backoff} to {@code max_backoff} (or the server's {@code Retry-After}) until they succeed; any
+ * other status gives the batch up, counted by reason. While a batch is retried its shard sends
+ * nothing else, and the watcher stops reading once the shard is full.
+ *
+ * <p>The number of shards starts at {@code min_shards} and is re-evaluated every {@link
+ * #reshardIntervalMs}: doubled (up to {@code max_shards}) while the shards are busy sending most of
+ * the time or more than half full, halved (down to {@code min_shards}) while they are mostly idle,
+ * never while sends are failing. Resharding drains the old shards first, so per-series order is
+ * kept.
  */
 public final class RemoteWriteQueue implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RemoteWriteQueue.class);
@@ -85,8 +90,10 @@ public final class RemoteWriteQueue implements AutoCloseable {
   private final Thread watcher;
   private volatile boolean closing;
   private volatile long flushDeadlineNanos = Long.MAX_VALUE;
+
   /** How often the shard count is re-evaluated. */
   volatile long reshardIntervalMs = 10_000;
+
   /** How long the watcher sleeps when the WAL has nothing new. */
   volatile long pollIntervalMs = 20;
 
@@ -105,8 +112,10 @@ public final class RemoteWriteQueue implements AutoCloseable {
 
   /** Set when the queue has read the WAL up to where it was at start; samples after it are sent. */
   private volatile boolean started;
+
   private volatile int startSegment = -1;
   private volatile long startOffset = -1;
+
   /** Nanos of the last recoverable send failure (no resharding shortly after one). */
   private volatile long lastRecoverableFailureNanos;
 
@@ -126,7 +135,8 @@ public final class RemoteWriteQueue implements AutoCloseable {
       } else {
         List<Prompb.Label> l = new ArrayList<>(labels.size());
         for (int i = 0; i < labels.size(); i++) {
-          l.add(Prompb.Label.newBuilder().setName(labels.name(i)).setValue(labels.value(i)).build());
+          l.add(
+              Prompb.Label.newBuilder().setName(labels.name(i)).setValue(labels.value(i)).build());
         }
         pb = List.copyOf(l);
         long h = labels.hash64();
@@ -135,8 +145,14 @@ public final class RemoteWriteQueue implements AutoCloseable {
     }
   }
 
-  RemoteWriteQueue(RemoteWriteConfig config, Labels externalLabels, Path walDir, QueueMetrics metrics,
-      AtomicLong highestIn, LongSupplier clock) throws IOException {
+  RemoteWriteQueue(
+      RemoteWriteConfig config,
+      Labels externalLabels,
+      Path walDir,
+      QueueMetrics metrics,
+      AtomicLong highestIn,
+      LongSupplier clock)
+      throws IOException {
     this.config = config;
     this.qc = config.queueConfig();
     this.externalLabels = externalLabels;
@@ -145,8 +161,11 @@ public final class RemoteWriteQueue implements AutoCloseable {
     this.highestIn = highestIn;
     this.clock = clock;
     this.uri = URI.create(config.url());
-    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(config.remoteTimeoutMs()))
-        .version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER);
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofMillis(config.remoteTimeoutMs()))
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER);
     if (uri.getScheme().equals("https") || !config.tlsConfig().equals(TlsConfig.DEFAULT)) {
       b.sslContext(HttpScraper.sslContext(config.tlsConfig()));
       if (!config.tlsConfig().serverName().isEmpty()) {
@@ -180,7 +199,9 @@ public final class RemoteWriteQueue implements AutoCloseable {
     return started;
   }
 
-  /** The WAL position samples are sent from: {segment, offset}; {-1, -1} before {@link #started()}. */
+  /**
+   * The WAL position samples are sent from: {segment, offset}; {-1, -1} before {@link #started()}.
+   */
   public long[] startPosition() {
     return new long[] {startSegment, startOffset};
   }
@@ -198,8 +219,12 @@ public final class RemoteWriteQueue implements AutoCloseable {
       try (tail) {
         caughtUp = true;
         started = true;
-        log.info("msg=\"Remote write queue started\" remote_name={} url={} wal_segment={} offset={}", config.name(),
-            config.url(), startSegment, startOffset);
+        log.info(
+            "msg=\"Remote write queue started\" remote_name={} url={} wal_segment={} offset={}",
+            config.name(),
+            config.url(),
+            startSegment,
+            startOffset);
         WalWatcher.Listener listener = listener();
         long lastError = 0;
         while (!closing) {
@@ -211,11 +236,14 @@ public final class RemoteWriteQueue implements AutoCloseable {
             if (closing) {
               break;
             }
-            // The WAL could not be read right now (a file being replaced, ...): say so, wait, go on.
+            // The WAL could not be read right now (a file being replaced, ...): say so, wait, go
+            // on.
             if (System.nanoTime() - lastError > 60_000_000_000L) {
               lastError = System.nanoTime();
-              log.error("msg=\"Remote write cannot read the WAL; retrying\" remote_name={} err=\"{}\"",
-                  config.name(), e.toString());
+              log.error(
+                  "msg=\"Remote write cannot read the WAL; retrying\" remote_name={} err=\"{}\"",
+                  config.name(),
+                  e.toString());
             }
             n = 0;
             Thread.sleep(1000);
@@ -228,7 +256,10 @@ public final class RemoteWriteQueue implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException | RuntimeException e) {
-      log.error("msg=\"Remote write WAL watcher stopped\" remote_name={} err=\"{}\"", config.name(), e.toString());
+      log.error(
+          "msg=\"Remote write WAL watcher stopped\" remote_name={} err=\"{}\"",
+          config.name(),
+          e.toString());
     } finally {
       stopShards();
     }
@@ -275,11 +306,13 @@ public final class RemoteWriteQueue implements AutoCloseable {
   }
 
   private void readCheckpoint(Checkpoint.Ref cp) throws IOException {
-    WalReplay.readCheckpoint(cp, (rec, at) -> {
-      if (RecordType.of(rec) == RecordType.SERIES) {
-        series(rec, cp.index());
-      }
-    });
+    WalReplay.readCheckpoint(
+        cp,
+        (rec, at) -> {
+          if (RecordType.of(rec) == RecordType.SERIES) {
+            series(rec, cp.index());
+          }
+        });
     lastCheckpoint = Math.max(lastCheckpoint, cp.index());
   }
 
@@ -298,16 +331,24 @@ public final class RemoteWriteQueue implements AutoCloseable {
       @Override
       public void gap(int from, int to) {
         metrics.walSegmentsSkipped.add(to - from + 1);
-        log.error("msg=\"WAL segments were deleted before remote write read them; their samples are not sent\" "
-            + "remote_name={} segments={}..{}", config.name(), from, to);
+        log.error(
+            "msg=\"WAL segments were deleted before remote write read them; their samples are not sent\" "
+                + "remote_name={} segments={}..{}",
+            config.name(),
+            from,
+            to);
         reloadCheckpoint = true;
       }
 
       @Override
       public void corrupt(int segment, long offset, String why) {
         metrics.walCorruptRecords.increment();
-        log.error("msg=\"Unreadable WAL record skipped by remote write\" remote_name={} segment={} offset={} err=\"{}\"",
-            config.name(), segment, offset, why);
+        log.error(
+            "msg=\"Unreadable WAL record skipped by remote write\" remote_name={} segment={} offset={} err=\"{}\"",
+            config.name(),
+            segment,
+            offset,
+            why);
       }
     };
   }
@@ -325,7 +366,9 @@ public final class RemoteWriteQueue implements AutoCloseable {
     }
   }
 
-  /** The labels this queue sends for a series: external labels it lacks, then write_relabel_configs. */
+  /**
+   * The labels this queue sends for a series: external labels it lacks, then write_relabel_configs.
+   */
   private Labels sendLabels(LabelPairs pairs) {
     String[] nv = new String[pairs.size() * 2];
     for (int i = 0; i < pairs.size(); i++) {
@@ -417,11 +460,13 @@ public final class RemoteWriteQueue implements AutoCloseable {
           pendingGc = cp.get().index();
           reloadCheckpoint = false;
         } catch (IOException e) {
-          log.debug("msg=\"checkpoint changed while reading it; retrying\" err=\"{}\"", e.toString());
+          log.debug(
+              "msg=\"checkpoint changed while reading it; retrying\" err=\"{}\"", e.toString());
         }
       }
     }
-    // Series the checkpoint did not keep are gone from the head; forget them once the tail is past it.
+    // Series the checkpoint did not keep are gone from the head; forget them once the tail is past
+    // it.
     if (pendingGc >= 0 && tail.segment() > pendingGc) {
       int cut = pendingGc;
       pendingGc = -1;
@@ -483,7 +528,11 @@ public final class RemoteWriteQueue implements AutoCloseable {
     metrics.shards.set(n);
     metrics.desiredShards.set(n);
     if (old.length > 0) {
-      log.info("msg=\"Remote write resharded\" remote_name={} from={} to={}", config.name(), old.length, n);
+      log.info(
+          "msg=\"Remote write resharded\" remote_name={} from={} to={}",
+          config.name(),
+          old.length,
+          n);
     }
   }
 
@@ -507,8 +556,8 @@ public final class RemoteWriteQueue implements AutoCloseable {
   }
 
   /**
-   * Stops reading and sends what is queued for at most {@code flushTimeoutMs}; what is still queued then is
-   * counted as dropped ({@code shutdown}).
+   * Stops reading and sends what is queued for at most {@code flushTimeoutMs}; what is still queued
+   * then is counted as dropped ({@code shutdown}).
    */
   public void close(long flushTimeoutMs) {
     flushDeadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushTimeoutMs);
@@ -619,7 +668,9 @@ public final class RemoteWriteQueue implements AutoCloseable {
       }
     }
 
-    /** Takes the next batch: full, or due by batch_send_deadline, or whatever is left when stopping. */
+    /**
+     * Takes the next batch: full, or due by batch_send_deadline, or whatever is left when stopping.
+     */
     private int take(SeriesRef[] bs, long[] bt, double[] bv) throws InterruptedException {
       lock.lock();
       try {
@@ -675,7 +726,8 @@ public final class RemoteWriteQueue implements AutoCloseable {
     Map<SeriesRef, Prompb.TimeSeries.Builder> bySeries = new LinkedHashMap<>();
     long maxT = Long.MIN_VALUE;
     for (int i = 0; i < n; i++) {
-      bySeries.computeIfAbsent(bs[i], s -> Prompb.TimeSeries.newBuilder().addAllLabels(s.pb))
+      bySeries
+          .computeIfAbsent(bs[i], s -> Prompb.TimeSeries.newBuilder().addAllLabels(s.pb))
           .addSamples(Prompb.Sample.newBuilder().setTimestamp(bt[i]).setValue(bv[i]));
       maxT = Math.max(maxT, bt[i]);
     }
@@ -690,7 +742,8 @@ public final class RemoteWriteQueue implements AutoCloseable {
       String failure;
       long retryAfterMs = -1;
       try {
-        HttpResponse<String> resp = client.send(request(body), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> resp =
+            client.send(request(body), HttpResponse.BodyHandlers.ofString());
         int code = resp.statusCode();
         if (code / 100 == 2) {
           metrics.sent(n, maxT);
@@ -702,8 +755,13 @@ public final class RemoteWriteQueue implements AutoCloseable {
         if (code / 100 != 5 && !(code == 429 && qc.retryOnHttp429())) {
           metrics.fail("http_" + code, n);
           metrics.pending.addAndGet(-n);
-          log.error("msg=\"non-recoverable error while sending remote write; samples dropped\" remote_name={} "
-              + "count={} status={} err=\"{}\"", config.name(), n, code, msg);
+          log.error(
+              "msg=\"non-recoverable error while sending remote write; samples dropped\" remote_name={} "
+                  + "count={} status={} err=\"{}\"",
+              config.name(),
+              n,
+              code,
+              msg);
           return;
         }
         retryAfterMs = retryAfter(resp.headers().firstValue("Retry-After").orElse(null));
@@ -719,13 +777,18 @@ public final class RemoteWriteQueue implements AutoCloseable {
       lastRecoverableFailureNanos = System.nanoTime();
       // The server's Retry-After wins over the backoff, as in Prometheus.
       long sleep = retryAfterMs >= 0 ? retryAfterMs : backoff;
-      if (closing && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(sleep) > flushDeadlineNanos) {
+      if (closing
+          && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(sleep) > flushDeadlineNanos) {
         giveUp(n);
         return;
       }
       metrics.samplesRetried.add(n);
-      log.warn("msg=\"Failed to send batch, retrying\" remote_name={} count={} backoff_ms={} err=\"{}\"",
-          config.name(), n, sleep, failure);
+      log.warn(
+          "msg=\"Failed to send batch, retrying\" remote_name={} count={} backoff_ms={} err=\"{}\"",
+          config.name(),
+          n,
+          sleep,
+          failure);
       try {
         Thread.sleep(sleep);
       } catch (InterruptedException e) {
@@ -743,12 +806,14 @@ public final class RemoteWriteQueue implements AutoCloseable {
   }
 
   private HttpRequest request(byte[] body) throws IOException {
-    HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(config.remoteTimeoutMs()))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .header("Content-Encoding", "snappy")
-        .header("Content-Type", "application/x-protobuf")
-        .header("User-Agent", USER_AGENT)
-        .header("X-Prometheus-Remote-Write-Version", "0.1.0");
+    HttpRequest.Builder rb =
+        HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofMillis(config.remoteTimeoutMs()))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .header("Content-Encoding", "snappy")
+            .header("Content-Type", "application/x-protobuf")
+            .header("User-Agent", USER_AGENT)
+            .header("X-Prometheus-Remote-Write-Version", "0.1.0");
     for (Map.Entry<String, String> h : config.headers().entrySet()) {
       rb.header(h.getKey(), h.getValue());
     }
@@ -757,8 +822,12 @@ public final class RemoteWriteQueue implements AutoCloseable {
       if (!config.basicAuth().passwordFile().isEmpty()) {
         pw = Files.readString(Path.of(config.basicAuth().passwordFile())).trim();
       }
-      rb.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-          (config.basicAuth().username() + ":" + pw).getBytes(StandardCharsets.UTF_8)));
+      rb.header(
+          "Authorization",
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString(
+                      (config.basicAuth().username() + ":" + pw).getBytes(StandardCharsets.UTF_8)));
     } else if (config.authorization() != null) {
       String cred = config.authorization().credentials();
       if (!config.authorization().credentialsFile().isEmpty()) {

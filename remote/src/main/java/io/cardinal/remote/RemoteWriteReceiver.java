@@ -2,8 +2,8 @@ package io.cardinal.remote;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.cardinal.Cardinal;
-import io.cardinal.remote.prompb.Prompb;
 import io.cardinal.exposition.MetricsSource;
+import io.cardinal.remote.prompb.Prompb;
 import io.cardinal.tsdb.AppendStatus;
 import io.cardinal.tsdb.Appender;
 import io.cardinal.tsdb.CommitResult;
@@ -16,30 +16,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /api/v1/write}: Prometheus remote write 1.0. The body is a snappy (block format) compressed
- * protobuf {@code WriteRequest}; its samples go through the database's {@link Appender}, so the global series
- * limit, out-of-order and out-of-bounds checks apply exactly as to scraped samples.
+ * {@code POST /api/v1/write}: Prometheus remote write 1.0. The body is a snappy (block format)
+ * compressed protobuf {@code WriteRequest}; its samples go through the database's {@link Appender},
+ * so the global series limit, out-of-order and out-of-bounds checks apply exactly as to scraped
+ * samples.
  *
  * <p>Answers:
+ *
  * <ul>
  *   <li>204 when every sample was stored;
- *   <li>400 when the request cannot be decoded (bad snappy, malformed protobuf) &mdash; nothing is stored;
- *   <li>400 when some samples were refused (invalid, unsorted or duplicate labels, no {@code __name__}, out of
- *       order, duplicate timestamp, out of bounds, the series limit, native histograms): every valid sample of
- *       the request <em>is</em> stored and committed first, and the body says what was refused and how much was
- *       stored, so the sender (which must not retry a 4xx) loses only what could never be stored;
- *   <li>413 when the compressed or the decoded body exceeds the limits; 415 for a Content-Encoding other than
- *       snappy or a Content-Type other than protobuf;
- *   <li>500 when the write itself failed (the WAL could not be written): nothing of the request is stored and
- *       the sender retries.
+ *   <li>400 when the request cannot be decoded (bad snappy, malformed protobuf) &mdash; nothing is
+ *       stored;
+ *   <li>400 when some samples were refused (invalid, unsorted or duplicate labels, no {@code
+ *       __name__}, out of order, duplicate timestamp, out of bounds, the series limit, native
+ *       histograms): every valid sample of the request <em>is</em> stored and committed first, and
+ *       the body says what was refused and how much was stored, so the sender (which must not retry
+ *       a 4xx) loses only what could never be stored;
+ *   <li>413 when the compressed or the decoded body exceeds the limits; 415 for a Content-Encoding
+ *       other than snappy or a Content-Type other than protobuf;
+ *   <li>500 when the write itself failed (the WAL could not be written): nothing of the request is
+ *       stored and the sender retries.
  * </ul>
  */
 public final class RemoteWriteReceiver implements MetricsSource {
   private static final Logger log = LoggerFactory.getLogger(RemoteWriteReceiver.class);
   private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
   private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+
   /** Refusal reasons that are not an AppendStatus. */
   private static final String INVALID_LABELS = "invalid_labels";
+
   private static final String HISTOGRAM = "native_histogram";
 
   private final Cardinal db;
@@ -70,12 +76,18 @@ public final class RemoteWriteReceiver implements MetricsSource {
     return maxCompressedBytes;
   }
 
-  /** Handles one request whose body (already read, at most {@link #maxCompressedBytes()}) is {@code body}. */
+  /**
+   * Handles one request whose body (already read, at most {@link #maxCompressedBytes()}) is {@code
+   * body}.
+   */
   public Response handle(String contentType, String contentEncoding, byte[] body) {
     Response r = handle0(contentType, contentEncoding, body);
     requestsByCode.computeIfAbsent(r.status(), k -> new LongAdder()).increment();
     if (r.status() >= 400) {
-      log.warn("msg=\"remote write request refused\" status={} err=\"{}\"", r.status(), r.body().strip());
+      log.warn(
+          "msg=\"remote write request refused\" status={} err=\"{}\"",
+          r.status(),
+          r.body().strip());
     }
     return r;
   }
@@ -87,15 +99,23 @@ public final class RemoteWriteReceiver implements MetricsSource {
   }
 
   private Response handle0(String contentType, String contentEncoding, byte[] body) {
-    if (contentEncoding != null && !contentEncoding.isEmpty()
+    if (contentEncoding != null
+        && !contentEncoding.isEmpty()
         && !contentEncoding.trim().equalsIgnoreCase("snappy")) {
-      return new Response(415, "unsupported Content-Encoding \"" + contentEncoding
-          + "\": remote write 1.0 bodies must be snappy compressed\n");
+      return new Response(
+          415,
+          "unsupported Content-Encoding \""
+              + contentEncoding
+              + "\": remote write 1.0 bodies must be snappy compressed\n");
     }
-    if (contentType != null && !contentType.isEmpty()
+    if (contentType != null
+        && !contentType.isEmpty()
         && !contentType.toLowerCase(Locale.ROOT).startsWith("application/x-protobuf")) {
-      return new Response(415, "unsupported Content-Type \"" + contentType
-          + "\": remote write 1.0 bodies are application/x-protobuf\n");
+      return new Response(
+          415,
+          "unsupported Content-Type \""
+              + contentType
+              + "\": remote write 1.0 bodies are application/x-protobuf\n");
     }
     byte[] raw;
     try {
@@ -153,7 +173,8 @@ public final class RemoteWriteReceiver implements MetricsSource {
             ref = r;
           } else if (firstError == null) {
             AppendStatus st = AppendStatus.of(r);
-            firstError = st.message() + " for series " + labels + " at timestamp " + s.getTimestamp();
+            firstError =
+                st.message() + " for series " + labels + " at timestamp " + s.getTimestamp();
           }
         }
       }
@@ -202,8 +223,9 @@ public final class RemoteWriteReceiver implements MetricsSource {
   }
 
   /**
-   * The series' labels, validated as remote write 1.0 requires: names sorted and unique, legacy name syntax,
-   * a valid {@code __name__}. Empty values mean "no such label" (as everywhere in Prometheus) and are dropped.
+   * The series' labels, validated as remote write 1.0 requires: names sorted and unique, legacy
+   * name syntax, a valid {@code __name__}. Empty values mean "no such label" (as everywhere in
+   * Prometheus) and are dropped.
    */
   static Labels labels(List<Prompb.Label> list) {
     String[] pairs = new String[list.size() * 2];
@@ -215,22 +237,28 @@ public final class RemoteWriteReceiver implements MetricsSource {
       if (prev != null) {
         int c = Labels.compareStrings(prev, n);
         if (c == 0) {
-          throw new IllegalArgumentException("label name \"" + n + "\" is not unique in series "
-              + describe(list));
+          throw new IllegalArgumentException(
+              "label name \"" + n + "\" is not unique in series " + describe(list));
         }
         if (c > 0) {
-          throw new IllegalArgumentException("labels are not sorted by name (\"" + prev + "\" before \"" + n
-              + "\") in series " + describe(list));
+          throw new IllegalArgumentException(
+              "labels are not sorted by name (\""
+                  + prev
+                  + "\" before \""
+                  + n
+                  + "\") in series "
+                  + describe(list));
         }
       }
       prev = n;
       if (!LABEL_NAME.matcher(n).matches()) {
-        throw new IllegalArgumentException("invalid label name \"" + n + "\" in series " + describe(list));
+        throw new IllegalArgumentException(
+            "invalid label name \"" + n + "\" in series " + describe(list));
       }
       if (n.equals(Labels.METRIC_NAME)) {
         if (!METRIC_NAME.matcher(l.getValue()).matches()) {
-          throw new IllegalArgumentException("invalid metric name \"" + l.getValue() + "\" in series "
-              + describe(list));
+          throw new IllegalArgumentException(
+              "invalid metric name \"" + l.getValue() + "\" in series " + describe(list));
         }
         hasName = true;
       }
@@ -257,33 +285,53 @@ public final class RemoteWriteReceiver implements MetricsSource {
 
   @Override
   public void writeMetrics(StringBuilder sb) {
-    sb.append("# HELP cardinal_remote_write_requests_total Remote write requests received, by HTTP status "
-        + "code of the answer.\n");
+    sb.append(
+        "# HELP cardinal_remote_write_requests_total Remote write requests received, by HTTP status "
+            + "code of the answer.\n");
     sb.append("# TYPE cardinal_remote_write_requests_total counter\n");
-    new java.util.TreeMap<>(requestsByCode).forEach((code, n) -> sb.append(
-        "cardinal_remote_write_requests_total{code=\"").append(code).append("\"} ").append(n.sum()).append('\n'));
-    sb.append("# HELP cardinal_remote_write_samples_total Samples received by remote write, by what happened to "
-        + "them.\n");
+    new java.util.TreeMap<>(requestsByCode)
+        .forEach(
+            (code, n) ->
+                sb.append("cardinal_remote_write_requests_total{code=\"")
+                    .append(code)
+                    .append("\"} ")
+                    .append(n.sum())
+                    .append('\n'));
+    sb.append(
+        "# HELP cardinal_remote_write_samples_total Samples received by remote write, by what happened to "
+            + "them.\n");
     sb.append("# TYPE cardinal_remote_write_samples_total counter\n");
     for (AppendStatus st : AppendStatus.values()) {
       long n = statusCounts[st.ordinal()].sum();
       if (n > 0 || st == AppendStatus.APPENDED) {
-        sb.append("cardinal_remote_write_samples_total{result=\"").append(st.name().toLowerCase(Locale.ROOT))
-            .append("\"} ").append(n).append('\n');
+        sb.append("cardinal_remote_write_samples_total{result=\"")
+            .append(st.name().toLowerCase(Locale.ROOT))
+            .append("\"} ")
+            .append(n)
+            .append('\n');
       }
     }
     if (invalidLabelSamples.sum() > 0) {
-      sb.append("cardinal_remote_write_samples_total{result=\"").append(INVALID_LABELS).append("\"} ")
-          .append(invalidLabelSamples.sum()).append('\n');
+      sb.append("cardinal_remote_write_samples_total{result=\"")
+          .append(INVALID_LABELS)
+          .append("\"} ")
+          .append(invalidLabelSamples.sum())
+          .append('\n');
     }
     if (histogramSamples.sum() > 0) {
-      sb.append("cardinal_remote_write_samples_total{result=\"").append(HISTOGRAM).append("\"} ")
-          .append(histogramSamples.sum()).append('\n');
+      sb.append("cardinal_remote_write_samples_total{result=\"")
+          .append(HISTOGRAM)
+          .append("\"} ")
+          .append(histogramSamples.sum())
+          .append('\n');
     }
-    sb.append("# HELP cardinal_remote_write_exemplars_ignored_total Exemplars received by remote write and not "
-        + "stored (Cardinal has no exemplar storage).\n");
+    sb.append(
+        "# HELP cardinal_remote_write_exemplars_ignored_total Exemplars received by remote write and not "
+            + "stored (Cardinal has no exemplar storage).\n");
     sb.append("# TYPE cardinal_remote_write_exemplars_ignored_total counter\n");
-    sb.append("cardinal_remote_write_exemplars_ignored_total ").append(exemplarsIgnored.sum()).append('\n');
+    sb.append("cardinal_remote_write_exemplars_ignored_total ")
+        .append(exemplarsIgnored.sum())
+        .append('\n');
   }
 
   Cardinal db() {

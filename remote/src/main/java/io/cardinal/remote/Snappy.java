@@ -3,9 +3,9 @@ package io.cardinal.remote;
 import java.io.IOException;
 
 /**
- * Snappy's block format (not the framed format), which remote write and remote read bodies use, through the
- * xerial binding that storage already uses for the WAL. Decoding checks the declared length against a limit
- * before allocating anything.
+ * Snappy's block format (not the framed format), which remote write and remote read bodies use,
+ * through the xerial binding that storage already uses for the WAL. Decoding checks the declared
+ * length against a limit before allocating anything.
  */
 public final class Snappy {
   private Snappy() {}
@@ -25,7 +25,10 @@ public final class Snappy {
     }
   }
 
-  /** Decodes a block; IOException "snappy: corrupt input" (Go's message) for anything that is not one. */
+  /**
+   * Decodes a block; IOException "snappy: corrupt input" (Go's message) for anything that is not
+   * one.
+   */
   public static byte[] decode(byte[] block, long maxDecodedBytes) throws IOException {
     try {
       if (block.length == 0 || !org.xerial.snappy.Snappy.isValidCompressedBuffer(block)) {
@@ -33,8 +36,12 @@ public final class Snappy {
       }
       int n = org.xerial.snappy.Snappy.uncompressedLength(block);
       if (n < 0 || n > maxDecodedBytes) {
-        throw new TooLargeException("decoded body of " + Integer.toUnsignedString(n) + " bytes exceeds the limit of "
-            + maxDecodedBytes + " bytes");
+        throw new TooLargeException(
+            "decoded body of "
+                + Integer.toUnsignedString(n)
+                + " bytes exceeds the limit of "
+                + maxDecodedBytes
+                + " bytes");
       }
       byte[] out = new byte[n];
       int got = org.xerial.snappy.Snappy.uncompress(block, 0, block.length, out, 0);

@@ -1,6 +1,5 @@
 package io.cardinal.remote;
 
-import io.cardinal.testing.Interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,8 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Completed blocks staged for a Thanos-style uploader: hard links, a thanos section, once each. */
 class BlockHandoffTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** Writes 5 hours of data and compacts: level-1 blocks in dir/data. */
   private List<BlockMeta> blocks() throws Exception {
@@ -29,7 +27,11 @@ class BlockHandoffTest {
       long t0 = 1_700_000_000_000L / 7_200_000L * 7_200_000L;
       for (int i = 0; i < 300; i++) {
         for (int s = 0; s < 5; s++) {
-          app.append(0, Labels.of("__name__", "handoff_metric", "s", Integer.toString(s)), t0 + i * 60_000L, i);
+          app.append(
+              0,
+              Labels.of("__name__", "handoff_metric", "s", Integer.toString(s)),
+              t0 + i * 60_000L,
+              i);
         }
         app.commit();
       }
@@ -43,18 +45,23 @@ class BlockHandoffTest {
     List<BlockMeta> metas = blocks();
     Path data = dir.resolve("data");
     Files.createDirectories(data.resolve("01ARZ3NDEKTSV4RRFFQ69G5FAV.tmp-for-creation"));
-    BlockHandoff h = new BlockHandoff(data, dir.resolve("staging"), Labels.of("cluster", "eu-1", "replica", "a"),
-        false);
+    BlockHandoff h =
+        new BlockHandoff(
+            data, dir.resolve("staging"), Labels.of("cluster", "eu-1", "replica", "a"), false);
     List<Path> staged = h.stage();
     assertEquals(metas.size(), staged.size());
     for (Path p : staged) {
       String ulid = p.getFileName().toString();
       Path original = data.resolve(ulid);
       String meta = Files.readString(p.resolve("meta.json"));
-      assertTrue(meta.contains("\"thanos\": {\"labels\":{\"cluster\":\"eu-1\",\"replica\":\"a\"},\"downsample\":"
-          + "{\"resolution\":0},\"source\":\"sidecar\",\"segment_files\":[\"000001\"],\"files\":[{\"rel_path\":"
-          + "\"chunks/000001\",\"size_bytes\":"), meta);
-      // The staged meta.json is still a block meta.json that storage reads, with the section preserved.
+      assertTrue(
+          meta.contains(
+              "\"thanos\": {\"labels\":{\"cluster\":\"eu-1\",\"replica\":\"a\"},\"downsample\":"
+                  + "{\"resolution\":0},\"source\":\"sidecar\",\"segment_files\":[\"000001\"],\"files\":[{\"rel_path\":"
+                  + "\"chunks/000001\",\"size_bytes\":"),
+          meta);
+      // The staged meta.json is still a block meta.json that storage reads, with the section
+      // preserved.
       BlockMeta m = BlockMeta.read(p);
       assertEquals(ulid, m.ulid);
       assertEquals("eu-1", m.extra("thanos").get("labels").get("cluster").asText());
@@ -65,7 +72,9 @@ class BlockHandoffTest {
     }
     // Once only.
     assertEquals(List.of(), h.stage());
-    assertTrue(Files.readString(dir.resolve("staging/handoff.json")).contains(staged.get(0).getFileName().toString()));
+    assertTrue(
+        Files.readString(dir.resolve("staging/handoff.json"))
+            .contains(staged.get(0).getFileName().toString()));
     // The database deleting a block (retention) leaves the staged copy whole.
     Path first = staged.get(0);
     long indexSize = Files.size(first.resolve("index"));
@@ -81,11 +90,15 @@ class BlockHandoffTest {
   void promtoolReadsTheStagedBlocks() throws Exception {
     Path promtool = io.cardinal.testing.Interop.requireBinary("promtool");
     blocks();
-    List<Path> staged = new BlockHandoff(dir.resolve("data"), dir.resolve("staging"), Labels.of("cluster", "eu-1"),
-        false).stage();
+    List<Path> staged =
+        new BlockHandoff(
+                dir.resolve("data"), dir.resolve("staging"), Labels.of("cluster", "eu-1"), false)
+            .stage();
     Files.delete(dir.resolve("staging/handoff.json"));
-    Process p = new ProcessBuilder(promtool.toString(), "tsdb", "list", dir.resolve("staging").toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(promtool.toString(), "tsdb", "list", dir.resolve("staging").toString())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes());
     assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), out);

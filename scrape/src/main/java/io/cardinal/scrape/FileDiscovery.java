@@ -20,18 +20,20 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * file_sd_configs: reads JSON or YAML target files ({@code [{targets: [...], labels: {...}}]}), with a glob
- * allowed in the last path element. {@link #poll} re-reads a file when its modification time or size changed,
- * and every file at least once per refresh_interval. A file that fails to parse keeps its previous targets, as
- * in Prometheus.
+ * file_sd_configs: reads JSON or YAML target files ({@code [{targets: [...], labels: {...}}]}),
+ * with a glob allowed in the last path element. {@link #poll} re-reads a file when its modification
+ * time or size changed, and every file at least once per refresh_interval. A file that fails to
+ * parse keeps its previous targets, as in Prometheus.
  */
 public final class FileDiscovery {
   private static final Logger log = LoggerFactory.getLogger(FileDiscovery.class);
 
   private final FileSdConfig config;
   private final Path baseDir;
+
   /** Per file: the groups last read successfully. */
   private final Map<Path, List<TargetGroup>> groups = new TreeMap<>();
+
   private final Map<Path, String> stamps = new HashMap<>();
   private long lastFullRefresh;
 
@@ -67,7 +69,10 @@ public final class FileDiscovery {
           changed = true;
         }
       } catch (IOException | RuntimeException e) {
-        log.error("msg=\"Error reading file\" component=\"discovery\" path={} err=\"{}\"", f, e.getMessage());
+        log.error(
+            "msg=\"Error reading file\" component=\"discovery\" path={} err=\"{}\"",
+            f,
+            e.getMessage());
       }
     }
     return changed;
@@ -89,8 +94,9 @@ public final class FileDiscovery {
   }
 
   /**
-   * The regular files one {@code files} entry names, relative to {@code baseDir}: a path, or a glob in its last
-   * element ({@code *}, {@code ?}, {@code [...]}), sorted. A missing directory is no files, not an error.
+   * The regular files one {@code files} entry names, relative to {@code baseDir}: a path, or a glob
+   * in its last element ({@code *}, {@code ?}, {@code [...]}), sorted. A missing directory is no
+   * files, not an error.
    */
   public static List<Path> expand(Path baseDir, String pattern) {
     Path p = baseDir.resolve(pattern);
@@ -118,8 +124,8 @@ public final class FileDiscovery {
   }
 
   /**
-   * One file_sd file (JSON or YAML): a list of {@code {targets: [...], labels: {...}}} groups, each with
-   * {@code __meta_filepath}. Throws IllegalArgumentException naming what is malformed.
+   * One file_sd file (JSON or YAML): a list of {@code {targets: [...], labels: {...}}} groups, each
+   * with {@code __meta_filepath}. Throws IllegalArgumentException naming what is malformed.
    */
   @SuppressWarnings("unchecked")
   public static List<TargetGroup> read(Path f) throws IOException {
@@ -156,7 +162,8 @@ public final class FileDiscovery {
       Object l = m.get("labels");
       if (l instanceof Map) {
         for (Map.Entry<Object, Object> e : ((Map<Object, Object>) l).entrySet()) {
-          b.set(String.valueOf(e.getKey()), e.getValue() == null ? "" : String.valueOf(e.getValue()));
+          b.set(
+              String.valueOf(e.getKey()), e.getValue() == null ? "" : String.valueOf(e.getValue()));
         }
       } else if (l != null) {
         throw new IllegalArgumentException("labels of group " + i + " is not a mapping");

@@ -1,8 +1,8 @@
 package io.cardinal.scrape;
 
-import io.cardinal.exposition.ExpositionFormat;
 import io.cardinal.config.Config.ScrapeConfig;
 import io.cardinal.config.Config.TlsConfig;
+import io.cardinal.exposition.ExpositionFormat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -44,9 +44,9 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Fetches one scrape body over HTTP(S) for a scrape pool: content negotiation (OpenMetrics preferred),
- * gzip, authentication, TLS, the scrape timeout over the whole exchange and body_size_limit over the
- * decompressed body.
+ * Fetches one scrape body over HTTP(S) for a scrape pool: content negotiation (OpenMetrics
+ * preferred), gzip, authentication, TLS, the scrape timeout over the whole exchange and
+ * body_size_limit over the decompressed body.
  */
 public final class HttpScraper {
   static final String USER_AGENT = "Cardinal/" + BuildInfo.VERSION;
@@ -67,16 +67,18 @@ public final class HttpScraper {
 
   HttpScraper(ScrapeConfig config, Executor executor) throws IOException {
     this.config = config;
-    HttpClient.Builder b = HttpClient.newBuilder()
-        .connectTimeout(Duration.ofMillis(config.scrapeTimeoutMs()))
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .version(HttpClient.Version.HTTP_1_1)
-        .executor(executor);
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofMillis(config.scrapeTimeoutMs()))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .version(HttpClient.Version.HTTP_1_1)
+            .executor(executor);
     if (config.scheme().equals("https") || !config.tlsConfig().equals(TlsConfig.DEFAULT)) {
       b.sslContext(sslContext(config.tlsConfig()));
       SSLParameters params = new SSLParameters();
       if (!config.tlsConfig().serverName().isEmpty()) {
-        params.setServerNames(List.of(new javax.net.ssl.SNIHostName(config.tlsConfig().serverName())));
+        params.setServerNames(
+            List.of(new javax.net.ssl.SNIHostName(config.tlsConfig().serverName())));
       }
       b.sslParameters(params);
     }
@@ -93,9 +95,10 @@ public final class HttpScraper {
   }
 
   /**
-   * Fetches for one scrape loop. Plain {@code http://} targets without a proxy go through the loop's own
-   * {@link PlainHttpClient} (a kept-alive socket and reused buffers); everything else (https, proxies,
-   * redirects) through the pool's JDK HttpClient. A body is valid until {@link #release}.
+   * Fetches for one scrape loop. Plain {@code http://} targets without a proxy go through the
+   * loop's own {@link PlainHttpClient} (a kept-alive socket and reused buffers); everything else
+   * (https, proxies, redirects) through the pool's JDK HttpClient. A body is valid until {@link
+   * #release}.
    */
   final class Session implements AutoCloseable {
     private final PlainHttpClient plain = new PlainHttpClient(buffers);
@@ -109,8 +112,11 @@ public final class HttpScraper {
         usePlain = false;
         try {
           uri = URI.create(url);
-          usePlain = "http".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null
-              && uri.getRawUserInfo() == null && direct(uri);
+          usePlain =
+              "http".equalsIgnoreCase(uri.getScheme())
+                  && uri.getHost() != null
+                  && uri.getRawUserInfo() == null
+                  && direct(uri);
         } catch (IllegalArgumentException e) {
           uri = null; // the JDK path reports the invalid URL
         }
@@ -147,7 +153,10 @@ public final class HttpScraper {
     }
   }
 
-  /** Whether the default proxy selector (which the JDK client would use) connects to {@code uri} directly. */
+  /**
+   * Whether the default proxy selector (which the JDK client would use) connects to {@code uri}
+   * directly.
+   */
   private static boolean direct(URI uri) {
     java.net.ProxySelector ps = java.net.ProxySelector.getDefault();
     if (ps == null) {
@@ -161,13 +170,19 @@ public final class HttpScraper {
     return true;
   }
 
-  /** Fetch buffers of {@link PlainHttpClient}: as many as scrapes run at once, shared by the pool's loops. */
+  /**
+   * Fetch buffers of {@link PlainHttpClient}: as many as scrapes run at once, shared by the pool's
+   * loops.
+   */
   static final class BufferPool {
     private static final int MAX_IDLE = 64;
+
     /** Last in, first out: the buffer used last is the one most likely still in the CPU caches. */
     private final java.util.concurrent.ConcurrentLinkedDeque<PlainHttpClient.Buffers> idle =
         new java.util.concurrent.ConcurrentLinkedDeque<>();
-    private final java.util.concurrent.atomic.AtomicInteger idleCount = new java.util.concurrent.atomic.AtomicInteger();
+
+    private final java.util.concurrent.atomic.AtomicInteger idleCount =
+        new java.util.concurrent.atomic.AtomicInteger();
 
     PlainHttpClient.Buffers borrow() {
       PlainHttpClient.Buffers b = idle.pollFirst();
@@ -208,8 +223,16 @@ public final class HttpScraper {
     }
     long limit = limit();
     CompletableFuture<HttpResponse<byte[]>> f =
-        client.sendAsync(rb.build(), info -> new LimitedBody(info.headers().firstValue("Content-Encoding")
-            .map(e -> e.equalsIgnoreCase("gzip")).orElse(false) ? Integer.MAX_VALUE - 16 : limit));
+        client.sendAsync(
+            rb.build(),
+            info ->
+                new LimitedBody(
+                    info.headers()
+                            .firstValue("Content-Encoding")
+                            .map(e -> e.equalsIgnoreCase("gzip"))
+                            .orElse(false)
+                        ? Integer.MAX_VALUE - 16
+                        : limit));
     HttpResponse<byte[]> resp;
     try {
       resp = f.get(timeoutMs, TimeUnit.MILLISECONDS);
@@ -227,14 +250,19 @@ public final class HttpScraper {
       if (c instanceof java.net.http.HttpTimeoutException) {
         throw new ScrapeException("Get \"" + url + "\": context deadline exceeded");
       }
-      throw new ScrapeException("Get \"" + url + "\": " + (c.getMessage() == null ? c.toString() : c.getMessage()));
+      throw new ScrapeException(
+          "Get \"" + url + "\": " + (c.getMessage() == null ? c.toString() : c.getMessage()));
     }
     if (resp.statusCode() != 200) {
-      throw new ScrapeException("server returned HTTP status " + resp.statusCode() + " " + reason(resp.statusCode()));
+      throw new ScrapeException(
+          "server returned HTTP status " + resp.statusCode() + " " + reason(resp.statusCode()));
     }
     byte[] bytes = resp.body();
     int len = bytes.length;
-    if (resp.headers().firstValue("Content-Encoding").map(e -> e.equalsIgnoreCase("gzip")).orElse(false)) {
+    if (resp.headers()
+        .firstValue("Content-Encoding")
+        .map(e -> e.equalsIgnoreCase("gzip"))
+        .orElse(false)) {
       bytes = gunzip(bytes, limit);
       len = bytes.length;
     }
@@ -288,15 +316,24 @@ public final class HttpScraper {
 
   static String reason(int code) {
     switch (code) {
-      case 301: return "Moved Permanently";
-      case 400: return "Bad Request";
-      case 401: return "Unauthorized";
-      case 403: return "Forbidden";
-      case 404: return "Not Found";
-      case 500: return "Internal Server Error";
-      case 502: return "Bad Gateway";
-      case 503: return "Service Unavailable";
-      default: return "";
+      case 301:
+        return "Moved Permanently";
+      case 400:
+        return "Bad Request";
+      case 401:
+        return "Unauthorized";
+      case 403:
+        return "Forbidden";
+      case 404:
+        return "Not Found";
+      case 500:
+        return "Internal Server Error";
+      case 502:
+        return "Bad Gateway";
+      case 503:
+        return "Service Unavailable";
+      default:
+        return "";
     }
   }
 
@@ -368,7 +405,8 @@ public final class HttpScraper {
         for (Certificate c : readCerts(Path.of(tls.caFile()))) {
           ks.setCertificateEntry("ca" + i++, c);
         }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        TrustManagerFactory tmf =
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ks);
         tms = tmf.getTrustManagers();
       } else {
@@ -404,7 +442,8 @@ public final class HttpScraper {
   private static PrivateKey readKey(Path p) throws Exception {
     String pem = Files.readString(p, StandardCharsets.US_ASCII);
     if (!pem.contains("BEGIN PRIVATE KEY")) {
-      throw new IOException("key_file " + p + ": only unencrypted PKCS#8 PEM keys (BEGIN PRIVATE KEY) are supported");
+      throw new IOException(
+          "key_file " + p + ": only unencrypted PKCS#8 PEM keys (BEGIN PRIVATE KEY) are supported");
     }
     String b64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
     byte[] der = Base64.getDecoder().decode(b64);
@@ -419,17 +458,30 @@ public final class HttpScraper {
   }
 
   /**
-   * insecure_skip_verify: accepts any certificate. Being an X509ExtendedTrustManager it also replaces the
-   * JDK's hostname check, which lives in the trust manager.
+   * insecure_skip_verify: accepts any certificate. Being an X509ExtendedTrustManager it also
+   * replaces the JDK's hostname check, which lives in the trust manager.
    */
   private static final class TrustAll extends X509ExtendedTrustManager {
-    @Override public void checkClientTrusted(X509Certificate[] c, String a, Socket s) {}
-    @Override public void checkServerTrusted(X509Certificate[] c, String a, Socket s) {}
-    @Override public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) {}
-    @Override public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) {}
-    @Override public void checkClientTrusted(X509Certificate[] c, String a) {}
-    @Override public void checkServerTrusted(X509Certificate[] c, String a) {}
-    @Override public X509Certificate[] getAcceptedIssuers() {
+    @Override
+    public void checkClientTrusted(X509Certificate[] c, String a, Socket s) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] c, String a, Socket s) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] c, String a) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] c, String a) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
       return new X509Certificate[0];
     }
   }

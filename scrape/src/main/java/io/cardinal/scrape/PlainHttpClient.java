@@ -18,24 +18,27 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * A lean HTTP/1.1 client for the common scrape: a plain {@code http://} target, no proxy. One scrape loop
- * owns one instance and uses it sequentially, so the instance keeps one persistent (keep-alive) socket to
- * its target, writes a request prepared once, parses the status line and headers by hand and reads the
- * body straight into a reused byte[] that the loop parses in place. Per scrape it allocates nothing but the
- * {@link Body} record.
+ * A lean HTTP/1.1 client for the common scrape: a plain {@code http://} target, no proxy. One
+ * scrape loop owns one instance and uses it sequentially, so the instance keeps one persistent
+ * (keep-alive) socket to its target, writes a request prepared once, parses the status line and
+ * headers by hand and reads the body straight into a reused byte[] that the loop parses in place.
+ * Per scrape it allocates nothing but the {@link Body} record.
  *
- * <p>Supported: Content-Length, chunked and close-delimited bodies; gzip Content-Encoding (inflated into a
- * second reused buffer); body_size_limit (over the decompressed body); the scrape timeout as one deadline
- * over connect, request and response; one reconnect when a kept-alive connection turns out to be closed
- * before the status line; {@code Connection: close} and HTTP/1.0 responses. A redirect is reported with
- * {@link Redirect} so the caller can repeat the scrape through the JDK client, which follows it.
+ * <p>Supported: Content-Length, chunked and close-delimited bodies; gzip Content-Encoding (inflated
+ * into a second reused buffer); body_size_limit (over the decompressed body); the scrape timeout as
+ * one deadline over connect, request and response; one reconnect when a kept-alive connection turns
+ * out to be closed before the status line; {@code Connection: close} and HTTP/1.0 responses. A
+ * redirect is reported with {@link Redirect} so the caller can repeat the scrape through the JDK
+ * client, which follows it.
  *
  * <p>The buffers are borrowed from the {@link HttpScraper}'s pool for one fetch and returned with
- * {@link #release}, so memory is bounded by the number of scrapes running at once, not by the number of
- * targets; nothing keeps a body array across scrapes.
+ * {@link #release}, so memory is bounded by the number of scrapes running at once, not by the
+ * number of targets; nothing keeps a body array across scrapes.
  */
 final class PlainHttpClient implements AutoCloseable {
-  /** The target answered with a redirect; repeat the scrape with a client that follows redirects. */
+  /**
+   * The target answered with a redirect; repeat the scrape with a client that follows redirects.
+   */
   static final class Redirect extends Exception {
     Redirect() {
       super(null, null, false, false);
@@ -46,10 +49,13 @@ final class PlainHttpClient implements AutoCloseable {
   static final class Buffers {
     /** Status line, headers and chunk framing. */
     final byte[] head = new byte[16 * 1024];
+
     /** The body as received. */
     byte[] wire = new byte[64 * 1024];
+
     /** The inflated body of a gzip response. */
     byte[] plain = new byte[0];
+
     Inflater inflater;
     final CRC32 crc = new CRC32();
 
@@ -62,6 +68,7 @@ final class PlainHttpClient implements AutoCloseable {
   }
 
   private static final long NO_LIMIT = Integer.MAX_VALUE - 16;
+
   /** A buffer this much larger than the body it held last is dropped (grown again when needed). */
   private static final int SHRINK_ABOVE = 8 << 20;
 
@@ -78,6 +85,7 @@ final class PlainHttpClient implements AutoCloseable {
   private Socket socket;
   private InputStream in;
   private OutputStream out;
+
   /** Responses read on the current connection. */
   private int served;
 
@@ -102,10 +110,11 @@ final class PlainHttpClient implements AutoCloseable {
   }
 
   /**
-   * Fetches {@code url} (plain http, already validated by the caller). The returned body is valid until
-   * {@link #release}; the caller must release even when parsing the body fails.
+   * Fetches {@code url} (plain http, already validated by the caller). The returned body is valid
+   * until {@link #release}; the caller must release even when parsing the body fails.
    */
-  Body fetch(String url, URI uri, String auth, long timeoutMs, long limit) throws ScrapeException, Redirect {
+  Body fetch(String url, URI uri, String auth, long timeoutMs, long limit)
+      throws ScrapeException, Redirect {
     deadline = System.nanoTime() + timeoutMs * 1_000_000L;
     prepare(url, uri, auth, timeoutMs);
     if (buf == null) {
@@ -145,11 +154,13 @@ final class PlainHttpClient implements AutoCloseable {
         if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
           throw new Redirect();
         }
-        throw new ScrapeException("server returned HTTP status " + status + " " + HttpScraper.reason(status));
+        throw new ScrapeException(
+            "server returned HTTP status " + status + " " + HttpScraper.reason(status));
       }
       int len = readBody(gzip ? NO_LIMIT : limit, limit);
       if (rpos != rlim) {
-        closeAfter = true; // bytes after the body: do not trust this connection for the next response
+        closeAfter =
+            true; // bytes after the body: do not trust this connection for the next response
       }
       if (closeAfter) {
         closeSocket();
@@ -204,7 +215,9 @@ final class PlainHttpClient implements AutoCloseable {
   // ------------------------------------------------------------------ request
 
   private void prepare(String url, URI uri, String auth, long timeoutMs) {
-    if (url.equals(this.url) && timeoutMs == requestTimeoutMs && java.util.Objects.equals(auth, requestAuth)) {
+    if (url.equals(this.url)
+        && timeoutMs == requestTimeoutMs
+        && java.util.Objects.equals(auth, requestAuth)) {
       return;
     }
     if (!url.equals(this.url)) {
@@ -221,13 +234,24 @@ final class PlainHttpClient implements AutoCloseable {
       path += "?" + uri.getRawQuery();
     }
     String hostHeader = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-    StringBuilder sb = new StringBuilder(256)
-        .append("GET ").append(path).append(" HTTP/1.1\r\n")
-        .append("Host: ").append(hostHeader).append("\r\n")
-        .append("User-Agent: ").append(HttpScraper.USER_AGENT).append("\r\n")
-        .append("Accept: ").append(io.cardinal.exposition.ExpositionFormat.SCRAPE_ACCEPT_HEADER).append("\r\n")
-        .append("Accept-Encoding: gzip\r\n")
-        .append("X-Prometheus-Scrape-Timeout-Seconds: ").append(timeoutMs / 1000.0).append("\r\n");
+    StringBuilder sb =
+        new StringBuilder(256)
+            .append("GET ")
+            .append(path)
+            .append(" HTTP/1.1\r\n")
+            .append("Host: ")
+            .append(hostHeader)
+            .append("\r\n")
+            .append("User-Agent: ")
+            .append(HttpScraper.USER_AGENT)
+            .append("\r\n")
+            .append("Accept: ")
+            .append(io.cardinal.exposition.ExpositionFormat.SCRAPE_ACCEPT_HEADER)
+            .append("\r\n")
+            .append("Accept-Encoding: gzip\r\n")
+            .append("X-Prometheus-Scrape-Timeout-Seconds: ")
+            .append(timeoutMs / 1000.0)
+            .append("\r\n");
     if (auth != null) {
       sb.append("Authorization: ").append(auth).append("\r\n");
     }
@@ -360,10 +384,21 @@ final class PlainHttpClient implements AutoCloseable {
   private void parseStatusLine(int s, int e) throws ProtocolException {
     byte[] h = buf.head;
     // HTTP/1.x SSS[ reason]
-    boolean ok = e - s >= 12 && h[s] == 'H' && h[s + 1] == 'T' && h[s + 2] == 'T' && h[s + 3] == 'P'
-        && h[s + 4] == '/' && h[s + 5] == '1' && h[s + 6] == '.' && (h[s + 7] == '0' || h[s + 7] == '1')
-        && h[s + 8] == ' ' && isDigit(h[s + 9]) && isDigit(h[s + 10]) && isDigit(h[s + 11])
-        && (e - s == 12 || h[s + 12] == ' ');
+    boolean ok =
+        e - s >= 12
+            && h[s] == 'H'
+            && h[s + 1] == 'T'
+            && h[s + 2] == 'T'
+            && h[s + 3] == 'P'
+            && h[s + 4] == '/'
+            && h[s + 5] == '1'
+            && h[s + 6] == '.'
+            && (h[s + 7] == '0' || h[s + 7] == '1')
+            && h[s + 8] == ' '
+            && isDigit(h[s + 9])
+            && isDigit(h[s + 10])
+            && isDigit(h[s + 11])
+            && (e - s == 12 || h[s + 12] == ' ');
     if (!ok) {
       throw new ProtocolException("malformed HTTP status line " + quote(h, s, e));
     }
@@ -373,7 +408,8 @@ final class PlainHttpClient implements AutoCloseable {
   /** Reuses the last Content-Type String while the header bytes stay the same. */
   private void contentTypeOf(byte[] h, int s, int e) {
     int n = e - s;
-    if (contentType != null && n == lastContentTypeBytes.length
+    if (contentType != null
+        && n == lastContentTypeBytes.length
         && Arrays.equals(lastContentTypeBytes, 0, n, h, s, e)) {
       return;
     }
@@ -385,7 +421,8 @@ final class PlainHttpClient implements AutoCloseable {
 
   /**
    * Reads one line into the head buffer: sets {@link #lineStart} and returns its end (CR LF or LF
-   * stripped), with {@link #rpos} after the line. With {@code eofOk}, EOF before any byte returns -1.
+   * stripped), with {@link #rpos} after the line. With {@code eofOk}, EOF before any byte returns
+   * -1.
    */
   private int readLine(boolean eofOk) throws IOException {
     byte[] h = buf.head;
@@ -401,7 +438,8 @@ final class PlainHttpClient implements AutoCloseable {
       scan = rlim;
       if (rlim == h.length) {
         if (rpos == 0) {
-          throw new ProtocolException("HTTP response header line longer than " + h.length + " bytes");
+          throw new ProtocolException(
+              "HTTP response header line longer than " + h.length + " bytes");
         }
         System.arraycopy(h, rpos, h, 0, rlim - rpos);
         rlim -= rpos;
@@ -430,7 +468,8 @@ final class PlainHttpClient implements AutoCloseable {
         int s = lineStart;
         long size = parseChunkSize(buf.head, s, end);
         if (size < 0) {
-          throw new ProtocolException("malformed chunked encoding: chunk size " + quote(buf.head, s, end));
+          throw new ProtocolException(
+              "malformed chunked encoding: chunk size " + quote(buf.head, s, end));
         }
         if (size == 0) {
           while (readLine(false) != lineStart) {
@@ -481,7 +520,9 @@ final class PlainHttpClient implements AutoCloseable {
   private void ensureWire(int need, int keep) {
     byte[] w = buf.wire;
     if (need > w.length) {
-      buf.wire = Arrays.copyOf(w, (int) Math.min(NO_LIMIT, Math.max(need, w.length + (long) (w.length >> 1))));
+      buf.wire =
+          Arrays.copyOf(
+              w, (int) Math.min(NO_LIMIT, Math.max(need, w.length + (long) (w.length >> 1))));
     } else if (w.length > SHRINK_ABOVE && need < w.length >> 2 && keep == 0) {
       buf.wire = new byte[Math.max(need, 64 * 1024)];
     }
@@ -511,10 +552,11 @@ final class PlainHttpClient implements AutoCloseable {
   }
 
   /**
-   * One socket read bounded by what is left of the deadline. SO_TIMEOUT is only changed when it is more than
-   * {@link #TIMEOUT_SLACK_MS} away from the time left (setSoTimeout boxes its argument: once per read was 14 %
-   * of the allocation of an ingesting server), so a read ends at most that much before or after the deadline;
-   * on a kept-alive connection consecutive scrapes with the same timeout rarely need to change it at all.
+   * One socket read bounded by what is left of the deadline. SO_TIMEOUT is only changed when it is
+   * more than {@link #TIMEOUT_SLACK_MS} away from the time left (setSoTimeout boxes its argument:
+   * once per read was 14 % of the allocation of an ingesting server), so a read ends at most that
+   * much before or after the deadline; on a kept-alive connection consecutive scrapes with the same
+   * timeout rarely need to change it at all.
    */
   private int read(byte[] dst, int off, int n) throws IOException {
     int left = remainingMillis();
@@ -526,6 +568,7 @@ final class PlainHttpClient implements AutoCloseable {
   }
 
   private static final int TIMEOUT_SLACK_MS = 10;
+
   /** SO_TIMEOUT set on the current socket, or -1. */
   private int soTimeout = -1;
 
@@ -539,7 +582,10 @@ final class PlainHttpClient implements AutoCloseable {
 
   // ------------------------------------------------------------------ gzip
 
-  /** Inflates {@code buf.wire[0, len)} (one or more gzip members) into {@code buf.plain}; returns its length. */
+  /**
+   * Inflates {@code buf.wire[0, len)} (one or more gzip members) into {@code buf.plain}; returns
+   * its length.
+   */
   private int inflate(int len, long limit) throws ScrapeException {
     byte[] src = buf.wire;
     if (buf.inflater == null) {
@@ -584,7 +630,8 @@ final class PlainHttpClient implements AutoCloseable {
         if (len - pos < 8) {
           throw new ScrapeException("invalid gzip body: unexpected end of ZLIB input stream");
         }
-        if (le32(src, pos) != crc.getValue() || le32(src, pos + 4) != ((outLen - memberStart) & 0xffffffffL)) {
+        if (le32(src, pos) != crc.getValue()
+            || le32(src, pos + 4) != ((outLen - memberStart) & 0xffffffffL)) {
           throw new ScrapeException("invalid gzip body: Corrupt GZIP trailer");
         }
         pos += 8;
@@ -610,10 +657,10 @@ final class PlainHttpClient implements AutoCloseable {
         p += 2 + xlen;
       }
       if ((flags & 8) != 0) { // FNAME
-        while (b[p++] != 0) { }
+        while (b[p++] != 0) {}
       }
       if ((flags & 16) != 0) { // FCOMMENT
-        while (b[p++] != 0) { }
+        while (b[p++] != 0) {}
       }
       if ((flags & 2) != 0) { // FHCRC
         p += 2;
@@ -628,7 +675,10 @@ final class PlainHttpClient implements AutoCloseable {
   }
 
   private static long le32(byte[] b, int p) {
-    return (b[p] & 0xffL) | (b[p + 1] & 0xffL) << 8 | (b[p + 2] & 0xffL) << 16 | (b[p + 3] & 0xffL) << 24;
+    return (b[p] & 0xffL)
+        | (b[p + 1] & 0xffL) << 8
+        | (b[p + 2] & 0xffL) << 16
+        | (b[p + 3] & 0xffL) << 24;
   }
 
   // ------------------------------------------------------------------ small parsers
@@ -645,7 +695,10 @@ final class PlainHttpClient implements AutoCloseable {
       return "dial tcp: lookup " + host + ": no such host";
     }
     if (e instanceof java.net.ConnectException) {
-      String m = e.getMessage() == null ? "connection refused" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+      String m =
+          e.getMessage() == null
+              ? "connection refused"
+              : e.getMessage().toLowerCase(java.util.Locale.ROOT);
       return "dial tcp " + host + ":" + port + ": connect: " + m;
     }
     return e.getMessage() == null ? e.toString() : e.getMessage();
@@ -733,7 +786,10 @@ final class PlainHttpClient implements AutoCloseable {
     return false;
   }
 
-  /** The bytes as a quoted string for an error message: at most 100 characters, control bytes escaped. */
+  /**
+   * The bytes as a quoted string for an error message: at most 100 characters, control bytes
+   * escaped.
+   */
   static String quote(byte[] b, int s, int e) {
     StringBuilder sb = new StringBuilder("\"");
     int end = Math.min(e, s + 100);

@@ -4,27 +4,33 @@ import io.cardinal.tsdb.labels.Labels;
 import java.util.Arrays;
 
 /**
- * Per-target map from a sample's series as exposed (for the text format the series' bytes straight from the
- * body, {@code name{labels}}; for OpenMetrics a {@link io.cardinal.exposition.RawSeriesKey}) to the series
- * after target labels and metric_relabel_configs, with its storage reference. A hit costs one hash and
- * one byte comparison, so a steady-state scrape neither builds Labels nor relabels, and appends by
- * reference. Open addressing on the 64-bit hash; entries with equal hashes chain.
+ * Per-target map from a sample's series as exposed (for the text format the series' bytes straight
+ * from the body, {@code name{labels}}; for OpenMetrics a {@link
+ * io.cardinal.exposition.RawSeriesKey}) to the series after target labels and
+ * metric_relabel_configs, with its storage reference. A hit costs one hash and one byte comparison,
+ * so a steady-state scrape neither builds Labels nor relabels, and appends by reference. Open
+ * addressing on the 64-bit hash; entries with equal hashes chain.
  */
 final class ScrapeCache {
   static final class Entry {
     final byte[] key;
     final long hash;
+
     /**
      * Final labels, or null when metric_relabel_configs dropped the series. Replaced by the head's
      * own instance once the series is stored, so the cache shares the head's interned strings
      * instead of keeping a second copy of every label of every series.
      */
     Labels labels;
+
     long ref;
+
     /** Iteration (scrape number) this series was last exposed in. */
     long lastSeen = -1;
+
     /** Whether staleness is tracked: not for samples that carry their own timestamp. */
     boolean tracked;
+
     Entry next;
 
     Entry(byte[] key, long hash, Labels labels) {
@@ -45,7 +51,9 @@ final class ScrapeCache {
     Entry[] t = table;
     int i = slot(hash, t.length);
     for (Entry e = t[i]; e != null; e = e.next) {
-      if (e.hash == hash && e.key.length == len && Arrays.equals(e.key, 0, len, key, off, off + len)) {
+      if (e.hash == hash
+          && e.key.length == len
+          && Arrays.equals(e.key, 0, len, key, off, off + len)) {
         return e;
       }
     }
@@ -107,7 +115,8 @@ final class ScrapeCache {
   }
 
   private static final java.lang.invoke.VarHandle LONGS =
-      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
   /**
    * A 64-bit hash of the raw series bytes, eight bytes per step (multiply and xor-shift), then a
@@ -132,5 +141,4 @@ final class ScrapeCache {
     h ^= h >>> 33;
     return h;
   }
-
 }

@@ -1,12 +1,12 @@
 package io.cardinal.scrape;
 
 import io.cardinal.Cardinal;
+import io.cardinal.config.Config.ScrapeConfig;
+import io.cardinal.config.Relabeler;
 import io.cardinal.exposition.EntryType;
 import io.cardinal.exposition.ExpositionParseException;
 import io.cardinal.exposition.ExpositionParser;
 import io.cardinal.exposition.ParsedLabels;
-import io.cardinal.config.Config.ScrapeConfig;
-import io.cardinal.config.Relabeler;
 import io.cardinal.tsdb.AppendStatus;
 import io.cardinal.tsdb.Appender;
 import io.cardinal.tsdb.BatchLimits;
@@ -27,25 +27,30 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Per scrape: fetch, parse, look each sample up in the {@link ScrapeCache} (target labels,
  * honor_labels and metric_relabel_configs are applied only on a miss), append by reference through
- * the loop's one reused {@link Appender} with the job's {@link BatchLimits}, write stale markers for
- * series the target stopped exposing, commit, then append the synthetic report series ({@code up},
- * {@code scrape_duration_seconds}, ...) through a second appender without limits, so a full
+ * the loop's one reused {@link Appender} with the job's {@link BatchLimits}, write stale markers
+ * for series the target stopped exposing, commit, then append the synthetic report series ({@code
+ * up}, {@code scrape_duration_seconds}, ...) through a second appender without limits, so a full
  * sample_limit never hides {@code up}.
  *
- * <p>A failed scrape (connection error, timeout, bad status, body too large, malformed body) rolls back
- * the batch, marks every series of the last good scrape stale and reports {@code up 0}; nothing outside
- * this target is affected. Scrapes of one loop never overlap: the executor runs a loop's task serially
- * and {@link #stop} takes the same lock.
+ * <p>A failed scrape (connection error, timeout, bad status, body too large, malformed body) rolls
+ * back the batch, marks every series of the last good scrape stale and reports {@code up 0};
+ * nothing outside this target is affected. Scrapes of one loop never overlap: the executor runs a
+ * loop's task serially and {@link #stop} takes the same lock.
  */
 public final class ScrapeLoop {
   /** Prometheus's staleness marker: a NaN with this exact bit pattern. */
   public static final long STALE_NAN_BITS = 0x7ff0000000000002L;
+
   public static final double STALE_NAN = Double.longBitsToDouble(STALE_NAN_BITS);
 
   /** The synthetic series written after every scrape, in order. */
   static final String[] REPORT_NAMES = {
-    "up", "scrape_duration_seconds", "scrape_samples_scraped", "scrape_samples_post_metric_relabeling",
-    "scrape_series_added", "cardinal_scrape_samples_skipped_sample_limit",
+    "up",
+    "scrape_duration_seconds",
+    "scrape_samples_scraped",
+    "scrape_samples_post_metric_relabeling",
+    "scrape_series_added",
+    "cardinal_scrape_samples_skipped_sample_limit",
     "cardinal_scrape_samples_skipped_series_limit"
   };
 
@@ -67,12 +72,14 @@ public final class ScrapeLoop {
   private final Labels.Builder builder = Labels.builder();
 
   private final io.cardinal.exposition.RawSeriesKey key = new io.cardinal.exposition.RawSeriesKey();
+
   /**
    * Cache entries in the order of the samples of the last good text-format scrape, and the current
    * scrape's. Targets expose their series in the same order every time, so sample i is first tried
    * against entry i: a match skips scanning the label set, hashing and the table lookup.
    */
   private ScrapeCache.Entry[] prevOrder = new ScrapeCache.Entry[0];
+
   private int prevCount;
   private ScrapeCache.Entry[] curOrder = new ScrapeCache.Entry[0];
   private long iteration;
@@ -83,7 +90,8 @@ public final class ScrapeLoop {
   private volatile String forcedError;
   private ScheduledFuture<?> future;
 
-  ScrapeLoop(Target target, ScrapeConfig config, HttpScraper scraper, Cardinal db, ScrapeStats stats) {
+  ScrapeLoop(
+      Target target, ScrapeConfig config, HttpScraper scraper, Cardinal db, ScrapeStats stats) {
     this.target = target;
     this.config = config;
     this.scraper = scraper;
@@ -91,8 +99,12 @@ public final class ScrapeLoop {
     this.db = db;
     this.stats = stats;
     this.app = db.appender();
-    this.app.limits(new BatchLimits(config.sampleLimit(), config.labelLimit(), config.labelNameLengthLimit(),
-        config.labelValueLengthLimit()));
+    this.app.limits(
+        new BatchLimits(
+            config.sampleLimit(),
+            config.labelLimit(),
+            config.labelNameLengthLimit(),
+            config.labelValueLengthLimit()));
     this.reportApp = db.appender();
     for (int i = 0; i < REPORT_NAMES.length; i++) {
       reportLabels[i] = withTargetLabels(Labels.of(Labels.METRIC_NAME, REPORT_NAMES[i]), false);
@@ -108,7 +120,10 @@ public final class ScrapeLoop {
     return metadata;
   }
 
-  /** Starts scraping at Prometheus-style offset: the target's hash spreads targets over the interval. */
+  /**
+   * Starts scraping at Prometheus-style offset: the target's hash spreads targets over the
+   * interval.
+   */
   synchronized void start(ScheduledExecutorService executor) {
     long interval = config.scrapeIntervalMs();
     long now = System.currentTimeMillis();
@@ -214,8 +229,15 @@ public final class ScrapeLoop {
     }
     stats.scrapes.increment();
     double duration = (System.nanoTime() - startNanos) / 1e9;
-    double[] values = {error == null ? 1 : 0, duration, scraped, postRelabel, seriesAdded, sampleLimitSkipped,
-        seriesLimitSkipped};
+    double[] values = {
+      error == null ? 1 : 0,
+      duration,
+      scraped,
+      postRelabel,
+      seriesAdded,
+      sampleLimitSkipped,
+      seriesLimitSkipped
+    };
     for (int i = 0; i < values.length; i++) {
       long r = reportApp.append(reportRefs[i], reportLabels[i], start, values[i]);
       if (r > 0) {
@@ -233,7 +255,8 @@ public final class ScrapeLoop {
 
   /** Parses and appends one body; returns {scraped, post-relabel} sample counts. */
   private int[] appendBody(HttpScraper.Body body, long ts) throws ExpositionParseException {
-    ExpositionParser p = ExpositionParser.forContentType(body.contentType(), body.bytes(), 0, body.length());
+    ExpositionParser p =
+        ExpositionParser.forContentType(body.contentType(), body.bytes(), 0, body.length());
     p.deferLabels(true); // a cache hit needs only the series bytes, value and timestamp
     boolean ordered = p.format() == io.cardinal.exposition.ExpositionFormat.PROMETHEUS_TEXT_0_0_4;
     ScrapeCache.Entry[] prev = prevOrder;
@@ -277,7 +300,8 @@ public final class ScrapeLoop {
             long h = ScrapeCache.hash(kb, ko, kl);
             ce = cache.get(h, kb, ko, kl);
             if (ce == null) {
-              p.ensureLabels(); // a miss: validate and split the labels (a hit's bytes were validated before)
+              p.ensureLabels(); // a miss: validate and split the labels (a hit's bytes were
+              // validated before)
               ce = cache.put(h, kb, ko, kl, finalLabels(p));
             }
           }
@@ -311,11 +335,12 @@ public final class ScrapeLoop {
             }
           }
         }
-        default -> { }
+        default -> {}
       }
     }
     // Series exposed last time and not now get a stale marker. The cache is keyed by the series as
-    // exposed, so one series written two ways (label order, blanks) has two entries: an entry not seen
+    // exposed, so one series written two ways (label order, blanks) has two entries: an entry not
+    // seen
     // is only stale when no entry seen this time has the same reference.
     java.util.Set<Long> seenRefs = null;
     for (ScrapeCache.Entry ce : previous) {
@@ -335,7 +360,8 @@ public final class ScrapeLoop {
     previous = current;
     current = tmp;
     current.clear();
-    // This scrape's order is the next scrape's guess; the old guess is dropped (no stale references).
+    // This scrape's order is the next scrape's guess; the old guess is dropped (no stale
+    // references).
     Arrays.fill(prevOrder, 0, prevCount, null);
     if (ordered) {
       ScrapeCache.Entry[] t = prevOrder;
@@ -358,13 +384,13 @@ public final class ScrapeLoop {
   }
 
   private void updateMetadata(String family, java.util.function.UnaryOperator<Metadata> f) {
-    metadata.compute(family, (k, old) -> {
-      Metadata next = f.apply(old == null ? Metadata.EMPTY : old);
-      return next.equals(old) ? old : next;
-    });
+    metadata.compute(
+        family,
+        (k, old) -> {
+          Metadata next = f.apply(old == null ? Metadata.EMPTY : old);
+          return next.equals(old) ? old : next;
+        });
   }
-
-
 
   /** Cache miss: the sample's labels with target labels applied and metric_relabel_configs run. */
   private Labels finalLabels(ExpositionParser p) {
@@ -391,8 +417,9 @@ public final class ScrapeLoop {
   }
 
   /**
-   * honor_labels true: the scraped value wins and target labels only fill gaps. false: target labels win and
-   * a clashing scraped label is kept as {@code exported_<name>} (prefixed again while that is taken).
+   * honor_labels true: the scraped value wins and target labels only fill gaps. false: target
+   * labels win and a clashing scraped label is kept as {@code exported_<name>} (prefixed again
+   * while that is taken).
    */
   private Labels withTargetLabels(Labels scraped, boolean honor) {
     Labels tl = target.labels();
@@ -420,6 +447,10 @@ public final class ScrapeLoop {
 
   @Override
   public String toString() {
-    return "ScrapeLoop[" + target.url() + " " + Arrays.toString(new String[] {target.labels().toString()}) + "]";
+    return "ScrapeLoop["
+        + target.url()
+        + " "
+        + Arrays.toString(new String[] {target.labels().toString()})
+        + "]";
   }
 }

@@ -21,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * All scrape pools of the running configuration. {@link #apply} swaps in a new configuration: a job whose
- * scrape_config is unchanged keeps its loops (and their caches and staleness state); a changed or removed
- * job's loops stop and mark their series stale.
+ * All scrape pools of the running configuration. {@link #apply} swaps in a new configuration: a job
+ * whose scrape_config is unchanged keeps its loops (and their caches and staleness state); a
+ * changed or removed job's loops stop and mark their series stale.
  */
 public final class ScrapeManager implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ScrapeManager.class);
@@ -47,7 +47,8 @@ public final class ScrapeManager implements AutoCloseable {
     this.scrapeExecutor.setRemoveOnCancelPolicy(true);
     this.httpExecutor = Executors.newCachedThreadPool(daemon("scrape-http"));
     this.discoveryExecutor = Executors.newSingleThreadScheduledExecutor(daemon("file-sd"));
-    discoveryExecutor.scheduleWithFixedDelay(this::pollFiles, filePollMs, filePollMs, TimeUnit.MILLISECONDS);
+    discoveryExecutor.scheduleWithFixedDelay(
+        this::pollFiles, filePollMs, filePollMs, TimeUnit.MILLISECONDS);
   }
 
   private static ThreadFactory daemon(String name) {
@@ -74,7 +75,8 @@ public final class ScrapeManager implements AutoCloseable {
     for (ScrapeConfig sc : wanted.values()) {
       ScrapePool old = pools.get(sc.jobName());
       if (old == null || !old.config().equals(sc)) {
-        created.put(sc.jobName(), new ScrapePool(sc, db, stats, scrapeExecutor, httpExecutor, baseDir));
+        created.put(
+            sc.jobName(), new ScrapePool(sc, db, stats, scrapeExecutor, httpExecutor, baseDir));
       }
     }
     for (var it = pools.entrySet().iterator(); it.hasNext(); ) {
@@ -110,7 +112,10 @@ public final class ScrapeManager implements AutoCloseable {
       try {
         p.pollFiles(now);
       } catch (RuntimeException e) {
-        log.error("msg=\"file discovery failed\" scrape_pool={} err=\"{}\"", p.config().jobName(), e.toString());
+        log.error(
+            "msg=\"file discovery failed\" scrape_pool={} err=\"{}\"",
+            p.config().jobName(),
+            e.toString());
       }
     }
   }

@@ -33,8 +33,14 @@ final class ScrapePool {
   private final Map<String, ScrapeLoop> loops = new LinkedHashMap<>();
   private volatile List<Labels> dropped = List.of();
 
-  ScrapePool(ScrapeConfig config, Cardinal db, ScrapeStats stats, ScheduledExecutorService executor,
-      Executor httpExecutor, Path baseDir) throws IOException {
+  ScrapePool(
+      ScrapeConfig config,
+      Cardinal db,
+      ScrapeStats stats,
+      ScheduledExecutorService executor,
+      Executor httpExecutor,
+      Path baseDir)
+      throws IOException {
     this.config = config;
     this.db = db;
     this.stats = stats;
@@ -98,10 +104,16 @@ final class ScrapePool {
     }
     String limitError = null;
     if (config.targetLimit() > 0 && loops.size() > config.targetLimit()) {
-      limitError = "target_limit exceeded (number of targets: " + loops.size() + ", limit: "
-          + config.targetLimit() + ")";
-      log.warn("msg=\"Target limit exceeded\" component=\"scrape manager\" scrape_pool={} err=\"{}\"",
-          config.jobName(), limitError);
+      limitError =
+          "target_limit exceeded (number of targets: "
+              + loops.size()
+              + ", limit: "
+              + config.targetLimit()
+              + ")";
+      log.warn(
+          "msg=\"Target limit exceeded\" component=\"scrape manager\" scrape_pool={} err=\"{}\"",
+          config.jobName(),
+          limitError);
     }
     for (ScrapeLoop l : loops.values()) {
       l.forceError(limitError);

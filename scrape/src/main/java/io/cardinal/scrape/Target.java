@@ -11,12 +11,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One scrape target: labels as discovered, labels after relabel_configs (meta labels removed, instance
- * filled in), the scrape URL, and the state of the last scrape as /api/v1/targets reports it.
+ * One scrape target: labels as discovered, labels after relabel_configs (meta labels removed,
+ * instance filled in), the scrape URL, and the state of the last scrape as /api/v1/targets reports
+ * it.
  */
 public final class Target {
   public enum Health {
-    UNKNOWN("unknown"), UP("up"), DOWN("down");
+    UNKNOWN("unknown"),
+    UP("up"),
+    DOWN("down");
 
     public final String json;
 
@@ -47,9 +50,9 @@ public final class Target {
   }
 
   /**
-   * Prometheus's target label pipeline: the discovered labels plus job, __address__ defaults (scheme, metrics
-   * path, params, interval, timeout), then relabel_configs. The capacity calculator runs the same pipeline to
-   * count what a configuration would scrape.
+   * Prometheus's target label pipeline: the discovered labels plus job, __address__ defaults
+   * (scheme, metrics path, params, interval, timeout), then relabel_configs. The capacity
+   * calculator runs the same pipeline to count what a configuration would scrape.
    */
   public static Built build(ScrapeConfig sc, Labels targetLabels, Labels groupLabels) {
     Labels.Builder b = Labels.builder();
@@ -104,7 +107,9 @@ public final class Target {
     char sep = path.contains("?") ? '&' : '?';
     for (Map.Entry<String, List<String>> e : all.entrySet()) {
       for (String v : e.getValue()) {
-        url.append(sep).append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)).append('=')
+        url.append(sep)
+            .append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8))
+            .append('=')
             .append(URLEncoder.encode(v, StandardCharsets.UTF_8));
         sep = '&';
       }
@@ -112,7 +117,10 @@ public final class Target {
     return new Built(discovered, new Target(sc.jobName(), discovered, out.build(), url.toString()));
   }
 
-  /** One discovered target after the label pipeline: {@code target} is null when relabeling dropped it. */
+  /**
+   * One discovered target after the label pipeline: {@code target} is null when relabeling dropped
+   * it.
+   */
   public record Built(Labels discovered, Target target) {}
 
   private static void setDefault(Labels.Builder b, Labels base, String name, String value) {
@@ -146,7 +154,9 @@ public final class Target {
     return hash;
   }
 
-  /** Identity within a pool: same labels and URL means the same target across reloads and discovery. */
+  /**
+   * Identity within a pool: same labels and URL means the same target across reloads and discovery.
+   */
   public String key() {
     return labels + " " + url;
   }

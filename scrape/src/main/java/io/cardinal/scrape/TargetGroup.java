@@ -4,8 +4,8 @@ import io.cardinal.tsdb.labels.Labels;
 import java.util.List;
 
 /**
- * Targets found by one discovery source (a static_configs entry or one file_sd file's entry): each target's
- * own labels (at least {@code __address__}) plus labels common to the group.
+ * Targets found by one discovery source (a static_configs entry or one file_sd file's entry): each
+ * target's own labels (at least {@code __address__}) plus labels common to the group.
  */
 public record TargetGroup(String source, List<Labels> targets, Labels labels) {
   public TargetGroup {
@@ -13,6 +13,7 @@ public record TargetGroup(String source, List<Labels> targets, Labels labels) {
   }
 
   public static TargetGroup ofAddresses(String source, List<String> addresses, Labels labels) {
-    return new TargetGroup(source, addresses.stream().map(a -> Labels.of("__address__", a)).toList(), labels);
+    return new TargetGroup(
+        source, addresses.stream().map(a -> Labels.of("__address__", a)).toList(), labels);
   }
 }

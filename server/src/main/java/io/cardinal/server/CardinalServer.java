@@ -1,32 +1,31 @@
 package io.cardinal.server;
 
-import io.cardinal.config.ServerOptions;
 import io.cardinal.Cardinal;
 import io.cardinal.CardinalOptions;
 import io.cardinal.config.Config;
 import io.cardinal.config.ConfigException;
 import io.cardinal.config.ConfigLoader;
-import io.cardinal.scrape.ScrapeManager;
-import io.cardinal.web.query.EngineQueryService;
+import io.cardinal.config.ServerOptions;
+import io.cardinal.exposition.MetricsSource;
 import io.cardinal.remote.RemoteReadHandler;
 import io.cardinal.remote.RemoteWriteManager;
 import io.cardinal.remote.RemoteWriteReceiver;
-import io.cardinal.exposition.MetricsSource;
-import io.cardinal.web.QueryService;
+import io.cardinal.scrape.ScrapeManager;
 import io.cardinal.web.BodyRoute;
+import io.cardinal.web.QueryService;
 import io.cardinal.web.ServerContext;
 import io.cardinal.web.WebServer;
+import io.cardinal.web.query.EngineQueryService;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The standalone server: database, scrape manager and HTTP API, plus configuration reload
- * (SIGHUP, {@code POST /-/reload}) where an invalid file is rejected and the running configuration stays.
+ * The standalone server: database, scrape manager and HTTP API, plus configuration reload (SIGHUP,
+ * {@code POST /-/reload}) where an invalid file is rejected and the running configuration stays.
  */
 public final class CardinalServer implements ServerContext, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CardinalServer.class);
@@ -37,7 +36,8 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
   private final WebServer web;
   private final long startTimeMs = System.currentTimeMillis();
   private final CountDownLatch quit = new CountDownLatch(1);
-  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile Config config;
   private volatile boolean lastReloadSuccessful;
   private volatile long lastReloadMs;
@@ -45,7 +45,8 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
   private final RemoteWriteReceiver remoteWrite;
   private final RemoteReadHandler remoteRead;
   private final RemoteWriteManager remoteWrites;
-  private final java.util.List<MetricsSource> metricsSources = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.List<MetricsSource> metricsSources =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private CardinalServer(ServerOptions options) throws IOException {
     this.options = options;
@@ -55,48 +56,79 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
       try {
         webConfig = io.cardinal.web.WebConfig.load(options.webConfigFile());
       } catch (io.cardinal.web.WebConfig.InvalidWebConfig e) {
-        throw new IOException("invalid --web.config.file " + options.webConfigFile() + ": " + e.getMessage(), e);
+        throw new IOException(
+            "invalid --web.config.file " + options.webConfigFile() + ": " + e.getMessage(), e);
       }
     }
     // The database's own background task cuts the head into blocks, compacts, and applies time and
     // size retention every minute, as Prometheus does.
-    CardinalOptions dbOptions = CardinalOptions.defaults().withMaxSeries(options.maxSeries())
-        .withRetention(options.retention()).withRetentionBytes(options.retentionSizeBytes());
+    CardinalOptions dbOptions =
+        CardinalOptions.defaults()
+            .withMaxSeries(options.maxSeries())
+            .withRetention(options.retention())
+            .withRetentionBytes(options.retentionSizeBytes());
     if (options.walSegmentSize() > 0 || options.walCompression()) {
-      io.cardinal.storage.head.DurableOptions d = dbOptions.durable().withWalCompression(options.walCompression());
-      dbOptions = dbOptions.withDurable(
-          options.walSegmentSize() > 0 ? d.withWalSegmentSize(options.walSegmentSize()) : d);
+      io.cardinal.storage.head.DurableOptions d =
+          dbOptions.durable().withWalCompression(options.walCompression());
+      dbOptions =
+          dbOptions.withDurable(
+              options.walSegmentSize() > 0 ? d.withWalSegmentSize(options.walSegmentSize()) : d);
     }
-    this.db = options.inMemory() ? Cardinal.inMemory(dbOptions) : Cardinal.open(options.storagePath(), dbOptions);
-    EngineQueryService engine = new EngineQueryService(db::querier, options.lookbackDelta().toMillis(),
-        options.queryMaxSamples(), options.queryTimeout().toMillis(), options.queryMaxConcurrency());
+    this.db =
+        options.inMemory()
+            ? Cardinal.inMemory(dbOptions)
+            : Cardinal.open(options.storagePath(), dbOptions);
+    EngineQueryService engine =
+        new EngineQueryService(
+            db::querier,
+            options.lookbackDelta().toMillis(),
+            options.queryMaxSamples(),
+            options.queryTimeout().toMillis(),
+            options.queryMaxConcurrency());
     this.queryService = engine;
     metricsSources.add(engine);
     if (options.enableRemoteWriteReceiver()) {
-      this.remoteWrite = new RemoteWriteReceiver(db, options.remoteWriteMaxBytes(),
-          options.remoteWriteMaxDecodedBytes());
+      this.remoteWrite =
+          new RemoteWriteReceiver(
+              db, options.remoteWriteMaxBytes(), options.remoteWriteMaxDecodedBytes());
       metricsSources.add(remoteWrite);
     } else {
       this.remoteWrite = null;
     }
-    this.remoteRead = new RemoteReadHandler(db::querier, options.remoteReadMaxBytes(), options.remoteReadSampleLimit(),
-        () -> config == null ? io.cardinal.tsdb.labels.Labels.EMPTY : config.global().externalLabels());
+    this.remoteRead =
+        new RemoteReadHandler(
+            db::querier,
+            options.remoteReadMaxBytes(),
+            options.remoteReadSampleLimit(),
+            () ->
+                config == null
+                    ? io.cardinal.tsdb.labels.Labels.EMPTY
+                    : config.global().externalLabels());
     metricsSources.add(remoteRead);
     Path walDir = db.walDir().orElse(null);
-    this.remoteWrites = new RemoteWriteManager(walDir, options.remoteWriteFlushDeadline().toMillis(),
-        System::currentTimeMillis);
+    this.remoteWrites =
+        new RemoteWriteManager(
+            walDir, options.remoteWriteFlushDeadline().toMillis(), System::currentTimeMillis);
     metricsSources.add(remoteWrites);
-    Path base = options.configFile() == null ? Path.of(".") : options.configFile().toAbsolutePath().getParent();
-    this.scrapes = new ScrapeManager(db, base, options.scrapeThreads(), options.filePollInterval().toMillis());
+    Path base =
+        options.configFile() == null
+            ? Path.of(".")
+            : options.configFile().toAbsolutePath().getParent();
+    this.scrapes =
+        new ScrapeManager(db, base, options.scrapeThreads(), options.filePollInterval().toMillis());
     try {
       this.web = new WebServer(this, parseAddress(options.listenAddress()), webConfig);
-      web.route("/api/v1/write", "POST", () -> remoteWrite == null ? 0 : remoteWrite.maxCompressedBytes(),
+      web.route(
+          "/api/v1/write",
+          "POST",
+          () -> remoteWrite == null ? 0 : remoteWrite.maxCompressedBytes(),
           this::remoteWrite);
       web.route("/api/v1/read", "POST", remoteRead::maxCompressedBytes, this::remoteRead);
     } catch (IOException | RuntimeException e) {
       scrapes.close();
       db.close();
-      throw new IOException("cannot listen on " + options.listenAddress() + ": " + e.getMessage(), e);
+      throw new IOException(
+          "cannot listen on " + options.listenAddress() + ": " + e.getMessage(), e);
     }
   }
 
@@ -125,7 +157,8 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
     }
     Config c = ConfigLoader.load(options.configFile());
     for (String ignored : c.ignoredSections()) {
-      log.warn("msg=\"Configuration section is accepted but not used by Cardinal\" section={}", ignored);
+      log.warn(
+          "msg=\"Configuration section is accepted but not used by Cardinal\" section={}", ignored);
     }
     return c;
   }
@@ -137,8 +170,11 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
       host = "[" + host + "]";
     }
     return "global:\n  scrape_interval: 15s\n  scrape_timeout: 10s\n  evaluation_interval: 15s\n"
-        + "scrape_configs:\n  - job_name: cardinal\n    static_configs:\n      - targets: [\"" + host + ":"
-        + bound.getPort() + "\"]\n";
+        + "scrape_configs:\n  - job_name: cardinal\n    static_configs:\n      - targets: [\""
+        + host
+        + ":"
+        + bound.getPort()
+        + "\"]\n";
   }
 
   /**
@@ -183,20 +219,26 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
     return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
   }
 
-  private BodyRoute.Reply remoteWrite(java.util.function.Function<String, String> header, byte[] body) {
+  private BodyRoute.Reply remoteWrite(
+      java.util.function.Function<String, String> header, byte[] body) {
     if (remoteWrite == null) {
-      return BodyRoute.Reply.text(404,
+      return BodyRoute.Reply.text(
+          404,
           "remote write receiver needs to be enabled with --web.enable-remote-write-receiver\n");
     }
-    RemoteWriteReceiver.Response r = body == null ? remoteWrite.tooLarge()
-        : remoteWrite.handle(header.apply("Content-Type"), header.apply("Content-Encoding"), body);
+    RemoteWriteReceiver.Response r =
+        body == null
+            ? remoteWrite.tooLarge()
+            : remoteWrite.handle(
+                header.apply("Content-Type"), header.apply("Content-Encoding"), body);
     return BodyRoute.Reply.text(r.status(), r.body());
   }
 
-  private BodyRoute.Reply remoteRead(java.util.function.Function<String, String> header, byte[] body) {
+  private BodyRoute.Reply remoteRead(
+      java.util.function.Function<String, String> header, byte[] body) {
     if (body == null) {
-      return BodyRoute.Reply.text(413, "request body too large: limit is " + remoteRead.maxCompressedBytes()
-          + " bytes\n");
+      return BodyRoute.Reply.text(
+          413, "request body too large: limit is " + remoteRead.maxCompressedBytes() + " bytes\n");
     }
     RemoteReadHandler.Response r = remoteRead.handle(body);
     return new BodyRoute.Reply(r.status(), r.contentType(), r.contentEncoding(), r.body());

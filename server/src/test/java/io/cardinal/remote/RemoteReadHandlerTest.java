@@ -3,9 +3,9 @@ package io.cardinal.remote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cardinal.server.ServerHarness;
 import io.cardinal.config.ServerOptions;
 import io.cardinal.remote.prompb.Prompb;
+import io.cardinal.server.ServerHarness;
 import io.cardinal.tsdb.Appender;
 import io.cardinal.tsdb.labels.Labels;
 import java.net.http.HttpResponse;
@@ -18,12 +18,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** POST /api/v1/read with the SAMPLES response type: matchers, time ranges, external labels, limits, errors. */
+/**
+ * POST /api/v1/read with the SAMPLES response type: matchers, time ranges, external labels, limits,
+ * errors.
+ */
 class RemoteReadHandlerTest {
   static final long T0 = 1_700_000_000_000L;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private ServerHarness h;
 
@@ -51,7 +53,8 @@ class RemoteReadHandlerTest {
   }
 
   static Prompb.Query query(long start, long end, Prompb.LabelMatcher... ms) {
-    Prompb.Query.Builder q = Prompb.Query.newBuilder().setStartTimestampMs(start).setEndTimestampMs(end);
+    Prompb.Query.Builder q =
+        Prompb.Query.newBuilder().setStartTimestampMs(start).setEndTimestampMs(end);
     for (Prompb.LabelMatcher x : ms) {
       q.addMatchers(x);
     }
@@ -59,8 +62,15 @@ class RemoteReadHandlerTest {
   }
 
   private HttpResponse<byte[]> post(byte[] body) throws Exception {
-    return h.postBytes("/api/v1/read", body, "Content-Type", "application/x-protobuf", "Content-Encoding", "snappy",
-        "X-Prometheus-Remote-Read-Version", "0.1.0");
+    return h.postBytes(
+        "/api/v1/read",
+        body,
+        "Content-Type",
+        "application/x-protobuf",
+        "Content-Encoding",
+        "snappy",
+        "X-Prometheus-Remote-Read-Version",
+        "0.1.0");
   }
 
   private Prompb.ReadResponse read(Prompb.Query... queries) throws Exception {
@@ -95,34 +105,55 @@ class RemoteReadHandlerTest {
   @Test
   void queriesWithEveryMatcherTypeAndInclusiveRanges() throws Exception {
     start("scrape_configs: []\n", null);
-    Prompb.ReadResponse resp = read(
-        query(T0 + 20_000, T0 + 40_000, m(Prompb.LabelMatcher.Type.EQ, "__name__", "rr")),
-        query(T0, T0 + 10_000, m(Prompb.LabelMatcher.Type.RE, "__name__", "rr|other"),
-            m(Prompb.LabelMatcher.Type.NEQ, "job", "b")),
-        query(T0 + 85_000, T0 + 1_000_000, m(Prompb.LabelMatcher.Type.NRE, "job", "a"),
-            m(Prompb.LabelMatcher.Type.EQ, "__name__", "rr")),
-        query(T0, T0 + 1_000_000, m(Prompb.LabelMatcher.Type.EQ, "__name__", "nothing")));
+    Prompb.ReadResponse resp =
+        read(
+            query(T0 + 20_000, T0 + 40_000, m(Prompb.LabelMatcher.Type.EQ, "__name__", "rr")),
+            query(
+                T0,
+                T0 + 10_000,
+                m(Prompb.LabelMatcher.Type.RE, "__name__", "rr|other"),
+                m(Prompb.LabelMatcher.Type.NEQ, "job", "b")),
+            query(
+                T0 + 85_000,
+                T0 + 1_000_000,
+                m(Prompb.LabelMatcher.Type.NRE, "job", "a"),
+                m(Prompb.LabelMatcher.Type.EQ, "__name__", "rr")),
+            query(T0, T0 + 1_000_000, m(Prompb.LabelMatcher.Type.EQ, "__name__", "nothing")));
     assertEquals(4, resp.getResultsCount());
-    assertEquals(List.of("{__name__=rr,i=1,job=a} 20:2.0 30:3.0 40:4.0", "{__name__=rr,i=2,job=b} 20:12.0 30:13.0 40:14.0"),
+    assertEquals(
+        List.of(
+            "{__name__=rr,i=1,job=a} 20:2.0 30:3.0 40:4.0",
+            "{__name__=rr,i=2,job=b} 20:12.0 30:13.0 40:14.0"),
         render(resp.getResults(0)));
-    assertEquals(List.of("{__name__=other,job=a} 0:0.0 10:-1.0", "{__name__=rr,i=1,job=a} 0:0.0 10:1.0"),
+    assertEquals(
+        List.of("{__name__=other,job=a} 0:0.0 10:-1.0", "{__name__=rr,i=1,job=a} 0:0.0 10:1.0"),
         render(resp.getResults(1)));
     assertEquals(List.of("{__name__=rr,i=2,job=b} 90:19.0"), render(resp.getResults(2)));
     assertEquals(List.of(), render(resp.getResults(3)));
     // Matchers that all match the empty string still select (every series has a name).
-    assertEquals(3, read(query(T0, T0, m(Prompb.LabelMatcher.Type.RE, "job", ".*"))).getResults(0)
-        .getTimeseriesCount());
+    assertEquals(
+        3,
+        read(query(T0, T0, m(Prompb.LabelMatcher.Type.RE, "job", ".*")))
+            .getResults(0)
+            .getTimeseriesCount());
     assertTrue(h.get("/metrics").body().contains("\nprometheus_api_remote_read_queries 0\n"));
   }
 
   @Test
   void externalLabelsAreAddedAndMatched() throws Exception {
     start("global:\n  external_labels:\n    cluster: c1\n    job: ext\nscrape_configs: []\n", null);
-    Prompb.ReadResponse resp = read(
-        query(T0, T0, m(Prompb.LabelMatcher.Type.EQ, "__name__", "other"), m(Prompb.LabelMatcher.Type.EQ, "cluster",
-            "c1")),
-        query(T0, T0, m(Prompb.LabelMatcher.Type.EQ, "__name__", "other"), m(Prompb.LabelMatcher.Type.EQ, "cluster",
-            "c2")));
+    Prompb.ReadResponse resp =
+        read(
+            query(
+                T0,
+                T0,
+                m(Prompb.LabelMatcher.Type.EQ, "__name__", "other"),
+                m(Prompb.LabelMatcher.Type.EQ, "cluster", "c1")),
+            query(
+                T0,
+                T0,
+                m(Prompb.LabelMatcher.Type.EQ, "__name__", "other"),
+                m(Prompb.LabelMatcher.Type.EQ, "cluster", "c2")));
     // The series' own job wins over the external one.
     assertEquals(List.of("{__name__=other,cluster=c1,job=a} 0:0.0"), render(resp.getResults(0)));
     assertEquals(List.of(), render(resp.getResults(1)));
@@ -131,27 +162,47 @@ class RemoteReadHandlerTest {
   @Test
   void errorsAndLimits() throws Exception {
     start("scrape_configs: []\n", o -> o.withRemoteReadSampleLimit(5));
-    Prompb.ReadRequest req = Prompb.ReadRequest.newBuilder()
-        .addQueries(query(T0, T0 + 1_000_000, m(Prompb.LabelMatcher.Type.EQ, "__name__", "rr"))).build();
+    Prompb.ReadRequest req =
+        Prompb.ReadRequest.newBuilder()
+            .addQueries(query(T0, T0 + 1_000_000, m(Prompb.LabelMatcher.Type.EQ, "__name__", "rr")))
+            .build();
     HttpResponse<byte[]> r = post(Snappy.encode(req.toByteArray()));
     assertEquals(400, r.statusCode());
     assertEquals("exceeded sample limit (5)\n", new String(r.body(), StandardCharsets.UTF_8));
     r = post("nope".getBytes(StandardCharsets.UTF_8));
     assertEquals(400, r.statusCode());
     assertEquals("snappy: corrupt input\n", new String(r.body(), StandardCharsets.UTF_8));
-    r = post(Snappy.encode(req.toBuilder()
-        .addAcceptedResponseTypes(Prompb.ReadRequest.ResponseType.STREAMED_XOR_CHUNKS).build().toByteArray()));
+    r =
+        post(
+            Snappy.encode(
+                req.toBuilder()
+                    .addAcceptedResponseTypes(Prompb.ReadRequest.ResponseType.STREAMED_XOR_CHUNKS)
+                    .build()
+                    .toByteArray()));
     assertEquals(400, r.statusCode());
-    assertEquals("server does not support any of the requested response types: [STREAMED_XOR_CHUNKS]; "
-        + "supported: [SAMPLES]\n", new String(r.body(), StandardCharsets.UTF_8));
+    assertEquals(
+        "server does not support any of the requested response types: [STREAMED_XOR_CHUNKS]; "
+            + "supported: [SAMPLES]\n",
+        new String(r.body(), StandardCharsets.UTF_8));
     // SAMPLES among the accepted types is chosen.
-    r = post(Snappy.encode(Prompb.ReadRequest.newBuilder()
-        .addQueries(query(T0, T0, m(Prompb.LabelMatcher.Type.EQ, "__name__", "rr")))
-        .addAcceptedResponseTypes(Prompb.ReadRequest.ResponseType.STREAMED_XOR_CHUNKS)
-        .addAcceptedResponseTypes(Prompb.ReadRequest.ResponseType.SAMPLES).build().toByteArray()));
+    r =
+        post(
+            Snappy.encode(
+                Prompb.ReadRequest.newBuilder()
+                    .addQueries(query(T0, T0, m(Prompb.LabelMatcher.Type.EQ, "__name__", "rr")))
+                    .addAcceptedResponseTypes(Prompb.ReadRequest.ResponseType.STREAMED_XOR_CHUNKS)
+                    .addAcceptedResponseTypes(Prompb.ReadRequest.ResponseType.SAMPLES)
+                    .build()
+                    .toByteArray()));
     assertEquals(200, r.statusCode());
-    r = post(Snappy.encode(Prompb.ReadRequest.newBuilder().addQueries(query(T0, T0,
-        m(Prompb.LabelMatcher.Type.RE, "__name__", "(unclosed"))).build().toByteArray()));
+    r =
+        post(
+            Snappy.encode(
+                Prompb.ReadRequest.newBuilder()
+                    .addQueries(
+                        query(T0, T0, m(Prompb.LabelMatcher.Type.RE, "__name__", "(unclosed")))
+                    .build()
+                    .toByteArray()));
     assertEquals(400, r.statusCode());
     assertTrue(new String(r.body(), StandardCharsets.UTF_8).startsWith("invalid matcher __name__"));
     assertEquals(405, h.get("/api/v1/read").status());

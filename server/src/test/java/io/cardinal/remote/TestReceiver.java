@@ -19,24 +19,32 @@ import java.util.function.IntUnaryOperator;
 import javax.net.ssl.SSLContext;
 
 /**
- * A remote write endpoint on 127.0.0.1 for tests: decodes every request and records each sample (series text,
- * timestamp) with how often it arrived, unless {@link #status} says to answer an error instead (then nothing
- * of the request is recorded, as a real receiver that failed would not have stored it).
+ * A remote write endpoint on 127.0.0.1 for tests: decodes every request and records each sample
+ * (series text, timestamp) with how often it arrived, unless {@link #status} says to answer an
+ * error instead (then nothing of the request is recorded, as a real receiver that failed would not
+ * have stored it).
  */
 final class TestReceiver implements AutoCloseable {
   private final HttpServer http;
+
   /** Status for the n-th request (0-based); 2xx stores the request. */
   volatile IntUnaryOperator status = n -> 204;
+
   volatile String retryAfter;
   final AtomicInteger requests = new AtomicInteger();
+
   /** "series t" -> times received. */
   final Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
+
   /** "series t" -> raw value bits. */
   final Map<String, Long> values = new ConcurrentHashMap<>();
+
   final List<Map<String, String>> headers = new CopyOnWriteArrayList<>();
   final List<String> errors = new CopyOnWriteArrayList<>();
+
   /** Newest timestamp received per series, to catch reordering across requests. */
   private final Map<String, Long> newest = new ConcurrentHashMap<>();
+
   /** Milliseconds each request takes (a slow endpoint). */
   volatile long delayMs;
 
@@ -53,24 +61,31 @@ final class TestReceiver implements AutoCloseable {
       s.setHttpsConfigurator(new HttpsConfigurator(tls));
       http = s;
     }
-    http.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "test-receiver");
-      t.setDaemon(true);
-      return t;
-    }));
+    http.setExecutor(
+        java.util.concurrent.Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "test-receiver");
+              t.setDaemon(true);
+              return t;
+            }));
     http.createContext("/", this::handle);
     http.start();
   }
 
   String url(String path) {
-    return (http instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + http.getAddress().getPort() + path;
+    return (http instanceof HttpsServer ? "https" : "http")
+        + "://127.0.0.1:"
+        + http.getAddress().getPort()
+        + path;
   }
 
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       int n = requests.getAndIncrement();
       Map<String, String> h = new java.util.HashMap<>();
-      ex.getRequestHeaders().forEach((k, v) -> h.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v)));
+      ex.getRequestHeaders()
+          .forEach((k, v) -> h.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v)));
       h.put(":path", ex.getRequestURI().getPath());
       headers.add(h);
       byte[] body = ex.getRequestBody().readAllBytes();

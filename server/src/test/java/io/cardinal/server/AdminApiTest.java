@@ -10,10 +10,11 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Prometheus's admin API: delete_series, clean_tombstones, snapshot, behind --web.enable-admin-api. */
+/**
+ * Prometheus's admin API: delete_series, clean_tombstones, snapshot, behind --web.enable-admin-api.
+ */
 class AdminApiTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static void load(ServerHarness h) {
     Appender app = h.server.db().appender();
@@ -29,7 +30,10 @@ class AdminApiTest {
     try (ServerHarness h = ServerHarness.start(dir, "", o -> o)) {
       ServerHarness.Resp r = h.postForm("/api/v1/admin/tsdb/delete_series", "match[]=m");
       assertEquals(503, r.status());
-      assertTrue(r.body().contains("\"errorType\":\"unavailable\"") && r.body().contains("admin APIs disabled"), r.body());
+      assertTrue(
+          r.body().contains("\"errorType\":\"unavailable\"")
+              && r.body().contains("admin APIs disabled"),
+          r.body());
     }
   }
 
@@ -37,12 +41,18 @@ class AdminApiTest {
   void deleteSeriesHidesSamplesAndSnapshotWritesBlocks() throws Exception {
     try (ServerHarness h = ServerHarness.start(dir, "", o -> o.withEnableAdminApi(true))) {
       load(h);
-      assertEquals(400, h.postForm("/api/v1/admin/tsdb/delete_series", "").status(), "match[] is required");
-      assertEquals(405, h.get("/api/v1/admin/tsdb/delete_series?match[]=m").status(), "GET is not allowed");
-      ServerHarness.Resp del = h.postForm("/api/v1/admin/tsdb/delete_series",
-          "match[]=" + ServerHarness.enc("m{i=\"a\"}") + "&start=1000&end=1004");
+      assertEquals(
+          400, h.postForm("/api/v1/admin/tsdb/delete_series", "").status(), "match[] is required");
+      assertEquals(
+          405, h.get("/api/v1/admin/tsdb/delete_series?match[]=m").status(), "GET is not allowed");
+      ServerHarness.Resp del =
+          h.postForm(
+              "/api/v1/admin/tsdb/delete_series",
+              "match[]=" + ServerHarness.enc("m{i=\"a\"}") + "&start=1000&end=1004");
       assertEquals(204, del.status(), del.body());
-      ServerHarness.Resp q = h.get("/api/v1/query?query=" + ServerHarness.enc("count_over_time(m[1m])") + "&time=1009");
+      ServerHarness.Resp q =
+          h.get(
+              "/api/v1/query?query=" + ServerHarness.enc("count_over_time(m[1m])") + "&time=1009");
       assertTrue(q.body().contains("{\"i\":\"a\"},\"value\":[1009,\"5\"]"), q.body());
       assertTrue(q.body().contains("{\"i\":\"b\"},\"value\":[1009,\"10\"]"), q.body());
       assertEquals(204, h.postForm("/api/v1/admin/tsdb/clean_tombstones", "").status());

@@ -1,11 +1,11 @@
 package io.cardinal.server;
 
-import io.cardinal.testing.Interop;
 import static io.cardinal.server.ServerHarness.enc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.cardinal.testing.Interop;
 import io.cardinal.testing.TestTarget;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -27,13 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real Prometheus 2.42 federates from Cardinal's {@code /federate} ({@code honor_labels: true},
- * {@code metrics_path: /federate}, {@code params: {match[]: ...}}) and stores the same samples: every raw sample
- * Prometheus holds for the federated job is one Cardinal holds (same series, timestamp and value), Prometheus
- * holds every federated series, and the latest values agree. Skipped loudly without the binary.
+ * {@code metrics_path: /federate}, {@code params: {match[]: ...}}) and stores the same samples:
+ * every raw sample Prometheus holds for the federated job is one Cardinal holds (same series,
+ * timestamp and value), Prometheus holds every federated series, and the latest values agree.
+ * Skipped loudly without the binary.
  */
 class FederationInteropTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path prometheus;
   private Process process;
@@ -65,15 +65,20 @@ class FederationInteropTest {
 
   private String prom(String pathAndQuery) {
     try {
-      HttpResponse<String> r = ServerHarness.CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-          + promPort + pathAndQuery)).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          ServerHarness.CLIENT.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + promPort + pathAndQuery))
+                  .timeout(Duration.ofSeconds(20))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return r.body();
     } catch (Exception e) {
       return "";
     }
   }
 
-  private static final Pattern SERIES = Pattern.compile("\\{\"metric\":\\{([^}]*)\\},\"values\":\\[(.*?)\\]\\]\\}");
+  private static final Pattern SERIES =
+      Pattern.compile("\\{\"metric\":\\{([^}]*)\\},\"values\":\\[(.*?)\\]\\]\\}");
   private static final Pattern POINT = Pattern.compile("\\[([0-9.]+),\"([^\"]*)\"");
 
   /** A matrix answer as series labels (JSON text) to their "timestamp=value" points. */
@@ -96,37 +101,63 @@ class FederationInteropTest {
     target = new TestTarget();
     target.body = "fed_requests_total{path=\"/a\"} 0\nfed_temperature 20.5\n";
     // The target's values change between scrapes, so every federated sample is distinguishable.
-    ticker = new Thread(() -> {
-      for (int i = 1; i < 600 && !stop; i++) {
-        target.body = "# TYPE fed_requests_total counter\nfed_requests_total{path=\"/a\"} " + i
-            + "\nfed_requests_total{path=\"/b\"} " + (i * 2) + "\n# TYPE fed_temperature gauge\nfed_temperature "
-            + (20 + i * 0.25) + "\n";
-        try {
-          Thread.sleep(100);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
+    ticker =
+        new Thread(
+            () -> {
+              for (int i = 1; i < 600 && !stop; i++) {
+                target.body =
+                    "# TYPE fed_requests_total counter\nfed_requests_total{path=\"/a\"} "
+                        + i
+                        + "\nfed_requests_total{path=\"/b\"} "
+                        + (i * 2)
+                        + "\n# TYPE fed_temperature gauge\nfed_temperature "
+                        + (20 + i * 0.25)
+                        + "\n";
+                try {
+                  Thread.sleep(100);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            });
     ticker.setDaemon(true);
     ticker.start();
-    cardinal = ServerHarness.start(dir.resolve("cardinal"), "global:\n  scrape_interval: 500ms\n"
-        + "  scrape_timeout: 500ms\n  external_labels:\n    site: cardinal\nscrape_configs:\n  - job_name: fed_src\n"
-        + "    static_configs:\n      - targets: ['" + target.address() + "']\n", null);
+    cardinal =
+        ServerHarness.start(
+            dir.resolve("cardinal"),
+            "global:\n  scrape_interval: 500ms\n"
+                + "  scrape_timeout: 500ms\n  external_labels:\n    site: cardinal\nscrape_configs:\n  - job_name: fed_src\n"
+                + "    static_configs:\n      - targets: ['"
+                + target.address()
+                + "']\n",
+            null);
 
     promPort = Interop.freePort();
     Path promDir = dir.resolve("prometheus");
     Files.createDirectories(promDir);
     Path promConfig = promDir.resolve("prometheus.yml");
-    Files.writeString(promConfig, "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n"
-        + "  - job_name: federate\n    honor_labels: true\n    metrics_path: /federate\n    params:\n"
-        + "      'match[]':\n        - '{job=\"fed_src\"}'\n        - 'up{job=\"nothing\"}'\n"
-        + "    static_configs:\n      - targets: ['127.0.0.1:" + cardinal.port() + "']\n");
+    Files.writeString(
+        promConfig,
+        "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n"
+            + "  - job_name: federate\n    honor_labels: true\n    metrics_path: /federate\n    params:\n"
+            + "      'match[]':\n        - '{job=\"fed_src\"}'\n        - 'up{job=\"nothing\"}'\n"
+            + "    static_configs:\n      - targets: ['127.0.0.1:"
+            + cardinal.port()
+            + "']\n");
     Path log = promDir.resolve("prometheus.log");
-    process = Interop.start(log, List.of(prometheus.toString(), "--config.file=" + promConfig,
-        "--storage.tsdb.path=" + promDir.resolve("data"), "--web.listen-address=127.0.0.1:" + promPort));
-    ServerHarness.await("prometheus ready (log: " + log + ")", 30_000, () -> prom("/-/ready").contains("Ready"));
-    ServerHarness.await("federation target up in prometheus", 30_000,
+    process =
+        Interop.start(
+            log,
+            List.of(
+                prometheus.toString(),
+                "--config.file=" + promConfig,
+                "--storage.tsdb.path=" + promDir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + promPort));
+    ServerHarness.await(
+        "prometheus ready (log: " + log + ")", 30_000, () -> prom("/-/ready").contains("Ready"));
+    ServerHarness.await(
+        "federation target up in prometheus",
+        30_000,
         () -> prom("/api/v1/query?query=" + enc("up{job=\"federate\"}")).contains("\"1\"]"));
 
     // Let a few federation scrapes happen, then compare the raw samples of the last 30 s.
@@ -138,15 +169,19 @@ class FederationInteropTest {
       String t = String.valueOf(System.currentTimeMillis() / 1000.0);
       theirs = matrix(prom("/api/v1/query?query=" + sel + "&time=" + t));
       ours = matrix(cardinal.get("/api/v1/query?query=" + sel + "&time=" + t).body());
-      Set<String> temp = theirs.get("\"__name__\":\"fed_temperature\",\"instance\":\"" + target.address()
-          + "\",\"job\":\"fed_src\",\"site\":\"cardinal\"");
+      Set<String> temp =
+          theirs.get(
+              "\"__name__\":\"fed_temperature\",\"instance\":\""
+                  + target.address()
+                  + "\",\"job\":\"fed_src\",\"site\":\"cardinal\"");
       if (theirs.size() >= 8 && temp != null && temp.size() >= 5) {
         break;
       }
       Thread.sleep(500);
     }
     assertTrue(theirs.size() >= 8, "prometheus has too few federated series: " + theirs.keySet());
-    // Every series Cardinal federates is in Prometheus, with the external label site="cardinal" added.
+    // Every series Cardinal federates is in Prometheus, with the external label site="cardinal"
+    // added.
     Map<String, Set<String>> theirsWithoutSite = new TreeMap<>();
     for (Map.Entry<String, Set<String>> e : theirs.entrySet()) {
       assertTrue(e.getKey().contains(",\"site\":\"cardinal\""), e.getKey());
@@ -158,20 +193,35 @@ class FederationInteropTest {
       Set<String> mine = ours.get(e.getKey());
       for (String point : e.getValue()) {
         if (!mine.contains(point)) {
-          fail("prometheus stored " + point + " for " + e.getKey() + ", which cardinal does not have: " + mine);
+          fail(
+              "prometheus stored "
+                  + point
+                  + " for "
+                  + e.getKey()
+                  + ", which cardinal does not have: "
+                  + mine);
         }
         checked++;
       }
     }
     assertTrue(checked >= 40, "only " + checked + " samples compared");
 
-    // The same query on both, at a time both have settled: the newest federated sample answers the same.
-    String newest = prom("/api/v1/query?query=" + enc("timestamp(fed_temperature{site=\"cardinal\"})"));
+    // The same query on both, at a time both have settled: the newest federated sample answers the
+    // same.
+    String newest =
+        prom("/api/v1/query?query=" + enc("timestamp(fed_temperature{site=\"cardinal\"})"));
     Matcher tm = Pattern.compile(",\"([0-9.]+)\"\\]").matcher(newest);
     assertTrue(tm.find(), newest);
     String at = "&time=" + tm.group(1);
     String q = enc("sort_desc(sum by (path) (fed_requests_total))");
-    assertEquals(cardinal.get("/api/v1/query?query=" + q + at).body(), prom("/api/v1/query?query=" + q + at));
-    System.err.println("federation: " + theirs.size() + " series, " + checked + " samples identical in Prometheus");
+    assertEquals(
+        cardinal.get("/api/v1/query?query=" + q + at).body(),
+        prom("/api/v1/query?query=" + q + at));
+    System.err.println(
+        "federation: "
+            + theirs.size()
+            + " series, "
+            + checked
+            + " samples identical in Prometheus");
   }
 }

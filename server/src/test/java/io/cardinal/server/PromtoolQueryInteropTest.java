@@ -1,9 +1,9 @@
 package io.cardinal.server;
 
-import io.cardinal.testing.Interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cardinal.testing.Interop;
 import io.cardinal.testing.TestTarget;
 import io.cardinal.tsdb.Appender;
 import io.cardinal.tsdb.labels.Labels;
@@ -21,15 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real {@code promtool query instant|range} (Prometheus 2.42's client) against our server: its output must be
- * exactly what we stored, in promtool's own text format ({@code labels => value @[time]}) and as JSON. Skipped
- * loudly when promtool is not installed.
+ * The real {@code promtool query instant|range} (Prometheus 2.42's client) against our server: its
+ * output must be exactly what we stored, in promtool's own text format ({@code labels =>
+ * value @[time]}) and as JSON. Skipped loudly when promtool is not installed.
  */
 class PromtoolQueryInteropTest {
   static final long T0 = 1_700_000_000_000L;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path promtool;
   private ServerHarness h;
@@ -52,7 +51,9 @@ class PromtoolQueryInteropTest {
 
   /** Go's FormatFloat(v, 'f', -1, 64) for the plain values used here. */
   private static String plain(double v) {
-    return v == Math.rint(v) ? Long.toString((long) v) : new BigDecimal(Double.toString(v)).toPlainString();
+    return v == Math.rint(v)
+        ? Long.toString((long) v)
+        : new BigDecimal(Double.toString(v)).toPlainString();
   }
 
   private static String seconds(long ms) {
@@ -83,18 +84,44 @@ class PromtoolQueryInteropTest {
     long t = T0 + 19 * 15_000L + 500;
     Interop.Result r = promtool("instant", "--time=" + seconds(t), h.url(), "stored_metric");
     assertEquals(0, r.exit(), r.stderr());
-    assertEquals("stored_metric{instance=\"i1\", job=\"j\"} => " + plain(19 * 2.5) + " @[" + seconds(t) + "]\n"
-        + "stored_metric{instance=\"i2\", job=\"j\"} => " + plain(100 - 19) + " @[" + seconds(t) + "]\n", r.stdout());
+    assertEquals(
+        "stored_metric{instance=\"i1\", job=\"j\"} => "
+            + plain(19 * 2.5)
+            + " @["
+            + seconds(t)
+            + "]\n"
+            + "stored_metric{instance=\"i2\", job=\"j\"} => "
+            + plain(100 - 19)
+            + " @["
+            + seconds(t)
+            + "]\n",
+        r.stdout());
 
     // The same as JSON: promtool prints the result array it decoded.
-    r = promtool("instant", "-o", "json", "--time=" + seconds(t), h.url(), "stored_metric{instance=\"i2\"}");
+    r =
+        promtool(
+            "instant",
+            "-o",
+            "json",
+            "--time=" + seconds(t),
+            h.url(),
+            "stored_metric{instance=\"i2\"}");
     assertEquals(0, r.exit(), r.stderr());
-    assertEquals("[{\"metric\":{\"__name__\":\"stored_metric\",\"instance\":\"i2\",\"job\":\"j\"},\"value\":["
-        + seconds(t) + ",\"81\"]}]", r.stdout().strip());
+    assertEquals(
+        "[{\"metric\":{\"__name__\":\"stored_metric\",\"instance\":\"i2\",\"job\":\"j\"},\"value\":["
+            + seconds(t)
+            + ",\"81\"]}]",
+        r.stdout().strip());
 
     // A range query whose steps fall on every stored sample of a: the raw samples come back.
-    r = promtool("range", "--start=" + seconds(T0), "--end=" + seconds(T0 + 19 * 15_000L), "--step=15s", h.url(),
-        "stored_metric{instance=\"i1\"}");
+    r =
+        promtool(
+            "range",
+            "--start=" + seconds(T0),
+            "--end=" + seconds(T0 + 19 * 15_000L),
+            "--step=15s",
+            h.url(),
+            "stored_metric{instance=\"i1\"}");
     assertEquals(0, r.exit(), r.stderr());
     StringBuilder want = new StringBuilder("stored_metric{instance=\"i1\", job=\"j\"} =>\n");
     for (Double[] s : stored(Matcher.equal("instance", "i1"))) {
@@ -106,7 +133,8 @@ class PromtoolQueryInteropTest {
     // Errors come back as promtool's "query error: <type>: <message>" with exit 1.
     r = promtool("instant", h.url(), "sum(");
     assertEquals(1, r.exit());
-    assertEquals("query error: bad_data: invalid parameter \"query\": 1:5: parse error: unclosed left parenthesis",
+    assertEquals(
+        "query error: bad_data: invalid parameter \"query\": 1:5: parse error: unclosed left parenthesis",
         r.stderr().strip());
   }
 
@@ -114,27 +142,55 @@ class PromtoolQueryInteropTest {
   void scrapedSeriesThroughPromtool() throws Exception {
     target = new TestTarget();
     target.body = "# TYPE jobs_done_total counter\njobs_done_total{queue=\"q1\"} 42\n";
-    h = ServerHarness.start(dir, "scrape_configs:\n  - job_name: worker\n    scrape_interval: 100ms\n"
-        + "    scrape_timeout: 100ms\n    static_configs:\n      - targets: ['" + target.address() + "']\n", null);
-    ServerHarness.await("a scrape", 10_000, () -> !stored(Matcher.equal("__name__", "jobs_done_total")).isEmpty());
+    h =
+        ServerHarness.start(
+            dir,
+            "scrape_configs:\n  - job_name: worker\n    scrape_interval: 100ms\n"
+                + "    scrape_timeout: 100ms\n    static_configs:\n      - targets: ['"
+                + target.address()
+                + "']\n",
+            null);
+    ServerHarness.await(
+        "a scrape", 10_000, () -> !stored(Matcher.equal("__name__", "jobs_done_total")).isEmpty());
     List<Double[]> samples = stored(Matcher.equal("__name__", "jobs_done_total"));
     long last = samples.get(samples.size() - 1)[0].longValue();
     Interop.Result r = promtool("instant", "--time=" + seconds(last), h.url(), "jobs_done_total");
     assertEquals(0, r.exit(), r.stderr());
-    assertEquals("jobs_done_total{instance=\"" + target.address() + "\", job=\"worker\", queue=\"q1\"} => 42 @["
-        + seconds(last) + "]\n", r.stdout());
-    r = promtool("range", "--start=" + seconds(last - 1000), "--end=" + seconds(last), "--step=1s", h.url(),
-        "up{job=\"worker\"}");
+    assertEquals(
+        "jobs_done_total{instance=\""
+            + target.address()
+            + "\", job=\"worker\", queue=\"q1\"} => 42 @["
+            + seconds(last)
+            + "]\n",
+        r.stdout());
+    r =
+        promtool(
+            "range",
+            "--start=" + seconds(last - 1000),
+            "--end=" + seconds(last),
+            "--step=1s",
+            h.url(),
+            "up{job=\"worker\"}");
     assertEquals(0, r.exit(), r.stderr());
-    assertTrue(r.stdout().startsWith("up{instance=\"" + target.address() + "\", job=\"worker\"} =>\n1 @["),
+    assertTrue(
+        r.stdout().startsWith("up{instance=\"" + target.address() + "\", job=\"worker\"} =>\n1 @["),
         r.stdout());
   }
 
-  /** (t, v) of every stored sample of the series matching {@code __name__=~"stored_metric|jobs_done_total"} and m. */
+  /**
+   * (t, v) of every stored sample of the series matching {@code
+   * __name__=~"stored_metric|jobs_done_total"} and m.
+   */
   private List<Double[]> stored(Matcher m) {
     List<Double[]> out = new ArrayList<>();
     try (Querier q = h.server.db().querier(0, Long.MAX_VALUE)) {
-      SeriesSet ss = q.select(true, 0, Long.MAX_VALUE, Matcher.regex("__name__", "stored_metric|jobs_done_total"), m);
+      SeriesSet ss =
+          q.select(
+              true,
+              0,
+              Long.MAX_VALUE,
+              Matcher.regex("__name__", "stored_metric|jobs_done_total"),
+              m);
       SampleIterator it = null;
       while (ss.next()) {
         it = ss.at().iterator(it);

@@ -1,10 +1,10 @@
 package io.cardinal.server;
 
-import io.cardinal.config.ServerOptions;
 import static io.cardinal.server.ServerHarness.enc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cardinal.config.ServerOptions;
 import io.cardinal.server.ServerHarness.Resp;
 import io.cardinal.testing.TestTarget;
 import io.cardinal.tsdb.Appender;
@@ -17,15 +17,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * /api/v1/query, /api/v1/query_range and /api/v1/format_query end to end: exact JSON bodies over known data,
- * scraped data, Prometheus's error bodies and status codes, and the engine's self-metrics.
+ * /api/v1/query, /api/v1/query_range and /api/v1/format_query end to end: exact JSON bodies over
+ * known data, scraped data, Prometheus's error bodies and status codes, and the engine's
+ * self-metrics.
  */
 class QueryApiTest {
   /** 2023-11-14T22:13:20Z */
   static final long T0 = 1_700_000_000_000L;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private ServerHarness h;
   private TestTarget target;
@@ -40,7 +40,8 @@ class QueryApiTest {
     }
   }
 
-  private void startWithData(java.util.function.UnaryOperator<ServerOptions> tweak) throws Exception {
+  private void startWithData(java.util.function.UnaryOperator<ServerOptions> tweak)
+      throws Exception {
     h = ServerHarness.start(dir, "scrape_configs: []\n", tweak);
     Appender app = h.server.db().appender();
     Labels a = Labels.of("__name__", "m", "a", "1", "job", "j");
@@ -68,62 +69,98 @@ class QueryApiTest {
     Resp r = h.get("/api/v1/query?query=" + enc("m") + "&time=" + sec(t));
     assertEquals(200, r.status(), r.body());
     assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""));
-    assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
-        + "{\"metric\":{\"__name__\":\"m\",\"a\":\"1\",\"job\":\"j\"},\"value\":[1700000135,\"13.5\"]},"
-        + "{\"metric\":{\"__name__\":\"m\",\"a\":\"2\",\"job\":\"j\"},\"value\":[1700000135,\"+Inf\"]}]}}", r.body());
+    assertEquals(
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+            + "{\"metric\":{\"__name__\":\"m\",\"a\":\"1\",\"job\":\"j\"},\"value\":[1700000135,\"13.5\"]},"
+            + "{\"metric\":{\"__name__\":\"m\",\"a\":\"2\",\"job\":\"j\"},\"value\":[1700000135,\"+Inf\"]}]}}",
+        r.body());
 
     // RFC 3339 time, a fractional time, and a POSTed form give the same shape.
     r = h.get("/api/v1/query?query=" + enc("m{a=\"2\"}") + "&time=2023-11-14T22:13:21.5Z");
-    assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
-        + "{\"metric\":{\"__name__\":\"m\",\"a\":\"2\",\"job\":\"j\"},\"value\":[1700000001.500,\"0\"]}]}}", r.body());
+    assertEquals(
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+            + "{\"metric\":{\"__name__\":\"m\",\"a\":\"2\",\"job\":\"j\"},\"value\":[1700000001.500,\"0\"]}]}}",
+        r.body());
     r = h.postForm("/api/v1/query", "query=" + enc("m{a=\"2\"} * 1") + "&time=1700000015.1");
-    assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
-        + "{\"metric\":{\"a\":\"2\",\"job\":\"j\"},\"value\":[1700000015.100,\"1e-07\"]}]}}", r.body());
+    assertEquals(
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+            + "{\"metric\":{\"a\":\"2\",\"job\":\"j\"},\"value\":[1700000015.100,\"1e-07\"]}]}}",
+        r.body());
 
     // Scalars and strings use Go's plain float format.
     r = h.get("/api/v1/query?query=" + enc("1e-7") + "&time=1.5");
-    assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1.5,\"0.0000001\"]}}",
+    assertEquals(
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1.5,\"0.0000001\"]}}",
         r.body());
     r = h.get("/api/v1/query?query=" + enc("\"a<b\"") + "&time=1.17");
-    assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"string\",\"result\":[1.17,\"a\\u003cb\"]}}",
+    assertEquals(
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"string\",\"result\":[1.17,\"a\\u003cb\"]}}",
         r.body());
     r = h.get("/api/v1/query?query=" + enc("0/0") + "&time=2");
-    assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[2,\"NaN\"]}}", r.body());
+    assertEquals(
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[2,\"NaN\"]}}",
+        r.body());
 
     // A range vector in an instant query is a matrix of the raw samples.
     r = h.get("/api/v1/query?query=" + enc("other[31s]") + "&time=" + sec(T0 + 30_000));
-    assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
-        + "{\"metric\":{\"__name__\":\"other\",\"a\":\"1\",\"job\":\"j\"},\"values\":"
-        + "[[1700000000,\"0\"],[1700000015,\"1\"],[1700000030,\"2\"]]}]}}", r.body());
+    assertEquals(
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
+            + "{\"metric\":{\"__name__\":\"other\",\"a\":\"1\",\"job\":\"j\"},\"values\":"
+            + "[[1700000000,\"0\"],[1700000015,\"1\"],[1700000030,\"2\"]]}]}}",
+        r.body());
 
     // Nothing at that time: an empty vector, not null.
     r = h.get("/api/v1/query?query=m&time=1");
-    assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}", r.body());
+    assertEquals(
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}", r.body());
   }
 
   @Test
   void rangeQueryExactJson() throws Exception {
     startWithData(null);
-    String q = "/api/v1/query_range?query=" + enc("sum by (job) (m{a=\"1\"})") + "&start=" + sec(T0)
-        + "&end=" + sec(T0 + 60_000) + "&step=30s";
+    String q =
+        "/api/v1/query_range?query="
+            + enc("sum by (job) (m{a=\"1\"})")
+            + "&start="
+            + sec(T0)
+            + "&end="
+            + sec(T0 + 60_000)
+            + "&step=30s";
     Resp r = h.get(q);
     assertEquals(200, r.status(), r.body());
-    assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
-        + "{\"metric\":{\"job\":\"j\"},\"values\":[[1700000000,\"0\"],[1700000030,\"3\"],[1700000060,\"6\"]]}]}}",
+    assertEquals(
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
+            + "{\"metric\":{\"job\":\"j\"},\"values\":[[1700000000,\"0\"],[1700000030,\"3\"],[1700000060,\"6\"]]}]}}",
         r.body());
     // Step as float seconds, POST form, RFC 3339 bounds.
-    r = h.postForm("/api/v1/query_range", "query=" + enc("other") + "&start=2023-11-14T22:13:20Z"
-        + "&end=2023-11-14T22:13:50Z&step=15");
-    assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
-        + "{\"metric\":{\"__name__\":\"other\",\"a\":\"1\",\"job\":\"j\"},\"values\":"
-        + "[[1700000000,\"0\"],[1700000015,\"1\"],[1700000030,\"2\"]]}]}}", r.body());
+    r =
+        h.postForm(
+            "/api/v1/query_range",
+            "query="
+                + enc("other")
+                + "&start=2023-11-14T22:13:20Z"
+                + "&end=2023-11-14T22:13:50Z&step=15");
+    assertEquals(
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
+            + "{\"metric\":{\"__name__\":\"other\",\"a\":\"1\",\"job\":\"j\"},\"values\":"
+            + "[[1700000000,\"0\"],[1700000015,\"1\"],[1700000030,\"2\"]]}]}}",
+        r.body());
     // A scalar expression in a range query is a matrix with one series without labels.
     r = h.get("/api/v1/query_range?query=" + enc("time()") + "&start=0.1&end=0.3&step=0.1");
-    assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
-        + "{\"metric\":{},\"values\":[[0.100,\"0.1\"],[0.200,\"0.2\"],[0.300,\"0.3\"]]}]}}", r.body());
+    assertEquals(
+        "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
+            + "{\"metric\":{},\"values\":[[0.100,\"0.1\"],[0.200,\"0.2\"],[0.300,\"0.3\"]]}]}}",
+        r.body());
     // limit truncates with a warning.
-    r = h.get("/api/v1/query_range?query=m&start=" + sec(T0) + "&end=" + sec(T0 + 15_000) + "&step=15&limit=1");
-    assertTrue(r.body().endsWith("]}]},\"warnings\":[\"results truncated due to limit\"]}"), r.body());
+    r =
+        h.get(
+            "/api/v1/query_range?query=m&start="
+                + sec(T0)
+                + "&end="
+                + sec(T0 + 15_000)
+                + "&step=15&limit=1");
+    assertTrue(
+        r.body().endsWith("]}]},\"warnings\":[\"results truncated due to limit\"]}"), r.body());
     assertEquals(1, count(r.body(), "\"metric\""));
   }
 
@@ -133,58 +170,125 @@ class QueryApiTest {
     // rate() over a series not named like a counter: Prometheus 3's info annotation.
     Resp r = h.get("/api/v1/query?query=" + enc("rate(other[1m])") + "&time=" + sec(T0 + 120_000));
     assertEquals(200, r.status(), r.body());
-    assertTrue(r.body().contains(",\"infos\":[\"PromQL info: metric might not be a counter, name does not end in "
-        + "_total/_sum/_count/_bucket: \\\"other\\\""), r.body());
+    assertTrue(
+        r.body()
+            .contains(
+                ",\"infos\":[\"PromQL info: metric might not be a counter, name does not end in "
+                    + "_total/_sum/_count/_bucket: \\\"other\\\""),
+        r.body());
     assertTrue(!r.body().contains("\"warnings\""), r.body());
-    r = h.get("/api/v1/query?query=" + enc("histogram_quantile(2, m)") + "&time=" + sec(T0 + 120_000));
+    r =
+        h.get(
+            "/api/v1/query?query="
+                + enc("histogram_quantile(2, m)")
+                + "&time="
+                + sec(T0 + 120_000));
     assertTrue(r.body().contains(",\"warnings\":[\"PromQL warning: "), r.body());
   }
 
   @Test
   void errorBodies() throws Exception {
     startWithData(o -> o.withQueryMaxSamples(25));
-    assertError(h.get("/api/v1/query?query=" + enc("sum(")), 400, "bad_data",
+    assertError(
+        h.get("/api/v1/query?query=" + enc("sum(")),
+        400,
+        "bad_data",
         "invalid parameter \\\"query\\\": 1:5: parse error: unclosed left parenthesis");
-    assertError(h.get("/api/v1/query"), 400, "bad_data",
+    assertError(
+        h.get("/api/v1/query"),
+        400,
+        "bad_data",
         "invalid parameter \\\"query\\\": 1:1: parse error: no expression found in input");
-    assertError(h.get("/api/v1/query?query=up&time=x"), 400, "bad_data",
+    assertError(
+        h.get("/api/v1/query?query=up&time=x"),
+        400,
+        "bad_data",
         "invalid parameter \\\"time\\\": Invalid time value for 'time': cannot parse \\\"x\\\" to a valid timestamp");
-    assertError(h.get("/api/v1/query?query=up&timeout=x"), 400, "bad_data",
+    assertError(
+        h.get("/api/v1/query?query=up&timeout=x"),
+        400,
+        "bad_data",
         "invalid parameter \\\"timeout\\\": cannot parse \\\"x\\\" to a valid duration");
-    assertError(h.get("/api/v1/query?query=up&timeout=1ns"), 400, "bad_data",
+    assertError(
+        h.get("/api/v1/query?query=up&timeout=1ns"),
+        400,
+        "bad_data",
         "invalid parameter \\\"timeout\\\": cannot parse \\\"1ns\\\" to a valid duration");
-    assertError(h.get("/api/v1/query_range?query=up"), 400, "bad_data",
+    assertError(
+        h.get("/api/v1/query_range?query=up"),
+        400,
+        "bad_data",
         "invalid parameter \\\"start\\\": cannot parse \\\"\\\" to a valid timestamp");
-    assertError(h.get("/api/v1/query_range?query=up&start=0"), 400, "bad_data",
+    assertError(
+        h.get("/api/v1/query_range?query=up&start=0"),
+        400,
+        "bad_data",
         "invalid parameter \\\"end\\\": cannot parse \\\"\\\" to a valid timestamp");
-    assertError(h.get("/api/v1/query_range?query=up&start=1&end=0&step=1"), 400, "bad_data",
+    assertError(
+        h.get("/api/v1/query_range?query=up&start=1&end=0&step=1"),
+        400,
+        "bad_data",
         "invalid parameter \\\"end\\\": end timestamp must not be before start time");
-    assertError(h.get("/api/v1/query_range?query=up&start=0&end=1&step=0"), 400, "bad_data",
+    assertError(
+        h.get("/api/v1/query_range?query=up&start=0&end=1&step=0"),
+        400,
+        "bad_data",
         "invalid parameter \\\"step\\\": zero or negative query resolution step widths are not accepted. "
             + "Try a positive integer");
-    assertError(h.get("/api/v1/query_range?query=up&start=0&end=1&step=x"), 400, "bad_data",
+    assertError(
+        h.get("/api/v1/query_range?query=up&start=0&end=1&step=x"),
+        400,
+        "bad_data",
         "invalid parameter \\\"step\\\": cannot parse \\\"x\\\" to a valid duration");
-    // 11,001 points ((end-start)/step == 11,000) is still allowed, as in Prometheus; one more is not.
+    // 11,001 points ((end-start)/step == 11,000) is still allowed, as in Prometheus; one more is
+    // not.
     assertEquals(200, h.get("/api/v1/query_range?query=up&start=0&end=11000&step=1").status());
-    assertError(h.get("/api/v1/query_range?query=up&start=0&end=11001&step=1"), 400, "bad_data",
+    assertError(
+        h.get("/api/v1/query_range?query=up&start=0&end=11001&step=1"),
+        400,
+        "bad_data",
         "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
-    assertError(h.get("/api/v1/query_range?query=" + enc("up[1m]") + "&start=0&end=1&step=1"), 400, "bad_data",
+    assertError(
+        h.get("/api/v1/query_range?query=" + enc("up[1m]") + "&start=0&end=1&step=1"),
+        400,
+        "bad_data",
         "invalid expression type \\\"range vector\\\" for range query, must be Scalar or instant Vector");
-    assertError(h.get("/api/v1/query?query=1&limit=x"), 400, "bad_data",
+    assertError(
+        h.get("/api/v1/query?query=1&limit=x"),
+        400,
+        "bad_data",
         "invalid parameter \\\"limit\\\": strconv.Atoi: parsing \\\"x\\\": invalid syntax");
     // Evaluation errors: 422 execution.
-    assertError(h.get("/api/v1/query?query=" + enc("{__name__=~\"m|other\", a=\"1\"} * 1") + "&time=" + sec(T0)),
-        422, "execution", "vector cannot contain metrics with the same labelset");
+    assertError(
+        h.get(
+            "/api/v1/query?query="
+                + enc("{__name__=~\"m|other\", a=\"1\"} * 1")
+                + "&time="
+                + sec(T0)),
+        422,
+        "execution",
+        "vector cannot contain metrics with the same labelset");
     // --query.max-samples: 422 execution, Prometheus's message.
-    assertError(h.get("/api/v1/query_range?query=m&start=" + sec(T0) + "&end=" + sec(T0 + 135_000) + "&step=1"),
-        422, "execution", "query processing would load too many samples into memory in query execution");
+    assertError(
+        h.get(
+            "/api/v1/query_range?query=m&start="
+                + sec(T0)
+                + "&end="
+                + sec(T0 + 135_000)
+                + "&step=1"),
+        422,
+        "execution",
+        "query processing would load too many samples into memory in query execution");
     // A timeout that has already passed: 503 timeout.
-    assertError(h.get("/api/v1/query?query=m&timeout=0"), 503, "timeout", "query timed out in query queue");
+    assertError(
+        h.get("/api/v1/query?query=m&timeout=0"), 503, "timeout", "query timed out in query queue");
   }
 
   @Test
   void queryTimeoutFromFlagAndParameter() throws Exception {
-    h = ServerHarness.start(dir, "scrape_configs: []\n", o -> o.withQueryTimeout(java.time.Duration.ofMillis(1)));
+    h =
+        ServerHarness.start(
+            dir, "scrape_configs: []\n", o -> o.withQueryTimeout(java.time.Duration.ofMillis(1)));
     Appender app = h.server.db().appender();
     for (int s = 0; s < 2000; s++) {
       Labels l = Labels.of("__name__", "big", "s", Integer.toString(s));
@@ -194,10 +298,20 @@ class QueryApiTest {
     }
     app.commit();
     // With a 1 ms engine timeout a 500-step range query over 2000 series cannot finish.
-    Resp r = h.get("/api/v1/query_range?query=" + enc("sum(rate(big[1m]))") + "&start=" + sec(T0) + "&end="
-        + sec(T0 + 500_000) + "&step=1");
+    Resp r =
+        h.get(
+            "/api/v1/query_range?query="
+                + enc("sum(rate(big[1m]))")
+                + "&start="
+                + sec(T0)
+                + "&end="
+                + sec(T0 + 500_000)
+                + "&step=1");
     assertEquals(503, r.status(), r.body());
-    assertTrue(r.body().startsWith("{\"status\":\"error\",\"errorType\":\"timeout\",\"error\":\"query timed out in "),
+    assertTrue(
+        r.body()
+            .startsWith(
+                "{\"status\":\"error\",\"errorType\":\"timeout\",\"error\":\"query timed out in "),
         r.body());
   }
 
@@ -206,52 +320,100 @@ class QueryApiTest {
     h = ServerHarness.start(dir, "scrape_configs: []\n", null);
     Resp r = h.get("/api/v1/format_query?query=" + enc("sum(rate(x[5m]))by(job)"));
     assertEquals("{\"status\":\"success\",\"data\":\"sum by (job) (rate(x[5m]))\"}", r.body());
-    r = h.postForm("/api/v1/format_query", "query=" + enc("histogram_quantile(0.99, sum without (instance, pod) "
-        + "(rate(http_request_duration_seconds_bucket{job=\"apiserver\",verb!=\"WATCH\"}[5m])))"));
-    assertEquals("{\"status\":\"success\",\"data\":\"histogram_quantile(\\n  0.99,\\n  sum without (instance, pod) (\\n"
-        + "    rate(http_request_duration_seconds_bucket{job=\\\"apiserver\\\", verb!=\\\"WATCH\\\"}[5m])\\n  )\\n)\"}",
+    r =
+        h.postForm(
+            "/api/v1/format_query",
+            "query="
+                + enc(
+                    "histogram_quantile(0.99, sum without (instance, pod) "
+                        + "(rate(http_request_duration_seconds_bucket{job=\"apiserver\",verb!=\"WATCH\"}[5m])))"));
+    assertEquals(
+        "{\"status\":\"success\",\"data\":\"histogram_quantile(\\n  0.99,\\n  sum without (instance, pod) (\\n"
+            + "    rate(http_request_duration_seconds_bucket{job=\\\"apiserver\\\", verb!=\\\"WATCH\\\"}[5m])\\n  )\\n)\"}",
         r.body());
-    assertError(h.get("/api/v1/format_query?query=" + enc("sum(")), 400, "bad_data",
+    assertError(
+        h.get("/api/v1/format_query?query=" + enc("sum(")),
+        400,
+        "bad_data",
         "invalid parameter \\\"query\\\": 1:5: parse error: unclosed left parenthesis");
   }
 
   @Test
   void scrapedDataAndEngineMetrics() throws Exception {
     target = new TestTarget();
-    target.body = "# TYPE requests_total counter\nrequests_total{path=\"/a\"} 7\nrequests_total{path=\"/b\"} 9\n";
-    h = ServerHarness.start(dir, "scrape_configs:\n  - job_name: web\n    scrape_interval: 100ms\n"
-        + "    scrape_timeout: 100ms\n    static_configs:\n      - targets: ['" + target.address() + "']\n", null);
-    ServerHarness.await("two scrapes", 10_000, () -> {
-      try {
-        Resp r = h.get("/api/v1/query?query=" + enc("count_over_time(up[10s])"));
-        Matcher m = Pattern.compile("\"value\":\\[[0-9.]+,\"(\\d+)\"\\]").matcher(r.body());
-        return m.find() && Integer.parseInt(m.group(1)) >= 2;
-      } catch (Exception e) {
-        return false;
-      }
-    });
+    target.body =
+        "# TYPE requests_total counter\nrequests_total{path=\"/a\"} 7\nrequests_total{path=\"/b\"} 9\n";
+    h =
+        ServerHarness.start(
+            dir,
+            "scrape_configs:\n  - job_name: web\n    scrape_interval: 100ms\n"
+                + "    scrape_timeout: 100ms\n    static_configs:\n      - targets: ['"
+                + target.address()
+                + "']\n",
+            null);
+    ServerHarness.await(
+        "two scrapes",
+        10_000,
+        () -> {
+          try {
+            Resp r = h.get("/api/v1/query?query=" + enc("count_over_time(up[10s])"));
+            Matcher m = Pattern.compile("\"value\":\\[[0-9.]+,\"(\\d+)\"\\]").matcher(r.body());
+            return m.find() && Integer.parseInt(m.group(1)) >= 2;
+          } catch (Exception e) {
+            return false;
+          }
+        });
     Resp r = h.get("/api/v1/query?query=" + enc("sum by (job) (requests_total)"));
-    assertTrue(r.body().matches("\\{\"status\":\"success\",\"data\":\\{\"resultType\":\"vector\",\"result\":\\["
-        + "\\{\"metric\":\\{\"job\":\"web\"},\"value\":\\[\\d+(\\.\\d{3})?,\"16\"]}]}}"), r.body());
+    assertTrue(
+        r.body()
+            .matches(
+                "\\{\"status\":\"success\",\"data\":\\{\"resultType\":\"vector\",\"result\":\\["
+                    + "\\{\"metric\":\\{\"job\":\"web\"},\"value\":\\[\\d+(\\.\\d{3})?,\"16\"]}]}}"),
+        r.body());
     r = h.get("/api/v1/query?query=" + enc("requests_total{path=\"/b\"}"));
-    assertTrue(r.body().contains("{\"metric\":{\"__name__\":\"requests_total\",\"instance\":\"" + target.address()
-        + "\",\"job\":\"web\",\"path\":\"/b\"},\"value\":["), r.body());
+    assertTrue(
+        r.body()
+            .contains(
+                "{\"metric\":{\"__name__\":\"requests_total\",\"instance\":\""
+                    + target.address()
+                    + "\",\"job\":\"web\",\"path\":\"/b\"},\"value\":["),
+        r.body());
     long now = System.currentTimeMillis();
-    r = h.get("/api/v1/query_range?query=" + enc("up") + "&start=" + sec(now - 2_000) + "&end=" + sec(now)
-        + "&step=0.5");
-    assertTrue(r.body().startsWith("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":"
-        + "{\"__name__\":\"up\",\"instance\":\"" + target.address() + "\",\"job\":\"web\"},\"values\":[["), r.body());
+    r =
+        h.get(
+            "/api/v1/query_range?query="
+                + enc("up")
+                + "&start="
+                + sec(now - 2_000)
+                + "&end="
+                + sec(now)
+                + "&step=0.5");
+    assertTrue(
+        r.body()
+            .startsWith(
+                "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":"
+                    + "{\"__name__\":\"up\",\"instance\":\""
+                    + target.address()
+                    + "\",\"job\":\"web\"},\"values\":[["),
+        r.body());
     assertTrue(r.body().contains(",\"1\"]]}]}}"), r.body());
 
     String metrics = h.get("/metrics").body();
-    assertTrue(metrics.contains("# TYPE prometheus_engine_query_duration_seconds summary\n"), metrics);
-    assertTrue(metrics.contains("prometheus_engine_query_duration_seconds{slice=\"inner_eval\",quantile=\"0.5\"} "),
+    assertTrue(
+        metrics.contains("# TYPE prometheus_engine_query_duration_seconds summary\n"), metrics);
+    assertTrue(
+        metrics.contains(
+            "prometheus_engine_query_duration_seconds{slice=\"inner_eval\",quantile=\"0.5\"} "),
         metrics);
-    assertTrue(metrics.contains("prometheus_engine_query_duration_seconds_count{slice=\"queue_time\"} "), metrics);
+    assertTrue(
+        metrics.contains("prometheus_engine_query_duration_seconds_count{slice=\"queue_time\"} "),
+        metrics);
     assertTrue(metrics.contains("\nprometheus_engine_queries 0\n"), metrics);
     assertTrue(metrics.contains("\nprometheus_engine_queries_concurrent_max 20\n"), metrics);
-    Matcher m = Pattern.compile("prometheus_engine_query_duration_seconds_count\\{slice=\"inner_eval\"} (\\d+)")
-        .matcher(metrics);
+    Matcher m =
+        Pattern.compile(
+                "prometheus_engine_query_duration_seconds_count\\{slice=\"inner_eval\"} (\\d+)")
+            .matcher(metrics);
     assertTrue(m.find());
     assertTrue(Integer.parseInt(m.group(1)) >= 3, metrics);
   }
@@ -265,7 +427,9 @@ class QueryApiTest {
   }
 
   static void assertError(Resp r, int status, String type, String message) {
-    assertEquals("{\"status\":\"error\",\"errorType\":\"" + type + "\",\"error\":\"" + message + "\"}", r.body());
+    assertEquals(
+        "{\"status\":\"error\",\"errorType\":\"" + type + "\",\"error\":\"" + message + "\"}",
+        r.body());
     assertEquals(status, r.status(), r.body());
   }
 }

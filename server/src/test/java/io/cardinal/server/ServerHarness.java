@@ -1,8 +1,8 @@
 package io.cardinal.server;
 
-import io.cardinal.config.ServerOptions;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.cardinal.config.ServerOptions;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -17,7 +17,8 @@ import java.util.function.UnaryOperator;
 
 /** A server on 127.0.0.1:0 for a test, with small HTTP helpers. Every wait is bounded. */
 public final class ServerHarness implements AutoCloseable {
-  static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public final CardinalServer server;
 
@@ -28,16 +29,22 @@ public final class ServerHarness implements AutoCloseable {
   }
 
   /**
-   * Starts a server whose configuration file is {@code yaml}, storing in {@code dir/data}; {@code tweak}, if
-   * given, changes the harness's options.
+   * Starts a server whose configuration file is {@code yaml}, storing in {@code dir/data}; {@code
+   * tweak}, if given, changes the harness's options.
    */
-  public static ServerHarness start(Path dir, String yaml, UnaryOperator<ServerOptions> tweak) throws Exception {
+  public static ServerHarness start(Path dir, String yaml, UnaryOperator<ServerOptions> tweak)
+      throws Exception {
     Files.createDirectories(dir);
     Path configFile = dir.resolve("prometheus.yml");
     Files.writeString(configFile, yaml);
-    ServerOptions o = ServerOptions.DEFAULTS.withConfigFile(configFile).withStoragePath(dir.resolve("data"))
-        .withListenAddress("127.0.0.1:0").withEnableLifecycle(true).withFilePollInterval(Duration.ofMillis(100))
-        .withScrapeThreads(2);
+    ServerOptions o =
+        ServerOptions.DEFAULTS
+            .withConfigFile(configFile)
+            .withStoragePath(dir.resolve("data"))
+            .withListenAddress("127.0.0.1:0")
+            .withEnableLifecycle(true)
+            .withFilePollInterval(Duration.ofMillis(100))
+            .withScrapeThreads(2);
     if (tweak != null) {
       o = tweak.apply(o);
     }
@@ -53,22 +60,37 @@ public final class ServerHarness implements AutoCloseable {
   }
 
   public Resp get(String pathAndQuery) throws Exception {
-    HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(url() + pathAndQuery))
-        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        CLIENT.send(
+            HttpRequest.newBuilder(URI.create(url() + pathAndQuery))
+                .timeout(Duration.ofSeconds(20))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     return new Resp(r.statusCode(), r.body(), r.headers());
   }
 
   public Resp postForm(String path, String form) throws Exception {
-    HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(url() + path))
-        .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        CLIENT.send(
+            HttpRequest.newBuilder(URI.create(url() + path))
+                .timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     return new Resp(r.statusCode(), r.body(), r.headers());
   }
 
-  /** POSTs raw bytes with the given headers (name, value, name, value, ...); the response body as bytes. */
-  public HttpResponse<byte[]> postBytes(String path, byte[] body, String... headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(20))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+  /**
+   * POSTs raw bytes with the given headers (name, value, name, value, ...); the response body as
+   * bytes.
+   */
+  public HttpResponse<byte[]> postBytes(String path, byte[] body, String... headers)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url() + path))
+            .timeout(Duration.ofSeconds(20))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
@@ -79,7 +101,8 @@ public final class ServerHarness implements AutoCloseable {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
-  public static void await(String what, long timeoutMs, BooleanSupplier cond) throws InterruptedException {
+  public static void await(String what, long timeoutMs, BooleanSupplier cond)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
     while (System.nanoTime() < deadline) {
       if (cond.getAsBoolean()) {

@@ -1,12 +1,12 @@
 package io.cardinal.server;
 
-import io.cardinal.config.ServerOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.cardinal.config.ServerOptions;
 import io.cardinal.scrape.ScrapeLoop;
 import io.cardinal.scrape.Target;
 import java.io.InputStream;
@@ -25,10 +25,12 @@ import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Scraping over HTTPS with a self-signed certificate made by keytool: ca_file, insecure_skip_verify, neither. */
+/**
+ * Scraping over HTTPS with a self-signed certificate made by keytool: ca_file,
+ * insecure_skip_verify, neither.
+ */
 class TlsScrapeTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private void keytool(String... args) throws Exception {
     String[] cmd = new String[args.length + 1];
@@ -45,11 +47,39 @@ class TlsScrapeTest {
   void httpsTargets() throws Exception {
     Path ks = dir.resolve("server.p12");
     Path ca = dir.resolve("ca.pem");
-    keytool("-genkeypair", "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
-        "-alias", "t", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost", "-validity", "2",
-        "-ext", "san=ip:127.0.0.1");
-    keytool("-exportcert", "-rfc", "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
-        "-alias", "t", "-file", ca.toString());
+    keytool(
+        "-genkeypair",
+        "-keystore",
+        ks.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        "changeit",
+        "-alias",
+        "t",
+        "-keyalg",
+        "RSA",
+        "-keysize",
+        "2048",
+        "-dname",
+        "CN=localhost",
+        "-validity",
+        "2",
+        "-ext",
+        "san=ip:127.0.0.1");
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-keystore",
+        ks.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        "changeit",
+        "-alias",
+        "t",
+        "-file",
+        ca.toString());
     KeyStore store = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(ks)) {
       store.load(in, "changeit".toCharArray());
@@ -60,26 +90,41 @@ class TlsScrapeTest {
     ctx.init(kmf.getKeyManagers(), null, null);
     HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
     https.setHttpsConfigurator(new HttpsConfigurator(ctx));
-    https.createContext("/metrics", ex -> {
-      try (ex) {
-        byte[] b = "secure 1\n".getBytes(StandardCharsets.UTF_8);
-        ex.sendResponseHeaders(200, b.length);
-        try (OutputStream out = ex.getResponseBody()) {
-          out.write(b);
-        }
-      }
-    });
+    https.createContext(
+        "/metrics",
+        ex -> {
+          try (ex) {
+            byte[] b = "secure 1\n".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, b.length);
+            try (OutputStream out = ex.getResponseBody()) {
+              out.write(b);
+            }
+          }
+        });
     https.start();
     String addr = "127.0.0.1:" + https.getAddress().getPort();
     Path config = dir.resolve("prometheus.yml");
-    String common = "    scheme: https\n    scrape_interval: 500ms\n    scrape_timeout: 500ms\n"
-        + "    static_configs:\n      - targets: ['" + addr + "']\n";
-    Files.writeString(config, "scrape_configs:\n"
-        + "  - job_name: with_ca\n    tls_config:\n      ca_file: " + ca + "\n" + common
-        + "  - job_name: insecure\n    tls_config:\n      insecure_skip_verify: true\n" + common
-        + "  - job_name: untrusted\n" + common);
-    ServerOptions o = ServerOptions.DEFAULTS.withConfigFile(config).withListenAddress("127.0.0.1:0")
-        .withInMemory(true);
+    String common =
+        "    scheme: https\n    scrape_interval: 500ms\n    scrape_timeout: 500ms\n"
+            + "    static_configs:\n      - targets: ['"
+            + addr
+            + "']\n";
+    Files.writeString(
+        config,
+        "scrape_configs:\n"
+            + "  - job_name: with_ca\n    tls_config:\n      ca_file: "
+            + ca
+            + "\n"
+            + common
+            + "  - job_name: insecure\n    tls_config:\n      insecure_skip_verify: true\n"
+            + common
+            + "  - job_name: untrusted\n"
+            + common);
+    ServerOptions o =
+        ServerOptions.DEFAULTS
+            .withConfigFile(config)
+            .withListenAddress("127.0.0.1:0")
+            .withInMemory(true);
     try (CardinalServer server = CardinalServer.start(o)) {
       long deadline = System.nanoTime() + 15_000_000_000L;
       Map<String, Target> byJob = new HashMap<>();
@@ -89,18 +134,23 @@ class TlsScrapeTest {
           byJob.put(e.getKey(), e.getValue().get(0).target());
         }
         // The first handshakes of a cold JVM may exceed the timeout: wait for the steady state.
-        if (byJob.size() == 3 && byJob.get("with_ca").health() == Target.Health.UP
+        if (byJob.size() == 3
+            && byJob.get("with_ca").health() == Target.Health.UP
             && byJob.get("insecure").health() == Target.Health.UP
             && byJob.get("untrusted").health() == Target.Health.DOWN) {
           break;
         }
         Thread.sleep(50);
       }
-      assertEquals(Target.Health.UP, byJob.get("with_ca").health(), byJob.get("with_ca").lastError());
-      assertEquals(Target.Health.UP, byJob.get("insecure").health(), byJob.get("insecure").lastError());
+      assertEquals(
+          Target.Health.UP, byJob.get("with_ca").health(), byJob.get("with_ca").lastError());
+      assertEquals(
+          Target.Health.UP, byJob.get("insecure").health(), byJob.get("insecure").lastError());
       assertEquals(Target.Health.DOWN, byJob.get("untrusted").health());
-      assertTrue(byJob.get("untrusted").lastError().contains("PKIX")
-          || byJob.get("untrusted").lastError().toLowerCase().contains("certif"), byJob.get("untrusted").lastError());
+      assertTrue(
+          byJob.get("untrusted").lastError().contains("PKIX")
+              || byJob.get("untrusted").lastError().toLowerCase().contains("certif"),
+          byJob.get("untrusted").lastError());
     } finally {
       https.stop(0);
     }

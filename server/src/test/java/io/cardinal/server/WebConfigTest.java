@@ -1,6 +1,5 @@
 package io.cardinal.server;
 
-import io.cardinal.testing.Interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.cardinal.testing.Interop;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -32,17 +32,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code --web.config.file}: HTTPS with a keytool-made certificate, basic auth with bcrypt hashes made here, client
- * certificates, minimum TLS version, response headers, and invalid files refused at start with a clear message
- * (cross-checked with the real {@code promtool check web-config} when it is installed).
+ * {@code --web.config.file}: HTTPS with a keytool-made certificate, basic auth with bcrypt hashes
+ * made here, client certificates, minimum TLS version, response headers, and invalid files refused
+ * at start with a clear message (cross-checked with the real {@code promtool check web-config} when
+ * it is installed).
  */
 class WebConfigTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** The certificates, made once for the class (keytool is a JVM start each time). */
-  @TempDir
-  static Path certs;
+  @TempDir static Path certs;
 
   private static Path serverP12;
   private static Path serverCert;
@@ -61,18 +60,52 @@ class WebConfigTest {
     }
   }
 
-  /** A self-signed key pair in a PKCS12 store, its certificate as PEM, and (optionally) its key as PKCS#8 PEM. */
+  /**
+   * A self-signed key pair in a PKCS12 store, its certificate as PEM, and (optionally) its key as
+   * PKCS#8 PEM.
+   */
   private static void makeCert(Path p12, Path certPem, Path keyPem, String cn) throws Exception {
-    keytool("-genkeypair", "-keystore", p12.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
-        "-alias", "k", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=" + cn, "-validity", "2",
-        "-ext", "san=ip:127.0.0.1");
-    keytool("-exportcert", "-rfc", "-keystore", p12.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
-        "-alias", "k", "-file", certPem.toString());
+    keytool(
+        "-genkeypair",
+        "-keystore",
+        p12.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        "changeit",
+        "-alias",
+        "k",
+        "-keyalg",
+        "RSA",
+        "-keysize",
+        "2048",
+        "-dname",
+        "CN=" + cn,
+        "-validity",
+        "2",
+        "-ext",
+        "san=ip:127.0.0.1");
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-keystore",
+        p12.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        "changeit",
+        "-alias",
+        "k",
+        "-file",
+        certPem.toString());
     if (keyPem != null) {
       PrivateKey key = (PrivateKey) load(p12).getKey("k", "changeit".toCharArray());
-      Files.writeString(keyPem, "-----BEGIN PRIVATE KEY-----\n"
-          + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
-          + "\n-----END PRIVATE KEY-----\n");
+      Files.writeString(
+          keyPem,
+          "-----BEGIN PRIVATE KEY-----\n"
+              + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                  .encodeToString(key.getEncoded())
+              + "\n-----END PRIVATE KEY-----\n");
     }
   }
 
@@ -95,9 +128,13 @@ class WebConfigTest {
     makeCert(clientP12, clientCert, null, "scraper");
   }
 
-  /** A client trusting the server's certificate, optionally presenting the client certificate, TLS versions. */
+  /**
+   * A client trusting the server's certificate, optionally presenting the client certificate, TLS
+   * versions.
+   */
   private HttpClient client(boolean withClientCert, String... protocols) throws Exception {
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("server", load(serverP12).getCertificate("k"));
@@ -109,7 +146,8 @@ class WebConfigTest {
     }
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-    HttpClient.Builder b = HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(5));
+    HttpClient.Builder b =
+        HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(5));
     if (protocols.length > 0) {
       SSLParameters sp = ctx.getDefaultSSLParameters();
       sp.setProtocols(protocols);
@@ -118,20 +156,27 @@ class WebConfigTest {
     return b.build();
   }
 
-  private static HttpResponse<String> get(HttpClient c, String url, String user, String password) throws Exception {
+  private static HttpResponse<String> get(HttpClient c, String url, String user, String password)
+      throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
     if (user != null) {
-      b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
-          .getBytes(StandardCharsets.UTF_8)));
+      b.header(
+          "Authorization",
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
     }
     return c.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private ServerHarness start(String webConfig) throws Exception {
     Path wc = dir.resolve("web.yml");
-    Files.copy(serverCert, dir.resolve("server.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        serverCert, dir.resolve("server.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Files.writeString(wc, webConfig);
-    return ServerHarness.start(dir.resolve("srv-" + System.nanoTime()), "",
+    return ServerHarness.start(
+        dir.resolve("srv-" + System.nanoTime()),
+        "",
         o -> o.withWebConfigFile(wc).withInMemory(true));
   }
 
@@ -139,13 +184,25 @@ class WebConfigTest {
   void httpsWithBasicAuth() throws Exception {
     String alice = BCrypt.withDefaults().hashToString(10, "wonderland".toCharArray());
     String bob = BCrypt.with(BCrypt.Version.VERSION_2Y).hashToString(4, "builder".toCharArray());
-    try (ServerHarness s = start("tls_server_config:\n  cert_file: server.pem\n  key_file: " + serverKey + "\n"
-        + "http_server_config:\n  headers:\n    X-Frame-Options: deny\nbasic_auth_users:\n  alice: " + alice
-        + "\n  bob: '" + bob + "'\n")) {
+    try (ServerHarness s =
+        start(
+            "tls_server_config:\n  cert_file: server.pem\n  key_file: "
+                + serverKey
+                + "\n"
+                + "http_server_config:\n  headers:\n    X-Frame-Options: deny\nbasic_auth_users:\n  alice: "
+                + alice
+                + "\n  bob: '"
+                + bob
+                + "'\n")) {
       String base = "https://127.0.0.1:" + s.port();
       HttpClient c = client(false);
-      for (String path : List.of("/-/healthy", "/metrics", "/api/v1/query?query=1", "/federate?match[]=up",
-          "/nothing")) {
+      for (String path :
+          List.of(
+              "/-/healthy",
+              "/metrics",
+              "/api/v1/query?query=1",
+              "/federate?match[]=up",
+              "/nothing")) {
         HttpResponse<String> r = get(c, base + path, null, null);
         assertEquals(401, r.statusCode(), path);
         assertEquals("Basic", r.headers().firstValue("WWW-Authenticate").orElse(""), path);
@@ -156,48 +213,100 @@ class WebConfigTest {
       assertEquals(200, ok.statusCode(), ok.body());
       assertTrue(ok.body().contains("\"2\""), ok.body());
       assertEquals("deny", ok.headers().firstValue("X-Frame-Options").orElse(""));
-      assertEquals(200, get(c, base + "/-/healthy", "alice", "wonderland").statusCode()); // cached the second time
+      assertEquals(
+          200,
+          get(c, base + "/-/healthy", "alice", "wonderland")
+              .statusCode()); // cached the second time
       assertEquals(200, get(c, base + "/-/ready", "bob", "builder").statusCode());
-      // Plain HTTP on the HTTPS port, or a client that does not trust the certificate, gets nowhere.
-      assertThrows(IOException.class, () -> get(ServerHarness.CLIENT, "http://127.0.0.1:" + s.port() + "/-/healthy",
-          "alice", "wonderland"));
-      assertThrows(IOException.class, () -> get(ServerHarness.CLIENT, base + "/-/healthy", "alice", "wonderland"));
+      // Plain HTTP on the HTTPS port, or a client that does not trust the certificate, gets
+      // nowhere.
+      assertThrows(
+          IOException.class,
+          () ->
+              get(
+                  ServerHarness.CLIENT,
+                  "http://127.0.0.1:" + s.port() + "/-/healthy",
+                  "alice",
+                  "wonderland"));
+      assertThrows(
+          IOException.class,
+          () -> get(ServerHarness.CLIENT, base + "/-/healthy", "alice", "wonderland"));
     }
   }
 
   @Test
   void clientCertificatesAndMinVersion() throws Exception {
-    try (ServerHarness s = start("tls_server_config:\n  cert_file: " + serverCert + "\n  key_file: " + serverKey
-        + "\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: " + clientCert
-        + "\n  min_version: TLS13\n")) {
+    try (ServerHarness s =
+        start(
+            "tls_server_config:\n  cert_file: "
+                + serverCert
+                + "\n  key_file: "
+                + serverKey
+                + "\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: "
+                + clientCert
+                + "\n  min_version: TLS13\n")) {
       String url = "https://127.0.0.1:" + s.port() + "/api/v1/query?query=up";
       assertEquals(200, get(client(true), url, null, null).statusCode());
       assertThrows(IOException.class, () -> get(client(false), url, null, null));
       assertThrows(IOException.class, () -> get(client(true, "TLSv1.2"), url, null, null));
     }
     // Without client authentication, a TLS 1.2 client is fine by default.
-    try (ServerHarness s = start("tls_server_config:\n  cert_file: " + serverCert + "\n  key_file: " + serverKey
-        + "\n")) {
-      assertEquals(200, get(client(false, "TLSv1.2"), "https://127.0.0.1:" + s.port() + "/-/ready", null, null)
-          .statusCode());
+    try (ServerHarness s =
+        start(
+            "tls_server_config:\n  cert_file: "
+                + serverCert
+                + "\n  key_file: "
+                + serverKey
+                + "\n")) {
+      assertEquals(
+          200,
+          get(client(false, "TLSv1.2"), "https://127.0.0.1:" + s.port() + "/-/ready", null, null)
+              .statusCode());
     }
   }
 
-  /** Invalid web configurations: file text, part of the message the server refuses to start with. */
+  /**
+   * Invalid web configurations: file text, part of the message the server refuses to start with.
+   */
   private List<String[]> invalid() {
-    String tls = "tls_server_config:\n  cert_file: " + serverCert + "\n  key_file: " + serverKey + "\n";
+    String tls =
+        "tls_server_config:\n  cert_file: " + serverCert + "\n  key_file: " + serverKey + "\n";
     return List.of(
-        new String[] {"tls_server_confg:\n  cert_file: x\n", "field tls_server_confg not found in web configuration"},
-        new String[] {tls + "  cipher_suite: [x]\n", "field cipher_suite not found in tls_server_config"},
-        new String[] {"tls_server_config:\n  cert_file: " + serverCert + "\n", "tls_server_config: missing key_file"},
-        new String[] {"tls_server_config:\n  key_file: " + serverKey + "\n", "tls_server_config: missing cert_file"},
-        new String[] {tls + "  client_auth_type: Sometimes\n", "invalid client_auth_type \"Sometimes\""},
+        new String[] {
+          "tls_server_confg:\n  cert_file: x\n",
+          "field tls_server_confg not found in web configuration"
+        },
+        new String[] {
+          tls + "  cipher_suite: [x]\n", "field cipher_suite not found in tls_server_config"
+        },
+        new String[] {
+          "tls_server_config:\n  cert_file: " + serverCert + "\n",
+          "tls_server_config: missing key_file"
+        },
+        new String[] {
+          "tls_server_config:\n  key_file: " + serverKey + "\n",
+          "tls_server_config: missing cert_file"
+        },
+        new String[] {
+          tls + "  client_auth_type: Sometimes\n", "invalid client_auth_type \"Sometimes\""
+        },
         new String[] {tls + "  min_version: TLS14\n", "unknown TLS version min_version: TLS14"},
-        new String[] {tls + "  client_auth_type: RequireAndVerifyClientCert\n",
-            "client_auth_type RequireAndVerifyClientCert needs client_ca_file"},
-        new String[] {"tls_server_config:\n  cert_file: " + dir.resolve("missing.pem") + "\n  key_file: " + serverKey
-            + "\n", "cannot read cert_file"},
-        new String[] {"basic_auth_users:\n  alice: plaintext\n", "the password of user \"alice\" is not a bcrypt hash"},
+        new String[] {
+          tls + "  client_auth_type: RequireAndVerifyClientCert\n",
+          "client_auth_type RequireAndVerifyClientCert needs client_ca_file"
+        },
+        new String[] {
+          "tls_server_config:\n  cert_file: "
+              + dir.resolve("missing.pem")
+              + "\n  key_file: "
+              + serverKey
+              + "\n",
+          "cannot read cert_file"
+        },
+        new String[] {
+          "basic_auth_users:\n  alice: plaintext\n",
+          "the password of user \"alice\" is not a bcrypt hash"
+        },
         new String[] {"basic_auth_users: [alice]\n", "basic_auth_users: expected a mapping"},
         new String[] {"tls_server_config: {cert_file: a\n", "invalid YAML"});
   }
@@ -206,7 +315,8 @@ class WebConfigTest {
   void invalidWebConfigIsRefusedAtStart() {
     for (String[] c : invalid()) {
       IOException e = assertThrows(IOException.class, () -> start(c[0]), c[0]);
-      assertTrue(e.getMessage().startsWith("invalid --web.config.file ") && e.getMessage().contains(c[1]),
+      assertTrue(
+          e.getMessage().startsWith("invalid --web.config.file ") && e.getMessage().contains(c[1]),
           "want \"" + c[1] + "\" in: " + e.getMessage());
     }
   }
@@ -216,21 +326,33 @@ class WebConfigTest {
     Path promtool = Interop.requireBinary("promtool");
     Path f = dir.resolve("check.yml");
     String hash = BCrypt.with(BCrypt.Version.VERSION_2Y).hashToString(4, "pw".toCharArray());
-    for (String good : List.of("basic_auth_users:\n  u: " + hash + "\n", "tls_server_config:\n  cert_file: "
-        + serverCert + "\n  key_file: " + serverKey + "\n  client_auth_type: RequireAndVerifyClientCert\n"
-        + "  client_ca_file: " + clientCert + "\n  min_version: TLS13\nhttp_server_config:\n  headers:\n"
-        + "    X-Frame-Options: deny\n")) {
+    for (String good :
+        List.of(
+            "basic_auth_users:\n  u: " + hash + "\n",
+            "tls_server_config:\n  cert_file: "
+                + serverCert
+                + "\n  key_file: "
+                + serverKey
+                + "\n  client_auth_type: RequireAndVerifyClientCert\n"
+                + "  client_ca_file: "
+                + clientCert
+                + "\n  min_version: TLS13\nhttp_server_config:\n  headers:\n"
+                + "    X-Frame-Options: deny\n")) {
       Files.writeString(f, good);
-      Interop.Result r = Interop.run(60_000, promtool.toString(), "check", "web-config", f.toString());
+      Interop.Result r =
+          Interop.run(60_000, promtool.toString(), "check", "web-config", f.toString());
       assertEquals(0, r.exit(), good + r.stdout() + r.stderr());
     }
     for (String[] c : invalid()) {
       if (c[1].contains("bcrypt hash") || c[1].contains("needs client_ca_file")) {
-        continue; // promtool 2.42 checks neither the hash format nor this pair; Prometheus fails them per request
+        continue; // promtool 2.42 checks neither the hash format nor this pair; Prometheus fails
+        // them per request
       }
       Files.writeString(f, c[0]);
-      Interop.Result r = Interop.run(60_000, promtool.toString(), "check", "web-config", f.toString());
-      assertNotEquals(0, r.exit(), "promtool accepted a web config Cardinal refuses:\n" + c[0] + r.stdout());
+      Interop.Result r =
+          Interop.run(60_000, promtool.toString(), "check", "web-config", f.toString());
+      assertNotEquals(
+          0, r.exit(), "promtool accepted a web config Cardinal refuses:\n" + c[0] + r.stdout());
     }
   }
 }

@@ -13,9 +13,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Finding and running the real Prometheus tools (Debian's 2.42 package; .ci/run installs it). A missing binary
- * skips the test loudly (a banner on stderr and a JUnit assumption failure, never a silent pass), and fails
- * it when {@code CI=true}. {@code -Dcardinal.<binary>=/path} names a binary outside PATH.
+ * Finding and running the real Prometheus tools (Debian's 2.42 package; .ci/run installs it). A
+ * missing binary skips the test loudly (a banner on stderr and a JUnit assumption failure, never a
+ * silent pass), and fails it when {@code CI=true}. {@code -Dcardinal.<binary>=/path} names a binary
+ * outside PATH.
  */
 public final class Interop {
   private Interop() {}
@@ -36,12 +37,19 @@ public final class Interop {
       }
     }
     String pkg = name.equals("prometheus-node-exporter") ? name : "prometheus";
-    skipOrFail("'" + name + "' (Debian's '" + pkg + "' package) is not installed or not on PATH; install it "
-        + "(.ci/run does) to run the interoperability tests");
+    skipOrFail(
+        "'"
+            + name
+            + "' (Debian's '"
+            + pkg
+            + "' package) is not installed or not on PATH; install it "
+            + "(.ci/run does) to run the interoperability tests");
     return null;
   }
 
-  /** Whether this is a CI run ({@code CI=true}), where nothing an interop test needs may be missing. */
+  /**
+   * Whether this is a CI run ({@code CI=true}), where nothing an interop test needs may be missing.
+   */
   public static boolean inCi() {
     return "true".equalsIgnoreCase(System.getenv("CI"));
   }
@@ -68,13 +76,22 @@ public final class Interop {
     Path out = Files.createTempFile("interop-out", ".txt");
     Path err = Files.createTempFile("interop-err", ".txt");
     try {
-      Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      Process p =
+          new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       if (!p.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
         p.waitFor(10, TimeUnit.SECONDS);
-        fail("timed out after " + timeoutMs + " ms: " + List.of(cmd) + "\nstderr: " + Files.readString(err));
+        fail(
+            "timed out after "
+                + timeoutMs
+                + " ms: "
+                + List.of(cmd)
+                + "\nstderr: "
+                + Files.readString(err));
       }
-      return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+      return new Result(
+          p.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8),
           Files.readString(err, StandardCharsets.UTF_8));
     } finally {
       Files.deleteIfExists(out);
@@ -84,12 +101,16 @@ public final class Interop {
 
   /** Starts a long-running process with its output going to {@code log}. */
   public static Process start(Path log, List<String> cmd) throws IOException {
-    return new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new ProcessBuilder(new ArrayList<>(cmd))
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
   }
 
   /** A port free on 127.0.0.1 a moment ago, for a child process's listen address. */
   public static int freePort() throws IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       return s.getLocalPort();
     }
   }

@@ -12,10 +12,16 @@ public final class Seeds {
 
   private Seeds() {}
 
-  /** The seed for {@code test}: {@code -Dcardinal.seed} if set, else a fresh one; printed either way. */
+  /**
+   * The seed for {@code test}: {@code -Dcardinal.seed} if set, else a fresh one; printed either
+   * way.
+   */
   public static long seed(String test) {
     Long fixed = Long.getLong(PROPERTY);
-    long seed = fixed != null ? fixed : System.nanoTime() ^ Thread.currentThread().getId() * 0x9E3779B97F4A7C15L;
+    long seed =
+        fixed != null
+            ? fixed
+            : System.nanoTime() ^ Thread.currentThread().getId() * 0x9E3779B97F4A7C15L;
     System.out.println(test + " seed=" + seed + " (rerun with -D" + PROPERTY + "=" + seed + ")");
     return seed;
   }

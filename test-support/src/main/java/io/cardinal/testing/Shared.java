@@ -4,9 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The {@code ../shared} folder beside the checkout (conformance suites, reference files): the
- * build passes it as {@code -Dcardinal.shared}. Missing, the calling test is skipped with a banner,
- * or fails when {@code CI=true}.
+ * The {@code ../shared} folder beside the checkout (conformance suites, reference files): the build
+ * passes it as {@code -Dcardinal.shared}. Missing, the calling test is skipped with a banner, or
+ * fails when {@code CI=true}.
  */
 public final class Shared {
   private Shared() {}
@@ -17,8 +17,11 @@ public final class Shared {
     Path dir = prop == null ? Path.of("..", "..", "shared") : Path.of(prop);
     Path p = dir.resolve(relative).normalize();
     if (!Files.exists(p)) {
-      Interop.skipOrFail("the shared material " + p.toAbsolutePath() + " is missing: check out beside ../shared, or "
-          + "set -Dcardinal.shared=/path/to/shared");
+      Interop.skipOrFail(
+          "the shared material "
+              + p.toAbsolutePath()
+              + " is missing: check out beside ../shared, or "
+              + "set -Dcardinal.shared=/path/to/shared");
     }
     return p;
   }

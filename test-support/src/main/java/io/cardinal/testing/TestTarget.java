@@ -14,42 +14,45 @@ public final class TestTarget implements AutoCloseable {
   public volatile int status = 200;
   public volatile long delayMs;
   public volatile String lastAccept;
+
   /** Gzip the body when the scraper accepts it. */
   public volatile boolean gzip;
 
   public TestTarget() throws IOException {
     http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-    http.createContext("/metrics", ex -> {
-      try (ex) {
-        lastAccept = ex.getRequestHeaders().getFirst("Accept");
-        if (delayMs > 0) {
-          try {
-            Thread.sleep(delayMs);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    http.createContext(
+        "/metrics",
+        ex -> {
+          try (ex) {
+            lastAccept = ex.getRequestHeaders().getFirst("Accept");
+            if (delayMs > 0) {
+              try {
+                Thread.sleep(delayMs);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            byte[] b = body.getBytes(StandardCharsets.UTF_8);
+            String ae = ex.getRequestHeaders().getFirst("Accept-Encoding");
+            if (gzip && ae != null && ae.contains("gzip")) {
+              java.io.ByteArrayOutputStream z = new java.io.ByteArrayOutputStream();
+              try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(z)) {
+                g.write(b);
+              }
+              b = z.toByteArray();
+              ex.getResponseHeaders().set("Content-Encoding", "gzip");
+            }
+            ex.getResponseHeaders().set("Content-Type", contentType);
+            ex.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
+            if (b.length > 0) {
+              try (OutputStream out = ex.getResponseBody()) {
+                out.write(b);
+              }
+            }
+          } catch (IOException e) {
+            // the scraper gave up (timeout test)
           }
-        }
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        String ae = ex.getRequestHeaders().getFirst("Accept-Encoding");
-        if (gzip && ae != null && ae.contains("gzip")) {
-          java.io.ByteArrayOutputStream z = new java.io.ByteArrayOutputStream();
-          try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(z)) {
-            g.write(b);
-          }
-          b = z.toByteArray();
-          ex.getResponseHeaders().set("Content-Encoding", "gzip");
-        }
-        ex.getResponseHeaders().set("Content-Type", contentType);
-        ex.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
-        if (b.length > 0) {
-          try (OutputStream out = ex.getResponseBody()) {
-            out.write(b);
-          }
-        }
-      } catch (IOException e) {
-        // the scraper gave up (timeout test)
-      }
-    });
+        });
     http.start();
   }
 

@@ -1,8 +1,8 @@
 package io.cardinal.tsdb;
 
 /**
- * What happened to one sample offered to an {@link Appender}. Every status except
- * {@link #APPENDED} means the sample was not stored; the batch goes on regardless.
+ * What happened to one sample offered to an {@link Appender}. Every status except {@link #APPENDED}
+ * means the sample was not stored; the batch goes on regardless.
  */
 public enum AppendStatus {
   /** Stored (buffered by {@code append}, written by {@code commit}). */
@@ -13,7 +13,10 @@ public enum AppendStatus {
   SKIPPED_SAMPLE_LIMIT("skipped: sample_limit reached"),
   /** Older than the series' newest sample. Prometheus: "out of order sample". */
   OUT_OF_ORDER("out of order sample"),
-  /** Same timestamp as the newest sample, different value. Prometheus: "duplicate sample for timestamp". */
+  /**
+   * Same timestamp as the newest sample, different value. Prometheus: "duplicate sample for
+   * timestamp".
+   */
   DUPLICATE("duplicate sample for timestamp"),
   /** Older than the head accepts. Prometheus: "out of bounds". */
   OUT_OF_BOUNDS("out of bounds"),

@@ -14,8 +14,12 @@ public final class BatchLimits {
   public final int labelNameLengthLimit;
   public final int labelValueLengthLimit;
 
-  public BatchLimits(int sampleLimit, int labelLimit, int labelNameLengthLimit, int labelValueLengthLimit) {
-    if (sampleLimit < 0 || labelLimit < 0 || labelNameLengthLimit < 0 || labelValueLengthLimit < 0) {
+  public BatchLimits(
+      int sampleLimit, int labelLimit, int labelNameLengthLimit, int labelValueLengthLimit) {
+    if (sampleLimit < 0
+        || labelLimit < 0
+        || labelNameLengthLimit < 0
+        || labelValueLengthLimit < 0) {
       throw new IllegalArgumentException("limits must be >= 0");
     }
     this.sampleLimit = sampleLimit;
@@ -30,8 +34,14 @@ public final class BatchLimits {
 
   @Override
   public String toString() {
-    return "BatchLimits[sample_limit=" + sampleLimit + ", label_limit=" + labelLimit
-        + ", label_name_length_limit=" + labelNameLengthLimit
-        + ", label_value_length_limit=" + labelValueLengthLimit + "]";
+    return "BatchLimits[sample_limit="
+        + sampleLimit
+        + ", label_limit="
+        + labelLimit
+        + ", label_name_length_limit="
+        + labelNameLengthLimit
+        + ", label_value_length_limit="
+        + labelValueLengthLimit
+        + "]";
   }
 }

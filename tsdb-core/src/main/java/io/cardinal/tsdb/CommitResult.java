@@ -54,7 +54,10 @@ public final class CommitResult {
     sb.append("series_created=").append(seriesCreated);
     for (AppendStatus s : AppendStatus.values()) {
       if (counts[s.ordinal()] != 0) {
-        sb.append(", ").append(s.name().toLowerCase(java.util.Locale.ROOT)).append('=').append(counts[s.ordinal()]);
+        sb.append(", ")
+            .append(s.name().toLowerCase(java.util.Locale.ROOT))
+            .append('=')
+            .append(counts[s.ordinal()]);
       }
     }
     return sb.append(']').toString();

@@ -15,8 +15,8 @@ import java.util.Locale;
 /**
  * The benchmark's HTTP client: GET requests one after another on one kept-alive connection, with
  * TCP_NODELAY, blocking reads and nothing in between, so that a timed exchange is the server's time
- * plus the loopback round trip. Understands Content-Length, chunked and close-delimited bodies; reconnects
- * when the server closed the connection. Not thread-safe; one per server.
+ * plus the loopback round trip. Understands Content-Length, chunked and close-delimited bodies;
+ * reconnects when the server closed the connection. Not thread-safe; one per server.
  */
 final class Http1 implements AutoCloseable {
   record Response(int status, byte[] body) {}
@@ -42,8 +42,15 @@ final class Http1 implements AutoCloseable {
 
   /** GET {@code pathAndQuery} (already URL-encoded); any status is returned, not thrown. */
   Response get(String pathAndQuery) throws IOException {
-    byte[] req = ("GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + host + ":" + port
-        + "\r\nUser-Agent: cardinal-querybench\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] req =
+        ("GET "
+                + pathAndQuery
+                + " HTTP/1.1\r\nHost: "
+                + host
+                + ":"
+                + port
+                + "\r\nUser-Agent: cardinal-querybench\r\nAccept: application/json\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
     boolean fresh = socket == null;
     if (fresh) {
       connect();
@@ -99,7 +106,7 @@ final class Http1 implements AutoCloseable {
         case "content-length" -> length = Long.parseLong(value);
         case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
         case "connection" -> closeAfter |= value.equalsIgnoreCase("close");
-        default -> { }
+        default -> {}
       }
     }
     body.reset();

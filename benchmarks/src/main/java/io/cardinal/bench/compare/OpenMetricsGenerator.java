@@ -32,7 +32,8 @@ public final class OpenMetricsGenerator {
    * Series are grouped by metric name, as OpenMetrics requires of a family; each series' samples
    * are in time order. Values follow the same ValueModel mix the JMH benchmarks use.
    */
-  static long write(Path file, int series, long points, int intervalS, long startMs) throws IOException {
+  static long write(Path file, int series, long points, int intervalS, long startMs)
+      throws IOException {
     LabelProfile profile = LabelProfile.DEFAULT;
     int perTarget = 250;
     long n = 0;

@@ -14,30 +14,32 @@ import java.util.List;
 
 /**
  * Query latency, side by side: every query of QUERIES_FILE (one PromQL expression per line, '#'
- * comments) as an instant query at TIME and a range query START..END every STEP, against each system
- * in turn.
+ * comments) as an instant query at TIME and a range query START..END every STEP, against each
+ * system in turn.
  *
  * <p>Three phases, the same for every system:
+ *
  * <ol>
- *   <li><b>cold</b>: one pass over the whole set, right after the servers became ready; each query's
- *       time is kept as {@code cold_ms} (for a JVM server this is the interpreter and the JIT at work);
+ *   <li><b>cold</b>: one pass over the whole set, right after the servers became ready; each
+ *       query's time is kept as {@code cold_ms} (for a JVM server this is the interpreter and the
+ *       JIT at work);
  *   <li><b>warm-up</b>: further untimed passes over the whole set until {@code -Dwarmup.seconds}
- *       (default 20) have passed and at least {@code -Dwarmup.passes} (default 5) were made; both systems
- *       get the same passes;
- *   <li><b>measured</b>: {@code -Drounds} (default 3) rounds over the set, the first in file order and
- *       the others shuffled ({@code -Dorder.seed}); in each, per query, REPS
- *       timed runs back to back on one system, then on the other (which goes first alternates from
- *       query to query and round to round, so drift on a shared machine hits both), each block after
- *       {@code -Dgap.ms} (default 250) of quiet and {@code -Dlead.in} (default 2) untimed requests;
- *       {@code median_ms} is the median of all rounds' runs.
+ *       (default 20) have passed and at least {@code -Dwarmup.passes} (default 5) were made; both
+ *       systems get the same passes;
+ *   <li><b>measured</b>: {@code -Drounds} (default 3) rounds over the set, the first in file order
+ *       and the others shuffled ({@code -Dorder.seed}); in each, per query, REPS timed runs back to
+ *       back on one system, then on the other (which goes first alternates from query to query and
+ *       round to round, so drift on a shared machine hits both), each block after {@code -Dgap.ms}
+ *       (default 250) of quiet and {@code -Dlead.in} (default 2) untimed requests; {@code
+ *       median_ms} is the median of all rounds' runs.
  * </ol>
  *
  * <p>Times are the client's wall time of one HTTP exchange on a kept-alive connection, taken with a
- * small blocking HTTP/1.1 client ({@link Http1}) so that the client adds as little as possible and the
- * same to both servers (the JDK's {@code HttpClient} added 1-2 ms of its own per exchange, more than
- * Prometheus needs for the small queries). Prints one JSON line per system, query and kind: median,
- * every run, the cold time, the HTTP status, the number of series in the result and a checksum of the
- * result values, so the answers of the two systems can be compared.
+ * small blocking HTTP/1.1 client ({@link Http1}) so that the client adds as little as possible and
+ * the same to both servers (the JDK's {@code HttpClient} added 1-2 ms of its own per exchange, more
+ * than Prometheus needs for the small queries). Prints one JSON line per system, query and kind:
+ * median, every run, the cold time, the HTTP status, the number of series in the result and a
+ * checksum of the result values, so the answers of the two systems can be compared.
  *
  * <p>Usage: {@code QueryBench QUERIES_FILE TIME START END STEP REPS NAME=URL [NAME=URL...]}
  */
@@ -74,7 +76,15 @@ public final class QueryBench {
     for (String q : queries) {
       paths.add("/api/v1/query?query=" + enc(q) + "&time=" + time);
       kinds.add("instant");
-      paths.add("/api/v1/query_range?query=" + enc(q) + "&start=" + start + "&end=" + end + "&step=" + step);
+      paths.add(
+          "/api/v1/query_range?query="
+              + enc(q)
+              + "&start="
+              + start
+              + "&end="
+              + end
+              + "&step="
+              + step);
       kinds.add("range");
     }
     int n = paths.size();
@@ -99,15 +109,21 @@ public final class QueryBench {
       }
       passes++;
     } while (passes < 1 + warmPasses || (System.nanoTime() - warmStart) / 1e9 < warmSeconds);
-    System.err.printf("QueryBench: %d warm-up passes over %d requests in %.1f s%n", passes - 1, n,
-        (System.nanoTime() - warmStart) / 1e9);
+    System.err.printf(
+        "QueryBench: %d warm-up passes over %d requests in %.1f s%n",
+        passes - 1, n, (System.nanoTime() - warmStart) / 1e9);
 
-    // Rounds spread each query's runs over time, so a passing disturbance on a shared machine (another
-    // process, a collection, a compilation) touches a few runs of many queries, not all runs of one.
-    // The first round goes in file order, later ones in a shuffled order (the same for both systems), so
-    // no query always follows the same one: a heavy query leaves cold caches and a grown heap to the next.
+    // Rounds spread each query's runs over time, so a passing disturbance on a shared machine
+    // (another
+    // process, a collection, a compilation) touches a few runs of many queries, not all runs of
+    // one.
+    // The first round goes in file order, later ones in a shuffled order (the same for both
+    // systems), so
+    // no query always follows the same one: a heavy query leaves cold caches and a grown heap to
+    // the next.
     long seed = Long.getLong("order.seed", 42);
-    System.err.printf("QueryBench: rounds after the first in shuffled order, -Dorder.seed=%d%n", seed);
+    System.err.printf(
+        "QueryBench: rounds after the first in shuffled order, -Dorder.seed=%d%n", seed);
     java.util.Random shuffle = new java.util.Random(seed);
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -119,21 +135,27 @@ public final class QueryBench {
       }
       for (int pos = 0; pos < n; pos++) {
         int i = order.get(pos);
-        // Each system runs its REPS back to back while the other idles; which goes first alternates per
-        // query and round. Alternating every single request instead measured mostly the cost of switching
-        // between three processes on two cores (0.2 ms added to each answer here, more than a small query
-        // takes). A quiet gap before each block keeps the previous block's after-effects (a collection it
+        // Each system runs its REPS back to back while the other idles; which goes first alternates
+        // per
+        // query and round. Alternating every single request instead measured mostly the cost of
+        // switching
+        // between three processes on two cores (0.2 ms added to each answer here, more than a small
+        // query
+        // takes). A quiet gap before each block keeps the previous block's after-effects (a
+        // collection it
         // set off, compilation) out of this one: what a query costs lands on that query.
         for (int s = 0; s < systems; s++) {
           int si = ((pos + round) & 1) == 0 ? s : systems - 1 - s;
           Thread.sleep(gapMs);
-          // The first requests after the gap wake parked threads and cold caches on both servers (their
+          // The first requests after the gap wake parked threads and cold caches on both servers
+          // (their
           // times are 2-5x the rest of the block); they are sent untimed.
           for (int r = 0; r < leadIn; r++) {
             exchange(clients.get(si), paths.get(i), status[si], body[si], i);
           }
           for (int r = 0; r < reps; r++) {
-            ms[si][i][round * reps + r] = exchange(clients.get(si), paths.get(i), status[si], body[si], i);
+            ms[si][i][round * reps + r] =
+                exchange(clients.get(si), paths.get(i), status[si], body[si], i);
           }
         }
       }
@@ -143,7 +165,8 @@ public final class QueryBench {
       for (int s = 0; s < systems; s++) {
         double[] sorted = ms[s][i].clone();
         Arrays.sort(sorted);
-        double median = total % 2 == 1 ? sorted[total / 2] : (sorted[total / 2 - 1] + sorted[total / 2]) / 2;
+        double median =
+            total % 2 == 1 ? sorted[total / 2] : (sorted[total / 2 - 1] + sorted[total / 2]) / 2;
         String b = body[s][i] == null ? "" : new String(body[s][i], StandardCharsets.UTF_8);
         StringBuilder runs = new StringBuilder();
         for (double d : ms[s][i]) {
@@ -153,13 +176,28 @@ public final class QueryBench {
         int series = resultSeries(b, sum);
         String q = queries.get(i / 2);
         if (answers != null) {
-          Files.writeString(answers.resolve(String.format("q%02d-%s-%s.json", i / 2, kinds.get(i), names.get(s))), b);
+          Files.writeString(
+              answers.resolve(String.format("q%02d-%s-%s.json", i / 2, kinds.get(i), names.get(s))),
+              b);
         }
-        System.out.printf("{\"system\":\"%s\",\"query\":\"%s\",\"kind\":\"%s\",\"status\":%d,\"median_ms\":%.3f,"
+        System.out.printf(
+            "{\"system\":\"%s\",\"query\":\"%s\",\"kind\":\"%s\",\"status\":%d,\"median_ms\":%.3f,"
                 + "\"runs_ms\":[%s],\"cold_ms\":%.3f,\"warmup_passes\":%d,\"result_series\":%d,\"checksum\":%.10g,"
                 + "\"bytes\":%d%s}%n",
-            names.get(s), json(q), kinds.get(i), status[s][i], median, runs, cold[s][i], passes - 1, series, sum[0],
-            b.length(), status[s][i] == 200 ? "" : ",\"error\":\"" + json(b.length() > 300 ? b.substring(0, 300) : b) + "\"");
+            names.get(s),
+            json(q),
+            kinds.get(i),
+            status[s][i],
+            median,
+            runs,
+            cold[s][i],
+            passes - 1,
+            series,
+            sum[0],
+            b.length(),
+            status[s][i] == 200
+                ? ""
+                : ",\"error\":\"" + json(b.length() > 300 ? b.substring(0, 300) : b) + "\"");
         System.out.flush();
       }
     }
@@ -168,7 +206,9 @@ public final class QueryBench {
     }
   }
 
-  /** One timed GET; keeps status and body of the latest answer. A failed exchange counts as -1 ms. */
+  /**
+   * One timed GET; keeps status and body of the latest answer. A failed exchange counts as -1 ms.
+   */
   private static double exchange(Http1 client, String path, int[] status, byte[][] body, int i) {
     long t0 = System.nanoTime();
     try {

@@ -28,28 +28,28 @@ import org.xerial.snappy.Snappy;
  * Load generator for a remote write 1.0 receiver ({@code POST /api/v1/write}): the same requests,
  * built before the clock starts, for Prometheus's and Cardinal's receivers.
  *
- * <p>Workload: {@code SERIES} series of the realistic {@link LabelProfile} (ten labels) with
- * {@link ValueModel} values. One <em>round</em> gives every series one sample, {@code STEP_MS} after
- * the previous round; a round is cut into requests of {@code BATCH} series (one sample each, as
- * Prometheus's sender mostly sends). Every request is encoded (protobuf wire format, written here with
- * {@link CodedOutputStream}) and snappy-compressed up front, up to {@code --max-mb} of compressed
- * bodies, so the generator spends almost no CPU while measuring.
+ * <p>Workload: {@code SERIES} series of the realistic {@link LabelProfile} (ten labels) with {@link
+ * ValueModel} values. One <em>round</em> gives every series one sample, {@code STEP_MS} after the
+ * previous round; a round is cut into requests of {@code BATCH} series (one sample each, as
+ * Prometheus's sender mostly sends). Every request is encoded (protobuf wire format, written here
+ * with {@link CodedOutputStream}) and snappy-compressed up front, up to {@code --max-mb} of
+ * compressed bodies, so the generator spends almost no CPU while measuring.
  *
- * <p>{@code CONNECTIONS} threads each own one HTTP/1.1 connection and the requests whose index in the
- * round is congruent to the thread's number, sent in round order: a series' samples always travel on
- * the same connection in timestamp order, so a correct receiver accepts every one (no out-of-order
- * refusals from the concurrency). The first {@code WARMUP} rounds create the series and warm the
- * receiver up; then the measured phase runs until {@code SECONDS} have passed or a thread has sent all
- * its requests (whichever is first; all threads stop together).
+ * <p>{@code CONNECTIONS} threads each own one HTTP/1.1 connection and the requests whose index in
+ * the round is congruent to the thread's number, sent in round order: a series' samples always
+ * travel on the same connection in timestamp order, so a correct receiver accepts every one (no
+ * out-of-order refusals from the concurrency). The first {@code WARMUP} rounds create the series
+ * and warm the receiver up; then the measured phase runs until {@code SECONDS} have passed or a
+ * thread has sent all its requests (whichever is first; all threads stop together).
  *
- * <p>Measured: requests by status, samples in 2xx answers per second, and, given the receiver's pid,
- * its CPU time (utime + stime from {@code /proc/PID/stat}) over the measured phase, per million
- * accepted samples. Prints one JSON line.
+ * <p>Measured: requests by status, samples in 2xx answers per second, and, given the receiver's
+ * pid, its CPU time (utime + stime from {@code /proc/PID/stat}) over the measured phase, per
+ * million accepted samples. Prints one JSON line.
  *
  * <p>Usage: {@code RemoteWriteLoad URL [--series N] [--batch N] [--connections N] [--seconds S]
  * [--warmup-rounds N] [--step-ms MS] [--max-mb MB] [--max-rounds N] [--pid PID] [--hz CLK_TCK]
- * [--cache FILE] [--build-only]}: with --cache the requests are read from FILE if it exists, else built and written
- * there, so every run (and both systems) sends the same bytes.
+ * [--cache FILE] [--build-only]}: with --cache the requests are read from FILE if it exists, else
+ * built and written there, so every run (and both systems) sends the same bytes.
  */
 public final class RemoteWriteLoad {
   private RemoteWriteLoad() {}
@@ -76,18 +76,41 @@ public final class RemoteWriteLoad {
       }
       String v = args[i + 1];
       switch (args[i]) {
-        case "--series": series = Integer.parseInt(v); break;
-        case "--batch": batch = Integer.parseInt(v); break;
-        case "--connections": connections = Integer.parseInt(v); break;
-        case "--seconds": seconds = Double.parseDouble(v); break;
-        case "--warmup-rounds": warmupRounds = Integer.parseInt(v); break;
-        case "--step-ms": stepMs = Long.parseLong(v); break;
-        case "--max-mb": maxMb = Long.parseLong(v); break;
-        case "--max-rounds": maxRounds = Integer.parseInt(v); break;
-        case "--pid": pid = Long.parseLong(v); break;
-        case "--hz": hz = Integer.parseInt(v); break;
-        case "--cache": cache = Path.of(v); break;
-        default: throw new IllegalArgumentException("unknown option " + args[i]);
+        case "--series":
+          series = Integer.parseInt(v);
+          break;
+        case "--batch":
+          batch = Integer.parseInt(v);
+          break;
+        case "--connections":
+          connections = Integer.parseInt(v);
+          break;
+        case "--seconds":
+          seconds = Double.parseDouble(v);
+          break;
+        case "--warmup-rounds":
+          warmupRounds = Integer.parseInt(v);
+          break;
+        case "--step-ms":
+          stepMs = Long.parseLong(v);
+          break;
+        case "--max-mb":
+          maxMb = Long.parseLong(v);
+          break;
+        case "--max-rounds":
+          maxRounds = Integer.parseInt(v);
+          break;
+        case "--pid":
+          pid = Long.parseLong(v);
+          break;
+        case "--hz":
+          hz = Integer.parseInt(v);
+          break;
+        case "--cache":
+          cache = Path.of(v);
+          break;
+        default:
+          throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     int perRound = (series + batch - 1) / batch;
@@ -98,8 +121,9 @@ public final class RemoteWriteLoad {
     List<Integer> allCounts = new ArrayList<>();
     long[] sizes = new long[2]; // raw, compressed
     if (cache != null && Files.exists(cache)) {
-      try (java.io.DataInputStream in = new java.io.DataInputStream(
-          new java.io.BufferedInputStream(Files.newInputStream(cache), 1 << 20))) {
+      try (java.io.DataInputStream in =
+          new java.io.DataInputStream(
+              new java.io.BufferedInputStream(Files.newInputStream(cache), 1 << 20))) {
         if (in.readInt() != series || in.readInt() != batch) {
           throw new IllegalArgumentException(cache + " was built for another --series/--batch");
         }
@@ -117,8 +141,9 @@ public final class RemoteWriteLoad {
       build(series, batch, stepMs, maxMb, maxRounds, all, allCounts, sizes);
       if (cache != null) {
         Path tmp = Path.of(cache + ".tmp");
-        try (java.io.DataOutputStream out = new java.io.DataOutputStream(
-            new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20))) {
+        try (java.io.DataOutputStream out =
+            new java.io.DataOutputStream(
+                new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20))) {
           out.writeInt(series);
           out.writeInt(batch);
           out.writeInt(all.size());
@@ -146,7 +171,8 @@ public final class RemoteWriteLoad {
       samplesPerThread.get((k % perRound) % connections).add(allCounts.get(k));
     }
     double buildS = (System.nanoTime() - t0Build) / 1e9;
-    System.err.printf("requests ready: %d rounds x %d requests (%d samples each at most): %.1f MB raw, %.1f MB snappy, built or read in %.1f s%n",
+    System.err.printf(
+        "requests ready: %d rounds x %d requests (%d samples each at most): %.1f MB raw, %.1f MB snappy, built or read in %.1f s%n",
         rounds, perRound, batch, rawBytes / 1e6, compressedBytes / 1e6, buildS);
     if (buildOnly) {
       return;
@@ -179,64 +205,78 @@ public final class RemoteWriteLoad {
         }
       }
       int warmCount = mine * warmPerThread0;
-      Thread t = new Thread(() -> {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
-        try {
-          for (int k = 0; k < bodies.size(); k++) {
-            if (k == warmCount) {
-              warm.await();
-              go.await();
-            }
-            if (k > warmCount && (stop.get() || System.nanoTime() > deadlineHolder[0])) {
-              break;
-            }
-            HttpRequest req = HttpRequest.newBuilder(uri)
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Encoding", "snappy")
-                .header("Content-Type", "application/x-protobuf")
-                .header("X-Prometheus-Remote-Write-Version", "0.1.0")
-                .header("User-Agent", "cardinal-remote-write-load")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(k)))
-                .build();
-            boolean measured = k >= warmCount;
-            try {
-              HttpResponse<byte[]> resp = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
-              int code = resp.statusCode();
-              if (measured) {
-                statuses.computeIfAbsent(code, x -> new AtomicLong()).incrementAndGet();
-                sentRequests.incrementAndGet();
-                if (code / 100 == 2) {
-                  accepted.addAndGet(counts.get(k));
-                }
-              }
-              if (code / 100 != 2) {
-                synchronized (firstError) {
-                  if (firstError[0] == null) {
-                    firstError[0] = code + " " + new String(resp.body(), StandardCharsets.UTF_8).lines().findFirst().orElse("");
+      Thread t =
+          new Thread(
+              () -> {
+                HttpClient client =
+                    HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .build();
+                try {
+                  for (int k = 0; k < bodies.size(); k++) {
+                    if (k == warmCount) {
+                      warm.await();
+                      go.await();
+                    }
+                    if (k > warmCount && (stop.get() || System.nanoTime() > deadlineHolder[0])) {
+                      break;
+                    }
+                    HttpRequest req =
+                        HttpRequest.newBuilder(uri)
+                            .timeout(Duration.ofSeconds(60))
+                            .header("Content-Encoding", "snappy")
+                            .header("Content-Type", "application/x-protobuf")
+                            .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+                            .header("User-Agent", "cardinal-remote-write-load")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(k)))
+                            .build();
+                    boolean measured = k >= warmCount;
+                    try {
+                      HttpResponse<byte[]> resp =
+                          client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+                      int code = resp.statusCode();
+                      if (measured) {
+                        statuses.computeIfAbsent(code, x -> new AtomicLong()).incrementAndGet();
+                        sentRequests.incrementAndGet();
+                        if (code / 100 == 2) {
+                          accepted.addAndGet(counts.get(k));
+                        }
+                      }
+                      if (code / 100 != 2) {
+                        synchronized (firstError) {
+                          if (firstError[0] == null) {
+                            firstError[0] =
+                                code
+                                    + " "
+                                    + new String(resp.body(), StandardCharsets.UTF_8)
+                                        .lines()
+                                        .findFirst()
+                                        .orElse("");
+                          }
+                        }
+                      }
+                    } catch (IOException e) {
+                      if (measured) {
+                        transportErrors.incrementAndGet();
+                      }
+                      synchronized (firstError) {
+                        if (firstError[0] == null) {
+                          firstError[0] = e.toString();
+                        }
+                      }
+                    }
                   }
+                } catch (Exception e) {
+                  e.printStackTrace();
+                } finally {
+                  stop.set(true);
+                  // a thread that ran out during warm-up must not leave the others waiting
+                  warm.reset();
+                  go.reset();
                 }
-              }
-            } catch (IOException e) {
-              if (measured) {
-                transportErrors.incrementAndGet();
-              }
-              synchronized (firstError) {
-                if (firstError[0] == null) {
-                  firstError[0] = e.toString();
-                }
-              }
-            }
-          }
-        } catch (Exception e) {
-          e.printStackTrace();
-        } finally {
-          stop.set(true);
-          // a thread that ran out during warm-up must not leave the others waiting
-          warm.reset();
-          go.reset();
-        }
-      }, "rw-load-" + c);
+              },
+              "rw-load-" + c);
       t.setDaemon(true);
       threads.add(t);
     }
@@ -262,23 +302,52 @@ public final class RemoteWriteLoad {
     long acc = accepted.get();
     StringBuilder st = new StringBuilder("{");
     for (Map.Entry<Integer, AtomicLong> e : new TreeMap<>(statuses).entrySet()) {
-      st.append(st.length() > 1 ? "," : "").append('"').append(e.getKey()).append("\":").append(e.getValue().get());
+      st.append(st.length() > 1 ? "," : "")
+          .append('"')
+          .append(e.getKey())
+          .append("\":")
+          .append(e.getValue().get());
     }
     st.append('}');
     long ok = statuses.getOrDefault(204, new AtomicLong()).get();
-    System.out.printf("{\"url\":\"%s\",\"series\":%d,\"batch\":%d,\"connections\":%d,\"rounds_built\":%d,"
+    System.out.printf(
+        "{\"url\":\"%s\",\"series\":%d,\"batch\":%d,\"connections\":%d,\"rounds_built\":%d,"
             + "\"bytes_per_sample_snappy\":%.2f,\"warmup_s\":%.2f,\"seconds\":%.3f,\"requests\":%d,\"status\":%s,"
             + "\"ok_204\":%d,\"errors\":%d,\"transport_errors\":%d,\"samples_accepted\":%d,\"samples_per_s\":%.0f,"
             + "\"cpu_s\":%.2f,\"cpu_s_per_million\":%.3f,\"first_error\":%s}%n",
-        url, series, batch, connections, rounds, compressedBytes / (double) (rounds * (long) series), warmS, elapsed,
-        sentRequests.get(), st, ok, sentRequests.get() - ok + transportErrors.get(), transportErrors.get(), acc,
-        acc / elapsed, cpuS, acc > 0 ? cpuS / (acc / 1e6) : Double.NaN,
-        firstError[0] == null ? "null" : "\"" + firstError[0].replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+        url,
+        series,
+        batch,
+        connections,
+        rounds,
+        compressedBytes / (double) (rounds * (long) series),
+        warmS,
+        elapsed,
+        sentRequests.get(),
+        st,
+        ok,
+        sentRequests.get() - ok + transportErrors.get(),
+        transportErrors.get(),
+        acc,
+        acc / elapsed,
+        cpuS,
+        acc > 0 ? cpuS / (acc / 1e6) : Double.NaN,
+        firstError[0] == null
+            ? "null"
+            : "\"" + firstError[0].replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
   }
 
   /** Builds {@code rounds x ceil(series/batch)} snappy-compressed WriteRequests, round by round. */
-  static void build(int series, int batch, long stepMs, long maxMb, int maxRounds, List<byte[]> all,
-      List<Integer> counts, long[] sizes) throws IOException {
+  static void build(
+      int series,
+      int batch,
+      long stepMs,
+      long maxMb,
+      int maxRounds,
+      List<byte[]> all,
+      List<Integer> counts,
+      long[] sizes)
+      throws IOException {
     byte[][] labelBytes = new byte[series][];
     double[] values = new double[series];
     ValueModel[] models = new ValueModel[series];
@@ -350,7 +419,8 @@ public final class RemoteWriteLoad {
   }
 
   private static int labelSize(String name, String value) {
-    return CodedOutputStream.computeStringSize(1, name) + CodedOutputStream.computeStringSize(2, value);
+    return CodedOutputStream.computeStringSize(1, name)
+        + CodedOutputStream.computeStringSize(2, value);
   }
 
   private static int sampleSize(long ts) {

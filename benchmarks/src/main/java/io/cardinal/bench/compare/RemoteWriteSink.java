@@ -24,9 +24,9 @@ import org.xerial.snappy.Snappy;
  * nothing, so the sender under test, not the sink, is the bottleneck.
  *
  * <p>{@code GET /stats} answers {@code requests samples series max_timestamp_ms bad_requests bytes
- * refused_503} on one line, for the script to poll. {@code GET /fail?seconds=N} simulates an outage:
- * every write is answered 503 (not counted) for the next N seconds, so the sender builds a backlog in
- * its WAL and its catch-up rate afterwards shows how fast it can send.
+ * refused_503} on one line, for the script to poll. {@code GET /fail?seconds=N} simulates an
+ * outage: every write is answered 503 (not counted) for the next N seconds, so the sender builds a
+ * backlog in its WAL and its catch-up rate afterwards shows how fast it can send.
  *
  * <p>Usage: {@code RemoteWriteSink PORT_FILE [MAX_SECONDS]}: listens on an ephemeral port of
  * 127.0.0.1, writes the port to PORT_FILE and exits after MAX_SECONDS (default 3600).
@@ -48,7 +48,8 @@ public final class RemoteWriteSink {
     Path portFile = Path.of(args[0]);
     long maxSeconds = args.length > 1 ? Long.parseLong(args[1]) : 3600;
     RemoteWriteSink sink = new RemoteWriteSink();
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
     ExecutorService pool = Executors.newFixedThreadPool(16);
     server.setExecutor(pool);
     server.createContext("/api/v1/write", sink::write);
@@ -112,8 +113,17 @@ public final class RemoteWriteSink {
 
   private void stats(HttpExchange ex) throws IOException {
     try (ex) {
-      byte[] b = String.format("%d %d %d %d %d %d %d%n", requests.get(), samples.get(), series.get(), maxTs.get(), bad.get(),
-          bytes.get(), refused.get()).getBytes(StandardCharsets.UTF_8);
+      byte[] b =
+          String.format(
+                  "%d %d %d %d %d %d %d%n",
+                  requests.get(),
+                  samples.get(),
+                  series.get(),
+                  maxTs.get(),
+                  bad.get(),
+                  bytes.get(),
+                  refused.get())
+              .getBytes(StandardCharsets.UTF_8);
       ex.sendResponseHeaders(200, b.length);
       try (OutputStream out = ex.getResponseBody()) {
         out.write(b);
@@ -121,7 +131,10 @@ public final class RemoteWriteSink {
     }
   }
 
-  /** Counts the series and samples of a WriteRequest; labels are read (validated as strings), not kept. */
+  /**
+   * Counts the series and samples of a WriteRequest; labels are read (validated as strings), not
+   * kept.
+   */
   static void decode(byte[] raw, long[] counts) throws IOException {
     CodedInputStream in = CodedInputStream.newInstance(raw);
     while (true) {
@@ -138,36 +151,37 @@ public final class RemoteWriteSink {
       while (!in.isAtEnd()) {
         int t = in.readTag();
         switch (WireFormat.getTagFieldNumber(t)) {
-          case 1: { // Label
-            int l = in.pushLimit(in.readRawVarint32());
-            while (!in.isAtEnd()) {
-              int lt = in.readTag();
-              if (lt == TAG_1_LEN
-                  || lt == TAG_2_LEN) {
-                in.readStringRequireUtf8();
-              } else {
-                in.skipField(lt);
+          case 1:
+            { // Label
+              int l = in.pushLimit(in.readRawVarint32());
+              while (!in.isAtEnd()) {
+                int lt = in.readTag();
+                if (lt == TAG_1_LEN || lt == TAG_2_LEN) {
+                  in.readStringRequireUtf8();
+                } else {
+                  in.skipField(lt);
+                }
               }
+              in.popLimit(l);
+              break;
             }
-            in.popLimit(l);
-            break;
-          }
-          case 2: { // Sample
-            int s = in.pushLimit(in.readRawVarint32());
-            long ts = 0;
-            while (!in.isAtEnd()) {
-              int st = in.readTag();
-              if (st == TAG_2_VARINT) {
-                ts = in.readInt64();
-              } else {
-                in.skipField(st);
+          case 2:
+            { // Sample
+              int s = in.pushLimit(in.readRawVarint32());
+              long ts = 0;
+              while (!in.isAtEnd()) {
+                int st = in.readTag();
+                if (st == TAG_2_VARINT) {
+                  ts = in.readInt64();
+                } else {
+                  in.skipField(st);
+                }
               }
+              in.popLimit(s);
+              counts[1]++;
+              counts[2] = Math.max(counts[2], ts);
+              break;
             }
-            in.popLimit(s);
-            counts[1]++;
-            counts[2] = Math.max(counts[2], ts);
-            break;
-          }
           default:
             in.skipField(t); // exemplars, histograms
         }

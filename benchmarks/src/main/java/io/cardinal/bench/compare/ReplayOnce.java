@@ -9,13 +9,21 @@ import java.nio.file.Path;
 public final class ReplayOnce {
   public static void main(String[] args) throws Exception {
     long t0 = System.nanoTime();
-    try (Cardinal db = Cardinal.open(Path.of(args[0]), CardinalOptions.defaults().withCompactionInterval(java.time.Duration.ZERO))) {
+    try (Cardinal db =
+        Cardinal.open(
+            Path.of(args[0]),
+            CardinalOptions.defaults().withCompactionInterval(java.time.Duration.ZERO))) {
       double secs = (System.nanoTime() - t0) / 1e9;
       ReplayStats st = db.replayStats();
       Runtime rt = Runtime.getRuntime();
       System.gc();
-      System.out.printf("{\"seconds_to_ready\":%.3f,\"series\":%d,\"samples\":%d,\"heap_bytes\":%d,\"stats\":\"%s\"}%n",
-          secs, db.headSeries(), st.samples(), rt.totalMemory() - rt.freeMemory(), st.toString().replace('"', '\''));
+      System.out.printf(
+          "{\"seconds_to_ready\":%.3f,\"series\":%d,\"samples\":%d,\"heap_bytes\":%d,\"stats\":\"%s\"}%n",
+          secs,
+          db.headSeries(),
+          st.samples(),
+          rt.totalMemory() - rt.freeMemory(),
+          st.toString().replace('"', '\''));
     }
   }
 }

@@ -11,29 +11,37 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /**
- * The side-by-side workload: what one scrape target exposes, shared by the in-process
- * {@link TargetServer} (scrape ingestion) and the OpenMetrics file for backfill and queries, so both
+ * The side-by-side workload: what one scrape target exposes, shared by the in-process {@link
+ * TargetServer} (scrape ingestion) and the OpenMetrics file for backfill and queries, so both
  * systems see the same series shapes either way.
  *
  * <p>A target with {@code M} series exposes, in this order:
+ *
  * <ol>
- *   <li>{@code target_info{version="v<t%5>"}} 1 (for the {@code group_left} query);</li>
- *   <li>classic histograms, about a fifth of the series: {@code http_request_duration_seconds}
- *       with {@code handler="/api/h<i>"}, 12 buckets ({@code le}), {@code _sum}, {@code _count}
- *       (14 series each);</li>
+ *   <li>{@code target_info{version="v<t%5>"}} 1 (for the {@code group_left} query);
+ *   <li>classic histograms, about a fifth of the series: {@code http_request_duration_seconds} with
+ *       {@code handler="/api/h<i>"}, 12 buckets ({@code le}), {@code _sum}, {@code _count} (14
+ *       series each);
  *   <li>the rest: {@link LabelProfile} labels ({@code env, region, cluster, namespace, pod,
  *       container, service}, {@code M}-per-target metric names) with {@link ValueModel} values.
- *       {@code job} and {@code instance} are not exposed: the scraper adds them, and the OpenMetrics
- *       file writes them as a scrape would ({@code job="bench"}, {@code instance="target-<t>"}).</li>
+ *       {@code job} and {@code instance} are not exposed: the scraper adds them, and the
+ *       OpenMetrics file writes them as a scrape would ({@code job="bench"}, {@code
+ *       instance="target-<t>"}).
  * </ol>
  *
- * <p>Usage (OpenMetrics file for backfill/queries):
- * {@code ScrapeWorkload FILE TARGETS SERIES_PER_TARGET HOURS [INTERVAL_S] [START_MS]}
+ * <p>Usage (OpenMetrics file for backfill/queries): {@code ScrapeWorkload FILE TARGETS
+ * SERIES_PER_TARGET HOURS [INTERVAL_S] [START_MS]}
  */
 public final class ScrapeWorkload {
-  static final double[] LE = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, Double.POSITIVE_INFINITY};
+  static final double[] LE = {
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, Double.POSITIVE_INFINITY
+  };
+
   /** Where an observation falls (non-cumulative bucket weights, summing to 1; last = above 10s). */
-  private static final double[] WEIGHTS = {0.05, 0.1, 0.2, 0.25, 0.15, 0.1, 0.06, 0.04, 0.02, 0.015, 0.01, 0.005};
+  private static final double[] WEIGHTS = {
+    0.05, 0.1, 0.2, 0.25, 0.15, 0.1, 0.06, 0.04, 0.02, 0.015, 0.01, 0.005
+  };
+
   static final int PER_HIST = LE.length + 2;
 
   final int seriesPerTarget;
@@ -69,7 +77,10 @@ public final class ScrapeWorkload {
     return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
   }
 
-  /** {@code name{a="b",...}} for plain series with extra leading labels (may be empty, else ends with ','). */
+  /**
+   * {@code name{a="b",...}} for plain series with extra leading labels (may be empty, else ends
+   * with ',').
+   */
   static String selector(Labels l, String extra) {
     StringBuilder sb = new StringBuilder(l.metricName()).append('{').append(extra);
     boolean first = true;
@@ -136,8 +147,19 @@ public final class ScrapeWorkload {
     long start = args.length > 5 ? Long.parseLong(args[5]) : 1_700_006_400_000L;
     int points = (int) (hours * 3600 / interval);
     long n = new ScrapeWorkload(perTarget).writeOpenMetrics(file, targets, points, interval, start);
-    System.out.println("wrote " + n + " samples of " + targets * perTarget + " series (" + targets + " targets x "
-        + perTarget + ") x " + points + " points to " + file);
+    System.out.println(
+        "wrote "
+            + n
+            + " samples of "
+            + targets * perTarget
+            + " series ("
+            + targets
+            + " targets x "
+            + perTarget
+            + ") x "
+            + points
+            + " points to "
+            + file);
   }
 
   private static String ts(long t) {
@@ -145,15 +167,22 @@ public final class ScrapeWorkload {
   }
 
   /** Families grouped by name (OpenMetrics requires it); each series' samples in time order. */
-  long writeOpenMetrics(Path file, int targets, int points, int intervalS, long startMs) throws IOException {
+  long writeOpenMetrics(Path file, int targets, int points, int intervalS, long startMs)
+      throws IOException {
     long n = 0;
     StringBuilder sb = new StringBuilder(256);
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       w.write("# TYPE target_info gauge\n");
       for (int t = 0; t < targets; t++) {
         for (int p = 0; p < points; p++) {
-          w.write("target_info{job=\"bench\",instance=\"target-" + t + "\",version=\"v" + (t % 5) + "\"} 1 "
-              + ts(startMs + (long) p * intervalS * 1000) + "\n");
+          w.write(
+              "target_info{job=\"bench\",instance=\"target-"
+                  + t
+                  + "\",version=\"v"
+                  + (t % 5)
+                  + "\"} 1 "
+                  + ts(startMs + (long) p * intervalS * 1000)
+                  + "\n");
           n++;
         }
       }
@@ -175,12 +204,24 @@ public final class ScrapeWorkload {
                 row[LE.length + 1] = st.count;
                 hist[p] = row;
               }
-              String base = "http_request_duration_seconds" + suffix + "{job=\"bench\",instance=\"target-" + t
-                  + "\",handler=\"/api/h" + h + "\"";
+              String base =
+                  "http_request_duration_seconds"
+                      + suffix
+                      + "{job=\"bench\",instance=\"target-"
+                      + t
+                      + "\",handler=\"/api/h"
+                      + h
+                      + "\"";
               int cols = suffix.equals("_bucket") ? LE.length : 1;
               for (int c = 0; c < cols; c++) {
-                String prefix = suffix.equals("_bucket") ? base + ",le=\"" + leString(LE[c]) + "\"} " : base + "} ";
-                int col = suffix.equals("_bucket") ? c : suffix.equals("_sum") ? LE.length : LE.length + 1;
+                String prefix =
+                    suffix.equals("_bucket")
+                        ? base + ",le=\"" + leString(LE[c]) + "\"} "
+                        : base + "} ";
+                int col =
+                    suffix.equals("_bucket")
+                        ? c
+                        : suffix.equals("_sum") ? LE.length : LE.length + 1;
                 for (int p = 0; p < points; p++) {
                   sb.setLength(0);
                   sb.append(prefix);
@@ -197,7 +238,8 @@ public final class ScrapeWorkload {
       for (int k = 0; k < plain; k++) {
         w.write("# TYPE " + plainLabels(0, k).metricName() + " gauge\n");
         for (int t = 0; t < targets; t++) {
-          String prefix = selector(plainLabels(t, k), "job=\"bench\",instance=\"target-" + t + "\",") + " ";
+          String prefix =
+              selector(plainLabels(t, k), "job=\"bench\",instance=\"target-" + t + "\",") + " ";
           SplittableRandom r = new SplittableRandom((long) t * plain + k);
           ValueModel m = model(t, k);
           double v = m.initial(r);

@@ -19,17 +19,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Scrape targets for the side-by-side ingestion benchmark: {@code TARGETS} targets of
- * {@code SERIES_PER_TARGET} series ({@link ScrapeWorkload}), each on its own port of 127.0.0.1, in
- * text format 0.0.4. A scrape is answered with a body rendered in advance; the next body (every
- * value advanced one step) is rendered right after the response is sent, so a scrape costs the
- * scraper, not the target. Optionally one more target ("explode") exposes {@code BASE} steady
- * series plus {@code NEW_PER_SCRAPE} series with fresh label values on every scrape (a cardinality
- * explosion: the previous scrape's fresh series disappear).
+ * Scrape targets for the side-by-side ingestion benchmark: {@code TARGETS} targets of {@code
+ * SERIES_PER_TARGET} series ({@link ScrapeWorkload}), each on its own port of 127.0.0.1, in text
+ * format 0.0.4. A scrape is answered with a body rendered in advance; the next body (every value
+ * advanced one step) is rendered right after the response is sent, so a scrape costs the scraper,
+ * not the target. Optionally one more target ("explode") exposes {@code BASE} steady series plus
+ * {@code NEW_PER_SCRAPE} series with fresh label values on every scrape (a cardinality explosion:
+ * the previous scrape's fresh series disappear).
  *
- * <p>Usage: {@code TargetServer PORTS_FILE TARGETS SERIES_PER_TARGET [NEW_PER_SCRAPE] [MAX_SECONDS]}.
- * Writes one port per line to PORTS_FILE (the explosion target's port last, if any) once every
- * target listens; exits after MAX_SECONDS (default 3600) whatever happens.
+ * <p>Usage: {@code TargetServer PORTS_FILE TARGETS SERIES_PER_TARGET [NEW_PER_SCRAPE]
+ * [MAX_SECONDS]}. Writes one port per line to PORTS_FILE (the explosion target's port last, if any)
+ * once every target listens; exits after MAX_SECONDS (default 3600) whatever happens.
  */
 public final class TargetServer {
   private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -67,14 +67,23 @@ public final class TargetServer {
         hists[h] = new ScrapeWorkload.Hist();
         String base = "{handler=\"/api/h" + h + "\"";
         for (double le : ScrapeWorkload.LE) {
-          prefixes[i++] = ("http_request_duration_seconds_bucket" + base + ",le=\"" + ScrapeWorkload.leString(le) + "\"} ")
-              .getBytes(StandardCharsets.UTF_8);
+          prefixes[i++] =
+              ("http_request_duration_seconds_bucket"
+                      + base
+                      + ",le=\""
+                      + ScrapeWorkload.leString(le)
+                      + "\"} ")
+                  .getBytes(StandardCharsets.UTF_8);
         }
-        prefixes[i++] = ("http_request_duration_seconds_sum" + base + "} ").getBytes(StandardCharsets.UTF_8);
-        prefixes[i++] = ("http_request_duration_seconds_count" + base + "} ").getBytes(StandardCharsets.UTF_8);
+        prefixes[i++] =
+            ("http_request_duration_seconds_sum" + base + "} ").getBytes(StandardCharsets.UTF_8);
+        prefixes[i++] =
+            ("http_request_duration_seconds_count" + base + "} ").getBytes(StandardCharsets.UTF_8);
       }
       for (int k = 0; k < w.plain; k++) {
-        prefixes[i] = (ScrapeWorkload.selector(w.plainLabels(t, k), "") + " ").getBytes(StandardCharsets.UTF_8);
+        prefixes[i] =
+            (ScrapeWorkload.selector(w.plainLabels(t, k), "") + " ")
+                .getBytes(StandardCharsets.UTF_8);
         models[i] = w.model(t, k);
         values[i] = models[i].initial(rnd);
         i++;
@@ -83,7 +92,8 @@ public final class TargetServer {
     }
 
     void render() {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(body == null ? prefixes.length * 120 : body.length + 64);
+      ByteArrayOutputStream out =
+          new ByteArrayOutputStream(body == null ? prefixes.length * 120 : body.length + 64);
       StringBuilder sb = new StringBuilder(32);
       int hEnd = histStart + w.histograms * ScrapeWorkload.PER_HIST;
       for (int h = 0; h < w.histograms; h++) {
@@ -108,8 +118,13 @@ public final class TargetServer {
       }
       for (int e = 0; e < newPerScrape; e++) {
         long id = explodeSeq++;
-        out.writeBytes(("exploding_requests_total{request_id=\"req-" + id + "\",path=\"/p/" + (id % 97) + "\"} 1\n")
-            .getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(
+            ("exploding_requests_total{request_id=\"req-"
+                    + id
+                    + "\",path=\"/p/"
+                    + (id % 97)
+                    + "\"} 1\n")
+                .getBytes(StandardCharsets.UTF_8));
       }
       body = out.toByteArray();
     }
@@ -137,11 +152,14 @@ public final class TargetServer {
     int newPerScrape = args.length > 3 ? Integer.parseInt(args[3]) : 0;
     long maxSeconds = args.length > 4 ? Long.parseLong(args[4]) : 3600;
     ScrapeWorkload w = new ScrapeWorkload(perTarget);
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
-      Thread th = new Thread(r, "target");
-      th.setDaemon(true);
-      return th;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()),
+            r -> {
+              Thread th = new Thread(r, "target");
+              th.setDaemon(true);
+              return th;
+            });
     List<HttpServer> servers = new ArrayList<>();
     List<Target> all = new ArrayList<>();
     StringBuilder ports = new StringBuilder();
@@ -149,8 +167,12 @@ public final class TargetServer {
     for (int t = 0; t < n; t++) {
       boolean explode = t == targets;
       // The exploding target is a normal target of 250 series plus the fresh ones.
-      Target target = explode ? new Target(new ScrapeWorkload(250), 1_000_000, newPerScrape) : new Target(w, t, 0);
-      HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+      Target target =
+          explode
+              ? new Target(new ScrapeWorkload(250), 1_000_000, newPerScrape)
+              : new Target(w, t, 0);
+      HttpServer s =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
       s.createContext("/metrics", target::handle);
       s.setExecutor(pool);
       s.start();
@@ -161,8 +183,13 @@ public final class TargetServer {
     Path tmp = portsFile.resolveSibling(portsFile.getFileName() + ".tmp");
     Files.writeString(tmp, ports);
     Files.move(tmp, portsFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    System.err.printf("target server: %d targets x %d series (%d histograms, %d plain)%s on 127.0.0.1, body %d bytes%n",
-        targets, perTarget, w.histograms, w.plain, newPerScrape > 0 ? " + 1 exploding target (" + newPerScrape + " new series/scrape)" : "",
+    System.err.printf(
+        "target server: %d targets x %d series (%d histograms, %d plain)%s on 127.0.0.1, body %d bytes%n",
+        targets,
+        perTarget,
+        w.histograms,
+        w.plain,
+        newPerScrape > 0 ? " + 1 exploding target (" + newPerScrape + " new series/scrape)" : "",
         all.get(0).body.length);
     long deadline = System.nanoTime() + maxSeconds * 1_000_000_000L;
     while (System.nanoTime() < deadline) {

@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /**
- * Builds an un-compacted head on disk (WAL and head chunks, Prometheus's formats) from the realistic
- * workload, for the restart comparison: both Cardinal and Prometheus then replay the same bytes.
+ * Builds an un-compacted head on disk (WAL and head chunks, Prometheus's formats) from the
+ * realistic workload, for the restart comparison: both Cardinal and Prometheus then replay the same
+ * bytes.
  *
  * <p>Usage: {@code WalGenerator DIR SERIES SAMPLES_PER_SERIES}
  */
@@ -20,7 +21,9 @@ public final class WalGenerator {
     int series = Integer.parseInt(args[1]);
     int samples = Integer.parseInt(args[2]);
     long start = System.currentTimeMillis() / 7_200_000L * 7_200_000L;
-    try (Cardinal db = Cardinal.open(dir, CardinalOptions.defaults().withCompactionInterval(java.time.Duration.ZERO))) {
+    try (Cardinal db =
+        Cardinal.open(
+            dir, CardinalOptions.defaults().withCompactionInterval(java.time.Duration.ZERO))) {
       Appender app = db.appender();
       long[] refs = new long[series];
       double[] vals = new double[series];

@@ -42,8 +42,10 @@ final class BlockAnalysis {
   List<Stat> metricNames;
   long seriesCreated;
   long seriesRemoved;
+
   /** Chunks per fullness decile (extended analysis only), and the total. */
   long[] fullness;
+
   long totalChunks;
 
   private BlockAnalysis(BlockMeta meta) {
@@ -195,8 +197,10 @@ final class BlockAnalysis {
       }
     }
     sb.append("\nSeries churn (first or last sample more than 5m inside the block):\n");
-    sb.append(String.format("%s created/h (%d series)%n", oneDecimal(createdPerHour()), seriesCreated));
-    sb.append(String.format("%s removed/h (%d series)%n", oneDecimal(removedPerHour()), seriesRemoved));
+    sb.append(
+        String.format("%s created/h (%d series)%n", oneDecimal(createdPerHour()), seriesCreated));
+    sb.append(
+        String.format("%s removed/h (%d series)%n", oneDecimal(removedPerHour()), seriesRemoved));
     return sb.toString();
   }
 
@@ -207,7 +211,11 @@ final class BlockAnalysis {
   /** Sorted by value, highest first; ties by key so that the output is stable. */
   static List<Stat> top(List<Stat> stats, int limit) {
     List<Stat> s = new ArrayList<>(stats);
-    s.sort((x, y) -> x.value() != y.value() ? Long.compare(y.value(), x.value()) : x.key().compareTo(y.key()));
+    s.sort(
+        (x, y) ->
+            x.value() != y.value()
+                ? Long.compare(y.value(), x.value())
+                : x.key().compareTo(y.key()));
     return s.subList(0, Math.min(Math.max(limit, 0), s.size()));
   }
 

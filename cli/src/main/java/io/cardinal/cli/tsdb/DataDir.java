@@ -32,7 +32,9 @@ final class DataDir implements AutoCloseable {
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : (Iterable<Path>) s.sorted()::iterator) {
         String name = p.getFileName().toString();
-        if (!Files.isDirectory(p) || name.endsWith(BlockWriter.TMP_SUFFIX) || !Ulid.isValid(name)
+        if (!Files.isDirectory(p)
+            || name.endsWith(BlockWriter.TMP_SUFFIX)
+            || !Ulid.isValid(name)
             || !Files.exists(p.resolve("meta.json"))) {
           continue;
         }
@@ -46,7 +48,8 @@ final class DataDir implements AutoCloseable {
         }
       }
     }
-    out.sort(Comparator.comparingLong((Block b) -> b.meta().minTime).thenComparing(b -> b.meta().ulid));
+    out.sort(
+        Comparator.comparingLong((Block b) -> b.meta().minTime).thenComparing(b -> b.meta().ulid));
     return new DataDir(out);
   }
 

@@ -73,15 +73,33 @@ public final class GoFormat {
       int cp = s.codePointAt(i);
       i += Character.charCount(cp);
       switch (cp) {
-        case '"': sb.append("\\\""); continue;
-        case '\\': sb.append("\\\\"); continue;
-        case 0x07: sb.append("\\a"); continue;
-        case '\b': sb.append("\\b"); continue;
-        case '\f': sb.append("\\f"); continue;
-        case '\n': sb.append("\\n"); continue;
-        case '\r': sb.append("\\r"); continue;
-        case '\t': sb.append("\\t"); continue;
-        case 0x0B: sb.append("\\v"); continue;
+        case '"':
+          sb.append("\\\"");
+          continue;
+        case '\\':
+          sb.append("\\\\");
+          continue;
+        case 0x07:
+          sb.append("\\a");
+          continue;
+        case '\b':
+          sb.append("\\b");
+          continue;
+        case '\f':
+          sb.append("\\f");
+          continue;
+        case '\n':
+          sb.append("\\n");
+          continue;
+        case '\r':
+          sb.append("\\r");
+          continue;
+        case '\t':
+          sb.append("\\t");
+          continue;
+        case 0x0B:
+          sb.append("\\v");
+          continue;
         default:
       }
       if (isPrint(cp)) {
@@ -97,7 +115,10 @@ public final class GoFormat {
     sb.append('"');
   }
 
-  /** Go's {@code unicode.IsPrint}: letters, marks, numbers, punctuation, symbols and the ASCII space. */
+  /**
+   * Go's {@code unicode.IsPrint}: letters, marks, numbers, punctuation, symbols and the ASCII
+   * space.
+   */
   static boolean isPrint(int cp) {
     if (cp == ' ') {
       return true;
@@ -136,7 +157,8 @@ public final class GoFormat {
 
   /** Go's {@code time.Unix(ms/1000, 0).UTC().String()}, as promtool's human-readable times. */
   public static String utcSeconds(long ms) {
-    return TIME.format(Instant.ofEpochSecond(Math.floorDiv(ms, 1000)).atOffset(ZoneOffset.UTC)) + " +0000 UTC";
+    return TIME.format(Instant.ofEpochSecond(Math.floorDiv(ms, 1000)).atOffset(ZoneOffset.UTC))
+        + " +0000 UTC";
   }
 
   private static final String[] BYTE_UNITS = {"EiB", "PiB", "TiB", "GiB", "MiB", "KiB"};
@@ -194,7 +216,9 @@ public final class GoFormat {
       int[] width = new int[cols];
       for (String[] r : rows) {
         for (int c = 0; c < r.length - 1; c++) {
-          width[c] = Math.max(width[c], Math.max(minWidth, r[c].codePointCount(0, r[c].length()) + padding));
+          width[c] =
+              Math.max(
+                  width[c], Math.max(minWidth, r[c].codePointCount(0, r[c].length()) + padding));
         }
       }
       StringBuilder sb = new StringBuilder();

@@ -18,18 +18,18 @@ import java.util.function.LongConsumer;
  * Streams an OpenMetrics file of any size through our {@link OpenMetricsParser} in bounded memory.
  *
  * <p>The parser works on one byte array, so the file is read in windows (8 MiB to start with). A
- * window ends preferably at a <em>metric family boundary</em>: before a metadata line
- * ({@code # TYPE/HELP/UNIT}) that follows a sample line, or, inside families without metadata,
- * before a sample line whose metric name differs from the previous one. A family larger than a
- * window is cut between two Metrics (label sets) when its points are single lines (counter, gauge,
- * info, unknown); the next window then starts with the family's metadata lines again, so the
- * parser checks its samples with the family's type. Histograms, gauge histograms, summaries and
- * state sets are never cut inside: a larger one grows the window. A window that is not the last
- * gets a synthetic {@code # EOF} line.
+ * window ends preferably at a <em>metric family boundary</em>: before a metadata line ({@code #
+ * TYPE/HELP/UNIT}) that follows a sample line, or, inside families without metadata, before a
+ * sample line whose metric name differs from the previous one. A family larger than a window is cut
+ * between two Metrics (label sets) when its points are single lines (counter, gauge, info,
+ * unknown); the next window then starts with the family's metadata lines again, so the parser
+ * checks its samples with the family's type. Histograms, gauge histograms, summaries and state sets
+ * are never cut inside: a larger one grows the window. A window that is not the last gets a
+ * synthetic {@code # EOF} line.
  *
  * <p>What the parser cannot see across windows is checked here or by the importer: a family that
- * appears again after others (by name), and a series' timestamps going backwards or repeating
- * with another value across a cut.
+ * appears again after others (by name), and a series' timestamps going backwards or repeating with
+ * another value across a cut.
  *
  * <p>Errors carry the line number in the whole file and the column, as the parser reports them.
  */
@@ -86,10 +86,13 @@ final class OpenMetricsFile {
           cut = findCut(buf, filled);
           if (cut == null) {
             if (buf.length >= Integer.MAX_VALUE - 16 - EOF_LINE.length) {
-              throw new ExpositionParseException((int) Math.min(Integer.MAX_VALUE, lineOffset + 1), 1,
+              throw new ExpositionParseException(
+                  (int) Math.min(Integer.MAX_VALUE, lineOffset + 1),
+                  1,
                   "a metric family larger than 2 GiB cannot be imported");
             }
-            long grown = Math.min((long) Integer.MAX_VALUE - 16, (long) (buf.length - EOF_LINE.length) * 2);
+            long grown =
+                Math.min((long) Integer.MAX_VALUE - 16, (long) (buf.length - EOF_LINE.length) * 2);
             buf = Arrays.copyOf(buf, (int) grown + EOF_LINE.length);
             continue;
           }
@@ -105,7 +108,9 @@ final class OpenMetricsFile {
           len += EOF_LINE.length;
         }
         int prefixLines = (int) countLines(buf, 0, prefix);
-        String lastFamily = parseWindow(buf, len, lineOffset - prefixLines, visitor, closedFamilies, windowFamilies);
+        String lastFamily =
+            parseWindow(
+                buf, len, lineOffset - prefixLines, visitor, closedFamilies, windowFamilies);
         if (cut.withinFamily() && lastFamily != null) {
           windowFamilies.remove(lastFamily); // continues in the next window
         }
@@ -118,7 +123,8 @@ final class OpenMetricsFile {
           return;
         }
         System.arraycopy(saved, 0, buf, at, saved.length);
-        // Next window: the family's metadata lines again (for a cut inside a family), then the rest.
+        // Next window: the family's metadata lines again (for a cut inside a family), then the
+        // rest.
         byte[] meta = Arrays.copyOfRange(buf, cut.metaStart(), cut.metaEnd());
         int rest = filled - at;
         System.arraycopy(buf, at, buf, meta.length, rest);
@@ -130,12 +136,18 @@ final class OpenMetricsFile {
   }
 
   /**
-   * Parses one window; returns the name of its last family. Line numbers are the file's:
-   * {@code lineOffset} is the file line before the window's first line (repeated metadata lines
-   * count negative).
+   * Parses one window; returns the name of its last family. Line numbers are the file's: {@code
+   * lineOffset} is the file line before the window's first line (repeated metadata lines count
+   * negative).
    */
-  private static String parseWindow(byte[] buf, int len, long lineOffset, Visitor visitor,
-      Set<String> closedFamilies, Set<String> windowFamilies) throws ExpositionParseException {
+  private static String parseWindow(
+      byte[] buf,
+      int len,
+      long lineOffset,
+      Visitor visitor,
+      Set<String> closedFamilies,
+      Set<String> windowFamilies)
+      throws ExpositionParseException {
     OpenMetricsParser p = new OpenMetricsParser(buf, 0, len);
     int famOff = -1;
     int famLen = -1;
@@ -148,8 +160,12 @@ final class OpenMetricsFile {
           famLen = p.familyLength();
           fam = p.familyName();
           if (closedFamilies.contains(fam)) {
-            throw new ExpositionParseException(toInt(line), 1, "metric family \"" + fam
-                + "\" appears again after other families (its samples must be contiguous)");
+            throw new ExpositionParseException(
+                toInt(line),
+                1,
+                "metric family \""
+                    + fam
+                    + "\" appears again after other families (its samples must be contiguous)");
           }
           windowFamilies.add(fam);
         }
@@ -236,8 +252,11 @@ final class OpenMetricsFile {
             t--;
           }
           String type = new String(buf, t, e - t, java.nio.charset.StandardCharsets.US_ASCII);
-          splittable = type.equals("counter") || type.equals("gauge") || type.equals("unknown")
-              || type.equals("info");
+          splittable =
+              type.equals("counter")
+                  || type.equals("gauge")
+                  || type.equals("unknown")
+                  || type.equals("info");
         }
         prevKind = meta;
       } else {
@@ -250,11 +269,13 @@ final class OpenMetricsFile {
           le = labelsEnd(buf, ne, e);
         }
         if (prevKind == sample) {
-          if (!famHasMeta && !Arrays.equals(buf, s, ne, buf, prevNameOff, prevNameOff + prevNameLen)) {
+          if (!famHasMeta
+              && !Arrays.equals(buf, s, ne, buf, prevNameOff, prevNameOff + prevNameLen)) {
             familyCut = s;
             metaStart = s;
             metaEnd = s;
-          } else if (splittable && !Arrays.equals(buf, ne, le, buf, prevLabelsOff, prevLabelsOff + prevLabelsLen)) {
+          } else if (splittable
+              && !Arrays.equals(buf, ne, le, buf, prevLabelsOff, prevLabelsOff + prevLabelsLen)) {
             intraCut = s;
             intraMetaStart = famHasMeta ? metaStart : 0;
             intraMetaEnd = famHasMeta ? metaEnd : 0;
@@ -282,7 +303,9 @@ final class OpenMetricsFile {
     return null;
   }
 
-  /** The offset after the closing brace of the label set starting at {@code open}, quotes respected. */
+  /**
+   * The offset after the closing brace of the label set starting at {@code open}, quotes respected.
+   */
   private static int labelsEnd(byte[] buf, int open, int end) {
     boolean quoted = false;
     for (int i = open + 1; i < end; i++) {
@@ -315,6 +338,10 @@ final class OpenMetricsFile {
   }
 
   private static boolean isNameChar(byte b) {
-    return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_' || b == ':';
+    return (b >= 'a' && b <= 'z')
+        || (b >= 'A' && b <= 'Z')
+        || (b >= '0' && b <= '9')
+        || b == '_'
+        || b == ':';
   }
 }

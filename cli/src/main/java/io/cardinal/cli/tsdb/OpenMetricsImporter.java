@@ -30,23 +30,24 @@ import java.util.stream.Stream;
  *
  * <ol>
  *   <li>Pass 1 streams the file ({@link OpenMetricsFile}) and validates all of it: syntax, a
- *       timestamp on every sample, no two different values for one series and timestamp. It
- *       counts the samples of every block range ({@code [k·D, (k+1)·D)}, D the block duration).
- *       No block is written before the whole input is known to be valid.</li>
- *   <li>Each further pass streams the file again and appends the samples of a group of
- *       consecutive non-empty ranges, one in-memory head per range, then writes each range as a
- *       block with {@link BlockWriter} (atomic: written under a temporary name, renamed when
- *       complete). A group holds at most {@code samplesPerPass} samples, so memory is bounded by
- *       that budget whatever the file's size; a typical file needs one data pass.</li>
+ *       timestamp on every sample, no two different values for one series and timestamp. It counts
+ *       the samples of every block range ({@code [k·D, (k+1)·D)}, D the block duration). No block
+ *       is written before the whole input is known to be valid.
+ *   <li>Each further pass streams the file again and appends the samples of a group of consecutive
+ *       non-empty ranges, one in-memory head per range, then writes each range as a block with
+ *       {@link BlockWriter} (atomic: written under a temporary name, renamed when complete). A
+ *       group holds at most {@code samplesPerPass} samples, so memory is bounded by that budget
+ *       whatever the file's size; a typical file needs one data pass.
  * </ol>
  *
  * As promtool: a block covers [first sample, last sample + 1 ms] of its range; the heads use a
- * chunk range of twice the block duration, so chunks are cut exactly where promtool cuts them.
- * On an I/O failure the blocks this run already wrote are removed again.
+ * chunk range of twice the block duration, so chunks are cut exactly where promtool cuts them. On
+ * an I/O failure the blocks this run already wrote are removed again.
  */
 final class OpenMetricsImporter {
   static final long DEFAULT_BLOCK_DURATION_MS = 2 * 3600_000L;
   static final long DEFAULT_SAMPLES_PER_PASS = 20_000_000L;
+
   /** Samples per appender batch, promtool's default. */
   static final int COMMIT_EVERY = 5000;
 
@@ -107,7 +108,8 @@ final class OpenMetricsImporter {
   }
 
   /** Runs the import; returns the blocks written, oldest first. */
-  List<BlockMeta> run(Listener listener, Progress progress) throws IOException, ExpositionParseException {
+  List<BlockMeta> run(Listener listener, Progress progress)
+      throws IOException, ExpositionParseException {
     long size = Files.size(input);
     // ---- pass 1: validate and count samples per range
     Scan scan = new Scan();
@@ -166,13 +168,18 @@ final class OpenMetricsImporter {
     return out;
   }
 
-  /** The raw identity of the current sample's series, and whether it changed since the last sample. */
+  /**
+   * The raw identity of the current sample's series, and whether it changed since the last sample.
+   */
   private static final class SeriesKey {
     io.cardinal.exposition.RawSeriesKey cur = new io.cardinal.exposition.RawSeriesKey();
     io.cardinal.exposition.RawSeriesKey prev = new io.cardinal.exposition.RawSeriesKey();
     boolean first = true;
 
-    /** Builds the key of the parser's current sample; returns true if it differs from the previous one. */
+    /**
+     * Builds the key of the parser's current sample; returns true if it differs from the previous
+     * one.
+     */
     boolean update(ExpositionParser p) {
       io.cardinal.exposition.RawSeriesKey t = prev;
       prev = cur;
@@ -182,7 +189,6 @@ final class OpenMetricsImporter {
       return changed;
     }
   }
-
 
   static Labels labelsOf(ExpositionParser p, long line) throws ExpositionParseException {
     ParsedLabels l = p.labels();
@@ -196,7 +202,8 @@ final class OpenMetricsImporter {
     try {
       return Labels.of(pairs);
     } catch (IllegalArgumentException e) {
-      throw new ExpositionParseException((int) Math.min(Integer.MAX_VALUE, line), 1, e.getMessage());
+      throw new ExpositionParseException(
+          (int) Math.min(Integer.MAX_VALUE, line), 1, e.getMessage());
     }
   }
 
@@ -208,26 +215,40 @@ final class OpenMetricsImporter {
     long prevBits;
 
     @Override
-    public void entry(ExpositionParser p, EntryType type, long line) throws ExpositionParseException {
+    public void entry(ExpositionParser p, EntryType type, long line)
+        throws ExpositionParseException {
       if (type != EntryType.SAMPLE) {
         return;
       }
       if (!p.hasTimestamp()) {
-        throw new ExpositionParseException((int) Math.min(Integer.MAX_VALUE, line), 1,
+        throw new ExpositionParseException(
+            (int) Math.min(Integer.MAX_VALUE, line),
+            1,
             "expected timestamp for series " + GoFormat.labels(labelsOf(p, line)) + ", got none");
       }
       long t = p.timestampMillis();
       long bits = Double.doubleToRawLongBits(p.value());
       if (!key.update(p)) {
         if (t == prevT && bits != prevBits) {
-          throw new ExpositionParseException((int) Math.min(Integer.MAX_VALUE, line), 1,
-              "duplicate sample for timestamp " + t + " of series " + GoFormat.labels(labelsOf(p, line))
+          throw new ExpositionParseException(
+              (int) Math.min(Integer.MAX_VALUE, line),
+              1,
+              "duplicate sample for timestamp "
+                  + t
+                  + " of series "
+                  + GoFormat.labels(labelsOf(p, line))
                   + " with a different value");
         }
         if (t < prevT) {
-          throw new ExpositionParseException((int) Math.min(Integer.MAX_VALUE, line), 1,
-              "out of order sample: timestamp " + t + " of series " + GoFormat.labels(labelsOf(p, line))
-                  + " is before the previous one, " + prevT);
+          throw new ExpositionParseException(
+              (int) Math.min(Integer.MAX_VALUE, line),
+              1,
+              "out of order sample: timestamp "
+                  + t
+                  + " of series "
+                  + GoFormat.labels(labelsOf(p, line))
+                  + " is before the previous one, "
+                  + prevT);
         }
       }
       prevT = t;
@@ -255,7 +276,11 @@ final class OpenMetricsImporter {
       pending = new int[ranges.length];
       refs = new long[ranges.length];
       for (int i = 0; i < ranges.length; i++) {
-        heads[i] = new Head(HeadOptions.defaults().withChunkRange(java.time.Duration.ofMillis(2 * blockDuration)).withStripeSize(1024));
+        heads[i] =
+            new Head(
+                HeadOptions.defaults()
+                    .withChunkRange(java.time.Duration.ofMillis(2 * blockDuration))
+                    .withStripeSize(1024));
         apps[i] = heads[i].appender();
       }
       lo = ranges[0];
@@ -263,7 +288,8 @@ final class OpenMetricsImporter {
     }
 
     @Override
-    public void entry(ExpositionParser p, EntryType type, long line) throws ExpositionParseException {
+    public void entry(ExpositionParser p, EntryType type, long line)
+        throws ExpositionParseException {
       if (type != EntryType.SAMPLE) {
         return;
       }
@@ -286,7 +312,9 @@ final class OpenMetricsImporter {
       }
       long res = apps[slot].append(ref, ref > 0 ? null : labels, t, p.value());
       if (res < 0) {
-        throw new ExpositionParseException((int) Math.min(Integer.MAX_VALUE, line), 1,
+        throw new ExpositionParseException(
+            (int) Math.min(Integer.MAX_VALUE, line),
+            1,
             "add sample: " + AppendStatus.of(res).message());
       }
       refs[slot] = res;
@@ -298,10 +326,14 @@ final class OpenMetricsImporter {
     void commit(int slot, long line) throws ExpositionParseException {
       CommitResult c = apps[slot].commit();
       pending[slot] = 0;
-      for (AppendStatus st : new AppendStatus[] {AppendStatus.OUT_OF_ORDER, AppendStatus.DUPLICATE,
-          AppendStatus.OUT_OF_BOUNDS}) {
+      for (AppendStatus st :
+          new AppendStatus[] {
+            AppendStatus.OUT_OF_ORDER, AppendStatus.DUPLICATE, AppendStatus.OUT_OF_BOUNDS
+          }) {
         if (c.count(st) > 0) {
-          throw new ExpositionParseException((int) Math.min(Integer.MAX_VALUE, line), 1,
+          throw new ExpositionParseException(
+              (int) Math.min(Integer.MAX_VALUE, line),
+              1,
               "commit: " + c.count(st) + " samples rejected: " + st.message());
         }
       }
@@ -317,7 +349,10 @@ final class OpenMetricsImporter {
       if (h.numSeries() == 0) {
         return null;
       }
-      return BlockWriter.write(outputDir, h.chunkSeries(Long.MIN_VALUE, Long.MAX_VALUE), h.symbols(),
+      return BlockWriter.write(
+          outputDir,
+          h.chunkSeries(Long.MIN_VALUE, Long.MAX_VALUE),
+          h.symbols(),
           BlockWriter.Spec.fresh(h.minTime(), h.maxTime() + 1));
     }
 

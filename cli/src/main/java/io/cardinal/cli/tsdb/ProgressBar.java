@@ -5,8 +5,8 @@ import java.util.function.LongSupplier;
 
 /**
  * A one-line progress bar on stderr for long imports: bytes read out of the bytes all passes will
- * read. Stays silent for the first second (short imports print nothing), redraws at most five
- * times a second with a carriage return, and erases itself when done.
+ * read. Stays silent for the first second (short imports print nothing), redraws at most five times
+ * a second with a carriage return, and erases itself when done.
  */
 final class ProgressBar implements OpenMetricsImporter.Progress {
   private static final int WIDTH = 30;
@@ -49,8 +49,15 @@ final class ProgressBar implements OpenMetricsImporter.Progress {
   String line(long done, long total) {
     double f = total <= 0 ? 1 : Math.min(1, (double) done / total);
     int fill = (int) Math.round(f * WIDTH);
-    return String.format(java.util.Locale.ROOT, "%s [%s%s] %3d%% %s / %s", label,
-        "=".repeat(fill), " ".repeat(WIDTH - fill), Math.round(f * 100), mib(done), mib(total));
+    return String.format(
+        java.util.Locale.ROOT,
+        "%s [%s%s] %3d%% %s / %s",
+        label,
+        "=".repeat(fill),
+        " ".repeat(WIDTH - fill),
+        Math.round(f * 100),
+        mib(done),
+        mib(total));
   }
 
   private static String mib(long b) {

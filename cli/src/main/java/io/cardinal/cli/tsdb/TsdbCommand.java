@@ -1,10 +1,10 @@
 package io.cardinal.cli.tsdb;
 
 import io.cardinal.compact.MergeQuerier;
+import io.cardinal.config.Durations;
+import io.cardinal.exposition.ExpositionParseException;
 import io.cardinal.promql.PromQL;
 import io.cardinal.promql.ast.LabelMatcher;
-import io.cardinal.exposition.ExpositionParseException;
-import io.cardinal.config.Durations;
 import io.cardinal.storage.block.Block;
 import io.cardinal.storage.block.BlockMeta;
 import io.cardinal.tsdb.labels.MatchType;
@@ -28,16 +28,22 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cardinal tsdb}: promtool's {@code tsdb} commands with promtool's names, arguments and output,
- * so scripts written against promtool work unchanged. Exit codes: 0 success, 1 failure (bad input
- * file, unreadable block, unreachable server), 2 usage error.
+ * {@code cardinal tsdb}: promtool's {@code tsdb} commands with promtool's names, arguments and
+ * output, so scripts written against promtool work unchanged. Exit codes: 0 success, 1 failure (bad
+ * input file, unreadable block, unreachable server), 2 usage error.
  */
-@Command(name = "tsdb", mixinStandardHelpOptions = true, description = "Run tsdb commands (as promtool tsdb).",
-    subcommands = {TsdbCommand.CreateBlocksFrom.class, TsdbCommand.Analyze.class, TsdbCommand.Dump.class,
-        TsdbCommand.ListBlocks.class})
+@Command(
+    name = "tsdb",
+    mixinStandardHelpOptions = true,
+    description = "Run tsdb commands (as promtool tsdb).",
+    subcommands = {
+      TsdbCommand.CreateBlocksFrom.class,
+      TsdbCommand.Analyze.class,
+      TsdbCommand.Dump.class,
+      TsdbCommand.ListBlocks.class
+    })
 public final class TsdbCommand implements Runnable {
-  @Spec
-  CommandLine.Model.CommandSpec spec;
+  @Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
@@ -61,24 +67,33 @@ public final class TsdbCommand implements Runnable {
 
   // ------------------------------------------------------------------ create-blocks-from
 
-  @Command(name = "create-blocks-from", mixinStandardHelpOptions = true,
+  @Command(
+      name = "create-blocks-from",
+      mixinStandardHelpOptions = true,
       description = "Import samples from input and produce TSDB blocks.",
       subcommands = {OpenMetrics.class})
   public static final class CreateBlocksFrom implements Runnable {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    @Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-r", "--human-readable"}, scope = CommandLine.ScopeType.INHERIT,
+    @Option(
+        names = {"-r", "--human-readable"},
+        scope = CommandLine.ScopeType.INHERIT,
         description = "Print human readable values.")
     boolean humanReadable;
 
-    @Option(names = {"-q", "--quiet"}, scope = CommandLine.ScopeType.INHERIT,
+    @Option(
+        names = {"-q", "--quiet"},
+        scope = CommandLine.ScopeType.INHERIT,
         description = "Do not print created blocks.")
     boolean quiet;
 
-    @Option(names = "--max-block-duration", defaultValue = "2h", converter = DurationConverter.class,
+    @Option(
+        names = "--max-block-duration",
+        defaultValue = "2h",
+        converter = DurationConverter.class,
         scope = CommandLine.ScopeType.INHERIT,
-        description = "Maximum duration created blocks may span (rounded down to 2h·3^n, as promtool).")
+        description =
+            "Maximum duration created blocks may span (rounded down to 2h·3^n, as promtool).")
     long maxBlockDurationMs;
 
     @Override
@@ -88,24 +103,35 @@ public final class TsdbCommand implements Runnable {
     }
   }
 
-  @Command(name = "openmetrics", mixinStandardHelpOptions = true,
+  @Command(
+      name = "openmetrics",
+      mixinStandardHelpOptions = true,
       description = "Import samples from OpenMetrics input and produce TSDB blocks.")
   public static final class OpenMetrics implements Callable<Integer> {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    @Spec CommandLine.Model.CommandSpec spec;
 
-    @CommandLine.ParentCommand
-    CreateBlocksFrom parent;
+    @CommandLine.ParentCommand CreateBlocksFrom parent;
 
-    @Parameters(index = "0", paramLabel = "<input file>", description = "OpenMetrics file to read samples from.")
+    @Parameters(
+        index = "0",
+        paramLabel = "<input file>",
+        description = "OpenMetrics file to read samples from.")
     Path input;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "<output directory>", defaultValue = "data/",
+    @Parameters(
+        index = "1",
+        arity = "0..1",
+        paramLabel = "<output directory>",
+        defaultValue = "data/",
         description = "Output directory for generated blocks (default data/).")
     Path output;
 
-    @Option(names = "--samples-per-pass", hidden = true, defaultValue = "20000000",
-        description = "Samples held in memory at once; more block ranges than fit take further passes.")
+    @Option(
+        names = "--samples-per-pass",
+        hidden = true,
+        defaultValue = "20000000",
+        description =
+            "Samples held in memory at once; more block ranges than fit take further passes.")
     long samplesPerPass;
 
     @Override
@@ -115,18 +141,25 @@ public final class TsdbCommand implements Runnable {
       if (!Files.isRegularFile(input)) {
         return fail(err, "reading " + input + ": no such file");
       }
-      OpenMetricsImporter imp = new OpenMetricsImporter(input, output, parent.maxBlockDurationMs, samplesPerPass);
+      OpenMetricsImporter imp =
+          new OpenMetricsImporter(input, output, parent.maxBlockDurationMs, samplesPerPass);
       ProgressBar bar = new ProgressBar(err, "importing " + input.getFileName());
       boolean[] header = {true};
       try {
-        imp.run((meta, size) -> {
-          if (!parent.quiet) {
-            bar.finish();
-            out.print(blockTable(List.<Object[]>of(new Object[] {meta, size}), header[0], parent.humanReadable));
-            out.flush();
-            header[0] = false;
-          }
-        }, bar);
+        imp.run(
+            (meta, size) -> {
+              if (!parent.quiet) {
+                bar.finish();
+                out.print(
+                    blockTable(
+                        List.<Object[]>of(new Object[] {meta, size}),
+                        header[0],
+                        parent.humanReadable));
+                out.flush();
+                header[0] = false;
+              }
+            },
+            bar);
       } catch (ExpositionParseException e) {
         bar.finish();
         return fail(err, "block creation: " + input + ": " + e.getMessage());
@@ -143,16 +176,27 @@ public final class TsdbCommand implements Runnable {
   static String blockTable(List<Object[]> rows, boolean header, boolean humanReadable) {
     GoFormat.TabWriter tw = new GoFormat.TabWriter(13, 2);
     if (header) {
-      tw.row("BLOCK ULID", "MIN TIME", "MAX TIME", "DURATION", "NUM SAMPLES", "NUM CHUNKS", "NUM SERIES", "SIZE");
+      tw.row(
+          "BLOCK ULID",
+          "MIN TIME",
+          "MAX TIME",
+          "DURATION",
+          "NUM SAMPLES",
+          "NUM CHUNKS",
+          "NUM SERIES",
+          "SIZE");
     }
     for (Object[] r : rows) {
       BlockMeta m = (BlockMeta) r[0];
       long size = (Long) r[1];
-      tw.row(m.ulid,
+      tw.row(
+          m.ulid,
           humanReadable ? GoFormat.utcSeconds(m.minTime) : Long.toString(m.minTime),
           humanReadable ? GoFormat.utcSeconds(m.maxTime) : Long.toString(m.maxTime),
           GoFormat.duration(m.maxTime - m.minTime),
-          Long.toString(m.numSamples), Long.toString(m.numChunks), Long.toString(m.numSeries),
+          Long.toString(m.numSamples),
+          Long.toString(m.numChunks),
+          Long.toString(m.numSeries),
           humanReadable ? GoFormat.base2Bytes(size) : Long.toString(size));
     }
     return tw.flush();
@@ -162,13 +206,18 @@ public final class TsdbCommand implements Runnable {
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List tsdb blocks.")
   public static final class ListBlocks implements Callable<Integer> {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    @Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-r", "--human-readable"}, description = "Print human readable values.")
+    @Option(
+        names = {"-r", "--human-readable"},
+        description = "Print human readable values.")
     boolean humanReadable;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "<db path>", defaultValue = "data/",
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        paramLabel = "<db path>",
+        defaultValue = "data/",
         description = "Database path (default is data/).")
     Path dir;
 
@@ -197,33 +246,52 @@ public final class TsdbCommand implements Runnable {
 
   // ------------------------------------------------------------------ analyze
 
-  @Command(name = "analyze", mixinStandardHelpOptions = true,
-      description = "Analyze churn, label pair cardinality and compaction efficiency of a block, or of a "
-          + "running server's head with --url.")
+  @Command(
+      name = "analyze",
+      mixinStandardHelpOptions = true,
+      description =
+          "Analyze churn, label pair cardinality and compaction efficiency of a block, or of a "
+              + "running server's head with --url.")
   public static final class Analyze implements Callable<Integer> {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    @Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--limit", defaultValue = "20", description = "How many items to show in each list.")
+    @Option(
+        names = "--limit",
+        defaultValue = "20",
+        description = "How many items to show in each list.")
     int limit;
 
     @Option(names = "--extended", description = "Run extended analysis.")
     boolean extended;
 
-    @Option(names = "--url", description = "Analyze a running server (its /api/v1/status/tsdb, /metrics and "
-        + "/api/v1/targets) instead of a data directory.")
+    @Option(
+        names = "--url",
+        description =
+            "Analyze a running server (its /api/v1/status/tsdb, /metrics and "
+                + "/api/v1/targets) instead of a data directory.")
     String url;
 
-    @Option(names = "--churn-window", defaultValue = "0s", converter = DurationConverter.class,
-        description = "With --url: measure series churn over this window (two readings of the server's "
-            + "counters); 0 averages over the server's uptime.")
+    @Option(
+        names = "--churn-window",
+        defaultValue = "0s",
+        converter = DurationConverter.class,
+        description =
+            "With --url: measure series churn over this window (two readings of the server's "
+                + "counters); 0 averages over the server's uptime.")
     long churnWindowMs;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "<db path>", defaultValue = "data/",
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        paramLabel = "<db path>",
+        defaultValue = "data/",
         description = "Database path (default is data/).")
     Path dir;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "<block id>",
+    @Parameters(
+        index = "1",
+        arity = "0..1",
+        paramLabel = "<block id>",
         description = "Block to analyze (default is the last block).")
     String blockId;
 
@@ -265,22 +333,37 @@ public final class TsdbCommand implements Runnable {
 
   // ------------------------------------------------------------------ dump
 
-  @Command(name = "dump", mixinStandardHelpOptions = true, description = "Dump samples from a TSDB: its blocks "
-      + "and the head rebuilt read-only from its WAL.")
+  @Command(
+      name = "dump",
+      mixinStandardHelpOptions = true,
+      description =
+          "Dump samples from a TSDB: its blocks " + "and the head rebuilt read-only from its WAL.")
   public static final class Dump implements Callable<Integer> {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    @Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--min-time", defaultValue = "-9223372036854775808", description = "Minimum timestamp to dump.")
+    @Option(
+        names = "--min-time",
+        defaultValue = "-9223372036854775808",
+        description = "Minimum timestamp to dump.")
     long minTime;
 
-    @Option(names = "--max-time", defaultValue = "9223372036854775807", description = "Maximum timestamp to dump.")
+    @Option(
+        names = "--max-time",
+        defaultValue = "9223372036854775807",
+        description = "Maximum timestamp to dump.")
     long maxTime;
 
-    @Option(names = "--match", defaultValue = "{__name__=~'(?s:.*)'}", description = "Series selector.")
+    @Option(
+        names = "--match",
+        defaultValue = "{__name__=~'(?s:.*)'}",
+        description = "Series selector.")
     String match;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "<db path>", defaultValue = "data/",
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        paramLabel = "<db path>",
+        defaultValue = "data/",
         description = "Database path (default is data/).")
     Path dir;
 
@@ -302,10 +385,14 @@ public final class TsdbCommand implements Runnable {
           qs.add(b.querier(minTime, maxTime));
           blocksEnd = Math.max(blocksEnd, b.meta().maxTime);
         }
-        head = WalHead.replay(dir, blocksEnd, w -> {
-          err.println("dump: " + w);
-          err.flush();
-        });
+        head =
+            WalHead.replay(
+                dir,
+                blocksEnd,
+                w -> {
+                  err.println("dump: " + w);
+                  err.flush();
+                });
         if (head != null) {
           qs.add(head.querier(minTime, maxTime));
         }
@@ -317,7 +404,11 @@ public final class TsdbCommand implements Runnable {
             String labels = GoFormat.labels(set.at().labels());
             it = set.at().iterator(it);
             while (it.next()) {
-              sb.append(labels).append(' ').append(GoFormat.g(it.value())).append(' ').append(it.timestamp())
+              sb.append(labels)
+                  .append(' ')
+                  .append(GoFormat.g(it.value()))
+                  .append(' ')
+                  .append(it.timestamp())
                   .append('\n');
               if (sb.length() > 60_000) {
                 out.print(sb);
@@ -350,12 +441,16 @@ public final class TsdbCommand implements Runnable {
   static Matcher[] matchers(String selector) {
     List<Matcher> ms = new ArrayList<>();
     for (LabelMatcher lm : PromQL.parseMatchers(selector)) {
-      ms.add(Matcher.of(switch (lm.type()) {
-        case EQ -> MatchType.EQUAL;
-        case NEQ -> MatchType.NOT_EQUAL;
-        case RE -> MatchType.REGEX;
-        case NRE -> MatchType.NOT_REGEX;
-      }, lm.name(), lm.value()));
+      ms.add(
+          Matcher.of(
+              switch (lm.type()) {
+                case EQ -> MatchType.EQUAL;
+                case NEQ -> MatchType.NOT_EQUAL;
+                case RE -> MatchType.REGEX;
+                case NRE -> MatchType.NOT_REGEX;
+              },
+              lm.name(),
+              lm.value()));
     }
     return ms.toArray(new Matcher[0]);
   }

@@ -35,8 +35,7 @@ import picocli.CommandLine;
  * wrote. Without promtool on the PATH the interop tests are skipped loudly.
  */
 class TsdbCommandTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   record Run(int code, String out, String err) {}
 
@@ -57,8 +56,9 @@ class TsdbCommandTest {
         return p;
       }
     }
-    System.err.println("!!! promtool not found on PATH: cardinal tsdb interop tests SKIPPED."
-        + " Install it with: apt-get install prometheus");
+    System.err.println(
+        "!!! promtool not found on PATH: cardinal tsdb interop tests SKIPPED."
+            + " Install it with: apt-get install prometheus");
     Assumptions.assumeTrue(false, "promtool not installed");
     return null;
   }
@@ -88,7 +88,8 @@ class TsdbCommandTest {
    * tiny, huge, negative zero), a histogram, label values with escapes and Unicode, series that
    * start and stop mid-way (churn). Returns the expected dump lines in promtool's shape.
    */
-  static List<String> writeOpenMetrics(Path file, int series, int hours, long seed) throws IOException {
+  static List<String> writeOpenMetrics(Path file, int series, int hours, long seed)
+      throws IOException {
     SplittableRandom r = new SplittableRandom(seed);
     StringBuilder sb = new StringBuilder();
     List<String> expected = new ArrayList<>();
@@ -103,25 +104,60 @@ class TsdbCommandTest {
       for (int i = from; i < to; i++) {
         v += r.nextInt(4);
         long t = T0 + i * 15_000L;
-        sb.append("http_requests_total{path=\"").append(path).append("\",code=\"200\"} ")
-            .append((long) v).append(' ').append(t / 1000).append('.').append(String.format("%03d", t % 1000))
+        sb.append("http_requests_total{path=\"")
+            .append(path)
+            .append("\",code=\"200\"} ")
+            .append((long) v)
+            .append(' ')
+            .append(t / 1000)
+            .append('.')
+            .append(String.format("%03d", t % 1000))
             .append('\n');
-        expected.add("{__name__=\"http_requests_total\", code=\"200\", path=\"" + shown + "\"} "
-            + GoFormat.g(v) + " " + t);
+        expected.add(
+            "{__name__=\"http_requests_total\", code=\"200\", path=\""
+                + shown
+                + "\"} "
+                + GoFormat.g(v)
+                + " "
+                + t);
       }
     }
-    double[] odd = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1.2345e-5, 123456789, -0.5,
-        1e21, 0.1 + 0.2, 1e6, 999999, 100000.5};
+    double[] odd = {
+      Double.NaN,
+      Double.POSITIVE_INFINITY,
+      Double.NEGATIVE_INFINITY,
+      1.2345e-5,
+      123456789,
+      -0.5,
+      1e21,
+      0.1 + 0.2,
+      1e6,
+      999999,
+      100000.5
+    };
     sb.append("# TYPE temperature_celsius gauge\n# UNIT temperature_celsius celsius\n");
     for (int s = 0; s < Math.max(1, series / 4); s++) {
       for (int i = 0; i < steps; i += 4) {
         double v = (i / 4) < odd.length ? odd[i / 4] : Math.round(r.nextDouble() * 10000) / 100.0;
         long t = T0 + i * 15_000L;
-        String vs = Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? (v > 0 ? "+Inf" : "-Inf") : Double.toString(v);
-        sb.append("temperature_celsius{sensor=\"s").append(s).append("\",room=\"Zürich ☃\"} ").append(vs)
-            .append(' ').append(t / 1000).append('\n');
-        expected.add("{__name__=\"temperature_celsius\", room=\"Zürich ☃\", sensor=\"s" + s + "\"} "
-            + GoFormat.g(v) + " " + t);
+        String vs =
+            Double.isNaN(v)
+                ? "NaN"
+                : Double.isInfinite(v) ? (v > 0 ? "+Inf" : "-Inf") : Double.toString(v);
+        sb.append("temperature_celsius{sensor=\"s")
+            .append(s)
+            .append("\",room=\"Zürich ☃\"} ")
+            .append(vs)
+            .append(' ')
+            .append(t / 1000)
+            .append('\n');
+        expected.add(
+            "{__name__=\"temperature_celsius\", room=\"Zürich ☃\", sensor=\"s"
+                + s
+                + "\"} "
+                + GoFormat.g(v)
+                + " "
+                + t);
       }
     }
     sb.append("# TYPE rpc_seconds histogram\n");
@@ -130,7 +166,12 @@ class TsdbCommandTest {
       long n = i;
       for (String le : new String[] {"0.1", "1", "+Inf"}) {
         long c = le.equals("0.1") ? n / 4 : le.equals("1") ? n / 2 : n;
-        sb.append("rpc_seconds_bucket{le=\"").append(le).append("\"} ").append(c).append(' ').append(t / 1000)
+        sb.append("rpc_seconds_bucket{le=\"")
+            .append(le)
+            .append("\"} ")
+            .append(c)
+            .append(' ')
+            .append(t / 1000)
             .append('\n');
         expected.add("{__name__=\"rpc_seconds_bucket\", le=\"" + le + "\"} " + c + " " + t);
       }
@@ -154,12 +195,19 @@ class TsdbCommandTest {
     return s.isEmpty() ? List.of() : Arrays.asList(s.split("\n"));
   }
 
-  /** The numeric columns of a block table (everything but ULID and size, which depend on the writer). */
+  /**
+   * The numeric columns of a block table (everything but ULID and size, which depend on the
+   * writer).
+   */
   static List<String> tableNumbers(String table) {
-    return lines(table).stream().skip(1).map(l -> {
-      String[] c = l.trim().split("\\s+");
-      return String.join(" ", Arrays.copyOfRange(c, 1, c.length - 1));
-    }).collect(Collectors.toList());
+    return lines(table).stream()
+        .skip(1)
+        .map(
+            l -> {
+              String[] c = l.trim().split("\\s+");
+              return String.join(" ", Arrays.copyOfRange(c, 1, c.length - 1));
+            })
+        .collect(Collectors.toList());
   }
 
   @Test
@@ -169,8 +217,12 @@ class TsdbCommandTest {
     Path ours = tmp.resolve("ours");
     Run r = cardinal("tsdb", "create-blocks-from", "openmetrics", om.toString(), ours.toString());
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().matches("BLOCK ULID {18}MIN TIME {7}MAX TIME {7}DURATION +NUM SAMPLES  NUM CHUNKS   "
-        + "NUM SERIES   SIZE\n(?s).*"), r.out());
+    assertTrue(
+        r.out()
+            .matches(
+                "BLOCK ULID {18}MIN TIME {7}MAX TIME {7}DURATION +NUM SAMPLES  NUM CHUNKS   "
+                    + "NUM SERIES   SIZE\n(?s).*"),
+        r.out());
     // 5 hours starting mid-range: 3 or 4 two-hour ranges
     assertTrue(lines(r.out()).size() >= 4, r.out());
 
@@ -179,7 +231,8 @@ class TsdbCommandTest {
 
     // The same blocks (ranges, samples, chunks, series) as promtool's own import.
     Path theirs = tmp.resolve("theirs");
-    String table = promtool("tsdb", "create-blocks-from", "openmetrics", om.toString(), theirs.toString());
+    String table =
+        promtool("tsdb", "create-blocks-from", "openmetrics", om.toString(), theirs.toString());
     assertEquals(tableNumbers(table), tableNumbers(r.out()));
   }
 
@@ -187,19 +240,45 @@ class TsdbCommandTest {
   void humanReadableQuietAndMaxBlockDuration() throws Exception {
     Path om = tmp.resolve("in.om");
     writeOpenMetrics(om, 5, 9, 2);
-    Run q = cardinal("tsdb", "create-blocks-from", "-q", "openmetrics", om.toString(), tmp.resolve("q").toString());
+    Run q =
+        cardinal(
+            "tsdb",
+            "create-blocks-from",
+            "-q",
+            "openmetrics",
+            om.toString(),
+            tmp.resolve("q").toString());
     assertEquals(0, q.code(), q.err());
     assertEquals("", q.out());
-    Run h = cardinal("tsdb", "create-blocks-from", "openmetrics", "-r", "--max-block-duration=6h", om.toString(),
-        tmp.resolve("h").toString());
+    Run h =
+        cardinal(
+            "tsdb",
+            "create-blocks-from",
+            "openmetrics",
+            "-r",
+            "--max-block-duration=6h",
+            om.toString(),
+            tmp.resolve("h").toString());
     assertEquals(0, h.code(), h.err());
     assertTrue(h.out().contains(" +0000 UTC  "), h.out());
     assertTrue(h.out().matches("(?s).*\\d+KiB\\d*B?.*"), h.out());
     Path theirs = tmp.resolve("theirs");
-    String table = promtool("tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=6h", om.toString(),
-        theirs.toString());
-    Run plain = cardinal("tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=6h", om.toString(),
-        tmp.resolve("p").toString());
+    String table =
+        promtool(
+            "tsdb",
+            "create-blocks-from",
+            "openmetrics",
+            "--max-block-duration=6h",
+            om.toString(),
+            theirs.toString());
+    Run plain =
+        cardinal(
+            "tsdb",
+            "create-blocks-from",
+            "openmetrics",
+            "--max-block-duration=6h",
+            om.toString(),
+            tmp.resolve("p").toString());
     assertEquals(tableNumbers(table), tableNumbers(plain.out()));
   }
 
@@ -208,12 +287,27 @@ class TsdbCommandTest {
     Path om = tmp.resolve("in.om");
     List<String> expected = writeOpenMetrics(om, 30, 7, 3);
     List<String> reference = null;
-    for (int[] cfg : new int[][] {{OpenMetricsFile.INITIAL_WINDOW, 20_000_000}, {4096, 20_000_000}, {64, 1}}) {
+    for (int[] cfg :
+        new int[][] {{OpenMetricsFile.INITIAL_WINDOW, 20_000_000}, {4096, 20_000_000}, {64, 1}}) {
       Path out = tmp.resolve("o" + cfg[0] + "-" + cfg[1]);
-      List<BlockMeta> metas = new OpenMetricsImporter(om, out, OpenMetricsImporter.DEFAULT_BLOCK_DURATION_MS, cfg[1])
-          .windowBytes(cfg[0]).run((m, s) -> { }, (ph, d, t) -> { });
-      List<String> stats = metas.stream().map(m -> m.minTime + " " + m.maxTime + " " + m.numSamples + " "
-          + m.numChunks + " " + m.numSeries).collect(Collectors.toList());
+      List<BlockMeta> metas =
+          new OpenMetricsImporter(om, out, OpenMetricsImporter.DEFAULT_BLOCK_DURATION_MS, cfg[1])
+              .windowBytes(cfg[0])
+              .run((m, s) -> {}, (ph, d, t) -> {});
+      List<String> stats =
+          metas.stream()
+              .map(
+                  m ->
+                      m.minTime
+                          + " "
+                          + m.maxTime
+                          + " "
+                          + m.numSamples
+                          + " "
+                          + m.numChunks
+                          + " "
+                          + m.numSeries)
+              .collect(Collectors.toList());
       if (reference == null) {
         reference = stats;
       }
@@ -234,11 +328,12 @@ class TsdbCommandTest {
     Files.writeString(om, sb.toString());
     Path out = tmp.resolve("out");
     // Small windows: the error is in a later window and must still carry the file's line number.
-    OpenMetricsImporter imp = new OpenMetricsImporter(om, out, OpenMetricsImporter.DEFAULT_BLOCK_DURATION_MS, 100)
-        .windowBytes(1024);
+    OpenMetricsImporter imp =
+        new OpenMetricsImporter(om, out, OpenMetricsImporter.DEFAULT_BLOCK_DURATION_MS, 100)
+            .windowBytes(1024);
     ExpositionParseException e = null;
     try {
-      imp.run((m, s) -> { }, (ph, d, t) -> { });
+      imp.run((m, s) -> {}, (ph, d, t) -> {});
     } catch (ExpositionParseException ex) {
       e = ex;
     }
@@ -255,7 +350,9 @@ class TsdbCommandTest {
     Files.writeString(noTs, "# TYPE a gauge\na 1 100\na 2\n# EOF\n");
     Run r2 = cardinal("tsdb", "create-blocks-from", "openmetrics", noTs.toString(), out.toString());
     assertEquals(1, r2.code());
-    assertTrue(r2.err().contains("line 2, column 1: expected timestamp") || r2.err().contains("line 3"), r2.err());
+    assertTrue(
+        r2.err().contains("line 2, column 1: expected timestamp") || r2.err().contains("line 3"),
+        r2.err());
 
     Path dup = tmp.resolve("dup.om");
     Files.writeString(dup, "# TYPE a gauge\na 1 100\na 2 100\n# EOF\n");
@@ -264,13 +361,17 @@ class TsdbCommandTest {
     assertTrue(r3.err().contains("line 3") && r3.err().contains("duplicate sample"), r3.err());
 
     Path split = tmp.resolve("split.om");
-    Files.writeString(split, "# TYPE a gauge\na 1 100\n# TYPE b gauge\nb 1 100\n# TYPE a gauge\na 2 200\n# EOF\n");
-    Run r4 = cardinal("tsdb", "create-blocks-from", "openmetrics", split.toString(), out.toString());
+    Files.writeString(
+        split,
+        "# TYPE a gauge\na 1 100\n# TYPE b gauge\nb 1 100\n# TYPE a gauge\na 2 200\n# EOF\n");
+    Run r4 =
+        cardinal("tsdb", "create-blocks-from", "openmetrics", split.toString(), out.toString());
     assertEquals(1, r4.code());
     assertTrue(r4.err().contains("line 5"), r4.err());
     assertFalse(Files.exists(out) && Files.list(out).findAny().isPresent(), "no block written");
 
-    Run missing = cardinal("tsdb", "create-blocks-from", "openmetrics", tmp.resolve("nope.om").toString());
+    Run missing =
+        cardinal("tsdb", "create-blocks-from", "openmetrics", tmp.resolve("nope.om").toString());
     assertEquals(1, missing.code());
   }
 
@@ -279,16 +380,26 @@ class TsdbCommandTest {
     Path om = tmp.resolve("in.om");
     writeOpenMetrics(om, 20, 3, 4);
     Path dir = tmp.resolve("db");
-    assertEquals(0, cardinal("tsdb", "create-blocks-from", "openmetrics", om.toString(), dir.toString()).code());
+    assertEquals(
+        0,
+        cardinal("tsdb", "create-blocks-from", "openmetrics", om.toString(), dir.toString())
+            .code());
     // A block promtool wrote, overlapping ours in time, in the same directory.
     Path om2 = tmp.resolve("in2.om");
-    Files.writeString(om2, "# TYPE other gauge\nother{x=\"1\"} 0.1 1700000000\nother{x=\"1\"} 1e-7 1700000015\n"
-        + "other{x=\"1\"} 2.5e+20 1700000030\n# TYPE http_requests counter\n"
-        + "http_requests_total{code=\"500\",path=\"/x\"} 7 1700000100\n# EOF\n");
+    Files.writeString(
+        om2,
+        "# TYPE other gauge\nother{x=\"1\"} 0.1 1700000000\nother{x=\"1\"} 1e-7 1700000015\n"
+            + "other{x=\"1\"} 2.5e+20 1700000030\n# TYPE http_requests counter\n"
+            + "http_requests_total{code=\"500\",path=\"/x\"} 7 1700000100\n# EOF\n");
     promtool("tsdb", "create-blocks-from", "openmetrics", om2.toString(), dir.toString());
     withWal(dir);
-    for (String[] args : new String[][] {{}, {"--min-time=1700000100000", "--max-time=1700003600000"},
-        {"--match={__name__=~\"http.*\",code=\"500\"}"}, {"--match=other", "--max-time=1700000015000"}}) {
+    for (String[] args :
+        new String[][] {
+          {},
+          {"--min-time=1700000100000", "--max-time=1700003600000"},
+          {"--match={__name__=~\"http.*\",code=\"500\"}"},
+          {"--match=other", "--max-time=1700000015000"}
+        }) {
       List<String> cmd = new ArrayList<>(List.of("tsdb", "dump"));
       cmd.addAll(Arrays.asList(args));
       cmd.add(dir.toString());
@@ -303,13 +414,15 @@ class TsdbCommandTest {
   void dumpIncludesTheHeadReplayedFromTheWal() throws Exception {
     Path dir = tmp.resolve("db");
     List<String> expected = new ArrayList<>();
-    try (io.cardinal.Cardinal db = io.cardinal.Cardinal.open(dir, io.cardinal.CardinalOptions.defaults())) {
+    try (io.cardinal.Cardinal db =
+        io.cardinal.Cardinal.open(dir, io.cardinal.CardinalOptions.defaults())) {
       io.cardinal.tsdb.Appender app = db.appender();
       for (int i = 0; i < 300; i++) {
         for (int s = 0; s < 3; s++) {
           long t = T0 + i * 15_000L;
           double v = s == 2 ? i / 3.0 : i * (s + 1);
-          app.append(0, io.cardinal.tsdb.labels.Labels.of("__name__", "wal_metric", "s", "s" + s), t, v);
+          app.append(
+              0, io.cardinal.tsdb.labels.Labels.of("__name__", "wal_metric", "s", "s" + s), t, v);
           expected.add("{__name__=\"wal_metric\", s=\"s" + s + "\"} " + GoFormat.g(v) + " " + t);
         }
         app.commit();
@@ -321,7 +434,9 @@ class TsdbCommandTest {
     assertEquals(promtool("tsdb", "dump", dir.toString()), ours.out());
   }
 
-  /** Sections of promtool's analyze output: title -> lines (as a set: promtool's sort is unstable). */
+  /**
+   * Sections of promtool's analyze output: title -> lines (as a set: promtool's sort is unstable).
+   */
   static Map<String, Object> sections(String analyze) {
     Map<String, Object> out = new LinkedHashMap<>();
     String title = "header";
@@ -344,13 +459,20 @@ class TsdbCommandTest {
     Path om = tmp.resolve("in.om");
     writeOpenMetrics(om, 60, 2, 5);
     Path dir = tmp.resolve("db");
-    Run created = cardinal("tsdb", "create-blocks-from", "openmetrics", om.toString(), dir.toString());
+    Run created =
+        cardinal("tsdb", "create-blocks-from", "openmetrics", om.toString(), dir.toString());
     assertEquals(0, created.code(), created.err());
     withWal(dir);
-    List<String> ulids = lines(created.out()).stream().skip(1).map(l -> l.split(" ")[0]).collect(Collectors.toList());
+    List<String> ulids =
+        lines(created.out()).stream()
+            .skip(1)
+            .map(l -> l.split(" ")[0])
+            .collect(Collectors.toList());
     ulids.add(null); // the default: the last block
     for (String ulid : ulids) {
-      List<String> args = new ArrayList<>(List.of("tsdb", "analyze", "--limit=100000", "--extended", dir.toString()));
+      List<String> args =
+          new ArrayList<>(
+              List.of("tsdb", "analyze", "--limit=100000", "--extended", dir.toString()));
       if (ulid != null) {
         args.add(ulid);
       }
@@ -378,7 +500,10 @@ class TsdbCommandTest {
     Path om = tmp.resolve("in.om");
     writeOpenMetrics(om, 60, 2, 6);
     Path dir = tmp.resolve("db");
-    assertEquals(0, cardinal("tsdb", "create-blocks-from", "openmetrics", "-q", om.toString(), dir.toString()).code());
+    assertEquals(
+        0,
+        cardinal("tsdb", "create-blocks-from", "openmetrics", "-q", om.toString(), dir.toString())
+            .code());
     try (DataDir dd = DataDir.open(dir)) {
       for (var b : dd.blocks()) {
         BlockAnalysis a = BlockAnalysis.of(b, false);
@@ -455,7 +580,9 @@ class TsdbCommandTest {
     assertEquals("", w.toString());
     now[0] = 1500;
     bar.update("validating", 50, 100);
-    assertTrue(w.toString().contains("importing x.om [===============               ]  50%"), w.toString());
+    assertTrue(
+        w.toString().contains("importing x.om [===============               ]  50%"),
+        w.toString());
     now[0] = 1600;
     bar.update("validating", 60, 100); // within 200 ms: not redrawn
     assertFalse(w.toString().contains("60%"));

@@ -1,5 +1,6 @@
 package io.cardinal.web.query;
 
+import io.cardinal.exposition.MetricsSource;
 import io.cardinal.promql.PromQL;
 import io.cardinal.promql.PromQLParseException;
 import io.cardinal.promql.ast.Expr;
@@ -13,9 +14,7 @@ import io.cardinal.web.ApiRequest;
 import io.cardinal.web.ApiResult;
 import io.cardinal.web.Formats;
 import io.cardinal.web.Json;
-import io.cardinal.exposition.MetricsSource;
 import io.cardinal.web.QueryService;
-import io.cardinal.tsdb.labels.Labels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -24,14 +23,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
- * {@code /api/v1/query}, {@code /api/v1/query_range} and {@code /api/v1/format_query} over Cardinal's PromQL
- * {@link Engine}, with Prometheus's parameters, JSON shapes, error types and messages.
+ * {@code /api/v1/query}, {@code /api/v1/query_range} and {@code /api/v1/format_query} over
+ * Cardinal's PromQL {@link Engine}, with Prometheus's parameters, JSON shapes, error types and
+ * messages.
  *
- * <p>Limits come from the server flags: {@code --query.lookback-delta}, {@code --query.max-samples},
- * {@code --query.timeout} and {@code --query.max-concurrency}. The concurrency gate lives here rather than
- * in the engine so that a request's {@code timeout} parameter can shorten the query's deadline: the
- * deadline (the smaller of the flag and the parameter) covers the wait for a slot and the evaluation, as
- * in Prometheus, and the engine of each query gets what is left of it.
+ * <p>Limits come from the server flags: {@code --query.lookback-delta}, {@code
+ * --query.max-samples}, {@code --query.timeout} and {@code --query.max-concurrency}. The
+ * concurrency gate lives here rather than in the engine so that a request's {@code timeout}
+ * parameter can shorten the query's deadline: the deadline (the smaller of the flag and the
+ * parameter) covers the wait for a slot and the evaluation, as in Prometheus, and the engine of
+ * each query gets what is left of it.
  */
 public final class EngineQueryService implements QueryService, MetricsSource {
   private final Queryable storage;
@@ -47,22 +48,32 @@ public final class EngineQueryService implements QueryService, MetricsSource {
   private final ParseCache parseCache = new ParseCache(512, 4096);
 
   /**
-   * @param storage   opens a querier over [mint, maxt] (for the server, {@code db::querier})
+   * @param storage opens a querier over [mint, maxt] (for the server, {@code db::querier})
    * @param lookbackMs {@code --query.lookback-delta}
    * @param maxSamples {@code --query.max-samples}
-   * @param timeoutMs  {@code --query.timeout}
+   * @param timeoutMs {@code --query.timeout}
    * @param maxConcurrency {@code --query.max-concurrency}
    */
-  public EngineQueryService(Queryable storage, long lookbackMs, long maxSamples, long timeoutMs, int maxConcurrency) {
+  public EngineQueryService(
+      Queryable storage, long lookbackMs, long maxSamples, long timeoutMs, int maxConcurrency) {
     this(storage, lookbackMs, maxSamples, timeoutMs, maxConcurrency, System::currentTimeMillis);
   }
 
-  EngineQueryService(Queryable storage, long lookbackMs, long maxSamples, long timeoutMs, int maxConcurrency,
+  EngineQueryService(
+      Queryable storage,
+      long lookbackMs,
+      long maxSamples,
+      long timeoutMs,
+      int maxConcurrency,
       LongSupplier clock) {
     this.storage = storage;
     // The engine's own gate is left wide open: this class gates (see the class comment).
-    this.base = EngineOptions.defaults().withLookbackDelta(lookbackMs).withMaxSamples(maxSamples)
-        .withTimeout(timeoutMs).withMaxConcurrentQueries(Integer.MAX_VALUE);
+    this.base =
+        EngineOptions.defaults()
+            .withLookbackDelta(lookbackMs)
+            .withMaxSamples(maxSamples)
+            .withTimeout(timeoutMs)
+            .withMaxConcurrentQueries(Integer.MAX_VALUE);
     this.defaultEngine = new Engine(base);
     this.maxConcurrency = maxConcurrency;
     this.slots = new Semaphore(maxConcurrency, true);
@@ -105,8 +116,9 @@ public final class EngineQueryService implements QueryService, MetricsSource {
       step = stepParam(r);
       // Prometheus's API check; for safety the number of points per series is limited.
       if ((end - start) / step > Engine.MAX_POINTS_PER_SERIES) {
-        return ApiResult.badData("exceeded maximum resolution of 11,000 points per timeseries. "
-            + "Try decreasing the query resolution (?step=XX)");
+        return ApiResult.badData(
+            "exceeded maximum resolution of 11,000 points per timeseries. "
+                + "Try decreasing the query resolution (?step=XX)");
       }
       timeoutMs = timeoutParam(r);
       limit = limitParam(r);
@@ -130,7 +142,14 @@ public final class EngineQueryService implements QueryService, MetricsSource {
 
   // ------------------------------------------------------------------ execution
 
-  private ApiResult execute(ApiRequest r, int kind, long start, long end, long step, long timeoutMs, int limit,
+  private ApiResult execute(
+      ApiRequest r,
+      int kind,
+      long start,
+      long end,
+      long step,
+      long timeoutMs,
+      int limit,
       Long lookbackMs) {
     long t0 = System.nanoTime();
     long budgetMs = Math.min(base.timeoutMs(), timeoutMs);
@@ -177,14 +196,22 @@ public final class EngineQueryService implements QueryService, MetricsSource {
         long e0 = System.nanoTime();
         QueryResult res;
         try {
-          res = kind == 0 ? engine.instantQuery(storage, expr, start)
-              : engine.rangeQuery(storage, expr, start, end, step);
+          res =
+              kind == 0
+                  ? engine.instantQuery(storage, expr, start)
+                  : engine.rangeQuery(storage, expr, start, end, step);
         } catch (QueryException e) {
           return ApiResult.error(errorType(e.kind()), e.getMessage());
         } finally {
           innerEval.observe((System.nanoTime() - e0) / 1e9);
         }
-        return render(res, limit, r.first("stats"), queued, e0 - p0, System.nanoTime() - e0,
+        return render(
+            res,
+            limit,
+            r.first("stats"),
+            queued,
+            e0 - p0,
+            System.nanoTime() - e0,
             System.nanoTime() - t0);
       } finally {
         slots.release();
@@ -201,15 +228,22 @@ public final class EngineQueryService implements QueryService, MetricsSource {
       case TIMEOUT -> "timeout";
       case CANCELED -> "canceled";
       case STORAGE -> "internal";
-      // Prometheus answers "too many samples" and every other evaluation error with errorExec (422).
+        // Prometheus answers "too many samples" and every other evaluation error with errorExec
+        // (422).
       case EXECUTION, TOO_MANY_SAMPLES -> "execution";
     };
   }
 
   // ------------------------------------------------------------------ rendering
 
-  private static ApiResult render(QueryResult res, int limit, String stats, long queueNs, long prepareNs,
-      long evalNs, long totalNs) {
+  private static ApiResult render(
+      QueryResult res,
+      int limit,
+      String stats,
+      long queueNs,
+      long prepareNs,
+      long evalNs,
+      long totalNs) {
     Value v = res.value();
     List<String> warnings = new ArrayList<>(res.warnings());
     if (limit > 0) {
@@ -222,14 +256,22 @@ public final class EngineQueryService implements QueryService, MetricsSource {
       }
     }
     JsonBytes out = new JsonBytes(estimate(v));
-    out.raw("{\"status\":\"success\",\"data\":{\"resultType\":\"").raw(v.typeName()).raw("\",\"result\":");
+    out.raw("{\"status\":\"success\",\"data\":{\"resultType\":\"")
+        .raw(v.typeName())
+        .raw("\",\"result\":");
     writeValue(out, v);
     if (stats != null && !stats.isEmpty()) {
-      out.raw(",\"stats\":{\"timings\":{\"evalTotalTime\":").jsonNumber(evalNs / 1e9)
-          .raw(",\"queryPreparationTime\":").jsonNumber(prepareNs / 1e9)
-          .raw(",\"innerEvalTime\":").jsonNumber(evalNs / 1e9)
-          .raw(",\"execQueueTime\":").jsonNumber(queueNs / 1e9)
-          .raw(",\"execTotalTime\":").jsonNumber(totalNs / 1e9).raw("}}");
+      out.raw(",\"stats\":{\"timings\":{\"evalTotalTime\":")
+          .jsonNumber(evalNs / 1e9)
+          .raw(",\"queryPreparationTime\":")
+          .jsonNumber(prepareNs / 1e9)
+          .raw(",\"innerEvalTime\":")
+          .jsonNumber(evalNs / 1e9)
+          .raw(",\"execQueueTime\":")
+          .jsonNumber(queueNs / 1e9)
+          .raw(",\"execTotalTime\":")
+          .jsonNumber(totalNs / 1e9)
+          .raw("}}");
     }
     out.ch('}');
     strings(out, "warnings", warnings);
@@ -281,7 +323,11 @@ public final class EngineQueryService implements QueryService, MetricsSource {
         if (i > 0) {
           out.ch(',');
         }
-        out.raw("{\"metric\":").labels(s.labels()).raw(",\"value\":").point(s.timestamp(), s.value()).ch('}');
+        out.raw("{\"metric\":")
+            .labels(s.labels())
+            .raw(",\"value\":")
+            .point(s.timestamp(), s.value())
+            .ch('}');
       }
       out.ch(']');
     } else if (v instanceof Value.Matrix m) {
@@ -321,7 +367,10 @@ public final class EngineQueryService implements QueryService, MetricsSource {
     }
   }
 
-  /** {@code time} (with a default: Prometheus adds "Invalid time value for ..."), {@code start}, {@code end}. */
+  /**
+   * {@code time} (with a default: Prometheus adds "Invalid time value for ..."), {@code start},
+   * {@code end}.
+   */
   private static long timeParam(ApiRequest r, String name, Long def) {
     String v = r.first(name);
     if (def != null && (v == null || v.isEmpty())) {
@@ -330,8 +379,11 @@ public final class EngineQueryService implements QueryService, MetricsSource {
     try {
       return parseTime(v == null ? "" : v);
     } catch (IllegalArgumentException e) {
-      throw new BadParam(name, def != null ? "Invalid time value for '" + name + "': " + e.getMessage()
-          : e.getMessage());
+      throw new BadParam(
+          name,
+          def != null
+              ? "Invalid time value for '" + name + "': " + e.getMessage()
+              : e.getMessage());
     }
   }
 
@@ -343,7 +395,8 @@ public final class EngineQueryService implements QueryService, MetricsSource {
     String v = r.first("step");
     long ms = parseDurationMs("step", v == null ? "" : v);
     if (ms <= 0) {
-      throw new BadParam("step",
+      throw new BadParam(
+          "step",
           "zero or negative query resolution step widths are not accepted. Try a positive integer");
     }
     return ms;
@@ -399,8 +452,9 @@ public final class EngineQueryService implements QueryService, MetricsSource {
   }
 
   /**
-   * Prometheus's API duration: float seconds ({@code 15}, {@code 0.5}) or a duration ({@code 1m30s}); in
-   * milliseconds, truncated toward zero as Go truncates to nanoseconds and Prometheus to milliseconds.
+   * Prometheus's API duration: float seconds ({@code 15}, {@code 0.5}) or a duration ({@code
+   * 1m30s}); in milliseconds, truncated toward zero as Go truncates to nanoseconds and Prometheus
+   * to milliseconds.
    */
   static long parseDuration(String s) {
     if (GO_FLOAT.matcher(s).matches()) {
@@ -410,7 +464,8 @@ public final class EngineQueryService implements QueryService, MetricsSource {
       }
       double ns = Double.parseDouble(s.replaceAll("(?i)inf(inity)?", "Infinity")) * 1e9;
       if (ns > 9.223372036854776E18 || ns < -9.223372036854776E18) {
-        throw new IllegalArgumentException("cannot parse \"" + s + "\" to a valid duration. It overflows int64");
+        throw new IllegalArgumentException(
+            "cannot parse \"" + s + "\" to a valid duration. It overflows int64");
       }
       return (long) ns / 1_000_000L;
     }
@@ -422,8 +477,9 @@ public final class EngineQueryService implements QueryService, MetricsSource {
   }
 
   /** What Go's strconv.ParseFloat accepts in decimal (hex floats aside). */
-  private static final java.util.regex.Pattern GO_FLOAT = java.util.regex.Pattern.compile(
-      "[+-]?((\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|(?i:inf|infinity|nan))");
+  private static final java.util.regex.Pattern GO_FLOAT =
+      java.util.regex.Pattern.compile(
+          "[+-]?((\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|(?i:inf|infinity|nan))");
 
   // ------------------------------------------------------------------ metrics
 
@@ -435,15 +491,19 @@ public final class EngineQueryService implements QueryService, MetricsSource {
     innerEval.write(sb, name, "slice", "inner_eval");
     prepareTime.write(sb, name, "slice", "prepare_time");
     queueTime.write(sb, name, "slice", "queue_time");
-    sb.append("# HELP prometheus_engine_queries The current number of queries being executed or waiting.\n");
+    sb.append(
+        "# HELP prometheus_engine_queries The current number of queries being executed or waiting.\n");
     sb.append("# TYPE prometheus_engine_queries gauge\n");
     sb.append("prometheus_engine_queries ").append(active.get()).append('\n');
-    sb.append("# HELP prometheus_engine_queries_concurrent_max The max number of concurrent queries.\n");
+    sb.append(
+        "# HELP prometheus_engine_queries_concurrent_max The max number of concurrent queries.\n");
     sb.append("# TYPE prometheus_engine_queries_concurrent_max gauge\n");
     sb.append("prometheus_engine_queries_concurrent_max ").append(maxConcurrency).append('\n');
   }
 
-  /** Current queries executing or waiting for a slot (the {@code prometheus_engine_queries} gauge). */
+  /**
+   * Current queries executing or waiting for a slot (the {@code prometheus_engine_queries} gauge).
+   */
   public int activeQueries() {
     return active.get();
   }

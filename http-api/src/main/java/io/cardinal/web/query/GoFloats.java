@@ -4,10 +4,10 @@ import io.cardinal.tsdb.text.GoFloatShortest;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Float and timestamp text exactly as Prometheus's query API writes it, which is Go's
- * {@code strconv.FormatFloat(v, fmt, -1, 64)}: the shortest decimal that reads back as the same
- * double (the closest such decimal when several have that length), in plain ({@code 'f'}) or
- * exponent ({@code 'e'}) form.
+ * Float and timestamp text exactly as Prometheus's query API writes it, which is Go's {@code
+ * strconv.FormatFloat(v, fmt, -1, 64)}: the shortest decimal that reads back as the same double
+ * (the closest such decimal when several have that length), in plain ({@code 'f'}) or exponent
+ * ({@code 'e'}) form.
  *
  * <ul>
  *   <li>{@link #sampleValue}: values in vectors and matrices: {@code 'f'}, or {@code 'e'} when
@@ -19,8 +19,8 @@ import java.nio.charset.StandardCharsets;
  *       JSON encoder writes them ({@code 1.5}).
  * </ul>
  *
- * <p>The digits come from {@link GoFloatShortest} (no {@code BigDecimal}); every format has a variant
- * that writes ASCII bytes into an array for {@link JsonBytes}, and a String variant.
+ * <p>The digits come from {@link GoFloatShortest} (no {@code BigDecimal}); every format has a
+ * variant that writes ASCII bytes into an array for {@link JsonBytes}, and a String variant.
  */
 public final class GoFloats {
   private GoFloats() {}
@@ -46,12 +46,18 @@ public final class GoFloats {
     sb.append(ascii(b, appendSampleTime(b, 0, ms)));
   }
 
-  /** A scalar/string result timestamp: {@code float64(ms)/1000} as Go's encoding/json writes a float64. */
+  /**
+   * A scalar/string result timestamp: {@code float64(ms)/1000} as Go's encoding/json writes a
+   * float64.
+   */
   public static String scalarTime(long ms) {
     return jsonNumber(ms / 1000.0);
   }
 
-  /** A float64 as Go's encoding/json writes it: plain, or exponent form outside [1e-6, 1e21) with {@code e-7}. */
+  /**
+   * A float64 as Go's encoding/json writes it: plain, or exponent form outside [1e-6, 1e21) with
+   * {@code e-7}.
+   */
   public static String jsonNumber(double v) {
     byte[] b = new byte[MAX_LENGTH];
     return ascii(b, appendJsonNumber(b, 0, v));

@@ -1,15 +1,15 @@
 package io.cardinal.web.query;
 
-import io.cardinal.web.Json;
 import io.cardinal.tsdb.labels.Labels;
+import io.cardinal.web.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Query results written as UTF-8 JSON bytes straight into one growing array, without a String per number
- * or label set: the response body is this array. Strings are escaped exactly as {@link Json} does (Go's
- * encoding/json rules: {@code <}, {@code >}, {@code &} as {@code \u003c}…); strings that are not plain
- * ASCII take {@link Json}'s path, so the bytes are always the same as before.
+ * Query results written as UTF-8 JSON bytes straight into one growing array, without a String per
+ * number or label set: the response body is this array. Strings are escaped exactly as {@link Json}
+ * does (Go's encoding/json rules: {@code <}, {@code >}, {@code &} as {@code \u003c}…); strings that
+ * are not plain ASCII take {@link Json}'s path, so the bytes are always the same as before.
  */
 final class JsonBytes {
   private byte[] buf;

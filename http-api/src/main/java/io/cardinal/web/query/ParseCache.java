@@ -6,10 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Parsed queries by their text, least recently used first out. Dashboards send the same query strings
- * on every refresh, and the ASTs are immutable records, so one parse serves every later request with
- * the same text (parameters such as time, step and timeout are not part of the AST). Only successful
- * parses are kept; texts longer than {@code maxQueryChars} are parsed every time.
+ * Parsed queries by their text, least recently used first out. Dashboards send the same query
+ * strings on every refresh, and the ASTs are immutable records, so one parse serves every later
+ * request with the same text (parameters such as time, step and timeout are not part of the AST).
+ * Only successful parses are kept; texts longer than {@code maxQueryChars} are parsed every time.
  */
 final class ParseCache {
   private final int maxEntries;
@@ -19,12 +19,13 @@ final class ParseCache {
   ParseCache(int maxEntries, int maxQueryChars) {
     this.maxEntries = maxEntries;
     this.maxQueryChars = maxQueryChars;
-    this.map = new LinkedHashMap<>(64, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Expr> eldest) {
-        return size() > ParseCache.this.maxEntries;
-      }
-    };
+    this.map =
+        new LinkedHashMap<>(64, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Expr> eldest) {
+            return size() > ParseCache.this.maxEntries;
+          }
+        };
   }
 
   /** {@link PromQL#parse}, from the cache when the same text was parsed before. */

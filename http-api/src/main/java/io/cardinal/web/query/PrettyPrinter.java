@@ -13,10 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Prometheus's {@code Pretty(0)} (what {@code /api/v1/format_query} returns), over Cardinal's AST: an
- * expression whose one-line form ({@link Expr#toPromQL()}) is at most 100 bytes is printed on one line;
- * a longer aggregation, call, binary operation or parenthesised expression is split, its children
- * indented by two spaces per level:
+ * Prometheus's {@code Pretty(0)} (what {@code /api/v1/format_query} returns), over Cardinal's AST:
+ * an expression whose one-line form ({@link Expr#toPromQL()}) is at most 100 bytes is printed on
+ * one line; a longer aggregation, call, binary operation or parenthesised expression is split, its
+ * children indented by two spaces per level:
  *
  * <pre>
  * sum by (job) (            binary operands one level deeper,    call(
@@ -26,9 +26,9 @@ import java.util.List;
  *                               rhs
  * </pre>
  *
- * <p>Selectors and literals are never split. A subquery that must be split prints its inner expression at
- * the subquery's own level followed by the {@code [range:step]} suffix; when it need not be split it is
- * printed without indentation, exactly as Prometheus does.
+ * <p>Selectors and literals are never split. A subquery that must be split prints its inner
+ * expression at the subquery's own level followed by the {@code [range:step]} suffix; when it need
+ * not be split it is printed without indentation, exactly as Prometheus does.
  */
 final class PrettyPrinter {
   static final int MAX_LINE = 100;
@@ -119,8 +119,12 @@ final class PrettyPrinter {
       }
       String inner = s.expr().toPromQL();
       write(sb, s.expr(), level);
-      // The suffix is whatever the one-line form adds after the inner expression ([range:step], @, offset).
-      sb.append(full.startsWith(inner) ? full.substring(inner.length()) : full.substring(full.lastIndexOf('[')));
+      // The suffix is whatever the one-line form adds after the inner expression ([range:step], @,
+      // offset).
+      sb.append(
+          full.startsWith(inner)
+              ? full.substring(inner.length())
+              : full.substring(full.lastIndexOf('[')));
     } else if (e instanceof UnaryExpr u) {
       StringBuilder child = new StringBuilder();
       write(child, u.expr(), level);
@@ -132,7 +136,9 @@ final class PrettyPrinter {
     }
   }
 
-  /** The operator with {@code bool} and the matching clause, as the one-line printer writes them. */
+  /**
+   * The operator with {@code bool} and the matching clause, as the one-line printer writes them.
+   */
   private static String operator(BinaryExpr b) {
     NumberLiteral zero = new NumberLiteral(0);
     String s = new BinaryExpr(b.op(), zero, zero, b.returnBool(), b.matching()).toPromQL();

@@ -4,10 +4,11 @@ import io.cardinal.web.Formats;
 import java.util.Arrays;
 
 /**
- * A Prometheus summary with quantiles over a sliding window, like client_golang's default (10 minutes in 5
- * age buckets): each bucket keeps up to {@link #CAPACITY} observations (a uniform reservoir beyond that), the
- * quantiles are read from the buckets not older than the window. {@code _sum} and {@code _count} cover the
- * whole life of the process. Thread-safe; observations take a short lock.
+ * A Prometheus summary with quantiles over a sliding window, like client_golang's default (10
+ * minutes in 5 age buckets): each bucket keeps up to {@link #CAPACITY} observations (a uniform
+ * reservoir beyond that), the quantiles are read from the buckets not older than the window. {@code
+ * _sum} and {@code _count} cover the whole life of the process. Thread-safe; observations take a
+ * short lock.
  */
 final class Summary {
   static final int CAPACITY = 2048;
@@ -87,18 +88,36 @@ final class Summary {
     return out;
   }
 
-  /** Appends this summary's samples with one extra label pair ({@code labelName="labelValue"}) before quantile. */
+  /**
+   * Appends this summary's samples with one extra label pair ({@code labelName="labelValue"})
+   * before quantile.
+   */
   public void write(StringBuilder sb, String name, String labelName, String labelValue) {
     double[] s = snapshot(System.currentTimeMillis());
     String lp = labelName == null ? "" : labelName + "=\"" + labelValue + "\"";
     for (int i = 0; i < QUANTILES.length; i++) {
-      sb.append(name).append('{').append(lp).append(lp.isEmpty() ? "" : ",").append("quantile=\"")
-          .append(Formats.formatFloat(QUANTILES[i])).append("\"} ").append(Formats.formatFloat(s[i])).append('\n');
+      sb.append(name)
+          .append('{')
+          .append(lp)
+          .append(lp.isEmpty() ? "" : ",")
+          .append("quantile=\"")
+          .append(Formats.formatFloat(QUANTILES[i]))
+          .append("\"} ")
+          .append(Formats.formatFloat(s[i]))
+          .append('\n');
     }
     String braces = lp.isEmpty() ? "" : "{" + lp + "}";
-    sb.append(name).append("_sum").append(braces).append(' ').append(Formats.formatFloat(s[QUANTILES.length]))
+    sb.append(name)
+        .append("_sum")
+        .append(braces)
+        .append(' ')
+        .append(Formats.formatFloat(s[QUANTILES.length]))
         .append('\n');
-    sb.append(name).append("_count").append(braces).append(' ')
-        .append(Formats.formatFloat(s[QUANTILES.length + 1])).append('\n');
+    sb.append(name)
+        .append("_count")
+        .append(braces)
+        .append(' ')
+        .append(Formats.formatFloat(s[QUANTILES.length + 1]))
+        .append('\n');
   }
 }

@@ -10,9 +10,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Number formats of the query API. The expected strings are what Prometheus 2.42 answered for the same
- * values (e.g. {@code /api/v1/query?query=1e-7} gives scalar {@code "0.0000001"}, a vector sample
- * {@code "1e-07"}).
+ * Number formats of the query API. The expected strings are what Prometheus 2.42 answered for the
+ * same values (e.g. {@code /api/v1/query?query=1e-7} gives scalar {@code "0.0000001"}, a vector
+ * sample {@code "1e-07"}).
  */
 class GoFloatsTest {
   @Test
@@ -35,7 +35,8 @@ class GoFloatsTest {
     assertEquals("1e+300", GoFloats.sampleValue(1e300));
     assertEquals("5e-324", GoFloats.sampleValue(Double.MIN_VALUE));
     assertEquals("1.7976931348623157e+308", GoFloats.sampleValue(Double.MAX_VALUE));
-    assertEquals("9007199254740992", GoFloats.sampleValue(9007199254740993.0)); // 2^53+1 reads as 2^53
+    assertEquals(
+        "9007199254740992", GoFloats.sampleValue(9007199254740993.0)); // 2^53+1 reads as 2^53
     assertEquals("12345678901234567000", GoFloats.sampleValue(12345678901234567890.0));
   }
 
@@ -64,7 +65,9 @@ class GoFloatsTest {
   /** The BigDecimal implementation these formats had before GoFloatShortest, as the reference. */
   private static String referenceSampleValue(double v) {
     if (!Double.isFinite(v) || v == 0) {
-      return Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? (v > 0 ? "+Inf" : "-Inf") : (1 / v) < 0 ? "-0" : "0";
+      return Double.isNaN(v)
+          ? "NaN"
+          : Double.isInfinite(v) ? (v > 0 ? "+Inf" : "-Inf") : (1 / v) < 0 ? "-0" : "0";
     }
     double abs = Math.abs(v);
     if (abs < 1e15 && v == Math.rint(v)) {
@@ -85,8 +88,13 @@ class GoFloatsTest {
     if (abs < 1e-6 || abs >= 1e21) {
       String digits = best.unscaledValue().toString();
       int exp = digits.length() - 1 - best.scale();
-      s = digits.charAt(0) + (digits.length() > 1 ? "." + digits.substring(1) : "") + "e" + (exp < 0 ? "-" : "+")
-          + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
+      s =
+          digits.charAt(0)
+              + (digits.length() > 1 ? "." + digits.substring(1) : "")
+              + "e"
+              + (exp < 0 ? "-" : "+")
+              + (Math.abs(exp) < 10 ? "0" : "")
+              + Math.abs(exp);
     } else {
       s = best.toPlainString();
     }
@@ -98,14 +106,18 @@ class GoFloatsTest {
     long seed = Seeds.seed("GoFloatsTest");
     SplittableRandom rnd = new SplittableRandom(seed);
     for (int i = 0; i < 30_000; i++) {
-      double v = switch (i % 4) {
-        case 0 -> rnd.nextDouble() * Math.pow(10, rnd.nextInt(-10, 25));
-        case 1 -> Double.longBitsToDouble(rnd.nextLong());
-        case 2 -> rnd.nextInt(100_000) / 1000.0;
-        default -> (rnd.nextBoolean() ? -1 : 1) * rnd.nextLong(1, 1L << 40) / 15.0;
-      };
+      double v =
+          switch (i % 4) {
+            case 0 -> rnd.nextDouble() * Math.pow(10, rnd.nextInt(-10, 25));
+            case 1 -> Double.longBitsToDouble(rnd.nextLong());
+            case 2 -> rnd.nextInt(100_000) / 1000.0;
+            default -> (rnd.nextBoolean() ? -1 : 1) * rnd.nextLong(1, 1L << 40) / 15.0;
+          };
       String s = GoFloats.sampleValue(v);
-      assertEquals(referenceSampleValue(v), s, "bits " + Long.toHexString(Double.doubleToRawLongBits(v)) + Seeds.at(seed));
+      assertEquals(
+          referenceSampleValue(v),
+          s,
+          "bits " + Long.toHexString(Double.doubleToRawLongBits(v)) + Seeds.at(seed));
       if (Double.isFinite(v)) {
         assertEquals(v, Double.parseDouble(s), s + Seeds.at(seed));
       }

@@ -3,8 +3,8 @@ package io.cardinal.web.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cardinal.testing.Seeds;
-import io.cardinal.web.Json;
 import io.cardinal.tsdb.labels.Labels;
+import io.cardinal.web.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -12,8 +12,10 @@ import org.junit.jupiter.api.Test;
 
 /** JsonBytes writes the same bytes as {@link Json} followed by UTF-8 encoding (seed printed). */
 class JsonBytesTest {
-  private static final char[] ALPHABET = ("abcXYZ09_:/.-=+ \"\\<>&\n\r\t\u0001\u001f\u007f\u00e9\u20ac\u2028\u2029"
-      + "\ud83d\ude00\ud800").toCharArray();
+  private static final char[] ALPHABET =
+      ("abcXYZ09_:/.-=+ \"\\<>&\n\r\t\u0001\u001f\u007f\u00e9\u20ac\u2028\u2029"
+              + "\ud83d\ude00\ud800")
+          .toCharArray();
 
   @Test
   void stringsAndLabelsAreEscapedLikeJson() {
@@ -25,7 +27,10 @@ class JsonBytesTest {
         char[] c = new char[r.nextInt(0, 12)];
         for (int j = 0; j < c.length; j++) {
           // mostly plain ASCII, sometimes a character that needs escaping or is not ASCII
-          c[j] = r.nextInt(4) == 0 ? ALPHABET[r.nextInt(ALPHABET.length)] : (char) r.nextInt(0x20, 0x7f);
+          c[j] =
+              r.nextInt(4) == 0
+                  ? ALPHABET[r.nextInt(ALPHABET.length)]
+                  : (char) r.nextInt(0x20, 0x7f);
         }
         nv[k] = (k % 2 == 0 ? "l" + k : "") + new String(c);
       }
@@ -34,7 +39,10 @@ class JsonBytesTest {
       out.labels(l);
       byte[] want = new Json().labels(l).toString().getBytes(StandardCharsets.UTF_8);
       assertEquals(new String(want, StandardCharsets.UTF_8), out.toString(), Seeds.at(seed));
-      assertEquals(Arrays.toString(want), Arrays.toString(Arrays.copyOf(out.array(), out.length())), Seeds.at(seed));
+      assertEquals(
+          Arrays.toString(want),
+          Arrays.toString(Arrays.copyOf(out.array(), out.length())),
+          Seeds.at(seed));
     }
   }
 
@@ -45,8 +53,14 @@ class JsonBytesTest {
       out.point(1700006400000L + i * 15_001L, i / 7.0);
     }
     String s = out.toString();
-    assertEquals(true, s.startsWith("[1700006400,\"0\"][1700006415.001,\"0.14285714285714285\"]"), s.substring(0, 80));
-    JsonBytes x = new JsonBytes(1).point(-1500, Double.NaN).point(5, 1e-7).point(0, -1e21).point(1, 1e20);
-    assertEquals("[-1.500,\"NaN\"][0.005,\"1e-07\"][0,\"-1e+21\"][0.001,\"100000000000000000000\"]", x.toString());
+    assertEquals(
+        true,
+        s.startsWith("[1700006400,\"0\"][1700006415.001,\"0.14285714285714285\"]"),
+        s.substring(0, 80));
+    JsonBytes x =
+        new JsonBytes(1).point(-1500, Double.NaN).point(5, 1e-7).point(0, -1e21).point(1, 1e20);
+    assertEquals(
+        "[-1.500,\"NaN\"][0.005,\"1e-07\"][0,\"-1e+21\"][0.001,\"100000000000000000000\"]",
+        x.toString());
   }
 }

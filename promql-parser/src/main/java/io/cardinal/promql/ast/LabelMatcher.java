@@ -10,69 +10,72 @@ import java.util.regex.PatternSyntaxException;
  */
 public record LabelMatcher(Type type, String name, String value) {
 
-    /** The metric name label. */
-    public static final String METRIC_NAME = "__name__";
+  /** The metric name label. */
+  public static final String METRIC_NAME = "__name__";
 
-    public enum Type {
-        EQ("="), NEQ("!="), RE("=~"), NRE("!~");
+  public enum Type {
+    EQ("="),
+    NEQ("!="),
+    RE("=~"),
+    NRE("!~");
 
-        private final String symbol;
+    private final String symbol;
 
-        Type(String symbol) {
-            this.symbol = symbol;
+    Type(String symbol) {
+      this.symbol = symbol;
+    }
+
+    public String symbol() {
+      return symbol;
+    }
+
+    public static Type fromSymbol(String symbol) {
+      for (Type t : values()) {
+        if (t.symbol.equals(symbol)) {
+          return t;
         }
-
-        public String symbol() {
-            return symbol;
-        }
-
-        public static Type fromSymbol(String symbol) {
-            for (Type t : values()) {
-                if (t.symbol.equals(symbol)) {
-                    return t;
-                }
-            }
-            throw new IllegalArgumentException("unknown match operator " + symbol);
-        }
+      }
+      throw new IllegalArgumentException("unknown match operator " + symbol);
     }
+  }
 
-    public LabelMatcher {
-        Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(value, "value");
-    }
+  public LabelMatcher {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(value, "value");
+  }
 
-    public static LabelMatcher eq(String name, String value) {
-        return new LabelMatcher(Type.EQ, name, value);
-    }
+  public static LabelMatcher eq(String name, String value) {
+    return new LabelMatcher(Type.EQ, name, value);
+  }
 
-    /**
-     * Whether this matcher matches the given label value (the empty string stands for an absent label).
-     * Regexes are compiled with {@link #compileAnchored(String)}; only meant for the parser's
-     * "matches the empty string" check and tests, the storage layer uses its own RE2 engine.
-     */
-    public boolean matches(String labelValue) {
-        return switch (type) {
-            case EQ -> value.equals(labelValue);
-            case NEQ -> !value.equals(labelValue);
-            case RE -> compileAnchored(value).matcher(labelValue).matches();
-            case NRE -> !compileAnchored(value).matcher(labelValue).matches();
-        };
-    }
+  /**
+   * Whether this matcher matches the given label value (the empty string stands for an absent
+   * label). Regexes are compiled with {@link #compileAnchored(String)}; only meant for the parser's
+   * "matches the empty string" check and tests, the storage layer uses its own RE2 engine.
+   */
+  public boolean matches(String labelValue) {
+    return switch (type) {
+      case EQ -> value.equals(labelValue);
+      case NEQ -> !value.equals(labelValue);
+      case RE -> compileAnchored(value).matcher(labelValue).matches();
+      case NRE -> !compileAnchored(value).matcher(labelValue).matches();
+    };
+  }
 
-    /**
-     * Compiles an RE2-style regex with Java's engine, dot matching newlines like Prometheus' {@code (?s)}.
-     * Translates the RE2/Python named-group syntax {@code (?P<name>...)}.
-     *
-     * @throws PatternSyntaxException if the pattern is invalid
-     */
-    public static Pattern compileAnchored(String regex) {
-        String translated = regex.replace("(?P<", "(?<");
-        return Pattern.compile("(?:" + translated + ")", Pattern.DOTALL);
-    }
+  /**
+   * Compiles an RE2-style regex with Java's engine, dot matching newlines like Prometheus' {@code
+   * (?s)}. Translates the RE2/Python named-group syntax {@code (?P<name>...)}.
+   *
+   * @throws PatternSyntaxException if the pattern is invalid
+   */
+  public static Pattern compileAnchored(String regex) {
+    String translated = regex.replace("(?P<", "(?<");
+    return Pattern.compile("(?:" + translated + ")", Pattern.DOTALL);
+  }
 
-    @Override
-    public String toString() {
-        return Printer.labelName(name) + type.symbol + Printer.quote(value);
-    }
+  @Override
+  public String toString() {
+    return Printer.labelName(name) + type.symbol + Printer.quote(value);
+  }
 }

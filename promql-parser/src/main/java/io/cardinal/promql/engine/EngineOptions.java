@@ -1,85 +1,131 @@
 package io.cardinal.promql.engine;
 
-/** Immutable engine settings; each {@code withX} returns a copy. Defaults match Prometheus' server defaults. */
+/**
+ * Immutable engine settings; each {@code withX} returns a copy. Defaults match Prometheus' server
+ * defaults.
+ */
 public final class EngineOptions {
-    private final long lookbackDeltaMs;
-    private final long maxSamples;
-    private final long timeoutMs;
-    private final boolean enableExperimentalFunctions;
-    private final int maxConcurrentQueries;
-    private final long noStepSubqueryIntervalMs;
+  private final long lookbackDeltaMs;
+  private final long maxSamples;
+  private final long timeoutMs;
+  private final boolean enableExperimentalFunctions;
+  private final int maxConcurrentQueries;
+  private final long noStepSubqueryIntervalMs;
 
-    private EngineOptions(long lookbackDeltaMs, long maxSamples, long timeoutMs, boolean enableExperimentalFunctions,
-                          int maxConcurrentQueries, long noStepSubqueryIntervalMs) {
-        if (lookbackDeltaMs <= 0 || maxSamples <= 0 || timeoutMs <= 0 || maxConcurrentQueries <= 0
-                || noStepSubqueryIntervalMs <= 0) {
-            throw new IllegalArgumentException("engine options must be positive");
-        }
-        this.lookbackDeltaMs = lookbackDeltaMs;
-        this.maxSamples = maxSamples;
-        this.timeoutMs = timeoutMs;
-        this.enableExperimentalFunctions = enableExperimentalFunctions;
-        this.maxConcurrentQueries = maxConcurrentQueries;
-        this.noStepSubqueryIntervalMs = noStepSubqueryIntervalMs;
+  private EngineOptions(
+      long lookbackDeltaMs,
+      long maxSamples,
+      long timeoutMs,
+      boolean enableExperimentalFunctions,
+      int maxConcurrentQueries,
+      long noStepSubqueryIntervalMs) {
+    if (lookbackDeltaMs <= 0
+        || maxSamples <= 0
+        || timeoutMs <= 0
+        || maxConcurrentQueries <= 0
+        || noStepSubqueryIntervalMs <= 0) {
+      throw new IllegalArgumentException("engine options must be positive");
     }
+    this.lookbackDeltaMs = lookbackDeltaMs;
+    this.maxSamples = maxSamples;
+    this.timeoutMs = timeoutMs;
+    this.enableExperimentalFunctions = enableExperimentalFunctions;
+    this.maxConcurrentQueries = maxConcurrentQueries;
+    this.noStepSubqueryIntervalMs = noStepSubqueryIntervalMs;
+  }
 
-    /** Lookback 5m, 50,000,000 samples, timeout 2m, experimental functions off, 20 concurrent queries. */
-    public static EngineOptions defaults() {
-        return new EngineOptions(5 * 60_000L, 50_000_000L, 2 * 60_000L, false, 20, 60_000L);
-    }
+  /**
+   * Lookback 5m, 50,000,000 samples, timeout 2m, experimental functions off, 20 concurrent queries.
+   */
+  public static EngineOptions defaults() {
+    return new EngineOptions(5 * 60_000L, 50_000_000L, 2 * 60_000L, false, 20, 60_000L);
+  }
 
-    public EngineOptions withLookbackDelta(long ms) {
-        return new EngineOptions(ms, maxSamples, timeoutMs, enableExperimentalFunctions, maxConcurrentQueries,
-                noStepSubqueryIntervalMs);
-    }
+  public EngineOptions withLookbackDelta(long ms) {
+    return new EngineOptions(
+        ms,
+        maxSamples,
+        timeoutMs,
+        enableExperimentalFunctions,
+        maxConcurrentQueries,
+        noStepSubqueryIntervalMs);
+  }
 
-    public EngineOptions withMaxSamples(long n) {
-        return new EngineOptions(lookbackDeltaMs, n, timeoutMs, enableExperimentalFunctions, maxConcurrentQueries,
-                noStepSubqueryIntervalMs);
-    }
+  public EngineOptions withMaxSamples(long n) {
+    return new EngineOptions(
+        lookbackDeltaMs,
+        n,
+        timeoutMs,
+        enableExperimentalFunctions,
+        maxConcurrentQueries,
+        noStepSubqueryIntervalMs);
+  }
 
-    public EngineOptions withTimeout(long ms) {
-        return new EngineOptions(lookbackDeltaMs, maxSamples, ms, enableExperimentalFunctions, maxConcurrentQueries,
-                noStepSubqueryIntervalMs);
-    }
+  public EngineOptions withTimeout(long ms) {
+    return new EngineOptions(
+        lookbackDeltaMs,
+        maxSamples,
+        ms,
+        enableExperimentalFunctions,
+        maxConcurrentQueries,
+        noStepSubqueryIntervalMs);
+  }
 
-    public EngineOptions withExperimentalFunctions(boolean enabled) {
-        return new EngineOptions(lookbackDeltaMs, maxSamples, timeoutMs, enabled, maxConcurrentQueries,
-                noStepSubqueryIntervalMs);
-    }
+  public EngineOptions withExperimentalFunctions(boolean enabled) {
+    return new EngineOptions(
+        lookbackDeltaMs,
+        maxSamples,
+        timeoutMs,
+        enabled,
+        maxConcurrentQueries,
+        noStepSubqueryIntervalMs);
+  }
 
-    public EngineOptions withMaxConcurrentQueries(int n) {
-        return new EngineOptions(lookbackDeltaMs, maxSamples, timeoutMs, enableExperimentalFunctions, n,
-                noStepSubqueryIntervalMs);
-    }
+  public EngineOptions withMaxConcurrentQueries(int n) {
+    return new EngineOptions(
+        lookbackDeltaMs,
+        maxSamples,
+        timeoutMs,
+        enableExperimentalFunctions,
+        n,
+        noStepSubqueryIntervalMs);
+  }
 
-    /** Step of subqueries written without one ({@code foo[5m:]}); Prometheus uses the global evaluation interval. */
-    public EngineOptions withNoStepSubqueryInterval(long ms) {
-        return new EngineOptions(lookbackDeltaMs, maxSamples, timeoutMs, enableExperimentalFunctions,
-                maxConcurrentQueries, ms);
-    }
+  /**
+   * Step of subqueries written without one ({@code foo[5m:]}); Prometheus uses the global
+   * evaluation interval.
+   */
+  public EngineOptions withNoStepSubqueryInterval(long ms) {
+    return new EngineOptions(
+        lookbackDeltaMs,
+        maxSamples,
+        timeoutMs,
+        enableExperimentalFunctions,
+        maxConcurrentQueries,
+        ms);
+  }
 
-    public long lookbackDeltaMs() {
-        return lookbackDeltaMs;
-    }
+  public long lookbackDeltaMs() {
+    return lookbackDeltaMs;
+  }
 
-    public long maxSamples() {
-        return maxSamples;
-    }
+  public long maxSamples() {
+    return maxSamples;
+  }
 
-    public long timeoutMs() {
-        return timeoutMs;
-    }
+  public long timeoutMs() {
+    return timeoutMs;
+  }
 
-    public boolean enableExperimentalFunctions() {
-        return enableExperimentalFunctions;
-    }
+  public boolean enableExperimentalFunctions() {
+    return enableExperimentalFunctions;
+  }
 
-    public int maxConcurrentQueries() {
-        return maxConcurrentQueries;
-    }
+  public int maxConcurrentQueries() {
+    return maxConcurrentQueries;
+  }
 
-    public long noStepSubqueryIntervalMs() {
-        return noStepSubqueryIntervalMs;
-    }
+  public long noStepSubqueryIntervalMs() {
+    return noStepSubqueryIntervalMs;
+  }
 }

@@ -22,109 +22,115 @@ import org.antlr.v4.runtime.misc.ParseCancellationException;
  */
 public final class ParserDriver {
 
-    /** Stack size of the thread used to retry queries too deeply nested for the caller's stack. */
-    private static final long DEEP_STACK_BYTES = 512L * 1024 * 1024;
+  /** Stack size of the thread used to retry queries too deeply nested for the caller's stack. */
+  private static final long DEEP_STACK_BYTES = 512L * 1024 * 1024;
 
-    private ParserDriver() {
-    }
+  private ParserDriver() {}
 
-    /** Parses and type checks a PromQL expression. */
-    public static Expr parseExpr(String query) {
-        return withDeepStackFallback(query, q -> {
-            Parse p = new Parse(q);
-            PromQLParser.QueryContext tree = p.run(PromQLParser::query);
-            Expr expr = new AstBuilder(p.source).visitQuery(tree);
-            new TypeChecker(p.source).check(expr);
-            return expr;
+  /** Parses and type checks a PromQL expression. */
+  public static Expr parseExpr(String query) {
+    return withDeepStackFallback(
+        query,
+        q -> {
+          Parse p = new Parse(q);
+          PromQLParser.QueryContext tree = p.run(PromQLParser::query);
+          Expr expr = new AstBuilder(p.source).visitQuery(tree);
+          new TypeChecker(p.source).check(expr);
+          return expr;
         });
-    }
+  }
 
-    /** Parses a series selector such as {@code up{job="x"}} (the {@code match[]} parameter) into matchers. */
-    public static List<LabelMatcher> parseMatchers(String selector) {
-        return withDeepStackFallback(selector, q -> {
-            Parse p = new Parse(q);
-            PromQLParser.MetricSelectorContext tree = p.run(PromQLParser::metricSelector);
-            return new AstBuilder(p.source).visitMetricSelector(tree).matchers();
+  /**
+   * Parses a series selector such as {@code up{job="x"}} (the {@code match[]} parameter) into
+   * matchers.
+   */
+  public static List<LabelMatcher> parseMatchers(String selector) {
+    return withDeepStackFallback(
+        selector,
+        q -> {
+          Parse p = new Parse(q);
+          PromQLParser.MetricSelectorContext tree = p.run(PromQLParser::metricSelector);
+          return new AstBuilder(p.source).visitMetricSelector(tree).matchers();
         });
+  }
+
+  private static <T> T withDeepStackFallback(String query, Function<String, T> work) {
+    try {
+      return work.apply(query);
+    } catch (StackOverflowError e) {
+      FutureTask<T> task = new FutureTask<>(() -> work.apply(query));
+      Thread t = new Thread(null, task, "promql-deep-parse", DEEP_STACK_BYTES);
+      t.setDaemon(true);
+      t.start();
+      try {
+        return task.get();
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw new PromQLParseException(1, 1, "parsing interrupted");
+      } catch (ExecutionException ee) {
+        Throwable cause = ee.getCause();
+        if (cause instanceof PromQLParseException pe) {
+          throw pe;
+        }
+        if (cause instanceof StackOverflowError) {
+          throw new PromQLParseException(1, 1, "expression nesting too deep");
+        }
+        if (cause instanceof RuntimeException re) {
+          throw re;
+        }
+        throw new IllegalStateException(cause);
+      }
+    }
+  }
+
+  /** One parse: lexing up front, SLL then LL. */
+  private static final class Parse {
+    final SourceText source;
+    final CommonTokenStream tokens;
+    final PromQLParser parser;
+
+    Parse(String query) {
+      source = new SourceText(query);
+      PromQLLexer lexer = new PromQLLexer(CharStreams.fromString(query));
+      lexer.removeErrorListeners();
+      tokens = new CommonTokenStream(new PromQLTokenSource(lexer));
+      tokens.fill();
+      parser = new PromQLParser(tokens);
+      parser.removeErrorListeners();
+      parser.setErrorHandler(new BailErrorStrategy());
     }
 
-    private static <T> T withDeepStackFallback(String query, Function<String, T> work) {
+    <T extends ParserRuleContext> T run(Function<PromQLParser, T> rule) {
+      Token first = tokens.get(0);
+      for (int i = 0; first.getChannel() != Token.DEFAULT_CHANNEL; i++) {
+        first = tokens.get(i + 1);
+      }
+      if (first.getType() == Token.EOF) {
+        throw source.error(0, "no expression found in input");
+      }
+      parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
+      try {
+        return rule.apply(parser);
+      } catch (ParseCancellationException sllFailure) {
+        tokens.seek(0);
+        parser.reset();
+        parser.getInterpreter().setPredictionMode(PredictionMode.LL);
         try {
-            return work.apply(query);
-        } catch (StackOverflowError e) {
-            FutureTask<T> task = new FutureTask<>(() -> work.apply(query));
-            Thread t = new Thread(null, task, "promql-deep-parse", DEEP_STACK_BYTES);
-            t.setDaemon(true);
-            t.start();
-            try {
-                return task.get();
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                throw new PromQLParseException(1, 1, "parsing interrupted");
-            } catch (ExecutionException ee) {
-                Throwable cause = ee.getCause();
-                if (cause instanceof PromQLParseException pe) {
-                    throw pe;
-                }
-                if (cause instanceof StackOverflowError) {
-                    throw new PromQLParseException(1, 1, "expression nesting too deep");
-                }
-                if (cause instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new IllegalStateException(cause);
+          return rule.apply(parser);
+        } catch (ParseCancellationException e) {
+          Token offending = parser.getCurrentToken();
+          ParserRuleContext ctx = parser.getContext();
+          if (e.getCause() instanceof RecognitionException re) {
+            if (re.getOffendingToken() != null) {
+              offending = re.getOffendingToken();
             }
+            if (re.getCtx() instanceof ParserRuleContext rc) {
+              ctx = rc;
+            }
+          }
+          throw SyntaxErrors.build(source, tokens, offending, ctx);
         }
+      }
     }
-
-    /** One parse: lexing up front, SLL then LL. */
-    private static final class Parse {
-        final SourceText source;
-        final CommonTokenStream tokens;
-        final PromQLParser parser;
-
-        Parse(String query) {
-            source = new SourceText(query);
-            PromQLLexer lexer = new PromQLLexer(CharStreams.fromString(query));
-            lexer.removeErrorListeners();
-            tokens = new CommonTokenStream(new PromQLTokenSource(lexer));
-            tokens.fill();
-            parser = new PromQLParser(tokens);
-            parser.removeErrorListeners();
-            parser.setErrorHandler(new BailErrorStrategy());
-        }
-
-        <T extends ParserRuleContext> T run(Function<PromQLParser, T> rule) {
-            Token first = tokens.get(0);
-            for (int i = 0; first.getChannel() != Token.DEFAULT_CHANNEL; i++) {
-                first = tokens.get(i + 1);
-            }
-            if (first.getType() == Token.EOF) {
-                throw source.error(0, "no expression found in input");
-            }
-            parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
-            try {
-                return rule.apply(parser);
-            } catch (ParseCancellationException sllFailure) {
-                tokens.seek(0);
-                parser.reset();
-                parser.getInterpreter().setPredictionMode(PredictionMode.LL);
-                try {
-                    return rule.apply(parser);
-                } catch (ParseCancellationException e) {
-                    Token offending = parser.getCurrentToken();
-                    ParserRuleContext ctx = parser.getContext();
-                    if (e.getCause() instanceof RecognitionException re) {
-                        if (re.getOffendingToken() != null) {
-                            offending = re.getOffendingToken();
-                        }
-                        if (re.getCtx() instanceof ParserRuleContext rc) {
-                            ctx = rc;
-                        }
-                    }
-                    throw SyntaxErrors.build(source, tokens, offending, ctx);
-                }
-            }
-        }
-    }
+  }
 }

@@ -16,10 +16,12 @@ import org.junit.jupiter.api.Test;
 class CompiledMatchersTest {
   @Test
   void aSelectorsMatchersAreCompiledOnceAndHandedOutAsCopies() {
-    List<LabelMatcher> ms = new ArrayList<>(List.of(
-        new LabelMatcher(LabelMatcher.Type.EQ, "__name__", "up"),
-        new LabelMatcher(LabelMatcher.Type.RE, "job", "api-(a|b)"),
-        new LabelMatcher(LabelMatcher.Type.NRE, "env", "dev.*")));
+    List<LabelMatcher> ms =
+        new ArrayList<>(
+            List.of(
+                new LabelMatcher(LabelMatcher.Type.EQ, "__name__", "up"),
+                new LabelMatcher(LabelMatcher.Type.RE, "job", "api-(a|b)"),
+                new LabelMatcher(LabelMatcher.Type.NRE, "env", "dev.*")));
     Matcher[] a = Evaluator.matchers(ms);
     Matcher[] b = Evaluator.matchers(List.copyOf(ms));
     assertNotSame(a, b);

@@ -9,7 +9,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class HistogramsSortTest {
-  /** The definition: a stable sort by upper bound, then buckets with equal bounds summed in that order. */
+  /**
+   * The definition: a stable sort by upper bound, then buckets with equal bounds summed in that
+   * order.
+   */
   private static int reference(double[] ub, double[] cnt, int size) {
     Integer[] idx = new Integer[size];
     for (int i = 0; i < size; i++) {
@@ -39,7 +42,9 @@ class HistogramsSortTest {
   void sortAndCoalesceMatchesTheStableIndexSortBitForBit() {
     long seed = Seeds.seed("HistogramsSortTest");
     SplittableRandom r = new SplittableRandom(seed);
-    double[] bounds = {0.005, 0.01, 0.1, 0.25, 1, 2.5, 10, -0.0, 0.0, Double.POSITIVE_INFINITY, Double.NaN, -1};
+    double[] bounds = {
+      0.005, 0.01, 0.1, 0.25, 1, 2.5, 10, -0.0, 0.0, Double.POSITIVE_INFINITY, Double.NaN, -1
+    };
     for (int k = 0; k < 20_000; k++) {
       int size = r.nextInt(40);
       double[] ub = new double[size + r.nextInt(3)];

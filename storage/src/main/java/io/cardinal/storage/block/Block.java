@@ -31,7 +31,12 @@ public final class Block implements Closeable {
   private final ChunkSegmentReader chunks;
   private final Tombstones tombstones;
 
-  private Block(Path dir, BlockMeta meta, IndexReader index, ChunkSegmentReader chunks, Tombstones tombstones) {
+  private Block(
+      Path dir,
+      BlockMeta meta,
+      IndexReader index,
+      ChunkSegmentReader chunks,
+      Tombstones tombstones) {
     this.dir = dir;
     this.meta = meta;
     this.index = index;
@@ -68,10 +73,18 @@ public final class Block implements Closeable {
     return new BlockQuerier(mint, maxt);
   }
 
-  /** Every series with chunks overlapping [mint, maxt], in label order, as raw chunks (for compaction and dumps). */
-  public List<ChunkSeries> chunkSeries(long mint, long maxt, Matcher... matchers) throws IOException {
+  /**
+   * Every series with chunks overlapping [mint, maxt], in label order, as raw chunks (for
+   * compaction and dumps).
+   */
+  public List<ChunkSeries> chunkSeries(long mint, long maxt, Matcher... matchers)
+      throws IOException {
     List<ChunkSeries> out = new ArrayList<>();
-    RoaringBitmap ids = index.postings(matchers.length == 0 ? new Matcher[] {Matcher.regex(Labels.METRIC_NAME, ".*")} : matchers);
+    RoaringBitmap ids =
+        index.postings(
+            matchers.length == 0
+                ? new Matcher[] {Matcher.regex(Labels.METRIC_NAME, ".*")}
+                : matchers);
     IndexReader.SeriesEntry e = new IndexReader.SeriesEntry();
     IntIterator it = ids.getIntIterator();
     while (it.hasNext()) {
@@ -107,7 +120,8 @@ public final class Block implements Closeable {
         } catch (BlockCorruptionException ex) {
           throw new UncheckedIOException(ex);
         }
-        return new BlockChunkSeries(e.labels, overlapping(e.chunks, Long.MIN_VALUE, Long.MAX_VALUE));
+        return new BlockChunkSeries(
+            e.labels, overlapping(e.chunks, Long.MIN_VALUE, Long.MAX_VALUE));
       }
     };
   }
@@ -299,7 +313,10 @@ public final class Block implements Closeable {
 
     @Override
     public SampleIterator iterator(SampleIterator reuse) {
-      BlockSampleIterator it = reuse instanceof BlockSampleIterator ? (BlockSampleIterator) reuse : new BlockSampleIterator();
+      BlockSampleIterator it =
+          reuse instanceof BlockSampleIterator
+              ? (BlockSampleIterator) reuse
+              : new BlockSampleIterator();
       it.reset(chunks, refs, deleted, mint, maxt);
       return it;
     }

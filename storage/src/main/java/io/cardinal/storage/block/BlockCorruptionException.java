@@ -21,9 +21,13 @@ public final class BlockCorruptionException extends IOException {
     return new BlockCorruptionException(file, offset, what);
   }
 
-  public static BlockCorruptionException checksum(Path file, long offset, String section, int expected, int actual) {
-    return new BlockCorruptionException(file, offset, String.format(
-        "%s checksum mismatch: stored %08x, computed %08x", section, expected, actual));
+  public static BlockCorruptionException checksum(
+      Path file, long offset, String section, int expected, int actual) {
+    return new BlockCorruptionException(
+        file,
+        offset,
+        String.format(
+            "%s checksum mismatch: stored %08x, computed %08x", section, expected, actual));
   }
 
   public Path file() {

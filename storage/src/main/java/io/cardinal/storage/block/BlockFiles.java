@@ -17,13 +17,16 @@ public final class BlockFiles {
    * Fails with {@link java.nio.file.NoSuchFileException} if the block is deleted meanwhile.
    */
   public static void hardLink(Path src, Path dst, Set<String> copied) throws IOException {
-    FileOps.linkTree(src, dst, rel -> {
-      String r = rel.toString().replace('\\', '/');
-      if (copied.contains(r)) {
-        return FileOps.LinkAction.COPY;
-      }
-      return r.endsWith(".tmp") ? FileOps.LinkAction.SKIP : FileOps.LinkAction.LINK;
-    });
+    FileOps.linkTree(
+        src,
+        dst,
+        rel -> {
+          String r = rel.toString().replace('\\', '/');
+          if (copied.contains(r)) {
+            return FileOps.LinkAction.COPY;
+          }
+          return r.endsWith(".tmp") ? FileOps.LinkAction.SKIP : FileOps.LinkAction.LINK;
+        });
   }
 
   /** {@link #hardLink(Path, Path, Set)} linking every file. */

@@ -17,16 +17,20 @@ import java.util.List;
  */
 public final class BlockMeta {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Go's json.MarshalIndent(v, "", "\t") layout, as Prometheus writes meta.json. */
   private static final com.fasterxml.jackson.core.util.DefaultPrettyPrinter GO_STYLE;
 
   static {
-    com.fasterxml.jackson.core.util.DefaultIndenter tabs = new com.fasterxml.jackson.core.util.DefaultIndenter("\t", "\n");
-    GO_STYLE = new com.fasterxml.jackson.core.util.DefaultPrettyPrinter(
-        com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
-            .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER))
-        .withObjectIndenter(tabs)
-        .withArrayIndenter(tabs);
+    com.fasterxml.jackson.core.util.DefaultIndenter tabs =
+        new com.fasterxml.jackson.core.util.DefaultIndenter("\t", "\n");
+    GO_STYLE =
+        new com.fasterxml.jackson.core.util.DefaultPrettyPrinter(
+                com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(
+                        com.fasterxml.jackson.core.util.Separators.Spacing.AFTER))
+            .withObjectIndenter(tabs)
+            .withArrayIndenter(tabs);
   }
 
   public final String ulid;
@@ -42,13 +46,45 @@ public final class BlockMeta {
   public final boolean deletable;
   private final ObjectNode raw;
 
-  public BlockMeta(String ulid, long minTime, long maxTime, long numSamples, long numSeries, long numChunks,
-      long numTombstones, int level, List<String> sources, List<String> parents) {
-    this(ulid, minTime, maxTime, numSamples, numSeries, numChunks, numTombstones, level, sources, parents, false, null);
+  public BlockMeta(
+      String ulid,
+      long minTime,
+      long maxTime,
+      long numSamples,
+      long numSeries,
+      long numChunks,
+      long numTombstones,
+      int level,
+      List<String> sources,
+      List<String> parents) {
+    this(
+        ulid,
+        minTime,
+        maxTime,
+        numSamples,
+        numSeries,
+        numChunks,
+        numTombstones,
+        level,
+        sources,
+        parents,
+        false,
+        null);
   }
 
-  private BlockMeta(String ulid, long minTime, long maxTime, long numSamples, long numSeries, long numChunks,
-      long numTombstones, int level, List<String> sources, List<String> parents, boolean deletable, ObjectNode raw) {
+  private BlockMeta(
+      String ulid,
+      long minTime,
+      long maxTime,
+      long numSamples,
+      long numSeries,
+      long numChunks,
+      long numTombstones,
+      int level,
+      List<String> sources,
+      List<String> parents,
+      boolean deletable,
+      ObjectNode raw) {
     this.ulid = ulid;
     this.minTime = minTime;
     this.maxTime = maxTime;
@@ -111,7 +147,8 @@ public final class BlockMeta {
       throw BlockCorruptionException.at(file, 0, "meta.json lacks ulid, minTime or maxTime");
     }
     if (n.path("version").asInt(1) != 1) {
-      throw BlockCorruptionException.at(file, 0, "unsupported meta.json version " + n.path("version").asInt());
+      throw BlockCorruptionException.at(
+          file, 0, "unsupported meta.json version " + n.path("version").asInt());
     }
     JsonNode stats = n.path("stats");
     JsonNode comp = n.path("compaction");
@@ -119,10 +156,19 @@ public final class BlockMeta {
     comp.path("sources").forEach(s -> sources.add(s.asText()));
     List<String> parents = new ArrayList<>();
     comp.path("parents").forEach(p -> parents.add(p.path("ulid").asText()));
-    return new BlockMeta(n.get("ulid").asText(), n.get("minTime").asLong(), n.get("maxTime").asLong(),
-        stats.path("numSamples").asLong(), stats.path("numSeries").asLong(), stats.path("numChunks").asLong(),
-        stats.path("numTombstones").asLong(), comp.path("level").asInt(1), sources, parents,
-        comp.path("deletable").asBoolean(false), (ObjectNode) n);
+    return new BlockMeta(
+        n.get("ulid").asText(),
+        n.get("minTime").asLong(),
+        n.get("maxTime").asLong(),
+        stats.path("numSamples").asLong(),
+        stats.path("numSeries").asLong(),
+        stats.path("numChunks").asLong(),
+        stats.path("numTombstones").asLong(),
+        comp.path("level").asInt(1),
+        sources,
+        parents,
+        comp.path("deletable").asBoolean(false),
+        (ObjectNode) n);
   }
 
   /** Extra top-level JSON (e.g. Thanos's external labels section), or null. */
@@ -132,7 +178,20 @@ public final class BlockMeta {
 
   @Override
   public String toString() {
-    return "BlockMeta[" + ulid + " " + minTime + ".." + maxTime + " series=" + numSeries + " samples=" + numSamples
-        + " chunks=" + numChunks + " level=" + level + "]";
+    return "BlockMeta["
+        + ulid
+        + " "
+        + minTime
+        + ".."
+        + maxTime
+        + " series="
+        + numSeries
+        + " samples="
+        + numSamples
+        + " chunks="
+        + numChunks
+        + " level="
+        + level
+        + "]";
   }
 }

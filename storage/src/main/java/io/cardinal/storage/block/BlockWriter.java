@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Writes a Prometheus block directory from series given as chunks, in label order:
- * {@code <ULID>/chunks/000001.., index, tombstones, meta.json}. The block is written under
- * {@code <ULID>.tmp-for-creation} and renamed into place only when complete and synced, so a crash
- * never leaves a half-written block that looks valid.
+ * Writes a Prometheus block directory from series given as chunks, in label order: {@code
+ * <ULID>/chunks/000001.., index, tombstones, meta.json}. The block is written under {@code
+ * <ULID>.tmp-for-creation} and renamed into place only when complete and synced, so a crash never
+ * leaves a half-written block that looks valid.
  */
 public final class BlockWriter {
   public static final String TMP_SUFFIX = ".tmp-for-creation";
@@ -22,7 +22,8 @@ public final class BlockWriter {
   private BlockWriter() {}
 
   /** What to write: the range [minTime, maxTime) and the block's lineage. */
-  public record Spec(long minTime, long maxTime, int level, List<String> sources, List<String> parents) {
+  public record Spec(
+      long minTime, long maxTime, int level, List<String> sources, List<String> parents) {
     public static Spec fresh(long minTime, long maxTime) {
       return new Spec(minTime, maxTime, 1, List.of(), List.of());
     }
@@ -32,13 +33,19 @@ public final class BlockWriter {
    * Writes the block and returns its metadata, or null when no series had data (no block is
    * written, as Prometheus does for an empty head range).
    */
-  public static BlockMeta write(Path dataDir, Iterable<? extends ChunkSeries> series, Iterable<String> symbols, Spec spec)
+  public static BlockMeta write(
+      Path dataDir, Iterable<? extends ChunkSeries> series, Iterable<String> symbols, Spec spec)
       throws IOException {
     return write(dataDir, series, symbols, spec, ChunkSegmentWriter.DEFAULT_SEGMENT_SIZE);
   }
 
-  public static BlockMeta write(Path dataDir, Iterable<? extends ChunkSeries> series, Iterable<String> symbols, Spec spec,
-      long segmentSize) throws IOException {
+  public static BlockMeta write(
+      Path dataDir,
+      Iterable<? extends ChunkSeries> series,
+      Iterable<String> symbols,
+      Spec spec,
+      long segmentSize)
+      throws IOException {
     String ulid = Ulid.next(System.currentTimeMillis());
     Path tmp = dataDir.resolve(ulid + TMP_SUFFIX);
     Files.createDirectories(tmp);
@@ -49,7 +56,7 @@ public final class BlockWriter {
       IndexWriter.ChunkMetas metas = new IndexWriter.ChunkMetas();
       ChunkIterator it = null;
       try (ChunkSegmentWriter cw = new ChunkSegmentWriter(tmp.resolve("chunks"), segmentSize);
-           IndexWriter iw = new IndexWriter(tmp.resolve("index"), symbols)) {
+          IndexWriter iw = new IndexWriter(tmp.resolve("index"), symbols)) {
         for (ChunkSeries s : series) {
           metas.clear();
           it = s.chunks(it);
@@ -78,8 +85,18 @@ public final class BlockWriter {
       }
       Tombstones.write(tmp.resolve("tombstones"), Map.of());
       List<String> sources = spec.sources().isEmpty() ? List.of(ulid) : spec.sources();
-      BlockMeta meta = new BlockMeta(ulid, spec.minTime(), spec.maxTime(), numSamples, numSeries, numChunks, 0,
-          spec.level(), sources, spec.parents());
+      BlockMeta meta =
+          new BlockMeta(
+              ulid,
+              spec.minTime(),
+              spec.maxTime(),
+              numSamples,
+              numSeries,
+              numChunks,
+              0,
+              spec.level(),
+              sources,
+              spec.parents());
       meta.write(tmp);
       FileOps.commitDir(tmp, dataDir.resolve(ulid));
       return meta;
@@ -89,7 +106,9 @@ public final class BlockWriter {
     }
   }
 
-  /** Removes leftovers of interrupted block writes ({@code *.tmp-for-creation}); returns how many. */
+  /**
+   * Removes leftovers of interrupted block writes ({@code *.tmp-for-creation}); returns how many.
+   */
   public static int cleanupTemporary(Path dataDir) throws IOException {
     int n = 0;
     if (!Files.isDirectory(dataDir)) {

@@ -30,15 +30,21 @@ final class ChunkSegmentReader implements Closeable {
       try (FileChannel ch = FileChannel.open(files[i])) {
         long size = ch.size();
         if (size < ChunkSegmentWriter.HEADER_SIZE) {
-          throw BlockCorruptionException.at(files[i], 0, "chunk segment of " + size + " bytes is shorter than its 8-byte header");
+          throw BlockCorruptionException.at(
+              files[i], 0, "chunk segment of " + size + " bytes is shorter than its 8-byte header");
         }
         MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
         int magic = m.getInt(0);
         if (magic != ChunkSegmentWriter.MAGIC) {
-          throw BlockCorruptionException.at(files[i], 0, String.format("bad chunk segment magic %08x, expected %08x", magic, ChunkSegmentWriter.MAGIC));
+          throw BlockCorruptionException.at(
+              files[i],
+              0,
+              String.format(
+                  "bad chunk segment magic %08x, expected %08x", magic, ChunkSegmentWriter.MAGIC));
         }
         if (m.get(4) != 1) {
-          throw BlockCorruptionException.at(files[i], 4, "unsupported chunk segment version " + m.get(4));
+          throw BlockCorruptionException.at(
+              files[i], 4, "unsupported chunk segment version " + m.get(4));
         }
         segments[i] = m;
       }
@@ -58,13 +64,20 @@ final class ChunkSegmentReader implements Closeable {
     int seg = (int) (ref >>> 32);
     int off = (int) ref;
     if (seg < 0 || seg >= segments.length) {
-      throw BlockCorruptionException.at(files.length > 0 ? files[0].getParent() : Path.of("chunks"), off,
-          "chunk reference to segment " + seg + " but the block has " + segments.length + " segments");
+      throw BlockCorruptionException.at(
+          files.length > 0 ? files[0].getParent() : Path.of("chunks"),
+          off,
+          "chunk reference to segment "
+              + seg
+              + " but the block has "
+              + segments.length
+              + " segments");
     }
     MappedByteBuffer m = segments[seg];
     int limit = m.capacity();
     if (off < ChunkSegmentWriter.HEADER_SIZE || off >= limit) {
-      throw BlockCorruptionException.at(files[seg], off, "chunk offset outside the segment of " + limit + " bytes");
+      throw BlockCorruptionException.at(
+          files[seg], off, "chunk offset outside the segment of " + limit + " bytes");
     }
     long len = 0;
     int shift = 0;
@@ -81,7 +94,9 @@ final class ChunkSegmentReader implements Closeable {
       shift += 7;
     }
     if (p + 1 + len + 4 > limit) {
-      throw BlockCorruptionException.at(files[seg], off,
+      throw BlockCorruptionException.at(
+          files[seg],
+          off,
           "chunk of " + len + " bytes runs past the end of the segment (" + limit + " bytes)");
     }
     into.encoding = m.get(p);
@@ -96,7 +111,8 @@ final class ChunkSegmentReader implements Closeable {
     crc.update(into.data, 0, (int) len);
     int stored = m.getInt(p + 1 + (int) len);
     if (stored != (int) crc.getValue()) {
-      throw BlockCorruptionException.checksum(files[seg], off, "chunk", stored, (int) crc.getValue());
+      throw BlockCorruptionException.checksum(
+          files[seg], off, "chunk", stored, (int) crc.getValue());
     }
   }
 

@@ -82,7 +82,17 @@ final class ChunkSegmentWriter implements Closeable {
     Path p = dir.resolve(segmentName(seq));
     channel = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16);
-    out.write(new byte[] {(byte) (MAGIC >>> 24), (byte) (MAGIC >>> 16), (byte) (MAGIC >>> 8), (byte) MAGIC, 1, 0, 0, 0});
+    out.write(
+        new byte[] {
+          (byte) (MAGIC >>> 24),
+          (byte) (MAGIC >>> 16),
+          (byte) (MAGIC >>> 8),
+          (byte) MAGIC,
+          1,
+          0,
+          0,
+          0
+        });
     pos = HEADER_SIZE;
     totalBytes += HEADER_SIZE;
   }

@@ -30,6 +30,7 @@ import org.roaringbitmap.RoaringBitmap;
  */
 public final class IndexReader implements Closeable {
   private static final int TOC_SIZE = 6 * 8 + 4;
+
   /** RoaringBitmap's limit for an array container; above it a container is a 65,536-bit bitmap. */
   private static final int ARRAY_CONTAINER_MAX = 4096;
 
@@ -40,13 +41,16 @@ public final class IndexReader implements Closeable {
   private final Map<String, Values> postingsOffsets = new HashMap<>();
   private final List<String> names = new ArrayList<>();
   private long allPostingsOffset = -1;
+
   /** Null until first needed; see {@link #allPostings()}. */
   private volatile RoaringBitmap allPostings;
+
   private final Source source = new Source();
 
   static final class Values {
     final List<String> values = new ArrayList<>();
     final List<Long> offsets = new ArrayList<>();
+
     /** value → index in {@link #values}; built on the first lookup by value. */
     private volatile Map<String, Integer> byValue;
 
@@ -70,7 +74,8 @@ public final class IndexReader implements Closeable {
     try (FileChannel ch = FileChannel.open(path)) {
       long size = ch.size();
       if (size < 5 + TOC_SIZE) {
-        throw BlockCorruptionException.at(path, size, "index of " + size + " bytes is too small to hold a header and a TOC");
+        throw BlockCorruptionException.at(
+            path, size, "index of " + size + " bytes is too small to hold a header and a TOC");
       }
       if (size > Integer.MAX_VALUE) {
         throw BlockCorruptionException.at(path, 0, "index larger than 2 GiB is not supported yet");
@@ -79,10 +84,12 @@ public final class IndexReader implements Closeable {
     }
     int magic = m.getInt(0);
     if (magic != IndexWriter.MAGIC) {
-      throw BlockCorruptionException.at(path, 0, String.format("bad index magic %08x, expected %08x", magic, IndexWriter.MAGIC));
+      throw BlockCorruptionException.at(
+          path, 0, String.format("bad index magic %08x, expected %08x", magic, IndexWriter.MAGIC));
     }
     if (m.get(4) != IndexWriter.VERSION) {
-      throw BlockCorruptionException.at(path, 4, "unsupported index version " + m.get(4) + ", expected 2");
+      throw BlockCorruptionException.at(
+          path, 4, "unsupported index version " + m.get(4) + ", expected 2");
     }
     int tocAt = m.capacity() - TOC_SIZE;
     checkCrc(tocAt, 48, tocAt + 48, "TOC");
@@ -94,14 +101,19 @@ public final class IndexReader implements Closeable {
 
   private int checkOffset(long off, String what) throws BlockCorruptionException {
     if (off < 5 || off > m.capacity() - TOC_SIZE - 8) {
-      throw BlockCorruptionException.at(path, m.capacity() - TOC_SIZE, "TOC points the " + what + " at " + off + ", outside the file");
+      throw BlockCorruptionException.at(
+          path,
+          m.capacity() - TOC_SIZE,
+          "TOC points the " + what + " at " + off + ", outside the file");
     }
     return (int) off;
   }
 
-  private void checkCrc(int from, int len, int crcAt, String section) throws BlockCorruptionException {
+  private void checkCrc(int from, int len, int crcAt, String section)
+      throws BlockCorruptionException {
     if (from < 0 || len < 0 || crcAt + 4 > m.capacity()) {
-      throw BlockCorruptionException.at(path, from, section + " of " + len + " bytes runs past the end of the file");
+      throw BlockCorruptionException.at(
+          path, from, section + " of " + len + " bytes runs past the end of the file");
     }
     int sum = Crc32c.of(m.slice(from, len));
     int stored = m.getInt(crcAt);
@@ -117,7 +129,8 @@ public final class IndexReader implements Closeable {
     }
     int len = m.getInt(at);
     if (len < 0 || (long) at + 4 + len + 4 > m.capacity()) {
-      throw BlockCorruptionException.at(path, at, what + " length " + len + " runs past the end of the file");
+      throw BlockCorruptionException.at(
+          path, at, what + " length " + len + " runs past the end of the file");
     }
     checkCrc(at + 4, len, at + 4 + len, what);
     return at + 4;
@@ -147,7 +160,8 @@ public final class IndexReader implements Closeable {
     String lastName = null;
     for (int i = 0; i < n; i++) {
       if (c[0] >= end || m.get(c[0]) != 2) {
-        throw BlockCorruptionException.at(path, c[0], "postings offset entry " + i + " must start with key count 2");
+        throw BlockCorruptionException.at(
+            path, c[0], "postings offset entry " + i + " must start with key count 2");
       }
       c[0]++;
       String name = readString(c, end, "postings offset name");
@@ -162,7 +176,8 @@ public final class IndexReader implements Closeable {
         v = new Values();
         postingsOffsets.put(name, v);
         if (lastName != null && Labels.compareStrings(lastName, name) > 0) {
-          throw BlockCorruptionException.at(path, c[0], "postings offset table not sorted at label name \"" + name + "\"");
+          throw BlockCorruptionException.at(
+              path, c[0], "postings offset table not sorted at label name \"" + name + "\"");
         }
         names.add(name);
         lastName = name;
@@ -175,7 +190,8 @@ public final class IndexReader implements Closeable {
   private String readString(int[] c, int end, String what) throws BlockCorruptionException {
     long len = readUvarint(c, end, what + " length");
     if (c[0] + len > end) {
-      throw BlockCorruptionException.at(path, c[0], what + " of " + len + " bytes runs past its section");
+      throw BlockCorruptionException.at(
+          path, c[0], what + " of " + len + " bytes runs past its section");
     }
     byte[] b = new byte[(int) len];
     m.get(c[0], b);
@@ -187,7 +203,8 @@ public final class IndexReader implements Closeable {
     try {
       return Varints.uvarint(m, c, end);
     } catch (Varints.VarintException e) {
-      throw BlockCorruptionException.at(path, e.offset(), (e.truncated() ? "truncated " : "invalid varint in ") + what);
+      throw BlockCorruptionException.at(
+          path, e.offset(), (e.truncated() ? "truncated " : "invalid varint in ") + what);
     }
   }
 
@@ -211,17 +228,18 @@ public final class IndexReader implements Closeable {
   }
 
   /**
-   * The postings list at a file offset, as series IDs. Each run of IDs that share their upper 16 bits
-   * becomes one container of exactly its size, appended in order: no container grows, and no ID is
-   * searched for. The list must be strictly increasing (an index invariant, checked here, since a
-   * bitmap built from a list that is not would answer wrongly rather than fail).
+   * The postings list at a file offset, as series IDs. Each run of IDs that share their upper 16
+   * bits becomes one container of exactly its size, appended in order: no container grows, and no
+   * ID is searched for. The list must be strictly increasing (an index invariant, checked here,
+   * since a bitmap built from a list that is not would answer wrongly rather than fail).
    */
   private RoaringBitmap readPostings(long off) throws BlockCorruptionException {
     int body = section((int) off, "postings list");
     int n = m.getInt(body);
     int len = m.getInt((int) off);
     if (n < 0 || 4 + 4L * n != len) {
-      throw BlockCorruptionException.at(path, off, "postings list of " + n + " entries does not fit its length " + len);
+      throw BlockCorruptionException.at(
+          path, off, "postings list of " + n + " entries does not fit its length " + len);
     }
     int at = body + 4;
     RoaringBitmap out = new RoaringBitmap();
@@ -235,7 +253,9 @@ public final class IndexReader implements Closeable {
       for (; j < n; j++) {
         long id = m.getInt(at + 4 * j) & 0xFFFFFFFFL;
         if (id <= prev) {
-          throw BlockCorruptionException.at(path, at + 4L * j,
+          throw BlockCorruptionException.at(
+              path,
+              at + 4L * j,
               "postings list entry " + j + " (" + id + ") does not increase after " + prev);
         }
         if (id >>> 16 != key) {
@@ -282,8 +302,8 @@ public final class IndexReader implements Closeable {
   }
 
   /**
-   * Series IDs matching every matcher (every series when there are none), as planned by
-   * {@link PostingsPlanner}; the caller owns the bitmap.
+   * Series IDs matching every matcher (every series when there are none), as planned by {@link
+   * PostingsPlanner}; the caller owns the bitmap.
    */
   public RoaringBitmap postings(Matcher... matchers) throws BlockCorruptionException {
     return PostingsPlanner.postings(source, matchers);
@@ -294,7 +314,8 @@ public final class IndexReader implements Closeable {
     private final SeriesEntry entry = new SeriesEntry();
 
     @Override
-    public void postings(String name, Set<String> values, List<RoaringBitmap> out) throws BlockCorruptionException {
+    public void postings(String name, Set<String> values, List<RoaringBitmap> out)
+        throws BlockCorruptionException {
       Values v = postingsOffsets.get(name);
       if (v == null) {
         return;
@@ -308,7 +329,8 @@ public final class IndexReader implements Closeable {
     }
 
     @Override
-    public void postings(Matcher m, boolean want, List<RoaringBitmap> out) throws BlockCorruptionException {
+    public void postings(Matcher m, boolean want, List<RoaringBitmap> out)
+        throws BlockCorruptionException {
       Values v = postingsOffsets.get(m.name());
       if (v == null) {
         return;
@@ -353,7 +375,8 @@ public final class IndexReader implements Closeable {
     long len = readUvarint(c, m.capacity(), "series length");
     int body = c[0];
     if (body + len + 4 > m.capacity()) {
-      throw BlockCorruptionException.at(path, off, "series entry of " + len + " bytes runs past the end of the file");
+      throw BlockCorruptionException.at(
+          path, off, "series entry of " + len + " bytes runs past the end of the file");
     }
     checkCrc(body, (int) len, body + (int) len, "series");
     int end = body + (int) len;
@@ -362,7 +385,8 @@ public final class IndexReader implements Closeable {
     for (int i = 0; i < nl * 2; i++) {
       long ref = readUvarint(c, end, "label symbol reference");
       if (ref >= symbols.length) {
-        throw BlockCorruptionException.at(path, c[0], "symbol reference " + ref + " beyond the " + symbols.length + " symbols");
+        throw BlockCorruptionException.at(
+            path, c[0], "symbol reference " + ref + " beyond the " + symbols.length + " symbols");
       }
       pairs[i] = symbols[(int) ref];
     }

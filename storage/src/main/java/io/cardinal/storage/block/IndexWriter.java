@@ -29,7 +29,8 @@ import java.util.zip.CRC32C;
  *
  * Series must be added in label order (Go's byte order, {@link Labels#compareTo}); each series is
  * aligned to 16 bytes and its ID, used in postings, is its offset / 16. Postings and label indices
- * are kept in memory as series IDs (4 bytes per label of every series) and written on {@link #close}.
+ * are kept in memory as series IDs (4 bytes per label of every series) and written on {@link
+ * #close}.
  */
 final class IndexWriter implements Closeable {
   public static final int MAGIC = 0xBAAAD700;
@@ -50,7 +51,9 @@ final class IndexWriter implements Closeable {
   private long symbolsOffset;
   private long seriesOffset;
 
-  /** Creates the file and writes the header and the symbol table ({@code symbols} sorted, distinct). */
+  /**
+   * Creates the file and writes the header and the symbol table ({@code symbols} sorted, distinct).
+   */
   public IndexWriter(Path path, Iterable<String> symbols) throws IOException {
     this.path = path;
     this.channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -97,8 +100,10 @@ final class IndexWriter implements Closeable {
     for (int i = 0; i < labels.size(); i++) {
       body.putUvarint(symbolRef(labels.name(i)));
       body.putUvarint(symbolRef(labels.value(i)));
-      postings.computeIfAbsent(labels.name(i), k -> new HashMap<>())
-          .computeIfAbsent(labels.value(i), k -> new IntArrayList()).add(id);
+      postings
+          .computeIfAbsent(labels.name(i), k -> new HashMap<>())
+          .computeIfAbsent(labels.value(i), k -> new IntArrayList())
+          .add(id);
     }
     all.add(id);
     body.putUvarint(chunks.size());
@@ -114,7 +119,8 @@ final class IndexWriter implements Closeable {
         body.putUvarint(ref);
       } else {
         if (mint <= prevMaxT) {
-          throw new IllegalArgumentException("overlapping chunks in " + labels + ": " + mint + " <= " + prevMaxT);
+          throw new IllegalArgumentException(
+              "overlapping chunks in " + labels + ": " + mint + " <= " + prevMaxT);
         }
         body.putUvarint(mint - prevMaxT);
         body.putUvarint(maxt - mint);
@@ -189,13 +195,21 @@ final class IndexWriter implements Closeable {
     long postingsOffsetTable = pos;
     buf.reset().putBE32(0).putBE32(keys.size());
     for (int i = 0; i < keys.size(); i++) {
-      buf.putByte(2).putUvarintStr(keys.get(i)[0]).putUvarintStr(keys.get(i)[1]).putUvarint(offsets.get(i));
+      buf.putByte(2)
+          .putUvarintStr(keys.get(i)[0])
+          .putUvarintStr(keys.get(i)[1])
+          .putUvarint(offsets.get(i));
     }
     buf.setBE32(0, buf.length() - 4);
     writeWithCrc(4);
     // TOC.
-    buf.reset().putBE64(symbolsOffset).putBE64(seriesOffset).putBE64(labelIndicesStart)
-        .putBE64(labelOffsetTable).putBE64(postingsStart).putBE64(postingsOffsetTable);
+    buf.reset()
+        .putBE64(symbolsOffset)
+        .putBE64(seriesOffset)
+        .putBE64(labelIndicesStart)
+        .putBE64(labelOffsetTable)
+        .putBE64(postingsStart)
+        .putBE64(postingsOffsetTable);
     writeWithCrc(0);
     out.flush();
     channel.force(true);

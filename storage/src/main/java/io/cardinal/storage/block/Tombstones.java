@@ -16,8 +16,8 @@ import java.util.TreeMap;
 
 /**
  * A block's {@code tombstones} file: {@code magic 0x0130BA30 <4B> | version 1 <1B> | stones |
- * CRC32C(stones) <4B>}, each stone {@code series ID <uvarint64> | mint <varint64> | maxt <varint64>}.
- * Deleted intervals are inclusive on both ends.
+ * CRC32C(stones) <4B>}, each stone {@code series ID <uvarint64> | mint <varint64> | maxt
+ * <varint64>}. Deleted intervals are inclusive on both ends.
  */
 public final class Tombstones {
   public static final int MAGIC = 0x0130BA30;
@@ -39,7 +39,9 @@ public final class Tombstones {
   /** Deleted [mint, maxt] intervals of a series (by ID), sorted; empty if none. */
   public List<long[]> intervals(long seriesId) {
     // Most blocks have no tombstones: answer without boxing the ID, once per selected series.
-    return bySeries.isEmpty() ? Collections.emptyList() : bySeries.getOrDefault(seriesId, Collections.emptyList());
+    return bySeries.isEmpty()
+        ? Collections.emptyList()
+        : bySeries.getOrDefault(seriesId, Collections.emptyList());
   }
 
   /** A mutable copy: series ID to its deleted intervals. */
@@ -59,8 +61,8 @@ public final class Tombstones {
 
   /**
    * Replaces the tombstones file of the block in {@code blockDir} with {@code stones}, atomically:
-   * a crash leaves the old or the new deletions, and readers opening the block meanwhile see one
-   * of them whole.
+   * a crash leaves the old or the new deletions, and readers opening the block meanwhile see one of
+   * them whole.
    */
   public static void rewrite(Path blockDir, Map<Long, List<long[]>> stones) throws IOException {
     FileOps.atomicReplace(blockDir.resolve("tombstones"), encode(stones));
@@ -85,11 +87,15 @@ public final class Tombstones {
     }
     byte[] all = Files.readAllBytes(file);
     if (all.length < 9) {
-      throw BlockCorruptionException.at(file, all.length, "tombstones file of " + all.length + " bytes is shorter than header and checksum");
+      throw BlockCorruptionException.at(
+          file,
+          all.length,
+          "tombstones file of " + all.length + " bytes is shorter than header and checksum");
     }
     ByteBuffer bb = ByteBuffer.wrap(all);
     if (bb.getInt(0) != MAGIC) {
-      throw BlockCorruptionException.at(file, 0, String.format("bad tombstones magic %08x, expected %08x", bb.getInt(0), MAGIC));
+      throw BlockCorruptionException.at(
+          file, 0, String.format("bad tombstones magic %08x, expected %08x", bb.getInt(0), MAGIC));
     }
     if (all[4] != 1) {
       throw BlockCorruptionException.at(file, 4, "unsupported tombstones version " + all[4]);
@@ -113,11 +119,13 @@ public final class Tombstones {
     return new Tombstones(out);
   }
 
-  private static long uvarint(byte[] b, int[] c, int end, Path file) throws BlockCorruptionException {
+  private static long uvarint(byte[] b, int[] c, int end, Path file)
+      throws BlockCorruptionException {
     try {
       return Varints.uvarint(b, c, end);
     } catch (Varints.VarintException e) {
-      throw BlockCorruptionException.at(file, e.offset(), e.truncated() ? "truncated tombstone" : "invalid varint in tombstone");
+      throw BlockCorruptionException.at(
+          file, e.offset(), e.truncated() ? "truncated tombstone" : "invalid varint in tombstone");
     }
   }
 }

@@ -18,15 +18,33 @@ import java.util.List;
  * @param durationNanos wall time of the whole open
  * @param warnings one line per repair, naming file and offset
  */
-public record ReplayStats(long series, long samples, long samplesInMappedChunks, long samplesDropped,
-        long mappedChunks, long mappedChunksUnused, int checkpoint, int segments, long durationNanos,
-        List<String> warnings) {
+public record ReplayStats(
+    long series,
+    long samples,
+    long samplesInMappedChunks,
+    long samplesDropped,
+    long mappedChunks,
+    long mappedChunksUnused,
+    int checkpoint,
+    int segments,
+    long durationNanos,
+    List<String> warnings) {
 
-    @Override
-    public String toString() {
-        return String.format("replayed %d series, %d samples (%d already in %d mapped chunks, %d dropped) from "
-                + "checkpoint %d and %d segment(s) in %.1f ms%s", series, samples, samplesInMappedChunks,
-                mappedChunks, samplesDropped, checkpoint, segments, durationNanos / 1e6,
-                warnings.isEmpty() ? "" : "; " + warnings.size() + " repair(s): " + String.join("; ", warnings));
-    }
+  @Override
+  public String toString() {
+    return String.format(
+        "replayed %d series, %d samples (%d already in %d mapped chunks, %d dropped) from "
+            + "checkpoint %d and %d segment(s) in %.1f ms%s",
+        series,
+        samples,
+        samplesInMappedChunks,
+        mappedChunks,
+        samplesDropped,
+        checkpoint,
+        segments,
+        durationNanos / 1e6,
+        warnings.isEmpty()
+            ? ""
+            : "; " + warnings.size() + " repair(s): " + String.join("; ", warnings));
+  }
 }

@@ -20,7 +20,10 @@ public final class Crc32c {
     return (int) c.getValue();
   }
 
-  /** Checksum of the buffer's bytes from position to limit; the buffer's position moves to its limit. */
+  /**
+   * Checksum of the buffer's bytes from position to limit; the buffer's position moves to its
+   * limit.
+   */
   public static int of(ByteBuffer b) {
     CRC32C c = CRC.get();
     c.reset();

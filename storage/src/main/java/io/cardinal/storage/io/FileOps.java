@@ -22,7 +22,11 @@ public final class FileOps {
   private FileOps() {}
 
   /** What {@link #linkTree} does with one file of the source tree. */
-  public enum LinkAction { LINK, COPY, SKIP }
+  public enum LinkAction {
+    LINK,
+    COPY,
+    SKIP
+  }
 
   /** Chooses the {@link LinkAction} of a file by its path relative to the source tree. */
   @FunctionalInterface
@@ -61,9 +65,9 @@ public final class FileOps {
   }
 
   /**
-   * Replaces {@code target} with what {@code content} writes: into {@code target.tmp} first, which is
-   * fsynced and renamed over the target, then the directory is fsynced. Readers see the old file or
-   * the new one, before and after a crash.
+   * Replaces {@code target} with what {@code content} writes: into {@code target.tmp} first, which
+   * is fsynced and renamed over the target, then the directory is fsynced. Readers see the old file
+   * or the new one, before and after a crash.
    */
   public static void atomicReplace(Path target, Content content) throws IOException {
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
@@ -84,7 +88,9 @@ public final class FileOps {
 
   /** {@link #atomicReplace(Path, Content)} with fixed bytes. */
   public static void atomicReplace(Path target, byte[] bytes) throws IOException {
-    atomicReplace(target, tmp -> Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+    atomicReplace(
+        target,
+        tmp -> Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
   }
 
   /**

@@ -4,10 +4,10 @@ import io.cardinal.tsdb.chunk.Varint;
 import java.nio.ByteBuffer;
 
 /**
- * Varint reading for storage's file formats, next to tsdb-core's {@link Varint} (which encodes,
- * and which the chunk encodings keep for themselves). Readers take a one-element cursor array that
- * they advance, so a caller walks a section without allocating; a malformed varint raises
- * {@link VarintException}, which the caller turns into its format's corruption error naming the file.
+ * Varint reading for storage's file formats, next to tsdb-core's {@link Varint} (which encodes, and
+ * which the chunk encodings keep for themselves). Readers take a one-element cursor array that they
+ * advance, so a caller walks a section without allocating; a malformed varint raises {@link
+ * VarintException}, which the caller turns into its format's corruption error naming the file.
  */
 public final class Varints {
   private Varints() {}

@@ -19,78 +19,81 @@ import java.util.Optional;
  */
 public final class WalReplay {
 
-    private WalReplay() {}
+  private WalReplay() {}
 
-    /** Receives each record; {@code rec} and {@code at} are valid only during the call. */
-    @FunctionalInterface
-    public interface RecordVisitor {
-        /**
-         * @param rec the record, position 0, limit its length
-         * @param at the reader, for the record's segment and offsets
-         */
-        void record(ByteBuffer rec, WalReader at) throws IOException;
-    }
-
+  /** Receives each record; {@code rec} and {@code at} are valid only during the call. */
+  @FunctionalInterface
+  public interface RecordVisitor {
     /**
-     * What a replay reads.
-     *
-     * @param checkpoint the newest checkpoint, if any
-     * @param firstSegment the first segment after it (0 without a checkpoint)
-     * @param segments how many segments there are from {@code firstSegment} on
+     * @param rec the record, position 0, limit its length
+     * @param at the reader, for the record's segment and offsets
      */
-    public record Plan(Optional<Checkpoint.Ref> checkpoint, int firstSegment, int segments) {}
+    void record(ByteBuffer rec, WalReader at) throws IOException;
+  }
 
-    /** The checkpoint and segments {@code walDir} holds now; the directory must exist. */
-    public static Plan plan(Path walDir) throws IOException {
-        Optional<Checkpoint.Ref> cp = Checkpoint.last(walDir);
-        int first = cp.map(r -> r.index() + 1).orElse(0);
-        int n = 0;
-        for (int s : Segments.list(walDir)) {
-            if (s >= first) {
-                n++;
-            }
-        }
-        return new Plan(cp, first, n);
-    }
+  /**
+   * What a replay reads.
+   *
+   * @param checkpoint the newest checkpoint, if any
+   * @param firstSegment the first segment after it (0 without a checkpoint)
+   * @param segments how many segments there are from {@code firstSegment} on
+   */
+  public record Plan(Optional<Checkpoint.Ref> checkpoint, int firstSegment, int segments) {}
 
-    /** Reads every record of checkpoint {@code cp}. */
-    public static void readCheckpoint(Checkpoint.Ref cp, RecordVisitor visitor) throws IOException {
-        try (WalReader r = WalReader.open(SegmentRange.all(cp.dir()))) {
-            readAll(r, visitor);
-        }
+  /** The checkpoint and segments {@code walDir} holds now; the directory must exist. */
+  public static Plan plan(Path walDir) throws IOException {
+    Optional<Checkpoint.Ref> cp = Checkpoint.last(walDir);
+    int first = cp.map(r -> r.index() + 1).orElse(0);
+    int n = 0;
+    for (int s : Segments.list(walDir)) {
+      if (s >= first) {
+        n++;
+      }
     }
+    return new Plan(cp, first, n);
+  }
 
-    /** Reads the plan's checkpoint, if it has one. */
-    public static void readCheckpoint(Plan plan, RecordVisitor visitor) throws IOException {
-        if (plan.checkpoint().isPresent()) {
-            readCheckpoint(plan.checkpoint().get(), visitor);
-        }
+  /** Reads every record of checkpoint {@code cp}. */
+  public static void readCheckpoint(Checkpoint.Ref cp, RecordVisitor visitor) throws IOException {
+    try (WalReader r = WalReader.open(SegmentRange.all(cp.dir()))) {
+      readAll(r, visitor);
     }
+  }
 
-    /**
-     * Reads the segments of {@code walDir} from the plan's first segment to the newest one. A
-     * {@link WalCorruptionException} stops the read; every record before it was delivered.
-     */
-    public static void readSegments(Path walDir, Plan plan, RecordVisitor visitor) throws IOException {
-        if (plan.segments() == 0) {
-            return;
-        }
-        try (WalReader r = WalReader.open(new SegmentRange(walDir, plan.firstSegment(), -1))) {
-            readAll(r, visitor);
-        }
+  /** Reads the plan's checkpoint, if it has one. */
+  public static void readCheckpoint(Plan plan, RecordVisitor visitor) throws IOException {
+    if (plan.checkpoint().isPresent()) {
+      readCheckpoint(plan.checkpoint().get(), visitor);
     }
+  }
 
-    /** The checkpoint, then the segments after it: the whole state the WAL in {@code walDir} holds. */
-    public static Plan replay(Path walDir, RecordVisitor visitor) throws IOException {
-        Plan plan = plan(walDir);
-        readCheckpoint(plan, visitor);
-        readSegments(walDir, plan, visitor);
-        return plan;
+  /**
+   * Reads the segments of {@code walDir} from the plan's first segment to the newest one. A {@link
+   * WalCorruptionException} stops the read; every record before it was delivered.
+   */
+  public static void readSegments(Path walDir, Plan plan, RecordVisitor visitor)
+      throws IOException {
+    if (plan.segments() == 0) {
+      return;
     }
+    try (WalReader r = WalReader.open(new SegmentRange(walDir, plan.firstSegment(), -1))) {
+      readAll(r, visitor);
+    }
+  }
 
-    private static void readAll(WalReader r, RecordVisitor visitor) throws IOException {
-        while (r.next()) {
-            visitor.record(r.record(), r);
-        }
+  /**
+   * The checkpoint, then the segments after it: the whole state the WAL in {@code walDir} holds.
+   */
+  public static Plan replay(Path walDir, RecordVisitor visitor) throws IOException {
+    Plan plan = plan(walDir);
+    readCheckpoint(plan, visitor);
+    readSegments(walDir, plan, visitor);
+    return plan;
+  }
+
+  private static void readAll(WalReader r, RecordVisitor visitor) throws IOException {
+    while (r.next()) {
+      visitor.record(r.record(), r);
     }
+  }
 }

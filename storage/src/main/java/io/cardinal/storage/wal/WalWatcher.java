@@ -14,25 +14,28 @@ import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
- * Follows a live WAL directory record by record, from a position (segment, byte offset of a record boundary)
- * onwards, while the database keeps writing it.
+ * Follows a live WAL directory record by record, from a position (segment, byte offset of a record
+ * boundary) onwards, while the database keeps writing it.
  *
- * <p>{@link WalReader} reads complete segments from their start, which is what replay and checkpoints
- * need (see {@link WalReplay}); a watcher must instead resume in the middle of the segment being written,
- * many times a second, without re-reading it. So this class reads the same page format itself (32 KiB
- * pages, 7-byte fragment headers {@code type | length (2, big endian) | CRC32C (4)}, FULL / FIRST / MIDDLE
- * / LAST fragments that never cross a page, snappy-compressed records) starting at any record boundary:
+ * <p>{@link WalReader} reads complete segments from their start, which is what replay and
+ * checkpoints need (see {@link WalReplay}); a watcher must instead resume in the middle of the
+ * segment being written, many times a second, without re-reading it. So this class reads the same
+ * page format itself (32 KiB pages, 7-byte fragment headers {@code type | length (2, big endian) |
+ * CRC32C (4)}, FULL / FIRST / MIDDLE / LAST fragments that never cross a page, snappy-compressed
+ * records) starting at any record boundary:
  *
  * <ul>
- *   <li>A record that is not complete yet (the file ends inside it: the writer flushes a record's first
- *       fragments with the page that fills up before its last fragment) is left for the next poll; the
- *       position stays at its first fragment.
- *   <li>A segment is finished once a newer segment exists: the writer pads and closes a segment before it
- *       creates the next. The watcher then reads what is left of it and moves to the next existing segment.
- *   <li>Segments deleted before the watcher reached them (WAL truncation after a checkpoint, when the watcher lags
- *       by more than the segments the checkpoint folds) are reported through {@link Listener#gap}.
- *   <li>A record that is corrupt for good (bad checksum or framing in a finished segment) is reported through
- *       {@link Listener#corrupt} and the rest of that segment is skipped.
+ *   <li>A record that is not complete yet (the file ends inside it: the writer flushes a record's
+ *       first fragments with the page that fills up before its last fragment) is left for the next
+ *       poll; the position stays at its first fragment.
+ *   <li>A segment is finished once a newer segment exists: the writer pads and closes a segment
+ *       before it creates the next. The watcher then reads what is left of it and moves to the next
+ *       existing segment.
+ *   <li>Segments deleted before the watcher reached them (WAL truncation after a checkpoint, when
+ *       the watcher lags by more than the segments the checkpoint folds) are reported through
+ *       {@link Listener#gap}.
+ *   <li>A record that is corrupt for good (bad checksum or framing in a finished segment) is
+ *       reported through {@link Listener#corrupt} and the rest of that segment is skipped.
  * </ul>
  *
  * <p>Not thread-safe: one watcher per reading thread.
@@ -45,11 +48,18 @@ public final class WalWatcher implements Closeable {
     /** Segments {@code from..to} (inclusive) were deleted before they were read. */
     default void gap(int from, int to) {}
 
-    /** A finished segment had an unreadable record at {@code offset}; the rest of the segment is skipped. */
+    /**
+     * A finished segment had an unreadable record at {@code offset}; the rest of the segment is
+     * skipped.
+     */
     default void corrupt(int segment, long offset, String why) {}
   }
 
-  private enum Step { RECORD, INCOMPLETE, CORRUPT }
+  private enum Step {
+    RECORD,
+    INCOMPLETE,
+    CORRUPT
+  }
 
   /** Polls a record may stay unreadable in the newest segment before it is taken as corrupt. */
   public static final int CORRUPT_RETRIES = 50;
@@ -90,7 +100,8 @@ public final class WalWatcher implements Closeable {
   }
 
   /**
-   * Reads every complete record available now, moving through finished segments, at most {@code maxRecords}.
+   * Reads every complete record available now, moving through finished segments, at most {@code
+   * maxRecords}.
    *
    * @return the number of records delivered
    */
@@ -110,7 +121,8 @@ public final class WalWatcher implements Closeable {
       }
       int next = nextSegment();
       if (next < 0) {
-        // The newest segment: wait for the writer, but not forever for a record that cannot be read.
+        // The newest segment: wait for the writer, but not forever for a record that cannot be
+        // read.
         if (step == Step.CORRUPT && noteCorrupt() >= CORRUPT_RETRIES) {
           listener.corrupt(segment, offset, corruptWhy);
           // Nothing after it in this segment can be found again: wait for the next segment.
@@ -118,13 +130,18 @@ public final class WalWatcher implements Closeable {
         }
         return delivered;
       }
-      // A newer segment exists, so this one is finished; read what the writer added before closing it.
+      // A newer segment exists, so this one is finished; read what the writer added before closing
+      // it.
       if (channel.size() > size) {
         continue;
       }
       if (step == Step.CORRUPT || offset < size && offset != Long.MAX_VALUE) {
-        listener.corrupt(segment, offset, step == Step.CORRUPT ? corruptWhy
-            : "segment ends inside a record (" + (size - offset) + " bytes)");
+        listener.corrupt(
+            segment,
+            offset,
+            step == Step.CORRUPT
+                ? corruptWhy
+                : "segment ends inside a record (" + (size - offset) + " bytes)");
       }
       closeChannel();
       if (next > segment + 1) {
@@ -145,7 +162,9 @@ public final class WalWatcher implements Closeable {
     return ++corruptSeen;
   }
 
-  /** Opens the current segment; when it is gone, moves to the next existing one (reporting the gap). */
+  /**
+   * Opens the current segment; when it is gone, moves to the next existing one (reporting the gap).
+   */
   private boolean open(Listener listener) throws IOException {
     while (true) {
       try {
@@ -226,8 +245,11 @@ public final class WalWatcher implements Closeable {
         return corrupt("zstd-compressed record (unsupported) at offset " + pos);
       }
       int length = ((window[h + 1] & 0xff) << 8) | (window[h + 2] & 0xff);
-      int expected = ((window[h + 3] & 0xff) << 24) | ((window[h + 4] & 0xff) << 16) | ((window[h + 5] & 0xff) << 8)
-          | (window[h + 6] & 0xff);
+      int expected =
+          ((window[h + 3] & 0xff) << 24)
+              | ((window[h + 4] & 0xff) << 16)
+              | ((window[h + 5] & 0xff) << 8)
+              | (window[h + 6] & 0xff);
       if (inPage + HEADER_SIZE + length > PAGE_SIZE) {
         return corrupt("fragment of " + length + " bytes crosses a page boundary at offset " + pos);
       }
@@ -246,7 +268,13 @@ public final class WalWatcher implements Closeable {
       }
       boolean first = type == WalFormat.TYPE_FULL || type == WalFormat.TYPE_FIRST;
       if (first != (fragments == 0) || type > WalFormat.TYPE_LAST) {
-        return corrupt("unexpected fragment type " + type + " after " + fragments + " fragment(s) at offset " + pos);
+        return corrupt(
+            "unexpected fragment type "
+                + type
+                + " after "
+                + fragments
+                + " fragment(s) at offset "
+                + pos);
       }
       if (first) {
         snappy = (typeByte & WalFormat.SNAPPY_FLAG) != 0;

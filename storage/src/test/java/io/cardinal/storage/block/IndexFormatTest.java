@@ -34,9 +34,9 @@ class IndexFormatTest {
   }
 
   /**
-   * One series {a="1"} with one chunk (ref 8, 1000..2000), laid out by hand from index.md:
-   * header; symbols ["1","a"]; series at 32 (ID 2); label index for "a" at 48; postings ("","")
-   * at 68 and ("a","1") at 84; label offset table at 100; postings offset table at 116; TOC at 138.
+   * One series {a="1"} with one chunk (ref 8, 1000..2000), laid out by hand from index.md: header;
+   * symbols ["1","a"]; series at 32 (ID 2); label index for "a" at 48; postings ("","") at 68 and
+   * ("a","1") at 84; label offset table at 100; postings offset table at 116; TOC at 138.
    */
   @Test
   void goldenIndexBytes(@TempDir Path dir) throws Exception {
@@ -46,17 +46,24 @@ class IndexFormatTest {
     }
     ByteArrayOutputStream want = new ByteArrayOutputStream();
     want.writeBytes(hex("BAAAD700 02"));
-    withCrc(want, hex("00000008"), hex("00000002 0131 0161"));            // symbols: pos 5..21
-    want.writeBytes(new byte[11]);                                       // align series to 32
-    withCrc(want, hex("09"), hex("01 01 00 01 D00F E807 08"));            // series ID 2: ..46
-    want.writeBytes(new byte[2]);                                        // align to 48
-    withCrc(want, hex("0000000C"), hex("00000001 00000001 00000000"));   // label index "a": ..68
-    withCrc(want, hex("00000008"), hex("00000001 00000002"));            // all postings: ..84
-    withCrc(want, hex("00000008"), hex("00000001 00000002"));            // a=1: ..100
-    withCrc(want, hex("00000008"), hex("00000001 01 0161 30"));          // label offset table: ..116
-    withCrc(want, hex("0000000E"), hex("00000002 02 00 00 44 02 0161 0131 54")); // postings offsets: ..138
-    withCrc(want, new byte[0], hex("0000000000000005 0000000000000020 0000000000000030"
-        + " 0000000000000064 0000000000000044 0000000000000074"));           // TOC
+    withCrc(want, hex("00000008"), hex("00000002 0131 0161")); // symbols: pos 5..21
+    want.writeBytes(new byte[11]); // align series to 32
+    withCrc(want, hex("09"), hex("01 01 00 01 D00F E807 08")); // series ID 2: ..46
+    want.writeBytes(new byte[2]); // align to 48
+    withCrc(want, hex("0000000C"), hex("00000001 00000001 00000000")); // label index "a": ..68
+    withCrc(want, hex("00000008"), hex("00000001 00000002")); // all postings: ..84
+    withCrc(want, hex("00000008"), hex("00000001 00000002")); // a=1: ..100
+    withCrc(want, hex("00000008"), hex("00000001 01 0161 30")); // label offset table: ..116
+    withCrc(
+        want,
+        hex("0000000E"),
+        hex("00000002 02 00 00 44 02 0161 0131 54")); // postings offsets: ..138
+    withCrc(
+        want,
+        new byte[0],
+        hex(
+            "0000000000000005 0000000000000020 0000000000000030"
+                + " 0000000000000064 0000000000000044 0000000000000074")); // TOC
     assertArrayEquals(want.toByteArray(), Files.readAllBytes(file));
 
     IndexReader r = new IndexReader(file);
@@ -82,7 +89,8 @@ class IndexFormatTest {
     int[] ids = new IndexReader(file).postings(Matcher.equal("a", "1")).toArray();
     assertEquals(2, ids.length);
     byte[] b = Files.readAllBytes(file);
-    byte[] list = ByteBuffer.allocate(16).putInt(12).putInt(2).putInt(ids[0]).putInt(ids[1]).array();
+    byte[] list =
+        ByteBuffer.allocate(16).putInt(12).putInt(2).putInt(ids[0]).putInt(ids[1]).array();
     int at = -1;
     for (int i = 0; i + list.length <= b.length; i++) {
       if (java.util.Arrays.equals(b, i, i + list.length, list, 0, list.length)) {
@@ -98,7 +106,8 @@ class IndexFormatTest {
     Files.write(file, b);
 
     IndexReader r = new IndexReader(file);
-    BlockCorruptionException e = assertThrows(BlockCorruptionException.class, () -> r.postings(Matcher.equal("a", "1")));
+    BlockCorruptionException e =
+        assertThrows(BlockCorruptionException.class, () -> r.postings(Matcher.equal("a", "1")));
     assertEquals(file, e.file());
     assertEquals(at + 12, e.offset());
     assertTrue(e.getMessage().contains("does not increase"), e.getMessage());
@@ -110,15 +119,26 @@ class IndexFormatTest {
   void writerRejectsUnsortedSeriesAndMissingSymbols(@TempDir Path dir) throws Exception {
     try (IndexWriter w = new IndexWriter(dir.resolve("i1"), List.of("1", "2", "a"))) {
       w.addSeries(Labels.of("a", "2"), new IndexWriter.ChunkMetas().add(0, 1, 8));
-      assertThrows(IllegalArgumentException.class, () -> w.addSeries(Labels.of("a", "1"), new IndexWriter.ChunkMetas()));
-      assertThrows(IllegalArgumentException.class, () -> w.addSeries(Labels.of("b", "1"), new IndexWriter.ChunkMetas()));
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> w.addSeries(Labels.of("a", "1"), new IndexWriter.ChunkMetas()));
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> w.addSeries(Labels.of("b", "1"), new IndexWriter.ChunkMetas()));
     }
-    assertThrows(IllegalArgumentException.class, () -> new IndexWriter(dir.resolve("i2"), List.of("b", "a")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new IndexWriter(dir.resolve("i2"), List.of("b", "a")));
   }
 
   private static Path writeBlock(Path dir) throws Exception {
     Head head = BlockRoundTripTest.randomHead(21, 10, 0, 3_600_000);
-    BlockMeta m = BlockWriter.write(dir, head.chunkSeries(0, 7_199_999), head.symbols(), BlockWriter.Spec.fresh(0, 7_200_000));
+    BlockMeta m =
+        BlockWriter.write(
+            dir,
+            head.chunkSeries(0, 7_199_999),
+            head.symbols(),
+            BlockWriter.Spec.fresh(0, 7_200_000));
     return dir.resolve(m.ulid);
   }
 
@@ -132,7 +152,8 @@ class IndexFormatTest {
   void corruptSymbolTableIsReportedWithFileAndOffset(@TempDir Path dir) throws Exception {
     Path block = writeBlock(dir);
     flip(block.resolve("index"), 12);
-    BlockCorruptionException e = assertThrows(BlockCorruptionException.class, () -> Block.open(block));
+    BlockCorruptionException e =
+        assertThrows(BlockCorruptionException.class, () -> Block.open(block));
     assertEquals(block.resolve("index"), e.file());
     assertTrue(e.getMessage().contains("symbol table checksum mismatch"), e.getMessage());
     assertEquals(9, e.offset());
@@ -147,13 +168,22 @@ class IndexFormatTest {
     }
     flip(block.resolve("index"), seriesAt + 3);
     try (Block b = Block.open(block)) {
-      UncheckedIOException e = assertThrows(UncheckedIOException.class,
-          () -> b.querier(0, Long.MAX_VALUE).select(true, 0, Long.MAX_VALUE, Matcher.equal("i", "3")));
+      UncheckedIOException e =
+          assertThrows(
+              UncheckedIOException.class,
+              () ->
+                  b.querier(0, Long.MAX_VALUE)
+                      .select(true, 0, Long.MAX_VALUE, Matcher.equal("i", "3")));
       assertTrue(e.getCause() instanceof BlockCorruptionException);
       assertTrue(e.getMessage().contains("series checksum mismatch"), e.getMessage());
       assertTrue(e.getMessage().contains("offset="), e.getMessage());
       // Other series are still readable.
-      assertEquals(1, b.querier(0, Long.MAX_VALUE).select(true, 0, Long.MAX_VALUE, Matcher.equal("i", "4")).toList().size());
+      assertEquals(
+          1,
+          b.querier(0, Long.MAX_VALUE)
+              .select(true, 0, Long.MAX_VALUE, Matcher.equal("i", "4"))
+              .toList()
+              .size());
     }
   }
 
@@ -163,8 +193,10 @@ class IndexFormatTest {
     Path index = block.resolve("index");
     byte[] b = Files.readAllBytes(index);
     Files.write(index, java.util.Arrays.copyOf(b, b.length - 20));
-    BlockCorruptionException e = assertThrows(BlockCorruptionException.class, () -> Block.open(block));
-    assertTrue(e.getMessage().contains("checksum") || e.getMessage().contains("outside"), e.getMessage());
+    BlockCorruptionException e =
+        assertThrows(BlockCorruptionException.class, () -> Block.open(block));
+    assertTrue(
+        e.getMessage().contains("checksum") || e.getMessage().contains("outside"), e.getMessage());
     Files.write(index, java.util.Arrays.copyOf(b, 30));
     e = assertThrows(BlockCorruptionException.class, () -> Block.open(block));
     assertTrue(e.getMessage().contains("too small"), e.getMessage());
@@ -176,7 +208,9 @@ class IndexFormatTest {
     Path seg = block.resolve("chunks").resolve("000001");
     flip(seg, 20);
     try (Block b = Block.open(block)) {
-      var set = b.querier(0, Long.MAX_VALUE).select(true, 0, Long.MAX_VALUE, Matcher.regex("__name__", ".+"));
+      var set =
+          b.querier(0, Long.MAX_VALUE)
+              .select(true, 0, Long.MAX_VALUE, Matcher.regex("__name__", ".+"));
       boolean sawError = false;
       while (set.next()) {
         var it = set.at().iterator(null);
@@ -197,7 +231,8 @@ class IndexFormatTest {
     Path block = writeBlock(dir);
     Path seg = block.resolve("chunks").resolve("000001");
     Files.write(seg, java.util.Arrays.copyOf(Files.readAllBytes(seg), 5));
-    BlockCorruptionException e = assertThrows(BlockCorruptionException.class, () -> Block.open(block));
+    BlockCorruptionException e =
+        assertThrows(BlockCorruptionException.class, () -> Block.open(block));
     assertTrue(e.getMessage().contains("shorter than its 8-byte header"), e.getMessage());
     Files.delete(block.resolve("meta.json"));
     e = assertThrows(BlockCorruptionException.class, () -> Block.open(block));

@@ -34,8 +34,9 @@ class PromtoolInteropTest {
         return p;
       }
     }
-    System.err.println("!!! promtool not found on PATH: Prometheus interop tests SKIPPED."
-        + " Install it with: apt-get install prometheus");
+    System.err.println(
+        "!!! promtool not found on PATH: Prometheus interop tests SKIPPED."
+            + " Install it with: apt-get install prometheus");
     Assumptions.assumeTrue(false, "promtool not installed");
     return null;
   }
@@ -53,8 +54,9 @@ class PromtoolInteropTest {
   /** "labels value timestamp" lines, as promtool tsdb dump prints them, normalised and sorted. */
   static List<String> ours(Block b) {
     List<String> out = new ArrayList<>();
-    SeriesSet set = b.querier(Long.MIN_VALUE, Long.MAX_VALUE).select(true, Long.MIN_VALUE, Long.MAX_VALUE,
-        Matcher.regex("__name__", ".+"));
+    SeriesSet set =
+        b.querier(Long.MIN_VALUE, Long.MAX_VALUE)
+            .select(true, Long.MIN_VALUE, Long.MAX_VALUE, Matcher.regex("__name__", ".+"));
     SampleIterator it = null;
     while (set.next()) {
       it = set.at().iterator(it);
@@ -78,8 +80,14 @@ class PromtoolInteropTest {
       }
       int close = line.lastIndexOf('}');
       String[] rest = line.substring(close + 2).split(" ");
-      out.add(line.substring(0, close + 1) + " " + norm(Double.parseDouble(rest[0].replace("+Inf", "Infinity")
-          .replace("-Inf", "-Infinity"))) + " " + rest[1]);
+      out.add(
+          line.substring(0, close + 1)
+              + " "
+              + norm(
+                  Double.parseDouble(
+                      rest[0].replace("+Inf", "Infinity").replace("-Inf", "-Infinity")))
+              + " "
+              + rest[1]);
     }
     out.sort(null);
     return out;
@@ -89,7 +97,9 @@ class PromtoolInteropTest {
   void promtoolDumpsExactlyTheSamplesWeWrote(@TempDir Path dir) throws Exception {
     Path promtool = promtool();
     Head head = BlockRoundTripTest.randomHead(11, 30, 0, H2);
-    BlockMeta meta = BlockWriter.write(dir, head.chunkSeries(0, H2 - 1), head.symbols(), BlockWriter.Spec.fresh(0, H2));
+    BlockMeta meta =
+        BlockWriter.write(
+            dir, head.chunkSeries(0, H2 - 1), head.symbols(), BlockWriter.Spec.fresh(0, H2));
     Files.createDirectories(dir.resolve("wal")); // promtool tsdb dump also reads a (here empty) WAL
     List<String> want;
     try (Block b = Block.open(dir.resolve(meta.ulid))) {
@@ -112,7 +122,13 @@ class PromtoolInteropTest {
       for (int i = 0; i < 100; i++) {
         long ts = 1_700_000_000L + i * 15;
         double v = s * 100 + i * 0.25;
-        om.append("load{host=\"h").append(s).append("\"} ").append(v).append(' ').append(ts).append('\n');
+        om.append("load{host=\"h")
+            .append(s)
+            .append("\"} ")
+            .append(v)
+            .append(' ')
+            .append(ts)
+            .append('\n');
         expected.put("{__name__=\"load\", host=\"h" + s + "\"} " + ts * 1000, v);
       }
     }
@@ -120,7 +136,14 @@ class PromtoolInteropTest {
     Path file = dir.resolve("in.om");
     Files.writeString(file, om);
     Path data = dir.resolve("data");
-    run(dir, promtool.toString(), "tsdb", "create-blocks-from", "openmetrics", file.toString(), data.toString());
+    run(
+        dir,
+        promtool.toString(),
+        "tsdb",
+        "create-blocks-from",
+        "openmetrics",
+        file.toString(),
+        data.toString());
     TreeMap<String, Double> got = new TreeMap<>();
     try (java.util.stream.Stream<Path> blocks = Files.list(data)) {
       for (Path b : (Iterable<Path>) blocks::iterator) {
@@ -128,7 +151,9 @@ class PromtoolInteropTest {
           for (String line : ours(block)) {
             int sp = line.lastIndexOf(' ');
             int sp2 = line.lastIndexOf(' ', sp - 1);
-            got.put(line.substring(0, sp2) + " " + line.substring(sp + 1), Double.parseDouble(line.substring(sp2 + 1, sp)));
+            got.put(
+                line.substring(0, sp2) + " " + line.substring(sp + 1),
+                Double.parseDouble(line.substring(sp2 + 1, sp)));
           }
         }
       }
@@ -142,13 +167,16 @@ class PromtoolInteropTest {
     try (Block b = Block.open(golden)) {
       assertEquals(3, b.meta().numSeries);
       assertEquals(5, b.meta().numSamples);
-      assertEquals(List.of(
-          "{__name__=\"http_requests_total\", code=\"200\", path=\"/\"} 1.0 1700000000000",
-          "{__name__=\"http_requests_total\", code=\"200\", path=\"/\"} 5.0 1700000015000",
-          "{__name__=\"http_requests_total\", code=\"500\", path=\"/\"} 2.0 1700000000500",
-          "{__name__=\"temp\", room=\"a\"} 21.5 1700000000000",
-          "{__name__=\"temp\", room=\"a\"} NaN 1700000030000"), ours(b));
-      assertEquals(List.of("200", "500"), b.querier(Long.MIN_VALUE, Long.MAX_VALUE).labelValues("code"));
+      assertEquals(
+          List.of(
+              "{__name__=\"http_requests_total\", code=\"200\", path=\"/\"} 1.0 1700000000000",
+              "{__name__=\"http_requests_total\", code=\"200\", path=\"/\"} 5.0 1700000015000",
+              "{__name__=\"http_requests_total\", code=\"500\", path=\"/\"} 2.0 1700000000500",
+              "{__name__=\"temp\", room=\"a\"} 21.5 1700000000000",
+              "{__name__=\"temp\", room=\"a\"} NaN 1700000030000"),
+          ours(b));
+      assertEquals(
+          List.of("200", "500"), b.querier(Long.MIN_VALUE, Long.MAX_VALUE).labelValues("code"));
     }
   }
 }

@@ -2,9 +2,9 @@ package io.cardinal.tsdb.chunk;
 
 /**
  * Where the head puts full chunks. The head keeps only the chunk it is appending to in its own
- * memory; every completed chunk is handed here and referred to by a 64-bit reference
- * (segment or page number in the upper 32 bits, byte offset in the lower 32, as Prometheus's
- * head chunk references).
+ * memory; every completed chunk is handed here and referred to by a 64-bit reference (segment or
+ * page number in the upper 32 bits, byte offset in the lower 32, as Prometheus's head chunk
+ * references).
  *
  * <p>Implementations: {@link InMemoryChunkMapper} (off-heap pages) and, in the storage module, the
  * memory-mapped {@code chunks_head/} files. All methods are thread-safe.
@@ -24,8 +24,8 @@ public interface ChunkMapper extends AutoCloseable {
   /**
    * A point-in-time reader: every chunk whose reference was obtained before this call stays
    * readable through it, even if {@link #truncateBefore} releases the chunk meanwhile. Queries take
-   * one together with their chunk references, so head truncation cannot pull chunks from under them.
-   * The default reads live storage; implementations that release memory override it.
+   * one together with their chunk references, so head truncation cannot pull chunks from under
+   * them. The default reads live storage; implementations that release memory override it.
    */
   default ChunkReader snapshot() {
     return this::read;

@@ -8,10 +8,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Keeps completed chunks in off-heap pages, for a head without a data directory.
  *
- * <p>Entry layout inside a page: {@code len <uint16 BE>, encoding <1 byte>, data <len bytes>}. Chunks are append-only; {@link #truncateBefore} drops whole pages whose every
- * chunk ends before the cut. Pages are direct buffers released by the garbage collector once no
- * reader holds them: a query's {@link #snapshot()} keeps the pages it may read alive, so a query
- * that started before a truncation still reads valid memory.
+ * <p>Entry layout inside a page: {@code len <uint16 BE>, encoding <1 byte>, data <len bytes>}.
+ * Chunks are append-only; {@link #truncateBefore} drops whole pages whose every chunk ends before
+ * the cut. Pages are direct buffers released by the garbage collector once no reader holds them: a
+ * query's {@link #snapshot()} keeps the pages it may read alive, so a query that started before a
+ * truncation still reads valid memory.
  */
 public final class InMemoryChunkMapper implements ChunkMapper {
   static final int DEFAULT_PAGE_SIZE = 4 << 20;
@@ -70,7 +71,8 @@ public final class InMemoryChunkMapper implements ChunkMapper {
   }
 
   @Override
-  public synchronized long write(long seriesRef, long minT, long maxT, byte encoding, byte[] chunk, int off, int len) {
+  public synchronized long write(
+      long seriesRef, long minT, long maxT, byte encoding, byte[] chunk, int off, int len) {
     if (len > 0xFFFF || len + 3 > pageSize) {
       throw new IllegalArgumentException("chunk of " + len + " bytes does not fit a page");
     }

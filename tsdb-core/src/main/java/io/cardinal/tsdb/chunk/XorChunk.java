@@ -3,16 +3,17 @@ package io.cardinal.tsdb.chunk;
 import java.util.Arrays;
 
 /**
- * An appendable XOR ("Gorilla", "varbit") chunk, bit-for-bit Prometheus's {@code chunkenc.XORChunk}.
+ * An appendable XOR ("Gorilla", "varbit") chunk, bit-for-bit Prometheus's {@code
+ * chunkenc.XORChunk}.
  *
  * <p>Layout: {@code num_samples <uint16 BE>}, then a bit stream written most significant bit first:
- * sample 0 as {@code ts <varint>, v <64 bits>}; sample 1 as {@code ts delta <uvarint>, v <varbit_xor>};
- * later samples as {@code dod <varbit_ts>, v <varbit_xor>}; zero padding to the byte. See
- * docs/format/chunks.md.
+ * sample 0 as {@code ts <varint>, v <64 bits>}; sample 1 as {@code ts delta <uvarint>, v
+ * <varbit_xor>}; later samples as {@code dod <varbit_ts>, v <varbit_xor>}; zero padding to the
+ * byte. See docs/format/chunks.md.
  *
- * <p>The buffer is reused by {@link #reset()}, so a series that cuts a chunk every 120 samples keeps
- * one buffer for its lifetime and appending allocates nothing in steady state. Not thread-safe: the
- * owning series' lock guards it.
+ * <p>The buffer is reused by {@link #reset()}, so a series that cuts a chunk every 120 samples
+ * keeps one buffer for its lifetime and appending allocates nothing in steady state. Not
+ * thread-safe: the owning series' lock guards it.
  */
 public final class XorChunk {
   static final int HEADER_BYTES = 2;
@@ -79,7 +80,8 @@ public final class XorChunk {
   public void append(long ts, double v) {
     long bits = Double.doubleToRawLongBits(v);
     // Capacity is checked for this sample's timestamp encoding plus the longest value encoding
-    // (VALUE_MAX_BITS), not a 160-bit worst case for both: the buffer grows nearly only when it must,
+    // (VALUE_MAX_BITS), not a 160-bit worst case for both: the buffer grows nearly only when it
+    // must,
     // which keeps re-allocations (and, on the heap, cross-generation stores) few.
     if (num == 0) {
       long z = Varint.zigzag(ts);
@@ -125,7 +127,10 @@ public final class XorChunk {
     buf[1] = (byte) num;
   }
 
-  /** Whether {@code x} fits the symmetric {@code nbits} range Prometheus uses: [-(2^(n-1)-1), 2^(n-1)]. */
+  /**
+   * Whether {@code x} fits the symmetric {@code nbits} range Prometheus uses: [-(2^(n-1)-1),
+   * 2^(n-1)].
+   */
   static boolean bitRange(long x, int nbits) {
     return -((1L << (nbits - 1)) - 1) <= x && x <= (1L << (nbits - 1));
   }

@@ -9,14 +9,16 @@ import java.nio.ByteOrder;
  * query walks thousands of chunks with one iterator.
  *
  * <p>A malformed chunk never throws from {@link #next()}: iteration stops and {@link #error()} says
- * what was wrong and at which bit, in the style of Prometheus's iterators that keep their first error.
+ * what was wrong and at which bit, in the style of Prometheus's iterators that keep their first
+ * error.
  *
- * <p>Bits are read a 64-bit big-endian word at a time ({@link #readBits}): one unaligned load and two
- * shifts per field instead of a loop over bytes. Bytes after the chunk's end but inside the array may be
- * loaded; only bits before the end are ever used.
+ * <p>Bits are read a 64-bit big-endian word at a time ({@link #readBits}): one unaligned load and
+ * two shifts per field instead of a loop over bytes. Bytes after the chunk's end but inside the
+ * array may be loaded; only bits before the end are ever used.
  */
 public final class XorIterator {
-  private static final VarHandle BE_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle BE_LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private byte[] data;
   private int start;
@@ -156,11 +158,21 @@ public final class XorIterator {
       }
       long dod;
       switch (ones) {
-        case 0: dod = 0; break;
-        case 1: dod = signed(readBits(14), 14); break;
-        case 2: dod = signed(readBits(17), 17); break;
-        case 3: dod = signed(readBits(20), 20); break;
-        default: dod = readBits(64); break;
+        case 0:
+          dod = 0;
+          break;
+        case 1:
+          dod = signed(readBits(14), 14);
+          break;
+        case 2:
+          dod = signed(readBits(17), 17);
+          break;
+        case 3:
+          dod = signed(readBits(20), 20);
+          break;
+        default:
+          dod = readBits(64);
+          break;
       }
       readValue();
       if (error != null) {
@@ -245,11 +257,14 @@ public final class XorIterator {
 
   /**
    * Bits a sample can need at most (4 + 64 dod, 2 + 5 + 6 + 64 value = 145) plus the 9 bytes a
-   * {@link #peek} at the last field loads: with this many left, {@link #next} skips per-field checks.
+   * {@link #peek} at the last field loads: with this many left, {@link #next} skips per-field
+   * checks.
    */
   private static final int FAST_BITS = 160 + 72;
 
-  /** The 64 bits from bit {@code p} on, left-aligned; bytes p/8 .. p/8+8 must be inside the chunk. */
+  /**
+   * The 64 bits from bit {@code p} on, left-aligned; bytes p/8 .. p/8+8 must be inside the chunk.
+   */
   private long peek(int p) {
     int idx = start + (p >>> 3);
     int off = p & 7;

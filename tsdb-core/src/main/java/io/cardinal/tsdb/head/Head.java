@@ -5,7 +5,6 @@ import io.cardinal.tsdb.chunk.ChunkMapper;
 import io.cardinal.tsdb.labels.Labels;
 import io.cardinal.tsdb.query.Querier;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,8 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Head implements AutoCloseable {
   private final HeadOptions opts;
+
   /** Where commits are logged: the options' log, replaced once by storage after replay. */
   private volatile HeadLog log;
+
   private final ChunkMapper mapper;
   private final Stripe[] stripes;
   private final SeriesRefTable refs = new SeriesRefTable();
@@ -33,12 +34,14 @@ public final class Head implements AutoCloseable {
   private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
   private final AtomicLong maxTime = new AtomicLong(Long.MIN_VALUE);
   private volatile long minValidTime = Long.MIN_VALUE;
+
   /**
    * Held by a commit from its validation through its WAL write to its last in-memory append, so the
    * WAL holds every series' samples in the order they were applied: a replay then rebuilds exactly
    * the head that was served, and rejects nothing that was acknowledged.
    */
-  final java.util.concurrent.locks.ReentrantLock commitLock = new java.util.concurrent.locks.ReentrantLock();
+  final java.util.concurrent.locks.ReentrantLock commitLock =
+      new java.util.concurrent.locks.ReentrantLock();
 
   private static final class Stripe {
     final LongObjectHashMap<MemSeries> byHash = new LongObjectHashMap<>(4);
@@ -69,75 +72,76 @@ public final class Head implements AutoCloseable {
     return restorer;
   }
 
-  private final HeadRestorer restorer = new HeadRestorer() {
-    @Override
-    public void attachLog(HeadLog l) {
-      if (l == null) {
-        throw new IllegalArgumentException("log must not be null");
-      }
-      log = l;
-    }
+  private final HeadRestorer restorer =
+      new HeadRestorer() {
+        @Override
+        public void attachLog(HeadLog l) {
+          if (l == null) {
+            throw new IllegalArgumentException("log must not be null");
+          }
+          log = l;
+        }
 
-    @Override
-    public long restoreSeries(long ref, Labels labels) {
-      return Head.this.restoreSeries(ref, labels);
-    }
+        @Override
+        public long restoreSeries(long ref, Labels labels) {
+          return Head.this.restoreSeries(ref, labels);
+        }
 
-    @Override
-    public long restoreSeriesDeferred(long ref, Labels labels) {
-      return Head.this.restoreSeriesDeferred(ref, labels);
-    }
+        @Override
+        public long restoreSeriesDeferred(long ref, Labels labels) {
+          return Head.this.restoreSeriesDeferred(ref, labels);
+        }
 
-    @Override
-    public long restoreSeriesDeferred(long ref, Labels labels, long hash) {
-      return Head.this.restoreSeriesDeferred(ref, labels, hash);
-    }
+        @Override
+        public long restoreSeriesDeferred(long ref, Labels labels, long hash) {
+          return Head.this.restoreSeriesDeferred(ref, labels, hash);
+        }
 
-    @Override
-    public boolean hasDefaultHasher() {
-      return Head.this.hasDefaultHasher();
-    }
+        @Override
+        public boolean hasDefaultHasher() {
+          return Head.this.hasDefaultHasher();
+        }
 
-    @Override
-    public long labelHash(Labels labels) {
-      return Head.this.labelHash(labels);
-    }
+        @Override
+        public long labelHash(Labels labels) {
+          return Head.this.labelHash(labels);
+        }
 
-    @Override
-    public void buildDeferredPostings() {
-      Head.this.buildDeferredPostings();
-    }
+        @Override
+        public void buildDeferredPostings() {
+          Head.this.buildDeferredPostings();
+        }
 
-    @Override
-    public boolean restoreSample(long ref, long t, double v) {
-      return Head.this.restoreSample(ref, t, v);
-    }
+        @Override
+        public boolean restoreSample(long ref, long t, double v) {
+          return Head.this.restoreSample(ref, t, v);
+        }
 
-    @Override
-    public boolean restoreMappedChunk(long seriesRef, long chunkRef, long minT, long maxT) {
-      return Head.this.restoreMappedChunk(seriesRef, chunkRef, minT, maxT);
-    }
+        @Override
+        public boolean restoreMappedChunk(long seriesRef, long chunkRef, long minT, long maxT) {
+          return Head.this.restoreMappedChunk(seriesRef, chunkRef, minT, maxT);
+        }
 
-    @Override
-    public void reserveSeriesRefs(long ref) {
-      Head.this.reserveSeriesRefs(ref);
-    }
+        @Override
+        public void reserveSeriesRefs(long ref) {
+          Head.this.reserveSeriesRefs(ref);
+        }
 
-    @Override
-    public boolean containsSeries(long ref) {
-      return Head.this.containsSeries(ref);
-    }
+        @Override
+        public boolean containsSeries(long ref) {
+          return Head.this.containsSeries(ref);
+        }
 
-    @Override
-    public int restoreReplayedSample(long ref, long t, double v) {
-      return Head.this.restoreReplayedSample(ref, t, v);
-    }
+        @Override
+        public int restoreReplayedSample(long ref, long t, double v) {
+          return Head.this.restoreReplayedSample(ref, t, v);
+        }
 
-    @Override
-    public void observeReplayedRange(long lo, long hi) {
-      Head.this.observeReplayedRange(lo, hi);
-    }
-  };
+        @Override
+        public void observeReplayedRange(long lo, long hi) {
+          Head.this.observeReplayedRange(lo, hi);
+        }
+      };
 
   public HeadAppender appender() {
     return new HeadAppender(this);
@@ -193,7 +197,9 @@ public final class Head implements AutoCloseable {
     return lastRef.get();
   }
 
-  /** References of the series matching all matchers (the postings intersection), as a new bitmap. */
+  /**
+   * References of the series matching all matchers (the postings intersection), as a new bitmap.
+   */
   public org.roaringbitmap.RoaringBitmap postingsFor(io.cardinal.tsdb.labels.Matcher... matchers) {
     return postings.select(matchers);
   }
@@ -257,7 +263,8 @@ public final class Head implements AutoCloseable {
     return getOrCreate(labels, hash, wantRef, created, false);
   }
 
-  private MemSeries getOrCreate(Labels labels, long hash, long wantRef, boolean[] created, boolean deferPostings) {
+  private MemSeries getOrCreate(
+      Labels labels, long hash, long wantRef, boolean[] created, boolean deferPostings) {
     created[0] = false;
     Stripe st = stripes[(int) (hash & (stripes.length - 1))];
     synchronized (st) {
@@ -282,7 +289,8 @@ public final class Head implements AutoCloseable {
       }
       if (ref > Integer.MAX_VALUE) {
         numSeries.decrementAndGet();
-        throw new IllegalStateException("series reference space exhausted; restart to compact references");
+        throw new IllegalStateException(
+            "series reference space exhausted; restart to compact references");
       }
       Labels interned = deferPostings ? labels : postings.add((int) ref, labels);
       s = new MemSeries(ref, interned);
@@ -308,15 +316,18 @@ public final class Head implements AutoCloseable {
   }
 
   /**
-   * Like {@link #restoreSeries}, but leaves the series out of the postings index until
-   * {@link #buildDeferredPostings} runs: start-up only, so replay threads creating series do not
-   * serialise on the index lock. Such series are not found by queries until then. Thread-safe.
+   * Like {@link #restoreSeries}, but leaves the series out of the postings index until {@link
+   * #buildDeferredPostings} runs: start-up only, so replay threads creating series do not serialise
+   * on the index lock. Such series are not found by queries until then. Thread-safe.
    */
   long restoreSeriesDeferred(long ref, Labels labels) {
     return restoreSeriesDeferred(ref, labels, opts.hasher.hash(labels));
   }
 
-  /** {@link #restoreSeriesDeferred(long, Labels)} with {@code hash} = {@link #labelHash(Labels) labelHash(labels)}. */
+  /**
+   * {@link #restoreSeriesDeferred(long, Labels)} with {@code hash} = {@link #labelHash(Labels)
+   * labelHash(labels)}.
+   */
   long restoreSeriesDeferred(long ref, Labels labels, long hash) {
     boolean[] created = new boolean[1];
     MemSeries s = getOrCreate(labels, hash, ref, created, true);
@@ -405,8 +416,8 @@ public final class Head implements AutoCloseable {
    * disjoint series); the caller reports the range with {@link #observeReplayedRange} afterwards.
    * Skipping the lock matters: a locked instruction per sample serialises the cache misses of a
    * replay that touches a million series in turn. A sample at or before the newest time of the
-   * series' memory-mapped chunks is skipped (those chunks hold it already); the check reads the series
-   * object that the append touches anyway, instead of a table by reference per sample.
+   * series' memory-mapped chunks is skipped (those chunks hold it already); the check reads the
+   * series object that the append touches anyway, instead of a table by reference per sample.
    */
   int restoreReplayedSample(long ref, long t, double v) {
     MemSeries s = refs.get(ref);
@@ -438,8 +449,9 @@ public final class Head implements AutoCloseable {
 
   /**
    * Head GC: drops every chunk that ends before {@code mint}, then removes series left without
-   * chunks (and not holding uncommitted samples) from the map, the reference table and the postings,
-   * which also frees their symbols. Samples older than {@code mint} are rejected afterwards.
+   * chunks (and not holding uncommitted samples) from the map, the reference table and the
+   * postings, which also frees their symbols. Samples older than {@code mint} are rejected
+   * afterwards.
    *
    * <p>One pass over the stripes; each stripe is locked while its series are visited, and each
    * series while its chunks are cut. Appenders never take a stripe lock while holding a series
@@ -532,7 +544,8 @@ public final class Head implements AutoCloseable {
   // GC scratch, reused between truncations (truncate is synchronized).
   private int[] gcRefs = new int[1024];
   private Labels[] gcLabels = new Labels[1024];
-  private final com.carrotsearch.hppc.LongArrayList pendingKeyRemovals = new com.carrotsearch.hppc.LongArrayList();
+  private final com.carrotsearch.hppc.LongArrayList pendingKeyRemovals =
+      new com.carrotsearch.hppc.LongArrayList();
 
   private static MemSeries[] collect(Stripe st) {
     int n = 0;
@@ -574,19 +587,24 @@ public final class Head implements AutoCloseable {
     all.sort((a, b) -> a.labels.compareTo(b.labels));
     java.util.List<io.cardinal.tsdb.query.ChunkSeries> out = new ArrayList<>(all.size());
     for (MemSeries s : all) {
-      out.add(new io.cardinal.tsdb.query.ChunkSeries() {
-        @Override
-        public Labels labels() {
-          return s.labels;
-        }
+      out.add(
+          new io.cardinal.tsdb.query.ChunkSeries() {
+            @Override
+            public Labels labels() {
+              return s.labels;
+            }
 
-        @Override
-        public io.cardinal.tsdb.query.ChunkIterator chunks(io.cardinal.tsdb.query.ChunkIterator reuse) {
-          HeadChunkIterator it = reuse instanceof HeadChunkIterator ? (HeadChunkIterator) reuse : new HeadChunkIterator();
-          it.reset(mapper, s, mint, maxt);
-          return it;
-        }
-      });
+            @Override
+            public io.cardinal.tsdb.query.ChunkIterator chunks(
+                io.cardinal.tsdb.query.ChunkIterator reuse) {
+              HeadChunkIterator it =
+                  reuse instanceof HeadChunkIterator
+                      ? (HeadChunkIterator) reuse
+                      : new HeadChunkIterator();
+              it.reset(mapper, s, mint, maxt);
+              return it;
+            }
+          });
     }
     return out;
   }
@@ -595,7 +613,6 @@ public final class Head implements AutoCloseable {
   public java.util.SortedSet<String> symbols() {
     return postings.symbols();
   }
-
 
   /** Cardinality statistics like Prometheus's /api/v1/status/tsdb, top {@code limit} per list. */
   public TsdbStatus status(int limit) {

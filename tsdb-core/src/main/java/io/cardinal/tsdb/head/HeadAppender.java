@@ -9,9 +9,9 @@ import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Batches samples for the head with Prometheus's appender semantics, plus Cloudflare's limits:
- * the global series limit (new series are skipped at the limit, existing ones keep ingesting) and
- * the patched sample_limit (past the limit only samples of existing series are stored).
+ * Batches samples for the head with Prometheus's appender semantics, plus Cloudflare's limits: the
+ * global series limit (new series are skipped at the limit, existing ones keep ingesting) and the
+ * patched sample_limit (past the limit only samples of existing series are stored).
  *
  * <p>Series are created when first offered, as in Prometheus; samples become visible at commit.
  * Reuse one appender per thread: its buffers grow to the largest batch and are then reused.
@@ -104,8 +104,12 @@ public final class HeadAppender implements Appender {
         }
         int st = s.appendable(t, vBits, minValidTime);
         if (st != MemSeries.OK && st != MemSeries.DUPLICATE_SAME) {
-          return reject(st == MemSeries.OUT_OF_ORDER ? AppendStatus.OUT_OF_ORDER
-              : st == MemSeries.DUPLICATE ? AppendStatus.DUPLICATE : AppendStatus.OUT_OF_BOUNDS);
+          return reject(
+              st == MemSeries.OUT_OF_ORDER
+                  ? AppendStatus.OUT_OF_ORDER
+                  : st == MemSeries.DUPLICATE
+                      ? AppendStatus.DUPLICATE
+                      : AppendStatus.OUT_OF_BOUNDS);
         }
         s.pendingCommits++;
       }
@@ -126,10 +130,12 @@ public final class HeadAppender implements Appender {
     }
     if (limits.labelNameLengthLimit > 0 || limits.labelValueLengthLimit > 0) {
       for (int i = 0; i < labels.size(); i++) {
-        if (limits.labelNameLengthLimit > 0 && labels.name(i).length() > limits.labelNameLengthLimit) {
+        if (limits.labelNameLengthLimit > 0
+            && labels.name(i).length() > limits.labelNameLengthLimit) {
           return AppendStatus.DROPPED_LABEL_NAME_LENGTH;
         }
-        if (limits.labelValueLengthLimit > 0 && labels.value(i).length() > limits.labelValueLengthLimit) {
+        if (limits.labelValueLengthLimit > 0
+            && labels.value(i).length() > limits.labelValueLengthLimit) {
           return AppendStatus.DROPPED_LABEL_VALUE_LENGTH;
         }
       }
@@ -184,7 +190,8 @@ public final class HeadAppender implements Appender {
     try {
       validate();
       try {
-        // Write-ahead: the batch is in the log (durable per the log's policy) before any of it is visible.
+        // Write-ahead: the batch is in the log (durable per the log's policy) before any of it is
+        // visible.
         HeadLog log = head.log();
         if (nNew > 0) {
           log.logSeries(newRefs, newLabels, nNew);
@@ -248,8 +255,14 @@ public final class HeadAppender implements Appender {
       int st;
       if (mark != 0) {
         long prevT = ts[mark - 1];
-        st = t > prevT ? MemSeries.OK : t < prevT ? MemSeries.OUT_OF_ORDER
-            : bits == Double.doubleToRawLongBits(vs[mark - 1]) ? MemSeries.DUPLICATE_SAME : MemSeries.DUPLICATE;
+        st =
+            t > prevT
+                ? MemSeries.OK
+                : t < prevT
+                    ? MemSeries.OUT_OF_ORDER
+                    : bits == Double.doubleToRawLongBits(vs[mark - 1])
+                        ? MemSeries.DUPLICATE_SAME
+                        : MemSeries.DUPLICATE;
       } else {
         // No series lock: only commits move lastT, and they hold the commit lock we hold.
         st = s.appendable(t, bits, minValidTime);
@@ -272,8 +285,10 @@ public final class HeadAppender implements Appender {
       }
       if (st != MemSeries.DUPLICATE_SAME) {
         // Another appender committed to the series first, or two samples of this batch collide.
-        result.moveAppended(st == MemSeries.OUT_OF_ORDER ? AppendStatus.OUT_OF_ORDER
-            : st == MemSeries.DUPLICATE ? AppendStatus.DUPLICATE : AppendStatus.OUT_OF_BOUNDS);
+        result.moveAppended(
+            st == MemSeries.OUT_OF_ORDER
+                ? AppendStatus.OUT_OF_ORDER
+                : st == MemSeries.DUPLICATE ? AppendStatus.DUPLICATE : AppendStatus.OUT_OF_BOUNDS);
       }
     }
     n = kept;

@@ -17,11 +17,12 @@ public interface HeadLog {
   /** Logs samples: {@code refs[i]} at {@code ts[i]} = {@code vs[i]}, for i < n. */
   void logSamples(long[] refs, long[] ts, double[] vs, int n);
 
-  HeadLog NONE = new HeadLog() {
-    @Override
-    public void logSeries(long[] refs, Labels[] labels, int n) {}
+  HeadLog NONE =
+      new HeadLog() {
+        @Override
+        public void logSeries(long[] refs, Labels[] labels, int n) {}
 
-    @Override
-    public void logSamples(long[] refs, long[] ts, double[] vs, int n) {}
-  };
+        @Override
+        public void logSamples(long[] refs, long[] ts, double[] vs, int n) {}
+      };
 }

@@ -4,8 +4,8 @@ import io.cardinal.tsdb.AppendStatus;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counters the head keeps, named after the Prometheus metrics they back
- * ({@code prometheus_tsdb_head_samples_appended_total}, {@code ..._out_of_order_samples_total}, ...).
+ * Counters the head keeps, named after the Prometheus metrics they back ({@code
+ * prometheus_tsdb_head_samples_appended_total}, {@code ..._out_of_order_samples_total}, ...).
  */
 public final class HeadMetrics {
   private final LongAdder[] byStatus = new LongAdder[AppendStatus.count()];

@@ -12,13 +12,26 @@ import java.time.Duration;
 public final class HeadOptions {
   /** Prometheus's block and chunk range: 2h. */
   public static final long DEFAULT_CHUNK_RANGE_MS = 2 * 60 * 60 * 1000L;
+
   public static final int DEFAULT_SAMPLES_PER_CHUNK = 120;
   public static final int DEFAULT_STRIPE_SIZE = 1 << 14;
-  /** Prometheus cuts a chunk at 1 KiB whatever its sample count, so badly compressible series stay small. */
+
+  /**
+   * Prometheus cuts a chunk at 1 KiB whatever its sample count, so badly compressible series stay
+   * small.
+   */
   public static final int DEFAULT_MAX_BYTES_PER_CHUNK = 1024;
 
-  private static final HeadOptions DEFAULTS = new HeadOptions(DEFAULT_CHUNK_RANGE_MS, DEFAULT_SAMPLES_PER_CHUNK,
-      DEFAULT_MAX_BYTES_PER_CHUNK, 0, DEFAULT_STRIPE_SIZE, LabelHasher.DEFAULT, null, HeadLog.NONE);
+  private static final HeadOptions DEFAULTS =
+      new HeadOptions(
+          DEFAULT_CHUNK_RANGE_MS,
+          DEFAULT_SAMPLES_PER_CHUNK,
+          DEFAULT_MAX_BYTES_PER_CHUNK,
+          0,
+          DEFAULT_STRIPE_SIZE,
+          LabelHasher.DEFAULT,
+          null,
+          HeadLog.NONE);
 
   // Package-private and final: the append path reads them without an accessor call.
   final long chunkRangeMs;
@@ -30,19 +43,29 @@ public final class HeadOptions {
   final ChunkMapper chunkMapper;
   final HeadLog log;
 
-  private HeadOptions(long chunkRangeMs, int samplesPerChunk, int maxBytesPerChunk, long maxSeries, int stripeSize,
-      LabelHasher hasher, ChunkMapper chunkMapper, HeadLog log) {
+  private HeadOptions(
+      long chunkRangeMs,
+      int samplesPerChunk,
+      int maxBytesPerChunk,
+      long maxSeries,
+      int stripeSize,
+      LabelHasher hasher,
+      ChunkMapper chunkMapper,
+      HeadLog log) {
     if (chunkRangeMs <= 0) {
-      throw new IllegalArgumentException("chunk range must be positive [chunkRangeMs=" + chunkRangeMs + "]");
+      throw new IllegalArgumentException(
+          "chunk range must be positive [chunkRangeMs=" + chunkRangeMs + "]");
     }
     if (samplesPerChunk < 4) {
-      throw new IllegalArgumentException("samples per chunk must be >= 4 [samplesPerChunk=" + samplesPerChunk + "]");
+      throw new IllegalArgumentException(
+          "samples per chunk must be >= 4 [samplesPerChunk=" + samplesPerChunk + "]");
     }
     if (maxSeries < 0) {
       throw new IllegalArgumentException("max series must be >= 0 [maxSeries=" + maxSeries + "]");
     }
     if (Integer.bitCount(stripeSize) != 1) {
-      throw new IllegalArgumentException("stripe size must be a power of two [stripeSize=" + stripeSize + "]");
+      throw new IllegalArgumentException(
+          "stripe size must be a power of two [stripeSize=" + stripeSize + "]");
     }
     if (hasher == null || log == null) {
       throw new IllegalArgumentException("hasher and log must not be null");
@@ -63,40 +86,65 @@ public final class HeadOptions {
 
   /** Chunks never cross a multiple of this range (2h by default). */
   public HeadOptions withChunkRange(Duration range) {
-    return new HeadOptions(range.toMillis(), samplesPerChunk, maxBytesPerChunk, maxSeries, stripeSize, hasher,
-        chunkMapper, log);
+    return new HeadOptions(
+        range.toMillis(),
+        samplesPerChunk,
+        maxBytesPerChunk,
+        maxSeries,
+        stripeSize,
+        hasher,
+        chunkMapper,
+        log);
   }
 
   /** The sample count a chunk aims at (120); Prometheus's cutting rules derive from it. */
   public HeadOptions withSamplesPerChunk(int n) {
-    return new HeadOptions(chunkRangeMs, n, maxBytesPerChunk, maxSeries, stripeSize, hasher, chunkMapper, log);
+    return new HeadOptions(
+        chunkRangeMs, n, maxBytesPerChunk, maxSeries, stripeSize, hasher, chunkMapper, log);
   }
 
   /** The global series limit ({@code --storage.tsdb.head.max-series}); 0 means none. */
   public HeadOptions withMaxSeries(long n) {
-    return new HeadOptions(chunkRangeMs, samplesPerChunk, maxBytesPerChunk, n, stripeSize, hasher, chunkMapper, log);
+    return new HeadOptions(
+        chunkRangeMs, samplesPerChunk, maxBytesPerChunk, n, stripeSize, hasher, chunkMapper, log);
   }
 
   /** Lock stripes for the series map; a power of two. */
   public HeadOptions withStripeSize(int n) {
-    return new HeadOptions(chunkRangeMs, samplesPerChunk, maxBytesPerChunk, maxSeries, n, hasher, chunkMapper, log);
+    return new HeadOptions(
+        chunkRangeMs, samplesPerChunk, maxBytesPerChunk, maxSeries, n, hasher, chunkMapper, log);
   }
 
   /** How series are keyed; tests install colliding hashers. */
   public HeadOptions withHasher(LabelHasher h) {
-    return new HeadOptions(chunkRangeMs, samplesPerChunk, maxBytesPerChunk, maxSeries, stripeSize, h, chunkMapper,
+    return new HeadOptions(
+        chunkRangeMs,
+        samplesPerChunk,
+        maxBytesPerChunk,
+        maxSeries,
+        stripeSize,
+        h,
+        chunkMapper,
         log);
   }
 
   /** Where full chunks go (storage's memory-mapped files); in memory when unset. */
   public HeadOptions withChunkMapper(ChunkMapper m) {
-    return new HeadOptions(chunkRangeMs, samplesPerChunk, maxBytesPerChunk, maxSeries, stripeSize, hasher, m, log);
+    return new HeadOptions(
+        chunkRangeMs, samplesPerChunk, maxBytesPerChunk, maxSeries, stripeSize, hasher, m, log);
   }
 
   /** A log every commit writes to before it becomes visible, from the first commit on. */
   public HeadOptions withLog(HeadLog l) {
-    return new HeadOptions(chunkRangeMs, samplesPerChunk, maxBytesPerChunk, maxSeries, stripeSize, hasher,
-        chunkMapper, l);
+    return new HeadOptions(
+        chunkRangeMs,
+        samplesPerChunk,
+        maxBytesPerChunk,
+        maxSeries,
+        stripeSize,
+        hasher,
+        chunkMapper,
+        l);
   }
 
   public Duration chunkRange() {

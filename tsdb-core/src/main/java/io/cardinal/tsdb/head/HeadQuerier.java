@@ -66,7 +66,8 @@ final class HeadQuerier implements Querier {
 
   @Override
   public List<String> labelValues(String name, Matcher... matchers) {
-    return head.postings.labelValues(name, matchers.length == 0 ? null : head.postings.select(matchers));
+    return head.postings.labelValues(
+        name, matchers.length == 0 ? null : head.postings.select(matchers));
   }
 
   @Override
@@ -93,7 +94,10 @@ final class HeadQuerier implements Querier {
 
     @Override
     public SampleIterator iterator(SampleIterator reuse) {
-      HeadSeriesIterator it = reuse instanceof HeadSeriesIterator ? (HeadSeriesIterator) reuse : new HeadSeriesIterator();
+      HeadSeriesIterator it =
+          reuse instanceof HeadSeriesIterator
+              ? (HeadSeriesIterator) reuse
+              : new HeadSeriesIterator();
       it.reset(head.chunkMapper(), s, mint, maxt);
       return it;
     }

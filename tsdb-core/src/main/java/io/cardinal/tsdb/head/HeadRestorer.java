@@ -14,8 +14,12 @@ import io.cardinal.tsdb.labels.Labels;
 public interface HeadRestorer {
   /** {@link #restoreReplayedSample}: the sample was appended. */
   int REPLAY_APPENDED = 0;
-  /** {@link #restoreReplayedSample}: a memory-mapped chunk of the series already holds this time. */
+
+  /**
+   * {@link #restoreReplayedSample}: a memory-mapped chunk of the series already holds this time.
+   */
   int REPLAY_IN_MAPPED = 1;
+
   /** {@link #restoreReplayedSample}: no such series, or out of order or a duplicate. */
   int REPLAY_DROPPED = 2;
 
@@ -26,13 +30,16 @@ public interface HeadRestorer {
   long restoreSeries(long ref, Labels labels);
 
   /**
-   * Like {@link #restoreSeries}, but leaves the series out of the postings index until
-   * {@link #buildDeferredPostings} runs: start-up only, so replay threads creating series do not
-   * serialise on the index lock. Such series are not found by queries until then. Thread-safe.
+   * Like {@link #restoreSeries}, but leaves the series out of the postings index until {@link
+   * #buildDeferredPostings} runs: start-up only, so replay threads creating series do not serialise
+   * on the index lock. Such series are not found by queries until then. Thread-safe.
    */
   long restoreSeriesDeferred(long ref, Labels labels);
 
-  /** {@link #restoreSeriesDeferred(long, Labels)} with {@code hash} = {@link #labelHash(Labels) labelHash(labels)}. */
+  /**
+   * {@link #restoreSeriesDeferred(long, Labels)} with {@code hash} = {@link #labelHash(Labels)
+   * labelHash(labels)}.
+   */
   long restoreSeriesDeferred(long ref, Labels labels, long hash);
 
   /** Whether series are keyed by {@link Labels#hash64()} (no test hasher installed). */
@@ -76,8 +83,8 @@ public interface HeadRestorer {
   void observeReplayedRange(long lo, long hi);
 
   /**
-   * Starts logging every later commit to {@code log}: storage calls it once replay is done, so replayed
-   * samples are not logged again.
+   * Starts logging every later commit to {@code log}: storage calls it once replay is done, so
+   * replayed samples are not logged again.
    */
   void attachLog(HeadLog log);
 }

@@ -23,7 +23,9 @@ import org.roaringbitmap.RoaringBitmap;
  * removes the value, so symbols are cleaned with their postings.
  */
 final class MemPostings {
-  /** A value's posting list; extending the bitmap keeps the canonical string without another object. */
+  /**
+   * A value's posting list; extending the bitmap keeps the canonical string without another object.
+   */
   static final class Posting extends RoaringBitmap {
     final String value;
 
@@ -47,7 +49,9 @@ final class MemPostings {
   private final SeriesRefTable refs;
   private final Source source = new Source();
 
-  /** {@code refs} gives the labels of a series by reference, for {@link #select}'s candidate check. */
+  /**
+   * {@code refs} gives the labels of a series by reference, for {@link #select}'s candidate check.
+   */
   MemPostings(SeriesRefTable refs) {
     this.refs = refs;
   }
@@ -80,7 +84,8 @@ final class MemPostings {
    * <p>One thread, one pass: the build is memory-bound (two threads each scanning every series were
    * slower). Consecutive series usually repeat a label's name and often its value (same job, same
    * target) at the same position, so the last index entry per position is tried first, by identity,
-   * before any hash lookup; replayed strings come from one interner, so identity is the common case.
+   * before any hash lookup; replayed strings come from one interner, so identity is the common
+   * case.
    */
   void buildDeferred(SeriesRefTable refs, long lastRef) {
     lock.writeLock().lock();
@@ -163,8 +168,8 @@ final class MemPostings {
   }
 
   /**
-   * Series matching all matchers (see {@link PostingsPlanner}), as a new bitmap. The read lock keeps
-   * the lists the planner reads, and the series it checks labels of, from changing under it.
+   * Series matching all matchers (see {@link PostingsPlanner}), as a new bitmap. The read lock
+   * keeps the lists the planner reads, and the series it checks labels of, from changing under it.
    */
   RoaringBitmap select(Matcher... matchers) {
     lock.readLock().lock();
@@ -324,8 +329,11 @@ final class MemPostings {
 
   private static List<TsdbStatus.Stat> top(List<Map.Entry<String, Long>> in, int limit) {
     Map.Entry<String, Long>[] arr = in.toArray(new Map.Entry[0]);
-    Arrays.sort(arr, Comparator.comparing((Map.Entry<String, Long> e) -> e.getValue()).reversed()
-        .thenComparing(Map.Entry::getKey));
+    Arrays.sort(
+        arr,
+        Comparator.comparing((Map.Entry<String, Long> e) -> e.getValue())
+            .reversed()
+            .thenComparing(Map.Entry::getKey));
     List<TsdbStatus.Stat> out = new ArrayList<>();
     for (int i = 0; i < Math.min(limit, arr.length); i++) {
       out.add(new TsdbStatus.Stat(arr[i].getKey(), arr[i].getValue()));

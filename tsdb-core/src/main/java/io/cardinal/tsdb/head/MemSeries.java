@@ -21,14 +21,18 @@ final class MemSeries {
   final Labels labels;
 
   MemSeries hashNext;
+
   /** Created at start-up with its postings still to be built (see Head#restoreSeriesDeferred). */
   boolean postingsPending;
 
   /** The chunk being appended to; null when the series has no open chunk. */
   XorChunk head;
+
   long headMinT;
+
   /** Timestamp at which the open chunk is cut (Prometheus's nextAt). */
   long nextAt = Long.MIN_VALUE;
+
   /*
    * lastT and lastVBits are written only by a commit, which holds both the series lock and the
    * head's commit lock, or by replay before the head is shared: holding either lock is enough to
@@ -36,18 +40,24 @@ final class MemSeries {
    */
   long lastT = NO_TIME;
   long lastVBits;
+
   /** Full chunks: (mapper ref, minT, maxT) triples, oldest first. Null when none. */
   long[] mapped;
+
   int mappedCount;
+
   /** Set while an uncommitted batch holds samples for this series; GC must not remove it. */
   int pendingCommits;
+
   /** Set by GC once removed from the head; a holder of a stale reference must look it up again. */
   volatile boolean deleted;
+
   /**
    * Set once the series record has been handed to the {@link HeadLog}. Until then every batch with
    * samples for the series logs the series record too, so no logged sample can precede its series.
    */
   volatile boolean logged;
+
   /**
    * While a commit validates its batch: 1 + the batch index of this series' last sample accepted so
    * far, 0 when none. Guarded by the head's commit lock, not the series lock.
@@ -92,12 +102,15 @@ final class MemSeries {
     } else {
       int n = head.numSamples();
       if (n == opts.samplesPerChunk / 4) {
-        // A quarter full: predict an end time that spreads the rest of the range evenly over chunks.
+        // A quarter full: predict an end time that spreads the rest of the range evenly over
+        // chunks.
         nextAt = computeChunkEndTime(headMinT, lastT, nextAt);
       }
       // Past twice the target the prediction was wrong (the rate went up); the size check keeps
       // badly compressible series from growing huge chunks.
-      if (t >= nextAt || n >= opts.samplesPerChunk * 2 || head.byteLength() > opts.maxBytesPerChunk) {
+      if (t >= nextAt
+          || n >= opts.samplesPerChunk * 2
+          || head.byteLength() > opts.maxBytesPerChunk) {
         mapHeadChunk(mapper);
         startChunk(t, opts);
         cut = true;
@@ -124,7 +137,8 @@ final class MemSeries {
     if (head == null || head.numSamples() == 0) {
       return;
     }
-    long cref = mapper.write(ref, headMinT, lastT, ChunkEncoding.XOR, head.bytes(), 0, head.byteLength());
+    long cref =
+        mapper.write(ref, headMinT, lastT, ChunkEncoding.XOR, head.bytes(), 0, head.byteLength());
     addMapped(cref, headMinT, lastT);
     head.reset();
   }
@@ -143,9 +157,9 @@ final class MemSeries {
   }
 
   /**
-   * The newest sample time in the memory-mapped chunks, or Long.MIN_VALUE without any. Mapped chunks
-   * are kept oldest first and never overlap (cut in time order; re-attached only after the last), so
-   * that is the last one's maxT.
+   * The newest sample time in the memory-mapped chunks, or Long.MIN_VALUE without any. Mapped
+   * chunks are kept oldest first and never overlap (cut in time order; re-attached only after the
+   * last), so that is the last one's maxT.
    */
   long mappedMaxTime() {
     return mappedCount == 0 ? Long.MIN_VALUE : mapped[(mappedCount - 1) * META_STRIDE + 2];
@@ -181,8 +195,8 @@ final class MemSeries {
 
   /**
    * Drops chunks that end before {@code minT}; returns how many. The open chunk is dropped too when
-   * it ends before the cut, and its buffer released, because a series that stopped receiving samples
-   * should stop costing memory.
+   * it ends before the cut, and its buffer released, because a series that stopped receiving
+   * samples should stop costing memory.
    */
   int truncateBefore(long minT) {
     int drop = 0;

@@ -11,7 +11,8 @@ final class SeriesRefTable {
   private static final int PAGE_BITS = 12;
   private static final int PAGE_SIZE = 1 << PAGE_BITS;
 
-  private volatile AtomicReferenceArray<AtomicReferenceArray<MemSeries>> dir = new AtomicReferenceArray<>(16);
+  private volatile AtomicReferenceArray<AtomicReferenceArray<MemSeries>> dir =
+      new AtomicReferenceArray<>(16);
 
   MemSeries get(long ref) {
     long p = ref >>> PAGE_BITS;
@@ -59,7 +60,8 @@ final class SeriesRefTable {
       }
       if (isEmpty(page)) {
         d.set(p, null);
-        // A put racing with us either sees the null (and re-installs) or wrote before this re-check.
+        // A put racing with us either sees the null (and re-installs) or wrote before this
+        // re-check.
         if (isEmpty(page)) {
           freed++;
         } else {
@@ -94,7 +96,8 @@ final class SeriesRefTable {
         while (len <= p) {
           len *= 2;
         }
-        AtomicReferenceArray<AtomicReferenceArray<MemSeries>> bigger = new AtomicReferenceArray<>(len);
+        AtomicReferenceArray<AtomicReferenceArray<MemSeries>> bigger =
+            new AtomicReferenceArray<>(len);
         for (int i = 0; i < d.length(); i++) {
           bigger.set(i, d.get(i));
         }

@@ -54,7 +54,9 @@ public final class Labels implements Comparable<Labels> {
     }
     String[] sp = shape.pairs;
     for (int i = 0; i < namesAndValues.length; i += 2) {
-      if (namesAndValues[i] != sp[i] || namesAndValues[i + 1] == null || namesAndValues[i + 1].isEmpty()) {
+      if (namesAndValues[i] != sp[i]
+          || namesAndValues[i + 1] == null
+          || namesAndValues[i + 1].isEmpty()) {
         return false;
       }
     }
@@ -79,7 +81,10 @@ public final class Labels implements Comparable<Labels> {
     return fromUnsorted(p, p.length);
   }
 
-  /** Takes ownership of {@code p}; sorts it in place by name, drops empty values, rejects duplicates. */
+  /**
+   * Takes ownership of {@code p}; sorts it in place by name, drops empty values, rejects
+   * duplicates.
+   */
   static Labels fromUnsorted(String[] p, int len) {
     // Insertion sort on pairs: label sets are small (typically under 20 labels).
     for (int i = 2; i < len; i += 2) {
@@ -196,8 +201,11 @@ public final class Labels implements Comparable<Labels> {
     int i = 0;
     // Four UTF-16 units per multiply; the rotation feeds high product bits back into the low ones.
     for (; i + 4 <= n; i += 4) {
-      long w = s.charAt(i) | (long) s.charAt(i + 1) << 16 | (long) s.charAt(i + 2) << 32
-          | (long) s.charAt(i + 3) << 48;
+      long w =
+          s.charAt(i)
+              | (long) s.charAt(i + 1) << 16
+              | (long) s.charAt(i + 2) << 32
+              | (long) s.charAt(i + 3) << 48;
       h = Long.rotateLeft((h ^ w) * 0x9FB21C651E98DF25L, 27);
     }
     for (; i < n; i++) {
@@ -213,7 +221,9 @@ public final class Labels implements Comparable<Labels> {
     return z ^ (z >>> 33);
   }
 
-  /** Returns a label set whose strings are replaced by equal canonical instances (symbol interning). */
+  /**
+   * Returns a label set whose strings are replaced by equal canonical instances (symbol interning).
+   */
   public Labels intern(UnaryOperator<String> interner) {
     String[] p = new String[pairs.length];
     for (int i = 0; i < p.length; i++) {
@@ -238,22 +248,24 @@ public final class Labels implements Comparable<Labels> {
       return; // already canonical: no store, so no card mark on an old-generation array
     }
     if (!pairs[index].equals(canonical)) {
-      throw new IllegalArgumentException("not an equal string: " + pairs[index] + " vs " + canonical);
+      throw new IllegalArgumentException(
+          "not an equal string: " + pairs[index] + " vs " + canonical);
     }
     pairs[index] = canonical;
   }
 
   /**
    * The labels whose names are in {@code names}, in order: the grouping key of {@code by (…)}.
-   * Returns this set when every label is kept; no sorting, since a subset of a sorted set is sorted.
+   * Returns this set when every label is kept; no sorting, since a subset of a sorted set is
+   * sorted.
    */
   public Labels keep(java.util.Collection<String> names) {
     return subset(names::contains);
   }
 
   /**
-   * The labels except those in {@code names} and {@code alsoDrop} (may be null): the grouping key of
-   * {@code without (…)}. Returns this set when nothing is dropped.
+   * The labels except those in {@code names} and {@code alsoDrop} (may be null): the grouping key
+   * of {@code without (…)}. Returns this set when nothing is dropped.
    */
   public Labels drop(java.util.Collection<String> names, String alsoDrop) {
     return subset(n -> !names.contains(n) && !n.equals(alsoDrop));
@@ -364,11 +376,21 @@ public final class Labels implements Comparable<Labels> {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       switch (c) {
-        case '"': sb.append("\\\""); break;
-        case '\\': sb.append("\\\\"); break;
-        case '\n': sb.append("\\n"); break;
-        case '\t': sb.append("\\t"); break;
-        case '\r': sb.append("\\r"); break;
+        case '"':
+          sb.append("\\\"");
+          break;
+        case '\\':
+          sb.append("\\\\");
+          break;
+        case '\n':
+          sb.append("\\n");
+          break;
+        case '\t':
+          sb.append("\\t");
+          break;
+        case '\r':
+          sb.append("\\r");
+          break;
         default:
           if (c < 0x20) {
             sb.append(String.format("\\x%02x", (int) c));

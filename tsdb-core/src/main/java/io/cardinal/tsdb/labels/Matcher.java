@@ -17,13 +17,15 @@ import java.util.Set;
  * exponentially. Common shapes skip the regex engine entirely: {@code .*}, {@code .+}, and regexes
  * whose language is a small finite set of strings (literals, alternations such as {@code a|b|c} or
  * {@code ns-(1|2|3)}, simple classes such as {@code h[0-3]}) become set lookups, which the postings
- * index also uses to read just those values' lists; literal prefixes ({@code foo.*}) compare a prefix.
+ * index also uses to read just those values' lists; literal prefixes ({@code foo.*}) compare a
+ * prefix.
  *
  * <p>A matcher that matches the empty string also matches series that lack the label, because
  * Prometheus treats an absent label as having the value "".
  */
 public final class Matcher {
   private static final int MAX_REGEX_LENGTH = 1 << 16;
+
   /** RE2's metacharacters outside a character class. */
   private static final String META = "\\.+*?()|[]{}^$";
 
@@ -33,15 +35,24 @@ public final class Matcher {
   private final boolean matchesEmpty;
   // Regex evaluation strategy; exactly one of these is used for regex types.
   private final Pattern pattern;
+
   /**
    * The values named by the matcher when they are a finite set ({@code =}/{@code !=}: the value; a
    * literal-set regex: its strings), else null; built once, as postings look it up per query.
    */
   private final Set<String> valueSet;
+
   private final String literalPrefix;
   private final RegexShape shape;
 
-  private enum RegexShape { NONE, ANY, NON_EMPTY, SET, PREFIX, PATTERN }
+  private enum RegexShape {
+    NONE,
+    ANY,
+    NON_EMPTY,
+    SET,
+    PREFIX,
+    PATTERN
+  }
 
   private Matcher(MatchType type, String name, String value) {
     this.type = Objects.requireNonNull(type);
@@ -74,8 +85,10 @@ public final class Matcher {
       }
     }
     this.pattern = p;
-    this.valueSet = type == MatchType.EQUAL || type == MatchType.NOT_EQUAL ? Collections.singleton(value)
-        : s == RegexShape.SET ? Collections.unmodifiableSet(set) : null;
+    this.valueSet =
+        type == MatchType.EQUAL || type == MatchType.NOT_EQUAL
+            ? Collections.singleton(value)
+            : s == RegexShape.SET ? Collections.unmodifiableSet(set) : null;
     this.literalPrefix = prefix;
     this.shape = s;
     this.matchesEmpty = matches("");
@@ -89,7 +102,9 @@ public final class Matcher {
     return new Matcher(MatchType.NOT_EQUAL, name, value);
   }
 
-  /** @throws IllegalArgumentException if the regex does not compile. */
+  /**
+   * @throws IllegalArgumentException if the regex does not compile.
+   */
   public static Matcher regex(String name, String value) {
     return new Matcher(MatchType.REGEX, name, value);
   }
@@ -128,8 +143,9 @@ public final class Matcher {
   }
 
   /**
-   * The finite set of values a negative matcher rejects ({@code !=} or {@code !~} of a literal set),
-   * or null: every other value passes. The postings index subtracts exactly these values' lists.
+   * The finite set of values a negative matcher rejects ({@code !=} or {@code !~} of a literal
+   * set), or null: every other value passes. The postings index subtracts exactly these values'
+   * lists.
    */
   public Set<String> setNonMatches() {
     return type == MatchType.NOT_EQUAL || type == MatchType.NOT_REGEX ? valueSet : null;
@@ -170,10 +186,11 @@ public final class Matcher {
 
   /**
    * The finite set of strings a regex matches when it is built only from literal characters,
-   * alternations ({@code a|b}), groups ({@code (..)}, {@code (?:..)}) and simple character classes of
-   * literal characters and ranges ({@code [0-3a]}), such as {@code ns-(1|2|3)} or {@code /api/h[0-3]};
-   * null for anything else (escapes, repetition, anchors, flags, negated classes, a set over
-   * {@link #MAX_SET_SIZE}). Matching such a regex, fully anchored, is membership in this set.
+   * alternations ({@code a|b}), groups ({@code (..)}, {@code (?:..)}) and simple character classes
+   * of literal characters and ranges ({@code [0-3a]}), such as {@code ns-(1|2|3)} or {@code
+   * /api/h[0-3]}; null for anything else (escapes, repetition, anchors, flags, negated classes, a
+   * set over {@link #MAX_SET_SIZE}). Matching such a regex, fully anchored, is membership in this
+   * set.
    */
   static Set<String> literalAlternation(String re) {
     SetExpander e = new SetExpander(re);
@@ -184,7 +201,10 @@ public final class Matcher {
     return new HashSet<>(out);
   }
 
-  /** A recursive-descent reader of the literal-only regex subset; null from any method means "not in it". */
+  /**
+   * A recursive-descent reader of the literal-only regex subset; null from any method means "not in
+   * it".
+   */
   private static final class SetExpander {
     final String re;
     int pos;
@@ -307,7 +327,10 @@ public final class Matcher {
       return out;
     }
 
-    /** A character that stands for itself outside a class (surrogates excluded: RE2 reads code points). */
+    /**
+     * A character that stands for itself outside a class (surrogates excluded: RE2 reads code
+     * points).
+     */
     static boolean isPlain(char c) {
       return META.indexOf(c) < 0 && !Character.isSurrogate(c);
     }

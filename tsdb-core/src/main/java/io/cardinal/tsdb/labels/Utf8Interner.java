@@ -5,21 +5,27 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Turns UTF-8 byte runs into canonical {@link String}s without creating a String for a run it has
- * seen before. Decoders of label-heavy input (WAL series records, index symbol tables, remote write)
- * meet the same few thousand names and values millions of times; decoding each into a fresh String
- * made a replay of a million series allocate a gigabyte of strings only to intern and drop them.
+ * seen before. Decoders of label-heavy input (WAL series records, index symbol tables, remote
+ * write) meet the same few thousand names and values millions of times; decoding each into a fresh
+ * String made a replay of a million series allocate a gigabyte of strings only to intern and drop
+ * them.
  *
  * <p>Open addressing on a hash of the bytes. A candidate is confirmed by comparing its characters
  * with the bytes when the run is ASCII (the common case, no allocation); other runs are decoded and
- * compared with {@link String#equals}. The table grows without bound until {@link #clear()}: callers
- * either own it for a bounded job (a replay) or clear it when {@link #size()} passes their budget.
- * Not thread-safe.
+ * compared with {@link String#equals}. The table grows without bound until {@link #clear()}:
+ * callers either own it for a bounded job (a replay) or clear it when {@link #size()} passes their
+ * budget. Not thread-safe.
  */
 public final class Utf8Interner {
   private String[] strings;
   private int[] hashes;
-  /** {@link Labels#stringHash} of each string, so label sets can be hashed from their strings' slots. */
+
+  /**
+   * {@link Labels#stringHash} of each string, so label sets can be hashed from their strings'
+   * slots.
+   */
   private long[] labelHashes;
+
   private long lastLabelHash;
   private int size;
   private int mask;
@@ -28,7 +34,9 @@ public final class Utf8Interner {
     this(1 << 12);
   }
 
-  /** @param expected strings expected before the first resize */
+  /**
+   * @param expected strings expected before the first resize
+   */
   public Utf8Interner(int expected) {
     int cap = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
     strings = new String[cap];
@@ -68,10 +76,16 @@ public final class Utf8Interner {
     for (int slot = h & mask; ; slot = (slot + 1) & mask) {
       String s = strings[slot];
       if (s == null) {
-        return insert(slot, h, new String(a, off, len, ascii >= 0 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
+        return insert(
+            slot,
+            h,
+            new String(
+                a, off, len, ascii >= 0 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
       }
-      if (hashes[slot] == h && (ascii >= 0 ? asciiEquals(s, a, off, len)
-          : s.equals(new String(a, off, len, StandardCharsets.UTF_8)))) {
+      if (hashes[slot] == h
+          && (ascii >= 0
+              ? asciiEquals(s, a, off, len)
+              : s.equals(new String(a, off, len, StandardCharsets.UTF_8)))) {
         lastLabelHash = labelHashes[slot];
         return s;
       }
@@ -91,7 +105,9 @@ public final class Utf8Interner {
     return intern(b, pos, len);
   }
 
-  /** The canonical string for {@code len} UTF-8 bytes of {@code b} at absolute index {@code pos}. */
+  /**
+   * The canonical string for {@code len} UTF-8 bytes of {@code b} at absolute index {@code pos}.
+   */
   public String intern(ByteBuffer b, int pos, int len) {
     if (b.hasArray()) {
       return intern(b.array(), b.arrayOffset() + pos, len);
@@ -109,7 +125,10 @@ public final class Utf8Interner {
       if (s == null) {
         byte[] tmp = new byte[len];
         b.get(pos, tmp, 0, len);
-        return insert(slot, h, new String(tmp, ascii >= 0 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
+        return insert(
+            slot,
+            h,
+            new String(tmp, ascii >= 0 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
       }
       if (hashes[slot] == h && equals(s, b, pos, len, ascii >= 0)) {
         lastLabelHash = labelHashes[slot];

@@ -13,7 +13,9 @@ public interface ChunkIterator {
 
   byte encoding();
 
-  /** The chunk's encoded bytes (XOR layout including its 2-byte header) at [offset, offset+length). */
+  /**
+   * The chunk's encoded bytes (XOR layout including its 2-byte header) at [offset, offset+length).
+   */
   byte[] bytes();
 
   int offset();

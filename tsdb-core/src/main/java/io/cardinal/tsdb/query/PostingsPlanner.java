@@ -18,16 +18,17 @@ import org.roaringbitmap.RoaringBitmap;
  * <p>Prometheus's rules: a series is selected when every matcher matches its value of the matcher's
  * label, "" when it has none; so a matcher that matches "" also selects series without the label.
  *
- * <p>Plan: matchers that select values (do not match "") go first, those with a finite set of values
- * ({@code =}, literal-set regexes) before those that must try every value, since they read only the
- * lists they need and usually shrink the result the most; matchers that match "" go last and
- * subtract the series they reject. Once the running result is down to {@link #FILTER_BELOW} series,
- * the remaining matchers are checked on those series' labels instead: reading the list of, say,
- * {@code env="dev"} to subtract it from two candidates costs thousands of IDs for nothing.
+ * <p>Plan: matchers that select values (do not match "") go first, those with a finite set of
+ * values ({@code =}, literal-set regexes) before those that must try every value, since they read
+ * only the lists they need and usually shrink the result the most; matchers that match "" go last
+ * and subtract the series they reject. Once the running result is down to {@link #FILTER_BELOW}
+ * series, the remaining matchers are checked on those series' labels instead: reading the list of,
+ * say, {@code env="dev"} to subtract it from two candidates costs thousands of IDs for nothing.
  */
 public final class PostingsPlanner {
   /** At or below this many candidate series, the remaining matchers are checked on labels. */
   public static final int FILTER_BELOW = 16;
+
   /** Up to this many postings lists are merged pairwise; see {@link #union}. */
   static final int FEW_LISTS = 8;
 
@@ -39,19 +40,24 @@ public final class PostingsPlanner {
    * @param <E> what reading the index may throw (a block's index checks its checksums as it reads)
    */
   public interface Source<E extends Exception> {
-    /** Adds to {@code out} the postings lists of those of {@code values} that label {@code name} has. */
+    /**
+     * Adds to {@code out} the postings lists of those of {@code values} that label {@code name}
+     * has.
+     */
     void postings(String name, Set<String> values, List<RoaringBitmap> out) throws E;
 
     /**
-     * Adds to {@code out} the postings lists of every value {@code v} of label {@code m.name()} with
-     * {@code m.matches(v) == want}.
+     * Adds to {@code out} the postings lists of every value {@code v} of label {@code m.name()}
+     * with {@code m.matches(v) == want}.
      */
     void postings(Matcher m, boolean want, List<RoaringBitmap> out) throws E;
 
     /** Every series of the index. */
     RoaringBitmap allPostings() throws E;
 
-    /** The labels of series {@code id}, or null if it is gone (it is then left out of the result). */
+    /**
+     * The labels of series {@code id}, or null if it is gone (it is then left out of the result).
+     */
     Labels labels(int id) throws E;
 
     /**
@@ -65,13 +71,15 @@ public final class PostingsPlanner {
    * Series IDs matching every matcher (every series when there are none), as a bitmap the caller
    * owns.
    */
-  public static <E extends Exception> RoaringBitmap postings(Source<E> src, Matcher... matchers) throws E {
+  public static <E extends Exception> RoaringBitmap postings(Source<E> src, Matcher... matchers)
+      throws E {
     boolean fresh = src.freshLists();
     Matcher[] order = matchers.clone();
     Arrays.sort(order, Comparator.comparingInt(PostingsPlanner::cost));
     List<RoaringBitmap> lists = new ArrayList<>();
     RoaringBitmap result = null;
-    // Whether result is ours to change; while it is a source's live list, operations make new bitmaps.
+    // Whether result is ours to change; while it is a source's live list, operations make new
+    // bitmaps.
     boolean owned = false;
     int next = 0;
     for (; next < order.length; next++) {
@@ -143,7 +151,8 @@ public final class PostingsPlanner {
   }
 
   /** Removes from {@code ids} the series whose labels fail any of {@code ms[from..]}. */
-  private static <E extends Exception> void filter(Source<E> src, RoaringBitmap ids, Matcher[] ms, int from) throws E {
+  private static <E extends Exception> void filter(
+      Source<E> src, RoaringBitmap ids, Matcher[] ms, int from) throws E {
     for (int id : ids.toArray()) {
       Labels l = src.labels(id);
       boolean ok = l != null;
@@ -157,12 +166,14 @@ public final class PostingsPlanner {
   }
 
   /**
-   * The union of {@code lists}; a single list comes back as it is, so it is the caller's to change only
-   * if the lists are fresh.
+   * The union of {@code lists}; a single list comes back as it is, so it is the caller's to change
+   * only if the lists are fresh.
    */
   private static RoaringBitmap union(List<RoaringBitmap> lists, boolean fresh) {
-    // Lists of different values interleave: merging them whole is linear, adding them ID by ID is not.
-    // A few lists merge pairwise (arrays stay arrays); many go through the lazy union, which works in
+    // Lists of different values interleave: merging them whole is linear, adding them ID by ID is
+    // not.
+    // A few lists merge pairwise (arrays stay arrays); many go through the lazy union, which works
+    // in
     // 65,536-bit bitmaps and pays for converting them back only once.
     if (lists.isEmpty()) {
       return new RoaringBitmap();

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Reads series from a time range. A querier sees the data as it was when it was opened for chunks
- * that are later truncated away; samples appended after opening may or may not be visible.
- * Close it when done so storage held for it can be released.
+ * that are later truncated away; samples appended after opening may or may not be visible. Close it
+ * when done so storage held for it can be released.
  */
 public interface Querier extends AutoCloseable {
   /**

@@ -17,25 +17,26 @@ public interface SampleIterator {
     return null;
   }
 
-  SampleIterator EMPTY = new SampleIterator() {
-    @Override
-    public boolean next() {
-      return false;
-    }
+  SampleIterator EMPTY =
+      new SampleIterator() {
+        @Override
+        public boolean next() {
+          return false;
+        }
 
-    @Override
-    public boolean seek(long t) {
-      return false;
-    }
+        @Override
+        public boolean seek(long t) {
+          return false;
+        }
 
-    @Override
-    public long timestamp() {
-      throw new IllegalStateException("empty iterator");
-    }
+        @Override
+        public long timestamp() {
+          throw new IllegalStateException("empty iterator");
+        }
 
-    @Override
-    public double value() {
-      throw new IllegalStateException("empty iterator");
-    }
-  };
+        @Override
+        public double value() {
+          throw new IllegalStateException("empty iterator");
+        }
+      };
 }

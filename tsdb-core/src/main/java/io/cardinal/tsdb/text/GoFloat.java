@@ -9,10 +9,10 @@ public final class GoFloat {
 
   /**
    * Go's {@code strconv.FormatFloat(v, 'g', -1, 64)} ({@code %g}, {@code fmt.Sprint}): the shortest
-   * decimal that reads back as the same double, in exponent form when the decimal exponent is
-   * below -4 or at least 6 ({@code 1e+06}, {@code 1.2345e-05}, {@code 123456}); {@code +Inf},
-   * {@code -Inf}, {@code NaN}, {@code -0}. The digits come from {@link GoFloatShortest} because
-   * {@link Double#toString} is not always shortest on Java 17.
+   * decimal that reads back as the same double, in exponent form when the decimal exponent is below
+   * -4 or at least 6 ({@code 1e+06}, {@code 1.2345e-05}, {@code 123456}); {@code +Inf}, {@code
+   * -Inf}, {@code NaN}, {@code -0}. The digits come from {@link GoFloatShortest} because {@link
+   * Double#toString} is not always shortest on Java 17.
    */
   public static String formatG(double v) {
     if (v == 0) {

@@ -4,24 +4,29 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Go's {@code strconv.FormatFloat(v, fmt, -1, 64)} without {@code BigDecimal}: the shortest decimal that
- * reads back as the same double, the closest to the exact binary value when several have that length
- * (ties to an even last digit), with the bounds of the rounding interval included only for an even
- * significand. That is what Go's Ryū ({@code ryuFtoaShortest}) and its exact fallback agree on.
+ * Go's {@code strconv.FormatFloat(v, fmt, -1, 64)} without {@code BigDecimal}: the shortest decimal
+ * that reads back as the same double, the closest to the exact binary value when several have that
+ * length (ties to an even last digit), with the bounds of the rounding interval included only for
+ * an even significand. That is what Go's Ryū ({@code ryuFtoaShortest}) and its exact fallback agree
+ * on.
  *
  * <p>The digits come from Raffaello Giulietti's Schubfach algorithm ("The Schubfach way to render
- * doubles", 2020; the algorithm behind {@code Double.toString} since JDK 19), with two changes for Go:
- * no two-digit minimum for the smallest subnormals (Go prints {@code 5e-324}, Java {@code 4.9E-324}), and
- * a one-digit-shorter candidate is tried whenever the digits have two or more digits. The 126-bit
- * powers of ten it multiplies by are computed once, exactly, when the class loads.
+ * doubles", 2020; the algorithm behind {@code Double.toString} since JDK 19), with two changes for
+ * Go: no two-digit minimum for the smallest subnormals (Go prints {@code 5e-324}, Java {@code
+ * 4.9E-324}), and a one-digit-shorter candidate is tried whenever the digits have two or more
+ * digits. The 126-bit powers of ten it multiplies by are computed once, exactly, when the class
+ * loads.
  *
- * <p>Everything writes ASCII bytes into a caller's array, so a JSON writer formats numbers in place;
- * {@link #format(double, char)} returns a String for everyone else.
+ * <p>Everything writes ASCII bytes into a caller's array, so a JSON writer formats numbers in
+ * place; {@link #format(double, char)} returns a String for everyone else.
  */
 public final class GoFloatShortest {
   private GoFloatShortest() {}
 
-  /** Longest output of {@link #format(double, char, byte[], int)}: {@code -0.} then 323 zeros and 17 digits. */
+  /**
+   * Longest output of {@link #format(double, char, byte[], int)}: {@code -0.} then 323 zeros and 17
+   * digits.
+   */
   public static final int MAX_LENGTH = 344;
 
   private static final int P = 53;
@@ -32,7 +37,11 @@ public final class GoFloatShortest {
   private static final long MASK_63 = (1L << 63) - 1;
   private static final int K_MIN = -324;
   private static final int K_MAX = 292;
-  /** For each k in [K_MIN, K_MAX]: g1 and g0 with g = g1·2^63 + g0 = floor(10^-k · 2^(125 - floor(log2 10^-k))) + 1. */
+
+  /**
+   * For each k in [K_MIN, K_MAX]: g1 and g0 with g = g1·2^63 + g0 = floor(10^-k · 2^(125 -
+   * floor(log2 10^-k))) + 1.
+   */
   private static final long[] G = new long[2 * (K_MAX - K_MIN + 1)];
 
   static {
@@ -70,9 +79,10 @@ public final class GoFloatShortest {
   }
 
   /**
-   * Writes the shortest digits of {@code |v|} ({@code v} finite and not zero) to {@code buf[pos..pos+nd)}
-   * without trailing zeros and returns {@code (dp << 8) | nd}: the value is {@code 0.d1d2…dnd × 10^dp}
-   * (Go's {@code decimalSlice}: {@code dp} is where the decimal point goes).
+   * Writes the shortest digits of {@code |v|} ({@code v} finite and not zero) to {@code
+   * buf[pos..pos+nd)} without trailing zeros and returns {@code (dp << 8) | nd}: the value is
+   * {@code 0.d1d2…dnd × 10^dp} (Go's {@code decimalSlice}: {@code dp} is where the decimal point
+   * goes).
    */
   public static int digits(double v, byte[] buf, int pos) {
     long bits = Double.doubleToRawLongBits(v);
@@ -119,7 +129,8 @@ public final class GoFloatShortest {
     long vbr = rop(g1, g0, cbr << h);
     long s = vb >> 2;
     if (s >= 10) {
-      // One digit fewer: sp10 = 10·floor(s/10) and tp10 = sp10 + 10; at most one of them is in the interval.
+      // One digit fewer: sp10 = 10·floor(s/10) and tp10 = sp10 + 10; at most one of them is in the
+      // interval.
       long sp10 = 10 * Math.multiplyHigh(s, 115_292_150_460_684_698L << 4);
       long tp10 = sp10 + 10;
       boolean upin = vbl + out <= sp10 << 2;
@@ -175,10 +186,10 @@ public final class GoFloatShortest {
   }
 
   /**
-   * Appends {@code strconv.FormatFloat(v, fmt, -1, 64)} to {@code buf} at {@code pos} and returns the end;
-   * {@code fmt} is {@code 'g'}, {@code 'e'} or {@code 'f'}. Needs {@link #MAX_LENGTH} bytes of room.
-   * NaN, infinities and zeros as Go writes them: {@code NaN}, {@code +Inf}, {@code -Inf}, {@code 0},
-   * {@code -0} (in {@code 'e'} form {@code 0e+00}, as Go).
+   * Appends {@code strconv.FormatFloat(v, fmt, -1, 64)} to {@code buf} at {@code pos} and returns
+   * the end; {@code fmt} is {@code 'g'}, {@code 'e'} or {@code 'f'}. Needs {@link #MAX_LENGTH}
+   * bytes of room. NaN, infinities and zeros as Go writes them: {@code NaN}, {@code +Inf}, {@code
+   * -Inf}, {@code 0}, {@code -0} (in {@code 'e'} form {@code 0e+00}, as Go).
    */
   public static int format(double v, char fmt, byte[] buf, int pos) {
     if (v != v) {

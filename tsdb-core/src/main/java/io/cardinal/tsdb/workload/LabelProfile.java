@@ -40,11 +40,22 @@ public final class LabelProfile {
     String[] p = new String[(10 + extraLabels) * 2];
     int k = 0;
     p[k++] = Labels.METRIC_NAME;
-    p[k++] = METRIC_WORDS[metric % METRIC_WORDS.length] + "_" + (metric / METRIC_WORDS.length) + "_total";
+    p[k++] =
+        METRIC_WORDS[metric % METRIC_WORDS.length]
+            + "_"
+            + (metric / METRIC_WORDS.length)
+            + "_total";
     p[k++] = "job";
     p[k++] = "job-" + (target % 20);
     p[k++] = "instance";
-    p[k++] = "10." + ((target >> 16) & 255) + "." + ((target >> 8) & 255) + "." + (target & 255) + ":9100";
+    p[k++] =
+        "10."
+            + ((target >> 16) & 255)
+            + "."
+            + ((target >> 8) & 255)
+            + "."
+            + (target & 255)
+            + ":9100";
     p[k++] = "env";
     p[k++] = ENVS[(int) (target % ENVS.length)];
     p[k++] = "region";
@@ -54,8 +65,14 @@ public final class LabelProfile {
     p[k++] = "namespace";
     p[k++] = "ns-" + (target % 60);
     p[k++] = "pod";
-    p[k++] = "app-" + (target % 60) + "-" + Long.toHexString(0x5f3759dfL * (target + 1) & 0xFFFFFFFL)
-        + "-" + (target % 5) + "x".repeat(valuePadding);
+    p[k++] =
+        "app-"
+            + (target % 60)
+            + "-"
+            + Long.toHexString(0x5f3759dfL * (target + 1) & 0xFFFFFFFL)
+            + "-"
+            + (target % 5)
+            + "x".repeat(valuePadding);
     p[k++] = "container";
     p[k++] = "c" + (target % 8);
     p[k++] = "service";
@@ -69,8 +86,15 @@ public final class LabelProfile {
 
   private static final String[] ENVS = {"prod", "staging", "dev"};
   private static final String[] METRIC_WORDS = {
-    "http_requests", "http_request_duration_seconds_bucket", "process_cpu_seconds", "node_network_receive_bytes",
-    "grpc_server_handled", "go_gc_duration_seconds", "node_cpu_seconds", "rpc_errors", "kafka_consumer_lag",
+    "http_requests",
+    "http_request_duration_seconds_bucket",
+    "process_cpu_seconds",
+    "node_network_receive_bytes",
+    "grpc_server_handled",
+    "go_gc_duration_seconds",
+    "node_cpu_seconds",
+    "rpc_errors",
+    "kafka_consumer_lag",
     "db_queries",
   };
 }

@@ -85,12 +85,17 @@ public abstract class ChunkMapperContract {
       refs.add(m.write(i % 37, i * 1000L, i * 1000L + 999, (byte) 1, padded, off, c.length));
       written.add(c);
     }
-    assertEquals(written.size(), new HashSet<>(refs).size(), "references are distinct" + Seeds.at(seed));
+    assertEquals(
+        written.size(), new HashSet<>(refs).size(), "references are distinct" + Seeds.at(seed));
     for (int i = 0; i < written.size(); i++) {
       assertArrayEquals(written.get(i), read(m::read, refs.get(i)), "chunk " + i + Seeds.at(seed));
-      assertArrayEquals(written.get(i), read(m.snapshot(), refs.get(i)), "chunk " + i + " via snapshot" + Seeds.at(seed));
+      assertArrayEquals(
+          written.get(i),
+          read(m.snapshot(), refs.get(i)),
+          "chunk " + i + " via snapshot" + Seeds.at(seed));
     }
-    assertTrue(m.bytesUsed() >= written.stream().mapToLong(b -> b.length).sum(),
+    assertTrue(
+        m.bytesUsed() >= written.stream().mapToLong(b -> b.length).sum(),
         "bytesUsed " + m.bytesUsed() + " below the bytes written" + Seeds.at(seed));
   }
 
@@ -117,7 +122,9 @@ public abstract class ChunkMapperContract {
     assertThrows(IllegalStateException.class, () -> read(m::read, farAway));
   }
 
-  /** Writes chunks with rising times until {@code units} units are full; returns refs, data, maxTs. */
+  /**
+   * Writes chunks with rising times until {@code units} units are full; returns refs, data, maxTs.
+   */
   private static List<Object[]> fill(ChunkMapper m, Random r, int unitBytes, int units) {
     List<Object[]> out = new ArrayList<>();
     long total = 0;
@@ -146,40 +153,58 @@ public abstract class ChunkMapperContract {
     m.truncateBefore(cut);
 
     if (bytesUsedFallsOnTruncation()) {
-      assertTrue(m.bytesUsed() < usedBefore, "bytesUsed " + usedBefore + " -> " + m.bytesUsed() + Seeds.at(seed));
+      assertTrue(
+          m.bytesUsed() < usedBefore,
+          "bytesUsed " + usedBefore + " -> " + m.bytesUsed() + Seeds.at(seed));
     } else {
-      assertTrue(m.bytesUsed() <= usedBefore, "bytesUsed " + usedBefore + " -> " + m.bytesUsed() + Seeds.at(seed));
+      assertTrue(
+          m.bytesUsed() <= usedBefore,
+          "bytesUsed " + usedBefore + " -> " + m.bytesUsed() + Seeds.at(seed));
     }
     // Every chunk ending at or after the cut is kept, whichever unit it shares.
     for (int i = mid; i < chunks.size(); i++) {
-      assertArrayEquals((byte[]) chunks.get(i)[1], read(m::read, (long) chunks.get(i)[0]),
+      assertArrayEquals(
+          (byte[]) chunks.get(i)[1],
+          read(m::read, (long) chunks.get(i)[0]),
           "chunk " + i + " ends after the cut" + Seeds.at(seed));
     }
     // The first unit held only chunks before the cut, so it is gone from live reads...
-    assertThrows(IllegalStateException.class, () -> read(m::read, (long) chunks.get(0)[0]),
+    assertThrows(
+        IllegalStateException.class,
+        () -> read(m::read, (long) chunks.get(0)[0]),
         "the first chunk was truncated away" + Seeds.at(seed));
     // ...but a reader taken before the truncation still sees every chunk.
     for (int i = 0; i < chunks.size(); i++) {
-      assertArrayEquals((byte[]) chunks.get(i)[1], read(before, (long) chunks.get(i)[0]),
+      assertArrayEquals(
+          (byte[]) chunks.get(i)[1],
+          read(before, (long) chunks.get(i)[0]),
           "chunk " + i + " via the earlier snapshot" + Seeds.at(seed));
     }
   }
 
   @Test
-  void truncatingBeforeEverythingKeepsAllAndTruncatingPastEverythingKeepsWriting() throws Exception {
+  void truncatingBeforeEverythingKeepsAllAndTruncatingPastEverythingKeepsWriting()
+      throws Exception {
     long seed = Seeds.seed(getClass().getSimpleName() + ".truncateEdges");
     Random r = new Random(seed);
     ChunkMapper m = open();
     List<Object[]> chunks = fill(m, r, unitBytes(), 3);
     m.truncateBefore(Long.MIN_VALUE);
     for (int i = 0; i < chunks.size(); i++) {
-      assertArrayEquals((byte[]) chunks.get(i)[1], read(m::read, (long) chunks.get(i)[0]), "chunk " + i + Seeds.at(seed));
+      assertArrayEquals(
+          (byte[]) chunks.get(i)[1],
+          read(m::read, (long) chunks.get(i)[0]),
+          "chunk " + i + Seeds.at(seed));
     }
     m.truncateBefore(Long.MAX_VALUE);
     byte[] after = random(r, 100);
-    long ref = m.write(5, Long.MAX_VALUE - 10, Long.MAX_VALUE - 1, (byte) 1, after, 0, after.length);
-    assertArrayEquals(after, read(m::read, ref), "a write after truncating everything" + Seeds.at(seed));
-    assertTrue(!chunks.isEmpty() && (long) chunks.get(chunks.size() - 1)[0] != ref, "a new reference" + Seeds.at(seed));
+    long ref =
+        m.write(5, Long.MAX_VALUE - 10, Long.MAX_VALUE - 1, (byte) 1, after, 0, after.length);
+    assertArrayEquals(
+        after, read(m::read, ref), "a write after truncating everything" + Seeds.at(seed));
+    assertTrue(
+        !chunks.isEmpty() && (long) chunks.get(chunks.size() - 1)[0] != ref,
+        "a new reference" + Seeds.at(seed));
   }
 
   @Test
@@ -192,15 +217,17 @@ public abstract class ChunkMapperContract {
       List<Future<List<Object[]>>> futures = new ArrayList<>();
       for (int w = 0; w < threads; w++) {
         int id = w;
-        futures.add(pool.submit(() -> {
-          Random r = new Random(seed + id);
-          List<Object[]> mine = new ArrayList<>();
-          for (int i = 0; i < 300; i++) {
-            byte[] c = random(r, 1 + r.nextInt(300));
-            mine.add(new Object[] {m.write(id, i, i, (byte) 1, c, 0, c.length), c});
-          }
-          return mine;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  Random r = new Random(seed + id);
+                  List<Object[]> mine = new ArrayList<>();
+                  for (int i = 0; i < 300; i++) {
+                    byte[] c = random(r, 1 + r.nextInt(300));
+                    mine.add(new Object[] {m.write(id, i, i, (byte) 1, c, 0, c.length), c});
+                  }
+                  return mine;
+                }));
       }
       Set<Long> refs = new HashSet<>();
       for (Future<List<Object[]>> f : futures) {

@@ -1,12 +1,15 @@
 package io.cardinal.tsdb.chunk;
 
-/** The byte-at-a-time decoder that XorIterator replaced, kept as the reference in XorIteratorEquivalenceTest.
+/**
+ * The byte-at-a-time decoder that XorIterator replaced, kept as the reference in
+ * XorIteratorEquivalenceTest.
  *
- * Decodes an XOR chunk. Reusable: {@link #reset} points it at other bytes without allocating, so a
- * query walks thousands of chunks with one iterator.
+ * <p>Decodes an XOR chunk. Reusable: {@link #reset} points it at other bytes without allocating, so
+ * a query walks thousands of chunks with one iterator.
  *
  * <p>A malformed chunk never throws from {@link #next()}: iteration stops and {@link #error()} says
- * what was wrong and at which bit, in the style of Prometheus's iterators that keep their first error.
+ * what was wrong and at which bit, in the style of Prometheus's iterators that keep their first
+ * error.
  */
 final class ReferenceXorIterator {
   private byte[] data;
@@ -103,11 +106,21 @@ final class ReferenceXorIterator {
       }
       long dod;
       switch (ones) {
-        case 0: dod = 0; break;
-        case 1: dod = signed(readBits(14), 14); break;
-        case 2: dod = signed(readBits(17), 17); break;
-        case 3: dod = signed(readBits(20), 20); break;
-        default: dod = readBits(64); break;
+        case 0:
+          dod = 0;
+          break;
+        case 1:
+          dod = signed(readBits(14), 14);
+          break;
+        case 2:
+          dod = signed(readBits(17), 17);
+          break;
+        case 3:
+          dod = signed(readBits(20), 20);
+          break;
+        default:
+          dod = readBits(64);
+          break;
       }
       readValue();
       if (error != null) {

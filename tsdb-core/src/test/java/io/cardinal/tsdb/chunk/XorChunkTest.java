@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cardinal.testing.Seeds;
-import java.util.HexFormat;
 import io.cardinal.tsdb.workload.ValueModel;
+import java.util.HexFormat;
 import java.util.Random;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -22,11 +22,11 @@ class XorChunkTest {
   }
 
   /**
-   * Bytes worked out by hand from chunks.md / bstream.md:
-   * header 0003; t0=1000 zig-zag varint (2000 = D0 0F); v0=1.0 raw (3FF0...);
-   * t1 delta 1000 uvarint (E8 07); v1=2.0: xor 7FF0.., control 11, leading 00001, sigbits 001011,
-   * 11 one-bits -> C2 5F FF; t2 dod 0 -> 0; v2=3.0: xor 0008.., leading 12 / trailing 51 do not fit
-   * the old window -> 11 01100 000001 1 -> 0110 1100 0000 011(0) = 6C 06.
+   * Bytes worked out by hand from chunks.md / bstream.md: header 0003; t0=1000 zig-zag varint (2000
+   * = D0 0F); v0=1.0 raw (3FF0...); t1 delta 1000 uvarint (E8 07); v1=2.0: xor 7FF0.., control 11,
+   * leading 00001, sigbits 001011, 11 one-bits -> C2 5F FF; t2 dod 0 -> 0; v2=3.0: xor 0008..,
+   * leading 12 / trailing 51 do not fit the old window -> 11 01100 000001 1 -> 0110 1100 0000
+   * 011(0) = 6C 06.
    */
   @Test
   void goldenBytesFromSpec() {
@@ -41,9 +41,9 @@ class XorChunkTest {
   @Test
   void goldenBytesReusedWindowAndZeroXor() {
     XorChunk c = new XorChunk();
-    c.append(0, 0.0);      // 00 (zig-zag 0), value 8 zero bytes
-    c.append(10, 0.0);     // delta 10 = 0A, xor 0 -> bit 0
-    c.append(20, 0.0);     // dod 0 -> 0, xor 0 -> 0
+    c.append(0, 0.0); // 00 (zig-zag 0), value 8 zero bytes
+    c.append(10, 0.0); // delta 10 = 0A, xor 0 -> bit 0
+    c.append(20, 0.0); // dod 0 -> 0, xor 0 -> 0
     // v=1.0: xor 3FF0.. leading 2 trailing 52 -> 11 00010 001010 1111111111 (10 bits)
     c.append(30, 1.0);
     // Bits after the 0A byte: 0 | 0 0 | 0 11 00010 001010 1111111111 | pad
@@ -62,9 +62,17 @@ class XorChunkTest {
   @Test
   void specialValuesArePreservedBitExact() {
     long[] bits = {
-      Double.doubleToRawLongBits(Double.NaN), STALE_NAN_BITS, Double.doubleToRawLongBits(Double.POSITIVE_INFINITY),
-      Double.doubleToRawLongBits(Double.NEGATIVE_INFINITY), Double.doubleToRawLongBits(-0.0), 0L, 1L,
-      Long.MIN_VALUE, -1L, STALE_NAN_BITS, Double.doubleToRawLongBits(1e308)
+      Double.doubleToRawLongBits(Double.NaN),
+      STALE_NAN_BITS,
+      Double.doubleToRawLongBits(Double.POSITIVE_INFINITY),
+      Double.doubleToRawLongBits(Double.NEGATIVE_INFINITY),
+      Double.doubleToRawLongBits(-0.0),
+      0L,
+      1L,
+      Long.MIN_VALUE,
+      -1L,
+      STALE_NAN_BITS,
+      Double.doubleToRawLongBits(1e308)
     };
     XorChunk c = new XorChunk();
     for (int i = 0; i < bits.length; i++) {
@@ -95,20 +103,42 @@ class XorChunkTest {
       double v = r.nextDouble() * 1000;
       for (int i = 0; i < n; i++) {
         switch (r.nextInt(6)) {
-          case 0: t += 15_000; break;
-          case 1: t += 15_000 + r.nextInt(200) - 100; break;
-          case 2: t += 1 + r.nextInt(1 << 20); break;
-          case 3: t += 1 + (r.nextLong() >>> 24); break;
-          default: t += 1000;
+          case 0:
+            t += 15_000;
+            break;
+          case 1:
+            t += 15_000 + r.nextInt(200) - 100;
+            break;
+          case 2:
+            t += 1 + r.nextInt(1 << 20);
+            break;
+          case 3:
+            t += 1 + (r.nextLong() >>> 24);
+            break;
+          default:
+            t += 1000;
         }
         switch (r.nextInt(7)) {
-          case 0: v = v; break;
-          case 1: v += r.nextInt(100); break;
-          case 2: v = r.nextGaussian(); break;
-          case 3: v = Double.longBitsToDouble(r.nextLong()); break;
-          case 4: v = Double.longBitsToDouble(STALE_NAN_BITS); break;
-          case 5: v = Math.round(v) + 1; break;
-          default: v = r.nextBoolean() ? Double.POSITIVE_INFINITY : Double.NaN;
+          case 0:
+            v = v;
+            break;
+          case 1:
+            v += r.nextInt(100);
+            break;
+          case 2:
+            v = r.nextGaussian();
+            break;
+          case 3:
+            v = Double.longBitsToDouble(r.nextLong());
+            break;
+          case 4:
+            v = Double.longBitsToDouble(STALE_NAN_BITS);
+            break;
+          case 5:
+            v = Math.round(v) + 1;
+            break;
+          default:
+            v = r.nextBoolean() ? Double.POSITIVE_INFINITY : Double.NaN;
         }
         ts[i] = t;
         vs[i] = Double.doubleToRawLongBits(v);
@@ -117,7 +147,8 @@ class XorChunkTest {
       it.reset(c.bytes(), 0, c.byteLength());
       assertEquals(n, it.numSamples());
       for (int i = 0; i < n; i++) {
-        assertTrue(it.next(), "round " + round + " sample " + i + " " + it.error() + Seeds.at(seed));
+        assertTrue(
+            it.next(), "round " + round + " sample " + i + " " + it.error() + Seeds.at(seed));
         assertEquals(ts[i], it.timestamp(), "round " + round + " ts " + i + Seeds.at(seed));
         assertEquals(vs[i], it.valueBits(), "round " + round + " value " + i + Seeds.at(seed));
       }

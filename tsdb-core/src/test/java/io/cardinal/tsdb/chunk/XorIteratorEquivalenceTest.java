@@ -11,9 +11,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The word-at-a-time {@link XorIterator} against the byte-at-a-time decoder it replaced
- * ({@link ReferenceXorIterator}): same samples, same errors, on random chunks, chunks placed anywhere
- * in a larger array (so both the word path and the end-of-array path run), truncated and corrupted
+ * The word-at-a-time {@link XorIterator} against the byte-at-a-time decoder it replaced ({@link
+ * ReferenceXorIterator}): same samples, same errors, on random chunks, chunks placed anywhere in a
+ * larger array (so both the word path and the end-of-array path run), truncated and corrupted
  * chunks. The seed is printed; rerun a failure with {@code -Dcardinal.seed=...}.
  */
 class XorIteratorEquivalenceTest {
@@ -21,21 +21,33 @@ class XorIteratorEquivalenceTest {
 
   private static double nextValue(SplittableRandom r, int kind, double prev, int i) {
     switch (kind) {
-      case 0: return prev + r.nextInt(100);                                    // counter
-      case 1: return r.nextDouble() * 1000;                                    // noisy gauge
-      case 2: return prev;                                                     // constant
-      case 3: return Double.longBitsToDouble(r.nextLong());                    // any bits, NaNs included
-      case 4: return Math.round(r.nextGaussian() * 10) / 4.0;                  // few significant bits
-      default: return i % 7 == 0 ? Double.longBitsToDouble(0x7ff0000000000002L) : prev + 0.5; // stale markers
+      case 0:
+        return prev + r.nextInt(100); // counter
+      case 1:
+        return r.nextDouble() * 1000; // noisy gauge
+      case 2:
+        return prev; // constant
+      case 3:
+        return Double.longBitsToDouble(r.nextLong()); // any bits, NaNs included
+      case 4:
+        return Math.round(r.nextGaussian() * 10) / 4.0; // few significant bits
+      default:
+        return i % 7 == 0
+            ? Double.longBitsToDouble(0x7ff0000000000002L)
+            : prev + 0.5; // stale markers
     }
   }
 
   private static long nextTime(SplittableRandom r, int kind, long prev) {
     switch (kind) {
-      case 0: return prev + 15_000;                                            // regular
-      case 1: return prev + 15_000 + r.nextInt(-50, 50);                       // jitter (dod 14 bits)
-      case 2: return prev + 1 + r.nextInt(200_000);                            // 17/20-bit dods
-      default: return prev + 1 + (r.nextLong() & 0xFFFFFFFFFL);                // 64-bit dods
+      case 0:
+        return prev + 15_000; // regular
+      case 1:
+        return prev + 15_000 + r.nextInt(-50, 50); // jitter (dod 14 bits)
+      case 2:
+        return prev + 1 + r.nextInt(200_000); // 17/20-bit dods
+      default:
+        return prev + 1 + (r.nextLong() & 0xFFFFFFFFFL); // 64-bit dods
     }
   }
 
@@ -96,7 +108,11 @@ class XorIteratorEquivalenceTest {
     for (int k = 0; k < 3000; k++) {
       byte[] chunk = randomChunk(r);
       int len = r.nextInt(0, chunk.length + 1);
-      assertSame(Arrays.copyOf(chunk, len), 0, len, "truncated chunk " + k + " to " + len + Seeds.at(SEED));
+      assertSame(
+          Arrays.copyOf(chunk, len),
+          0,
+          len,
+          "truncated chunk " + k + " to " + len + Seeds.at(SEED));
       byte[] bad = chunk.clone();
       for (int j = r.nextInt(1, 4); j > 0; j--) {
         bad[r.nextInt(bad.length)] ^= (byte) (1 << r.nextInt(8));

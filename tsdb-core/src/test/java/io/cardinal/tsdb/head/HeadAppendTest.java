@@ -25,12 +25,14 @@ class HeadAppendTest {
     HeadAppender app = head.appender();
     long ref = app.append(0, A, 1000, 1.5);
     assertTrue(ref > 0);
-    assertTrue(HeadTestSupport.read(head, 0, 10_000, Matcher.equal("__name__", "m")).isEmpty(),
+    assertTrue(
+        HeadTestSupport.read(head, 0, 10_000, Matcher.equal("__name__", "m")).isEmpty(),
         "uncommitted samples must not be visible");
     CommitResult r = app.commit();
     assertEquals(1, r.appended());
     assertEquals(1, r.seriesCreated());
-    Map<Labels, List<long[]>> got = HeadTestSupport.read(head, 0, 10_000, Matcher.equal("__name__", "m"));
+    Map<Labels, List<long[]>> got =
+        HeadTestSupport.read(head, 0, 10_000, Matcher.equal("__name__", "m"));
     assertEquals(1, got.size());
     assertEquals(1000, got.get(A).get(0)[0]);
     assertEquals(1.5, Double.longBitsToDouble(got.get(A).get(0)[1]));
@@ -69,7 +71,9 @@ class HeadAppendTest {
     long twoHours = HeadOptions.DEFAULT_CHUNK_RANGE_MS;
     app.append(0, B, 10 * twoHours, 1);
     app.commit();
-    assertEquals(AppendStatus.OUT_OF_BOUNDS, AppendStatus.of(app.append(0, C, 10 * twoHours - twoHours / 2 - 1, 1)));
+    assertEquals(
+        AppendStatus.OUT_OF_BOUNDS,
+        AppendStatus.of(app.append(0, C, 10 * twoHours - twoHours / 2 - 1, 1)));
     assertTrue(app.append(0, C, 10 * twoHours - twoHours / 2, 1) > 0);
     r = app.commit();
     assertEquals(1, r.count(AppendStatus.OUT_OF_BOUNDS));
@@ -160,7 +164,8 @@ class HeadAppendTest {
     for (int i = 0; i < 3; i++) {
       assertTrue(app.append(0, existing[i], 2000, i) > 0, "existing series past the limit");
     }
-    assertEquals(AppendStatus.SKIPPED_SAMPLE_LIMIT,
+    assertEquals(
+        AppendStatus.SKIPPED_SAMPLE_LIMIT,
         AppendStatus.of(app.append(0, Labels.of("__name__", "new", "i", "2"), 2000, 1)));
     // A series created earlier in this batch exists, so it is accepted past the limit too.
     CommitResult r = app.commit();
@@ -177,11 +182,15 @@ class HeadAppendTest {
   void labelLimitsDropTheOffendingSampleOnly() {
     Head head = Head.inMemory();
     HeadAppender app = head.appender().limits(new BatchLimits(0, 3, 8, 4));
-    assertEquals(AppendStatus.DROPPED_LABEL_LIMIT,
-        AppendStatus.of(app.append(0, Labels.of("__name__", "m", "a", "1", "b", "2", "c", "3"), 1, 1)));
-    assertEquals(AppendStatus.DROPPED_LABEL_NAME_LENGTH,
+    assertEquals(
+        AppendStatus.DROPPED_LABEL_LIMIT,
+        AppendStatus.of(
+            app.append(0, Labels.of("__name__", "m", "a", "1", "b", "2", "c", "3"), 1, 1)));
+    assertEquals(
+        AppendStatus.DROPPED_LABEL_NAME_LENGTH,
         AppendStatus.of(app.append(0, Labels.of("__name__", "m", "long_name", "1"), 1, 1)));
-    assertEquals(AppendStatus.DROPPED_LABEL_VALUE_LENGTH,
+    assertEquals(
+        AppendStatus.DROPPED_LABEL_VALUE_LENGTH,
         AppendStatus.of(app.append(0, Labels.of("__name__", "m", "a", "12345"), 1, 1)));
     assertTrue(app.append(0, Labels.of("__name__", "m", "a", "1234"), 1, 1) > 0);
     CommitResult r = app.commit();
@@ -205,7 +214,8 @@ class HeadAppendTest {
     // Appending by labels finds the right series in the chain.
     assertEquals(rb, app.append(0, B, 2000, 20));
     app.commit();
-    Map<Labels, List<long[]>> got = HeadTestSupport.read(head, 0, 10_000, Matcher.equal("__name__", "m"));
+    Map<Labels, List<long[]>> got =
+        HeadTestSupport.read(head, 0, 10_000, Matcher.equal("__name__", "m"));
     assertEquals(3, got.size());
     assertEquals(1, got.get(A).size());
     assertEquals(2, got.get(B).size());

@@ -56,7 +56,10 @@ class HeadChunkCuttingTest {
     // Start mid-range at an odd offset so the boundary falls inside what would be one chunk.
     fill(head, H2 / 2 + 7_000, 3 * H2, 10_000);
     for (long[] c : chunks(head)) {
-      assertEquals(Math.floorDiv(c[0], H2), Math.floorDiv(c[1], H2), "chunk " + c[0] + ".." + c[1] + " crosses a 2h boundary");
+      assertEquals(
+          Math.floorDiv(c[0], H2),
+          Math.floorDiv(c[1], H2),
+          "chunk " + c[0] + ".." + c[1] + " crosses a 2h boundary");
     }
   }
 
@@ -78,7 +81,11 @@ class HeadChunkCuttingTest {
     MemSeries s = HeadTestSupport.series(head, L);
     assertTrue(cs.size() >= 4, "chunks: " + cs.size());
     // No chunk holds more than 2 x 120 samples.
-    assertEquals(1030, HeadTestSupport.read(head, 0, Long.MAX_VALUE, Matcher.equal("__name__", "m")).get(L).size());
+    assertEquals(
+        1030,
+        HeadTestSupport.read(head, 0, Long.MAX_VALUE, Matcher.equal("__name__", "m"))
+            .get(L)
+            .size());
     synchronized (s) {
       assertTrue(s.head.numSamples() <= 240);
     }
@@ -95,7 +102,8 @@ class HeadChunkCuttingTest {
     }
     app.commit();
     MemSeries s = HeadTestSupport.series(head, L);
-    io.cardinal.tsdb.chunk.ChunkMapper.ChunkBuffer buf = new io.cardinal.tsdb.chunk.ChunkMapper.ChunkBuffer();
+    io.cardinal.tsdb.chunk.ChunkMapper.ChunkBuffer buf =
+        new io.cardinal.tsdb.chunk.ChunkMapper.ChunkBuffer();
     synchronized (s) {
       assertTrue(s.mappedCount >= 4, "mapped chunks " + s.mappedCount);
       for (int i = 0; i < s.mappedCount; i++) {

@@ -54,25 +54,28 @@ class HeadCommitOrderTest {
     Thread[] writers = new Thread[4];
     for (int w = 0; w < writers.length; w++) {
       Random rnd = new Random(seed + w);
-      writers[w] = new Thread(() -> {
-        HeadAppender app = head.appender();
-        for (int b = 0; b < 2_000; b++) {
-          int s = rnd.nextInt(seriesCount);
-          long k = tickets[s].getAndIncrement();
-          Labels l = Labels.of("__name__", "m", "s", Integer.toString(s));
-          for (int j = 0; j < 10; j++) {
-            app.append(0, l, (k * 10 + j) * 1000, k * 10 + j);
-          }
-          // Now and then a second, older sample in the same batch: rejected, and never logged.
-          if (rnd.nextInt(8) == 0) {
-            app.append(0, l, k * 10 * 1000, -1);
-          }
-          CommitResult r = app.commit();
-          if (r.appended() == 0) {
-            rejectedWhole.incrementAndGet();
-          }
-        }
-      });
+      writers[w] =
+          new Thread(
+              () -> {
+                HeadAppender app = head.appender();
+                for (int b = 0; b < 2_000; b++) {
+                  int s = rnd.nextInt(seriesCount);
+                  long k = tickets[s].getAndIncrement();
+                  Labels l = Labels.of("__name__", "m", "s", Integer.toString(s));
+                  for (int j = 0; j < 10; j++) {
+                    app.append(0, l, (k * 10 + j) * 1000, k * 10 + j);
+                  }
+                  // Now and then a second, older sample in the same batch: rejected, and never
+                  // logged.
+                  if (rnd.nextInt(8) == 0) {
+                    app.append(0, l, k * 10 * 1000, -1);
+                  }
+                  CommitResult r = app.commit();
+                  if (r.appended() == 0) {
+                    rejectedWhole.incrementAndGet();
+                  }
+                }
+              });
     }
     for (Thread t : writers) {
       t.start();
@@ -80,7 +83,8 @@ class HeadCommitOrderTest {
     for (Thread t : writers) {
       t.join();
     }
-    assertTrue(rejectedWhole.get() > 0, "no commit lost a race; the test proves nothing" + Seeds.at(seed));
+    assertTrue(
+        rejectedWhole.get() > 0, "no commit lost a race; the test proves nothing" + Seeds.at(seed));
 
     // Replay the log, in its order, into a fresh head: nothing may be rejected, and the result must
     // be the head that was served.
@@ -92,16 +96,21 @@ class HeadCommitOrderTest {
         labelsByRef.putIfAbsent((Long) r[0], (Labels) r[1]);
       } else {
         Labels l = labelsByRef.get((Long) r[0]);
-        assertTrue(l != null, "a sample logged before its series [ref=" + r[0] + "]" + Seeds.at(seed));
+        assertTrue(
+            l != null, "a sample logged before its series [ref=" + r[0] + "]" + Seeds.at(seed));
         app.append(0, l, (Long) r[1], (Double) r[2]);
         CommitResult c = app.commit();
-        assertEquals(0, c.rejected(), "replay rejected a logged sample " + c + " [t=" + r[1] + "]" + Seeds.at(seed));
+        assertEquals(
+            0,
+            c.rejected(),
+            "replay rejected a logged sample " + c + " [t=" + r[1] + "]" + Seeds.at(seed));
       }
     }
-    Map<Labels, List<long[]>> served = HeadTestSupport.read(head, Long.MIN_VALUE, Long.MAX_VALUE,
-        Matcher.equal("__name__", "m"));
-    Map<Labels, List<long[]>> rebuilt = HeadTestSupport.read(replayed, Long.MIN_VALUE, Long.MAX_VALUE,
-        Matcher.equal("__name__", "m"));
+    Map<Labels, List<long[]>> served =
+        HeadTestSupport.read(head, Long.MIN_VALUE, Long.MAX_VALUE, Matcher.equal("__name__", "m"));
+    Map<Labels, List<long[]>> rebuilt =
+        HeadTestSupport.read(
+            replayed, Long.MIN_VALUE, Long.MAX_VALUE, Matcher.equal("__name__", "m"));
     assertEquals(served.keySet(), rebuilt.keySet());
     for (Labels l : served.keySet()) {
       List<long[]> a = served.get(l);

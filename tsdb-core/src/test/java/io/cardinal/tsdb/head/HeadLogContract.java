@@ -17,10 +17,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link HeadLog} promises, run against each implementation by a subclass in its
- * module: a log that keeps anything gives back exactly the first {@code n} entries of each call,
- * in call order, unaffected by the caller reusing its arrays afterwards; replaying it rebuilds the
- * head that wrote it. A log that keeps nothing ({@link HeadLog#NONE}) reads back empty.
+ * What every {@link HeadLog} promises, run against each implementation by a subclass in its module:
+ * a log that keeps anything gives back exactly the first {@code n} entries of each call, in call
+ * order, unaffected by the caller reusing its arrays afterwards; replaying it rebuilds the head
+ * that wrote it. A log that keeps nothing ({@link HeadLog#NONE}) reads back empty.
  */
 public abstract class HeadLogContract {
   /** One logged entry: a series creation (labels set) or a sample (labels null). */
@@ -35,7 +35,9 @@ public abstract class HeadLogContract {
 
     @Override
     public String toString() {
-      return labels != null ? "series " + ref + " " + labels : "sample " + ref + " " + t + "=" + Double.doubleToRawLongBits(v);
+      return labels != null
+          ? "series " + ref + " " + labels
+          : "sample " + ref + " " + t + "=" + Double.doubleToRawLongBits(v);
     }
   }
 
@@ -68,7 +70,9 @@ public abstract class HeadLogContract {
         int n = 1 + r.nextInt(5);
         for (int i = 0; i < n; i++) {
           ra[i] = nextRef++;
-          la[i] = Labels.of("__name__", "m" + r.nextInt(3), "id", Long.toString(ra[i]), "u", "\u00fc" + call);
+          la[i] =
+              Labels.of(
+                  "__name__", "m" + r.nextInt(3), "id", Long.toString(ra[i]), "u", "\u00fc" + call);
           refs.add(ra[i]);
           want.add(Entry.series(ra[i], la[i]));
         }
@@ -80,7 +84,10 @@ public abstract class HeadLogContract {
         for (int i = 0; i < n; i++) {
           ra[i] = refs.get(r.nextInt(refs.size()));
           ta[i] = 1_700_000_000_000L + call * 1000L + i;
-          va[i] = r.nextInt(5) == 0 ? Double.longBitsToDouble(0x7ff0000000000002L) : r.nextGaussian() * 1e6;
+          va[i] =
+              r.nextInt(5) == 0
+                  ? Double.longBitsToDouble(0x7ff0000000000002L)
+                  : r.nextGaussian() * 1e6;
           want.add(Entry.sample(ra[i], ta[i], va[i]));
         }
         ra[n] = -1;
@@ -129,20 +136,27 @@ public abstract class HeadLogContract {
     int samples = 0;
     for (Entry e : entries) {
       if (e.labels() != null) {
-        assertEquals(null, byRef.put(e.ref(), e.labels()), "series " + e.ref() + " logged twice" + Seeds.at(seed));
+        assertEquals(
+            null,
+            byRef.put(e.ref(), e.labels()),
+            "series " + e.ref() + " logged twice" + Seeds.at(seed));
       } else {
         Labels l = byRef.get(e.ref());
-        assertTrue(l != null, "sample of series " + e.ref() + " before its series" + Seeds.at(seed));
+        assertTrue(
+            l != null, "sample of series " + e.ref() + " before its series" + Seeds.at(seed));
         app.append(0, l, e.t(), e.v());
         samples++;
       }
     }
     app.commit();
     assertTrue(samples > 0, "nothing was logged" + Seeds.at(seed));
-    SeriesSet want = head.querier(Long.MIN_VALUE, Long.MAX_VALUE)
-        .select(true, Long.MIN_VALUE, Long.MAX_VALUE, Matcher.equal("__name__", "g"));
-    SeriesSet got = replayed.querier(Long.MIN_VALUE, Long.MAX_VALUE)
-        .select(true, Long.MIN_VALUE, Long.MAX_VALUE, Matcher.equal("__name__", "g"));
+    SeriesSet want =
+        head.querier(Long.MIN_VALUE, Long.MAX_VALUE)
+            .select(true, Long.MIN_VALUE, Long.MAX_VALUE, Matcher.equal("__name__", "g"));
+    SeriesSet got =
+        replayed
+            .querier(Long.MIN_VALUE, Long.MAX_VALUE)
+            .select(true, Long.MIN_VALUE, Long.MAX_VALUE, Matcher.equal("__name__", "g"));
     assertEquals(QuerierContract.dump(want), QuerierContract.dump(got), Seeds.at(seed));
   }
 }

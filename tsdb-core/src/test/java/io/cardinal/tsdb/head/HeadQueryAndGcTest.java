@@ -36,19 +36,31 @@ class HeadQueryAndGcTest {
 
   @Test
   void matchersFollowPrometheusSemantics() {
-    Head head = headWith("__name__,up,job,api", "__name__,up,job,db", "__name__,up", "__name__,other,job,api,x,1");
-    assertEquals(List.of("{__name__=\"other\", job=\"api\", x=\"1\"}", "{__name__=\"up\", job=\"api\"}"),
+    Head head =
+        headWith(
+            "__name__,up,job,api",
+            "__name__,up,job,db",
+            "__name__,up",
+            "__name__,other,job,api,x,1");
+    assertEquals(
+        List.of("{__name__=\"other\", job=\"api\", x=\"1\"}", "{__name__=\"up\", job=\"api\"}"),
         selectNames(head, Matcher.equal("job", "api")));
     // job="" matches series without the label.
-    assertEquals(List.of("{__name__=\"up\"}"), selectNames(head, Matcher.equal("__name__", "up"), Matcher.equal("job", "")));
+    assertEquals(
+        List.of("{__name__=\"up\"}"),
+        selectNames(head, Matcher.equal("__name__", "up"), Matcher.equal("job", "")));
     // != matches series without the label too.
-    assertEquals(List.of("{__name__=\"up\"}", "{__name__=\"up\", job=\"db\"}"),
+    assertEquals(
+        List.of("{__name__=\"up\"}", "{__name__=\"up\", job=\"db\"}"),
         selectNames(head, Matcher.equal("__name__", "up"), Matcher.notEqual("job", "api")));
-    assertEquals(List.of("{__name__=\"up\", job=\"api\"}", "{__name__=\"up\", job=\"db\"}"),
+    assertEquals(
+        List.of("{__name__=\"up\", job=\"api\"}", "{__name__=\"up\", job=\"db\"}"),
         selectNames(head, Matcher.equal("__name__", "up"), Matcher.regex("job", "a.*|d.")));
-    assertEquals(List.of("{__name__=\"up\"}", "{__name__=\"up\", job=\"db\"}"),
+    assertEquals(
+        List.of("{__name__=\"up\"}", "{__name__=\"up\", job=\"db\"}"),
         selectNames(head, Matcher.equal("__name__", "up"), Matcher.notRegex("job", "ap.")));
-    assertEquals(List.of("{__name__=\"up\", job=\"api\"}", "{__name__=\"up\", job=\"db\"}"),
+    assertEquals(
+        List.of("{__name__=\"up\", job=\"api\"}", "{__name__=\"up\", job=\"db\"}"),
         selectNames(head, Matcher.equal("__name__", "up"), Matcher.regex("job", ".+")));
     assertEquals(List.of(), selectNames(head, Matcher.equal("job", "nope")));
     assertEquals(4, selectNames(head, Matcher.regex("__name__", ".+")).size());
@@ -78,7 +90,8 @@ class HeadQueryAndGcTest {
     }
     app.append(0, b, 5_000_000, 1);
     app.commit();
-    Map<Labels, List<long[]>> got = HeadTestSupport.read(head, 200_000, 300_000, Matcher.regex("__name__", "a|b"));
+    Map<Labels, List<long[]>> got =
+        HeadTestSupport.read(head, 200_000, 300_000, Matcher.regex("__name__", "a|b"));
     assertEquals(1, got.size(), "b has no samples in range");
     assertEquals(11, got.get(a).size());
     assertEquals(200_000, got.get(a).get(0)[0]);
@@ -97,7 +110,9 @@ class HeadQueryAndGcTest {
       }
     }
     app.commit();
-    SeriesSet set = head.querier(0, Long.MAX_VALUE).select(true, 0, Long.MAX_VALUE, Matcher.equal("__name__", "m"));
+    SeriesSet set =
+        head.querier(0, Long.MAX_VALUE)
+            .select(true, 0, Long.MAX_VALUE, Matcher.equal("__name__", "m"));
     SampleIterator it = null;
     int s = 0;
     while (set.next()) {
@@ -143,13 +158,21 @@ class HeadQueryAndGcTest {
 
     assertEquals(1, head.truncate(h2));
     assertEquals(1, head.numSeries());
-    assertEquals(List.of("1.1"), head.querier(0, Long.MAX_VALUE).labelValues("version"), "symbol 1.0 freed");
+    assertEquals(
+        List.of("1.1"), head.querier(0, Long.MAX_VALUE).labelValues("version"), "symbol 1.0 freed");
     assertEquals(h2, head.minTime());
-    assertFalse(HeadTestSupport.read(head, 0, Long.MAX_VALUE, Matcher.equal("version", "1.0")).containsKey(old));
-    assertEquals(480, HeadTestSupport.read(head, 0, Long.MAX_VALUE, Matcher.equal("version", "1.1")).get(cur).size());
+    assertFalse(
+        HeadTestSupport.read(head, 0, Long.MAX_VALUE, Matcher.equal("version", "1.0"))
+            .containsKey(old));
+    assertEquals(
+        480,
+        HeadTestSupport.read(head, 0, Long.MAX_VALUE, Matcher.equal("version", "1.1"))
+            .get(cur)
+            .size());
     assertEquals(1, head.metrics().seriesRemoved.sum());
     // Samples before the truncation point are out of bounds now.
-    assertEquals(io.cardinal.tsdb.AppendStatus.OUT_OF_BOUNDS,
+    assertEquals(
+        io.cardinal.tsdb.AppendStatus.OUT_OF_BOUNDS,
         io.cardinal.tsdb.AppendStatus.of(app.append(0, old, h2 - 1, 1)));
     app.rollback();
     // A stale reference to the removed series falls back to its labels and recreates it.
@@ -161,7 +184,13 @@ class HeadQueryAndGcTest {
 
   @Test
   void statusReportsCardinality() {
-    Head head = headWith("__name__,a,x,1", "__name__,a,x,2", "__name__,a,x,3", "__name__,b,x,1", "__name__,b,y,1");
+    Head head =
+        headWith(
+            "__name__,a,x,1",
+            "__name__,a,x,2",
+            "__name__,a,x,3",
+            "__name__,b,x,1",
+            "__name__,b,y,1");
     TsdbStatus st = head.status(10);
     assertEquals(5, st.numSeries);
     assertEquals(5, st.chunkCount);
@@ -177,7 +206,10 @@ class HeadQueryAndGcTest {
   @Test
   void iteratorStartedBeforeTruncationStillReadsItsChunks() {
     // Small pages so truncation really releases pages holding the chunks being read.
-    Head head = new Head(HeadOptions.defaults().withChunkMapper(new io.cardinal.tsdb.chunk.InMemoryChunkMapper(4096)));
+    Head head =
+        new Head(
+            HeadOptions.defaults()
+                .withChunkMapper(new io.cardinal.tsdb.chunk.InMemoryChunkMapper(4096)));
     HeadAppender app = head.appender();
     Labels l = Labels.of("__name__", "m");
     Labels other = Labels.of("__name__", "other");
@@ -188,7 +220,9 @@ class HeadQueryAndGcTest {
       app.append(0, other, t, t);
     }
     app.commit();
-    SeriesSet set = head.querier(0, Long.MAX_VALUE).select(false, 0, Long.MAX_VALUE, Matcher.equal("__name__", "m"));
+    SeriesSet set =
+        head.querier(0, Long.MAX_VALUE)
+            .select(false, 0, Long.MAX_VALUE, Matcher.equal("__name__", "m"));
     assertTrue(set.next());
     SampleIterator it = set.at().iterator(null);
     head.truncate(2 * h2);

@@ -46,16 +46,23 @@ class LabelsTest {
 
   @Test
   void duplicateNamesAreRejected() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Labels.of("a", "1", "a", "2"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Labels.of("a", "1", "a", "2"));
     assertTrue(e.getMessage().contains("duplicate label name: a"));
   }
 
   @Test
   void compareFollowsPrometheusOrder() {
-    List<Labels> sorted = List.of(
-        Labels.of("a", "1"), Labels.of("a", "1", "b", "1"), Labels.of("a", "2"), Labels.of("b", "0"));
+    List<Labels> sorted =
+        List.of(
+            Labels.of("a", "1"),
+            Labels.of("a", "1", "b", "1"),
+            Labels.of("a", "2"),
+            Labels.of("b", "0"));
     for (int i = 0; i + 1 < sorted.size(); i++) {
-      assertTrue(sorted.get(i).compareTo(sorted.get(i + 1)) < 0, sorted.get(i) + " < " + sorted.get(i + 1));
+      assertTrue(
+          sorted.get(i).compareTo(sorted.get(i + 1)) < 0,
+          sorted.get(i) + " < " + sorted.get(i + 1));
     }
   }
 
@@ -66,7 +73,9 @@ class LabelsTest {
     com.carrotsearch.hppc.LongHashSet seen = new com.carrotsearch.hppc.LongHashSet();
     int n = 0;
     for (int i = 0; i < 200_000; i++, n++) {
-      assertTrue(seen.add(io.cardinal.tsdb.workload.LabelProfile.DEFAULT.labels(i).hash64()), "collision at series " + i);
+      assertTrue(
+          seen.add(io.cardinal.tsdb.workload.LabelProfile.DEFAULT.labels(i).hash64()),
+          "collision at series " + i);
     }
     String base = "abcdefghijklmnopqrstu";
     for (int len = 1; len <= base.length(); len++) {
@@ -74,7 +83,8 @@ class LabelsTest {
         for (char c = 'A'; c <= 'Z'; c++) {
           char[] v = base.substring(0, len).toCharArray();
           v[pos] = c;
-          assertTrue(seen.add(Labels.of("k", new String(v)).hash64()), "collision for " + new String(v));
+          assertTrue(
+              seen.add(Labels.of("k", new String(v)).hash64()), "collision for " + new String(v));
           n++;
         }
       }
@@ -110,14 +120,15 @@ class LabelsTest {
   @Test
   void builderSetsDeletesAndKeeps() {
     Labels l = Labels.of("__name__", "m", "a", "1", "b", "2");
-    assertEquals(Labels.of("__name__", "m", "a", "9"), l.toBuilder().set("a", "9").delete("b").build());
+    assertEquals(
+        Labels.of("__name__", "m", "a", "9"), l.toBuilder().set("a", "9").delete("b").build());
     assertEquals(Labels.of("a", "1"), l.toBuilder().keep(List.of("a")).build());
     assertEquals(Labels.of("__name__", "m", "b", "2"), l.toBuilder().set("a", "").build());
   }
 
   @Test
   void ordersByUtf8BytesLikeGo() {
-    String bmpHigh = "\uFF21";      // U+FF21, 3 UTF-8 bytes
+    String bmpHigh = "\uFF21"; // U+FF21, 3 UTF-8 bytes
     String astral = "\uD83D\uDE00"; // U+1F600, 4 UTF-8 bytes: after U+FF21 in byte order
     assertTrue(Labels.compareStrings(bmpHigh, astral) < 0);
     assertTrue(bmpHigh.compareTo(astral) > 0, "String.compareTo disagrees, hence compareStrings");

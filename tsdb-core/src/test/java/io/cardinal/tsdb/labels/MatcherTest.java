@@ -43,12 +43,16 @@ class MatcherTest {
   @Test
   void fastPathsAgreeWithTheRegexEngine() {
     String[] inputs = {"", "a", "b", "foo", "foobar", "xfoo", "a|b", ".*", "\n", "fo"};
-    String[] patterns = {".*", ".+", "foo", "a|b|foo", "foo.*", "fo+", "(a|b)", "[ab]", "foo.*|a", ""};
+    String[] patterns = {
+      ".*", ".+", "foo", "a|b|foo", "foo.*", "fo+", "(a|b)", "[ab]", "foo.*|a", ""
+    };
     for (String re : patterns) {
       Matcher fast = Matcher.regex("l", re);
-      com.google.re2j.Pattern slow = com.google.re2j.Pattern.compile(re, com.google.re2j.Pattern.DOTALL);
+      com.google.re2j.Pattern slow =
+          com.google.re2j.Pattern.compile(re, com.google.re2j.Pattern.DOTALL);
       for (String in : inputs) {
-        assertEquals(slow.matcher(in).matches(), fast.matches(in), "/" + re + "/ on \"" + in + "\"");
+        assertEquals(
+            slow.matcher(in).matches(), fast.matches(in), "/" + re + "/ on \"" + in + "\"");
         assertEquals(!slow.matcher(in).matches(), Matcher.notRegex("l", re).matches(in));
       }
     }
@@ -57,13 +61,19 @@ class MatcherTest {
   @Test
   void finiteRegexesBecomeSets() {
     assertEquals(Set.of("ns-1", "ns-2", "ns-3"), Matcher.regex("l", "ns-(1|2|3)").setMatches());
-    assertEquals(Set.of("/api/h0", "/api/h1", "/api/h2", "/api/h3"), Matcher.regex("l", "/api/h[0-3]").setMatches());
-    assertEquals(Set.of("ax", "ay", "bx", "by", "c"), Matcher.regex("l", "(?:a|b)(x|y)|c").setMatches());
+    assertEquals(
+        Set.of("/api/h0", "/api/h1", "/api/h2", "/api/h3"),
+        Matcher.regex("l", "/api/h[0-3]").setMatches());
+    assertEquals(
+        Set.of("ax", "ay", "bx", "by", "c"), Matcher.regex("l", "(?:a|b)(x|y)|c").setMatches());
     assertEquals(Set.of("a", ""), Matcher.regex("l", "a|").setMatches());
     assertEquals(Set.of("ns-1", "ns-2"), Matcher.notRegex("l", "ns-(1|2)").setNonMatches());
     assertEquals(Set.of("x"), Matcher.notEqual("l", "x").setNonMatches());
     assertNull(Matcher.regex("l", "ns-(1|2)").setNonMatches());
-    for (String notFinite : new String[] {"(?i)ab", "a(b|c)*", "a\\.b", "[^a]", "[a-]", "h[0-9]{2}", "^a$", "x.", "(a|b))?"}) {
+    for (String notFinite :
+        new String[] {
+          "(?i)ab", "a(b|c)*", "a\\.b", "[^a]", "[a-]", "h[0-9]{2}", "^a$", "x.", "(a|b))?"
+        }) {
       try {
         assertNull(Matcher.regex("l", notFinite).setMatches(), notFinite);
       } catch (IllegalArgumentException invalid) {
@@ -111,7 +121,10 @@ class MatcherTest {
         }
       }
       for (String in : inputs) {
-        assertEquals(slow.matcher(in).matches(), fast.matches(in), "/" + re + "/ on \"" + in + "\"" + Seeds.at(seed));
+        assertEquals(
+            slow.matcher(in).matches(),
+            fast.matches(in),
+            "/" + re + "/ on \"" + in + "\"" + Seeds.at(seed));
       }
     }
     assertTrue(sets > 300, "the generator made " + sets + " set-shaped regexes" + Seeds.at(seed));
@@ -125,8 +138,12 @@ class MatcherTest {
         case 0, 1 -> sb.append("ab-1".charAt(r.nextInt(4)));
         case 2 -> sb.append('[').append(r.nextBoolean() ? "a-b" : "1ab").append(']');
         case 3 -> sb.append(r.nextInt(10) == 0 ? "." : "/");
-        case 4, 5 -> sb.append(r.nextBoolean() ? "(" : "(?:").append(randomRegex(r, depth - 1)).append('|')
-            .append(randomRegex(r, depth - 1)).append(')');
+        case 4, 5 ->
+            sb.append(r.nextBoolean() ? "(" : "(?:")
+                .append(randomRegex(r, depth - 1))
+                .append('|')
+                .append(randomRegex(r, depth - 1))
+                .append(')');
         case 6 -> sb.append(randomRegex(r, depth - 1)).append('|');
         case 7 -> sb.append(r.nextInt(3) == 0 ? "*" : r.nextBoolean() ? "[^a]" : "\\.");
         default -> sb.append("(|").append(randomRegex(r, depth - 1)).append(')');
@@ -146,16 +163,19 @@ class MatcherTest {
   @Test
   void hostileRegexRunsInLinearTime() {
     String input = "a".repeat(100_000) + "b";
-    assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
-      assertFalse(Matcher.regex("l", "(a+)+$").matches(input));
-      assertFalse(Matcher.regex("l", "(a|aa)+").matches(input));
-      assertFalse(Matcher.regex("l", "(.*a){20}").matches("a".repeat(19)));
-    });
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(5),
+        () -> {
+          assertFalse(Matcher.regex("l", "(a+)+$").matches(input));
+          assertFalse(Matcher.regex("l", "(a|aa)+").matches(input));
+          assertFalse(Matcher.regex("l", "(.*a){20}").matches("a".repeat(19)));
+        });
   }
 
   @Test
   void invalidRegexIsRejectedWithReason() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Matcher.regex("l", "a("));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Matcher.regex("l", "a("));
     assertTrue(e.getMessage().startsWith("error parsing regexp"), e.getMessage());
     // Perl backreferences are not RE2 syntax.
     assertThrows(IllegalArgumentException.class, () -> Matcher.regex("l", "(a)\\1"));

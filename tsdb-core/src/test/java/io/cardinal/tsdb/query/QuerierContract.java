@@ -48,6 +48,7 @@ public abstract class QuerierContract {
 
   protected static final long STEP = 15_000;
   protected static final long END = 8 * STEP;
+
   /** The first sample of the "late" series: nothing of it lies in the early half of the range. */
   protected static final long LATE = 6 * STEP;
 
@@ -87,13 +88,14 @@ public abstract class QuerierContract {
   }
 
   protected static List<TestSeries> fixture() {
-    List<Labels> ls = List.of(
-        Labels.of("__name__", "up", "instance", "a:1", "job", "api"),
-        Labels.of("__name__", "up", "instance", "b:1", "job", "api"),
-        Labels.of("__name__", "up", "env", "prod", "instance", "c:1", "job", "db"),
-        Labels.of("__name__", "up", "instance", "d:1", "job", "web"),
-        Labels.of("__name__", "requests_total", "job", "api", "path", "/x"),
-        Labels.of("__name__", "requests_total", "job", "db", "path", "/y"));
+    List<Labels> ls =
+        List.of(
+            Labels.of("__name__", "up", "instance", "a:1", "job", "api"),
+            Labels.of("__name__", "up", "instance", "b:1", "job", "api"),
+            Labels.of("__name__", "up", "env", "prod", "instance", "c:1", "job", "db"),
+            Labels.of("__name__", "up", "instance", "d:1", "job", "web"),
+            Labels.of("__name__", "requests_total", "job", "api", "path", "/x"),
+            Labels.of("__name__", "requests_total", "job", "db", "path", "/y"));
     List<TestSeries> out = new ArrayList<>();
     for (int s = 0; s < ls.size(); s++) {
       out.add(series(ls.get(s), 0, s));
@@ -130,7 +132,10 @@ public abstract class QuerierContract {
     return out;
   }
 
-  /** What a correct querier returns: the matching fixture series in label order, clipped to [mint, maxt]. */
+  /**
+   * What a correct querier returns: the matching fixture series in label order, clipped to [mint,
+   * maxt].
+   */
   private static List<String> expected(List<TestSeries> data, long mint, long maxt, Matcher... ms) {
     List<TestSeries> hits = new ArrayList<>();
     for (TestSeries s : data) {
@@ -156,7 +161,8 @@ public abstract class QuerierContract {
     return out;
   }
 
-  private List<String> check(Querier q, List<TestSeries> data, long mint, long maxt, Matcher... ms) {
+  private List<String> check(
+      Querier q, List<TestSeries> data, long mint, long maxt, Matcher... ms) {
     List<String> want = expected(data, mint, maxt, ms);
     List<String> got = dump(q.select(true, mint, maxt, ms));
     assertEquals(want, got, "select " + List.of(ms) + " over [" + mint + ", " + maxt + "]");
@@ -176,20 +182,39 @@ public abstract class QuerierContract {
   void notEqualAndMissingLabelsCountAsEmpty() throws Exception {
     List<TestSeries> data = fixture();
     Querier q = closeLater(open(data, 0, END));
-    assertEquals(2, check(q, data, 0, END, Matcher.equal("__name__", "up"), Matcher.notEqual("job", "api")).size());
+    assertEquals(
+        2,
+        check(q, data, 0, END, Matcher.equal("__name__", "up"), Matcher.notEqual("job", "api"))
+            .size());
     // A series without "env" has env="" as far as matchers go.
-    assertEquals(3, check(q, data, 0, END, Matcher.equal("__name__", "up"), Matcher.equal("env", "")).size());
-    assertEquals(1, check(q, data, 0, END, Matcher.equal("__name__", "up"), Matcher.notEqual("env", "")).size());
+    assertEquals(
+        3,
+        check(q, data, 0, END, Matcher.equal("__name__", "up"), Matcher.equal("env", "")).size());
+    assertEquals(
+        1,
+        check(q, data, 0, END, Matcher.equal("__name__", "up"), Matcher.notEqual("env", ""))
+            .size());
   }
 
   @Test
   void regexesAreAnchoredAndNegatedRegexesExclude() throws Exception {
     List<TestSeries> data = fixture();
     Querier q = closeLater(open(data, 0, END));
-    assertEquals(3, check(q, data, 0, END, Matcher.equal("__name__", "up"), Matcher.regex("job", "api|db")).size());
-    assertEquals(0, check(q, data, 0, END, Matcher.equal("__name__", "up"), Matcher.regex("job", "ap")).size());
-    assertEquals(2, check(q, data, 0, END, Matcher.equal("__name__", "up"), Matcher.notRegex("job", "a.*")).size());
-    assertEquals(5, check(q, data, 0, END, Matcher.notRegex("job", "db"), Matcher.regex("__name__", ".+")).size());
+    assertEquals(
+        3,
+        check(q, data, 0, END, Matcher.equal("__name__", "up"), Matcher.regex("job", "api|db"))
+            .size());
+    assertEquals(
+        0,
+        check(q, data, 0, END, Matcher.equal("__name__", "up"), Matcher.regex("job", "ap")).size());
+    assertEquals(
+        2,
+        check(q, data, 0, END, Matcher.equal("__name__", "up"), Matcher.notRegex("job", "a.*"))
+            .size());
+    assertEquals(
+        5,
+        check(q, data, 0, END, Matcher.notRegex("job", "db"), Matcher.regex("__name__", ".+"))
+            .size());
   }
 
   @Test
@@ -219,7 +244,8 @@ public abstract class QuerierContract {
   void aRangeCoveringOnlyTheLateSeriesReturnsOnlyIt() throws Exception {
     List<TestSeries> data = fixture();
     Querier q = closeLater(open(data, END + 1, END + 10 * STEP));
-    assertEquals(List.of(), dump(q.select(true, END + 1, END + 10 * STEP, Matcher.regex("__name__", ".+"))));
+    assertEquals(
+        List.of(), dump(q.select(true, END + 1, END + 10 * STEP, Matcher.regex("__name__", ".+"))));
     Querier late = closeLater(open(data, LATE, END));
     assertEquals(data.size(), check(late, data, LATE, END, Matcher.regex("__name__", ".+")).size());
   }
@@ -229,8 +255,11 @@ public abstract class QuerierContract {
     List<TestSeries> data = fixture();
     Querier q = closeLater(open(data, 0, END));
     assertEquals(List.of("__name__", "env", "instance", "job", "path"), q.labelNames());
-    assertEquals(List.of("__name__", "job", "path"), q.labelNames(Matcher.equal("__name__", "requests_total")));
-    assertEquals(List.of("__name__", "env", "instance", "job"), q.labelNames(Matcher.equal("env", "prod")));
+    assertEquals(
+        List.of("__name__", "job", "path"),
+        q.labelNames(Matcher.equal("__name__", "requests_total")));
+    assertEquals(
+        List.of("__name__", "env", "instance", "job"), q.labelNames(Matcher.equal("env", "prod")));
   }
 
   @Test
@@ -238,10 +267,12 @@ public abstract class QuerierContract {
     List<TestSeries> data = fixture();
     Querier q = closeLater(open(data, 0, END));
     assertEquals(List.of("api", "db", "web"), q.labelValues("job"));
-    assertEquals(List.of("api", "db"), q.labelValues("job", Matcher.equal("__name__", "requests_total")));
+    assertEquals(
+        List.of("api", "db"), q.labelValues("job", Matcher.equal("__name__", "requests_total")));
     assertEquals(List.of("a:1", "b:1"), q.labelValues("instance", Matcher.regex("job", "a.*")));
-    assertEquals(List.of("c:1", "d:1"), q.labelValues("instance", Matcher.notEqual("job", "api"),
-        Matcher.equal("__name__", "up")));
+    assertEquals(
+        List.of("c:1", "d:1"),
+        q.labelValues("instance", Matcher.notEqual("job", "api"), Matcher.equal("__name__", "up")));
     List<String> names = new ArrayList<>(q.labelValues("__name__"));
     List<String> copy = new ArrayList<>(names);
     Collections.sort(copy, Labels::compareStrings);
@@ -256,7 +287,9 @@ public abstract class QuerierContract {
     Matcher none = Matcher.equal("__name__", "absent");
     SeriesSet set = q.select(true, 0, END, none);
     assertFalse(set.next());
-    assertEquals(List.of(), dump(q.select(false, 0, END, Matcher.equal("job", "api"), Matcher.equal("path", "/y"))));
+    assertEquals(
+        List.of(),
+        dump(q.select(false, 0, END, Matcher.equal("job", "api"), Matcher.equal("path", "/y"))));
     assertEquals(List.of(), q.labelNames(none));
     assertEquals(List.of(), q.labelValues("job", none));
     assertEquals(List.of(), q.labelValues("no_such_label"));

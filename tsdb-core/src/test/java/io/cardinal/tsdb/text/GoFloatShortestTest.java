@@ -10,9 +10,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link GoFloatShortest} against known outputs of Go's {@code strconv.FormatFloat(v, fmt, -1, 64)} and
- * against an exact {@code BigDecimal} reference of Go's rule on randomized doubles (seed printed; rerun
- * with {@code -Dcardinal.seed=...}).
+ * {@link GoFloatShortest} against known outputs of Go's {@code strconv.FormatFloat(v, fmt, -1, 64)}
+ * and against an exact {@code BigDecimal} reference of Go's rule on randomized doubles (seed
+ * printed; rerun with {@code -Dcardinal.seed=...}).
  */
 class GoFloatShortestTest {
   private static final long SEED = Seeds.seed("GoFloatShortestTest");
@@ -50,8 +50,18 @@ class GoFloatShortestTest {
       {Double.MAX_VALUE, "1.7976931348623157e+308", "1.7976931348623157e+308", null},
       {9007199254740992.0, "9.007199254740992e+15", "9.007199254740992e+15", "9007199254740992"},
       {9007199254740993.0, "9.007199254740992e+15", "9.007199254740992e+15", "9007199254740992"},
-      {9.223372036854776e18, "9.223372036854776e+18", "9.223372036854776e+18", "9223372036854776000"},
-      {12345678901234567890.0, "1.2345678901234567e+19", "1.2345678901234567e+19", "12345678901234567000"},
+      {
+        9.223372036854776e18,
+        "9.223372036854776e+18",
+        "9.223372036854776e+18",
+        "9223372036854776000"
+      },
+      {
+        12345678901234567890.0,
+        "1.2345678901234567e+19",
+        "1.2345678901234567e+19",
+        "12345678901234567000"
+      },
       {1e300, "1e+300", "1e+300", null},
       {1e100, "1e+100", "1e+100", null},
       {123.456e-9, "1.23456e-07", "1.23456e-07", "0.000000123456"},
@@ -75,17 +85,23 @@ class GoFloatShortestTest {
     // Long plain forms
     assertEquals("0." + "0".repeat(323) + "5", GoFloatShortest.format(Double.MIN_VALUE, 'f'));
     assertEquals("-0." + "0".repeat(323) + "5", GoFloatShortest.format(-Double.MIN_VALUE, 'f'));
-    assertEquals("17976931348623157" + "0".repeat(292), GoFloatShortest.format(Double.MAX_VALUE, 'f'));
-    assertEquals("-17976931348623157" + "0".repeat(292), GoFloatShortest.format(-Double.MAX_VALUE, 'f'));
+    assertEquals(
+        "17976931348623157" + "0".repeat(292), GoFloatShortest.format(Double.MAX_VALUE, 'f'));
+    assertEquals(
+        "-17976931348623157" + "0".repeat(292), GoFloatShortest.format(-Double.MAX_VALUE, 'f'));
   }
 
   @Test
   void log2AndLog10Approximations() {
     for (int e = -2000; e <= 2000; e++) {
-      BigDecimal p2 = e >= 0 ? new BigDecimal(BigInteger.ONE.shiftLeft(e))
-          : BigDecimal.ONE.divide(new BigDecimal(BigInteger.ONE.shiftLeft(-e)));
+      BigDecimal p2 =
+          e >= 0
+              ? new BigDecimal(BigInteger.ONE.shiftLeft(e))
+              : BigDecimal.ONE.divide(new BigDecimal(BigInteger.ONE.shiftLeft(-e)));
       assertEquals(floorLog10(p2), GoFloatShortest.flog10pow2(e), "flog10pow2 " + e);
-      assertEquals(floorLog10(p2.multiply(new BigDecimal("0.75"))), GoFloatShortest.flog10threeQuartersPow2(e),
+      assertEquals(
+          floorLog10(p2.multiply(new BigDecimal("0.75"))),
+          GoFloatShortest.flog10threeQuartersPow2(e),
           "flog10threeQuartersPow2 " + e);
     }
     for (int e = -700; e <= 700; e++) {
@@ -101,9 +117,10 @@ class GoFloatShortestTest {
   }
 
   /**
-   * Go's rule, exactly: among decimals strictly inside the rounding interval of v (bounds included when the
-   * significand is even; the interval below a power of two is half as wide), those with the fewest
-   * significant digits; of those the closest to v; on a tie the one with an even last digit.
+   * Go's rule, exactly: among decimals strictly inside the rounding interval of v (bounds included
+   * when the significand is even; the interval below a power of two is half as wide), those with
+   * the fewest significant digits; of those the closest to v; on a tie the one with an even last
+   * digit.
    */
   static String reference(double v) {
     long bits = Double.doubleToRawLongBits(Math.abs(v));
@@ -112,12 +129,16 @@ class GoFloatShortestTest {
     long c = be == 0 ? t : t | (1L << 52);
     int q = be == 0 ? -1074 : be - 1075;
     BigDecimal exact = new BigDecimal(Math.abs(v));
-    BigDecimal ulp = q >= 0 ? new BigDecimal(BigInteger.ONE.shiftLeft(q))
-        : BigDecimal.ONE.divide(new BigDecimal(BigInteger.ONE.shiftLeft(-q)));
+    BigDecimal ulp =
+        q >= 0
+            ? new BigDecimal(BigInteger.ONE.shiftLeft(q))
+            : BigDecimal.ONE.divide(new BigDecimal(BigInteger.ONE.shiftLeft(-q)));
     BigDecimal half = ulp.divide(BigDecimal.valueOf(2));
     BigDecimal upper = exact.add(half);
-    BigDecimal lower = (c == (1L << 52) && be > 1) ? exact.subtract(half.divide(BigDecimal.valueOf(2)))
-        : exact.subtract(half);
+    BigDecimal lower =
+        (c == (1L << 52) && be > 1)
+            ? exact.subtract(half.divide(BigDecimal.valueOf(2)))
+            : exact.subtract(half);
     boolean inclusive = (c & 1) == 0;
     int e10 = floorLog10(exact);
     for (int n = 1; n <= 17; n++) {
@@ -165,18 +186,26 @@ class GoFloatShortestTest {
     for (int i = 0; i < 100_000; i++) {
       double v;
       switch (i % 6) {
-        case 0 -> v = Double.longBitsToDouble(r.nextLong());                              // any bits
-        case 1 -> v = Double.longBitsToDouble(r.nextLong() & 0x000FFFFFFFFFFFFFL);        // subnormal
-        case 2 -> v = Double.longBitsToDouble((r.nextLong(1, 2046) << 52));               // powers of two
-        case 3 -> v = r.nextInt(1, 1_000_000) / Math.pow(10, r.nextInt(0, 12));            // few digits
-        case 4 -> v = Double.longBitsToDouble(r.nextLong(0, 40) | ((long) r.nextInt(1, 2047) << 52) ^ (r.nextBoolean() ? (1L << 63) : 0)); // near powers of two
-        default -> v = r.nextDouble() * Math.pow(10, r.nextInt(-30, 30));                 // everyday magnitudes
+        case 0 -> v = Double.longBitsToDouble(r.nextLong()); // any bits
+        case 1 -> v = Double.longBitsToDouble(r.nextLong() & 0x000FFFFFFFFFFFFFL); // subnormal
+        case 2 -> v = Double.longBitsToDouble((r.nextLong(1, 2046) << 52)); // powers of two
+        case 3 -> v = r.nextInt(1, 1_000_000) / Math.pow(10, r.nextInt(0, 12)); // few digits
+        case 4 ->
+            v =
+                Double.longBitsToDouble(
+                    r.nextLong(0, 40)
+                        | ((long) r.nextInt(1, 2047) << 52)
+                            ^ (r.nextBoolean() ? (1L << 63) : 0)); // near powers of two
+        default -> v = r.nextDouble() * Math.pow(10, r.nextInt(-30, 30)); // everyday magnitudes
       }
       if (!Double.isFinite(v) || v == 0) {
         continue;
       }
       String got = GoFloatShortest.format(v, 'g');
-      assertEquals(reference(v), got, "value bits " + Long.toHexString(Double.doubleToRawLongBits(v)) + Seeds.at(SEED));
+      assertEquals(
+          reference(v),
+          got,
+          "value bits " + Long.toHexString(Double.doubleToRawLongBits(v)) + Seeds.at(SEED));
       assertEquals(v, Double.parseDouble(got), got);
     }
   }

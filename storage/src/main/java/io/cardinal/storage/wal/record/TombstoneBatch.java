@@ -8,41 +8,41 @@ import java.util.Arrays;
  */
 public final class TombstoneBatch {
 
-    private long[] refs = new long[16];
-    private long[] mints = new long[16];
-    private long[] maxts = new long[16];
-    private int size;
+  private long[] refs = new long[16];
+  private long[] mints = new long[16];
+  private long[] maxts = new long[16];
+  private int size;
 
-    public void clear() {
-        size = 0;
-    }
+  public void clear() {
+    size = 0;
+  }
 
-    public int size() {
-        return size;
-    }
+  public int size() {
+    return size;
+  }
 
-    public void add(long ref, long mint, long maxt) {
-        if (size == refs.length) {
-            int c = size * 2;
-            refs = Arrays.copyOf(refs, c);
-            mints = Arrays.copyOf(mints, c);
-            maxts = Arrays.copyOf(maxts, c);
-        }
-        refs[size] = ref;
-        mints[size] = mint;
-        maxts[size] = maxt;
-        size++;
+  public void add(long ref, long mint, long maxt) {
+    if (size == refs.length) {
+      int c = size * 2;
+      refs = Arrays.copyOf(refs, c);
+      mints = Arrays.copyOf(mints, c);
+      maxts = Arrays.copyOf(maxts, c);
     }
+    refs[size] = ref;
+    mints[size] = mint;
+    maxts[size] = maxt;
+    size++;
+  }
 
-    public long ref(int i) {
-        return refs[i];
-    }
+  public long ref(int i) {
+    return refs[i];
+  }
 
-    public long mint(int i) {
-        return mints[i];
-    }
+  public long mint(int i) {
+    return mints[i];
+  }
 
-    public long maxt(int i) {
-        return maxts[i];
-    }
+  public long maxt(int i) {
+    return maxts[i];
+  }
 }

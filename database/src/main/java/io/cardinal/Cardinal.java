@@ -78,6 +78,7 @@ public final class Cardinal implements AutoCloseable {
   private final ScheduledExecutorService background;
   private final Deletions headDeletions = new Deletions();
   private final Engine engine;
+  private volatile boolean closed;
 
   private Cardinal(Head head, CardinalOptions options, DurableHead durable, BlockSet blocks) {
     this.head = head;
@@ -119,12 +120,13 @@ public final class Cardinal implements AutoCloseable {
    * depends on {@link CardinalOptions#syncPolicy}: see docs/durability.md.
    */
   public static Cardinal open(Path dir, CardinalOptions options) throws IOException {
-    BlockSet blocks = BlockSet.open(dir, w -> LOG.log(System.Logger.Level.WARNING, w));
-    DurableHead d;
+    // The head first: it takes the directory's lock before anything is read, repaired or deleted.
+    DurableHead d = DurableHead.open(dir, options.headOptions(), options.durable());
+    BlockSet blocks;
     try {
-      d = DurableHead.open(dir, options.headOptions(), options.durable());
+      blocks = BlockSet.open(dir, w -> LOG.log(System.Logger.Level.WARNING, w));
     } catch (IOException | RuntimeException e) {
-      blocks.close();
+      d.close();
       throw e;
     }
     // Samples already in blocks (a crash between writing a block and truncating the head) are not
@@ -181,6 +183,7 @@ public final class Cardinal implements AutoCloseable {
 
   /** A new appender for one thread; reuse it for every batch that thread writes. */
   public Appender appender() {
+    ensureOpen();
     return head.appender();
   }
 
@@ -189,6 +192,7 @@ public final class Cardinal implements AutoCloseable {
    * it reads are kept (and not deleted by compaction or retention) until then.
    */
   public Querier querier(long mint, long maxt) {
+    ensureOpen();
     if (blocks == null) {
       return headDeletions.apply(head.querier(mint, maxt));
     }
@@ -258,6 +262,9 @@ public final class Cardinal implements AutoCloseable {
   }
 
   private void compactQuietly() {
+    if (closed) {
+      return;
+    }
     try {
       compact();
     } catch (IOException | RuntimeException e) {
@@ -272,6 +279,7 @@ public final class Cardinal implements AutoCloseable {
    * size retention. Appends and queries continue meanwhile. Returns how many blocks were written.
    */
   public int compact() throws IOException {
+    ensureOpen();
     synchronized (compactLock) {
       int written = 0;
       long range = options.chunkRangeMs();
@@ -387,6 +395,7 @@ public final class Cardinal implements AutoCloseable {
    * #cleanTombstones()} or the next compaction. Prometheus's admin {@code delete_series}.
    */
   public void delete(long mint, long maxt, Matcher... matchers) throws IOException {
+    ensureOpen();
     if (matchers.length == 0) {
       throw new IllegalArgumentException("at least one matcher is required");
     }
@@ -473,6 +482,7 @@ public final class Cardinal implements AutoCloseable {
    * block. Prometheus's admin {@code snapshot}. Returns the snapshot's name.
    */
   public String snapshot(java.nio.file.Path snapshotsDir, boolean withHead) throws IOException {
+    ensureOpen();
     String name =
         java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
                 .withZone(java.time.ZoneOffset.UTC)
@@ -608,6 +618,7 @@ public final class Cardinal implements AutoCloseable {
    *     with its line and column) or cannot be evaluated (any other kind)
    */
   public PromQLResult query(String promql, Instant at) {
+    ensureOpen();
     Expr expr = parse(promql);
     try {
       return convert(engine.instantQuery(this::querier, expr, at.toEpochMilli()));
@@ -626,6 +637,7 @@ public final class Cardinal implements AutoCloseable {
    *     with its line and column), the range or step is invalid, or evaluation fails
    */
   public PromQLResult queryRange(String promql, Instant start, Instant end, Duration step) {
+    ensureOpen();
     Expr expr = parse(promql);
     try {
       return convert(
@@ -692,9 +704,23 @@ public final class Cardinal implements AutoCloseable {
     return new PromQLValue.RangeMatrix(out);
   }
 
-  /** Releases memory; on disk, fsyncs and closes the WAL and the chunk files. */
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the database is closed");
+    }
+  }
+
+  /**
+   * Releases memory; on disk, fsyncs and closes the WAL and the chunk files and releases the
+   * directory's lock. Afterwards appends, queriers, queries and compactions fail with {@link
+   * IllegalStateException} instead of appearing to work. Idempotent.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     if (background != null) {
       background.shutdownNow();
       try {

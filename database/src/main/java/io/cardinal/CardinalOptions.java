@@ -54,8 +54,8 @@ public record CardinalOptions(
           0,
           Duration.ofMinutes(1),
           DurableOptions.DEFAULT,
-          Duration.ofMillis(ENGINE_DEFAULTS.lookbackDeltaMs()),
-          Duration.ofMillis(ENGINE_DEFAULTS.timeoutMs()),
+          ENGINE_DEFAULTS.lookbackDelta(),
+          ENGINE_DEFAULTS.timeout(),
           ENGINE_DEFAULTS.maxSamples());
 
   public CardinalOptions {
@@ -188,7 +188,16 @@ public record CardinalOptions(
   /** The fsync interval under {@link SyncPolicy#PERIODIC} (1s). */
   public CardinalOptions withSyncInterval(Duration d) {
     requirePositive("sync interval", d);
-    return withDurable(durable.withSyncIntervalMs(d.toMillis()));
+    return withDurable(durable.withSyncInterval(d));
+  }
+
+  /**
+   * Whether {@link Cardinal#open} locks the directory ({@code lock}, on by default), so a second
+   * process or a second open in this one fails instead of writing the same files. Off is
+   * Prometheus's {@code --storage.tsdb.no-lockfile}.
+   */
+  public CardinalOptions withLockfile(boolean on) {
+    return withDurable(durable.withLockfile(on));
   }
 
   public CardinalOptions withQueryLookbackDelta(Duration d) {
@@ -235,7 +244,7 @@ public record CardinalOptions(
   }
 
   public Duration syncInterval() {
-    return Duration.ofMillis(durable.syncIntervalMs());
+    return durable.syncInterval();
   }
 
   // The database counts time in milliseconds throughout.
@@ -260,8 +269,8 @@ public record CardinalOptions(
 
   EngineOptions engineOptions() {
     return ENGINE_DEFAULTS
-        .withLookbackDelta(queryLookbackDelta.toMillis())
-        .withTimeout(queryTimeout.toMillis())
+        .withLookbackDelta(queryLookbackDelta)
+        .withTimeout(queryTimeout)
         .withMaxSamples(queryMaxSamples);
   }
 }

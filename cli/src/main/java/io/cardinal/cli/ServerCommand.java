@@ -74,6 +74,21 @@ public final class ServerCommand implements Callable<Integer> {
   long maxSeries;
 
   @Option(
+      names = "--storage.tsdb.no-lockfile",
+      description =
+          "Do not lock the data directory. By default a second server on the same directory "
+              + "refuses to start, naming the directory and the PID holding it.")
+  boolean noLockfile;
+
+  // Debian's Prometheus package replaces the flag above with this one and locks only when it is
+  // given; here locking is the default, so the flag is accepted and asks for what already happens.
+  @Option(
+      names = "--storage.tsdb.use-lockfile",
+      description =
+          "Lock the data directory (the default; accepted for Debian's Prometheus units).")
+  boolean useLockfile;
+
+  @Option(
       names = "--web.listen-address",
       defaultValue = "0.0.0.0:9090",
       description = "Address to listen on for UI, API, and telemetry.")
@@ -143,6 +158,7 @@ public final class ServerCommand implements Callable<Integer> {
     flags.put("storage.tsdb.retention.time", Durations.format(retentionMs));
     flags.put("storage.tsdb.retention.size", ByteSizes.format(retentionSize));
     flags.put("storage.tsdb.head.max-series", String.valueOf(maxSeries));
+    flags.put("storage.tsdb.no-lockfile", String.valueOf(noLockfile));
     flags.put("web.listen-address", listenAddress);
     flags.put("web.enable-admin-api", String.valueOf(enableAdminApi));
     flags.put("web.enable-lifecycle", String.valueOf(enableLifecycle));
@@ -159,6 +175,7 @@ public final class ServerCommand implements Callable<Integer> {
         .withRetention(Duration.ofMillis(retentionMs))
         .withRetentionSizeBytes(retentionSize)
         .withMaxSeries(maxSeries)
+        .withLockfile(!noLockfile || useLockfile)
         .withListenAddress(listenAddress)
         .withEnableAdminApi(enableAdminApi)
         .withEnableLifecycle(enableLifecycle)
@@ -173,6 +190,12 @@ public final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (noLockfile && useLockfile) {
+      log.error(
+          "msg=\"--storage.tsdb.no-lockfile and --storage.tsdb.use-lockfile contradict each other;"
+              + " give one\"");
+      return 2;
+    }
     ServerOptions o = options();
     log.info("msg=\"Starting Cardinal Server\" version=0.1.0-SNAPSHOT");
     CardinalServer server;

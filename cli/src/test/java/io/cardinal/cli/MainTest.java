@@ -65,4 +65,29 @@ class MainTest {
     assertEquals("1000", o.flags().get("storage.tsdb.head.max-series"));
     assertEquals("2m", o.flags().get("query.timeout"));
   }
+
+  @Test
+  void lockfileFlagsOfPrometheusAndOfDebiansPackage() {
+    ServerCommand on = new ServerCommand();
+    new CommandLine(on).parseArgs();
+    assertTrue(on.options().lockfile(), "the directory is locked by default");
+    ServerCommand off = new ServerCommand();
+    new CommandLine(off).parseArgs("--storage.tsdb.no-lockfile");
+    assertEquals(false, off.options().lockfile());
+    assertEquals("true", off.options().flags().get("storage.tsdb.no-lockfile"));
+    ServerCommand debian = new ServerCommand();
+    new CommandLine(debian).parseArgs("--storage.tsdb.use-lockfile");
+    assertTrue(debian.options().lockfile());
+    ServerCommand both = new ServerCommand();
+    new CommandLine(both).parseArgs("--storage.tsdb.no-lockfile", "--storage.tsdb.use-lockfile");
+    assertEquals(2, assertDoesNotThrowCall(both), "contradicting flags are refused");
+  }
+
+  private static int assertDoesNotThrowCall(ServerCommand c) {
+    try {
+      return c.call();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
 }

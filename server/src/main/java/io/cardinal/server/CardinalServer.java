@@ -66,7 +66,8 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
         CardinalOptions.defaults()
             .withMaxSeries(options.maxSeries())
             .withRetention(options.retention())
-            .withRetentionBytes(options.retentionSizeBytes());
+            .withRetentionBytes(options.retentionSizeBytes())
+            .withLockfile(options.lockfile());
     if (options.walSegmentSize() > 0 || options.walCompression()) {
       io.cardinal.storage.head.DurableOptions d =
           dbOptions.durable().withWalCompression(options.walCompression());

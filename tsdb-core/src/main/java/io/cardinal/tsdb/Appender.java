@@ -19,7 +19,11 @@ public interface Appender {
    */
   long append(long ref, Labels labels, long t, double v);
 
-  /** Writes the batch (to the WAL first, when there is one) and returns what happened. */
+  /**
+   * Writes the batch (to the WAL first, when there is one) and returns what happened.
+   *
+   * @throws IllegalStateException if the database was closed; nothing of the batch is stored
+   */
   CommitResult commit();
 
   /** Discards the batch's samples. Series it created stay until head GC removes them. */

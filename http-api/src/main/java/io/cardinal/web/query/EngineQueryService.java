@@ -15,6 +15,7 @@ import io.cardinal.web.ApiResult;
 import io.cardinal.web.Formats;
 import io.cardinal.web.Json;
 import io.cardinal.web.QueryService;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -70,9 +71,9 @@ public final class EngineQueryService implements QueryService, MetricsSource {
     // The engine's own gate is left wide open: this class gates (see the class comment).
     this.base =
         EngineOptions.defaults()
-            .withLookbackDelta(lookbackMs)
+            .withLookbackDelta(Duration.ofMillis(lookbackMs))
             .withMaxSamples(maxSamples)
-            .withTimeout(timeoutMs)
+            .withTimeout(Duration.ofMillis(timeoutMs))
             .withMaxConcurrentQueries(Integer.MAX_VALUE);
     this.defaultEngine = new Engine(base);
     this.maxConcurrency = maxConcurrency;
@@ -152,7 +153,7 @@ public final class EngineQueryService implements QueryService, MetricsSource {
       int limit,
       Long lookbackMs) {
     long t0 = System.nanoTime();
-    long budgetMs = Math.min(base.timeoutMs(), timeoutMs);
+    long budgetMs = Math.min(base.timeout().toMillis(), timeoutMs);
     active.incrementAndGet();
     try {
       if (budgetMs <= 0) {
@@ -186,10 +187,10 @@ public final class EngineQueryService implements QueryService, MetricsSource {
           prepareTime.observe((System.nanoTime() - p0) / 1e9);
         }
         Engine engine = defaultEngine;
-        if (leftMs != base.timeoutMs() || lookbackMs != null) {
-          EngineOptions o = base.withTimeout(leftMs);
+        if (leftMs != base.timeout().toMillis() || lookbackMs != null) {
+          EngineOptions o = base.withTimeout(Duration.ofMillis(leftMs));
           if (lookbackMs != null) {
-            o = o.withLookbackDelta(lookbackMs);
+            o = o.withLookbackDelta(Duration.ofMillis(lookbackMs));
           }
           engine = new Engine(o);
         }

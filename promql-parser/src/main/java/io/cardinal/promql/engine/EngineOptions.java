@@ -1,5 +1,7 @@
 package io.cardinal.promql.engine;
 
+import java.time.Duration;
+
 /**
  * Immutable engine settings; each {@code withX} returns a copy. Defaults match Prometheus' server
  * defaults.
@@ -41,9 +43,10 @@ public final class EngineOptions {
     return new EngineOptions(5 * 60_000L, 50_000_000L, 2 * 60_000L, false, 20, 60_000L);
   }
 
-  public EngineOptions withLookbackDelta(long ms) {
+  /** How far back an instant selector looks for a sample (Prometheus's --query.lookback-delta). */
+  public EngineOptions withLookbackDelta(Duration d) {
     return new EngineOptions(
-        ms,
+        d.toMillis(),
         maxSamples,
         timeoutMs,
         enableExperimentalFunctions,
@@ -61,11 +64,12 @@ public final class EngineOptions {
         noStepSubqueryIntervalMs);
   }
 
-  public EngineOptions withTimeout(long ms) {
+  /** How long one query may run, waiting for a slot included (Prometheus's --query.timeout). */
+  public EngineOptions withTimeout(Duration d) {
     return new EngineOptions(
         lookbackDeltaMs,
         maxSamples,
-        ms,
+        d.toMillis(),
         enableExperimentalFunctions,
         maxConcurrentQueries,
         noStepSubqueryIntervalMs);
@@ -95,17 +99,21 @@ public final class EngineOptions {
    * Step of subqueries written without one ({@code foo[5m:]}); Prometheus uses the global
    * evaluation interval.
    */
-  public EngineOptions withNoStepSubqueryInterval(long ms) {
+  public EngineOptions withNoStepSubqueryInterval(Duration d) {
     return new EngineOptions(
         lookbackDeltaMs,
         maxSamples,
         timeoutMs,
         enableExperimentalFunctions,
         maxConcurrentQueries,
-        ms);
+        d.toMillis());
   }
 
-  public long lookbackDeltaMs() {
+  public Duration lookbackDelta() {
+    return Duration.ofMillis(lookbackDeltaMs);
+  }
+
+  long lookbackDeltaMs() {
     return lookbackDeltaMs;
   }
 
@@ -113,7 +121,11 @@ public final class EngineOptions {
     return maxSamples;
   }
 
-  public long timeoutMs() {
+  public Duration timeout() {
+    return Duration.ofMillis(timeoutMs);
+  }
+
+  long timeoutMs() {
     return timeoutMs;
   }
 
@@ -125,7 +137,11 @@ public final class EngineOptions {
     return maxConcurrentQueries;
   }
 
-  public long noStepSubqueryIntervalMs() {
+  public Duration noStepSubqueryInterval() {
+    return Duration.ofMillis(noStepSubqueryIntervalMs);
+  }
+
+  long noStepSubqueryIntervalMs() {
     return noStepSubqueryIntervalMs;
   }
 }

@@ -189,7 +189,7 @@ class EngineTest {
       java.util.Arrays.fill(v, i);
       series(Labels.of("__name__", "m", "i", Integer.toString(i)), 0, 15_000, v);
     }
-    Engine fast = new Engine(EngineOptions.defaults().withTimeout(1));
+    Engine fast = new Engine(EngineOptions.defaults().withTimeout(java.time.Duration.ofMillis(1)));
     QueryException e =
         assertThrows(
             QueryException.class,

@@ -97,7 +97,9 @@ public final class ScriptRunner {
 
   public static Engine defaultEngine() {
     return new Engine(
-        EngineOptions.defaults().withLookbackDelta(5 * 60_000L).withTimeout(100_000L));
+        EngineOptions.defaults()
+            .withLookbackDelta(java.time.Duration.ofMinutes(5))
+            .withTimeout(java.time.Duration.ofSeconds(100)));
   }
 
   public Report run(String fileName, List<String> rawLines) {

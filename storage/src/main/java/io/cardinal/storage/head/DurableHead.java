@@ -3,6 +3,7 @@ package io.cardinal.storage.head;
 import com.carrotsearch.hppc.LongArrayList;
 import com.carrotsearch.hppc.LongLongHashMap;
 import com.carrotsearch.hppc.LongObjectHashMap;
+import io.cardinal.storage.io.DirectoryLock;
 import io.cardinal.storage.io.FileOps;
 import io.cardinal.storage.wal.Checkpoint;
 import io.cardinal.storage.wal.Segments;
@@ -93,6 +94,7 @@ public final class DurableHead implements AutoCloseable {
   private final LongLongHashMap aliases;
 
   private boolean closed;
+  private DirectoryLock lock;
   private List<long[]> replayedTombstones = List.of();
 
   private DurableHead(
@@ -131,6 +133,27 @@ public final class DurableHead implements AutoCloseable {
       throws IOException {
     long start = System.nanoTime();
     Files.createDirectories(dataDir);
+    // Before anything is read or repaired: a second writer must fail here, not after it has cut a
+    // torn tail the first one is still writing.
+    DirectoryLock lock = options.lockfile() ? DirectoryLock.acquire(dataDir) : null;
+    try {
+      DurableHead dh = openLocked(dataDir, base, options, start);
+      dh.lock = lock;
+      return dh;
+    } catch (IOException | RuntimeException e) {
+      if (lock != null) {
+        try {
+          lock.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static DurableHead openLocked(
+      Path dataDir, HeadOptions base, DurableOptions options, long start) throws IOException {
     Path walDir = dataDir.resolve(WAL_DIR);
     Path chunksDir = dataDir.resolve(CHUNKS_DIR);
     SyncPolicy policy = options.syncPolicy();
@@ -188,7 +211,7 @@ public final class DurableHead implements AutoCloseable {
       if (policy != SyncPolicy.NONE) {
         Wal wal =
             Wal.open(walDir, new Wal.Options(options.walSegmentSize(), options.walCompression()));
-        log = new WalHeadLog(wal, policy, options.syncIntervalMs());
+        log = new WalHeadLog(wal, policy, options.syncInterval().toMillis());
         head.restorer().attachLog(log);
       }
       ReplayStats stats =
@@ -810,14 +833,28 @@ public final class DurableHead implements AutoCloseable {
       return;
     }
     closed = true;
+    // The head refuses commits first, so none can reach a closed WAL; the lock goes last, once
+    // nothing of this head writes to the directory any more.
     try {
+      head.close();
       if (log != null) {
         log.close();
       }
     } catch (IOException e) {
       throw new UncheckedIOException("closing WAL [dir=" + dataDir + "]", e);
     } finally {
-      head.close();
+      releaseLock();
+    }
+  }
+
+  private void releaseLock() {
+    if (lock != null) {
+      try {
+        lock.close();
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "releasing " + lock.file() + ": " + e.getMessage());
+      }
+      lock = null;
     }
   }
 

@@ -1,42 +1,46 @@
 package io.cardinal.storage.head;
 
 import io.cardinal.storage.wal.WalFormat;
+import java.time.Duration;
 
 /**
- * How a {@link DurableHead} writes its WAL and chunk files.
+ * How a {@link DurableHead} writes its WAL and chunk files, and whether it locks its directory.
  *
  * @param syncPolicy when the WAL is fsynced
- * @param syncIntervalMs fsync interval for {@link SyncPolicy#PERIODIC}
+ * @param syncInterval fsync interval for {@link SyncPolicy#PERIODIC} (1s)
  * @param walSegmentSize WAL segment size, a multiple of 32 KiB (128 MiB by default)
  * @param walCompression whether WAL records are snappy-compressed
  * @param chunkFileSize size at which a head chunk file is cut (128 MiB by default)
+ * @param lockfile whether opening takes the directory's {@code lock} file, so that a second process
+ *     or a second open in this one fails instead of writing the same files (on by default;
+ *     Prometheus's {@code --storage.tsdb.no-lockfile} turns it off)
  */
 public record DurableOptions(
     SyncPolicy syncPolicy,
-    long syncIntervalMs,
+    Duration syncInterval,
     long walSegmentSize,
     boolean walCompression,
-    long chunkFileSize) {
+    long chunkFileSize,
+    boolean lockfile) {
 
-  /** One second between fsyncs under {@link SyncPolicy#PERIODIC}. */
-  public static final long DEFAULT_SYNC_INTERVAL_MS = 1000;
-
-  /** {@link SyncPolicy#PERIODIC} every second, Prometheus's sizes, no compression. */
+  /** {@link SyncPolicy#PERIODIC} every second, Prometheus's sizes, no compression, locked. */
   public static final DurableOptions DEFAULT =
       new DurableOptions(
           SyncPolicy.PERIODIC,
-          DEFAULT_SYNC_INTERVAL_MS,
+          Duration.ofSeconds(1),
           WalFormat.DEFAULT_SEGMENT_SIZE,
           false,
-          MappedChunkFiles.DEFAULT_MAX_FILE_SIZE);
+          MappedChunkFiles.DEFAULT_MAX_FILE_SIZE,
+          true);
 
   public DurableOptions {
     if (syncPolicy == null) {
       throw new IllegalArgumentException("sync policy is null");
     }
-    if (syncIntervalMs <= 0) {
+    // Under a millisecond would round to a zero period for the fsync timer.
+    if (syncInterval == null || syncInterval.toMillis() <= 0) {
       throw new IllegalArgumentException(
-          "sync interval must be positive [syncIntervalMs=" + syncIntervalMs + "]");
+          "sync interval must be at least 1ms [syncInterval=" + syncInterval + "]");
     }
     if (walSegmentSize <= 0 || walSegmentSize % WalFormat.PAGE_SIZE != 0) {
       throw new IllegalArgumentException(
@@ -57,22 +61,32 @@ public record DurableOptions(
   }
 
   public DurableOptions withSyncPolicy(SyncPolicy p) {
-    return new DurableOptions(p, syncIntervalMs, walSegmentSize, walCompression, chunkFileSize);
+    return new DurableOptions(
+        p, syncInterval, walSegmentSize, walCompression, chunkFileSize, lockfile);
   }
 
-  public DurableOptions withSyncIntervalMs(long ms) {
-    return new DurableOptions(syncPolicy, ms, walSegmentSize, walCompression, chunkFileSize);
+  public DurableOptions withSyncInterval(Duration d) {
+    return new DurableOptions(
+        syncPolicy, d, walSegmentSize, walCompression, chunkFileSize, lockfile);
   }
 
   public DurableOptions withWalSegmentSize(long bytes) {
-    return new DurableOptions(syncPolicy, syncIntervalMs, bytes, walCompression, chunkFileSize);
+    return new DurableOptions(
+        syncPolicy, syncInterval, bytes, walCompression, chunkFileSize, lockfile);
   }
 
   public DurableOptions withWalCompression(boolean on) {
-    return new DurableOptions(syncPolicy, syncIntervalMs, walSegmentSize, on, chunkFileSize);
+    return new DurableOptions(
+        syncPolicy, syncInterval, walSegmentSize, on, chunkFileSize, lockfile);
   }
 
   public DurableOptions withChunkFileSize(long bytes) {
-    return new DurableOptions(syncPolicy, syncIntervalMs, walSegmentSize, walCompression, bytes);
+    return new DurableOptions(
+        syncPolicy, syncInterval, walSegmentSize, walCompression, bytes, lockfile);
+  }
+
+  public DurableOptions withLockfile(boolean on) {
+    return new DurableOptions(
+        syncPolicy, syncInterval, walSegmentSize, walCompression, chunkFileSize, on);
   }
 }

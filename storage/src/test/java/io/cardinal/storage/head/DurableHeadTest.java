@@ -270,7 +270,7 @@ class DurableHeadTest {
         DurableHead.open(
             data,
             opts().withChunkRange(java.time.Duration.ofMillis(10_000)),
-            DurableOptions.of(SyncPolicy.PERIODIC).withSyncIntervalMs(3_600_000));
+            DurableOptions.of(SyncPolicy.PERIODIC).withSyncInterval(java.time.Duration.ofHours(1)));
     try {
       before = writeChunked(d, 10, 500);
       // A copy taken now is what a SIGKILL leaves: the WAL in the page cache, the chunk

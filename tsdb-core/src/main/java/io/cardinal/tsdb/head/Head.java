@@ -43,6 +43,9 @@ public final class Head implements AutoCloseable {
   final java.util.concurrent.locks.ReentrantLock commitLock =
       new java.util.concurrent.locks.ReentrantLock();
 
+  /** Set under {@link #commitLock} by {@link #close()}: no commit is applied after it. */
+  private volatile boolean closed;
+
   private static final class Stripe {
     final LongObjectHashMap<MemSeries> byHash = new LongObjectHashMap<>(4);
 
@@ -143,13 +146,35 @@ public final class Head implements AutoCloseable {
         }
       };
 
+  /**
+   * A new appender for one thread.
+   *
+   * @throws IllegalStateException if the head is closed
+   */
   public HeadAppender appender() {
+    ensureOpen();
     return new HeadAppender(this);
   }
 
-  /** A querier over [mint, maxt]. */
+  /**
+   * A querier over [mint, maxt].
+   *
+   * @throws IllegalStateException if the head is closed
+   */
   public Querier querier(long mint, long maxt) {
+    ensureOpen();
     return new HeadQuerier(this, mint, maxt);
+  }
+
+  /** True once {@link #close()} ran; commits and new appenders and queriers are then refused. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the head is closed");
+    }
   }
 
   HeadLog log() {
@@ -637,8 +662,21 @@ public final class Head implements AutoCloseable {
     return new TsdbStatus(b);
   }
 
+  /**
+   * Refuses every later commit (a commit already past validation finishes first) and releases the
+   * chunk mapper. Idempotent.
+   */
   @Override
   public void close() {
+    commitLock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    } finally {
+      commitLock.unlock();
+    }
     mapper.close();
   }
 }

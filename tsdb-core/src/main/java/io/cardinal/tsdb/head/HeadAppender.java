@@ -188,6 +188,13 @@ public final class HeadAppender implements Appender {
     ReentrantLock lock = head.commitLock;
     lock.lock();
     try {
+      if (head.isClosed()) {
+        // Nothing of the batch was logged or applied; the caller must not take it as stored.
+        int offered = n;
+        rollback();
+        throw new IllegalStateException(
+            "the head is closed: the batch was not stored (" + offered + " samples)");
+      }
       validate();
       try {
         // Write-ahead: the batch is in the log (durable per the log's policy) before any of it is

@@ -32,6 +32,9 @@ import java.time.Duration;
  * @param queryTimeout the longest a {@link Cardinal#query} or {@link Cardinal#queryRange} may run
  *     (2m)
  * @param queryMaxSamples the most samples one query may hold in memory (50,000,000)
+ * @param maxFuture how far ahead of the clock a sample may be (10m, {@code
+ *     --storage.tsdb.too-far-in-future.time-window}); later ones are refused as {@code
+ *     TOO_FAR_IN_FUTURE}, so one bad timestamp cannot stop ingestion; zero accepts any time
  */
 public record CardinalOptions(
     long maxSeries,
@@ -42,7 +45,8 @@ public record CardinalOptions(
     DurableOptions durable,
     Duration queryLookbackDelta,
     Duration queryTimeout,
-    long queryMaxSamples) {
+    long queryMaxSamples,
+    Duration maxFuture) {
 
   private static final EngineOptions ENGINE_DEFAULTS = EngineOptions.defaults();
 
@@ -56,7 +60,8 @@ public record CardinalOptions(
           DurableOptions.DEFAULT,
           ENGINE_DEFAULTS.lookbackDelta(),
           ENGINE_DEFAULTS.timeout(),
-          ENGINE_DEFAULTS.maxSamples());
+          ENGINE_DEFAULTS.maxSamples(),
+          Duration.ofMillis(HeadOptions.DEFAULT_MAX_FUTURE_MS));
 
   public CardinalOptions {
     if (maxSeries < 0) {
@@ -70,6 +75,9 @@ public record CardinalOptions(
     if (compactionInterval == null || compactionInterval.isNegative()) {
       throw new IllegalArgumentException(
           "compaction interval must be >= 0, got " + compactionInterval);
+    }
+    if (maxFuture == null || maxFuture.isNegative()) {
+      throw new IllegalArgumentException("future window must be >= 0, got " + maxFuture);
     }
     if (durable == null) {
       throw new IllegalArgumentException("durable options are null");
@@ -104,7 +112,8 @@ public record CardinalOptions(
         durable,
         queryLookbackDelta,
         queryTimeout,
-        queryMaxSamples);
+        queryMaxSamples,
+        maxFuture);
   }
 
   /** Tests shorten it to run through days of data quickly. */
@@ -118,7 +127,8 @@ public record CardinalOptions(
         durable,
         queryLookbackDelta,
         queryTimeout,
-        queryMaxSamples);
+        queryMaxSamples,
+        maxFuture);
   }
 
   public CardinalOptions withRetention(Duration d) {
@@ -131,7 +141,8 @@ public record CardinalOptions(
         durable,
         queryLookbackDelta,
         queryTimeout,
-        queryMaxSamples);
+        queryMaxSamples,
+        maxFuture);
   }
 
   public CardinalOptions withRetentionBytes(long bytes) {
@@ -144,7 +155,8 @@ public record CardinalOptions(
         durable,
         queryLookbackDelta,
         queryTimeout,
-        queryMaxSamples);
+        queryMaxSamples,
+        maxFuture);
   }
 
   /** {@link Duration#ZERO} turns the background task off. */
@@ -158,7 +170,8 @@ public record CardinalOptions(
         durable,
         queryLookbackDelta,
         queryTimeout,
-        queryMaxSamples);
+        queryMaxSamples,
+        maxFuture);
   }
 
   /** All storage settings at once (segment and chunk file sizes, WAL compression, sync policy). */
@@ -172,7 +185,8 @@ public record CardinalOptions(
         options,
         queryLookbackDelta,
         queryTimeout,
-        queryMaxSamples);
+        queryMaxSamples,
+        maxFuture);
   }
 
   /**
@@ -210,7 +224,8 @@ public record CardinalOptions(
         durable,
         d,
         queryTimeout,
-        queryMaxSamples);
+        queryMaxSamples,
+        maxFuture);
   }
 
   public CardinalOptions withQueryTimeout(Duration d) {
@@ -223,7 +238,8 @@ public record CardinalOptions(
         durable,
         queryLookbackDelta,
         d,
-        queryMaxSamples);
+        queryMaxSamples,
+        maxFuture);
   }
 
   public CardinalOptions withQueryMaxSamples(long n) {
@@ -236,7 +252,23 @@ public record CardinalOptions(
         durable,
         queryLookbackDelta,
         queryTimeout,
-        n);
+        n,
+        maxFuture);
+  }
+
+  /** See {@code maxFuture} above. */
+  public CardinalOptions withMaxFuture(Duration window) {
+    return new CardinalOptions(
+        maxSeries,
+        chunkRange,
+        retention,
+        retentionBytes,
+        compactionInterval,
+        durable,
+        queryLookbackDelta,
+        queryTimeout,
+        queryMaxSamples,
+        window);
   }
 
   public SyncPolicy syncPolicy() {
@@ -264,7 +296,8 @@ public record CardinalOptions(
   HeadOptions headOptions() {
     return HeadOptions.defaults()
         .withMaxSeries(maxSeries)
-        .withChunkRange(java.time.Duration.ofMillis(chunkRangeMs()));
+        .withChunkRange(java.time.Duration.ofMillis(chunkRangeMs()))
+        .withMaxFuture(maxFuture);
   }
 
   EngineOptions engineOptions() {

@@ -74,6 +74,15 @@ public final class ServerCommand implements Callable<Integer> {
   long maxSeries;
 
   @Option(
+      names = "--storage.tsdb.too-far-in-future.time-window",
+      defaultValue = "10m",
+      converter = DurationConverter.class,
+      description =
+          "Samples later than the clock plus this are refused and counted, so one bad timestamp "
+              + "cannot stop ingestion (0: accept any time).")
+  long maxFutureMs;
+
+  @Option(
       names = "--storage.tsdb.no-lockfile",
       description =
           "Do not lock the data directory. By default a second server on the same directory "
@@ -159,6 +168,7 @@ public final class ServerCommand implements Callable<Integer> {
     flags.put("storage.tsdb.retention.size", ByteSizes.format(retentionSize));
     flags.put("storage.tsdb.head.max-series", String.valueOf(maxSeries));
     flags.put("storage.tsdb.no-lockfile", String.valueOf(noLockfile));
+    flags.put("storage.tsdb.too-far-in-future.time-window", Durations.format(maxFutureMs));
     flags.put("web.listen-address", listenAddress);
     flags.put("web.enable-admin-api", String.valueOf(enableAdminApi));
     flags.put("web.enable-lifecycle", String.valueOf(enableLifecycle));
@@ -176,6 +186,7 @@ public final class ServerCommand implements Callable<Integer> {
         .withRetentionSizeBytes(retentionSize)
         .withMaxSeries(maxSeries)
         .withLockfile(!noLockfile || useLockfile)
+        .withMaxFuture(Duration.ofMillis(maxFutureMs))
         .withListenAddress(listenAddress)
         .withEnableAdminApi(enableAdminApi)
         .withEnableLifecycle(enableLifecycle)

@@ -4,6 +4,7 @@ import io.cardinal.Cardinal;
 import io.cardinal.HeadStats;
 import io.cardinal.exposition.MetricsSource;
 import io.cardinal.scrape.BuildInfo;
+import io.cardinal.scrape.ScrapeLoop;
 import io.cardinal.scrape.ScrapeStats;
 import io.cardinal.tsdb.AppendStatus;
 import io.cardinal.tsdb.labels.Labels;
@@ -14,6 +15,8 @@ import java.lang.management.MemoryMXBean;
 import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The server's own metrics for {@code /metrics}, under Prometheus's names where Prometheus has one.
@@ -191,6 +194,14 @@ final class SelfMetrics {
         hm.samples(AppendStatus.OUT_OF_BOUNDS));
     metric(
         sb,
+        "cardinal_tsdb_too_far_in_future_samples_total",
+        "counter",
+        "Samples refused because their timestamp is later than the clock plus"
+            + " --storage.tsdb.too-far-in-future.time-window (scraped, pushed or appended).",
+        null,
+        hm.samples(AppendStatus.TOO_FAR_IN_FUTURE));
+    metric(
+        sb,
         "prometheus_target_scrapes_sample_out_of_order_total",
         "counter",
         "Total number of samples rejected due to not being out of the expected order.",
@@ -210,6 +221,15 @@ final class SelfMetrics {
         "Total number of samples rejected due to timestamp falling out of the time bounds.",
         null,
         st.outOfBounds.sum());
+    metric(
+        sb,
+        "cardinal_target_scrapes_sample_too_far_in_future_total",
+        "counter",
+        "Scraped samples refused because their timestamp is later than the clock plus"
+            + " --storage.tsdb.too-far-in-future.time-window.",
+        null,
+        st.tooFarInFuture.sum());
+    targetRejections(sb, server);
     metric(
         sb,
         "prometheus_target_scrapes_exceeded_sample_limit_total",
@@ -315,6 +335,46 @@ final class SelfMetrics {
       source.writeMetrics(sb);
     }
     return sb.toString();
+  }
+
+  /**
+   * Per target and reason, the samples the head refused: which target sends the bad timestamps or
+   * the duplicates, not only that some target does. Only non-zero counts, so a healthy server
+   * exposes none.
+   */
+  private static void targetRejections(StringBuilder sb, ServerContext server) {
+    String name = "cardinal_target_samples_rejected_total";
+    boolean header = false;
+    for (Map.Entry<String, List<ScrapeLoop>> e : server.scrapes().activeLoops().entrySet()) {
+      for (ScrapeLoop loop : e.getValue()) {
+        for (AppendStatus st : ScrapeLoop.REJECTIONS) {
+          long n = loop.rejected(st);
+          if (n == 0) {
+            continue;
+          }
+          if (!header) {
+            sb.append("# HELP ")
+                .append(name)
+                .append(" Scraped samples the head did not store, per target and reason.\n");
+            sb.append("# TYPE ").append(name).append(" counter\n");
+            header = true;
+          }
+          Federate.writeSample(
+              sb,
+              Labels.of(
+                  "__name__",
+                  name,
+                  "instance",
+                  loop.target().labels().get("instance"),
+                  "reason",
+                  st.name().toLowerCase(java.util.Locale.ROOT),
+                  "scrape_job",
+                  e.getKey()),
+              n,
+              Long.MIN_VALUE);
+        }
+      }
+    }
   }
 
   private static void metric(

@@ -63,6 +63,11 @@ public final class ScrapeLoop {
   private final HttpScraper.Session session;
   private final Cardinal db;
   private final ScrapeStats stats;
+
+  /** Samples this target offered that were not stored, per {@link AppendStatus} (by ordinal). */
+  private final java.util.concurrent.atomic.AtomicLongArray rejected =
+      new java.util.concurrent.atomic.AtomicLongArray(AppendStatus.count());
+
   private final Appender app;
   private final Appender reportApp;
   private final ScrapeCache cache = new ScrapeCache();
@@ -109,6 +114,25 @@ public final class ScrapeLoop {
     for (int i = 0; i < REPORT_NAMES.length; i++) {
       reportLabels[i] = withTargetLabels(Labels.of(Labels.METRIC_NAME, REPORT_NAMES[i]), false);
     }
+  }
+
+  /** Why a scraped sample can be refused by the head, each counted per target. */
+  public static final List<AppendStatus> REJECTIONS =
+      List.of(
+          AppendStatus.OUT_OF_ORDER,
+          AppendStatus.DUPLICATE,
+          AppendStatus.OUT_OF_BOUNDS,
+          AppendStatus.TOO_FAR_IN_FUTURE,
+          AppendStatus.SKIPPED_SAMPLE_LIMIT,
+          AppendStatus.SKIPPED_SERIES_LIMIT,
+          AppendStatus.DROPPED_LABEL_LIMIT,
+          AppendStatus.DROPPED_LABEL_NAME_LENGTH,
+          AppendStatus.DROPPED_LABEL_VALUE_LENGTH,
+          AppendStatus.INVALID_SERIES);
+
+  /** Samples of this target refused for reason {@code st} since the loop started. */
+  public long rejected(AppendStatus st) {
+    return rejected.get(st.ordinal());
   }
 
   public Target target() {
@@ -218,6 +242,13 @@ public final class ScrapeLoop {
       stats.outOfOrder.add(result.count(AppendStatus.OUT_OF_ORDER));
       stats.duplicateTimestamp.add(result.count(AppendStatus.DUPLICATE));
       stats.outOfBounds.add(result.count(AppendStatus.OUT_OF_BOUNDS));
+      stats.tooFarInFuture.add(result.count(AppendStatus.TOO_FAR_IN_FUTURE));
+      for (AppendStatus st : REJECTIONS) {
+        long c = result.count(st);
+        if (c > 0) {
+          rejected.addAndGet(st.ordinal(), c);
+        }
+      }
       stats.sampleLimitSkipped.add(sampleLimitSkipped);
       stats.seriesLimitSkipped.add(seriesLimitSkipped);
       if (sampleLimitSkipped > 0) {

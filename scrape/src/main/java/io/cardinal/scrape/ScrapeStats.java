@@ -7,6 +7,7 @@ public final class ScrapeStats {
   public final LongAdder outOfOrder = new LongAdder();
   public final LongAdder duplicateTimestamp = new LongAdder();
   public final LongAdder outOfBounds = new LongAdder();
+  public final LongAdder tooFarInFuture = new LongAdder();
   public final LongAdder exceededSampleLimit = new LongAdder();
   public final LongAdder sampleLimitSkipped = new LongAdder();
   public final LongAdder seriesLimitSkipped = new LongAdder();

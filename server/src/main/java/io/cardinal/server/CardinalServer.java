@@ -67,7 +67,8 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
             .withMaxSeries(options.maxSeries())
             .withRetention(options.retention())
             .withRetentionBytes(options.retentionSizeBytes())
-            .withLockfile(options.lockfile());
+            .withLockfile(options.lockfile())
+            .withMaxFuture(options.maxFuture());
     if (options.walSegmentSize() > 0 || options.walCompression()) {
       io.cardinal.storage.head.DurableOptions d =
           dbOptions.durable().withWalCompression(options.walCompression());

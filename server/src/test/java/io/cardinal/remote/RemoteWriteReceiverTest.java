@@ -223,6 +223,25 @@ class RemoteWriteReceiverTest {
   }
 
   @Test
+  void oneSampleTenYearsAheadIsRefusedAndDoesNotStopLaterWrites() throws Exception {
+    start(null);
+    long tenYears = java.time.Duration.ofDays(3650).toMillis();
+    HttpResponse<byte[]> r =
+        send(
+            sample(
+                series("__name__", "future", "job", "j"), System.currentTimeMillis() + tenYears, 1),
+            sample(series("__name__", "ok_now", "job", "j"), T0, 1));
+    assertEquals(400, r.statusCode());
+    assertTrue(text(r).contains("too far in the future"), text(r));
+    assertTrue(stored("future").isEmpty());
+    assertEquals(1, stored("ok_now").size());
+    // Before the window, the head's newest time was ten years ahead now and this was out of bounds.
+    r = send(sample(series("__name__", "ok_now", "job", "j"), T0 + 1000, 2));
+    assertEquals(204, r.statusCode(), text(r));
+    assertEquals(2, stored("ok_now").get(stored("ok_now").keySet().iterator().next()).size());
+  }
+
+  @Test
   void outOfOrderAndDuplicateSamplesAre400AfterTheValidOnesAreStored() throws Exception {
     start(null);
     assertEquals(

@@ -426,6 +426,36 @@ class QueryApiTest {
     return n;
   }
 
+  @Test
+  void hostileQueriesGetAnswersNotEmptyReplies() throws Exception {
+    startWithData(null);
+    // Nested deeper than a handler thread's stack: answered, as Prometheus does.
+    Resp parens =
+        h.postForm(
+            "/api/v1/query",
+            "query=" + enc("(".repeat(10_000) + "1" + ")".repeat(10_000)) + "&time=1");
+    assertEquals(200, parens.status(), parens.body());
+    assertTrue(
+        parens.body().contains("\"resultType\":\"scalar\",\"result\":[1,\"1\"]"), parens.body());
+    Resp chain = h.postForm("/api/v1/query", "query=" + enc("1" + "+1".repeat(4_999)) + "&time=1");
+    assertEquals(200, chain.status(), chain.body());
+    assertTrue(chain.body().contains("[1,\"5000\"]"), chain.body());
+    Resp sums =
+        h.postForm("/api/v1/query", "query=" + enc("sum(".repeat(5_000) + "m" + ")".repeat(5_000)));
+    assertEquals(200, sums.status(), sums.body());
+    // Regexes RE2 refuses are 400 bad_data with the position, as in Prometheus (were 500).
+    Resp re = h.get("/api/v1/query?query=" + enc("{__name__=~\"a{100}{100}\"}"));
+    assertEquals(400, re.status(), re.body());
+    assertTrue(
+        re.body()
+            .startsWith(
+                "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"invalid"
+                    + " parameter \\\"query\\\": 1:2: parse error: error parsing regexp: "),
+        re.body());
+    Resp look = h.get("/api/v1/query?query=" + enc("m{a=~\"(?=a)\"}"));
+    assertEquals(400, look.status(), look.body());
+  }
+
   static void assertError(Resp r, int status, String type, String message) {
     assertEquals(
         "{\"status\":\"error\",\"errorType\":\"" + type + "\",\"error\":\"" + message + "\"}",

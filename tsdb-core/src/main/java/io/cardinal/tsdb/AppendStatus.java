@@ -27,7 +27,12 @@ public enum AppendStatus {
   /** A label value longer than label_value_length_limit. */
   DROPPED_LABEL_VALUE_LENGTH("label_value_length_limit exceeded"),
   /** Empty label set, or a reference to a series that no longer exists given without labels. */
-  INVALID_SERIES("invalid series: empty label set or unknown reference");
+  INVALID_SERIES("invalid series: empty label set or unknown reference"),
+  /**
+   * Later than the clock plus the head's future window (10 minutes by default), including
+   * timestamps that overflowed.
+   */
+  TOO_FAR_IN_FUTURE("too far in the future");
 
   private static final AppendStatus[] VALUES = values();
   private final String message;

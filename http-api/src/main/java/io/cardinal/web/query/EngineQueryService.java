@@ -1,6 +1,7 @@
 package io.cardinal.web.query;
 
 import io.cardinal.exposition.MetricsSource;
+import io.cardinal.promql.DeepStack;
 import io.cardinal.promql.PromQL;
 import io.cardinal.promql.PromQLParseException;
 import io.cardinal.promql.ast.Expr;
@@ -135,8 +136,12 @@ public final class EngineQueryService implements QueryService, MetricsSource {
     String q = r.first("query");
     try {
       Expr e = PromQL.parse(q == null ? "" : q);
-      return ApiResult.success(new Json().value(PrettyPrinter.pretty(e)).toString());
+      // Printing recurses as deep as the expression nests, like parsing.
+      String pretty = DeepStack.call("formatting", () -> PrettyPrinter.pretty(e));
+      return ApiResult.success(new Json().value(pretty).toString());
     } catch (PromQLParseException e) {
+      return ApiResult.badData("invalid parameter \"query\": " + e.getMessage());
+    } catch (DeepStack.TooDeepException e) {
       return ApiResult.badData("invalid parameter \"query\": " + e.getMessage());
     }
   }

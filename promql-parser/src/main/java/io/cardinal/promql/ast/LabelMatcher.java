@@ -51,15 +51,15 @@ public record LabelMatcher(Type type, String name, String value) {
 
   /**
    * Whether this matcher matches the given label value (the empty string stands for an absent
-   * label). Regexes are compiled with {@link #compileAnchored(String)}; only meant for the parser's
-   * "matches the empty string" check and tests, the storage layer uses its own RE2 engine.
+   * label), with the same RE2 engine the selection runs on. For the parser's "matches the empty
+   * string" check and tests.
    */
   public boolean matches(String labelValue) {
     return switch (type) {
       case EQ -> value.equals(labelValue);
       case NEQ -> !value.equals(labelValue);
-      case RE -> compileAnchored(value).matcher(labelValue).matches();
-      case NRE -> !compileAnchored(value).matcher(labelValue).matches();
+      case RE -> io.cardinal.tsdb.labels.Matcher.regex(name, value).matches(labelValue);
+      case NRE -> io.cardinal.tsdb.labels.Matcher.notRegex(name, value).matches(labelValue);
     };
   }
 

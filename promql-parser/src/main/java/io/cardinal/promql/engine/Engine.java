@@ -1,5 +1,6 @@
 package io.cardinal.promql.engine;
 
+import io.cardinal.promql.DeepStack;
 import io.cardinal.promql.PromQL;
 import io.cardinal.promql.ast.AggregateExpr;
 import io.cardinal.promql.ast.BinaryExpr;
@@ -105,6 +106,15 @@ public final class Engine {
   }
 
   private QueryResult run(
+      Queryable storage, Querier given, Expr expr, long start, long end, long step) {
+    try {
+      return DeepStack.call("evaluation", () -> runOnce(storage, given, expr, start, end, step));
+    } catch (DeepStack.TooDeepException e) {
+      throw QueryException.badData(e.getMessage());
+    }
+  }
+
+  private QueryResult runOnce(
       Queryable storage, Querier given, Expr expr, long start, long end, long step) {
     checkFeatures(expr);
     boolean instant = step == 0;

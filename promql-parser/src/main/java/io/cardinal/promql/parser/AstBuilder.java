@@ -25,7 +25,6 @@ import io.cardinal.promql.ast.VectorSelector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.PatternSyntaxException;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
 
@@ -296,14 +295,13 @@ final class AstBuilder extends PromQLParserBaseVisitor<Expr> {
     LabelMatcher.Type type = LabelMatcher.Type.fromSymbol(m.matchOp().getText());
     String value = unquote(m.value);
     if (type == LabelMatcher.Type.RE || type == LabelMatcher.Type.NRE) {
+      // Checked with the engine the selection runs on (RE2, as Prometheus): a pattern only Java's
+      // engine accepts, such as a lookahead or a repeat count over RE2's 1,000, is a parse error
+      // with its position here, not a failure of the query later.
       try {
-        LabelMatcher.compileAnchored(value);
-      } catch (PatternSyntaxException e) {
-        // Java's engine overflows its stack on very deeply nested groups that RE2 accepts;
-        // leave such patterns to the storage layer's RE2 engine.
-        if (!e.getDescription().startsWith("Stack overflow")) {
-          throw error(pos(nameToken), "error parsing regexp: " + e.getDescription());
-        }
+        io.cardinal.tsdb.labels.Matcher.regex(name, value);
+      } catch (IllegalArgumentException e) {
+        throw error(pos(nameToken), e.getMessage());
       }
     }
     return new LabelMatcher(type, name, value);

@@ -1,11 +1,10 @@
 package io.cardinal.promql.parser;
 
+import io.cardinal.promql.DeepStack;
 import io.cardinal.promql.PromQLParseException;
 import io.cardinal.promql.ast.Expr;
 import io.cardinal.promql.ast.LabelMatcher;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.function.Function;
 import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.CharStreams;
@@ -21,9 +20,6 @@ import org.antlr.v4.runtime.misc.ParseCancellationException;
  * type checker. Use {@link io.cardinal.promql.PromQL} rather than this class.
  */
 public final class ParserDriver {
-
-  /** Stack size of the thread used to retry queries too deeply nested for the caller's stack. */
-  private static final long DEEP_STACK_BYTES = 512L * 1024 * 1024;
 
   private ParserDriver() {}
 
@@ -56,30 +52,9 @@ public final class ParserDriver {
 
   private static <T> T withDeepStackFallback(String query, Function<String, T> work) {
     try {
-      return work.apply(query);
-    } catch (StackOverflowError e) {
-      FutureTask<T> task = new FutureTask<>(() -> work.apply(query));
-      Thread t = new Thread(null, task, "promql-deep-parse", DEEP_STACK_BYTES);
-      t.setDaemon(true);
-      t.start();
-      try {
-        return task.get();
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-        throw new PromQLParseException(1, 1, "parsing interrupted");
-      } catch (ExecutionException ee) {
-        Throwable cause = ee.getCause();
-        if (cause instanceof PromQLParseException pe) {
-          throw pe;
-        }
-        if (cause instanceof StackOverflowError) {
-          throw new PromQLParseException(1, 1, "expression nesting too deep");
-        }
-        if (cause instanceof RuntimeException re) {
-          throw re;
-        }
-        throw new IllegalStateException(cause);
-      }
+      return DeepStack.call("parsing", () -> work.apply(query));
+    } catch (DeepStack.TooDeepException e) {
+      throw new PromQLParseException(1, 1, "expression nesting too deep");
     }
   }
 

@@ -202,6 +202,14 @@ public final class DurableHead implements AutoCloseable {
         // Joins the sample workers, also when replay failed, so no thread outlives open().
         r.finishSamples();
       }
+      if (r.tooFarInFuture > 0) {
+        warnings.add(
+            "dropped "
+                + r.tooFarInFuture
+                + " WAL samples later than the clock plus the future window ("
+                + base.maxFuture()
+                + "); they would have made every newer sample too old to store");
+      }
       head.restorer()
           .reserveSeriesRefs(
               Math.max(Math.max(meta.lastSeriesRef, r.maxRef), chunks.maxSeriesRefOnDisk()));
@@ -279,6 +287,15 @@ public final class DurableHead implements AutoCloseable {
     long samples;
     long inMapped;
     long dropped;
+
+    /**
+     * Samples beyond the head's future window at the time of replay: logged before the window
+     * existed, or by a clock that was ahead. Kept out, so they cannot move the head's newest time
+     * past the present and make every later sample too old. Counted in {@link #dropped} too.
+     */
+    long tooFarInFuture;
+
+    final long maxValidTime;
     long attached;
     long maxRef;
     int checkpoint = -1;
@@ -293,6 +310,7 @@ public final class DurableHead implements AutoCloseable {
       this.head = head;
       this.onDisk = onDisk;
       this.minValidTime = minValidTime;
+      this.maxValidTime = head.options().maxValidTime();
     }
 
     void replay(Path walDir, List<String> warnings) throws IOException {
@@ -379,6 +397,9 @@ public final class DurableHead implements AutoCloseable {
         long t = b.t(i);
         if (t < minValidTime) {
           dropped++;
+        } else if (t > maxValidTime) {
+          dropped++;
+          tooFarInFuture++;
         } else {
           appliers.add(b.ref(i), t, b.v(i));
         }

@@ -24,6 +24,7 @@ public final class HeadAppender implements Appender {
 
   private BatchLimits limits = BatchLimits.NONE;
   private long minValidTime;
+  private long maxValidTime;
   private long offered;
   private boolean open;
 
@@ -54,6 +55,8 @@ public final class HeadAppender implements Appender {
   private void begin() {
     open = true;
     minValidTime = head.minValidTime();
+    // Once per batch: the clock is not read per sample.
+    maxValidTime = opts.maxValidTime();
     offered = 0;
     result.clear();
   }
@@ -67,6 +70,9 @@ public final class HeadAppender implements Appender {
     offered++;
     if (t < minValidTime) {
       return reject(AppendStatus.OUT_OF_BOUNDS);
+    }
+    if (t > maxValidTime) {
+      return reject(AppendStatus.TOO_FAR_IN_FUTURE);
     }
     long vBits = Double.doubleToRawLongBits(v);
     MemSeries s = ref > 0 ? head.byRef(ref) : null;

@@ -3,6 +3,7 @@ package io.cardinal.tsdb.head;
 import io.cardinal.tsdb.chunk.ChunkMapper;
 import io.cardinal.tsdb.chunk.InMemoryChunkMapper;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * Head configuration, immutable: each {@code with…} returns a copy. {@link #defaults()} are
@@ -22,6 +23,13 @@ public final class HeadOptions {
    */
   public static final int DEFAULT_MAX_BYTES_PER_CHUNK = 1024;
 
+  /**
+   * How far ahead of the clock a sample may be: 10 minutes, what Prometheus allows a scraped sample
+   * and Mimir's creation grace period. Well under half the chunk range, so the newest sample the
+   * head accepts can never push its appendable window past the present.
+   */
+  public static final long DEFAULT_MAX_FUTURE_MS = 10 * 60 * 1000L;
+
   private static final HeadOptions DEFAULTS =
       new HeadOptions(
           DEFAULT_CHUNK_RANGE_MS,
@@ -31,7 +39,9 @@ public final class HeadOptions {
           DEFAULT_STRIPE_SIZE,
           LabelHasher.DEFAULT,
           null,
-          HeadLog.NONE);
+          HeadLog.NONE,
+          DEFAULT_MAX_FUTURE_MS,
+          System::currentTimeMillis);
 
   // Package-private and final: the append path reads them without an accessor call.
   final long chunkRangeMs;
@@ -42,6 +52,8 @@ public final class HeadOptions {
   final LabelHasher hasher;
   final ChunkMapper chunkMapper;
   final HeadLog log;
+  final long maxFutureMs;
+  final LongSupplier clock;
 
   private HeadOptions(
       long chunkRangeMs,
@@ -51,7 +63,9 @@ public final class HeadOptions {
       int stripeSize,
       LabelHasher hasher,
       ChunkMapper chunkMapper,
-      HeadLog log) {
+      HeadLog log,
+      long maxFutureMs,
+      LongSupplier clock) {
     if (chunkRangeMs <= 0) {
       throw new IllegalArgumentException(
           "chunk range must be positive [chunkRangeMs=" + chunkRangeMs + "]");
@@ -67,8 +81,12 @@ public final class HeadOptions {
       throw new IllegalArgumentException(
           "stripe size must be a power of two [stripeSize=" + stripeSize + "]");
     }
-    if (hasher == null || log == null) {
-      throw new IllegalArgumentException("hasher and log must not be null");
+    if (hasher == null || log == null || clock == null) {
+      throw new IllegalArgumentException("hasher, log and clock must not be null");
+    }
+    if (maxFutureMs < 0) {
+      throw new IllegalArgumentException(
+          "future window must be >= 0 [maxFutureMs=" + maxFutureMs + "]");
     }
     this.chunkRangeMs = chunkRangeMs;
     this.samplesPerChunk = samplesPerChunk;
@@ -78,6 +96,8 @@ public final class HeadOptions {
     this.hasher = hasher;
     this.chunkMapper = chunkMapper;
     this.log = log;
+    this.maxFutureMs = maxFutureMs;
+    this.clock = clock;
   }
 
   public static HeadOptions defaults() {
@@ -94,25 +114,54 @@ public final class HeadOptions {
         stripeSize,
         hasher,
         chunkMapper,
-        log);
+        log,
+        maxFutureMs,
+        clock);
   }
 
   /** The sample count a chunk aims at (120); Prometheus's cutting rules derive from it. */
   public HeadOptions withSamplesPerChunk(int n) {
     return new HeadOptions(
-        chunkRangeMs, n, maxBytesPerChunk, maxSeries, stripeSize, hasher, chunkMapper, log);
+        chunkRangeMs,
+        n,
+        maxBytesPerChunk,
+        maxSeries,
+        stripeSize,
+        hasher,
+        chunkMapper,
+        log,
+        maxFutureMs,
+        clock);
   }
 
   /** The global series limit ({@code --storage.tsdb.head.max-series}); 0 means none. */
   public HeadOptions withMaxSeries(long n) {
     return new HeadOptions(
-        chunkRangeMs, samplesPerChunk, maxBytesPerChunk, n, stripeSize, hasher, chunkMapper, log);
+        chunkRangeMs,
+        samplesPerChunk,
+        maxBytesPerChunk,
+        n,
+        stripeSize,
+        hasher,
+        chunkMapper,
+        log,
+        maxFutureMs,
+        clock);
   }
 
   /** Lock stripes for the series map; a power of two. */
   public HeadOptions withStripeSize(int n) {
     return new HeadOptions(
-        chunkRangeMs, samplesPerChunk, maxBytesPerChunk, maxSeries, n, hasher, chunkMapper, log);
+        chunkRangeMs,
+        samplesPerChunk,
+        maxBytesPerChunk,
+        maxSeries,
+        n,
+        hasher,
+        chunkMapper,
+        log,
+        maxFutureMs,
+        clock);
   }
 
   /** How series are keyed; tests install colliding hashers. */
@@ -125,13 +174,24 @@ public final class HeadOptions {
         stripeSize,
         h,
         chunkMapper,
-        log);
+        log,
+        maxFutureMs,
+        clock);
   }
 
   /** Where full chunks go (storage's memory-mapped files); in memory when unset. */
   public HeadOptions withChunkMapper(ChunkMapper m) {
     return new HeadOptions(
-        chunkRangeMs, samplesPerChunk, maxBytesPerChunk, maxSeries, stripeSize, hasher, m, log);
+        chunkRangeMs,
+        samplesPerChunk,
+        maxBytesPerChunk,
+        maxSeries,
+        stripeSize,
+        hasher,
+        m,
+        log,
+        maxFutureMs,
+        clock);
   }
 
   /** A log every commit writes to before it becomes visible, from the first commit on. */
@@ -144,7 +204,9 @@ public final class HeadOptions {
         stripeSize,
         hasher,
         chunkMapper,
-        l);
+        l,
+        maxFutureMs,
+        clock);
   }
 
   public Duration chunkRange() {
@@ -161,5 +223,61 @@ public final class HeadOptions {
 
   ChunkMapper mapperOrDefault() {
     return chunkMapper != null ? chunkMapper : new InMemoryChunkMapper();
+  }
+
+  /**
+   * Samples later than the clock plus {@code window} are refused as {@link
+   * io.cardinal.tsdb.AppendStatus#TOO_FAR_IN_FUTURE} (10 minutes by default; {@link Duration#ZERO}
+   * accepts any time). Without a bound one sample from a broken clock, or a timestamp that
+   * overflowed, moves the head's newest time to the end of time, and every later sample of every
+   * series is then too old to store.
+   */
+  public HeadOptions withMaxFuture(Duration window) {
+    return new HeadOptions(
+        chunkRangeMs,
+        samplesPerChunk,
+        maxBytesPerChunk,
+        maxSeries,
+        stripeSize,
+        hasher,
+        chunkMapper,
+        log,
+        window.toMillis(),
+        clock);
+  }
+
+  /**
+   * The wall clock in epoch milliseconds that {@link #withMaxFuture} measures against; tests fix
+   * it.
+   */
+  public HeadOptions withClock(LongSupplier c) {
+    return new HeadOptions(
+        chunkRangeMs,
+        samplesPerChunk,
+        maxBytesPerChunk,
+        maxSeries,
+        stripeSize,
+        hasher,
+        chunkMapper,
+        log,
+        maxFutureMs,
+        c);
+  }
+
+  /** {@link #withMaxFuture}'s window; zero when any time is accepted. */
+  public Duration maxFuture() {
+    return Duration.ofMillis(maxFutureMs);
+  }
+
+  /**
+   * The latest sample time accepted now: the clock plus the window, or Long.MAX_VALUE without one.
+   */
+  public long maxValidTime() {
+    if (maxFutureMs == 0) {
+      return Long.MAX_VALUE;
+    }
+    long now = clock.getAsLong();
+    long bound = now + maxFutureMs;
+    return bound < now ? Long.MAX_VALUE : bound;
   }
 }

@@ -24,7 +24,12 @@ import java.util.Set;
  * Prometheus treats an absent label as having the value "".
  */
 public final class Matcher {
-  private static final int MAX_REGEX_LENGTH = 1 << 16;
+  /**
+   * Bounds the work one matcher can ask for. Prometheus accepts 100,000-character patterns (long
+   * literal alternations are how dashboards select many series), so the bound is well above that;
+   * the HTTP request size limits what can arrive anyway.
+   */
+  private static final int MAX_REGEX_LENGTH = 1 << 20;
 
   /** RE2's metacharacters outside a character class. */
   private static final String META = "\\.+*?()|[]{}^$";
@@ -64,13 +69,18 @@ public final class Matcher {
     RegexShape s = RegexShape.NONE;
     if (type == MatchType.REGEX || type == MatchType.NOT_REGEX) {
       if (value.length() > MAX_REGEX_LENGTH) {
-        throw new IllegalArgumentException("regex too long: " + value.length() + " characters");
+        throw new IllegalArgumentException(
+            "error parsing regexp: expression too large: "
+                + value.length()
+                + " characters, at most "
+                + MAX_REGEX_LENGTH);
       }
       // Compile always, so an invalid regex is rejected even when a fast path would apply.
       try {
         p = Pattern.compile(value, Pattern.DOTALL);
       } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException("error parsing regexp: " + e.getMessage(), e);
+        // RE2's own message, as Go's: "error parsing regexp: <what>: `<where>`".
+        throw new IllegalArgumentException(e.getMessage(), e);
       }
       if (value.equals(".*")) {
         s = RegexShape.ANY;

@@ -676,8 +676,16 @@ public final class CapacityCommand implements Runnable {
     sb.append(String.format(Locale.ROOT, "Head series now:             %s%n", num(v.headSeries())));
     sb.append(String.format(Locale.ROOT, "Added at worst:              +%s%n", num(v.added())));
     sb.append(String.format(Locale.ROOT, "Head series at worst:        %s%n", num(v.projected())));
+    boolean unbounded = v.jobs().stream().anyMatch(ConfigCheck.JobDelta::unboundedChange);
     if (v.maxSeries() == 0) {
       sb.append("Series limit:                none (--storage.tsdb.head.max-series=0)\n");
+    } else if (unbounded) {
+      // An unbounded job has no worst case: saying "fits" above a "DOES NOT FIT" contradicted it.
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "Series limit:                %s: CANNOT TELL, a job is unbounded (below)%n",
+              num(v.maxSeries())));
     } else {
       sb.append(
           String.format(

@@ -157,7 +157,10 @@ final class ConfigCheck {
         unboundedChange = !same;
         delta = 0;
       } else if (b != null && b.unbounded()) {
-        delta = 0; // from unbounded to bounded: cannot say how much is freed; nothing is added
+        // From unbounded to bounded: how many of the head's series are this job's is not known
+        // here, so at worst the job adds its whole new worst case (counting 0 here once said "+0,
+        // fits" for a change that did not fit).
+        delta = wa;
       } else {
         delta = wa - wb;
       }

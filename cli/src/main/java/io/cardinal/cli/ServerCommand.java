@@ -104,6 +104,20 @@ public final class ServerCommand implements Callable<Integer> {
   String listenAddress;
 
   @Option(
+      names = "--web.read-timeout",
+      defaultValue = "5m",
+      converter = DurationConverter.class,
+      description =
+          "Maximum duration before timing out read of the request, and closing idle connections.")
+  long webReadTimeoutMs;
+
+  @Option(
+      names = "--web.max-connections",
+      defaultValue = "512",
+      description = "Maximum number of simultaneous connections across all listeners.")
+  int webMaxConnections;
+
+  @Option(
       names = "--web.enable-admin-api",
       description = "Enable API endpoints for admin control actions.")
   boolean enableAdminApi;
@@ -170,6 +184,8 @@ public final class ServerCommand implements Callable<Integer> {
     flags.put("storage.tsdb.no-lockfile", String.valueOf(noLockfile));
     flags.put("storage.tsdb.too-far-in-future.time-window", Durations.format(maxFutureMs));
     flags.put("web.listen-address", listenAddress);
+    flags.put("web.read-timeout", Durations.format(webReadTimeoutMs));
+    flags.put("web.max-connections", String.valueOf(webMaxConnections));
     flags.put("web.enable-admin-api", String.valueOf(enableAdminApi));
     flags.put("web.enable-lifecycle", String.valueOf(enableLifecycle));
     flags.put("web.enable-remote-write-receiver", String.valueOf(enableRemoteWrite));
@@ -188,6 +204,8 @@ public final class ServerCommand implements Callable<Integer> {
         .withLockfile(!noLockfile || useLockfile)
         .withMaxFuture(Duration.ofMillis(maxFutureMs))
         .withListenAddress(listenAddress)
+        .withWebReadTimeout(Duration.ofMillis(webReadTimeoutMs))
+        .withWebMaxConnections(webMaxConnections)
         .withEnableAdminApi(enableAdminApi)
         .withEnableLifecycle(enableLifecycle)
         .withEnableRemoteWriteReceiver(enableRemoteWrite)

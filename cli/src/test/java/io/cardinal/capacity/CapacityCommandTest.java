@@ -245,6 +245,33 @@ class CapacityCommandTest {
     assertTrue(g.out().contains("job \"free\" has no sample_limit and gains targets"), g.out());
     assertTrue(g.out().contains("fresh"), g.out());
     assertTrue(g.out().contains("+57"), g.out());
+    assertTrue(g.out().contains("CANNOT TELL, a job is unbounded"), g.out());
+    assertTrue(!g.out().contains("to spare"), "no \"fits\" above \"DOES NOT FIT\": " + g.out());
+
+    // The issue's case: a second target together with sample_limit 2000, against a limit of
+    // 1,000. The job was unbounded, so at worst it adds all of its new worst case: no "+0 ...
+    // fits".
+    Path bounded =
+        config(
+            "bounded.yml",
+            "scrape_configs:\n  - job_name: free\n    sample_limit: 2000\n    static_configs:\n"
+                + "      - targets: ['a:1', 'b:1']\n");
+    Run b =
+        cardinal(
+            "capacity",
+            "check",
+            "--old",
+            same.toString(),
+            "--new",
+            bounded.toString(),
+            "--head-series",
+            "642",
+            "--max-series",
+            "1000");
+    assertEquals(1, b.code(), b.out());
+    assertTrue(b.out().contains("Added at worst:              +4,0"), b.out());
+    assertTrue(b.out().contains("DOES NOT FIT, "), b.out());
+    assertTrue(!b.out().contains("fits, "), b.out());
   }
 
   @Test

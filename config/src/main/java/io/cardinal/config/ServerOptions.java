@@ -51,6 +51,9 @@ import java.util.Map;
  * @param filePollInterval how often file_sd files are checked for changes (5s)
  * @param scrapeThreads threads running scrapes (the number of processors, at least 4)
  * @param inMemory keep the database in memory even if a durable one is available (tests)
+ * @param webReadTimeout {@code --web.read-timeout} (5m): how long a request may take to arrive, and
+ *     how long a connection may stay idle
+ * @param webMaxConnections {@code --web.max-connections} (512): simultaneous connections
  * @param flags the flags as given, shown as is by /api/v1/status/flags; held as an unmodifiable
  *     copy
  */
@@ -81,6 +84,8 @@ public record ServerOptions(
     Duration filePollInterval,
     int scrapeThreads,
     boolean inMemory,
+    Duration webReadTimeout,
+    int webMaxConnections,
     Map<String, String> flags) {
 
   /** Prometheus's defaults for every flag; no flags recorded. */
@@ -112,6 +117,8 @@ public record ServerOptions(
           Duration.ofSeconds(5),
           Math.max(4, Runtime.getRuntime().availableProcessors()),
           false,
+          Duration.ofMinutes(5),
+          512,
           Map.of());
 
   public ServerOptions {
@@ -155,6 +162,11 @@ public record ServerOptions(
     requirePositive("file_sd poll interval", filePollInterval);
     if (scrapeThreads <= 0) {
       throw new IllegalArgumentException("scrape threads must be positive, got " + scrapeThreads);
+    }
+    requirePositive("--web.read-timeout", webReadTimeout);
+    if (webMaxConnections <= 0) {
+      throw new IllegalArgumentException(
+          "--web.max-connections must be positive, got " + webMaxConnections);
     }
     if (flags == null) {
       throw new IllegalArgumentException("flags are null");
@@ -211,6 +223,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -242,6 +256,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -273,6 +289,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -304,6 +322,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -335,6 +355,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -366,6 +388,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -397,6 +421,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -428,6 +454,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -459,6 +487,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -490,6 +520,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -521,6 +553,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -552,6 +586,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -583,6 +619,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -614,6 +652,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -645,6 +685,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -676,6 +718,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -707,6 +751,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -738,6 +784,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -769,6 +817,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -800,6 +850,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -831,6 +883,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -862,6 +916,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -893,6 +949,8 @@ public record ServerOptions(
         d,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -924,6 +982,8 @@ public record ServerOptions(
         filePollInterval,
         n,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -955,6 +1015,74 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         on,
+        webReadTimeout,
+        webMaxConnections,
+        flags);
+  }
+
+  public ServerOptions withWebReadTimeout(Duration d) {
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        maxFuture,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        lockfile,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        d,
+        webMaxConnections,
+        flags);
+  }
+
+  public ServerOptions withWebMaxConnections(int n) {
+    return new ServerOptions(
+        configFile,
+        storagePath,
+        retention,
+        retentionSizeBytes,
+        listenAddress,
+        enableAdminApi,
+        enableLifecycle,
+        enableRemoteWriteReceiver,
+        webConfigFile,
+        queryMaxSamples,
+        queryTimeout,
+        lookbackDelta,
+        queryMaxConcurrency,
+        maxSeries,
+        maxFuture,
+        remoteWriteMaxBytes,
+        remoteWriteMaxDecodedBytes,
+        remoteWriteFlushDeadline,
+        walSegmentSize,
+        walCompression,
+        lockfile,
+        remoteReadMaxBytes,
+        remoteReadSampleLimit,
+        filePollInterval,
+        scrapeThreads,
+        inMemory,
+        webReadTimeout,
+        n,
         flags);
   }
 
@@ -986,6 +1114,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         flags);
   }
 
@@ -1021,6 +1151,8 @@ public record ServerOptions(
         filePollInterval,
         scrapeThreads,
         inMemory,
+        webReadTimeout,
+        webMaxConnections,
         m);
   }
 }

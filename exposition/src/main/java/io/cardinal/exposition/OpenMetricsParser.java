@@ -552,6 +552,19 @@ public final class OpenMetricsParser extends ExpositionParser {
     }
     int rest = nameLen - famLen;
     int sOff = nameOff + famLen;
+    if (rest == 0
+        && famType == MetricType.COUNTER
+        && famLen > SUFFIX[S_TOTAL].length()
+        && ParsedLabels.asciiEquals(
+            buf,
+            famOff + famLen - SUFFIX[S_TOTAL].length(),
+            SUFFIX[S_TOTAL].length(),
+            SUFFIX[S_TOTAL])) {
+      // "# TYPE x_total counter" then samples named x_total: what client libraries that put the
+      // suffix in the family name write. The suite does not decide it; Prometheus and promtool
+      // accept it as the counter's value, so do we.
+      return S_TOTAL;
+    }
     for (int s : suffixes(famType)) {
       if (SUFFIX[s].length() == rest && ParsedLabels.asciiEquals(buf, sOff, rest, SUFFIX[s])) {
         return s;

@@ -143,4 +143,30 @@ class OpenMetricsParserTest {
         List.of("TYPE a COUNTER", "a_total{} 1 [a COUNTER]", "a_created{} 1.5 [a COUNTER]"),
         parse("# TYPE a counter\na_total 1\na_created 1.5\n# EOF"));
   }
+
+  @Test
+  void aCounterFamilyNamedWithTotalTakesSamplesOfThatName() throws Exception {
+    // What promtool imports and Prometheus scrapes; the OpenMetrics suite does not decide it.
+    ExpositionParser p =
+        om(
+            "# HELP demo_cpu_usage_seconds_total Total CPU.\n"
+                + "# TYPE demo_cpu_usage_seconds_total counter\n"
+                + "demo_cpu_usage_seconds_total{mode=\"idle\"} 1.5 1\n"
+                + "demo_cpu_usage_seconds_total{mode=\"user\"} 2.5 1\n"
+                + "# EOF\n");
+    assertEquals(EntryType.HELP, p.next());
+    assertEquals(EntryType.TYPE, p.next());
+    for (double want : new double[] {1.5, 2.5}) {
+      assertEquals(EntryType.SAMPLE, p.next());
+      assertEquals("demo_cpu_usage_seconds_total", p.name());
+      assertEquals(MetricType.COUNTER, p.metricType());
+      assertEquals(want, p.value());
+    }
+    // A second family of that name further on is still refused.
+    String again =
+        error(
+            "# TYPE a_total counter\na_total 1\n# TYPE b gauge\nb 1\n# TYPE a_total counter\n"
+                + "a_total 2\n# EOF\n");
+    assertTrue(again.contains("appears more than once"), again);
+  }
 }

@@ -187,6 +187,14 @@ final class Api {
   }
 
   static List<Matcher[]> matcherSets(ApiRequest r) {
+    return matcherSets(r, true);
+  }
+
+  /**
+   * The {@code match[]} selectors. The API endpoints refuse a selector whose every matcher matches
+   * the empty string, as Prometheus's do; /federate takes it (everything), as Prometheus's does.
+   */
+  static List<Matcher[]> matcherSets(ApiRequest r, boolean requireNonEmpty) {
     List<Matcher[]> out = new ArrayList<>();
     for (String s : r.all("match[]")) {
       List<Matcher> ms = new ArrayList<>();
@@ -212,7 +220,7 @@ final class Api {
       for (Matcher m : ms) {
         nonEmpty |= !m.matchesEmpty();
       }
-      if (!nonEmpty) {
+      if (!nonEmpty && requireNonEmpty) {
         throw new BadData("match[] must contain at least one non-empty matcher");
       }
       out.add(ms.toArray(new Matcher[0]));

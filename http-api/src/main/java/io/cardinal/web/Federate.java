@@ -22,7 +22,7 @@ final class Federate {
   static Result render(ServerContext server, ApiRequest r) {
     List<Matcher[]> sets;
     try {
-      sets = Api.matcherSets(r);
+      sets = Api.matcherSets(r, false);
     } catch (Api.BadData e) {
       return new Result(400, e.getMessage() + "\n");
     }

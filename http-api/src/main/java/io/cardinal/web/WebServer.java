@@ -1,38 +1,63 @@
 package io.cardinal.web;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import javax.net.ssl.SSLEngine;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.OptionalSslConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP side of the server on the JDK's built-in HttpServer: one root handler routes every path,
- * so an unknown path is a plain 404 and each endpoint states which methods it allows.
+ * The HTTP side of the server on Jetty: one root handler routes every path, so an unknown path is a
+ * plain 404 and each endpoint states which methods it allows.
+ *
+ * <p>Why Jetty and not the JDK's {@code com.sun.net.httpserver} (docs/architecture.md): a client
+ * that sends its request slowly must not cost a thread. Jetty parses request lines and headers on
+ * its selector without a thread per connection, and bodies are read here asynchronously, so the
+ * handler threads only ever run requests that have fully arrived; two dozen clients sending a byte
+ * a second used to hold every thread of the JDK server's pool and stop the API. Connections are
+ * capped ({@code --web.max-connections}), a request must arrive within {@code --web.read-timeout},
+ * and oversized request lines and headers get 414/431 as from Go's server.
  */
 public final class WebServer {
   private static final Logger log = LoggerFactory.getLogger(WebServer.class);
 
   /** Largest accepted request body (form-encoded API parameters). */
   static final int MAX_BODY_BYTES = 8 << 20;
+
+  /** Request line plus headers: Go's {@code http.DefaultMaxHeaderBytes}, what Prometheus allows. */
+  static final int MAX_HEADER_BYTES = 1 << 20;
+
+  /** What Go's server answers plain HTTP on a TLS port with. */
+  static final String PLAIN_HTTP_ON_TLS =
+      "HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n";
 
   private final ServerContext server;
 
@@ -41,9 +66,12 @@ public final class WebServer {
 
   private record Route(String method, LongSupplier maxBodyBytes, BodyRoute handler) {}
 
-  private final HttpServer http;
-  private final ExecutorService executor;
+  private final Server jetty;
+  private final ServerConnector connector;
+  private final QueuedThreadPool threads;
+  private final InetSocketAddress requested;
   private final Api api;
+  private final long readTimeoutMs;
 
   /** Null without --web.config.file. */
   private final WebConfig webConfig;
@@ -54,76 +82,230 @@ public final class WebServer {
 
   /**
    * With a web configuration (--web.config.file): HTTPS when it has tls_server_config, basic auth
-   * when users.
+   * when users. Binds the address now, so a port in use fails here.
    */
   public WebServer(ServerContext server, InetSocketAddress address, WebConfig webConfig)
       throws IOException {
     this.server = server;
     this.webConfig = webConfig;
+    this.requested = address;
+    this.readTimeoutMs = server.options().webReadTimeout().toMillis();
+    // Threads run complete requests only (see the class comment); queries are limited by the
+    // engine's own slots, so the pool needs room for those plus the cheap endpoints beside them.
+    this.threads =
+        new QueuedThreadPool(Math.max(32, 2 * server.options().queryMaxConcurrency() + 16), 4);
+    threads.setName("http");
+    threads.setDaemon(true);
+    this.jetty = new Server(threads);
+    HttpConfiguration hc = new HttpConfiguration();
+    hc.setRequestHeaderSize(MAX_HEADER_BYTES);
+    hc.setSendServerVersion(false);
+    hc.setSendXPoweredBy(false);
+    // Clients send PromQL unencoded ({, }, " in the query string: curl -g, Grafana); Go accepts it.
+    hc.setUriCompliance(UriCompliance.LEGACY);
+    HttpConnectionFactory http1 = new HttpConnectionFactory(hc);
     if (webConfig != null && webConfig.tls()) {
-      HttpsServer https = HttpsServer.create(address, 128);
-      https.setHttpsConfigurator(
-          new HttpsConfigurator(webConfig.sslContext()) {
+      SslContextFactory.Server ssl =
+          new SslContextFactory.Server() {
             @Override
-            public void configure(HttpsParameters p) {
-              p.setSSLParameters(webConfig.sslParameters());
+            public void customize(SSLEngine engine) {
+              super.customize(engine);
+              engine.setSSLParameters(webConfig.sslParameters());
             }
-          });
-      this.http = https;
+          };
+      ssl.setSslContext(webConfig.sslContext());
+      SslConnectionFactory tls = new SslConnectionFactory(ssl, http1.getProtocol());
+      // Plain HTTP on the TLS port gets Go's hint instead of a closed connection.
+      OptionalSslConnectionFactory detect =
+          new OptionalSslConnectionFactory(tls, null) {
+            @Override
+            protected void otherProtocol(ByteBuffer buffer, EndPoint endPoint) {
+              endPoint.write(
+                  Callback.from(endPoint::close),
+                  ByteBuffer.wrap(PLAIN_HTTP_ON_TLS.getBytes(StandardCharsets.US_ASCII)));
+            }
+          };
+      this.connector = new ServerConnector(jetty, detect, tls, http1);
     } else {
-      this.http = HttpServer.create(address, 128);
+      this.connector = new ServerConnector(jetty, http1);
     }
-    AtomicInteger n = new AtomicInteger();
-    this.executor =
-        Executors.newFixedThreadPool(
-            Math.max(8, server.options().queryMaxConcurrency()),
-            r -> {
-              Thread t = new Thread(r, "http-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    connector.setHost(address.getAddress().isAnyLocalAddress() ? null : address.getHostString());
+    connector.setPort(address.getPort());
+    connector.setIdleTimeout(readTimeoutMs);
+    connector.setAcceptQueueSize(128);
+    jetty.addConnector(connector);
+    jetty.addBean(new NetworkConnectionLimit(server.options().webMaxConnections(), connector));
+    jetty.setHandler(new Root());
+    jetty.setStopTimeout(0);
     this.api = new Api(server);
-    http.setExecutor(executor);
-    http.createContext("/", this::handle);
+    connector.open();
   }
 
   public void start() {
-    http.start();
-  }
-
-  public InetSocketAddress address() {
-    return http.getAddress();
-  }
-
-  public void stop() {
-    http.stop(0);
-    executor.shutdownNow();
-  }
-
-  private void handle(HttpExchange ex) throws IOException {
-    try (ex) {
-      String path = ex.getRequestURI().getRawPath();
-      String method = ex.getRequestMethod();
-      try {
-        if (webConfig != null) {
-          webConfig.headers().forEach(ex.getResponseHeaders()::set);
-          if (!webConfig.authorized(ex.getRequestHeaders().getFirst("Authorization"))) {
-            ex.getResponseHeaders().set("WWW-Authenticate", "Basic");
-            send(ex, 401, "text/plain; charset=utf-8", "Unauthorized\n");
-            return;
-          }
-        }
-        route(ex, path, method);
-      } catch (BodyTooLarge e) {
-        send(ex, 413, "text/plain; charset=utf-8", "request body too large\n");
-      } catch (RuntimeException e) {
-        log.error("msg=\"HTTP handler failed\" path={} err=\"{}\"", path, e.toString());
-        sendApi(ex, ApiResult.error("internal", e.toString()));
-      }
+    try {
+      jetty.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("starting the web server: " + e.getMessage(), e);
     }
   }
 
-  private void route(HttpExchange ex, String path, String method) throws IOException {
+  public InetSocketAddress address() {
+    return new InetSocketAddress(requested.getAddress(), connector.getLocalPort());
+  }
+
+  public void stop() {
+    try {
+      jetty.stop();
+    } catch (Exception e) {
+      log.warn("msg=\"stopping the web server\" err=\"{}\"", e.toString());
+    }
+  }
+
+  /** Reads the body (without a thread) if the request has one, then runs it on a pool thread. */
+  private final class Root extends Handler.Abstract.NonBlocking {
+    @Override
+    public boolean handle(Request req, Response resp, Callback cb) {
+      Exchange ex = new Exchange(req, resp, cb);
+      String path = req.getHttpURI().getPath();
+      Route route = routes.get(path);
+      long max = route != null ? route.maxBodyBytes().getAsLong() : MAX_BODY_BYTES;
+      String cl = req.getHeaders().get("Content-Length");
+      boolean hasBody =
+          req.getHeaders().get("Transfer-Encoding") != null
+              || (cl != null && !cl.trim().equals("0"));
+      if (!hasBody) {
+        threads.execute(() -> ex.run(null, false));
+        return true;
+      }
+      long declared = req.getLength();
+      if (declared > max) {
+        // Known too large before reading: answered without reading it.
+        threads.execute(() -> ex.run(null, true));
+        return true;
+      }
+      CompletableFuture<byte[]> body =
+          Content.Source.asByteArrayAsync(req, (int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+      body.orTimeout(readTimeoutMs, TimeUnit.MILLISECONDS)
+          .whenComplete(
+              (bytes, err) ->
+                  threads.execute(
+                      () -> {
+                        if (err != null) {
+                          Throwable cause = err.getCause() != null ? err.getCause() : err;
+                          if (cause instanceof TimeoutException) {
+                            ex.fail(408, "request body not received within --web.read-timeout\n");
+                          } else if (cause instanceof IllegalArgumentException
+                              || cause instanceof IllegalStateException) {
+                            ex.run(null, true); // longer than max
+                          } else {
+                            cb.failed(cause);
+                          }
+                          return;
+                        }
+                        ex.run(bytes.length > max ? null : bytes, bytes.length > max);
+                      }));
+      return true;
+    }
+  }
+
+  /** One request: the Jetty request and response, its body once read, and whether it was sent. */
+  final class Exchange {
+    final Request req;
+    final Response resp;
+    final Callback cb;
+    byte[] body;
+    boolean bodyTooLarge;
+    private boolean sent;
+
+    Exchange(Request req, Response resp, Callback cb) {
+      this.req = req;
+      this.resp = resp;
+      this.cb = cb;
+    }
+
+    String method() {
+      return req.getMethod();
+    }
+
+    String header(String name) {
+      return req.getHeaders().get(name);
+    }
+
+    void setHeader(String name, String value) {
+      resp.getHeaders().put(name, value);
+    }
+
+    void run(byte[] body, boolean tooLarge) {
+      this.body = body;
+      this.bodyTooLarge = tooLarge;
+      String path = req.getHttpURI().getPath();
+      String method = req.getMethod();
+      try {
+        if (webConfig != null) {
+          webConfig.headers().forEach(this::setHeader);
+          if (!webConfig.authorized(header("Authorization"))) {
+            setHeader("WWW-Authenticate", "Basic");
+            send(this, 401, "text/plain; charset=utf-8", "Unauthorized\n");
+            return;
+          }
+        }
+        route(this, path, method);
+      } catch (BodyTooLarge e) {
+        send(this, 413, "text/plain; charset=utf-8", "request body too large\n");
+      } catch (IOException | RuntimeException e) {
+        log.error("msg=\"HTTP handler failed\" path={} err=\"{}\"", path, e.toString());
+        if (!sent) {
+          sendApi(this, ApiResult.error("internal", e.toString()));
+        }
+      } finally {
+        if (!sent) {
+          cb.succeeded();
+        }
+      }
+    }
+
+    void fail(int status, String text) {
+      send(this, status, "text/plain; charset=utf-8", text);
+    }
+
+    void write(int status, String contentType, byte[] b, int off, int len) {
+      if (sent) {
+        return;
+      }
+      sent = true;
+      resp.setStatus(status);
+      resp.getHeaders().put("Content-Type", contentType);
+      boolean head = req.getMethod().equals("HEAD");
+      if (head || len == 0) {
+        resp.getHeaders().put("Content-Length", head ? String.valueOf(len) : "0");
+        resp.write(true, null, cb);
+      } else {
+        resp.getHeaders().put("Content-Length", String.valueOf(len));
+        resp.write(true, ByteBuffer.wrap(b, off, len), cb);
+      }
+    }
+
+    /** Query-string parameters, plus the form body of a POST. */
+    ApiRequest apiRequest() {
+      Map<String, List<String>> params = new LinkedHashMap<>();
+      parseForm(req.getHttpURI().getQuery(), params);
+      if (method().equals("POST") || method().equals("PUT")) {
+        if (bodyTooLarge) {
+          throw new BodyTooLarge();
+        }
+        String ct = header("Content-Type");
+        if (body != null
+            && ct != null
+            && ct.toLowerCase(java.util.Locale.ROOT)
+                .startsWith("application/x-www-form-urlencoded")) {
+          parseForm(new String(body, StandardCharsets.UTF_8), params);
+        }
+      }
+      return new ApiRequest(method(), params);
+    }
+  }
+
+  private void route(Exchange ex, String path, String method) throws IOException {
     boolean get = method.equals("GET") || method.equals("HEAD");
     boolean post = method.equals("POST");
     switch (path) {
@@ -186,7 +368,7 @@ public final class WebServer {
           notAllowed(ex, "GET, POST");
           return;
         }
-        ApiRequest req = request(ex);
+        ApiRequest req = ex.apiRequest();
         Federate.Result r = Federate.render(server, req);
         send(
             ex,
@@ -225,7 +407,7 @@ public final class WebServer {
         send(ex, 200, "application/json", "");
         return;
       }
-      sendApi(ex, ep.handle(request(ex)));
+      sendApi(ex, ep.handle(ex.apiRequest()));
       return;
     }
     send(ex, 404, "text/plain; charset=utf-8", "404 page not found\n");
@@ -239,106 +421,39 @@ public final class WebServer {
     routes.put(path, new Route(method, maxBodyBytes, handler));
   }
 
-  private void serve(HttpExchange ex, Route r) throws IOException {
-    byte[] body = readBody(ex, r.maxBodyBytes().getAsLong());
-    BodyRoute.Reply reply = r.handler().handle(ex.getRequestHeaders()::getFirst, body);
-    ex.getResponseHeaders().set("Content-Type", reply.contentType());
+  private void serve(Exchange ex, Route r) throws IOException {
+    BodyRoute.Reply reply =
+        r.handler().handle(ex::header, ex.bodyTooLarge ? null : orEmpty(ex.body));
     if (reply.contentEncoding() != null) {
-      ex.getResponseHeaders().set("Content-Encoding", reply.contentEncoding());
+      ex.setHeader("Content-Encoding", reply.contentEncoding());
     }
-    ex.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
-    if (reply.body().length > 0) {
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(reply.body());
-      }
-    }
+    ex.write(reply.status(), reply.contentType(), reply.body(), 0, reply.body().length);
   }
 
-  /**
-   * The request body, or null (after draining nothing more) when it is longer than {@code max}
-   * bytes.
-   */
-  static byte[] readBody(HttpExchange ex, long max) throws IOException {
-    String cl = ex.getRequestHeaders().getFirst("Content-Length");
-    if (cl != null) {
-      try {
-        if (Long.parseLong(cl.trim()) > max) {
-          return null;
-        }
-      } catch (NumberFormatException e) {
-        // let the stream decide
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buf = new byte[16384];
-    InputStream in = ex.getRequestBody();
-    for (int n; (n = in.read(buf)) > 0; ) {
-      if (out.size() + (long) n > max) {
-        return null;
-      }
-      out.write(buf, 0, n);
-    }
-    return out.toByteArray();
+  private static byte[] orEmpty(byte[] b) {
+    return b == null ? new byte[0] : b;
   }
 
-  private static void notAllowed(HttpExchange ex, String allow) throws IOException {
-    ex.getResponseHeaders().set("Allow", allow);
+  private static void notAllowed(Exchange ex, String allow) {
+    ex.setHeader("Allow", allow);
     send(ex, 405, "text/plain; charset=utf-8", "Method Not Allowed\n");
   }
 
-  private static void sendApi(HttpExchange ex, ApiResult r) throws IOException {
+  private static void sendApi(Exchange ex, ApiResult r) {
     if (r.utf8Length() >= 0) {
-      send(ex, r.httpStatus(), "application/json", r.utf8(), r.utf8Length());
+      ex.write(r.httpStatus(), "application/json", r.utf8(), 0, r.utf8Length());
     } else {
       send(ex, r.httpStatus(), "application/json", r.body());
     }
   }
 
-  static void send(HttpExchange ex, int status, String contentType, String body)
-      throws IOException {
+  static void send(Exchange ex, int status, String contentType, String body) {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    send(ex, status, contentType, b, b.length);
+    ex.write(status, contentType, b, 0, b.length);
   }
 
-  /** A response whose body is {@code b[0..len)}. */
-  static void send(HttpExchange ex, int status, String contentType, byte[] b, int len)
-      throws IOException {
-    ex.getResponseHeaders().set("Content-Type", contentType);
-    boolean head = ex.getRequestMethod().equals("HEAD");
-    ex.sendResponseHeaders(status, head || len == 0 ? -1 : len);
-    if (!head && len > 0) {
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(b, 0, len);
-      }
-    }
-  }
-
-  /** Query-string parameters, plus the form body of a POST. */
-  static ApiRequest request(HttpExchange ex) throws IOException {
-    Map<String, List<String>> params = new LinkedHashMap<>();
-    parseForm(ex.getRequestURI().getRawQuery(), params);
-    if (ex.getRequestMethod().equals("POST") || ex.getRequestMethod().equals("PUT")) {
-      String ct = ex.getRequestHeaders().getFirst("Content-Type");
-      byte[] body = readBody(ex.getRequestBody());
-      if (ct != null
-          && ct.toLowerCase(java.util.Locale.ROOT)
-              .startsWith("application/x-www-form-urlencoded")) {
-        parseForm(new String(body, StandardCharsets.UTF_8), params);
-      }
-    }
-    return new ApiRequest(ex.getRequestMethod(), params);
-  }
-
-  private static byte[] readBody(InputStream in) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buf = new byte[8192];
-    for (int n; (n = in.read(buf)) > 0; ) {
-      if (out.size() + n > MAX_BODY_BYTES) {
-        throw new BodyTooLarge();
-      }
-      out.write(buf, 0, n);
-    }
-    return out.toByteArray();
+  static void send(Exchange ex, int status, String contentType, byte[] b, int len) {
+    ex.write(status, contentType, b, 0, len);
   }
 
   static void parseForm(String raw, Map<String, List<String>> into) {
@@ -364,6 +479,8 @@ public final class WebServer {
   }
 
   private static final class BodyTooLarge extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     BodyTooLarge() {
       super("request body too large");
     }

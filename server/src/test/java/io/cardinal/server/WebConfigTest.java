@@ -218,16 +218,15 @@ class WebConfigTest {
           get(c, base + "/-/healthy", "alice", "wonderland")
               .statusCode()); // cached the second time
       assertEquals(200, get(c, base + "/-/ready", "bob", "builder").statusCode());
-      // Plain HTTP on the HTTPS port, or a client that does not trust the certificate, gets
-      // nowhere.
-      assertThrows(
-          IOException.class,
-          () ->
-              get(
-                  ServerHarness.CLIENT,
-                  "http://127.0.0.1:" + s.port() + "/-/healthy",
-                  "alice",
-                  "wonderland"));
+      // Plain HTTP on the HTTPS port gets Go's hint (as from Prometheus), not an empty reply; a
+      // client that does not trust the certificate gets nowhere.
+      String plain =
+          RawRequestTest.exchange(
+              s.port(), "GET /-/healthy HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+      assertTrue(
+          plain.startsWith("HTTP/1.0 400 Bad Request\r\n")
+              && plain.endsWith("Client sent an HTTP request to an HTTPS server.\n"),
+          plain);
       assertThrows(
           IOException.class,
           () -> get(ServerHarness.CLIENT, base + "/-/healthy", "alice", "wonderland"));

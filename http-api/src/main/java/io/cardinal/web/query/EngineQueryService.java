@@ -233,10 +233,9 @@ public final class EngineQueryService implements QueryService, MetricsSource {
       case BAD_DATA -> "bad_data";
       case TIMEOUT -> "timeout";
       case CANCELED -> "canceled";
-      case STORAGE -> "internal";
-        // Prometheus answers "too many samples" and every other evaluation error with errorExec
-        // (422).
-      case EXECUTION, TOO_MANY_SAMPLES -> "execution";
+        // Prometheus answers "too many samples", a chunk or index that fails to read, and every
+        // other evaluation error with errorExec (422).
+      case EXECUTION, TOO_MANY_SAMPLES, STORAGE -> "execution";
     };
   }
 

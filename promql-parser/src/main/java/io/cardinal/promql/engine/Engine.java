@@ -147,7 +147,15 @@ public final class Engine {
         q = storage.querier(bounds[0], bounds[1]);
       }
       QueryContext ctx = new QueryContext(q, opts, start, end, instant ? 0 : step, deadline);
-      Value v = evaluate(ctx, expr, start, end, instant ? 1 : step, instant);
+      Value v;
+      try {
+        v = evaluate(ctx, expr, start, end, instant ? 1 : step, instant);
+      } catch (java.io.UncheckedIOException e) {
+        // A block's index or chunks failed to read (corruption names file and offset): an
+        // evaluation error, as Prometheus reports it, not a crash of the request.
+        throw QueryException.storage(
+            e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+      }
       return new QueryResult(v, new ArrayList<>(ctx.warnings), new ArrayList<>(ctx.infos));
     } finally {
       if (given == null && q != null) {

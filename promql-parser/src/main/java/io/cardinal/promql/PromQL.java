@@ -27,7 +27,17 @@ public final class PromQL {
    * @throws PromQLParseException with Prometheus' message and position if the query is invalid
    */
   public static Expr parse(String query) {
-    return ParserDriver.parseExpr(query);
+    return ParserDriver.parseExpr(query, Long.MAX_VALUE);
+  }
+
+  /**
+   * Like {@link #parse(String)}, but gives up at {@code deadlineNanos} (a {@link System#nanoTime()}
+   * value), so the query's timeout bounds parsing as it bounds evaluation.
+   *
+   * @throws ParseTimeoutException if the deadline passes first
+   */
+  public static Expr parse(String query, long deadlineNanos) {
+    return ParserDriver.parseExpr(query, deadlineNanos);
   }
 
   /**

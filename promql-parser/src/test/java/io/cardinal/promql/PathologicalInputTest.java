@@ -135,4 +135,24 @@ class PathologicalInputTest {
     Expr e = assertTimeoutPreemptively(LIMIT, () -> PromQL.parse(q));
     assertEquals(q, e.toPromQL());
   }
+
+  @Test
+  void aFiftyThousandTermChainParsesInLinearTime() {
+    // Was 25-60 s: each node's type was recomputed from the whole chain below it.
+    String q = "1" + "+1".repeat(49_999);
+    Expr e = assertTimeoutPreemptively(LIMIT, () -> PromQL.parse(q));
+    assertInstanceOf(BinaryExpr.class, e);
+  }
+
+  @Test
+  void theDeadlineBoundsParsing() {
+    String q = "1" + "+1".repeat(499_999);
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
+    long t0 = System.nanoTime();
+    ParseTimeoutException e =
+        assertThrows(ParseTimeoutException.class, () -> PromQL.parse(q, deadline));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals("query timed out in expression parsing", e.getMessage());
+    org.junit.jupiter.api.Assertions.assertTrue(ms < 5_000, "gave up after " + ms + " ms");
+  }
 }

@@ -454,6 +454,15 @@ class QueryApiTest {
         re.body());
     Resp look = h.get("/api/v1/query?query=" + enc("m{a=~\"(?=a)\"}"));
     assertEquals(400, look.status(), look.body());
+    // The timeout bounds parsing: a million-term chain with timeout=100ms is a prompt 503.
+    long t0 = System.nanoTime();
+    Resp huge =
+        h.postForm(
+            "/api/v1/query", "query=" + enc("1" + "+1".repeat(999_999)) + "&timeout=100ms&time=1");
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals(503, huge.status(), huge.body());
+    assertTrue(huge.body().contains("\"errorType\":\"timeout\""), huge.body());
+    assertTrue(ms < 5_000, "answered after " + ms + " ms");
   }
 
   static void assertError(Resp r, int status, String type, String message) {

@@ -2,6 +2,7 @@ package io.cardinal.web.query;
 
 import io.cardinal.exposition.MetricsSource;
 import io.cardinal.promql.DeepStack;
+import io.cardinal.promql.ParseTimeoutException;
 import io.cardinal.promql.PromQL;
 import io.cardinal.promql.PromQLParseException;
 import io.cardinal.promql.ast.Expr;
@@ -185,15 +186,25 @@ public final class EngineQueryService implements QueryService, MetricsSource {
         Expr expr;
         try {
           String q = r.first("query");
-          expr = parseCache.parse(q == null ? "" : q);
+          // The query's time budget bounds parsing too: a query of millions of terms fits in a
+          // request body.
+          expr = parseCache.parse(q == null ? "" : q, p0 + TimeUnit.MILLISECONDS.toNanos(leftMs));
         } catch (PromQLParseException e) {
           return ApiResult.badData("invalid parameter \"query\": " + e.getMessage());
+        } catch (ParseTimeoutException e) {
+          return ApiResult.error("timeout", e.getMessage());
         } finally {
           prepareTime.observe((System.nanoTime() - p0) / 1e9);
         }
+        // Evaluation gets what parsing left of the budget.
+        long evalMs = leftMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - p0);
+        if (evalMs <= 0) {
+          return ApiResult.error("timeout", new ParseTimeoutException().getMessage());
+        }
         Engine engine = defaultEngine;
-        if (leftMs != base.timeout().toMillis() || lookbackMs != null) {
-          EngineOptions o = base.withTimeout(Duration.ofMillis(leftMs));
+        // The shared engine when the budget is (within a millisecond) the default: most queries.
+        if (evalMs < base.timeout().toMillis() - 1 || lookbackMs != null) {
+          EngineOptions o = base.withTimeout(Duration.ofMillis(evalMs));
           if (lookbackMs != null) {
             o = o.withLookbackDelta(Duration.ofMillis(lookbackMs));
           }

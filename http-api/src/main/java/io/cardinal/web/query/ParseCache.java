@@ -30,8 +30,13 @@ final class ParseCache {
 
   /** {@link PromQL#parse}, from the cache when the same text was parsed before. */
   Expr parse(String query) {
+    return parse(query, Long.MAX_VALUE);
+  }
+
+  /** {@link #parse(String)}, giving up at {@code deadlineNanos} when not cached. */
+  Expr parse(String query, long deadlineNanos) {
     if (query.length() > maxQueryChars) {
-      return PromQL.parse(query);
+      return PromQL.parse(query, deadlineNanos);
     }
     synchronized (map) {
       Expr e = map.get(query);
@@ -39,7 +44,7 @@ final class ParseCache {
         return e;
       }
     }
-    Expr e = PromQL.parse(query); // throws on errors, which are not cached
+    Expr e = PromQL.parse(query, deadlineNanos); // throws on errors, which are not cached
     synchronized (map) {
       map.put(query, e);
     }

@@ -1,6 +1,7 @@
 package io.cardinal.promql.parser;
 
 import io.cardinal.promql.DeepStack;
+import io.cardinal.promql.ParseTimeoutException;
 import io.cardinal.promql.PromQLParseException;
 import io.cardinal.promql.ast.Expr;
 import io.cardinal.promql.ast.LabelMatcher;
@@ -14,6 +15,9 @@ import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.atn.PredictionMode;
 import org.antlr.v4.runtime.misc.ParseCancellationException;
+import org.antlr.v4.runtime.tree.ErrorNode;
+import org.antlr.v4.runtime.tree.ParseTreeListener;
+import org.antlr.v4.runtime.tree.TerminalNode;
 
 /**
  * Runs lexer, parser (SLL prediction first, full LL on failure, no error recovery), AST builder and
@@ -25,10 +29,22 @@ public final class ParserDriver {
 
   /** Parses and type checks a PromQL expression. */
   public static Expr parseExpr(String query) {
+    return parseExpr(query, Long.MAX_VALUE);
+  }
+
+  /**
+   * Parses and type checks a PromQL expression, giving up at {@code deadlineNanos}.
+   *
+   * @throws ParseTimeoutException if the deadline passes first
+   */
+  public static Expr parseExpr(String query, long deadlineNanos) {
     return withDeepStackFallback(
         query,
         q -> {
           Parse p = new Parse(q);
+          if (deadlineNanos != Long.MAX_VALUE) {
+            p.parser.addParseListener(new Deadline(deadlineNanos));
+          }
           PromQLParser.QueryContext tree = p.run(PromQLParser::query);
           Expr expr = new AstBuilder(p.source).visitQuery(tree);
           new TypeChecker(p.source).check(expr);
@@ -56,6 +72,32 @@ public final class ParserDriver {
     } catch (DeepStack.TooDeepException e) {
       throw new PromQLParseException(1, 1, "expression nesting too deep");
     }
+  }
+
+  /** Checks the clock every 1,024 rules the parser enters; parsing is the part that grows. */
+  private static final class Deadline implements ParseTreeListener {
+    private final long deadlineNanos;
+    private int rules;
+
+    Deadline(long deadlineNanos) {
+      this.deadlineNanos = deadlineNanos;
+    }
+
+    @Override
+    public void enterEveryRule(ParserRuleContext ctx) {
+      if ((++rules & 1023) == 0 && System.nanoTime() - deadlineNanos > 0) {
+        throw new ParseTimeoutException();
+      }
+    }
+
+    @Override
+    public void exitEveryRule(ParserRuleContext ctx) {}
+
+    @Override
+    public void visitTerminal(TerminalNode node) {}
+
+    @Override
+    public void visitErrorNode(ErrorNode node) {}
   }
 
   /** One parse: lexing up front, SLL then LL. */

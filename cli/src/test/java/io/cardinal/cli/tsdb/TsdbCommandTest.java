@@ -237,6 +237,29 @@ class TsdbCommandTest {
   }
 
   @Test
+  void aCounterFamilyNamedWithTotalImportsAsPromtoolImportsIt() throws Exception {
+    // The hardening issue's file: promtool imports it; we said "appears more than once".
+    Path om = tmp.resolve("total.om");
+    Files.writeString(
+        om,
+        "# HELP demo_cpu_usage_seconds_total Total CPU usage.\n"
+            + "# TYPE demo_cpu_usage_seconds_total counter\n"
+            + "demo_cpu_usage_seconds_total{mode=\"idle\"} 1.5 1700000000\n"
+            + "demo_cpu_usage_seconds_total{mode=\"idle\"} 3.5 1700000015\n"
+            + "demo_cpu_usage_seconds_total{mode=\"user\"} 2.5 1700000000\n"
+            + "# EOF\n");
+    Path ours = tmp.resolve("ours-total");
+    Run r = cardinal("tsdb", "create-blocks-from", "openmetrics", om.toString(), ours.toString());
+    assertEquals(0, r.code(), r.err());
+    Path theirs = tmp.resolve("theirs-total");
+    promtool("tsdb", "create-blocks-from", "openmetrics", om.toString(), theirs.toString());
+    String want = promtool("tsdb", "dump", withWal(theirs).toString());
+    String got = promtool("tsdb", "dump", withWal(ours).toString());
+    assertEquals(want, got);
+    assertTrue(got.contains("mode=\"user\""), got);
+  }
+
+  @Test
   void humanReadableQuietAndMaxBlockDuration() throws Exception {
     Path om = tmp.resolve("in.om");
     writeOpenMetrics(om, 5, 9, 2);

@@ -67,7 +67,16 @@ class PrometheusReadsOurDataTest {
     String[] queries = {
       "up", "sum by (job) (up)", "rate(requests_total[5m])", "max_over_time(temp[30m])",
       "count(up == 1)", "requests_total offset 1h", "count_over_time(temp[30m])", "timestamp(temp)",
+      // The hardening issue's case: rate over classic buckets whose increments vary and which
+      // reset once (at T0 + 2h), then the quantile.
+      "histogram_quantile(0.5, rate(demo_bucket[1m]))",
+          "histogram_quantile(0.9, rate(demo_bucket[1m]))",
     };
+    // On the 15s grid a sample sits on each window's left edge: Prometheus 2.42 counts it,
+    // Prometheus 3 and Cardinal do not. This is where the issue saw histogram_quantile differ.
+    long[] onGrid = {T0 + 3 * H, T0 + 3 * H + 15_000, T0 + 5 * H + 30_000};
+    String[] le = {"0.1", "0.5", "1", "+Inf"};
+    TreeMap<String, String> oursOnGrid = new TreeMap<>();
     // Off the 15s grid: Prometheus 2.42 closes range windows on the left ([t-r, t]), Prometheus 3
     // and Cardinal leave them open ((t-r, t]); with no sample on a window's edge both agree.
     long[] times = {
@@ -79,6 +88,7 @@ class PrometheusReadsOurDataTest {
             data, CardinalOptions.defaults().withCompactionInterval(java.time.Duration.ZERO))) {
       Appender app = db.appender();
       long[] refs = new long[12];
+      long[] buckets = new long[4];
       for (long t = T0; t < T0 + 7 * H; t += 15_000) {
         int k = 0;
         for (int j = 0; j < 3; j++) {
@@ -100,6 +110,18 @@ class PrometheusReadsOurDataTest {
           }
         }
         app.append(0, Labels.of("__name__", "temp", "room", "a"), t, Math.sin(t / 1e6) * 10);
+        long step = (t - T0) / 15_000;
+        if (step == 480) {
+          java.util.Arrays.fill(buckets, 0);
+        }
+        long below = 0;
+        for (int b = 0; b < le.length; b++) {
+          // Observations per bucket vary by step and by bucket, so bucket rates are not in fixed
+          // proportion and the quantile moves with which samples a window holds.
+          below += (step * step + 3 * b * step) % 7;
+          buckets[b] += below;
+          app.append(0, Labels.of("__name__", "demo_bucket", "le", le[b]), t, buckets[b]);
+        }
         app.commit();
       }
       assertTrue(db.compact() > 0, "blocks written");
@@ -108,6 +130,9 @@ class PrometheusReadsOurDataTest {
       for (String q : queries) {
         for (long t : times) {
           ours.put(q + " @" + t, render(engine.instantQuery(db::querier, q, t).value()));
+        }
+        for (long t : onGrid) {
+          oursOnGrid.put(q + " @" + t, render(engine.instantQuery(db::querier, q, t).value()));
         }
       }
       db.sync();
@@ -152,6 +177,31 @@ class PrometheusReadsOurDataTest {
         }
       }
       assertEquals(theirs, ours);
+      // On the grid, the quantiles differ exactly where Prometheus 2.42 took the left-edge sample.
+      int differ = 0;
+      for (String q : queries) {
+        if (!q.startsWith("histogram_quantile")) {
+          continue;
+        }
+        for (long t : onGrid) {
+          String url =
+              "http://127.0.0.1:"
+                  + port
+                  + "/api/v1/query?query="
+                  + URLEncoder.encode(q, StandardCharsets.UTF_8)
+                  + "&time="
+                  + (t / 1000.0);
+          HttpResponse<String> r =
+              http.send(
+                  HttpRequest.newBuilder(URI.create(url)).build(),
+                  HttpResponse.BodyHandlers.ofString());
+          String their = renderJson(new ObjectMapper().readTree(r.body()).path("data"));
+          if (!their.equals(oursOnGrid.get(q + " @" + t))) {
+            differ++;
+          }
+        }
+      }
+      assertTrue(differ > 0, "on the grid Prometheus 2.42's closed windows should differ");
     } finally {
       p.destroyForcibly();
       p.waitFor(10, TimeUnit.SECONDS);

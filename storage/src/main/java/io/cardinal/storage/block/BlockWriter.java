@@ -100,7 +100,13 @@ public final class BlockWriter {
       meta.write(tmp);
       FileOps.commitDir(tmp, dataDir.resolve(ulid));
       return meta;
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
+      FileOps.deleteRecursively(tmp);
+      // A full disk's message names no file: say which block was being written, and that
+      // nothing of it is left behind.
+      throw new IOException(
+          "writing block " + tmp + " failed (removed, nothing kept): " + e.getMessage(), e);
+    } catch (RuntimeException e) {
       FileOps.deleteRecursively(tmp);
       throw e;
     }

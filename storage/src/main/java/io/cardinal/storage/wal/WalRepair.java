@@ -128,6 +128,10 @@ public final class WalRepair {
         out.write(zeros, goodEnd + zeros.position());
       }
       out.force(true);
+    } catch (IOException e) {
+      Files.deleteIfExists(tmp);
+      throw new IOException(
+          "repairing WAL segment " + file + " (writing " + tmp + ") failed: " + e.getMessage(), e);
     }
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     FileOps.fsyncDir(dir);

@@ -167,7 +167,16 @@ final class WalSegmentWriter implements Closeable {
   /** {@link #flush()} then {@link FileChannel#force(boolean) fsync}. */
   public void sync() throws IOException {
     flush();
-    channel.force(false);
+    try {
+      channel.force(false);
+    } catch (IOException e) {
+      throw named("fsync", e);
+    }
+  }
+
+  /** A disk-full or I/O error with the segment it happened on: the OS's message names no file. */
+  private IOException named(String what, IOException e) {
+    return new IOException(what + " of WAL segment " + path + " failed: " + e.getMessage(), e);
   }
 
   private void flushPage(boolean pad) throws IOException {
@@ -176,8 +185,12 @@ final class WalSegmentWriter implements Closeable {
       alloc = PAGE_SIZE; // the bytes after the fragments are zero already
     }
     page.limit(alloc).position(flushed);
-    while (page.hasRemaining()) {
-      channel.write(page);
+    try {
+      while (page.hasRemaining()) {
+        channel.write(page);
+      }
+    } catch (IOException e) {
+      throw named("write", e);
     }
     page.clear();
     flushed = alloc;

@@ -103,90 +103,30 @@ public record CardinalOptions(
   }
 
   public CardinalOptions withMaxSeries(long n) {
-    return new CardinalOptions(
-        n,
-        chunkRange,
-        retention,
-        retentionBytes,
-        compactionInterval,
-        durable,
-        queryLookbackDelta,
-        queryTimeout,
-        queryMaxSamples,
-        maxFuture);
+    return with(c -> c.maxSeries = n);
   }
 
   /** Tests shorten it to run through days of data quickly. */
   public CardinalOptions withChunkRange(Duration d) {
-    return new CardinalOptions(
-        maxSeries,
-        d,
-        retention,
-        retentionBytes,
-        compactionInterval,
-        durable,
-        queryLookbackDelta,
-        queryTimeout,
-        queryMaxSamples,
-        maxFuture);
+    return with(c -> c.chunkRange = d);
   }
 
   public CardinalOptions withRetention(Duration d) {
-    return new CardinalOptions(
-        maxSeries,
-        chunkRange,
-        d,
-        retentionBytes,
-        compactionInterval,
-        durable,
-        queryLookbackDelta,
-        queryTimeout,
-        queryMaxSamples,
-        maxFuture);
+    return with(c -> c.retention = d);
   }
 
   public CardinalOptions withRetentionBytes(long bytes) {
-    return new CardinalOptions(
-        maxSeries,
-        chunkRange,
-        retention,
-        bytes,
-        compactionInterval,
-        durable,
-        queryLookbackDelta,
-        queryTimeout,
-        queryMaxSamples,
-        maxFuture);
+    return with(c -> c.retentionBytes = bytes);
   }
 
   /** {@link Duration#ZERO} turns the background task off. */
   public CardinalOptions withCompactionInterval(Duration d) {
-    return new CardinalOptions(
-        maxSeries,
-        chunkRange,
-        retention,
-        retentionBytes,
-        d,
-        durable,
-        queryLookbackDelta,
-        queryTimeout,
-        queryMaxSamples,
-        maxFuture);
+    return with(c -> c.compactionInterval = d);
   }
 
   /** All storage settings at once (segment and chunk file sizes, WAL compression, sync policy). */
   public CardinalOptions withDurable(DurableOptions options) {
-    return new CardinalOptions(
-        maxSeries,
-        chunkRange,
-        retention,
-        retentionBytes,
-        compactionInterval,
-        options,
-        queryLookbackDelta,
-        queryTimeout,
-        queryMaxSamples,
-        maxFuture);
+    return with(c -> c.durable = options);
   }
 
   /**
@@ -215,60 +155,20 @@ public record CardinalOptions(
   }
 
   public CardinalOptions withQueryLookbackDelta(Duration d) {
-    return new CardinalOptions(
-        maxSeries,
-        chunkRange,
-        retention,
-        retentionBytes,
-        compactionInterval,
-        durable,
-        d,
-        queryTimeout,
-        queryMaxSamples,
-        maxFuture);
+    return with(c -> c.queryLookbackDelta = d);
   }
 
   public CardinalOptions withQueryTimeout(Duration d) {
-    return new CardinalOptions(
-        maxSeries,
-        chunkRange,
-        retention,
-        retentionBytes,
-        compactionInterval,
-        durable,
-        queryLookbackDelta,
-        d,
-        queryMaxSamples,
-        maxFuture);
+    return with(c -> c.queryTimeout = d);
   }
 
   public CardinalOptions withQueryMaxSamples(long n) {
-    return new CardinalOptions(
-        maxSeries,
-        chunkRange,
-        retention,
-        retentionBytes,
-        compactionInterval,
-        durable,
-        queryLookbackDelta,
-        queryTimeout,
-        n,
-        maxFuture);
+    return with(c -> c.queryMaxSamples = n);
   }
 
   /** See {@code maxFuture} above. */
   public CardinalOptions withMaxFuture(Duration window) {
-    return new CardinalOptions(
-        maxSeries,
-        chunkRange,
-        retention,
-        retentionBytes,
-        compactionInterval,
-        durable,
-        queryLookbackDelta,
-        queryTimeout,
-        queryMaxSamples,
-        window);
+    return with(c -> c.maxFuture = window);
   }
 
   public SyncPolicy syncPolicy() {
@@ -305,5 +205,52 @@ public record CardinalOptions(
         .withLookbackDelta(queryLookbackDelta)
         .withTimeout(queryTimeout)
         .withMaxSamples(queryMaxSamples);
+  }
+
+  /** Every wither is one field changed on a copy; the constructor validates the result. */
+  private CardinalOptions with(java.util.function.Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
+    return c.build();
+  }
+
+  private static final class Copy {
+    long maxSeries;
+    Duration chunkRange;
+    Duration retention;
+    long retentionBytes;
+    Duration compactionInterval;
+    DurableOptions durable;
+    Duration queryLookbackDelta;
+    Duration queryTimeout;
+    long queryMaxSamples;
+    Duration maxFuture;
+
+    Copy(CardinalOptions o) {
+      maxSeries = o.maxSeries;
+      chunkRange = o.chunkRange;
+      retention = o.retention;
+      retentionBytes = o.retentionBytes;
+      compactionInterval = o.compactionInterval;
+      durable = o.durable;
+      queryLookbackDelta = o.queryLookbackDelta;
+      queryTimeout = o.queryTimeout;
+      queryMaxSamples = o.queryMaxSamples;
+      maxFuture = o.maxFuture;
+    }
+
+    CardinalOptions build() {
+      return new CardinalOptions(
+          maxSeries,
+          chunkRange,
+          retention,
+          retentionBytes,
+          compactionInterval,
+          durable,
+          queryLookbackDelta,
+          queryTimeout,
+          queryMaxSamples,
+          maxFuture);
+    }
   }
 }

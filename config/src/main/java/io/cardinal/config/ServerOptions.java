@@ -196,927 +196,115 @@ public record ServerOptions(
   }
 
   public ServerOptions withConfigFile(Path p) {
-    return new ServerOptions(
-        p,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.configFile = p);
   }
 
   public ServerOptions withStoragePath(Path p) {
-    return new ServerOptions(
-        configFile,
-        p,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.storagePath = p);
   }
 
   public ServerOptions withRetention(Duration d) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        d,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.retention = d);
   }
 
   public ServerOptions withRetentionSizeBytes(long n) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        n,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.retentionSizeBytes = n);
   }
 
   public ServerOptions withListenAddress(String s) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        s,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.listenAddress = s);
   }
 
   public ServerOptions withEnableAdminApi(boolean on) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        on,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.enableAdminApi = on);
   }
 
   public ServerOptions withEnableLifecycle(boolean on) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        on,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.enableLifecycle = on);
   }
 
   public ServerOptions withEnableRemoteWriteReceiver(boolean on) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        on,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.enableRemoteWriteReceiver = on);
   }
 
   public ServerOptions withWebConfigFile(Path p) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        p,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.webConfigFile = p);
   }
 
   public ServerOptions withQueryMaxSamples(long n) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        n,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.queryMaxSamples = n);
   }
 
   public ServerOptions withQueryTimeout(Duration d) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        d,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.queryTimeout = d);
   }
 
   public ServerOptions withLookbackDelta(Duration d) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        d,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.lookbackDelta = d);
   }
 
   public ServerOptions withQueryMaxConcurrency(int n) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        n,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.queryMaxConcurrency = n);
   }
 
   public ServerOptions withMaxSeries(long n) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        n,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.maxSeries = n);
   }
 
   public ServerOptions withMaxFuture(Duration window) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        window,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.maxFuture = window);
   }
 
   public ServerOptions withRemoteWriteMaxBytes(long n) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        n,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.remoteWriteMaxBytes = n);
   }
 
   public ServerOptions withRemoteWriteMaxDecodedBytes(long n) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        n,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.remoteWriteMaxDecodedBytes = n);
   }
 
   public ServerOptions withRemoteWriteFlushDeadline(Duration d) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        d,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.remoteWriteFlushDeadline = d);
   }
 
   public ServerOptions withWalSegmentSize(long n) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        n,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.walSegmentSize = n);
   }
 
   public ServerOptions withWalCompression(boolean on) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        on,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.walCompression = on);
   }
 
   public ServerOptions withRemoteReadMaxBytes(long n) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        n,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.remoteReadMaxBytes = n);
   }
 
   public ServerOptions withRemoteReadSampleLimit(long n) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        n,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.remoteReadSampleLimit = n);
   }
 
   public ServerOptions withFilePollInterval(Duration d) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        d,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.filePollInterval = d);
   }
 
   public ServerOptions withScrapeThreads(int n) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        n,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.scrapeThreads = n);
   }
 
   public ServerOptions withInMemory(boolean on) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        on,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.inMemory = on);
   }
 
   public ServerOptions withWebReadTimeout(Duration d) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        d,
-        webMaxConnections,
-        flags);
+    return with(b -> b.webReadTimeout = d);
   }
 
   public ServerOptions withWebMaxConnections(int n) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        n,
-        flags);
+    return with(b -> b.webMaxConnections = n);
   }
 
   public ServerOptions withLockfile(boolean on) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        on,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        flags);
+    return with(b -> b.lockfile = on);
   }
 
   /**
@@ -1124,35 +312,110 @@ public record ServerOptions(
    * show.
    */
   public ServerOptions withFlags(Map<String, String> m) {
-    return new ServerOptions(
-        configFile,
-        storagePath,
-        retention,
-        retentionSizeBytes,
-        listenAddress,
-        enableAdminApi,
-        enableLifecycle,
-        enableRemoteWriteReceiver,
-        webConfigFile,
-        queryMaxSamples,
-        queryTimeout,
-        lookbackDelta,
-        queryMaxConcurrency,
-        maxSeries,
-        maxFuture,
-        remoteWriteMaxBytes,
-        remoteWriteMaxDecodedBytes,
-        remoteWriteFlushDeadline,
-        walSegmentSize,
-        walCompression,
-        lockfile,
-        remoteReadMaxBytes,
-        remoteReadSampleLimit,
-        filePollInterval,
-        scrapeThreads,
-        inMemory,
-        webReadTimeout,
-        webMaxConnections,
-        m);
+    return with(b -> b.flags = m);
+  }
+
+  /** Every wither is one field changed on a copy; the record's constructor validates the result. */
+  private ServerOptions with(java.util.function.Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
+    return c.build();
+  }
+
+  private static final class Copy {
+    Path configFile;
+    Path storagePath;
+    Duration retention;
+    long retentionSizeBytes;
+    String listenAddress;
+    boolean enableAdminApi;
+    boolean enableLifecycle;
+    boolean enableRemoteWriteReceiver;
+    Path webConfigFile;
+    long queryMaxSamples;
+    Duration queryTimeout;
+    Duration lookbackDelta;
+    int queryMaxConcurrency;
+    long maxSeries;
+    Duration maxFuture;
+    long remoteWriteMaxBytes;
+    long remoteWriteMaxDecodedBytes;
+    Duration remoteWriteFlushDeadline;
+    long walSegmentSize;
+    boolean walCompression;
+    boolean lockfile;
+    long remoteReadMaxBytes;
+    long remoteReadSampleLimit;
+    Duration filePollInterval;
+    int scrapeThreads;
+    boolean inMemory;
+    Duration webReadTimeout;
+    int webMaxConnections;
+    Map<String, String> flags;
+
+    Copy(ServerOptions o) {
+      configFile = o.configFile;
+      storagePath = o.storagePath;
+      retention = o.retention;
+      retentionSizeBytes = o.retentionSizeBytes;
+      listenAddress = o.listenAddress;
+      enableAdminApi = o.enableAdminApi;
+      enableLifecycle = o.enableLifecycle;
+      enableRemoteWriteReceiver = o.enableRemoteWriteReceiver;
+      webConfigFile = o.webConfigFile;
+      queryMaxSamples = o.queryMaxSamples;
+      queryTimeout = o.queryTimeout;
+      lookbackDelta = o.lookbackDelta;
+      queryMaxConcurrency = o.queryMaxConcurrency;
+      maxSeries = o.maxSeries;
+      maxFuture = o.maxFuture;
+      remoteWriteMaxBytes = o.remoteWriteMaxBytes;
+      remoteWriteMaxDecodedBytes = o.remoteWriteMaxDecodedBytes;
+      remoteWriteFlushDeadline = o.remoteWriteFlushDeadline;
+      walSegmentSize = o.walSegmentSize;
+      walCompression = o.walCompression;
+      lockfile = o.lockfile;
+      remoteReadMaxBytes = o.remoteReadMaxBytes;
+      remoteReadSampleLimit = o.remoteReadSampleLimit;
+      filePollInterval = o.filePollInterval;
+      scrapeThreads = o.scrapeThreads;
+      inMemory = o.inMemory;
+      webReadTimeout = o.webReadTimeout;
+      webMaxConnections = o.webMaxConnections;
+      flags = o.flags;
+    }
+
+    ServerOptions build() {
+      return new ServerOptions(
+          configFile,
+          storagePath,
+          retention,
+          retentionSizeBytes,
+          listenAddress,
+          enableAdminApi,
+          enableLifecycle,
+          enableRemoteWriteReceiver,
+          webConfigFile,
+          queryMaxSamples,
+          queryTimeout,
+          lookbackDelta,
+          queryMaxConcurrency,
+          maxSeries,
+          maxFuture,
+          remoteWriteMaxBytes,
+          remoteWriteMaxDecodedBytes,
+          remoteWriteFlushDeadline,
+          walSegmentSize,
+          walCompression,
+          lockfile,
+          remoteReadMaxBytes,
+          remoteReadSampleLimit,
+          filePollInterval,
+          scrapeThreads,
+          inMemory,
+          webReadTimeout,
+          webMaxConnections,
+          flags);
+    }
   }
 }

@@ -161,19 +161,7 @@ class PrometheusReadsOurDataTest {
       TreeMap<String, String> theirs = new TreeMap<>();
       for (String q : queries) {
         for (long t : times) {
-          String url =
-              "http://127.0.0.1:"
-                  + port
-                  + "/api/v1/query?query="
-                  + URLEncoder.encode(q, StandardCharsets.UTF_8)
-                  + "&time="
-                  + (t / 1000.0);
-          HttpResponse<String> r =
-              http.send(
-                  HttpRequest.newBuilder(URI.create(url)).build(),
-                  HttpResponse.BodyHandlers.ofString());
-          assertEquals(200, r.statusCode(), r.body());
-          theirs.put(q + " @" + t, renderJson(new ObjectMapper().readTree(r.body()).path("data")));
+          theirs.put(q + " @" + t, query(http, port, q, t));
         }
       }
       assertEquals(theirs, ours);
@@ -184,19 +172,7 @@ class PrometheusReadsOurDataTest {
           continue;
         }
         for (long t : onGrid) {
-          String url =
-              "http://127.0.0.1:"
-                  + port
-                  + "/api/v1/query?query="
-                  + URLEncoder.encode(q, StandardCharsets.UTF_8)
-                  + "&time="
-                  + (t / 1000.0);
-          HttpResponse<String> r =
-              http.send(
-                  HttpRequest.newBuilder(URI.create(url)).build(),
-                  HttpResponse.BodyHandlers.ofString());
-          String their = renderJson(new ObjectMapper().readTree(r.body()).path("data"));
-          if (!their.equals(oursOnGrid.get(q + " @" + t))) {
+          if (!query(http, port, q, t).equals(oursOnGrid.get(q + " @" + t))) {
             differ++;
           }
         }
@@ -206,6 +182,22 @@ class PrometheusReadsOurDataTest {
       p.destroyForcibly();
       p.waitFor(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** Prometheus's answer to an instant query, in {@link #renderJson}'s canonical form. */
+  private static String query(HttpClient http, int port, String q, long t) throws Exception {
+    String url =
+        "http://127.0.0.1:"
+            + port
+            + "/api/v1/query?query="
+            + URLEncoder.encode(q, StandardCharsets.UTF_8)
+            + "&time="
+            + (t / 1000.0);
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return renderJson(new ObjectMapper().readTree(r.body()).path("data"));
   }
 
   private static void waitReady(HttpClient http, int port) throws Exception {

@@ -61,32 +61,56 @@ public record DurableOptions(
   }
 
   public DurableOptions withSyncPolicy(SyncPolicy p) {
-    return new DurableOptions(
-        p, syncInterval, walSegmentSize, walCompression, chunkFileSize, lockfile);
+    return with(c -> c.syncPolicy = p);
   }
 
   public DurableOptions withSyncInterval(Duration d) {
-    return new DurableOptions(
-        syncPolicy, d, walSegmentSize, walCompression, chunkFileSize, lockfile);
+    return with(c -> c.syncInterval = d);
   }
 
   public DurableOptions withWalSegmentSize(long bytes) {
-    return new DurableOptions(
-        syncPolicy, syncInterval, bytes, walCompression, chunkFileSize, lockfile);
+    return with(c -> c.walSegmentSize = bytes);
   }
 
   public DurableOptions withWalCompression(boolean on) {
-    return new DurableOptions(
-        syncPolicy, syncInterval, walSegmentSize, on, chunkFileSize, lockfile);
+    return with(c -> c.walCompression = on);
   }
 
   public DurableOptions withChunkFileSize(long bytes) {
-    return new DurableOptions(
-        syncPolicy, syncInterval, walSegmentSize, walCompression, bytes, lockfile);
+    return with(c -> c.chunkFileSize = bytes);
   }
 
   public DurableOptions withLockfile(boolean on) {
-    return new DurableOptions(
-        syncPolicy, syncInterval, walSegmentSize, walCompression, chunkFileSize, on);
+    return with(c -> c.lockfile = on);
+  }
+
+  /** Every wither is one field changed on a copy; the constructor validates the result. */
+  private DurableOptions with(java.util.function.Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
+    return c.build();
+  }
+
+  private static final class Copy {
+    SyncPolicy syncPolicy;
+    Duration syncInterval;
+    long walSegmentSize;
+    boolean walCompression;
+    long chunkFileSize;
+    boolean lockfile;
+
+    Copy(DurableOptions o) {
+      syncPolicy = o.syncPolicy;
+      syncInterval = o.syncInterval;
+      walSegmentSize = o.walSegmentSize;
+      walCompression = o.walCompression;
+      chunkFileSize = o.chunkFileSize;
+      lockfile = o.lockfile;
+    }
+
+    DurableOptions build() {
+      return new DurableOptions(
+          syncPolicy, syncInterval, walSegmentSize, walCompression, chunkFileSize, lockfile);
+    }
   }
 }

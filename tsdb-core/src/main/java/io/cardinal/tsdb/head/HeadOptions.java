@@ -106,107 +106,37 @@ public final class HeadOptions {
 
   /** Chunks never cross a multiple of this range (2h by default). */
   public HeadOptions withChunkRange(Duration range) {
-    return new HeadOptions(
-        range.toMillis(),
-        samplesPerChunk,
-        maxBytesPerChunk,
-        maxSeries,
-        stripeSize,
-        hasher,
-        chunkMapper,
-        log,
-        maxFutureMs,
-        clock);
+    return with(c -> c.chunkRangeMs = range.toMillis());
   }
 
   /** The sample count a chunk aims at (120); Prometheus's cutting rules derive from it. */
   public HeadOptions withSamplesPerChunk(int n) {
-    return new HeadOptions(
-        chunkRangeMs,
-        n,
-        maxBytesPerChunk,
-        maxSeries,
-        stripeSize,
-        hasher,
-        chunkMapper,
-        log,
-        maxFutureMs,
-        clock);
+    return with(c -> c.samplesPerChunk = n);
   }
 
   /** The global series limit ({@code --storage.tsdb.head.max-series}); 0 means none. */
   public HeadOptions withMaxSeries(long n) {
-    return new HeadOptions(
-        chunkRangeMs,
-        samplesPerChunk,
-        maxBytesPerChunk,
-        n,
-        stripeSize,
-        hasher,
-        chunkMapper,
-        log,
-        maxFutureMs,
-        clock);
+    return with(c -> c.maxSeries = n);
   }
 
   /** Lock stripes for the series map; a power of two. */
   public HeadOptions withStripeSize(int n) {
-    return new HeadOptions(
-        chunkRangeMs,
-        samplesPerChunk,
-        maxBytesPerChunk,
-        maxSeries,
-        n,
-        hasher,
-        chunkMapper,
-        log,
-        maxFutureMs,
-        clock);
+    return with(c -> c.stripeSize = n);
   }
 
   /** How series are keyed; tests install colliding hashers. */
   public HeadOptions withHasher(LabelHasher h) {
-    return new HeadOptions(
-        chunkRangeMs,
-        samplesPerChunk,
-        maxBytesPerChunk,
-        maxSeries,
-        stripeSize,
-        h,
-        chunkMapper,
-        log,
-        maxFutureMs,
-        clock);
+    return with(c -> c.hasher = h);
   }
 
   /** Where full chunks go (storage's memory-mapped files); in memory when unset. */
   public HeadOptions withChunkMapper(ChunkMapper m) {
-    return new HeadOptions(
-        chunkRangeMs,
-        samplesPerChunk,
-        maxBytesPerChunk,
-        maxSeries,
-        stripeSize,
-        hasher,
-        m,
-        log,
-        maxFutureMs,
-        clock);
+    return with(c -> c.chunkMapper = m);
   }
 
   /** A log every commit writes to before it becomes visible, from the first commit on. */
   public HeadOptions withLog(HeadLog l) {
-    return new HeadOptions(
-        chunkRangeMs,
-        samplesPerChunk,
-        maxBytesPerChunk,
-        maxSeries,
-        stripeSize,
-        hasher,
-        chunkMapper,
-        l,
-        maxFutureMs,
-        clock);
+    return with(c -> c.log = l);
   }
 
   public Duration chunkRange() {
@@ -233,35 +163,15 @@ public final class HeadOptions {
    * series is then too old to store.
    */
   public HeadOptions withMaxFuture(Duration window) {
-    return new HeadOptions(
-        chunkRangeMs,
-        samplesPerChunk,
-        maxBytesPerChunk,
-        maxSeries,
-        stripeSize,
-        hasher,
-        chunkMapper,
-        log,
-        window.toMillis(),
-        clock);
+    return with(c -> c.maxFutureMs = window.toMillis());
   }
 
   /**
    * The wall clock in epoch milliseconds that {@link #withMaxFuture} measures against; tests fix
    * it.
    */
-  public HeadOptions withClock(LongSupplier c) {
-    return new HeadOptions(
-        chunkRangeMs,
-        samplesPerChunk,
-        maxBytesPerChunk,
-        maxSeries,
-        stripeSize,
-        hasher,
-        chunkMapper,
-        log,
-        maxFutureMs,
-        c);
+  public HeadOptions withClock(LongSupplier clock) {
+    return with(c -> c.clock = clock);
   }
 
   /** {@link #withMaxFuture}'s window; zero when any time is accepted. */
@@ -279,5 +189,52 @@ public final class HeadOptions {
     long now = clock.getAsLong();
     long bound = now + maxFutureMs;
     return bound < now ? Long.MAX_VALUE : bound;
+  }
+
+  /** Every wither is one field changed on a copy; the constructor validates the result. */
+  private HeadOptions with(java.util.function.Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
+    return c.build();
+  }
+
+  private static final class Copy {
+    long chunkRangeMs;
+    int samplesPerChunk;
+    int maxBytesPerChunk;
+    long maxSeries;
+    int stripeSize;
+    LabelHasher hasher;
+    ChunkMapper chunkMapper;
+    HeadLog log;
+    long maxFutureMs;
+    LongSupplier clock;
+
+    Copy(HeadOptions o) {
+      chunkRangeMs = o.chunkRangeMs;
+      samplesPerChunk = o.samplesPerChunk;
+      maxBytesPerChunk = o.maxBytesPerChunk;
+      maxSeries = o.maxSeries;
+      stripeSize = o.stripeSize;
+      hasher = o.hasher;
+      chunkMapper = o.chunkMapper;
+      log = o.log;
+      maxFutureMs = o.maxFutureMs;
+      clock = o.clock;
+    }
+
+    HeadOptions build() {
+      return new HeadOptions(
+          chunkRangeMs,
+          samplesPerChunk,
+          maxBytesPerChunk,
+          maxSeries,
+          stripeSize,
+          hasher,
+          chunkMapper,
+          log,
+          maxFutureMs,
+          clock);
+    }
   }
 }

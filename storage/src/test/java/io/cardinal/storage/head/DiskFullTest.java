@@ -21,8 +21,17 @@ class DiskFullTest {
   @TempDir Path tmp;
 
   static boolean run(String... cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+    Process p;
+    try {
+      p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    } catch (java.io.IOException noSuchCommand) {
+      return false;
+    }
+    if (!p.waitFor(20, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      return false;
+    }
+    return p.exitValue() == 0;
   }
 
   @Test

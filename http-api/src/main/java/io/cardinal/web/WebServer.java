@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLEngine;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
@@ -127,7 +128,9 @@ public final class WebServer {
           };
       this.connector = new ServerConnector(jetty, detect, tls, http1);
     } else {
-      this.connector = new ServerConnector(jetty, http1);
+      // HTTP/2 in clear text beside HTTP/1.1: by upgrade or with prior knowledge (many queries on
+      // one connection without head-of-line blocking, as Grafana's and Go's clients can use).
+      this.connector = new ServerConnector(jetty, http1, new HTTP2CServerConnectionFactory(hc));
     }
     connector.setHost(address.getAddress().isAnyLocalAddress() ? null : address.getHostString());
     connector.setPort(address.getPort());

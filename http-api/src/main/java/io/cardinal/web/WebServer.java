@@ -74,6 +74,15 @@ public final class WebServer {
   private final Api api;
   private final long readTimeoutMs;
 
+  /** Watches the connections of running queries for clients that went away. */
+  private final java.util.concurrent.ScheduledExecutorService watchdog =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread th = new Thread(r, "http-disconnect-watch");
+            th.setDaemon(true);
+            return th;
+          });
+
   /** Null without --web.config.file. */
   private final WebConfig webConfig;
 
@@ -157,6 +166,7 @@ public final class WebServer {
   }
 
   public void stop() {
+    watchdog.shutdownNow();
     try {
       jetty.stop();
     } catch (Exception e) {
@@ -219,6 +229,7 @@ public final class WebServer {
     byte[] body;
     boolean bodyTooLarge;
     private boolean sent;
+    private DisconnectWatch watch;
 
     Exchange(Request req, Response resp, Callback cb) {
       this.req = req;
@@ -252,6 +263,9 @@ public final class WebServer {
             return;
           }
         }
+        if (path.equals("/api/v1/query") || path.equals("/api/v1/query_range")) {
+          watch = DisconnectWatch.start(req, watchdog);
+        }
         route(this, path, method);
       } catch (BodyTooLarge e) {
         send(this, 413, "text/plain; charset=utf-8", "request body too large\n");
@@ -261,9 +275,24 @@ public final class WebServer {
           sendApi(this, ApiResult.error("internal", e.toString()));
         }
       } finally {
+        stopWatch();
         if (!sent) {
           cb.succeeded();
         }
+        // A cancellation must not leak into the next request this pool thread runs.
+        Thread.interrupted();
+      }
+    }
+
+    private void stopWatch() {
+      if (watch != null) {
+        watch.stop();
+        if (watch.pipelined()) {
+          // The watch read the first byte of a pipelined request: close after this response
+          // rather than let the parser see that request without it.
+          resp.getHeaders().put("Connection", "close");
+        }
+        watch = null;
       }
     }
 
@@ -275,6 +304,8 @@ public final class WebServer {
       if (sent) {
         return;
       }
+      // Before Jetty reads the connection again (for the next request), the watch must be done.
+      stopWatch();
       sent = true;
       resp.setStatus(status);
       resp.getHeaders().put("Content-Type", contentType);
@@ -478,6 +509,72 @@ public final class WebServer {
         // harmless.
         into.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
       }
+    }
+  }
+
+  /**
+   * Notices a client that closed its connection while its query runs, and interrupts the thread
+   * running it (the engine stops at its next check): a query whose asker has gone must not go on
+   * costing CPU. Jetty itself only learns of a closed connection when it next reads or writes, and
+   * it does not read while a request is handled, so the watch polls the socket: a read of -1 (or a
+   * reset) is the client gone. Plain HTTP/1.x only, where nothing else reads the socket meanwhile;
+   * under TLS or HTTP/2 the socket carries more than this request.
+   */
+  static final class DisconnectWatch {
+    private final java.nio.channels.SocketChannel channel;
+    private final Thread worker;
+    private final java.nio.ByteBuffer one = ByteBuffer.allocate(1);
+    private java.util.concurrent.ScheduledFuture<?> task;
+    private boolean stopped;
+    private boolean pipelined;
+
+    private DisconnectWatch(java.nio.channels.SocketChannel channel, Thread worker) {
+      this.channel = channel;
+      this.worker = worker;
+    }
+
+    static DisconnectWatch start(Request req, java.util.concurrent.ScheduledExecutorService timer) {
+      org.eclipse.jetty.http.HttpVersion v = req.getConnectionMetaData().getHttpVersion();
+      if (v != org.eclipse.jetty.http.HttpVersion.HTTP_1_1
+          && v != org.eclipse.jetty.http.HttpVersion.HTTP_1_0) {
+        return null;
+      }
+      if (!(req.getConnectionMetaData().getConnection().getEndPoint()
+          instanceof org.eclipse.jetty.io.SocketChannelEndPoint ep)) {
+        return null;
+      }
+      DisconnectWatch w = new DisconnectWatch(ep.getChannel(), Thread.currentThread());
+      w.task = timer.scheduleWithFixedDelay(w::poll, 100, 100, TimeUnit.MILLISECONDS);
+      return w;
+    }
+
+    private synchronized void poll() {
+      if (stopped || pipelined) {
+        return;
+      }
+      int n;
+      try {
+        one.clear();
+        n = channel.read(one); // non-blocking: 0 while the client is there and quiet
+      } catch (IOException e) {
+        n = -1; // reset by the peer
+      }
+      if (n < 0) {
+        stopped = true;
+        worker.interrupt();
+      } else if (n > 0) {
+        pipelined = true;
+      }
+    }
+
+    /** Stops polling; after it returns no poll is running or will run. */
+    synchronized void stop() {
+      stopped = true;
+      task.cancel(false);
+    }
+
+    synchronized boolean pipelined() {
+      return pipelined;
     }
   }
 

@@ -101,6 +101,10 @@ final class RangeFunctions {
           int hi = -1;
           double[] buf = scratch;
           for (int i = 0; i < n; i++) {
+            // A window can be millions of samples (a subquery at 1s over days): the timeout and
+            // a cancellation must be able to stop a query between its steps, not only between
+            // its series.
+            ev.ctx.checkDeadline();
             long e = ends[i];
             long s = e - range;
             if (i > 0 && e < ends[i - 1]) {

@@ -517,13 +517,13 @@ public final class WebServer {
    * running it (the engine stops at its next check): a query whose asker has gone must not go on
    * costing CPU. Jetty itself only learns of a closed connection when it next reads or writes, and
    * it does not read while a request is handled, so the watch polls the socket: a read of -1 (or a
-   * reset) is the client gone. Plain HTTP/1.x only, where nothing else reads the socket meanwhile;
-   * under TLS or HTTP/2 the socket carries more than this request.
+   * reset) is the client gone. HTTP/1.x only, plain or TLS, where nothing else reads the socket
+   * meanwhile; under HTTP/2 the socket carries other streams.
    */
   static final class DisconnectWatch {
     private final java.nio.channels.SocketChannel channel;
     private final Thread worker;
-    private final java.nio.ByteBuffer one = ByteBuffer.allocate(1);
+    private final java.nio.ByteBuffer scratch = ByteBuffer.allocate(4096);
     private java.util.concurrent.ScheduledFuture<?> task;
     private boolean stopped;
     private boolean pipelined;
@@ -539,8 +539,14 @@ public final class WebServer {
           && v != org.eclipse.jetty.http.HttpVersion.HTTP_1_0) {
         return null;
       }
-      if (!(req.getConnectionMetaData().getConnection().getEndPoint()
-          instanceof org.eclipse.jetty.io.SocketChannelEndPoint ep)) {
+      org.eclipse.jetty.io.EndPoint net = req.getConnectionMetaData().getConnection().getEndPoint();
+      if (net instanceof org.eclipse.jetty.io.ssl.SslConnection.SslEndPoint tls) {
+        // Under TLS the socket below carries encrypted records; nothing reads it while the request
+        // is handled either, and a client that leaves still ends it with -1 (after, perhaps, a
+        // close_notify record, which counts like pipelined bytes: the connection closes after).
+        net = tls.getSslConnection().getEndPoint();
+      }
+      if (!(net instanceof org.eclipse.jetty.io.SocketChannelEndPoint ep)) {
         return null;
       }
       DisconnectWatch w = new DisconnectWatch(ep.getChannel(), Thread.currentThread());
@@ -549,21 +555,26 @@ public final class WebServer {
     }
 
     private synchronized void poll() {
-      if (stopped || pipelined) {
+      if (stopped) {
         return;
       }
       int n;
       try {
-        one.clear();
-        n = channel.read(one); // non-blocking: 0 while the client is there and quiet
+        // Drain what has arrived (a TLS client's close_notify record comes before its FIN), so
+        // that the end of the stream, if it is there, is seen in this poll.
+        do {
+          scratch.clear();
+          n = channel.read(scratch); // non-blocking: 0 while the client is there and quiet
+          if (n > 0) {
+            pipelined = true;
+          }
+        } while (n > 0);
       } catch (IOException e) {
         n = -1; // reset by the peer
       }
       if (n < 0) {
         stopped = true;
         worker.interrupt();
-      } else if (n > 0) {
-        pipelined = true;
       }
     }
 

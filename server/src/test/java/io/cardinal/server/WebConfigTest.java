@@ -133,6 +133,19 @@ class WebConfigTest {
    * versions.
    */
   private HttpClient client(boolean withClientCert, String... protocols) throws Exception {
+    SSLContext ctx = trusting(withClientCert);
+    HttpClient.Builder b =
+        HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(5));
+    if (protocols.length > 0) {
+      SSLParameters sp = ctx.getDefaultSSLParameters();
+      sp.setProtocols(protocols);
+      b.sslParameters(sp);
+    }
+    return b.build();
+  }
+
+  /** TLS trusting the server's certificate, optionally presenting the client certificate. */
+  private SSLContext trusting(boolean withClientCert) throws Exception {
     TrustManagerFactory tmf =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     KeyStore trust = KeyStore.getInstance("PKCS12");
@@ -146,14 +159,7 @@ class WebConfigTest {
     }
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-    HttpClient.Builder b =
-        HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(5));
-    if (protocols.length > 0) {
-      SSLParameters sp = ctx.getDefaultSSLParameters();
-      sp.setProtocols(protocols);
-      b.sslParameters(sp);
-    }
-    return b.build();
+    return ctx;
   }
 
   private static HttpResponse<String> get(HttpClient c, String url, String user, String password)
@@ -178,6 +184,68 @@ class WebConfigTest {
         dir.resolve("srv-" + System.nanoTime()),
         "",
         o -> o.withWebConfigFile(wc).withInMemory(true));
+  }
+
+  @Test
+  void aTlsClientThatHangsUpCancelsItsQuery() throws Exception {
+    try (ServerHarness s =
+        start("tls_server_config:\n  cert_file: server.pem\n  key_file: " + serverKey + "\n")) {
+      HttpClient c = client(false);
+      String metrics = "https://127.0.0.1:" + s.port() + "/metrics";
+      java.util.function.IntSupplier running =
+          () -> {
+            try {
+              String body = get(c, metrics, null, null).body();
+              int i = body.indexOf("\nprometheus_engine_queries ");
+              return (int) Double.parseDouble(body.substring(i + 27, body.indexOf('\n', i + 1)));
+            } catch (Exception e) {
+              throw new AssertionError(e);
+            }
+          };
+      try (javax.net.ssl.SSLSocket sock =
+          (javax.net.ssl.SSLSocket)
+              trusting(false).getSocketFactory().createSocket("127.0.0.1", s.port())) {
+        sock.startHandshake();
+        // About half a minute of work if nobody stops it (see DisconnectCancelTest).
+        String q = ServerHarness.enc("quantile_over_time(0.5, (vector(time()) * 2)[20d:1s])");
+        sock.getOutputStream()
+            .write(
+                ("GET /api/v1/query_range?query="
+                        + q
+                        + "&start=1699400000&end=1700000000&step=60 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        sock.getOutputStream().flush();
+        long t0 = System.nanoTime();
+        while (running.getAsInt() < 1) {
+          if (System.nanoTime() - t0 > 5_000_000_000L) {
+            HttpResponse<String> probe =
+                get(
+                    c,
+                    "https://127.0.0.1:"
+                        + s.port()
+                        + "/api/v1/query_range?query="
+                        + q
+                        + "&start=1699400000&end=1700000000&step=60&timeout=1s",
+                    null,
+                    null);
+            throw new AssertionError(
+                "the query never started; the same request answers "
+                    + probe.statusCode()
+                    + " "
+                    + probe.body());
+          }
+          Thread.sleep(20);
+        }
+        Thread.sleep(300);
+        assertTrue(running.getAsInt() >= 1, "the query should still be running");
+      }
+      long t0 = System.nanoTime();
+      while (running.getAsInt() > 0) {
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 3_000, "the query ran on " + ms + " ms after its TLS client left");
+        Thread.sleep(50);
+      }
+    }
   }
 
   @Test

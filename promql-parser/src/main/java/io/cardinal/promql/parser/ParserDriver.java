@@ -74,7 +74,10 @@ public final class ParserDriver {
     }
   }
 
-  /** Checks the clock every 1,024 rules the parser enters; parsing is the part that grows. */
+  /**
+   * Checks the clock and for cancellation every 1,024 rules the parser enters; parsing is the part
+   * that grows.
+   */
   private static final class Deadline implements ParseTreeListener {
     private final long deadlineNanos;
     private int rules;
@@ -85,8 +88,14 @@ public final class ParserDriver {
 
     @Override
     public void enterEveryRule(ParserRuleContext ctx) {
-      if ((++rules & 1023) == 0 && System.nanoTime() - deadlineNanos > 0) {
-        throw new ParseTimeoutException();
+      if ((++rules & 1023) == 0) {
+        if (Thread.currentThread().isInterrupted()) {
+          // The client went away (the web server's disconnect watch interrupts the thread).
+          throw new ParseTimeoutException("query was canceled in expression parsing");
+        }
+        if (System.nanoTime() - deadlineNanos > 0) {
+          throw new ParseTimeoutException();
+        }
       }
     }
 

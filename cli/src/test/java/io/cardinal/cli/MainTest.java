@@ -80,10 +80,10 @@ class MainTest {
     assertTrue(debian.options().lockfile());
     ServerCommand both = new ServerCommand();
     new CommandLine(both).parseArgs("--storage.tsdb.no-lockfile", "--storage.tsdb.use-lockfile");
-    assertEquals(2, assertDoesNotThrowCall(both), "contradicting flags are refused");
+    assertEquals(2, exitCode(both), "contradicting flags are refused");
   }
 
-  private static int assertDoesNotThrowCall(ServerCommand c) {
+  private static int exitCode(ServerCommand c) {
     try {
       return c.call();
     } catch (Exception e) {

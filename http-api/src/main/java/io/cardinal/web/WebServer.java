@@ -486,10 +486,6 @@ public final class WebServer {
     ex.write(status, contentType, b, 0, b.length);
   }
 
-  static void send(Exchange ex, int status, String contentType, byte[] b, int len) {
-    ex.write(status, contentType, b, 0, len);
-  }
-
   static void parseForm(String raw, Map<String, List<String>> into) {
     if (raw == null || raw.isEmpty()) {
       return;

@@ -153,6 +153,23 @@ class PathologicalInputTest {
         assertThrows(ParseTimeoutException.class, () -> PromQL.parse(q, deadline));
     long ms = (System.nanoTime() - t0) / 1_000_000;
     assertEquals("query timed out in expression parsing", e.getMessage());
+    org.junit.jupiter.api.Assertions.assertFalse(e.isCanceled());
     org.junit.jupiter.api.Assertions.assertTrue(ms < 5_000, "gave up after " + ms + " ms");
+  }
+
+  @Test
+  void anInterruptCancelsParsing() {
+    String q = "1" + "+1".repeat(499_999);
+    Thread.currentThread().interrupt();
+    try {
+      ParseTimeoutException e =
+          assertThrows(
+              ParseTimeoutException.class,
+              () -> PromQL.parse(q, System.nanoTime() + 60_000_000_000L));
+      org.junit.jupiter.api.Assertions.assertTrue(e.isCanceled());
+      assertEquals("query was canceled in expression parsing", e.getMessage());
+    } finally {
+      Thread.interrupted();
+    }
   }
 }

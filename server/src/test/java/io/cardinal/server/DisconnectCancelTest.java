@@ -14,12 +14,7 @@ class DisconnectCancelTest {
   @TempDir Path dir;
 
   static double running(ServerHarness h) throws Exception {
-    for (String line : h.get("/metrics").body().split("\n")) {
-      if (line.startsWith("prometheus_engine_queries ")) {
-        return Double.parseDouble(line.substring(line.indexOf(' ') + 1));
-      }
-    }
-    throw new AssertionError("no prometheus_engine_queries in /metrics");
+    return ServerHarness.metric(h.get("/metrics").body(), "prometheus_engine_queries");
   }
 
   @Test

@@ -97,6 +97,16 @@ public final class ServerHarness implements AutoCloseable {
     return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
+  /** The value of an unlabelled sample {@code name} in a /metrics body. */
+  public static double metric(String metricsBody, String name) {
+    for (String line : metricsBody.split("\n")) {
+      if (line.startsWith(name + " ")) {
+        return Double.parseDouble(line.substring(name.length() + 1).trim());
+      }
+    }
+    throw new AssertionError("no " + name + " in /metrics");
+  }
+
   public static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }

@@ -192,14 +192,14 @@ public final class EngineQueryService implements QueryService, MetricsSource {
         } catch (PromQLParseException e) {
           return ApiResult.badData("invalid parameter \"query\": " + e.getMessage());
         } catch (ParseTimeoutException e) {
-          return ApiResult.error("timeout", e.getMessage());
+          return ApiResult.error(e.isCanceled() ? "canceled" : "timeout", e.getMessage());
         } finally {
           prepareTime.observe((System.nanoTime() - p0) / 1e9);
         }
         // Evaluation gets what parsing left of the budget.
         long evalMs = leftMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - p0);
         if (evalMs <= 0) {
-          return ApiResult.error("timeout", new ParseTimeoutException().getMessage());
+          return ApiResult.error("timeout", ParseTimeoutException.TIMED_OUT);
         }
         Engine engine = defaultEngine;
         // The shared engine when the budget is (within a millisecond) the default: most queries.

@@ -91,10 +91,10 @@ public final class ParserDriver {
       if ((++rules & 1023) == 0) {
         if (Thread.currentThread().isInterrupted()) {
           // The client went away (the web server's disconnect watch interrupts the thread).
-          throw new ParseTimeoutException("query was canceled in expression parsing");
+          throw ParseTimeoutException.canceled();
         }
         if (System.nanoTime() - deadlineNanos > 0) {
-          throw new ParseTimeoutException();
+          throw ParseTimeoutException.timedOut();
         }
       }
     }

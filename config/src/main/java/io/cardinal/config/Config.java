@@ -9,12 +9,24 @@ public record Config(
     Global global,
     List<ScrapeConfig> scrapeConfigs,
     List<RemoteWriteConfig> remoteWriteConfigs,
+    List<String> ruleFiles,
+    Alerting alerting,
     List<String> ignoredSections) {
 
   public Config {
     scrapeConfigs = List.copyOf(scrapeConfigs);
     remoteWriteConfigs = List.copyOf(remoteWriteConfigs);
+    ruleFiles = List.copyOf(ruleFiles);
     ignoredSections = List.copyOf(ignoredSections);
+  }
+
+  /** A configuration without rule files and alerting. */
+  public Config(
+      Global global,
+      List<ScrapeConfig> scrapeConfigs,
+      List<RemoteWriteConfig> remoteWriteConfigs,
+      List<String> ignoredSections) {
+    this(global, scrapeConfigs, remoteWriteConfigs, List.of(), Alerting.NONE, ignoredSections);
   }
 
   /** A configuration without remote_write. */
@@ -33,9 +45,49 @@ public record Config(
       int labelLimit,
       int labelNameLengthLimit,
       int labelValueLengthLimit,
-      int targetLimit) {
+      int targetLimit,
+      long ruleQueryOffsetMs) {
     public static final Global DEFAULT =
-        new Global(60_000, 10_000, 60_000, Labels.EMPTY, 0, 0, 0, 0, 0, 0);
+        new Global(60_000, 10_000, 60_000, Labels.EMPTY, 0, 0, 0, 0, 0, 0, 0);
+  }
+
+  /**
+   * The {@code alerting} section: relabeling applied to every alert, and the Alertmanagers to send
+   * to.
+   */
+  public record Alerting(
+      List<RelabelConfig> alertRelabelConfigs, List<AlertmanagerConfig> alertmanagers) {
+    public static final Alerting NONE = new Alerting(List.of(), List.of());
+
+    public Alerting {
+      alertRelabelConfigs = List.copyOf(alertRelabelConfigs);
+      alertmanagers = List.copyOf(alertmanagers);
+    }
+  }
+
+  /**
+   * One {@code alertmanagers} entry. Its targets come from static and file discovery and go through
+   * {@code relabelConfigs} (with {@code __alerts_path__} set from the API version and {@code
+   * pathPrefix}); {@code alertRelabelConfigs} apply to the alerts sent to this set only.
+   */
+  public record AlertmanagerConfig(
+      String scheme,
+      String pathPrefix,
+      long timeoutMs,
+      String apiVersion,
+      BasicAuth basicAuth,
+      Authorization authorization,
+      TlsConfig tlsConfig,
+      List<StaticConfig> staticConfigs,
+      List<FileSdConfig> fileSdConfigs,
+      List<RelabelConfig> relabelConfigs,
+      List<RelabelConfig> alertRelabelConfigs) {
+    public AlertmanagerConfig {
+      staticConfigs = List.copyOf(staticConfigs);
+      fileSdConfigs = List.copyOf(fileSdConfigs);
+      relabelConfigs = List.copyOf(relabelConfigs);
+      alertRelabelConfigs = List.copyOf(alertRelabelConfigs);
+    }
   }
 
   /** One {@code scrape_configs} entry. */

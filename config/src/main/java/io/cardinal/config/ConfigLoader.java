@@ -1,5 +1,7 @@
 package io.cardinal.config;
 
+import io.cardinal.config.Config.Alerting;
+import io.cardinal.config.Config.AlertmanagerConfig;
 import io.cardinal.config.Config.Authorization;
 import io.cardinal.config.Config.BasicAuth;
 import io.cardinal.config.Config.FileSdConfig;
@@ -41,15 +43,7 @@ import org.yaml.snakeyaml.nodes.Tag;
 public final class ConfigLoader {
   /** Top-level sections Prometheus knows and Cardinal accepts but does not act on (yet). */
   static final Set<String> IGNORED_SECTIONS =
-      Set.of(
-          "rule_files",
-          "alerting",
-          "remote_read",
-          "storage",
-          "tracing",
-          "runtime",
-          "otlp",
-          "scrape_config_files");
+      Set.of("remote_read", "storage", "tracing", "runtime", "otlp", "scrape_config_files");
 
   private ConfigLoader() {}
 
@@ -70,7 +64,10 @@ public final class ConfigLoader {
     }
     Fields top =
         new Fields(
-            root, "config", Set.of("global", "scrape_configs", "remote_write"), IGNORED_SECTIONS);
+            root,
+            "config",
+            Set.of("global", "scrape_configs", "remote_write", "rule_files", "alerting"),
+            IGNORED_SECTIONS);
     Global global = top.has("global") ? global(top.get("global")) : Global.DEFAULT;
     List<ScrapeConfig> scrapes = new ArrayList<>();
     Set<String> jobs = new HashSet<>();
@@ -96,7 +93,86 @@ public final class ConfigLoader {
         remotes.add(rw);
       }
     }
-    return new Config(global, scrapes, remotes, top.ignoredPresent());
+    List<String> ruleFiles = new ArrayList<>();
+    if (top.has("rule_files")) {
+      for (Node n : seq(top.get("rule_files"), "rule_files")) {
+        String pattern = scalar(n, "rule_files");
+        if (!Globs.valid(pattern)) {
+          throw new ConfigException(line(n), "invalid rule file path \"" + pattern + "\"");
+        }
+        ruleFiles.add(pattern);
+      }
+    }
+    Alerting alerting = top.has("alerting") ? alerting(top.get("alerting")) : Alerting.NONE;
+    return new Config(global, scrapes, remotes, ruleFiles, alerting, top.ignoredPresent());
+  }
+
+  private static Alerting alerting(Node node) throws ConfigException {
+    Fields f =
+        new Fields(node, "alerting", Set.of("alert_relabel_configs", "alertmanagers"), Set.of());
+    List<AlertmanagerConfig> ams = new ArrayList<>();
+    if (f.has("alertmanagers")) {
+      for (Node n : seq(f.get("alertmanagers"), "alertmanagers")) {
+        ams.add(alertmanagerConfig(n));
+      }
+    }
+    return new Alerting(relabelConfigs(f, "alert_relabel_configs"), ams);
+  }
+
+  private static AlertmanagerConfig alertmanagerConfig(Node node) throws ConfigException {
+    Fields f =
+        new Fields(
+            node,
+            "alertmanager_config",
+            Set.of(
+                "scheme",
+                "path_prefix",
+                "timeout",
+                "api_version",
+                "basic_auth",
+                "authorization",
+                "bearer_token",
+                "bearer_token_file",
+                "tls_config",
+                "static_configs",
+                "file_sd_configs",
+                "relabel_configs",
+                "alert_relabel_configs",
+                "follow_redirects",
+                "enable_http2"),
+            Set.of());
+    String scheme = f.string("scheme", "http");
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw new ConfigException(
+          f.line("scheme"), "unknown scheme \"" + scheme + "\": want http or https");
+    }
+    String api = f.string("api_version", "v2");
+    if (!api.equals("v2")) {
+      throw new ConfigException(
+          f.line("api_version"),
+          "expected Alertmanager api version to be one of [v2] but got " + api);
+    }
+    // follow_redirects and enable_http2 are accepted only at their defaults: the client follows
+    // redirects and speaks HTTP/1.1, which every Alertmanager serves.
+    if (!f.bool("follow_redirects", true)) {
+      throw new ConfigException(
+          f.line("follow_redirects"), "follow_redirects: false is not supported by Cardinal");
+    }
+    f.bool("enable_http2", true);
+    BasicAuth basic = basicAuth(f);
+    Authorization auth = authorization(f, basic);
+    return new AlertmanagerConfig(
+        scheme,
+        f.string("path_prefix", "/"),
+        f.duration("timeout", 10_000),
+        api,
+        basic,
+        auth,
+        tlsConfig(f),
+        staticConfigs(f),
+        fileSdConfigs(f),
+        relabelConfigs(f, "relabel_configs"),
+        relabelConfigs(f, "alert_relabel_configs"));
   }
 
   /** Headers the sender sets itself; a remote_write entry may not set them (Prometheus's list). */
@@ -308,11 +384,11 @@ public final class ConfigLoader {
                 "label_limit",
                 "label_name_length_limit",
                 "label_value_length_limit",
-                "target_limit"),
+                "target_limit",
+                "rule_query_offset"),
             Set.of(
                 "query_log_file",
                 "scrape_protocols",
-                "rule_query_offset",
                 "keep_dropped_targets",
                 "metric_name_validation_scheme"));
     Global d = Global.DEFAULT;
@@ -342,7 +418,8 @@ public final class ConfigLoader {
         f.intValue("label_limit", 0),
         f.intValue("label_name_length_limit", 0),
         f.intValue("label_value_length_limit", 0),
-        f.intValue("target_limit", 0));
+        f.intValue("target_limit", 0),
+        f.duration("rule_query_offset", 0));
   }
 
   private static ScrapeConfig scrapeConfig(Node node, Global g) throws ConfigException {
@@ -430,6 +507,33 @@ public final class ConfigLoader {
     BasicAuth basic = basicAuth(f);
     Authorization auth = authorization(f, basic);
     TlsConfig tls = tlsConfig(f);
+    List<StaticConfig> statics = staticConfigs(f);
+    List<FileSdConfig> files = fileSdConfigs(f);
+    return new ScrapeConfig(
+        job,
+        interval,
+        timeout,
+        f.bool("honor_labels", false),
+        f.bool("honor_timestamps", true),
+        scheme,
+        path,
+        params,
+        basic,
+        auth,
+        tls,
+        f.intValue("sample_limit", g.sampleLimit()),
+        f.intValue("label_limit", g.labelLimit()),
+        f.intValue("label_name_length_limit", g.labelNameLengthLimit()),
+        f.intValue("label_value_length_limit", g.labelValueLengthLimit()),
+        f.bytes("body_size_limit", g.bodySizeLimit()),
+        f.intValue("target_limit", g.targetLimit()),
+        statics,
+        files,
+        relabelConfigs(f, "relabel_configs"),
+        relabelConfigs(f, "metric_relabel_configs"));
+  }
+
+  private static List<StaticConfig> staticConfigs(Fields f) throws ConfigException {
     List<StaticConfig> statics = new ArrayList<>();
     if (f.has("static_configs")) {
       for (Node n : seq(f.get("static_configs"), "static_configs")) {
@@ -450,6 +554,10 @@ public final class ConfigLoader {
                 s.has("labels") ? labels(s.get("labels"), "labels") : Labels.EMPTY));
       }
     }
+    return statics;
+  }
+
+  private static List<FileSdConfig> fileSdConfigs(Fields f) throws ConfigException {
     List<FileSdConfig> files = new ArrayList<>();
     if (f.has("file_sd_configs")) {
       for (Node n : seq(f.get("file_sd_configs"), "file_sd_configs")) {
@@ -474,28 +582,7 @@ public final class ConfigLoader {
         files.add(new FileSdConfig(List.copyOf(paths), s.duration("refresh_interval", 300_000)));
       }
     }
-    return new ScrapeConfig(
-        job,
-        interval,
-        timeout,
-        f.bool("honor_labels", false),
-        f.bool("honor_timestamps", true),
-        scheme,
-        path,
-        params,
-        basic,
-        auth,
-        tls,
-        f.intValue("sample_limit", g.sampleLimit()),
-        f.intValue("label_limit", g.labelLimit()),
-        f.intValue("label_name_length_limit", g.labelNameLengthLimit()),
-        f.intValue("label_value_length_limit", g.labelValueLengthLimit()),
-        f.bytes("body_size_limit", g.bodySizeLimit()),
-        f.intValue("target_limit", g.targetLimit()),
-        statics,
-        files,
-        relabelConfigs(f, "relabel_configs"),
-        relabelConfigs(f, "metric_relabel_configs"));
+    return files;
   }
 
   /** {@code basic_auth} of a scrape or remote_write config, or null. */

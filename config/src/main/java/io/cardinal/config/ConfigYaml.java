@@ -34,6 +34,10 @@ public final class ConfigYaml {
         g.labelNameLengthLimit(),
         g.labelValueLengthLimit(),
         g.targetLimit());
+    if (g.ruleQueryOffsetMs() != 0) {
+      kv(sb, 2, "rule_query_offset", Durations.format(g.ruleQueryOffsetMs()));
+    }
+    alerting(sb, c, showSecrets);
     if (c.scrapeConfigs().isEmpty()) {
       remoteWrites(sb, c, showSecrets);
       return sb.toString();
@@ -66,36 +70,71 @@ public final class ConfigYaml {
           s.labelNameLengthLimit(),
           s.labelValueLengthLimit(),
           s.targetLimit());
-      if (!s.staticConfigs().isEmpty()) {
-        sb.append("  static_configs:\n");
-        for (StaticConfig sc : s.staticConfigs()) {
-          sb.append("  - targets:\n");
-          for (String target : sc.targets()) {
-            sb.append("    - ").append(quote(target)).append('\n');
-          }
-          if (!sc.labels().isEmpty()) {
-            sb.append("    labels:\n");
-            labels(sb, 6, sc.labels());
-          }
-        }
-      }
-      if (!s.fileSdConfigs().isEmpty()) {
-        sb.append("  file_sd_configs:\n");
-        for (Config.FileSdConfig f : s.fileSdConfigs()) {
-          sb.append("  - files:\n");
-          for (String file : f.files()) {
-            sb.append("    - ").append(quote(file)).append('\n');
-          }
-          sb.append("    refresh_interval: ")
-              .append(Durations.format(f.refreshIntervalMs()))
-              .append('\n');
-        }
-      }
+      discovery(sb, s.staticConfigs(), s.fileSdConfigs());
       relabels(sb, "relabel_configs", s.relabelConfigs());
       relabels(sb, "metric_relabel_configs", s.metricRelabelConfigs());
     }
     remoteWrites(sb, c, showSecrets);
     return sb.toString();
+  }
+
+  private static void discovery(
+      StringBuilder sb, List<StaticConfig> statics, List<Config.FileSdConfig> files) {
+    if (!statics.isEmpty()) {
+      sb.append("  static_configs:\n");
+      for (StaticConfig sc : statics) {
+        sb.append("  - targets:\n");
+        for (String target : sc.targets()) {
+          sb.append("    - ").append(quote(target)).append('\n');
+        }
+        if (!sc.labels().isEmpty()) {
+          sb.append("    labels:\n");
+          labels(sb, 6, sc.labels());
+        }
+      }
+    }
+    if (!files.isEmpty()) {
+      sb.append("  file_sd_configs:\n");
+      for (Config.FileSdConfig f : files) {
+        sb.append("  - files:\n");
+        for (String file : f.files()) {
+          sb.append("    - ").append(quote(file)).append('\n');
+        }
+        sb.append("    refresh_interval: ")
+            .append(Durations.format(f.refreshIntervalMs()))
+            .append('\n');
+      }
+    }
+  }
+
+  private static void alerting(StringBuilder sb, Config c, boolean showSecrets) {
+    Config.Alerting a = c.alerting();
+    if (!a.alertRelabelConfigs().isEmpty() || !a.alertmanagers().isEmpty()) {
+      sb.append("alerting:\n");
+      relabels(sb, "alert_relabel_configs", a.alertRelabelConfigs());
+      if (!a.alertmanagers().isEmpty()) {
+        sb.append("  alertmanagers:\n");
+        for (Config.AlertmanagerConfig am : a.alertmanagers()) {
+          StringBuilder e = new StringBuilder();
+          kv(e, 2, "scheme", am.scheme());
+          kv(e, 2, "path_prefix", quote(am.pathPrefix()));
+          kv(e, 2, "timeout", Durations.format(am.timeoutMs()));
+          kv(e, 2, "api_version", am.apiVersion());
+          httpClient(e, am.basicAuth(), am.authorization(), am.tlsConfig(), showSecrets);
+          discovery(e, am.staticConfigs(), am.fileSdConfigs());
+          relabels(e, "relabel_configs", am.relabelConfigs());
+          relabels(e, "alert_relabel_configs", am.alertRelabelConfigs());
+          String text = e.toString().replaceAll("(?m)^", "  ");
+          sb.append("  -").append(text.substring(3));
+        }
+      }
+    }
+    if (!c.ruleFiles().isEmpty()) {
+      sb.append("rule_files:\n");
+      for (String r : c.ruleFiles()) {
+        sb.append("- ").append(quote(r)).append('\n');
+      }
+    }
   }
 
   private static void remoteWrites(StringBuilder sb, Config c, boolean showSecrets) {

@@ -54,6 +54,16 @@ import java.util.Map;
  * @param webReadTimeout {@code --web.read-timeout} (5m): how long a request may take to arrive, and
  *     how long a connection may stay idle
  * @param webMaxConnections {@code --web.max-connections} (512): simultaneous connections
+ * @param externalUrl {@code --web.external-url}: the URL the server is reached under, used in
+ *     alerts' generator URLs and {@code $externalURL}; empty derives {@code http://<host>:<port>/}
+ * @param forOutageTolerance {@code --rules.alert.for-outage-tolerance} (1h): how long the server
+ *     may have been down for alerts' {@code for} state to be restored
+ * @param forGracePeriod {@code --rules.alert.for-grace-period} (10m): the least time a restored
+ *     alert waits before firing
+ * @param resendDelay {@code --rules.alert.resend-delay} (1m): how long to wait before resending a
+ *     firing alert to Alertmanager
+ * @param notificationQueueCapacity {@code --alertmanager.notification-queue-capacity} (10,000)
+ * @param drainNotificationQueue {@code --alertmanager.drain-notification-queue-on-shutdown} (true)
  * @param flags the flags as given, shown as is by /api/v1/status/flags; held as an unmodifiable
  *     copy
  */
@@ -86,6 +96,12 @@ public record ServerOptions(
     boolean inMemory,
     Duration webReadTimeout,
     int webMaxConnections,
+    String externalUrl,
+    Duration forOutageTolerance,
+    Duration forGracePeriod,
+    Duration resendDelay,
+    int notificationQueueCapacity,
+    boolean drainNotificationQueue,
     Map<String, String> flags) {
 
   /** Prometheus's defaults for every flag; no flags recorded. */
@@ -119,6 +135,12 @@ public record ServerOptions(
           false,
           Duration.ofMinutes(5),
           512,
+          "",
+          Duration.ofHours(1),
+          Duration.ofMinutes(10),
+          Duration.ofMinutes(1),
+          10_000,
+          true,
           Map.of());
 
   public ServerOptions {
@@ -167,6 +189,17 @@ public record ServerOptions(
     if (webMaxConnections <= 0) {
       throw new IllegalArgumentException(
           "--web.max-connections must be positive, got " + webMaxConnections);
+    }
+    if (externalUrl == null) {
+      throw new IllegalArgumentException("--web.external-url is null");
+    }
+    requirePositive("--rules.alert.for-outage-tolerance", forOutageTolerance);
+    requirePositive("--rules.alert.for-grace-period", forGracePeriod);
+    requirePositive("--rules.alert.resend-delay", resendDelay);
+    if (notificationQueueCapacity <= 0) {
+      throw new IllegalArgumentException(
+          "--alertmanager.notification-queue-capacity must be positive, got "
+              + notificationQueueCapacity);
     }
     if (flags == null) {
       throw new IllegalArgumentException("flags are null");
@@ -307,6 +340,31 @@ public record ServerOptions(
     return with(b -> b.lockfile = on);
   }
 
+  /** {@code --web.external-url}: the URL users reach the server under; empty derives one. */
+  public ServerOptions withExternalUrl(String url) {
+    return with(b -> b.externalUrl = url);
+  }
+
+  public ServerOptions withForOutageTolerance(Duration d) {
+    return with(b -> b.forOutageTolerance = d);
+  }
+
+  public ServerOptions withForGracePeriod(Duration d) {
+    return with(b -> b.forGracePeriod = d);
+  }
+
+  public ServerOptions withResendDelay(Duration d) {
+    return with(b -> b.resendDelay = d);
+  }
+
+  public ServerOptions withNotificationQueueCapacity(int n) {
+    return with(b -> b.notificationQueueCapacity = n);
+  }
+
+  public ServerOptions withDrainNotificationQueue(boolean on) {
+    return with(b -> b.drainNotificationQueue = on);
+  }
+
   /**
    * The flags as given, for /api/v1/status/flags; copied, so later changes to {@code m} do not
    * show.
@@ -351,6 +409,12 @@ public record ServerOptions(
     boolean inMemory;
     Duration webReadTimeout;
     int webMaxConnections;
+    String externalUrl;
+    Duration forOutageTolerance;
+    Duration forGracePeriod;
+    Duration resendDelay;
+    int notificationQueueCapacity;
+    boolean drainNotificationQueue;
     Map<String, String> flags;
 
     Copy(ServerOptions o) {
@@ -382,6 +446,12 @@ public record ServerOptions(
       inMemory = o.inMemory;
       webReadTimeout = o.webReadTimeout;
       webMaxConnections = o.webMaxConnections;
+      externalUrl = o.externalUrl;
+      forOutageTolerance = o.forOutageTolerance;
+      forGracePeriod = o.forGracePeriod;
+      resendDelay = o.resendDelay;
+      notificationQueueCapacity = o.notificationQueueCapacity;
+      drainNotificationQueue = o.drainNotificationQueue;
       flags = o.flags;
     }
 
@@ -415,6 +485,12 @@ public record ServerOptions(
           inMemory,
           webReadTimeout,
           webMaxConnections,
+          externalUrl,
+          forOutageTolerance,
+          forGracePeriod,
+          resendDelay,
+          notificationQueueCapacity,
+          drainNotificationQueue,
           flags);
     }
   }

@@ -24,7 +24,27 @@ class ConfigLoaderTest {
         evaluation_interval: 1m
         external_labels:
           cluster: eu-1
-      rule_files: []
+        rule_query_offset: 30s
+      rule_files: ['rules/*.yml', 'more/*.yaml']
+      alerting:
+        alert_relabel_configs:
+          - regex: replica
+            action: labeldrop
+        alertmanagers:
+          - scheme: https
+            path_prefix: /am
+            timeout: 5s
+            basic_auth:
+              username: u
+              password: p
+            static_configs:
+              - targets: ['am1:9093', 'am2:9093']
+            file_sd_configs:
+              - files: ['am/*.json']
+            relabel_configs:
+              - source_labels: [__address__]
+                regex: 'am2.*'
+                action: drop
       scrape_configs:
         - job_name: node
           honor_labels: true
@@ -78,7 +98,19 @@ class ConfigLoaderTest {
     Config c = ConfigLoader.parse(FULL);
     assertEquals(30_000, c.global().scrapeIntervalMs());
     assertEquals(Labels.of("cluster", "eu-1"), c.global().externalLabels());
-    assertEquals(List.of("rule_files"), c.ignoredSections());
+    assertEquals(List.of(), c.ignoredSections());
+    assertEquals(List.of("rules/*.yml", "more/*.yaml"), c.ruleFiles());
+    assertEquals(30_000, c.global().ruleQueryOffsetMs());
+    assertEquals(1, c.alerting().alertRelabelConfigs().size());
+    Config.AlertmanagerConfig am = c.alerting().alertmanagers().get(0);
+    assertEquals("https", am.scheme());
+    assertEquals("/am", am.pathPrefix());
+    assertEquals(5_000, am.timeoutMs());
+    assertEquals("v2", am.apiVersion());
+    assertEquals("u", am.basicAuth().username());
+    assertEquals(List.of("am1:9093", "am2:9093"), am.staticConfigs().get(0).targets());
+    assertEquals(List.of("am/*.json"), am.fileSdConfigs().get(0).files());
+    assertEquals(1, am.relabelConfigs().size());
     ScrapeConfig node = c.scrapeConfigs().get(0);
     assertEquals(90_000, node.scrapeIntervalMs());
     assertEquals(5_000, node.scrapeTimeoutMs());
@@ -156,6 +188,14 @@ class ConfigLoaderTest {
         Arguments.of(
             "scrape_configs:\n  - job_name: a\n    scheme: ftp\n",
             "line 3: invalid scheme \"ftp\": must be http or https"),
+        Arguments.of(
+            "alerting:\n  alertmanagers:\n    - api_version: v1\n",
+            "line 3: expected Alertmanager api version to be one of [v2] but got v1"),
+        Arguments.of(
+            "alerting:\n  alertmanagers:\n    - kubernetes_sd_configs: []\n",
+            "line 3: field kubernetes_sd_configs not found in alertmanager_config"),
+        Arguments.of(
+            "rule_files: ['rules/[a.yml']\n", "line 1: invalid rule file path \"rules/[a.yml\""),
         Arguments.of(
             "scrape_configs: [\n",
             "line 2: invalid YAML: expected the node content, but found '<stream end>'"));

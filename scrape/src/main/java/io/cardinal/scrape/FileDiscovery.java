@@ -1,14 +1,12 @@
 package io.cardinal.scrape;
 
 import io.cardinal.config.Config.FileSdConfig;
+import io.cardinal.config.Globs;
 import io.cardinal.tsdb.labels.Labels;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -94,32 +92,20 @@ public final class FileDiscovery {
   }
 
   /**
-   * The regular files one {@code files} entry names, relative to {@code baseDir}: a path, or a glob
-   * in its last element ({@code *}, {@code ?}, {@code [...]}), sorted. A missing directory is no
-   * files, not an error.
+   * The regular files one {@code files} entry names, relative to {@code baseDir}: a path or a Go
+   * glob ({@link Globs}), sorted. A missing directory is no files, not an error.
    */
   public static List<Path> expand(Path baseDir, String pattern) {
-    Path p = baseDir.resolve(pattern);
-    Path dir = p.getParent() == null ? baseDir : p.getParent();
-    String name = p.getFileName().toString();
     List<Path> out = new ArrayList<>();
-    if (!name.contains("*") && !name.contains("?") && !name.contains("[")) {
-      if (Files.isRegularFile(p)) {
-        out.add(p);
-      }
-      return out;
-    }
-    PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + name);
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      for (Path f : ds) {
-        if (m.matches(f.getFileName()) && Files.isRegularFile(f)) {
+    try {
+      for (Path f : Globs.expand(baseDir, pattern)) {
+        if (Files.isRegularFile(f)) {
           out.add(f);
         }
       }
     } catch (IOException e) {
-      // A missing directory is just no targets.
+      // An unreadable directory is just no targets, as a missing one is.
     }
-    out.sort(null);
     return out;
   }
 

@@ -118,6 +118,54 @@ public final class ServerCommand implements Callable<Integer> {
   int webMaxConnections;
 
   @Option(
+      names = "--web.external-url",
+      defaultValue = "",
+      description =
+          "The URL under which Cardinal is externally reachable (for example, if Cardinal is served"
+              + " via a reverse proxy). Used for generating relative and absolute links back to"
+              + " Cardinal itself. Without it, http://<hostname>:<port>/ is used.")
+  String externalUrl;
+
+  @Option(
+      names = "--rules.alert.for-outage-tolerance",
+      defaultValue = "1h",
+      converter = DurationConverter.class,
+      description = "Max time to tolerate Cardinal outage for restoring \"for\" state of alert.")
+  long forOutageToleranceMs;
+
+  @Option(
+      names = "--rules.alert.for-grace-period",
+      defaultValue = "10m",
+      converter = DurationConverter.class,
+      description =
+          "Minimum duration between alert and restored \"for\" state. This is maintained only for"
+              + " alerts with configured \"for\" time greater than grace period.")
+  long forGracePeriodMs;
+
+  @Option(
+      names = "--rules.alert.resend-delay",
+      defaultValue = "1m",
+      converter = DurationConverter.class,
+      description = "Minimum amount of time to wait before resending an alert to Alertmanager.")
+  long resendDelayMs;
+
+  @Option(
+      names = "--alertmanager.notification-queue-capacity",
+      defaultValue = "10000",
+      description = "The capacity of the queue for pending Alertmanager notifications.")
+  int notificationQueueCapacity;
+
+  @Option(
+      names = "--alertmanager.drain-notification-queue-on-shutdown",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Send any outstanding Alertmanager notifications when shutting down. If false, any"
+              + " outstanding Alertmanager notifications will be dropped when shutting down.")
+  boolean drainNotificationQueue;
+
+  @Option(
       names = "--web.enable-admin-api",
       description = "Enable API endpoints for admin control actions.")
   boolean enableAdminApi;
@@ -194,6 +242,15 @@ public final class ServerCommand implements Callable<Integer> {
     flags.put("query.timeout", Durations.format(queryTimeoutMs));
     flags.put("query.lookback-delta", Durations.format(lookbackDeltaMs));
     flags.put("query.max-concurrency", String.valueOf(queryMaxConcurrency));
+    flags.put("web.external-url", externalUrl);
+    flags.put("rules.alert.for-outage-tolerance", Durations.format(forOutageToleranceMs));
+    flags.put("rules.alert.for-grace-period", Durations.format(forGracePeriodMs));
+    flags.put("rules.alert.resend-delay", Durations.format(resendDelayMs));
+    flags.put(
+        "alertmanager.notification-queue-capacity", String.valueOf(notificationQueueCapacity));
+    flags.put(
+        "alertmanager.drain-notification-queue-on-shutdown",
+        String.valueOf(drainNotificationQueue));
     flags.put("log.level", logLevel);
     return ServerOptions.DEFAULTS
         .withConfigFile(configFile)
@@ -214,6 +271,12 @@ public final class ServerCommand implements Callable<Integer> {
         .withQueryTimeout(Duration.ofMillis(queryTimeoutMs))
         .withLookbackDelta(Duration.ofMillis(lookbackDeltaMs))
         .withQueryMaxConcurrency(queryMaxConcurrency)
+        .withExternalUrl(externalUrl)
+        .withForOutageTolerance(Duration.ofMillis(forOutageToleranceMs))
+        .withForGracePeriod(Duration.ofMillis(forGracePeriodMs))
+        .withResendDelay(Duration.ofMillis(resendDelayMs))
+        .withNotificationQueueCapacity(notificationQueueCapacity)
+        .withDrainNotificationQueue(drainNotificationQueue)
         .withFlags(flags);
   }
 

@@ -355,7 +355,7 @@ public final class ConfigLoader {
     }
   }
 
-  static Node compose(String text) throws ConfigException {
+  public static Node compose(String text) throws ConfigException {
     try {
       LoaderOptions opts = new LoaderOptions();
       opts.setAllowDuplicateKeys(false);
@@ -792,7 +792,7 @@ public final class ConfigLoader {
     return Relabeler.isValidLabelName(stripped);
   }
 
-  static Labels labels(Node node, String field) throws ConfigException {
+  public static Labels labels(Node node, String field) throws ConfigException {
     Labels.Builder b = Labels.builder();
     for (NodeTuple t : map(node, field)) {
       String name = scalar(t.getKeyNode(), field);
@@ -807,15 +807,15 @@ public final class ConfigLoader {
 
   // ------------------------------------------------------------------ node helpers
 
-  static int line(Node n) {
+  public static int line(Node n) {
     return n == null || n.getStartMark() == null ? 0 : n.getStartMark().getLine() + 1;
   }
 
-  static boolean isNull(Node n) {
+  public static boolean isNull(Node n) {
     return n instanceof ScalarNode && n.getTag().equals(Tag.NULL);
   }
 
-  static List<Node> seq(Node n, String field) throws ConfigException {
+  public static List<Node> seq(Node n, String field) throws ConfigException {
     if (isNull(n)) {
       return List.of();
     }
@@ -825,7 +825,7 @@ public final class ConfigLoader {
     return ((SequenceNode) n).getValue();
   }
 
-  static List<NodeTuple> map(Node n, String field) throws ConfigException {
+  public static List<NodeTuple> map(Node n, String field) throws ConfigException {
     if (isNull(n)) {
       return List.of();
     }
@@ -835,7 +835,7 @@ public final class ConfigLoader {
     return ((MappingNode) n).getValue();
   }
 
-  static String scalar(Node n, String field) throws ConfigException {
+  public static String scalar(Node n, String field) throws ConfigException {
     if (isNull(n)) {
       return "";
     }
@@ -845,14 +845,17 @@ public final class ConfigLoader {
     return ((ScalarNode) n).getValue();
   }
 
-  /** The fields of one YAML mapping, checked against the names the section allows. */
-  static final class Fields {
+  /**
+   * The fields of one YAML mapping, checked against the names the section allows; the rule file
+   * loader reads its files with it too, so both name lines the same way.
+   */
+  public static final class Fields {
     private final String section;
     private final Map<String, Node> values = new LinkedHashMap<>();
     private final Map<String, Integer> lines = new LinkedHashMap<>();
     private final List<String> ignoredPresent = new ArrayList<>();
 
-    Fields(Node node, String section, Set<String> known, Set<String> ignored)
+    public Fields(Node node, String section, Set<String> known, Set<String> ignored)
         throws ConfigException {
       this.section = section;
       for (NodeTuple t : map(node, section)) {
@@ -873,29 +876,29 @@ public final class ConfigLoader {
       }
     }
 
-    boolean has(String k) {
+    public boolean has(String k) {
       Node n = values.get(k);
       return n != null && !isNull(n);
     }
 
-    Node get(String k) {
+    public Node get(String k) {
       return values.get(k);
     }
 
-    int line(String k) {
+    public int line(String k) {
       Integer l = lines.get(k);
       return l == null ? 0 : l;
     }
 
-    List<String> ignoredPresent() {
+    public List<String> ignoredPresent() {
       return ignoredPresent;
     }
 
-    String string(String k, String def) throws ConfigException {
+    public String string(String k, String def) throws ConfigException {
       return has(k) ? scalar(values.get(k), section + "." + k) : def;
     }
 
-    boolean bool(String k, boolean def) throws ConfigException {
+    public boolean bool(String k, boolean def) throws ConfigException {
       if (!has(k)) {
         return def;
       }
@@ -910,7 +913,7 @@ public final class ConfigLoader {
           line(k), "cannot unmarshal \"" + s + "\" into " + k + ": want true or false");
     }
 
-    long longValue(String k, long def) throws ConfigException {
+    public long longValue(String k, long def) throws ConfigException {
       if (!has(k)) {
         return def;
       }
@@ -927,7 +930,7 @@ public final class ConfigLoader {
       }
     }
 
-    int intValue(String k, int def) throws ConfigException {
+    public int intValue(String k, int def) throws ConfigException {
       long v = longValue(k, def);
       if (v > Integer.MAX_VALUE) {
         throw new ConfigException(line(k), k + " " + v + " is too large");
@@ -935,7 +938,7 @@ public final class ConfigLoader {
       return (int) v;
     }
 
-    long duration(String k, long def) throws ConfigException {
+    public long duration(String k, long def) throws ConfigException {
       if (!has(k)) {
         return def;
       }
@@ -948,7 +951,7 @@ public final class ConfigLoader {
       }
     }
 
-    long bytes(String k, long def) throws ConfigException {
+    public long bytes(String k, long def) throws ConfigException {
       if (!has(k)) {
         return def;
       }

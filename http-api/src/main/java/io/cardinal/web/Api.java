@@ -69,6 +69,9 @@ final class Api {
     get("/status/buildinfo", this::buildInfo);
     get("/status/runtimeinfo", this::runtimeInfo);
     get("/status/tsdb", this::tsdb);
+    get("/rules", r -> RulesApi.rules(server.rules(), r));
+    get("/alerts", r -> RulesApi.alerts(server.rules()));
+    get("/alertmanagers", r -> RulesApi.alertmanagers(server.notifier()));
     endpoints.put(
         "/admin/tsdb/delete_series",
         new Endpoint(true, true, false, r -> admin(r, this::deleteSeries)));

@@ -76,7 +76,8 @@ public final class Json {
       if (d == Math.rint(d) && Math.abs(d) < 1e15) {
         sb.append((long) d);
       } else {
-        sb.append(d);
+        // Go's encoding/json form (0.000664, 1e-07), not Java's (6.64E-4).
+        sb.append(io.cardinal.web.query.GoFloats.jsonNumber(d));
       }
     } else {
       string(sb, Formats.formatFloat(d));

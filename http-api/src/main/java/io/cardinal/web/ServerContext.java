@@ -4,6 +4,8 @@ import io.cardinal.Cardinal;
 import io.cardinal.config.Config;
 import io.cardinal.config.ServerOptions;
 import io.cardinal.exposition.MetricsSource;
+import io.cardinal.notifier.Notifier;
+import io.cardinal.rules.RuleManager;
 import io.cardinal.scrape.ScrapeManager;
 import java.util.List;
 
@@ -22,6 +24,12 @@ public interface ServerContext {
   ScrapeManager scrapes();
 
   QueryService queryService();
+
+  /** Recording and alerting rules from the configuration's rule_files. */
+  RuleManager rules();
+
+  /** Where alerts go: the configuration's Alertmanagers. */
+  Notifier notifier();
 
   /**
    * Reloads the configuration file; null on success, else why it was rejected (the old one stays).

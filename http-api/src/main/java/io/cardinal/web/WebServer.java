@@ -427,7 +427,7 @@ public final class WebServer {
     if (path.startsWith("/api/v1/")) {
       Api.Endpoint ep = api.find(path.substring("/api/v1".length()));
       if (ep == null) {
-        send(ex, 404, "text/plain; charset=utf-8", "404 page not found\n");
+        sendApi(ex, ApiResult.error("not_found", "unknown API endpoint " + path));
         return;
       }
       if (!(get

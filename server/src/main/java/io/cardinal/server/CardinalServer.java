@@ -7,9 +7,20 @@ import io.cardinal.config.ConfigException;
 import io.cardinal.config.ConfigLoader;
 import io.cardinal.config.ServerOptions;
 import io.cardinal.exposition.MetricsSource;
+import io.cardinal.notifier.Alert;
+import io.cardinal.notifier.Notifier;
+import io.cardinal.promql.engine.Engine;
+import io.cardinal.promql.engine.EngineOptions;
 import io.cardinal.remote.RemoteReadHandler;
 import io.cardinal.remote.RemoteWriteManager;
 import io.cardinal.remote.RemoteWriteReceiver;
+import io.cardinal.rules.AlertListener;
+import io.cardinal.rules.GroupSpec;
+import io.cardinal.rules.OutgoingAlert;
+import io.cardinal.rules.RuleFileException;
+import io.cardinal.rules.RuleFiles;
+import io.cardinal.rules.RuleManager;
+import io.cardinal.rules.RuleOptions;
 import io.cardinal.scrape.ScrapeManager;
 import io.cardinal.web.BodyRoute;
 import io.cardinal.web.QueryService;
@@ -19,6 +30,9 @@ import io.cardinal.web.query.EngineQueryService;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +59,9 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
   private final RemoteWriteReceiver remoteWrite;
   private final RemoteReadHandler remoteRead;
   private final RemoteWriteManager remoteWrites;
+  private final Notifier notifier;
+  private final RuleManager rules;
+  private final String externalUrl;
   private final java.util.List<MetricsSource> metricsSources =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -112,22 +129,51 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
         new RemoteWriteManager(
             walDir, options.remoteWriteFlushDeadline().toMillis(), System::currentTimeMillis);
     metricsSources.add(remoteWrites);
-    Path base =
-        options.configFile() == null
-            ? Path.of(".")
-            : options.configFile().toAbsolutePath().getParent();
+    this.notifier =
+        new Notifier(options.notificationQueueCapacity(), options.drainNotificationQueue());
+    metricsSources.add(notifier);
+    this.rules =
+        new RuleManager(
+            ruleEngine(options, 60_000),
+            db::querier,
+            db::appender,
+            System::currentTimeMillis,
+            ruleOptions(Config.Global.DEFAULT, options, ""));
+    rules.addListener(
+        new AlertListener() {
+          @Override
+          public void send(String expr, List<OutgoingAlert> alerts) {
+            List<Alert> out = new ArrayList<>(alerts.size());
+            for (OutgoingAlert a : alerts) {
+              out.add(
+                  new Alert(
+                      a.labels(), a.annotations(), a.startsAtMs(), a.endsAtMs(), a.generatorUrl()));
+            }
+            notifier.send(out);
+          }
+        });
+    metricsSources.add(rules);
+    Path base = baseDir();
     this.scrapes =
         new ScrapeManager(db, base, options.scrapeThreads(), options.filePollInterval().toMillis());
+    InetSocketAddress listen;
     try {
-      this.web = new WebServer(this, parseAddress(options.listenAddress()), webConfig);
+      listen = parseAddress(options.listenAddress());
+      this.web = new WebServer(this, listen, webConfig);
       web.route(
           "/api/v1/write",
           "POST",
           () -> remoteWrite == null ? 0 : remoteWrite.maxCompressedBytes(),
           this::remoteWrite);
       web.route("/api/v1/read", "POST", remoteRead::maxCompressedBytes, this::remoteRead);
+      this.externalUrl =
+          options.externalUrl().isEmpty()
+              ? defaultExternalUrl(listen.getPort())
+              : options.externalUrl();
     } catch (IOException | RuntimeException e) {
       scrapes.close();
+      rules.close();
+      notifier.close();
       db.close();
       throw new IOException(
           "cannot listen on " + options.listenAddress() + ": " + e.getMessage(), e);
@@ -140,6 +186,8 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
     try {
       s.web.start();
       Config initial = s.loadConfig();
+      List<GroupSpec> groups = s.loadRules(initial);
+      s.applyAlerting(initial, groups);
       s.scrapes.apply(initial);
       s.remoteWrites.apply(initial);
       s.config = initial;
@@ -165,6 +213,71 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
     return c;
   }
 
+  private Path baseDir() {
+    return options.configFile() == null
+        ? Path.of(".").toAbsolutePath().normalize()
+        : options.configFile().toAbsolutePath().getParent();
+  }
+
+  /**
+   * Reads every rule file the configuration names; a bad one fails the whole load so the rules in
+   * force stay.
+   */
+  private List<GroupSpec> loadRules(Config c) throws ConfigException {
+    try {
+      return RuleFiles.load(RuleFiles.expand(baseDir(), c.ruleFiles()));
+    } catch (RuleFileException e) {
+      throw new ConfigException(
+          "error loading rules, previous rule set restored: " + e.getMessage(), e);
+    }
+  }
+
+  private void applyAlerting(Config c, List<GroupSpec> groups) throws ConfigException {
+    try {
+      notifier.apply(c.alerting(), c.global().externalLabels(), baseDir());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("alerting: " + e.getMessage(), e);
+    }
+    rules.setEngine(ruleEngine(options, c.global().evaluationIntervalMs()));
+    rules.setOptions(ruleOptions(c.global(), options, externalUrl));
+    rules.update(groups);
+  }
+
+  /** The engine rules query through: the query flags, subqueries stepping at the rule interval. */
+  private static Engine ruleEngine(ServerOptions o, long evaluationIntervalMs) {
+    return new Engine(
+        EngineOptions.defaults()
+            .withLookbackDelta(o.lookbackDelta())
+            .withMaxSamples(o.queryMaxSamples())
+            .withTimeout(o.queryTimeout())
+            .withMaxConcurrentQueries(o.queryMaxConcurrency())
+            .withNoStepSubqueryInterval(Duration.ofMillis(evaluationIntervalMs)));
+  }
+
+  private static RuleOptions ruleOptions(Config.Global g, ServerOptions o, String externalUrl) {
+    return RuleOptions.defaults()
+        .withEvaluationInterval(Duration.ofMillis(g.evaluationIntervalMs()))
+        .withQueryOffset(Duration.ofMillis(g.ruleQueryOffsetMs()))
+        .withExternalLabels(g.externalLabels())
+        .withExternalUrl(externalUrl.isEmpty() ? "http://localhost:9090" : externalUrl)
+        .withOutageTolerance(o.forOutageTolerance())
+        .withForGracePeriod(o.forGracePeriod())
+        .withResendDelay(o.resendDelay())
+        // At most half the processors: scraping and queries keep the rest however heavy the rules.
+        .withThreads(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+  }
+
+  /** Prometheus's default for --web.external-url: this host's name and the listening port. */
+  static String defaultExternalUrl(int port) {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "localhost";
+    }
+    return "http://" + host + ":" + port + "/";
+  }
+
   /** The built-in configuration without --config.file: the server scrapes itself every 15s. */
   public static String defaultConfig(InetSocketAddress bound) {
     String host = bound.getAddress().isAnyLocalAddress() ? "localhost" : bound.getHostString();
@@ -188,6 +301,9 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
     log.info("msg=\"Loading configuration file\" filename={}", options.configFile());
     try {
       Config next = loadConfig();
+      List<GroupSpec> groups = loadRules(next);
+      // The notifier first: it is the one that can still refuse (TLS files), before any change.
+      applyAlerting(next, groups);
       scrapes.apply(next);
       remoteWrites.apply(next);
       config = next;
@@ -291,6 +407,21 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
   }
 
   @Override
+  public RuleManager rules() {
+    return rules;
+  }
+
+  @Override
+  public Notifier notifier() {
+    return notifier;
+  }
+
+  /** The URL alerts link back to ({@code --web.external-url} or the derived default). */
+  public String externalUrl() {
+    return externalUrl;
+  }
+
+  @Override
   public ServerOptions options() {
     return options;
   }
@@ -335,6 +466,8 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
       return;
     }
     web.stop();
+    rules.close();
+    notifier.close();
     scrapes.close();
     remoteWrites.close();
     db.close();

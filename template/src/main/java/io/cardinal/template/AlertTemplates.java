@@ -82,6 +82,19 @@ public final class AlertTemplates {
     }
   }
 
+  /**
+   * Parses {@code text} as {@link #expand} would, with the alert variables defined, to reject a
+   * rule file whose template cannot parse ({@code promtool check rules} does the same).
+   *
+   * @throws TemplateException Go's parse error
+   */
+  public static void check(String name, String text) throws TemplateException {
+    Object parsed = parse(name, text == null ? "" : text);
+    if (parsed instanceof TemplateException e) {
+      throw e;
+    }
+  }
+
   /** A parsed template or its parse error, cached: rules expand the same texts every round. */
   private static Object parse(String name, String text) {
     String key = name + '\u0000' + text;

@@ -36,7 +36,10 @@ public final class Interop {
         }
       }
     }
-    String pkg = name.equals("prometheus-node-exporter") ? name : "prometheus";
+    String pkg =
+        name.startsWith("prometheus-")
+            ? name
+            : name.equals("amtool") ? "prometheus-alertmanager" : "prometheus";
     skipOrFail(
         "'"
             + name

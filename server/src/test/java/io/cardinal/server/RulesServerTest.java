@@ -1,0 +1,198 @@
+package io.cardinal.server;
+
+import static io.cardinal.server.ServerHarness.enc;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cardinal.tsdb.Appender;
+import io.cardinal.tsdb.labels.Labels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Rule files in the server: the API, reloads that keep state, bad files refused, restarts. */
+class RulesServerTest {
+  @TempDir Path dir;
+  ServerHarness s;
+
+  static final String CONFIG =
+      """
+      global:
+        evaluation_interval: 1s
+      rule_files: ['rules/*.yml']
+      """;
+
+  static final String RULES =
+      """
+      groups:
+        - name: g1
+          interval: 1s
+          rules:
+            - record: job:up:sum
+              expr: sum by (job) (up_test)
+            - alert: Pending
+              expr: up_test > 0
+              for: 1h
+              labels: {severity: ticket}
+              annotations: {summary: "{{ $labels.job }}"}
+      """;
+
+  @AfterEach
+  void tearDown() {
+    if (s != null) {
+      s.close();
+    }
+  }
+
+  private void append(double v) {
+    Appender app = s.server.db().appender();
+    app.append(0, Labels.of("__name__", "up_test", "job", "j"), System.currentTimeMillis(), v);
+    app.commit();
+  }
+
+  private String activeAt() throws Exception {
+    Matcher m =
+        Pattern.compile("\"activeAt\":\"([^\"]+)\"").matcher(s.get("/api/v1/alerts").body());
+    return m.find() ? m.group(1) : null;
+  }
+
+  @Test
+  void apiShapesReloadsAndBadFiles() throws Exception {
+    Files.createDirectories(dir.resolve("rules"));
+    Files.writeString(dir.resolve("rules/a.yml"), RULES);
+    s = ServerHarness.start(dir, CONFIG, null);
+    append(1);
+    ServerHarness.await(
+        "the alert pending",
+        15_000,
+        () -> {
+          try {
+            return activeAt() != null;
+          } catch (Exception e) {
+            return false;
+          }
+        });
+    String rules = s.get("/api/v1/rules").body();
+    assertTrue(
+        rules.startsWith(
+            "{\"status\":\"success\",\"data\":{\"groups\":[{\"name\":\"g1\",\"file\":\""),
+        rules);
+    assertTrue(rules.contains("\"type\":\"recording\""), rules);
+    assertTrue(
+        rules.contains(
+            "{\"state\":\"pending\",\"name\":\"Pending\",\"query\":\"up_test \\u003e 0\",\"duration\":3600"),
+        rules);
+    assertTrue(rules.contains("\"health\":\"ok\""), rules);
+    assertFalse(rules.matches(".*\"evaluationTime\":[0-9.]+E.*"), "Go's number form: " + rules);
+    assertTrue(rules.contains("\"interval\":1"), rules);
+    // Filters.
+    String alertOnly = s.get("/api/v1/rules?type=alert").body();
+    assertFalse(alertOnly.contains("job:up:sum"), alertOnly);
+    assertFalse(
+        s.get("/api/v1/rules?type=alert&exclude_alerts=true").body().contains("\"alerts\""));
+    assertTrue(s.get("/api/v1/rules?rule_name[]=nope").body().contains("\"groups\":[]"));
+    assertEquals(400, s.get("/api/v1/rules?type=bogus").status());
+    assertTrue(
+        s.get("/api/v1/rules?match[]=" + enc("{severity=\"ticket\"}")).body().contains("Pending"));
+    assertFalse(
+        s.get("/api/v1/rules?match[]=" + enc("{severity=\"page\"}")).body().contains("Pending"));
+    ServerHarness.Resp unknown = s.get("/api/v1/nope");
+    assertEquals(404, unknown.status());
+    assertTrue(unknown.body().contains("\"errorType\":\"not_found\""), unknown.body());
+    // The recording rule writes its series.
+    ServerHarness.await(
+        "recorded series",
+        15_000,
+        () -> {
+          try {
+            return s.get("/api/v1/query?query=job:up:sum").body().contains("\"job\":\"j\"");
+          } catch (Exception e) {
+            return false;
+          }
+        });
+
+    // A reload with the alert unchanged and a new rule added keeps the alert's state.
+    String since = activeAt();
+    Files.writeString(
+        dir.resolve("rules/a.yml"), RULES + "      - record: extra\n        expr: vector(1)\n");
+    ServerHarness.Resp ok = s.postForm("/-/reload", "");
+    assertEquals(200, ok.status(), ok.body());
+    assertTrue(s.get("/api/v1/rules").body().contains("\"name\":\"extra\""));
+    assertEquals(since, activeAt());
+
+    // A bad file is refused with its name, line and reason; the rules in force stay.
+    Files.writeString(
+        dir.resolve("rules/b.yml"),
+        "groups:\n  - name: bad\n    rules:\n      - record: x\n        expr: sum(\n");
+    ServerHarness.Resp r = s.postForm("/-/reload", "");
+    assertEquals(500, r.status());
+    assertTrue(
+        r.body().contains("b.yml: 5:15: group \"bad\", rule 1, \"x\": could not parse expression"),
+        r.body());
+    assertTrue(s.get("/api/v1/rules").body().contains("\"name\":\"extra\""));
+    assertEquals(since, activeAt());
+    String metrics = s.get("/metrics").body();
+    assertTrue(metrics.contains("prometheus_rule_evaluations_total{rule_group=\""), metrics);
+    assertTrue(metrics.contains("prometheus_rule_group_iterations_missed_total{"));
+    assertTrue(metrics.contains("prometheus_notifications_queue_capacity 10000"));
+  }
+
+  @Test
+  void forStateSurvivesARestart() throws Exception {
+    Files.createDirectories(dir.resolve("rules"));
+    Files.writeString(dir.resolve("rules/a.yml"), RULES);
+    java.util.function.UnaryOperator<io.cardinal.config.ServerOptions> grace =
+        o -> o.withForGracePeriod(Duration.ofSeconds(1));
+    s = ServerHarness.start(dir, CONFIG, grace);
+    append(1);
+    ServerHarness.await(
+        "ALERTS_FOR_STATE written",
+        15_000,
+        () -> {
+          try {
+            return s.get("/api/v1/query?query=ALERTS_FOR_STATE").body().contains("Pending");
+          } catch (Exception e) {
+            return false;
+          }
+        });
+    long before = java.time.Instant.parse(activeAt()).toEpochMilli();
+    s.close();
+    long down = System.currentTimeMillis();
+    Thread.sleep(3_000);
+    s = ServerHarness.start(dir, CONFIG, grace);
+    append(1);
+    ServerHarness.await(
+        "the alert back",
+        15_000,
+        () -> {
+          try {
+            return activeAt() != null;
+          } catch (Exception e) {
+            return false;
+          }
+        });
+    // Restoration runs after the first evaluation; wait until ALERTS are written again.
+    ServerHarness.await(
+        "restored",
+        15_000,
+        () -> {
+          try {
+            return s.get("/api/v1/query?query=ALERTS").body().contains("Pending");
+          } catch (Exception e) {
+            return false;
+          }
+        });
+    long after = java.time.Instant.parse(activeAt()).toEpochMilli();
+    // Restored, not restarted: active since before the restart, shifted by the downtime.
+    long downtime = System.currentTimeMillis() - down;
+    assertTrue(
+        after - before >= 2_000 && after - before <= downtime + 2_000,
+        "before " + before + " after " + after);
+  }
+}

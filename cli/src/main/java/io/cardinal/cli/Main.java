@@ -1,6 +1,8 @@
 package io.cardinal.cli;
 
 import io.cardinal.capacity.CapacityCommand;
+import io.cardinal.cli.rules.CheckCommand;
+import io.cardinal.cli.rules.TestCommand;
 import io.cardinal.cli.tsdb.TsdbCommand;
 import java.util.List;
 import picocli.CommandLine;
@@ -20,7 +22,12 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
   /** The subcommands besides {@code help}. */
   static final List<Class<?>> SUBCOMMANDS =
-      List.of(ServerCommand.class, TsdbCommand.class, CapacityCommand.class);
+      List.of(
+          ServerCommand.class,
+          TsdbCommand.class,
+          CapacityCommand.class,
+          CheckCommand.class,
+          TestCommand.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

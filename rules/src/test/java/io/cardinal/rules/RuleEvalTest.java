@@ -358,6 +358,64 @@ class RuleEvalTest {
   }
 
   @Test
+  void alertLimitFailsTheRuleAndForgetsItsAlerts() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      add(T0, 0, "__name__", "up", "instance", "h" + i);
+    }
+    Group g =
+        group(
+            "groups:\n  - name: g\n    limit: 2\n    rules:\n      - alert: Down\n        expr: up == 0\n");
+    g.eval(ctx, T0);
+    assertEquals("err", g.rules.get(0).health);
+    assertEquals("exceeded limit of 2 with 3 alerts", g.rules.get(0).lastError);
+    assertEquals(List.of(), ((AlertingRule) g.rules.get(0)).activeAlerts());
+    assertEquals(0, samples("ALERTS").size());
+  }
+
+  @Test
+  void aQueryOverMaxSamplesFailsOnlyItsRule() throws Exception {
+    for (int i = 99; i >= 0; i--) {
+      add(T0 - i * 1000L, i, "__name__", "busy", "i", "1");
+    }
+    ctx =
+        new RuleContext(
+            new Engine(io.cardinal.promql.engine.EngineOptions.defaults().withMaxSamples(50)),
+            db::querier,
+            db::appender,
+            clock::get,
+            RuleOptions.defaults());
+    Group g =
+        group(
+            "groups:\n  - name: g\n    rules:\n      - record: heavy\n"
+                + "        expr: sum_over_time(busy[5m])\n      - record: light\n"
+                + "        expr: busy\n");
+    g.eval(ctx, T0);
+    assertEquals("err", g.rules.get(0).health);
+    assertTrue(
+        g.rules.get(0).lastError.contains("query processing would load too many samples"),
+        g.rules.get(0).lastError);
+    assertEquals("ok", g.rules.get(1).health);
+    assertEquals(1, samples("light").size());
+  }
+
+  @Test
+  void templateErrorsShowInTheAnnotationAndEvaluationGoesOn() throws Exception {
+    add(T0, 3, "__name__", "up", "instance", "h1");
+    Group g =
+        group(
+            "groups:\n  - name: g\n    rules:\n      - alert: T\n        expr: up\n"
+                + "        annotations:\n          bad: '{{ index $labels 1 }}'\n"
+                + "          good: '{{ $value | printf \"%.1f\" }}'\n");
+    g.eval(ctx, T0);
+    ActiveAlert a = ((AlertingRule) g.rules.get(0)).activeAlerts().get(0);
+    assertTrue(
+        a.annotations().get("bad").startsWith("<error expanding template: "),
+        a.annotations().get("bad"));
+    assertEquals("3.0", a.annotations().get("good"));
+    assertEquals("ok", g.rules.get(0).health);
+  }
+
+  @Test
   void duplicateAlertLabelsFailTheRule() throws Exception {
     add(T0, 1, "__name__", "a", "x", "1");
     add(T0, 1, "__name__", "b", "x", "1");

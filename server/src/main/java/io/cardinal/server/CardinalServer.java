@@ -166,10 +166,12 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
           () -> remoteWrite == null ? 0 : remoteWrite.maxCompressedBytes(),
           this::remoteWrite);
       web.route("/api/v1/read", "POST", remoteRead::maxCompressedBytes, this::remoteRead);
+      // Without its trailing slash, as Prometheus keeps it: links append "/graph?...".
       this.externalUrl =
-          options.externalUrl().isEmpty()
-              ? defaultExternalUrl(listen.getPort())
-              : options.externalUrl();
+          (options.externalUrl().isEmpty()
+                  ? defaultExternalUrl(listen.getPort())
+                  : options.externalUrl())
+              .replaceAll("/+$", "");
     } catch (IOException | RuntimeException e) {
       scrapes.close();
       rules.close();
@@ -275,7 +277,7 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
     } catch (IOException e) {
       host = "localhost";
     }
-    return "http://" + host + ":" + port + "/";
+    return "http://" + host + ":" + port;
   }
 
   /** The built-in configuration without --config.file: the server scrapes itself every 15s. */

@@ -98,6 +98,11 @@ class RulesServerTest {
         s.get("/api/v1/rules?type=alert&exclude_alerts=true").body().contains("\"alerts\""));
     assertTrue(s.get("/api/v1/rules?rule_name[]=nope").body().contains("\"groups\":[]"));
     assertEquals(400, s.get("/api/v1/rules?type=bogus").status());
+    assertTrue(s.get("/api/v1/rules?rule_group[]=nope").body().contains("\"groups\":[]"));
+    assertTrue(s.get("/api/v1/rules?rule_group[]=g1").body().contains("\"name\":\"g1\""));
+    String file = dir.resolve("rules/a.yml").toString();
+    assertTrue(s.get("/api/v1/rules?file[]=" + enc(file)).body().contains("\"name\":\"g1\""));
+    assertTrue(s.get("/api/v1/rules?file[]=other.yml").body().contains("\"groups\":[]"));
     assertTrue(
         s.get("/api/v1/rules?match[]=" + enc("{severity=\"ticket\"}")).body().contains("Pending"));
     assertFalse(

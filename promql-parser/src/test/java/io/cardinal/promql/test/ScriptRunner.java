@@ -7,7 +7,6 @@ import io.cardinal.promql.ast.BinaryExpr;
 import io.cardinal.promql.ast.Call;
 import io.cardinal.promql.ast.DurationExpr;
 import io.cardinal.promql.ast.Expr;
-import io.cardinal.promql.ast.LabelMatcher;
 import io.cardinal.promql.ast.MatrixSelector;
 import io.cardinal.promql.ast.ParenExpr;
 import io.cardinal.promql.ast.SubqueryExpr;
@@ -256,97 +255,15 @@ public final class ScriptRunner {
   }
 
   static Labels parseLabels(String selector) {
-    if (selector.equals("{}")) {
-      return Labels.EMPTY;
-    }
-    Expr e = PromQL.parse(selector);
-    VectorSelector vs = (VectorSelector) e;
-    Map<String, String> m = new LinkedHashMap<>();
-    for (LabelMatcher lm : vs.matchers()) {
-      m.put(lm.name(), lm.value());
-    }
-    return Labels.fromMap(m);
+    return io.cardinal.promql.SeriesNotation.labels(selector);
   }
 
-  /**
-   * Expands promtool series notation: a+bxn, a-bxn, axn, _, _xn, stale, numbers (Inf, NaN, hex).
-   */
   static List<Double> expandValues(String values) {
-    List<Double> out = new ArrayList<>();
-    if (values.isBlank()) {
-      return out;
-    }
-    for (String tok : values.strip().split("\\s+")) {
-      int x = tok.lastIndexOf('x');
-      // "0x10" is 0 repeated, not hex: promtool's notation wins, as in promqltest.
-      if (x > 0
-          && x < tok.length() - 1
-          && tok.substring(x + 1).chars().allMatch(Character::isDigit)) {
-        String head = tok.substring(0, x);
-        int times = Integer.parseInt(tok.substring(x + 1));
-        if (head.equals("_")) {
-          for (int k = 0; k < times; k++) {
-            out.add(null);
-          }
-          continue;
-        }
-        if (head.equals("stale")) {
-          for (int k = 0; k < times; k++) {
-            out.add(Double.longBitsToDouble(STALE_NAN_BITS));
-          }
-          continue;
-        }
-        int op = -1;
-        for (int k = 1; k < head.length(); k++) {
-          char c = head.charAt(k);
-          char p = head.charAt(k - 1);
-          if ((c == '+' || c == '-') && p != 'e' && p != 'E') {
-            op = k;
-            break;
-          }
-        }
-        double a;
-        double b;
-        if (op < 0) {
-          a = parseNumber(head);
-          b = 0;
-        } else {
-          a = parseNumber(head.substring(0, op));
-          b = parseNumber(head.substring(op + 1));
-          if (head.charAt(op) == '-') {
-            b = -b;
-          }
-        }
-        for (int k = 0; k <= times; k++) {
-          out.add(a + k * b);
-        }
-        continue;
-      }
-      switch (tok) {
-        case "_" -> out.add(null);
-        case "stale" -> out.add(Double.longBitsToDouble(STALE_NAN_BITS));
-        default -> out.add(parseNumber(tok));
-      }
-    }
-    return out;
+    return io.cardinal.promql.SeriesNotation.values(values);
   }
 
   static double parseNumber(String s) {
-    String t = s.strip();
-    String l = t.toLowerCase(Locale.ROOT);
-    String body = l.startsWith("-") || l.startsWith("+") ? l.substring(1) : l;
-    boolean neg = l.startsWith("-");
-    if (body.equals("inf") || body.equals("infinity")) {
-      return neg ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-    }
-    if (body.equals("nan")) {
-      return Double.NaN;
-    }
-    if (body.startsWith("0x")) {
-      long v = Long.parseLong(body.substring(2), 16);
-      return neg ? -v : v;
-    }
-    return Double.parseDouble(t);
+    return io.cardinal.promql.SeriesNotation.number(s);
   }
 
   /** Prometheus durations (1h30m, 10s53ms) or plain seconds. */

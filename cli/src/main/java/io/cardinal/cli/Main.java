@@ -2,6 +2,7 @@ package io.cardinal.cli;
 
 import io.cardinal.capacity.CapacityCommand;
 import io.cardinal.cli.rules.CheckCommand;
+import io.cardinal.cli.rules.RulesCommand;
 import io.cardinal.cli.rules.TestCommand;
 import io.cardinal.cli.tsdb.TsdbCommand;
 import java.util.List;
@@ -27,7 +28,8 @@ public final class Main implements Runnable {
           TsdbCommand.class,
           CapacityCommand.class,
           CheckCommand.class,
-          TestCommand.class);
+          TestCommand.class,
+          RulesCommand.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -31,7 +31,7 @@ class MainTest {
     assertEquals(
         java.util.Set.of("help", "tsdb"), Main.commandLine("tsdb").getSubcommands().keySet());
     assertEquals(
-        java.util.Set.of("help", "server", "tsdb", "capacity", "check", "test"),
+        java.util.Set.of("help", "server", "tsdb", "capacity", "check", "test", "rules"),
         Main.commandLine("frobnicate").getSubcommands().keySet());
     assertEquals(
         Main.commandLine(null).getSubcommands().keySet(),

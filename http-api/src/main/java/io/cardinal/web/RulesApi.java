@@ -132,6 +132,14 @@ final class RulesApi {
         j.name("labels").labels(rs.labels());
       }
     }
+    if (!rs.warnings().isEmpty()) {
+      // Cardinal's addition: what linting the rule against the stored data found.
+      j.name("warnings").beginArray();
+      for (String w : rs.warnings()) {
+        j.value(w);
+      }
+      j.endArray();
+    }
     j.name("health").value(rs.health());
     if (!rs.lastError().isEmpty()) {
       j.name("lastError").value(rs.lastError());

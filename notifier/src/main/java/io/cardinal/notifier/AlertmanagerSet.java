@@ -4,6 +4,7 @@ import io.cardinal.config.Config.AlertmanagerConfig;
 import io.cardinal.config.Config.FileSdConfig;
 import io.cardinal.config.Config.StaticConfig;
 import io.cardinal.config.Config.TlsConfig;
+import io.cardinal.config.HttpAuth;
 import io.cardinal.config.Relabeler;
 import io.cardinal.scrape.FileDiscovery;
 import io.cardinal.scrape.HttpScraper;
@@ -14,12 +15,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -218,22 +217,7 @@ final class AlertmanagerSet {
    * credentials_file on every request), or null without authentication.
    */
   String authorizationHeader() throws IOException {
-    if (config.basicAuth() != null) {
-      String pw = config.basicAuth().password();
-      if (!config.basicAuth().passwordFile().isEmpty()) {
-        pw = Files.readString(Path.of(config.basicAuth().passwordFile())).trim();
-      }
-      String token = config.basicAuth().username() + ":" + pw;
-      return "Basic " + Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8));
-    }
-    if (config.authorization() != null) {
-      String cred = config.authorization().credentials();
-      if (!config.authorization().credentialsFile().isEmpty()) {
-        cred = Files.readString(Path.of(config.authorization().credentialsFile())).trim();
-      }
-      return config.authorization().type() + " " + cred;
-    }
-    return null;
+    return HttpAuth.header(config.basicAuth(), config.authorization());
   }
 
   /** Starts one POST of {@code body} to {@code url}, bounded by the set's timeout. */

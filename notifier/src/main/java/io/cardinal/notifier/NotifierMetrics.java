@@ -1,5 +1,6 @@
 package io.cardinal.notifier;
 
+import io.cardinal.exposition.Summary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ final class NotifierMetrics {
   static final class PerAlertmanager {
     final AtomicLong sent = new AtomicLong();
     final AtomicLong errors = new AtomicLong();
-    final LatencySummary latency = new LatencySummary();
+    final Summary latency = new Summary();
   }
 
   final AtomicLong dropped = new AtomicLong();
@@ -68,20 +69,17 @@ final class NotifierMetrics {
         "summary");
     for (Map.Entry<String, PerAlertmanager> e : entries) {
       double[] s = e.getValue().latency.snapshot(now);
-      long count = (long) s[LatencySummary.QUANTILES.length + 1];
+      double[] qs = e.getValue().latency.quantiles();
+      long count = (long) s[qs.length + 1];
       if (count == 0) {
         continue;
       }
-      for (int q = 0; q < LatencySummary.QUANTILES.length; q++) {
-        sample(
-            sb,
-            "prometheus_notifications_latency_seconds",
-            e.getKey(),
-            Double.toString(LatencySummary.QUANTILES[q]));
+      for (int q = 0; q < qs.length; q++) {
+        sample(sb, "prometheus_notifications_latency_seconds", e.getKey(), Double.toString(qs[q]));
         sb.append(format(s[q])).append('\n');
       }
       sample(sb, "prometheus_notifications_latency_seconds_sum", e.getKey(), null);
-      sb.append(format(s[LatencySummary.QUANTILES.length])).append('\n');
+      sb.append(format(s[qs.length])).append('\n');
       sample(sb, "prometheus_notifications_latency_seconds_count", e.getKey(), null);
       sb.append(count).append('\n');
     }

@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cardinal.config.ConfigLoader;
+import io.cardinal.testing.Alertmanager;
 import io.cardinal.testing.Interop;
 import io.cardinal.tsdb.labels.Labels;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -61,132 +60,92 @@ class AlertmanagerInteropTest {
     return null;
   }
 
-  private static Path onPath(String name) {
-    String path = System.getenv("PATH");
-    if (path != null) {
-      for (String d : path.split(File.pathSeparator)) {
-        Path p = Path.of(d, name);
-        if (Files.isExecutable(p)) {
-          return p;
-        }
-      }
-    }
-    return null;
-  }
-
   @Test
   void firingAndResolvedAlertsReachARealAlertmanager() throws Exception {
-    Path binary = Interop.requireBinary("prometheus-alertmanager");
-    int port = Interop.freePort();
-    String base = "http://127.0.0.1:" + port;
-    Path config = dir.resolve("alertmanager.yml");
-    Files.writeString(config, "route:\n  receiver: 'null'\nreceivers:\n  - name: 'null'\n");
-    Path log = dir.resolve("alertmanager.log");
-    Process process = null;
-    try (Notifier notifier = new Notifier(10_000, true)) {
-      try {
-        process =
-            Interop.start(
-                log,
-                List.of(
-                    binary.toString(),
-                    "--config.file=" + config,
-                    "--storage.path=" + dir.resolve("data"),
-                    "--web.listen-address=127.0.0.1:" + port,
-                    "--cluster.listen-address="));
-        NotifierTest.await(
-            "Alertmanager ready (log: " + log + ")",
-            30_000,
-            () -> {
-              HttpResponse<String> r = get(base + "/-/ready");
-              return r != null && r.statusCode() == 200;
-            });
+    try (Notifier notifier = new Notifier(10_000, true);
+        Alertmanager am = Alertmanager.start(dir)) {
+      String base = am.url();
+      int port = Integer.parseInt(am.address().substring(am.address().indexOf(':') + 1));
+      notifier.apply(
+          ConfigLoader.parse(
+                  "alerting:\n  alertmanagers:\n    - static_configs:\n"
+                      + "        - targets: ['127.0.0.1:"
+                      + port
+                      + "']\n")
+              .alerting(),
+          Labels.of("cluster", "interop"),
+          dir);
+      long startsAt = System.currentTimeMillis() - 60_000;
+      Labels labels = Labels.of("alertname", "CardinalInterop", "severity", "page");
+      Labels annotations = Labels.of("summary", "It \"fires\" ✓", "description", "line 1\nline 2");
+      String generator = "http://cardinal.example:9090/graph?g0.expr=up%3D%3D0";
+      notifier.send(List.of(new Alert(labels, annotations, startsAt, 0, generator)));
 
-        notifier.apply(
-            ConfigLoader.parse(
-                    "alerting:\n  alertmanagers:\n    - static_configs:\n"
-                        + "        - targets: ['127.0.0.1:"
-                        + port
-                        + "']\n")
-                .alerting(),
-            Labels.of("cluster", "interop"),
-            dir);
-        long startsAt = System.currentTimeMillis() - 60_000;
-        Labels labels = Labels.of("alertname", "CardinalInterop", "severity", "page");
-        Labels annotations =
-            Labels.of("summary", "It \"fires\" ✓", "description", "line 1\nline 2");
-        String generator = "http://cardinal.example:9090/graph?g0.expr=up%3D%3D0";
-        notifier.send(List.of(new Alert(labels, annotations, startsAt, 0, generator)));
+      NotifierTest.await(
+          "the alert active in Alertmanager",
+          15_000,
+          () -> {
+            try {
+              JsonNode a = find(base, "CardinalInterop");
+              return a != null && "active".equals(a.get("status").get("state").asText());
+            } catch (Exception e) {
+              return false;
+            }
+          });
+      JsonNode active = find(base, "CardinalInterop");
+      JsonNode l = active.get("labels");
+      assertEquals(3, l.size(), active.toString());
+      assertEquals("page", l.get("severity").asText());
+      assertEquals("interop", l.get("cluster").asText());
+      assertEquals("It \"fires\" ✓", active.get("annotations").get("summary").asText());
+      assertEquals("line 1\nline 2", active.get("annotations").get("description").asText());
+      assertEquals(AlertJson.timestamp(startsAt), active.get("startsAt").asText());
+      assertEquals(generator, active.get("generatorURL").asText());
 
-        NotifierTest.await(
-            "the alert active in Alertmanager",
-            15_000,
-            () -> {
-              try {
-                JsonNode a = find(base, "CardinalInterop");
-                return a != null && "active".equals(a.get("status").get("state").asText());
-              } catch (Exception e) {
-                return false;
-              }
-            });
-        JsonNode active = find(base, "CardinalInterop");
-        JsonNode l = active.get("labels");
-        assertEquals(3, l.size(), active.toString());
-        assertEquals("page", l.get("severity").asText());
-        assertEquals("interop", l.get("cluster").asText());
-        assertEquals("It \"fires\" ✓", active.get("annotations").get("summary").asText());
-        assertEquals("line 1\nline 2", active.get("annotations").get("description").asText());
-        assertEquals(AlertJson.timestamp(startsAt), active.get("startsAt").asText());
-        assertEquals(generator, active.get("generatorURL").asText());
-
-        Path amtool = onPath("amtool");
-        if (amtool != null) {
-          Interop.Result r =
-              Interop.run(
-                  30_000,
-                  amtool.toString(),
-                  "alert",
-                  "query",
-                  "--alertmanager.url=" + base,
-                  "alertname=CardinalInterop");
-          assertEquals(0, r.exit(), r.stderr());
-          assertTrue(r.stdout().contains("CardinalInterop"), r.stdout());
-          assertTrue(r.stdout().contains("active"), r.stdout());
-        } else {
-          System.err.println("amtool not on PATH: the amtool check is skipped");
-        }
-
-        // The same alert, ended a second ago: Alertmanager resolves it.
-        long endsAt = System.currentTimeMillis() - 1_000;
-        notifier.send(List.of(new Alert(labels, annotations, startsAt, endsAt, generator)));
-        NotifierTest.await(
-            "the alert resolved",
-            15_000,
-            () -> {
-              try {
-                JsonNode a = find(base, "CardinalInterop");
-                return a == null || !"active".equals(a.get("status").get("state").asText());
-              } catch (Exception e) {
-                return false;
-              }
-            });
-        String url = base + "/api/v2/alerts";
-        NotifierTest.await(
-            "both sends counted",
-            5_000,
-            () ->
-                NotifierTest.metric(
-                        notifier,
-                        "prometheus_notifications_sent_total{alertmanager=\"" + url + "\"}")
-                    == 2);
-        assertEquals(
-            0,
-            NotifierTest.metric(
-                notifier, "prometheus_notifications_errors_total{alertmanager=\"" + url + "\"}"));
-        assertEquals(0, NotifierTest.metric(notifier, "prometheus_notifications_dropped_total"));
-      } finally {
-        Interop.kill(process);
+      Path amtool = Interop.find("amtool");
+      if (amtool != null) {
+        Interop.Result r =
+            Interop.run(
+                30_000,
+                amtool.toString(),
+                "alert",
+                "query",
+                "--alertmanager.url=" + base,
+                "alertname=CardinalInterop");
+        assertEquals(0, r.exit(), r.stderr());
+        assertTrue(r.stdout().contains("CardinalInterop"), r.stdout());
+        assertTrue(r.stdout().contains("active"), r.stdout());
+      } else {
+        System.err.println("amtool not on PATH: the amtool check is skipped");
       }
+
+      // The same alert, ended a second ago: Alertmanager resolves it.
+      long endsAt = System.currentTimeMillis() - 1_000;
+      notifier.send(List.of(new Alert(labels, annotations, startsAt, endsAt, generator)));
+      NotifierTest.await(
+          "the alert resolved",
+          15_000,
+          () -> {
+            try {
+              JsonNode a = find(base, "CardinalInterop");
+              return a == null || !"active".equals(a.get("status").get("state").asText());
+            } catch (Exception e) {
+              return false;
+            }
+          });
+      String url = base + "/api/v2/alerts";
+      NotifierTest.await(
+          "both sends counted",
+          5_000,
+          () ->
+              NotifierTest.metric(
+                      notifier, "prometheus_notifications_sent_total{alertmanager=\"" + url + "\"}")
+                  == 2);
+      assertEquals(
+          0,
+          NotifierTest.metric(
+              notifier, "prometheus_notifications_errors_total{alertmanager=\"" + url + "\"}"));
+      assertEquals(0, NotifierTest.metric(notifier, "prometheus_notifications_dropped_total"));
     }
   }
 }

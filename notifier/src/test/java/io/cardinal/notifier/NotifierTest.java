@@ -10,19 +10,17 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cardinal.config.Config;
 import io.cardinal.config.ConfigLoader;
+import io.cardinal.testing.TestCertificate;
 import io.cardinal.tsdb.labels.Labels;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -738,62 +736,11 @@ class NotifierTest {
     assertEquals(1, a.alerts().size());
   }
 
-  private static void keytool(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      fail("keytool failed: " + out);
-    }
-  }
-
   @Test
   void httpsWithCaFile() throws Exception {
-    Path ks = dir.resolve("server.p12");
-    Path ca = dir.resolve("ca.pem");
-    keytool(
-        "-genkeypair",
-        "-keystore",
-        ks.toString(),
-        "-storetype",
-        "PKCS12",
-        "-storepass",
-        "changeit",
-        "-alias",
-        "am",
-        "-keyalg",
-        "RSA",
-        "-keysize",
-        "2048",
-        "-dname",
-        "CN=localhost",
-        "-validity",
-        "2",
-        "-ext",
-        "san=ip:127.0.0.1");
-    keytool(
-        "-exportcert",
-        "-rfc",
-        "-keystore",
-        ks.toString(),
-        "-storetype",
-        "PKCS12",
-        "-storepass",
-        "changeit",
-        "-alias",
-        "am",
-        "-file",
-        ca.toString());
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(ks)) {
-      store.load(in, "changeit".toCharArray());
-    }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(store, "changeit".toCharArray());
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(kmf.getKeyManagers(), null, null);
+    TestCertificate cert = TestCertificate.create(dir, "server", "localhost");
+    Path ca = cert.certificatePem();
+    SSLContext tls = cert.serverContext();
     FakeAlertmanager am = new FakeAlertmanager(tls);
     closeables.add(am);
 

@@ -3,6 +3,7 @@ package io.cardinal.remote;
 import io.cardinal.config.Config.QueueConfig;
 import io.cardinal.config.Config.RemoteWriteConfig;
 import io.cardinal.config.Config.TlsConfig;
+import io.cardinal.config.HttpAuth;
 import io.cardinal.config.Relabeler;
 import io.cardinal.remote.prompb.Prompb;
 import io.cardinal.scrape.HttpScraper;
@@ -22,12 +23,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -817,23 +816,9 @@ public final class RemoteWriteQueue implements AutoCloseable {
     for (Map.Entry<String, String> h : config.headers().entrySet()) {
       rb.header(h.getKey(), h.getValue());
     }
-    if (config.basicAuth() != null) {
-      String pw = config.basicAuth().password();
-      if (!config.basicAuth().passwordFile().isEmpty()) {
-        pw = Files.readString(Path.of(config.basicAuth().passwordFile())).trim();
-      }
-      rb.header(
-          "Authorization",
-          "Basic "
-              + Base64.getEncoder()
-                  .encodeToString(
-                      (config.basicAuth().username() + ":" + pw).getBytes(StandardCharsets.UTF_8)));
-    } else if (config.authorization() != null) {
-      String cred = config.authorization().credentials();
-      if (!config.authorization().credentialsFile().isEmpty()) {
-        cred = Files.readString(Path.of(config.authorization().credentialsFile())).trim();
-      }
-      rb.header("Authorization", config.authorization().type() + " " + cred);
+    String auth = HttpAuth.header(config.basicAuth(), config.authorization());
+    if (auth != null) {
+      rb.header("Authorization", auth);
     }
     return rb.build();
   }

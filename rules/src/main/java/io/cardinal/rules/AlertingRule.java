@@ -344,7 +344,8 @@ final class AlertingRule extends Rule {
         lastError,
         evaluationNanos / 1e9,
         lastEvaluationMs,
-        state());
+        state(),
+        List.of());
   }
 
   Set<Labels> keys() {

@@ -216,10 +216,11 @@ final class Group {
     lastDurationNanos = old.lastDurationNanos;
   }
 
-  GroupStatus status() {
+  GroupStatus status(java.util.function.Function<RuleSpec, List<String>> warnings) {
     List<RuleStatus> rs = new ArrayList<>();
     for (Rule r : rules) {
-      rs.add(r.status());
+      List<String> w = warnings.apply(r.spec);
+      rs.add(w.isEmpty() ? r.status() : r.status().withWarnings(w));
     }
     return new GroupStatus(
         spec.name(),

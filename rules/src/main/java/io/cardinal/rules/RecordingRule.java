@@ -56,6 +56,7 @@ final class RecordingRule extends Rule {
         lastError,
         evaluationNanos / 1e9,
         lastEvaluationMs,
-        null);
+        null,
+        List.of());
   }
 }

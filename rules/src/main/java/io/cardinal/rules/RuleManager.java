@@ -2,6 +2,7 @@ package io.cardinal.rules;
 
 import io.cardinal.Cardinal;
 import io.cardinal.exposition.MetricsSource;
+import io.cardinal.exposition.Summary;
 import io.cardinal.promql.engine.Engine;
 import io.cardinal.promql.engine.EngineOptions;
 import io.cardinal.promql.engine.Queryable;
@@ -45,7 +46,8 @@ public final class RuleManager implements MetricsSource, AutoCloseable {
   private final RuleContext ctx;
   private final ScheduledExecutorService scheduler;
   private final Map<String, Group> groups = new LinkedHashMap<>();
-  private final DurationSummary groupDurations = new DurationSummary();
+  // Prometheus's objectives for this summary.
+  private final Summary groupDurations = new Summary(10 * 60_000L, 0.01, 0.05, 0.5, 0.9, 0.99);
   private boolean started;
   private boolean closed;
 
@@ -187,7 +189,7 @@ public final class RuleManager implements MetricsSource, AutoCloseable {
     long slot = g.nextSlotNanos;
     try {
       g.eval(ctx, Math.floorDiv(slot, 1_000_000L));
-      groupDurations.add(g.lastDurationNanos / 1e9);
+      groupDurations.observe(g.lastDurationNanos / 1e9);
       if (g.shouldRestore) {
         g.shouldRestore = false;
         long now = ctx.clockMs.getAsLong();
@@ -220,10 +222,27 @@ public final class RuleManager implements MetricsSource, AutoCloseable {
   /** The groups in the order of their files, with each rule's last evaluation. */
   public synchronized List<GroupStatus> groups() {
     List<GroupStatus> out = new ArrayList<>();
+    Warnings w = warnings;
     for (Group g : groups.values()) {
-      out.add(g.status());
+      out.add(g.status(r -> w == null ? List.of() : w.of(g.spec, r)));
     }
     return out;
+  }
+
+  /** What a linter says about one rule of one group; an empty list when nothing. */
+  @FunctionalInterface
+  public interface Warnings {
+    List<String> of(GroupSpec group, RuleSpec rule);
+  }
+
+  private volatile Warnings warnings;
+
+  /**
+   * Attaches warnings to the rules, shown in {@link #groups()} (and so in /api/v1/rules) until
+   * replaced: the server lints the rules against the stored data when they load.
+   */
+  public void setWarnings(Warnings w) {
+    this.warnings = w;
   }
 
   /** Every pending or firing alert. */
@@ -326,8 +345,12 @@ public final class RuleManager implements MetricsSource, AutoCloseable {
     for (Group g : gs) {
       sample(sb, "prometheus_rule_group_rules", g, g.rules.size());
     }
-    groupDurations.write(
-        sb, "prometheus_rule_group_duration_seconds", "The duration of rule group evaluations.");
+    family(
+        sb,
+        "prometheus_rule_group_duration_seconds",
+        "summary",
+        "The duration of rule group evaluations.");
+    groupDurations.write(sb, "prometheus_rule_group_duration_seconds", null, null);
   }
 
   private static void family(StringBuilder sb, String name, String type, String help) {

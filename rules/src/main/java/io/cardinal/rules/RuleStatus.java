@@ -10,6 +10,8 @@ import java.util.List;
  * @param health "ok", "err" or "unknown" (not evaluated yet)
  * @param lastError "" when the last evaluation succeeded
  * @param state for alerting rules the most severe state of its alerts; null for recording rules
+ * @param warnings what linting the rule against the stored data found (see {@link
+ *     RuleManager#setWarnings}); empty when nothing
  */
 public record RuleStatus(
     String type,
@@ -24,8 +26,28 @@ public record RuleStatus(
     String lastError,
     double evaluationTimeSeconds,
     long lastEvaluationMs,
-    AlertState state) {
+    AlertState state,
+    List<String> warnings) {
   public RuleStatus {
     alerts = List.copyOf(alerts);
+    warnings = List.copyOf(warnings);
+  }
+
+  RuleStatus withWarnings(List<String> w) {
+    return new RuleStatus(
+        type,
+        name,
+        query,
+        forMs,
+        keepFiringForMs,
+        labels,
+        annotations,
+        alerts,
+        health,
+        lastError,
+        evaluationTimeSeconds,
+        lastEvaluationMs,
+        state,
+        w);
   }
 }

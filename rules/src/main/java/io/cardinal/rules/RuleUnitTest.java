@@ -520,32 +520,17 @@ public final class RuleUnitTest {
       if (i > 0) {
         sb.append(", ");
       }
-      sb.append(l.name(i)).append('=').append(goQuote(l.value(i)));
+      sb.append(l.name(i)).append('=');
+      Labels.quote(sb, l.value(i));
     }
     return sb.append('}').toString();
   }
 
   /** Go's {@code strconv.Quote} for the text rule files hold. */
   static String goQuote(String s) {
-    StringBuilder sb = new StringBuilder("\"");
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\t' -> sb.append("\\t");
-        case '\r' -> sb.append("\\r");
-        default -> {
-          if (c < 0x20 || c == 0x7f) {
-            sb.append(String.format("\\x%02x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    return sb.append('"').toString();
+    StringBuilder sb = new StringBuilder();
+    Labels.quote(sb, s);
+    return sb.toString();
   }
 
   /** Go's {@code strconv.FormatFloat(v, 'E', -1, 64)}: shortest digits, {@code 2.5E+00}. */

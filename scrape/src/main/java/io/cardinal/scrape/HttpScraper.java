@@ -2,6 +2,7 @@ package io.cardinal.scrape;
 
 import io.cardinal.config.Config.ScrapeConfig;
 import io.cardinal.config.Config.TlsConfig;
+import io.cardinal.config.HttpAuth;
 import io.cardinal.exposition.ExpositionFormat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -293,22 +294,7 @@ public final class HttpScraper {
 
   private String authorizationHeader() throws ScrapeException {
     try {
-      if (config.basicAuth() != null) {
-        String pw = config.basicAuth().password();
-        if (!config.basicAuth().passwordFile().isEmpty()) {
-          pw = Files.readString(Path.of(config.basicAuth().passwordFile())).trim();
-        }
-        String up = config.basicAuth().username() + ":" + pw;
-        return "Basic " + Base64.getEncoder().encodeToString(up.getBytes(StandardCharsets.UTF_8));
-      }
-      if (config.authorization() != null) {
-        String cred = config.authorization().credentials();
-        if (!config.authorization().credentialsFile().isEmpty()) {
-          cred = Files.readString(Path.of(config.authorization().credentialsFile())).trim();
-        }
-        return config.authorization().type() + " " + cred;
-      }
-      return null;
+      return HttpAuth.header(config.basicAuth(), config.authorization());
     } catch (IOException e) {
       throw new ScrapeException("unable to read authorization credentials: " + e.getMessage());
     }

@@ -14,6 +14,11 @@ import io.cardinal.promql.engine.EngineOptions;
 import io.cardinal.remote.RemoteReadHandler;
 import io.cardinal.remote.RemoteWriteManager;
 import io.cardinal.remote.RemoteWriteReceiver;
+import io.cardinal.rulelint.BacktestCheck;
+import io.cardinal.rulelint.DatabaseSource;
+import io.cardinal.rulelint.Finding;
+import io.cardinal.rulelint.LintOptions;
+import io.cardinal.rulelint.RuleLinter;
 import io.cardinal.rules.AlertListener;
 import io.cardinal.rules.GroupSpec;
 import io.cardinal.rules.OutgoingAlert;
@@ -62,6 +67,16 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
   private final Notifier notifier;
   private final RuleManager rules;
   private final String externalUrl;
+  private final java.util.concurrent.atomic.AtomicLong lintGeneration =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.ExecutorService linter =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "rule-lint");
+            t.setDaemon(true);
+            t.setPriority(Thread.MIN_PRIORITY);
+            return t;
+          });
   private final java.util.List<MetricsSource> metricsSources =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -243,6 +258,38 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
     rules.setEngine(ruleEngine(options, c.global().evaluationIntervalMs()));
     rules.setOptions(ruleOptions(c.global(), options, externalUrl));
     rules.update(groups);
+    lintLater(c, groups);
+  }
+
+  /**
+   * Lints the rules just loaded against the stored data, off the reload path (it runs queries), and
+   * shows what it finds as warnings per rule in /api/v1/rules. Backtests and informational findings
+   * are left to {@code cardinal rules lint}. A failure is logged, never fatal.
+   */
+  private void lintLater(Config c, List<GroupSpec> groups) {
+    if (groups.isEmpty()) {
+      rules.setWarnings(null);
+      return;
+    }
+    long generation = lintGeneration.incrementAndGet();
+    linter.execute(
+        () -> {
+          try (DatabaseSource source = new DatabaseSource(db, c)) {
+            List<Finding> findings =
+                new RuleLinter(
+                        source,
+                        LintOptions.defaults()
+                            .withEvaluationInterval(
+                                Duration.ofMillis(c.global().evaluationIntervalMs()))
+                            .withDisabledChecks(List.of(BacktestCheck.ID)))
+                    .lint(groups);
+            if (lintGeneration.get() == generation) {
+              rules.setWarnings((g, r) -> RuleLinter.warningsFor(findings, g, r, false));
+            }
+          } catch (Exception e) {
+            log.warn("msg=\"Linting the rules failed\" err=\"{}\"", e.toString());
+          }
+        });
   }
 
   /** The engine rules query through: the query flags, subqueries stepping at the rule interval. */
@@ -468,6 +515,7 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
       return;
     }
     web.stop();
+    linter.shutdownNow();
     rules.close();
     notifier.close();
     scrapes.close();

@@ -3,6 +3,7 @@ package io.cardinal.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cardinal.testing.Alertmanager;
 import io.cardinal.testing.Interop;
 import io.cardinal.tsdb.Appender;
 import io.cardinal.tsdb.labels.Labels;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AlertmanagerInteropTest {
   @TempDir Path dir;
 
-  private Process alertmanager;
+  private Alertmanager alertmanager;
   private ServerHarness cardinal;
 
   @AfterEach
@@ -34,7 +35,9 @@ class AlertmanagerInteropTest {
     if (cardinal != null) {
       cardinal.close();
     }
-    Interop.kill(alertmanager);
+    if (alertmanager != null) {
+      alertmanager.close();
+    }
   }
 
   static String get(String url) {
@@ -49,37 +52,6 @@ class AlertmanagerInteropTest {
     }
   }
 
-  /** Starts Alertmanager with one null receiver on a free port; returns its base URL. */
-  static String startAlertmanager(Path dir, Path binary, Process[] out) throws Exception {
-    int port = Interop.freePort();
-    Path cfg = dir.resolve("alertmanager.yml");
-    Files.writeString(
-        cfg,
-        """
-        route:
-          receiver: 'null'
-          group_wait: 0s
-        receivers:
-          - name: 'null'
-        """);
-    Files.createDirectories(dir.resolve("am-data"));
-    out[0] =
-        Interop.start(
-            dir.resolve("alertmanager.log"),
-            List.of(
-                binary.toString(),
-                "--config.file=" + cfg,
-                "--storage.path=" + dir.resolve("am-data"),
-                "--web.listen-address=127.0.0.1:" + port,
-                "--cluster.listen-address="));
-    String url = "http://127.0.0.1:" + port;
-    ServerHarness.await(
-        "Alertmanager ready (log: " + dir.resolve("alertmanager.log") + ")",
-        30_000,
-        () -> get(url + "/-/ready").startsWith("200"));
-    return url;
-  }
-
   private void append(String instance, double v) {
     Appender app = cardinal.server.db().appender();
     app.append(
@@ -92,14 +64,8 @@ class AlertmanagerInteropTest {
 
   @Test
   void alertsReachAlertmanagerAndResolve() throws Exception {
-    Path binary = Interop.requireBinary("prometheus-alertmanager");
-    Process[] p = new Process[1];
-    String am;
-    try {
-      am = startAlertmanager(dir, binary, p);
-    } finally {
-      alertmanager = p[0];
-    }
+    alertmanager = Alertmanager.start(dir);
+    String am = alertmanager.url();
     Files.writeString(
         dir.resolve("rules.yml"),
         """

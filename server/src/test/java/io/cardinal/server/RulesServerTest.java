@@ -149,6 +149,34 @@ class RulesServerTest {
   }
 
   @Test
+  void rulesOnMissingMetricsShowLintWarnings() throws Exception {
+    Files.createDirectories(dir.resolve("rules"));
+    Files.writeString(
+        dir.resolve("rules/a.yml"),
+        "groups:\n  - name: lint\n    rules:\n      - record: typo:sum\n"
+            + "        expr: sum(up_tset)\n      - record: fine:sum\n        expr: sum(up_test)\n");
+    s = ServerHarness.start(dir, CONFIG, null);
+    append(1);
+    assertEquals(200, s.postForm("/-/reload", "").status());
+    ServerHarness.await(
+        "lint warnings in /api/v1/rules",
+        15_000,
+        () -> {
+          try {
+            return s.get("/api/v1/rules").body().contains("series/missing");
+          } catch (Exception e) {
+            return false;
+          }
+        });
+    String body = s.get("/api/v1/rules").body();
+    int typo = body.indexOf("\"name\":\"typo:sum\"");
+    int fine = body.indexOf("\"name\":\"fine:sum\"");
+    int warning = body.indexOf("\"warnings\":[\"series/missing");
+    assertTrue(typo >= 0 && warning > typo && warning < fine, body);
+    assertFalse(body.substring(fine).contains("\"warnings\""), body);
+  }
+
+  @Test
   void forStateSurvivesARestart() throws Exception {
     Files.createDirectories(dir.resolve("rules"));
     Files.writeString(dir.resolve("rules/a.yml"), RULES);

@@ -2,25 +2,21 @@ package io.cardinal.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.cardinal.config.ServerOptions;
 import io.cardinal.scrape.ScrapeLoop;
 import io.cardinal.scrape.Target;
-import java.io.InputStream;
+import io.cardinal.testing.TestCertificate;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,62 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
 class TlsScrapeTest {
   @TempDir Path dir;
 
-  private void keytool(String... args) throws Exception {
-    String[] cmd = new String[args.length + 1];
-    cmd[0] = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    System.arraycopy(args, 0, cmd, 1, args.length);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      fail("keytool failed: " + out);
-    }
-  }
-
   @Test
   void httpsTargets() throws Exception {
-    Path ks = dir.resolve("server.p12");
-    Path ca = dir.resolve("ca.pem");
-    keytool(
-        "-genkeypair",
-        "-keystore",
-        ks.toString(),
-        "-storetype",
-        "PKCS12",
-        "-storepass",
-        "changeit",
-        "-alias",
-        "t",
-        "-keyalg",
-        "RSA",
-        "-keysize",
-        "2048",
-        "-dname",
-        "CN=localhost",
-        "-validity",
-        "2",
-        "-ext",
-        "san=ip:127.0.0.1");
-    keytool(
-        "-exportcert",
-        "-rfc",
-        "-keystore",
-        ks.toString(),
-        "-storetype",
-        "PKCS12",
-        "-storepass",
-        "changeit",
-        "-alias",
-        "t",
-        "-file",
-        ca.toString());
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(ks)) {
-      store.load(in, "changeit".toCharArray());
-    }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(store, "changeit".toCharArray());
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(kmf.getKeyManagers(), null, null);
+    TestCertificate cert = TestCertificate.create(dir, "server", "localhost");
+    Path ca = cert.certificatePem();
+    SSLContext ctx = cert.serverContext();
     HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
     https.setHttpsConfigurator(new HttpsConfigurator(ctx));
     https.createContext(

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import io.cardinal.testing.Interop;
+import io.cardinal.testing.TestCertificate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -22,7 +22,6 @@ import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -49,55 +48,16 @@ class WebConfigTest {
   private static Path clientP12;
   private static Path clientCert;
 
-  private static void keytool(String... args) throws Exception {
-    String[] cmd = new String[args.length + 1];
-    cmd[0] = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    System.arraycopy(args, 0, cmd, 1, args.length);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      fail("keytool failed: " + out);
-    }
-  }
-
   /**
    * A self-signed key pair in a PKCS12 store, its certificate as PEM, and (optionally) its key as
    * PKCS#8 PEM.
    */
   private static void makeCert(Path p12, Path certPem, Path keyPem, String cn) throws Exception {
-    keytool(
-        "-genkeypair",
-        "-keystore",
-        p12.toString(),
-        "-storetype",
-        "PKCS12",
-        "-storepass",
-        "changeit",
-        "-alias",
-        "k",
-        "-keyalg",
-        "RSA",
-        "-keysize",
-        "2048",
-        "-dname",
-        "CN=" + cn,
-        "-validity",
-        "2",
-        "-ext",
-        "san=ip:127.0.0.1");
-    keytool(
-        "-exportcert",
-        "-rfc",
-        "-keystore",
-        p12.toString(),
-        "-storetype",
-        "PKCS12",
-        "-storepass",
-        "changeit",
-        "-alias",
-        "k",
-        "-file",
-        certPem.toString());
+    String name = p12.getFileName().toString().replace(".p12", "");
+    TestCertificate c = TestCertificate.create(p12.getParent(), name, cn);
+    if (!c.certificatePem().equals(certPem)) {
+      Files.move(c.certificatePem(), certPem);
+    }
     if (keyPem != null) {
       PrivateKey key = (PrivateKey) load(p12).getKey("k", "changeit".toCharArray());
       Files.writeString(

@@ -23,6 +23,29 @@ public final class Interop {
 
   /** The binary's path, or skips the calling test (loudly) when it is not installed. */
   public static Path requireBinary(String name) {
+    Path found = find(name);
+    if (found != null) {
+      return found;
+    }
+    String pkg =
+        name.startsWith("prometheus-")
+            ? name
+            : name.equals("amtool") ? "prometheus-alertmanager" : "prometheus";
+    skipOrFail(
+        "'"
+            + name
+            + "' (Debian's '"
+            + pkg
+            + "' package) is not installed or not on PATH; install it "
+            + "(.ci/run does) to run the interoperability tests");
+    return null;
+  }
+
+  /**
+   * The binary's path ({@code -Dcardinal.NAME} first, then PATH), or null: for peers a test can do
+   * without.
+   */
+  public static Path find(String name) {
     String override = System.getProperty("cardinal." + name);
     if (override != null && Files.isExecutable(Path.of(override))) {
       return Path.of(override);
@@ -36,17 +59,6 @@ public final class Interop {
         }
       }
     }
-    String pkg =
-        name.startsWith("prometheus-")
-            ? name
-            : name.equals("amtool") ? "prometheus-alertmanager" : "prometheus";
-    skipOrFail(
-        "'"
-            + name
-            + "' (Debian's '"
-            + pkg
-            + "' package) is not installed or not on PATH; install it "
-            + "(.ci/run does) to run the interoperability tests");
     return null;
   }
 

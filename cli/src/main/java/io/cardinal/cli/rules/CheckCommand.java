@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,11 +40,8 @@ public final class CheckCommand implements Runnable {
     err.println("check: give a subcommand: rules or config");
   }
 
-  @Command(
-      name = "rules",
-      mixinStandardHelpOptions = true,
-      description = "Check if the rule files are valid or not.")
-  static final class Rules implements Callable<Integer> {
+  /** promtool's lint flags, the same on both subcommands. */
+  static final class LintOptions {
     @Option(
         names = "--lint",
         defaultValue = "duplicate-rules",
@@ -53,7 +51,15 @@ public final class CheckCommand implements Runnable {
     String lint;
 
     @Option(names = "--lint-fatal", description = "Make lint errors exit with exit code 3.")
-    boolean lintFatal;
+    boolean fatal;
+  }
+
+  @Command(
+      name = "rules",
+      mixinStandardHelpOptions = true,
+      description = "Check if the rule files are valid or not.")
+  static final class Rules implements Callable<Integer> {
+    @Mixin LintOptions lintOptions;
 
     @Parameters(paramLabel = "RULE-FILE", arity = "1..*", description = "Rule files to check.")
     List<Path> files;
@@ -63,7 +69,7 @@ public final class CheckCommand implements Runnable {
       boolean failed = false;
       boolean lintProblems = false;
       for (Path f : files) {
-        int r = checkRuleFile(f, lint, lintFatal);
+        int r = checkRuleFile(f, lintOptions.lint, lintOptions.fatal);
         failed |= r == 1;
         lintProblems |= r == 3;
       }
@@ -76,16 +82,7 @@ public final class CheckCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = "Check if the config files are valid or not, and the rule files they name.")
   static final class ConfigFile implements Callable<Integer> {
-    @Option(
-        names = "--lint",
-        defaultValue = "duplicate-rules",
-        description =
-            "Linting checks to apply. Available options are: all, duplicate-rules, none. Use"
-                + " --lint=none to disable linting")
-    String lint;
-
-    @Option(names = "--lint-fatal", description = "Make lint errors exit with exit code 3.")
-    boolean lintFatal;
+    @Mixin LintOptions lintOptions;
 
     @Parameters(paramLabel = "CONFIG-FILE", arity = "1..*", description = "Configuration files.")
     List<Path> files;
@@ -124,7 +121,7 @@ public final class CheckCommand implements Runnable {
         for (Path r : ruleFiles) {
           // As promtool: the rule files by their path joined to the config's directory, and
           // their errors indented under FAILED.
-          int result = checkRuleFile(r.normalize(), "     ", lint, lintFatal);
+          int result = checkRuleFile(r.normalize(), "     ", lintOptions.lint, lintOptions.fatal);
           failed |= result == 1;
           lintProblems |= result == 3;
         }

@@ -1,6 +1,7 @@
 package io.cardinal.web.query;
 
 import io.cardinal.exposition.MetricsSource;
+import io.cardinal.exposition.Summary;
 import io.cardinal.promql.DeepStack;
 import io.cardinal.promql.ParseTimeoutException;
 import io.cardinal.promql.PromQL;

@@ -1,6 +1,6 @@
-package io.cardinal.web.query;
+package io.cardinal.exposition;
 
-import io.cardinal.web.Formats;
+import io.cardinal.tsdb.text.GoFloat;
 import java.util.Arrays;
 
 /**
@@ -8,12 +8,13 @@ import java.util.Arrays;
  * minutes in 5 age buckets): each bucket keeps up to {@link #CAPACITY} observations (a uniform
  * reservoir beyond that), the quantiles are read from the buckets not older than the window. {@code
  * _sum} and {@code _count} cover the whole life of the process. Thread-safe; observations take a
- * short lock.
+ * short lock. The one summary of every component's {@code /metrics} (query engine, notifier, rule
+ * groups).
  */
-final class Summary {
+public final class Summary {
   static final int CAPACITY = 2048;
   private static final int BUCKETS = 5;
-  private static final double[] QUANTILES = {0.5, 0.9, 0.99};
+  private final double[] quantiles;
 
   private final long bucketMs;
   private final double[][] values = new double[BUCKETS][CAPACITY];
@@ -24,20 +25,27 @@ final class Summary {
   private double sum;
   private long rnd = 0x9E3779B97F4A7C15L;
 
+  /** Quantiles 0.5, 0.9 and 0.99 over ten minutes, client_golang's usual objectives. */
   public Summary() {
-    this(10 * 60_000L);
+    this(10 * 60_000L, 0.5, 0.9, 0.99);
   }
 
-  public Summary(long windowMs) {
+  public Summary(long windowMs, double... quantiles) {
     this.bucketMs = Math.max(1, windowMs / BUCKETS);
+    this.quantiles = quantiles.clone();
     Arrays.fill(bucketStart, Long.MIN_VALUE);
+  }
+
+  /** The quantiles reported, in order. */
+  public double[] quantiles() {
+    return quantiles.clone();
   }
 
   public void observe(double v) {
     observe(v, System.currentTimeMillis());
   }
 
-  synchronized void observe(double v, long nowMs) {
+  public synchronized void observe(double v, long nowMs) {
     count++;
     sum += v;
     long start = nowMs - Math.floorMod(nowMs, bucketMs);
@@ -61,8 +69,8 @@ final class Summary {
     }
   }
 
-  /** The quantiles 0.5, 0.9, 0.99 (NaN without observations in the window), then sum and count. */
-  synchronized double[] snapshot(long nowMs) {
+  /** The quantiles (NaN without observations in the window), then sum and count. */
+  public synchronized double[] snapshot(long nowMs) {
     long oldest = nowMs - Math.floorMod(nowMs, bucketMs) - (BUCKETS - 1) * bucketMs;
     int n = 0;
     for (int b = 0; b < BUCKETS; b++) {
@@ -79,12 +87,12 @@ final class Summary {
       }
     }
     Arrays.sort(all);
-    double[] out = new double[QUANTILES.length + 2];
-    for (int i = 0; i < QUANTILES.length; i++) {
-      out[i] = n == 0 ? Double.NaN : all[(int) Math.max(0, Math.ceil(QUANTILES[i] * n) - 1)];
+    double[] out = new double[quantiles.length + 2];
+    for (int i = 0; i < quantiles.length; i++) {
+      out[i] = n == 0 ? Double.NaN : all[(int) Math.max(0, Math.ceil(quantiles[i] * n) - 1)];
     }
-    out[QUANTILES.length] = sum;
-    out[QUANTILES.length + 1] = count;
+    out[quantiles.length] = sum;
+    out[quantiles.length + 1] = count;
     return out;
   }
 
@@ -95,15 +103,15 @@ final class Summary {
   public void write(StringBuilder sb, String name, String labelName, String labelValue) {
     double[] s = snapshot(System.currentTimeMillis());
     String lp = labelName == null ? "" : labelName + "=\"" + labelValue + "\"";
-    for (int i = 0; i < QUANTILES.length; i++) {
+    for (int i = 0; i < quantiles.length; i++) {
       sb.append(name)
           .append('{')
           .append(lp)
           .append(lp.isEmpty() ? "" : ",")
           .append("quantile=\"")
-          .append(Formats.formatFloat(QUANTILES[i]))
+          .append(GoFloat.formatG(quantiles[i]))
           .append("\"} ")
-          .append(Formats.formatFloat(s[i]))
+          .append(GoFloat.formatG(s[i]))
           .append('\n');
     }
     String braces = lp.isEmpty() ? "" : "{" + lp + "}";
@@ -111,13 +119,13 @@ final class Summary {
         .append("_sum")
         .append(braces)
         .append(' ')
-        .append(Formats.formatFloat(s[QUANTILES.length]))
+        .append(GoFloat.formatG(s[quantiles.length]))
         .append('\n');
     sb.append(name)
         .append("_count")
         .append(braces)
         .append(' ')
-        .append(Formats.formatFloat(s[QUANTILES.length + 1]))
+        .append(GoFloat.formatG(s[quantiles.length + 1]))
         .append('\n');
   }
 }

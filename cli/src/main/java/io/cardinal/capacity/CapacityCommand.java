@@ -503,6 +503,16 @@ public final class CapacityCommand implements Runnable {
                 + "without it a calibration run or the server measures them.")
     Double bytesPerSeries;
 
+    @Option(
+        names = "--rules",
+        arity = "1..*",
+        paramLabel = "RULE-FILE",
+        description =
+            "Rule files the change loads: the series their recording rules would create (what"
+                + " their expressions return now, less what already exists) count as added."
+                + " Needs --url.")
+    List<Path> rules;
+
     @Option(names = "--output", defaultValue = "text", description = "text or json.")
     String output;
 
@@ -537,7 +547,15 @@ public final class CapacityCommand implements Runnable {
         }
         Map<String, ConfigCheck.Job> before = ConfigCheck.jobs(oldFile);
         Map<String, ConfigCheck.Job> after = ConfigCheck.jobs(newFile);
-        List<ConfigCheck.JobDelta> jobs = ConfigCheck.compare(before, after);
+        List<ConfigCheck.JobDelta> jobs =
+            new java.util.ArrayList<>(ConfigCheck.compare(before, after));
+        if (rules != null && !rules.isEmpty()) {
+          if (url == null) {
+            throw new BadInputException(
+                "--rules needs --url: the rules' series are counted on the server");
+          }
+          jobs.addAll(RuleSeries.deltas(url, rules));
+        }
         MemoryModel.Plan plan = null;
         PerSeries ps = null;
         if (memory != null) {

@@ -587,4 +587,89 @@ class CapacityCommandTest {
       }
     }
   }
+
+  /** A rule file is checked for fit like a sample_limit change: its recording rules' series. */
+  @Test
+  void recordingRulesCountAsAddedSeries() throws Exception {
+    Path cfg = config("prometheus.yml", "scrape_configs: []\n");
+    Path rules =
+        config(
+            "rules.yml",
+            "groups:\n  - name: g\n    rules:\n      - record: job:req:sum\n"
+                + "        expr: sum by (job) (req)\n      - record: inst:req:max\n"
+                + "        expr: max by (instance) (req)\n      - alert: A\n        expr: req > 1e9\n");
+    ServerOptions o =
+        ServerOptions.DEFAULTS
+            .withConfigFile(cfg)
+            .withStoragePath(tmp.resolve("data"))
+            .withListenAddress("127.0.0.1:0")
+            .withMaxSeries(1000);
+    try (CardinalServer server = CardinalServer.start(o)) {
+      io.cardinal.tsdb.Appender app = server.db().appender();
+      long now = System.currentTimeMillis();
+      for (int i = 0; i < 12; i++) {
+        app.append(
+            0,
+            io.cardinal.tsdb.labels.Labels.of(
+                "__name__", "req", "job", "j" + (i % 3), "instance", "i" + i),
+            now,
+            i);
+      }
+      // One of the rule's series exists already: only the other two are new.
+      app.append(
+          0, io.cardinal.tsdb.labels.Labels.of("__name__", "job:req:sum", "job", "j0"), now, 1);
+      app.commit();
+      String url = "http://127.0.0.1:" + server.address().getPort();
+      Run r =
+          cardinal(
+              "capacity",
+              "check",
+              "--old",
+              cfg.toString(),
+              "--new",
+              cfg.toString(),
+              "--url",
+              url,
+              "--rules",
+              rules.toString(),
+              "--output",
+              "json");
+      assertEquals(0, r.code(), r.out() + r.err());
+      JsonNode j = new ObjectMapper().readTree(r.out());
+      assertEquals(2 + 12, j.path("added").asLong(), r.out());
+      Run tight =
+          cardinal(
+              "capacity",
+              "check",
+              "--old",
+              cfg.toString(),
+              "--new",
+              cfg.toString(),
+              "--url",
+              url,
+              "--max-series",
+              "20",
+              "--rules",
+              rules.toString());
+      assertEquals(1, tight.code(), tight.out() + tight.err());
+      assertTrue(tight.out().contains("rules rules.yml"), tight.out());
+      assertTrue(tight.out().contains("recording rule inst:req:max adds 12 series"), tight.out());
+      Run noUrl =
+          cardinal(
+              "capacity",
+              "check",
+              "--old",
+              cfg.toString(),
+              "--new",
+              cfg.toString(),
+              "--head-series",
+              "0",
+              "--max-series",
+              "10",
+              "--rules",
+              rules.toString());
+      assertEquals(2, noUrl.code(), noUrl.err());
+      assertTrue(noUrl.err().contains("--rules needs --url"), noUrl.err());
+    }
+  }
 }

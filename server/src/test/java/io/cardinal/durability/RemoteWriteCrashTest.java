@@ -171,7 +171,7 @@ class RemoteWriteCrashTest {
     assertEquals(0, lost, "acknowledged samples lost (seed " + seed + ")");
   }
 
-  private static void waitReady(HttpClient http, String url, Process p) throws Exception {
+  static void waitReady(HttpClient http, String url, Process p) throws Exception {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < end) {
       if (!p.isAlive()) {

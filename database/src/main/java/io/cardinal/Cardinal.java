@@ -601,6 +601,15 @@ public final class Cardinal implements AutoCloseable {
    * null once the series is gone. A scraper swaps its own copy for this one so that each series'
    * labels are held in memory once.
    */
+  /**
+   * Sets (or, with null, removes) the observer of committed batches: every appended sample, in
+   * commit order, after it is stored (see {@link io.cardinal.tsdb.head.CommitObserver}).
+   */
+  public void setCommitObserver(io.cardinal.tsdb.head.CommitObserver observer) {
+    ensureOpen();
+    head.setCommitObserver(observer);
+  }
+
   public Labels seriesLabels(long ref) {
     return head.labelsOf(ref);
   }

@@ -185,6 +185,17 @@ public final class Head implements AutoCloseable {
     return opts;
   }
 
+  private volatile CommitObserver commitObserver;
+
+  /** Sets (or, with null, removes) the one observer of committed batches. */
+  public void setCommitObserver(CommitObserver observer) {
+    this.commitObserver = observer;
+  }
+
+  CommitObserver commitObserver() {
+    return commitObserver;
+  }
+
   public HeadMetrics metrics() {
     return metrics;
   }

@@ -238,6 +238,10 @@ public final class HeadAppender implements Appender {
         hi = Math.max(hi, t);
         series[i] = null;
       }
+      CommitObserver observer = head.commitObserver();
+      if (observer != null && (n > 0 || nNew > 0)) {
+        observer.committed(newRefs, newLabels, nNew, refs, ts, vs, n);
+      }
     } finally {
       lock.unlock();
     }

@@ -140,6 +140,11 @@ final class RulesApi {
       }
       j.endArray();
     }
+    // Cardinal's addition: how the rule is evaluated, and why not streaming when it is not.
+    j.name("evaluationMode").value(rs.evaluationMode());
+    if (!rs.queryReason().isEmpty()) {
+      j.name("evaluationModeReason").value(rs.queryReason());
+    }
     j.name("health").value(rs.health());
     if (!rs.lastError().isEmpty()) {
       j.name("lastError").value(rs.lastError());

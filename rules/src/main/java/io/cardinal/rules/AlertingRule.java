@@ -73,7 +73,7 @@ final class AlertingRule extends Rule {
   @Override
   synchronized List<Value.Sample> eval(RuleContext ctx, long tsMs, long offsetMs, int limit)
       throws RuleContext.RuleEvalException {
-    List<Value.Sample> res = ctx.query(expr, tsMs - offsetMs);
+    List<Value.Sample> res = query(ctx, tsMs - offsetMs);
     RuleOptions o = ctx.options;
     Map<String, String> ext = map(o.externalLabels());
     Map<Labels, Entry> alerts = new HashMap<>();
@@ -345,7 +345,9 @@ final class AlertingRule extends Rule {
         evaluationNanos / 1e9,
         lastEvaluationMs,
         state(),
-        List.of());
+        List.of(),
+        evaluationMode(),
+        queryReason);
   }
 
   Set<Labels> keys() {

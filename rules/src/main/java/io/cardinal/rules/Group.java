@@ -180,6 +180,26 @@ final class Group {
     rule.seriesInPreviousEval = returned;
   }
 
+  /** Moves every rule the backend can take onto it; the others say why they stay queries. */
+  void startStreaming(StreamingBackend backend) {
+    for (Rule r : rules) {
+      StreamingBackend.Registration reg = backend.register(r.expr);
+      r.streaming = reg.handle();
+      r.queryReason = reg.handle() == null ? String.valueOf(reg.reason()) : "";
+    }
+  }
+
+  /** Frees the rules' streaming state (the group stopped). */
+  void stopStreaming() {
+    for (Rule r : rules) {
+      StreamingBackend.Handle h = r.streaming;
+      r.streaming = null;
+      if (h != null) {
+        h.close();
+      }
+    }
+  }
+
   /** Writes stale markers for every series this group wrote last (it was removed by a reload). */
   void markAllStale(RuleContext ctx, long tsMs) {
     Appender app = ctx.appenders.get();

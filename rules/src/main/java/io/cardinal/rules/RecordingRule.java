@@ -16,7 +16,7 @@ final class RecordingRule extends Rule {
   @Override
   List<Value.Sample> eval(RuleContext ctx, long tsMs, long offsetMs, int limit)
       throws RuleContext.RuleEvalException {
-    List<Value.Sample> in = ctx.query(expr, tsMs - offsetMs);
+    List<Value.Sample> in = query(ctx, tsMs - offsetMs);
     List<Value.Sample> out = new ArrayList<>(in.size());
     Set<Labels> seen = new HashSet<>();
     Labels.Builder b = Labels.EMPTY.toBuilder();
@@ -57,6 +57,8 @@ final class RecordingRule extends Rule {
         evaluationNanos / 1e9,
         lastEvaluationMs,
         null,
-        List.of());
+        List.of(),
+        evaluationMode(),
+        queryReason);
   }
 }

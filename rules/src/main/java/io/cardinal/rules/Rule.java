@@ -24,6 +24,12 @@ abstract class Rule {
   volatile long lastEvaluationMs;
   volatile long evaluationNanos;
 
+  /** Set when the rule runs on the streaming backend; null runs it as a query. */
+  volatile StreamingBackend.Handle streaming;
+
+  /** Why the rule runs as a query ("" when streaming, or when no backend is configured). */
+  volatile String queryReason = "";
+
   /** Series written at the last successful evaluation, to mark stale when they disappear. */
   Set<Labels> seriesInPreviousEval = new HashSet<>();
 
@@ -50,6 +56,27 @@ abstract class Rule {
       throws RuleContext.RuleEvalException;
 
   abstract RuleStatus status();
+
+  /**
+   * The expression's value at {@code t}: from the streaming state when it has one, else queried.
+   */
+  List<Value.Sample> query(RuleContext ctx, long t) throws RuleContext.RuleEvalException {
+    StreamingBackend.Handle h = streaming;
+    if (h == null) {
+      return ctx.query(expr, t);
+    }
+    try {
+      return h.evaluate(t);
+    } catch (RuleContext.RuleEvalException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new RuleContext.RuleEvalException(String.valueOf(e.getMessage()));
+    }
+  }
+
+  String evaluationMode() {
+    return streaming != null ? "streaming" : "query";
+  }
 
   void setFailed(String error) {
     health = "err";

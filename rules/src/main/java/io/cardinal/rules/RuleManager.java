@@ -93,6 +93,16 @@ public final class RuleManager implements MetricsSource, AutoCloseable {
     ctx.listeners.remove(l);
   }
 
+  private volatile StreamingBackend streaming;
+
+  /**
+   * Evaluates the rules it can take incrementally from the append path (null: every rule as a
+   * query). Applies to groups started from now on; call before {@link #update}.
+   */
+  public void setStreamingBackend(StreamingBackend backend) {
+    this.streaming = backend;
+  }
+
   /** Changes the engine rules query through (a reload changed the evaluation interval). */
   public void setEngine(Engine engine) {
     ctx.engine = engine;
@@ -126,6 +136,10 @@ public final class RuleManager implements MetricsSource, AutoCloseable {
         continue;
       }
       Group g = new Group(s, ctx.options);
+      StreamingBackend backend = streaming;
+      if (backend != null) {
+        g.startStreaming(backend);
+      }
       if (old != null) {
         g.copyStateFrom(old);
       } else {
@@ -167,6 +181,7 @@ public final class RuleManager implements MetricsSource, AutoCloseable {
 
   private void stop(Group g) {
     g.stopped = true;
+    g.stopStreaming();
     if (g.next != null) {
       g.next.cancel(false);
     }

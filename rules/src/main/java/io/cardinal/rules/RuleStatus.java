@@ -12,6 +12,8 @@ import java.util.List;
  * @param state for alerting rules the most severe state of its alerts; null for recording rules
  * @param warnings what linting the rule against the stored data found (see {@link
  *     RuleManager#setWarnings}); empty when nothing
+ * @param evaluationMode "streaming" (kept up to date from the append path) or "query"
+ * @param queryReason why a rule runs as a query although streaming is on; "" otherwise
  */
 public record RuleStatus(
     String type,
@@ -27,7 +29,9 @@ public record RuleStatus(
     double evaluationTimeSeconds,
     long lastEvaluationMs,
     AlertState state,
-    List<String> warnings) {
+    List<String> warnings,
+    String evaluationMode,
+    String queryReason) {
   public RuleStatus {
     alerts = List.copyOf(alerts);
     warnings = List.copyOf(warnings);
@@ -48,6 +52,8 @@ public record RuleStatus(
         evaluationTimeSeconds,
         lastEvaluationMs,
         state,
-        w);
+        w,
+        evaluationMode,
+        queryReason);
   }
 }

@@ -95,4 +95,57 @@ class RuleManagerTest {
       assertEquals("kept", rules.groups().get(0).name());
     }
   }
+
+  /**
+   * Rules a streaming backend takes are evaluated by it; the others stay queries, with a reason.
+   */
+  @Test
+  void streamingBackendTakesTheRulesItCan() throws Exception {
+    try (Cardinal db = Cardinal.inMemory();
+        RuleManager rules =
+            new RuleManager(
+                db, RuleOptions.defaults().withEvaluationInterval(Duration.ofMillis(100)))) {
+      List<String> closed = new java.util.concurrent.CopyOnWriteArrayList<>();
+      rules.setStreamingBackend(
+          expr -> {
+            if (!expr.toPromQL().startsWith("vector")) {
+              return new StreamingBackend.Registration(null, "only vector() here");
+            }
+            return new StreamingBackend.Registration(
+                new StreamingBackend.Handle() {
+                  @Override
+                  public List<io.cardinal.promql.engine.Value.Sample> evaluate(long t) {
+                    return List.of(new io.cardinal.promql.engine.Value.Sample(Labels.EMPTY, t, 42));
+                  }
+
+                  @Override
+                  public void close() {
+                    closed.add(expr.toPromQL());
+                  }
+                },
+                null);
+          });
+      rules.update(
+          List.of(
+              GroupSpec.of(
+                  "g",
+                  List.of(
+                      RuleSpec.recording("streamed", "vector(1)", Labels.EMPTY),
+                      RuleSpec.recording("queried", "count(up)", Labels.EMPTY)))));
+      List<RuleStatus> rs = rules.groups().get(0).rules();
+      assertEquals("streaming", rs.get(0).evaluationMode());
+      assertEquals("", rs.get(0).queryReason());
+      assertEquals("query", rs.get(1).evaluationMode());
+      assertEquals("only vector() here", rs.get(1).queryReason());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      // The streamed rule's value comes from the backend (42), not from vector(1).
+      while (!db.query("streamed", java.time.Instant.now()).toString().contains("42")
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertTrue(db.query("streamed", java.time.Instant.now()).toString().contains("42"));
+      rules.update(List.of());
+      assertEquals(List.of("vector(1)"), closed);
+    }
+  }
 }

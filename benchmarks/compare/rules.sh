@@ -4,6 +4,13 @@
 #
 #   benchmarks/compare/rules.sh [--series=N] [--recording=N] [--alerting=N] [--groups=N]
 #                               [--interval=SECONDS] [--rounds=N] [--out=DIR]
+#                               [--systems="prometheus cardinal"] [--ingest-seconds=N]
+#
+# Systems: prometheus, cardinal (rules evaluated as queries, --no-rules.streaming), and
+# cardinal-streaming (rules Cardinal can stream kept up to date from the append path). With
+# --ingest-seconds=N each system then reloads the same rules at a 1h interval (no evaluation in the
+# window) and RemoteWriteLoad measures the server's CPU per million ingested samples for N seconds:
+# what keeping streaming state costs on the append path.
 #
 # Defaults: 200,000 series (LabelProfile: 800 targets x 250 metric names, ten labels), 1,000
 # recording and 1,000 alerting rules of dashboard and alert shapes in 20 groups, interval 30s,
@@ -19,6 +26,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SERIES=200000 REC=1000 ALERT=1000 NGROUPS=20 INTERVAL=30 ROUNDS=5 OUT=""
+SYSTEMS="prometheus cardinal" INGEST_SECONDS=0
 for a in "$@"; do
   case $a in
     --series=*) SERIES=${a#--series=} ;;
@@ -28,6 +36,8 @@ for a in "$@"; do
     --interval=*) INTERVAL=${a#--interval=} ;;
     --rounds=*) ROUNDS=${a#--rounds=} ;;
     --out=*) OUT=${a#--out=} ;;
+    --systems=*) SYSTEMS=${a#--systems=} ;;
+    --ingest-seconds=*) INGEST_SECONDS=${a#--ingest-seconds=} ;;
     *) echo "unknown option $a" >&2; exit 2 ;;
   esac
 done
@@ -115,9 +125,11 @@ run_system() { # system
       --web.listen-address="127.0.0.1:$port" --web.enable-remote-write-receiver --web.enable-lifecycle \
       > "$OUT/logs/$sys.log" 2>&1 &
   else
+    local mode=--no-rules.streaming
+    [ "$sys" = cardinal-streaming ] && mode=--rules.streaming
     # shellcheck disable=SC2086
     java $CARDINAL_JAVA_OPTS -jar "$CJAR" server --config.file="$dir/prometheus.yml" \
-      --storage.tsdb.path="$dir/data" --web.listen-address="127.0.0.1:$port" \
+      --storage.tsdb.path="$dir/data" --web.listen-address="127.0.0.1:$port" "$mode" \
       --web.enable-remote-write-receiver --web.enable-lifecycle > "$OUT/logs/$sys.log" 2>&1 &
   fi
   pid=$!; PIDS+=("$pid")
@@ -174,26 +186,55 @@ PY
   grep -q "\"requests\":$((21 * ((SERIES + 1999) / 2000))),\"" "$OUT/logs/$sys-write.json" \
     || log "$sys: WARNING: not every request was sent; the two systems may hold different data"
   log "$sys: $(tail -1 "$OUT/results.jsonl")"
+  if [ "$INGEST_SECONDS" -gt 0 ]; then
+    sed "s/interval: ${INTERVAL}s/interval: 1h/" "$W/rules.yml" > "$W/rules-1h.yml"
+    { cat "$dir/norules.yml"; echo "rule_files: ['$W/rules-1h.yml']"; } > "$dir/prometheus.yml"
+    curl -s -X POST "http://127.0.0.1:$port/-/reload" > /dev/null
+    sleep 5
+    log "$sys: ingest cost with the rules loaded, $INGEST_SECONDS s"
+    java -Xmx3g -cp "$BJAR" io.cardinal.bench.compare.RemoteWriteLoad "http://127.0.0.1:$port/api/v1/write" \
+      --series "$SERIES" --step-ms 15000 --warmup-rounds 1 --seconds "$INGEST_SECONDS" --max-rounds 1000 \
+      --batch 2000 --connections 1 --pid "$pid" --hz "$TICK" > "$OUT/logs/$sys-ingest.json" 2>> "$OUT/logs/$sys-write.log"
+    python3 - "$sys" "$OUT/logs/$sys-ingest.json" <<'PY' >> "$OUT/ingest.jsonl"
+import json, sys
+r = json.loads(open(sys.argv[2]).read().strip().splitlines()[-1])
+print(json.dumps({"system": sys.argv[1], "cpu_s_per_million": r.get("cpu_s_per_million"),
+                  "samples_per_s": r.get("samples_per_s"), "errors": r.get("errors")}))
+PY
+    log "$sys: $(tail -1 "$OUT/ingest.jsonl")"
+  fi
   kill "$pid" 2>/dev/null || true
   for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -9 "$pid" 2>/dev/null || true
 }
 
-: > "$OUT/results.jsonl"
-for sys in prometheus cardinal; do run_system "$sys"; done
-python3 - "$OUT/results.jsonl" > "$OUT/results.md" <<'PY'
+: > "$OUT/results.jsonl"; : > "$OUT/ingest.jsonl"
+for sys in $SYSTEMS; do run_system "$sys"; done
+python3 - "$OUT/results.jsonl" "$OUT/ingest.jsonl" > "$OUT/results.md" <<'PY'
 import json, sys
 rows = {r["system"]: r for r in map(json.loads, open(sys.argv[1]))}
-p, c = rows.get("prometheus"), rows.get("cardinal")
-print("| figure | Prometheus 2.42 | Cardinal | ratio |")
-print("|---|---:|---:|---:|")
+ingest = {r["system"]: r for r in map(json.loads, open(sys.argv[2]))}
+names = {"prometheus": "Prometheus 2.42", "cardinal": "Cardinal (query)",
+         "cardinal-streaming": "Cardinal (streaming)"}
+systems = [s for s in names if s in rows]
+base = systems[0]
+print("| figure | " + " | ".join(names[s] for s in systems) + " |")
+print("|---|" + "---:|" * len(systems))
 for k, name in [("cpu_s_per_round", "CPU seconds per evaluation round (net of idle)"),
                 ("group_wall_median_s", "wall time per group, median (s)"),
                 ("group_wall_max_s", "wall time per group, max (s)"),
                 ("rounds", "rounds measured"), ("failures", "rule failures"),
                 ("missed", "missed iterations"), ("load1", "load average at the end")]:
-    a, b = p.get(k), c.get(k)
-    ratio = f"{b / a:.2f}x" if isinstance(a, (int, float)) and a and isinstance(b, (int, float)) and k not in ("rounds", "failures", "missed", "load1") else ""
-    print(f"| {name} | {a} | {b} | {ratio} |")
+    cells = []
+    for s in systems:
+        v = rows[s].get(k)
+        a = rows[base].get(k)
+        ratio = (f" ({v / a:.2f}x)" if s != base and isinstance(a, (int, float)) and a
+                 and isinstance(v, (int, float)) and k in ("cpu_s_per_round", "group_wall_median_s", "group_wall_max_s") else "")
+        cells.append(f"{v}{ratio}")
+    print(f"| {name} | " + " | ".join(cells) + " |")
+if ingest:
+    print("| ingest CPU s per million samples, rules loaded | " + " | ".join(
+        str(ingest.get(s, {}).get("cpu_s_per_million")) for s in systems) + " |")
 PY
 cat "$OUT/results.md"

@@ -166,6 +166,17 @@ public final class ServerCommand implements Callable<Integer> {
   boolean drainNotificationQueue;
 
   @Option(
+      names = "--rules.streaming",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Evaluate the rules that can be maintained incrementally from the samples as they"
+              + " arrive, instead of querying the database every interval (Cardinal's own; the"
+              + " others run as queries). --no-rules.streaming evaluates every rule as a query.")
+  boolean rulesStreaming;
+
+  @Option(
       names = "--web.enable-admin-api",
       description = "Enable API endpoints for admin control actions.")
   boolean enableAdminApi;
@@ -251,6 +262,7 @@ public final class ServerCommand implements Callable<Integer> {
     flags.put(
         "alertmanager.drain-notification-queue-on-shutdown",
         String.valueOf(drainNotificationQueue));
+    flags.put("rules.streaming", String.valueOf(rulesStreaming));
     flags.put("log.level", logLevel);
     return ServerOptions.DEFAULTS
         .withConfigFile(configFile)
@@ -277,6 +289,7 @@ public final class ServerCommand implements Callable<Integer> {
         .withResendDelay(Duration.ofMillis(resendDelayMs))
         .withNotificationQueueCapacity(notificationQueueCapacity)
         .withDrainNotificationQueue(drainNotificationQueue)
+        .withRulesStreaming(rulesStreaming)
         .withFlags(flags);
   }
 

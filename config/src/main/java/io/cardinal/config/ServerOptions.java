@@ -64,6 +64,9 @@ import java.util.Map;
  *     firing alert to Alertmanager
  * @param notificationQueueCapacity {@code --alertmanager.notification-queue-capacity} (10,000)
  * @param drainNotificationQueue {@code --alertmanager.drain-notification-queue-on-shutdown} (true)
+ * @param rulesStreaming {@code --rules.streaming} (Cardinal's own, on): rules whose expression can
+ *     be maintained incrementally are evaluated from state fed by the append path; the others, and
+ *     every rule when off, are evaluated as queries
  * @param flags the flags as given, shown as is by /api/v1/status/flags; held as an unmodifiable
  *     copy
  */
@@ -102,6 +105,7 @@ public record ServerOptions(
     Duration resendDelay,
     int notificationQueueCapacity,
     boolean drainNotificationQueue,
+    boolean rulesStreaming,
     Map<String, String> flags) {
 
   /** Prometheus's defaults for every flag; no flags recorded. */
@@ -140,6 +144,7 @@ public record ServerOptions(
           Duration.ofMinutes(10),
           Duration.ofMinutes(1),
           10_000,
+          true,
           true,
           Map.of());
 
@@ -365,6 +370,11 @@ public record ServerOptions(
     return with(b -> b.drainNotificationQueue = on);
   }
 
+  /** {@code --rules.streaming}: rules Cardinal can stream are kept up to date at ingest. */
+  public ServerOptions withRulesStreaming(boolean on) {
+    return with(b -> b.rulesStreaming = on);
+  }
+
   /**
    * The flags as given, for /api/v1/status/flags; copied, so later changes to {@code m} do not
    * show.
@@ -415,6 +425,7 @@ public record ServerOptions(
     Duration resendDelay;
     int notificationQueueCapacity;
     boolean drainNotificationQueue;
+    boolean rulesStreaming;
     Map<String, String> flags;
 
     Copy(ServerOptions o) {
@@ -452,6 +463,7 @@ public record ServerOptions(
       resendDelay = o.resendDelay;
       notificationQueueCapacity = o.notificationQueueCapacity;
       drainNotificationQueue = o.drainNotificationQueue;
+      rulesStreaming = o.rulesStreaming;
       flags = o.flags;
     }
 
@@ -491,6 +503,7 @@ public record ServerOptions(
           resendDelay,
           notificationQueueCapacity,
           drainNotificationQueue,
+          rulesStreaming,
           flags);
     }
   }

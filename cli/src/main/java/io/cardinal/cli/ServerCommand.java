@@ -156,6 +156,12 @@ public final class ServerCommand implements Callable<Integer> {
   int notificationQueueCapacity;
 
   @Option(
+      names = "--alertmanager.notification-batch-size",
+      defaultValue = "256",
+      description = "The maximum number of notifications per batch to send to the Alertmanager.")
+  int notificationBatchSize;
+
+  @Option(
       names = "--alertmanager.drain-notification-queue-on-shutdown",
       negatable = true,
       defaultValue = "true",
@@ -263,6 +269,7 @@ public final class ServerCommand implements Callable<Integer> {
         "alertmanager.drain-notification-queue-on-shutdown",
         String.valueOf(drainNotificationQueue));
     flags.put("rules.streaming", String.valueOf(rulesStreaming));
+    flags.put("alertmanager.notification-batch-size", String.valueOf(notificationBatchSize));
     flags.put("log.level", logLevel);
     return ServerOptions.DEFAULTS
         .withConfigFile(configFile)
@@ -290,6 +297,7 @@ public final class ServerCommand implements Callable<Integer> {
         .withNotificationQueueCapacity(notificationQueueCapacity)
         .withDrainNotificationQueue(drainNotificationQueue)
         .withRulesStreaming(rulesStreaming)
+        .withNotificationBatchSize(notificationBatchSize)
         .withFlags(flags);
   }
 

@@ -67,6 +67,8 @@ import java.util.Map;
  * @param rulesStreaming {@code --rules.streaming} (Cardinal's own, on): rules whose expression can
  *     be maintained incrementally are evaluated from state fed by the append path; the others, and
  *     every rule when off, are evaluated as queries
+ * @param notificationBatchSize {@code --alertmanager.notification-batch-size} (256): most alerts
+ *     per request to an Alertmanager
  * @param flags the flags as given, shown as is by /api/v1/status/flags; held as an unmodifiable
  *     copy
  */
@@ -106,6 +108,7 @@ public record ServerOptions(
     int notificationQueueCapacity,
     boolean drainNotificationQueue,
     boolean rulesStreaming,
+    int notificationBatchSize,
     Map<String, String> flags) {
 
   /** Prometheus's defaults for every flag; no flags recorded. */
@@ -146,6 +149,7 @@ public record ServerOptions(
           10_000,
           true,
           true,
+          256,
           Map.of());
 
   public ServerOptions {
@@ -205,6 +209,10 @@ public record ServerOptions(
       throw new IllegalArgumentException(
           "--alertmanager.notification-queue-capacity must be positive, got "
               + notificationQueueCapacity);
+    }
+    if (notificationBatchSize <= 0) {
+      throw new IllegalArgumentException(
+          "--alertmanager.notification-batch-size must be positive, got " + notificationBatchSize);
     }
     if (flags == null) {
       throw new IllegalArgumentException("flags are null");
@@ -370,6 +378,10 @@ public record ServerOptions(
     return with(b -> b.drainNotificationQueue = on);
   }
 
+  public ServerOptions withNotificationBatchSize(int n) {
+    return with(b -> b.notificationBatchSize = n);
+  }
+
   /** {@code --rules.streaming}: rules Cardinal can stream are kept up to date at ingest. */
   public ServerOptions withRulesStreaming(boolean on) {
     return with(b -> b.rulesStreaming = on);
@@ -426,6 +438,7 @@ public record ServerOptions(
     int notificationQueueCapacity;
     boolean drainNotificationQueue;
     boolean rulesStreaming;
+    int notificationBatchSize;
     Map<String, String> flags;
 
     Copy(ServerOptions o) {
@@ -464,6 +477,7 @@ public record ServerOptions(
       notificationQueueCapacity = o.notificationQueueCapacity;
       drainNotificationQueue = o.drainNotificationQueue;
       rulesStreaming = o.rulesStreaming;
+      notificationBatchSize = o.notificationBatchSize;
       flags = o.flags;
     }
 
@@ -504,6 +518,7 @@ public record ServerOptions(
           notificationQueueCapacity,
           drainNotificationQueue,
           rulesStreaming,
+          notificationBatchSize,
           flags);
     }
   }

@@ -31,12 +31,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #send} relabels the alerts (external labels first, then {@code alert_relabel_configs})
  * and appends them to a bounded queue; it never blocks, and beyond the capacity the oldest queued
- * alerts are dropped. One dispatcher thread takes up to {@value #MAX_BATCH_SIZE} alerts at a time
- * and POSTs them, as one JSON body, to every Alertmanager of every set at once, each request
- * bounded by its set's timeout; a set's own {@code alert_relabel_configs} apply first, and a set
- * left with no alerts gets no request. The batch counts as delivered when every set it was sent to
- * had at least one Alertmanager answer 2xx; otherwise its alerts count as dropped. A failed batch
- * is not retried: the rule engine resends firing alerts.
+ * alerts are dropped. One dispatcher thread takes up to the batch size (default {@value
+ * #MAX_BATCH_SIZE}) alerts at a time and POSTs them, as one JSON body, to every Alertmanager of
+ * every set at once, each request bounded by its set's timeout; a set's own {@code
+ * alert_relabel_configs} apply first, and a set left with no alerts gets no request. The batch
+ * counts as delivered when every set it was sent to had at least one Alertmanager answer 2xx;
+ * otherwise its alerts count as dropped. A failed batch is not retried: the rule engine resends
+ * firing alerts.
  *
  * <p>Alertmanagers come from each set's static and file discovery; file_sd files are polled in the
  * background (every {@value #POLL_INTERVAL_MS} ms for changes, fully once per refresh_interval).
@@ -49,6 +50,8 @@ public final class Notifier implements MetricsSource, AutoCloseable {
 
   /** Alerts per request, as Prometheus's {@code --alertmanager.notification-batch-size}. */
   public static final int MAX_BATCH_SIZE = 256;
+
+  private final int batchSize;
 
   static final String USER_AGENT = "Cardinal/" + BuildInfo.VERSION;
   static final long POLL_INTERVAL_MS = 1_000;
@@ -87,9 +90,21 @@ public final class Notifier implements MetricsSource, AutoCloseable {
    * @param drainOnShutdown {@code --alertmanager.drain-notification-queue-on-shutdown} (true)
    */
   public Notifier(int queueCapacity, boolean drainOnShutdown) {
+    this(queueCapacity, drainOnShutdown, MAX_BATCH_SIZE);
+  }
+
+  /**
+   * @param batchSize {@code --alertmanager.notification-batch-size} (Prometheus 3: 256): most
+   *     alerts per request
+   */
+  public Notifier(int queueCapacity, boolean drainOnShutdown, int batchSize) {
     if (queueCapacity <= 0) {
       throw new IllegalArgumentException("queue capacity must be positive: " + queueCapacity);
     }
+    if (batchSize <= 0) {
+      throw new IllegalArgumentException("batch size must be positive: " + batchSize);
+    }
+    this.batchSize = batchSize;
     this.capacity = queueCapacity;
     this.drainOnShutdown = drainOnShutdown;
     int id = INSTANCES.incrementAndGet();
@@ -319,7 +334,7 @@ public final class Notifier implements MetricsSource, AutoCloseable {
   }
 
   private List<Alert> nextBatch() {
-    int n = Math.min(MAX_BATCH_SIZE, queue.size());
+    int n = Math.min(batchSize, queue.size());
     List<Alert> batch = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       batch.add(queue.pollFirst());

@@ -214,6 +214,25 @@ class NotifierTest {
   }
 
   @Test
+  void batchSizeFromTheFlag() throws Exception {
+    FakeAlertmanager am = am();
+    Notifier n = new Notifier(10_000, true, 100);
+    closeables.add(n);
+    n.apply(staticSet(am.address()), Labels.EMPTY, dir);
+    List<Alert> alerts = new ArrayList<>();
+    for (int i = 0; i < 250; i++) {
+      alerts.add(alert("B" + i));
+    }
+    n.send(alerts);
+    await("250 alerts", 10_000, () -> am.alerts().size() == 250);
+    List<Integer> sizes = new ArrayList<>();
+    for (JsonNode b : am.bodies()) {
+      sizes.add(b.size());
+    }
+    assertEquals(List.of(100, 100, 50), sizes);
+  }
+
+  @Test
   void externalLabelsAddedWithoutOverriding() throws Exception {
     FakeAlertmanager am = am();
     Notifier n = notifier(100, true);

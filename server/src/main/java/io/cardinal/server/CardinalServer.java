@@ -145,7 +145,10 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
             walDir, options.remoteWriteFlushDeadline().toMillis(), System::currentTimeMillis);
     metricsSources.add(remoteWrites);
     this.notifier =
-        new Notifier(options.notificationQueueCapacity(), options.drainNotificationQueue());
+        new Notifier(
+            options.notificationQueueCapacity(),
+            options.drainNotificationQueue(),
+            options.notificationBatchSize());
     metricsSources.add(notifier);
     this.rules =
         new RuleManager(

@@ -570,6 +570,18 @@ public final class Cardinal implements AutoCloseable {
   /**
    * A snapshot of the head and its counters (Prometheus's {@code prometheus_tsdb_head_*} metrics).
    */
+  /**
+   * The lowest timestamp stored, over the blocks and the head (ms), or {@link Long#MAX_VALUE} when
+   * nothing is stored: what Prometheus exports as {@code prometheus_tsdb_lowest_timestamp}.
+   */
+  public long lowestTimestamp() {
+    long lowest = head.maxTime() == Long.MIN_VALUE ? Long.MAX_VALUE : head.minTime();
+    for (BlockMeta b : blocks()) {
+      lowest = Math.min(lowest, b.minTime);
+    }
+    return lowest;
+  }
+
   public HeadStats headStats() {
     HeadMetrics m = head.metrics();
     Map<AppendStatus, Long> samples = new EnumMap<>(AppendStatus.class);

@@ -128,6 +128,16 @@ final class SelfMetrics {
         "Maximum timestamp of the head block.",
         null,
         hm.isEmpty() ? 0 : hm.maxTime());
+    // Prometheus's lowest timestamp over blocks and head (what tools read as "the oldest data").
+    long lowest = db.lowestTimestamp();
+    metric(
+        sb,
+        "prometheus_tsdb_lowest_timestamp",
+        "gauge",
+        "Lowest timestamp value stored in the database. The unit is decided by the library"
+            + " consumer.",
+        null,
+        lowest == Long.MAX_VALUE ? 0 : lowest);
     io.cardinal.CompactionStats dm = db.compactionStats();
     metric(
         sb,

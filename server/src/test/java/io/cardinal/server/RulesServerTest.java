@@ -146,6 +146,9 @@ class RulesServerTest {
     assertTrue(metrics.contains("prometheus_rule_evaluations_total{rule_group=\""), metrics);
     assertTrue(metrics.contains("prometheus_rule_group_iterations_missed_total{"));
     assertTrue(metrics.contains("prometheus_notifications_queue_capacity 10000"));
+    // The oldest stored sample, which rule linting reads over HTTP for its backtest window.
+    double lowest = ServerHarness.metric(metrics, "prometheus_tsdb_lowest_timestamp");
+    assertTrue(lowest > 0 && lowest <= System.currentTimeMillis(), metrics);
   }
 
   @Test

@@ -1,0 +1,141 @@
+package io.cardinal.streaming;
+
+import io.cardinal.tsdb.labels.Labels;
+import java.util.Arrays;
+
+/**
+ * The samples one series keeps for one selector of one plan, in time order, in two arrays used from
+ * {@code start} to {@code end}: appends compact the arrays rather than wrap around them, so every
+ * window is one contiguous slice the range functions read in place. Guarded by the plan's lock.
+ */
+final class SeriesBuf {
+  static final int INITIAL = 8;
+
+  final Labels labels;
+  final SelectorState owner;
+  long[] t = new long[INITIAL];
+  double[] v = new double[INITIAL];
+  int start;
+  int end;
+
+  /** Set when the sweep removed this buffer: routes holding it must look their target up again. */
+  boolean dead;
+
+  SeriesBuf(Labels labels, SelectorState owner) {
+    this.labels = labels;
+    this.owner = owner;
+  }
+
+  int size() {
+    return end - start;
+  }
+
+  static long bytesFor(int capacity) {
+    return 96 + 16L * capacity;
+  }
+
+  int capacity() {
+    return t.length;
+  }
+
+  /**
+   * Appends a sample, first dropping those at or before {@code horizon}. Samples arrive in time
+   * order per series; an older or equal timestamp (only possible while seeding merges) is placed in
+   * order.
+   */
+  void append(long ts, double val, long horizon) {
+    trim(horizon);
+    if (ts <= horizon) {
+      owner.evicted(ts);
+      return;
+    }
+    if (end > start && ts <= t[end - 1]) {
+      insert(ts, val);
+      return;
+    }
+    if (end == t.length) {
+      makeRoom();
+    }
+    t[end] = ts;
+    v[end] = val;
+    end++;
+  }
+
+  private void insert(long ts, double val) {
+    int i = Arrays.binarySearch(t, start, end, ts);
+    if (i >= 0) {
+      v[i] = val;
+      return;
+    }
+    int at = -i - 1;
+    if (end == t.length) {
+      makeRoom();
+      at = -Arrays.binarySearch(t, start, end, ts) - 1;
+    }
+    System.arraycopy(t, at, t, at + 1, end - at);
+    System.arraycopy(v, at, v, at + 1, end - at);
+    t[at] = ts;
+    v[at] = val;
+    end++;
+  }
+
+  /** Drops samples at or before {@code horizon}. */
+  void trim(long horizon) {
+    while (start < end && t[start] <= horizon) {
+      owner.evicted(t[start]);
+      start++;
+    }
+    if (start == end) {
+      start = 0;
+      end = 0;
+    }
+  }
+
+  private void makeRoom() {
+    int n = end - start;
+    if (start > 0 && start >= t.length / 4) {
+      System.arraycopy(t, start, t, 0, n);
+      System.arraycopy(v, start, v, 0, n);
+    } else {
+      int old = t.length;
+      long[] nt = new long[old * 2];
+      double[] nv = new double[old * 2];
+      System.arraycopy(t, start, nt, 0, n);
+      System.arraycopy(v, start, nv, 0, n);
+      t = nt;
+      v = nv;
+      owner.plan.addBytes(SeriesBuf.bytesFor(nt.length) - SeriesBuf.bytesFor(old));
+    }
+    start = 0;
+    end = n;
+  }
+
+  /** Gives memory back after the window shrank (the sweep, off the per-sample path). */
+  void shrink() {
+    int n = end - start;
+    int cap = t.length;
+    if (cap > INITIAL * 2 && n < cap / 4) {
+      int nc = Math.max(INITIAL, Integer.highestOneBit(Math.max(1, n)) * 2);
+      t = Arrays.copyOfRange(t, start, start + nc);
+      v = Arrays.copyOfRange(v, start, start + nc);
+      start = 0;
+      end = n;
+      owner.plan.addBytes(SeriesBuf.bytesFor(nc) - SeriesBuf.bytesFor(cap));
+    }
+  }
+
+  /** Index of the first sample after {@code ts}. */
+  int firstAfter(long ts) {
+    int lo = start;
+    int hi = end;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (t[mid] <= ts) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+}

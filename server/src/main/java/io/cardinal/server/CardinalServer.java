@@ -27,6 +27,7 @@ import io.cardinal.rules.RuleFiles;
 import io.cardinal.rules.RuleManager;
 import io.cardinal.rules.RuleOptions;
 import io.cardinal.scrape.ScrapeManager;
+import io.cardinal.streaming.StreamingRuntime;
 import io.cardinal.web.BodyRoute;
 import io.cardinal.web.QueryService;
 import io.cardinal.web.ServerContext;
@@ -67,6 +68,8 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
   private final Notifier notifier;
   private final RuleManager rules;
   private final String externalUrl;
+  private StreamingRuntime streamingRuntime;
+  private StreamingRules streaming;
   private final java.util.concurrent.atomic.AtomicLong lintGeneration =
       new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.ExecutorService linter =
@@ -259,6 +262,19 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
       throw new ConfigException("alerting: " + e.getMessage(), e);
     }
     rules.setEngine(ruleEngine(options, c.global().evaluationIntervalMs()));
+    if (options.rulesStreaming()) {
+      if (streaming == null) {
+        streamingRuntime =
+            StreamingRuntime.attach(
+                db,
+                ruleEngineOptions(options, c.global().evaluationIntervalMs()),
+                StreamingRuntime.DEFAULT_GRACE_MS);
+        streaming = new StreamingRules(streamingRuntime, c.global().evaluationIntervalMs());
+        metricsSources.add(streaming);
+        rules.setStreamingBackend(streaming);
+      }
+      streaming.setEvaluationInterval(c.global().evaluationIntervalMs());
+    }
     rules.setOptions(ruleOptions(c.global(), options, externalUrl));
     rules.update(groups);
     lintLater(c, groups);
@@ -297,13 +313,16 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
 
   /** The engine rules query through: the query flags, subqueries stepping at the rule interval. */
   private static Engine ruleEngine(ServerOptions o, long evaluationIntervalMs) {
-    return new Engine(
-        EngineOptions.defaults()
-            .withLookbackDelta(o.lookbackDelta())
-            .withMaxSamples(o.queryMaxSamples())
-            .withTimeout(o.queryTimeout())
-            .withMaxConcurrentQueries(o.queryMaxConcurrency())
-            .withNoStepSubqueryInterval(Duration.ofMillis(evaluationIntervalMs)));
+    return new Engine(ruleEngineOptions(o, evaluationIntervalMs));
+  }
+
+  private static EngineOptions ruleEngineOptions(ServerOptions o, long evaluationIntervalMs) {
+    return EngineOptions.defaults()
+        .withLookbackDelta(o.lookbackDelta())
+        .withMaxSamples(o.queryMaxSamples())
+        .withTimeout(o.queryTimeout())
+        .withMaxConcurrentQueries(o.queryMaxConcurrency())
+        .withNoStepSubqueryInterval(Duration.ofMillis(evaluationIntervalMs));
   }
 
   private static RuleOptions ruleOptions(Config.Global g, ServerOptions o, String externalUrl) {
@@ -520,6 +539,10 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
     web.stop();
     linter.shutdownNow();
     rules.close();
+    if (streamingRuntime != null) {
+      db.setCommitObserver(null);
+      streamingRuntime.close();
+    }
     notifier.close();
     scrapes.close();
     remoteWrites.close();

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * to both before the rules are loaded, so every evaluation of either sees the same data): the
  * groups are evaluated at the same instants (same file path and group name give the same offset),
  * recording rules write the same series with the same values at each of those instants, and the
- * ALERTS series (pending, firing) are the same at each. Skipped loudly without the binary.
+ * ALERTS series (pending, firing) are the same at each. Cardinal evaluates every one of these rules
+ * with streaming evaluation (checked), so this also proves the streaming path against Prometheus.
+ * Skipped loudly without the binary.
  */
 class RulesVsPrometheusTest {
   @TempDir Path dir;
@@ -69,7 +71,11 @@ class RulesVsPrometheusTest {
               labels: {severity: page}
       """;
 
-  /** Nine minutes of samples at 1s around now: counters and gauges that cross the thresholds. */
+  /**
+   * Seven minutes of samples at 1s around now (up to a minute ahead, so Cardinal's streaming state
+   * serves the evaluations rather than its query fallback): counters and gauges that cross the
+   * thresholds.
+   */
   static byte[] data(long base) {
     Prompb.WriteRequest.Builder req = Prompb.WriteRequest.newBuilder();
     String[][] counters = {
@@ -79,7 +85,7 @@ class RulesVsPrometheusTest {
       {"web", "c", "500", "0.1"}
     };
     long from = base - 360_000;
-    long to = base + 180_000;
+    long to = base + 60_000;
     for (String[] c : counters) {
       Prompb.TimeSeries.Builder ts =
           Prompb.TimeSeries.newBuilder()
@@ -266,6 +272,14 @@ class RulesVsPrometheusTest {
     }
     assertEquals(List.of(), problems);
     assertTrue(comparedPoints > 50, "compared only " + comparedPoints + " points");
+    // Cardinal evaluated every rule from its streaming state, never falling back to a query.
+    String ruleApi = cardinal.get("/api/v1/rules").body();
+    assertEquals(5, ruleApi.split("\"evaluationMode\":\"streaming\"", -1).length - 1, ruleApi);
+    String metrics = cardinal.get("/metrics").body();
+    assertTrue(
+        ServerHarness.metric(metrics, "cardinal_rules_streaming_evaluations_total") > 50, metrics);
+    assertEquals(
+        0, ServerHarness.metric(metrics, "cardinal_rules_streaming_fallbacks_total"), metrics);
     String ours = cardinal.get("/api/v1/alerts").body();
     assertTrue(ours.contains("\"summary\":\"r1 at 35 degrees\""), ours);
     String theirs = http(prom + "/api/v1/alerts", null).body();

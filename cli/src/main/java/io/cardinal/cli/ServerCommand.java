@@ -163,24 +163,35 @@ public final class ServerCommand implements Callable<Integer> {
 
   @Option(
       names = "--alertmanager.drain-notification-queue-on-shutdown",
-      negatable = true,
+      arity = "0..1",
       defaultValue = "true",
       fallbackValue = "true",
       description =
           "Send any outstanding Alertmanager notifications when shutting down. If false, any"
-              + " outstanding Alertmanager notifications will be dropped when shutting down.")
+              + " outstanding Alertmanager notifications will be dropped when shutting down."
+              + " Default: ${DEFAULT-VALUE}.")
   boolean drainNotificationQueue;
 
   @Option(
+      names = "--no-alertmanager.drain-notification-queue-on-shutdown",
+      description = "Drop outstanding Alertmanager notifications when shutting down.")
+  boolean noDrainNotificationQueue;
+
+  // Picocli derives no --no- form for dotted names; the negative forms are spelled out as kingpin
+  // (Prometheus's flag parser) accepts them: --flag, --flag=false, --no-flag.
+  @Option(
       names = "--rules.streaming",
-      negatable = true,
+      arity = "0..1",
       defaultValue = "true",
       fallbackValue = "true",
       description =
           "Evaluate the rules that can be maintained incrementally from the samples as they"
               + " arrive, instead of querying the database every interval (Cardinal's own; the"
-              + " others run as queries). --no-rules.streaming evaluates every rule as a query.")
+              + " others run as queries). Default: ${DEFAULT-VALUE}.")
   boolean rulesStreaming;
+
+  @Option(names = "--no-rules.streaming", description = "Evaluate every rule as a query.")
+  boolean noRulesStreaming;
 
   @Option(
       names = "--web.enable-admin-api",
@@ -268,7 +279,7 @@ public final class ServerCommand implements Callable<Integer> {
     flags.put(
         "alertmanager.drain-notification-queue-on-shutdown",
         String.valueOf(drainNotificationQueue));
-    flags.put("rules.streaming", String.valueOf(rulesStreaming));
+    flags.put("rules.streaming", String.valueOf(rulesStreaming && !noRulesStreaming));
     flags.put("alertmanager.notification-batch-size", String.valueOf(notificationBatchSize));
     flags.put("log.level", logLevel);
     return ServerOptions.DEFAULTS
@@ -295,8 +306,8 @@ public final class ServerCommand implements Callable<Integer> {
         .withForGracePeriod(Duration.ofMillis(forGracePeriodMs))
         .withResendDelay(Duration.ofMillis(resendDelayMs))
         .withNotificationQueueCapacity(notificationQueueCapacity)
-        .withDrainNotificationQueue(drainNotificationQueue)
-        .withRulesStreaming(rulesStreaming)
+        .withDrainNotificationQueue(drainNotificationQueue && !noDrainNotificationQueue)
+        .withRulesStreaming(rulesStreaming && !noRulesStreaming)
         .withNotificationBatchSize(notificationBatchSize)
         .withFlags(flags);
   }

@@ -83,6 +83,38 @@ class MainTest {
     assertEquals(2, exitCode(both), "contradicting flags are refused");
   }
 
+  @Test
+  void booleanFlagsTakeKingpinsForms() {
+    java.util.function.Function<String[], ServerOptions> parse =
+        args -> {
+          ServerCommand c = new ServerCommand();
+          new CommandLine(c).parseArgs(args);
+          return c.options();
+        };
+    assertTrue(parse.apply(new String[0]).rulesStreaming());
+    assertTrue(parse.apply(new String[] {"--rules.streaming"}).rulesStreaming());
+    assertEquals(false, parse.apply(new String[] {"--rules.streaming=false"}).rulesStreaming());
+    assertEquals(false, parse.apply(new String[] {"--no-rules.streaming"}).rulesStreaming());
+    assertTrue(parse.apply(new String[0]).drainNotificationQueue());
+    assertEquals(
+        false,
+        parse
+            .apply(new String[] {"--no-alertmanager.drain-notification-queue-on-shutdown"})
+            .drainNotificationQueue());
+    ServerOptions o =
+        parse.apply(
+            new String[] {
+              "--alertmanager.notification-batch-size=64",
+              "--rules.alert.resend-delay=30s",
+              "--web.external-url=http://prom.example/"
+            });
+    assertEquals(64, o.notificationBatchSize());
+    assertEquals(java.time.Duration.ofSeconds(30), o.resendDelay());
+    assertEquals("http://prom.example/", o.externalUrl());
+    assertEquals(
+        "false", parse.apply(new String[] {"--no-rules.streaming"}).flags().get("rules.streaming"));
+  }
+
   private static int exitCode(ServerCommand c) {
     try {
       return c.call();

@@ -192,8 +192,10 @@ PY
     curl -s -X POST "http://127.0.0.1:$port/-/reload" > /dev/null
     sleep 5
     log "$sys: ingest cost with the rules loaded, $INGEST_SECONDS s"
+    # Rounds 1 s apart ending now: every sample is newer than what the series hold, none too old.
     java -Xmx3g -cp "$BJAR" io.cardinal.bench.compare.RemoteWriteLoad "http://127.0.0.1:$port/api/v1/write" \
-      --series "$SERIES" --step-ms 15000 --warmup-rounds 1 --seconds "$INGEST_SECONDS" --max-rounds 1000 \
+      --series "$SERIES" --step-ms 1000 --warmup-rounds 1 --seconds "$INGEST_SECONDS" \
+      --max-rounds "$INGEST_SECONDS" \
       --batch 2000 --connections 1 --pid "$pid" --hz "$TICK" > "$OUT/logs/$sys-ingest.json" 2>> "$OUT/logs/$sys-write.log"
     python3 - "$sys" "$OUT/logs/$sys-ingest.json" <<'PY' >> "$OUT/ingest.jsonl"
 import json, sys

@@ -12,7 +12,6 @@ import io.cardinal.scrape.ScrapeLoop;
 import io.cardinal.scrape.Target;
 import io.cardinal.tsdb.head.TsdbStatus;
 import io.cardinal.tsdb.labels.Labels;
-import io.cardinal.tsdb.labels.MatchType;
 import io.cardinal.tsdb.labels.Matcher;
 import io.cardinal.tsdb.query.Querier;
 import io.cardinal.tsdb.query.SeriesSet;
@@ -203,16 +202,7 @@ final class Api {
       List<Matcher> ms = new ArrayList<>();
       try {
         for (LabelMatcher lm : PromQL.parseMatchers(s)) {
-          ms.add(
-              Matcher.of(
-                  switch (lm.type()) {
-                    case EQ -> MatchType.EQUAL;
-                    case NEQ -> MatchType.NOT_EQUAL;
-                    case RE -> MatchType.REGEX;
-                    case NRE -> MatchType.NOT_REGEX;
-                  },
-                  lm.name(),
-                  lm.value()));
+          ms.add(lm.toMatcher());
         }
       } catch (PromQLParseException e) {
         throw new BadData(e.getMessage());

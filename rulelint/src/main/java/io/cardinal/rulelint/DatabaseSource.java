@@ -49,18 +49,7 @@ public final class DatabaseSource implements LintSource {
   }
 
   static Matcher[] toMatchers(List<LabelMatcher> matchers) {
-    Matcher[] out = new Matcher[matchers.size()];
-    for (int i = 0; i < out.length; i++) {
-      LabelMatcher m = matchers.get(i);
-      out[i] =
-          switch (m.type()) {
-            case EQ -> Matcher.equal(m.name(), m.value());
-            case NEQ -> Matcher.notEqual(m.name(), m.value());
-            case RE -> Matcher.regex(m.name(), m.value());
-            case NRE -> Matcher.notRegex(m.name(), m.value());
-          };
-    }
-    return out;
+    return LabelMatcher.toMatchers(matchers);
   }
 
   private static boolean isStale(double v) {

@@ -2,6 +2,7 @@ package io.cardinal.streaming;
 
 import io.cardinal.promql.ast.BinaryOp;
 import io.cardinal.promql.ast.VectorMatching;
+import io.cardinal.promql.engine.EngineFunctions;
 import io.cardinal.tsdb.labels.Labels;
 
 /**
@@ -18,7 +19,7 @@ final class Semantics {
   static final long STALE_BITS = 0x7ff0000000000002L;
 
   static boolean isStale(double v) {
-    return Double.doubleToRawLongBits(v) == STALE_BITS;
+    return EngineFunctions.isStale(v);
   }
 
   /** A Neumaier-compensated running sum. */
@@ -52,100 +53,41 @@ final class Semantics {
 
   /** Go's math.Pow where it differs from Java's. */
   static double pow(double x, double y) {
-    if (x == 1 || y == 0) {
-      return 1;
-    }
-    if (x == -1 && Double.isInfinite(y)) {
-      return 1;
-    }
-    return Math.pow(x, y);
+    return EngineFunctions.pow(x, y);
   }
 
   /** Arithmetic, or a comparison giving 1 or 0, between two floats. */
   static double scalarOp(BinaryOp op, double l, double r) {
-    return switch (op) {
-      case ADD -> l + r;
-      case SUB -> l - r;
-      case MUL -> l * r;
-      case DIV -> l / r;
-      case POW -> pow(l, r);
-      case MOD -> l % r;
-      case ATAN2 -> Math.atan2(l, r);
-      case EQLC, NEQ, GTR, LSS, GTE, LTE -> compare(op, l, r) ? 1 : 0;
-      default -> throw new IllegalArgumentException("operator " + op.symbol() + " on floats");
-    };
+    return EngineFunctions.scalarOp(op, l, r);
   }
 
   static boolean compare(BinaryOp op, double l, double r) {
-    return switch (op) {
-      case EQLC -> l == r;
-      case NEQ -> l != r;
-      case GTR -> l > r;
-      case LSS -> l < r;
-      case GTE -> l >= r;
-      case LTE -> l <= r;
-      default -> throw new IllegalArgumentException("not a comparison: " + op.symbol());
-    };
+    return EngineFunctions.compare(op, l, r);
   }
 
   /** Whether the operator's result is no longer the metric it was computed from. */
   static boolean dropsName(BinaryOp op) {
-    return switch (op) {
-      case ADD, SUB, MUL, DIV, POW, MOD, ATAN2 -> true;
-      default -> false;
-    };
+    return EngineFunctions.changesSchema(op);
   }
 
   /** The labels without the metric name and the type/unit metadata labels. */
   static Labels withoutMetadata(Labels l) {
-    if (!l.has(Labels.METRIC_NAME) && !l.has("__type__") && !l.has("__unit__")) {
-      return l;
-    }
-    return l.toBuilder().delete(Labels.METRIC_NAME, "__type__", "__unit__").build();
+    return EngineFunctions.dropMetadata(l);
   }
 
   /** The key two sides are matched on: the on() labels, or all but ignoring() and the name. */
   static Labels matchKey(Labels l, VectorMatching m) {
-    Labels.Builder b = l.toBuilder();
-    if (m.on()) {
-      b.keep(m.matchingLabels());
-    } else {
-      b.delete(Labels.METRIC_NAME);
-      b.delete(m.matchingLabels().toArray(new String[0]));
-    }
-    return b.build();
+    return EngineFunctions.signature(l, m);
   }
 
   /** The labels of a vector/vector result, from the "many" side and the included "one" labels. */
   static Labels matchedLabels(Labels many, Labels one, BinaryOp op, VectorMatching m) {
-    Labels.Builder b = many.toBuilder();
-    if (dropsName(op)) {
-      b.delete(Labels.METRIC_NAME, "__type__", "__unit__");
-    }
-    if (m.cardinality() == VectorMatching.Cardinality.ONE_TO_ONE) {
-      if (m.on()) {
-        b.keep(m.matchingLabels());
-      } else {
-        b.delete(m.matchingLabels().toArray(new String[0]));
-      }
-    }
-    for (String name : m.include()) {
-      String v = one.get(name);
-      if (v.isEmpty()) {
-        b.delete(name);
-      } else {
-        b.set(name, v);
-      }
-    }
-    return b.build();
+    return EngineFunctions.resultMetric(many, one, op, m);
   }
 
   /** The group of an aggregation: the by() labels, or all but without() and the name. */
   static Labels groupKey(Labels l, java.util.List<String> grouping, boolean without) {
-    if (without) {
-      return l.drop(grouping, Labels.METRIC_NAME);
-    }
-    return grouping.isEmpty() ? Labels.EMPTY : l.keep(grouping);
+    return EngineFunctions.groupLabels(l, grouping, without);
   }
 
   // ------------------------------------------------------------------------- range functions

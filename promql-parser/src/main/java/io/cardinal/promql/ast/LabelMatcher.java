@@ -13,6 +13,25 @@ public record LabelMatcher(Type type, String name, String value) {
   /** The metric name label. */
   public static final String METRIC_NAME = "__name__";
 
+  /** The storage matcher this selector matcher stands for. */
+  public io.cardinal.tsdb.labels.Matcher toMatcher() {
+    return switch (type) {
+      case EQ -> io.cardinal.tsdb.labels.Matcher.equal(name, value);
+      case NEQ -> io.cardinal.tsdb.labels.Matcher.notEqual(name, value);
+      case RE -> io.cardinal.tsdb.labels.Matcher.regex(name, value);
+      case NRE -> io.cardinal.tsdb.labels.Matcher.notRegex(name, value);
+    };
+  }
+
+  /** {@link #toMatcher()} of each, in order. */
+  public static io.cardinal.tsdb.labels.Matcher[] toMatchers(java.util.List<LabelMatcher> ms) {
+    io.cardinal.tsdb.labels.Matcher[] out = new io.cardinal.tsdb.labels.Matcher[ms.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = ms.get(i).toMatcher();
+    }
+    return out;
+  }
+
   public enum Type {
     EQ("="),
     NEQ("!="),

@@ -207,18 +207,7 @@ final class Evaluator {
   }
 
   private static Matcher[] compile(List<LabelMatcher> ms) {
-    Matcher[] out = new Matcher[ms.size()];
-    for (int i = 0; i < out.length; i++) {
-      LabelMatcher m = ms.get(i);
-      out[i] =
-          switch (m.type()) {
-            case EQ -> Matcher.equal(m.name(), m.value());
-            case NEQ -> Matcher.notEqual(m.name(), m.value());
-            case RE -> Matcher.regex(m.name(), m.value());
-            case NRE -> Matcher.notRegex(m.name(), m.value());
-          };
-    }
-    return out;
+    return LabelMatcher.toMatchers(ms);
   }
 
   // ------------------------------------------------------------------------------------------

@@ -182,12 +182,13 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--rules.streaming",
       arity = "0..1",
-      defaultValue = "true",
+      defaultValue = "false",
       fallbackValue = "true",
       description =
           "Evaluate the rules that can be maintained incrementally from the samples as they"
               + " arrive, instead of querying the database every interval (Cardinal's own; the"
-              + " others run as queries). Default: ${DEFAULT-VALUE}.")
+              + " others run as queries). Off by default: it costs ingest CPU (see"
+              + " docs/streaming.md). Default: ${DEFAULT-VALUE}.")
   boolean rulesStreaming;
 
   @Option(names = "--no-rules.streaming", description = "Evaluate every rule as a query.")

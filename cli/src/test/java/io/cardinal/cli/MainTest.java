@@ -91,7 +91,7 @@ class MainTest {
           new CommandLine(c).parseArgs(args);
           return c.options();
         };
-    assertTrue(parse.apply(new String[0]).rulesStreaming());
+    assertEquals(false, parse.apply(new String[0]).rulesStreaming());
     assertTrue(parse.apply(new String[] {"--rules.streaming"}).rulesStreaming());
     assertEquals(false, parse.apply(new String[] {"--rules.streaming=false"}).rulesStreaming());
     assertEquals(false, parse.apply(new String[] {"--no-rules.streaming"}).rulesStreaming());

@@ -64,7 +64,7 @@ import java.util.Map;
  *     firing alert to Alertmanager
  * @param notificationQueueCapacity {@code --alertmanager.notification-queue-capacity} (10,000)
  * @param drainNotificationQueue {@code --alertmanager.drain-notification-queue-on-shutdown} (true)
- * @param rulesStreaming {@code --rules.streaming} (Cardinal's own, on): rules whose expression can
+ * @param rulesStreaming {@code --rules.streaming} (Cardinal's own, off): rules whose expression can
  *     be maintained incrementally are evaluated from state fed by the append path; the others, and
  *     every rule when off, are evaluated as queries
  * @param notificationBatchSize {@code --alertmanager.notification-batch-size} (256): most alerts
@@ -148,7 +148,7 @@ public record ServerOptions(
           Duration.ofMinutes(1),
           10_000,
           true,
-          true,
+          false,
           256,
           Map.of());
 

@@ -198,7 +198,9 @@ class RulesVsPrometheusTest {
     String prom = "http://127.0.0.1:" + port;
     cardinal =
         ServerHarness.start(
-            dir.resolve("cardinal"), noRules, o -> o.withEnableRemoteWriteReceiver(true));
+            dir.resolve("cardinal"),
+            noRules,
+            o -> o.withEnableRemoteWriteReceiver(true).withRulesStreaming(true));
     ServerHarness.await(
         "Prometheus ready",
         30_000,

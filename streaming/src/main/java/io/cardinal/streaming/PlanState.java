@@ -523,7 +523,7 @@ final class PlanState {
       if (!produced.add(metric)) {
         throw StreamingEvaluationException.sameLabelset();
       }
-      out.add(metric, val, op.bool());
+      out.add(metric, val, op.bool() || many.dropName[j]);
     }
     return out;
   }

@@ -304,7 +304,9 @@ final class Binary {
         Col o = outByLabels.get(metric);
         if (o == null) {
           o = new Col(metric, n);
-          o.dropName = returnBool;
+          // A comparison keeps the many side's sample, and with it a name removal that side still
+          // owes (rate(x[1m]) > rate(y[1m]) has no __name__, as in Prometheus).
+          o.dropName = returnBool || mc.dropName;
           outByLabels.put(metric, o);
           out.add(o);
         } else if (o.has[i]) {

@@ -54,6 +54,21 @@ class EngineTest {
   }
 
   @Test
+  void comparisonBetweenVectorsKeepsThePendingNameRemoval() {
+    series(Labels.of("__name__", "x_total", "j", "a"), 0, 15_000, 0, 10, 20, 30, 40, 50);
+    series(Labels.of("__name__", "y_total", "j", "a"), 0, 15_000, 0, 1, 2, 3, 4, 5);
+    // rate() drops the name; a comparison that keeps rate's sample keeps that drop (Prometheus
+    // gives {j="a"}), while one that keeps a raw selector's sample keeps its name.
+    Value.Vector v = instant("rate(x_total[1m]) > rate(y_total[1m])", 75_000);
+    assertEquals(
+        List.of(Labels.of("j", "a")), v.samples().stream().map(Value.Sample::labels).toList());
+    Value.Vector raw = instant("x_total >= x_total", 75_000);
+    assertEquals(
+        List.of(Labels.of("__name__", "x_total", "j", "a")),
+        raw.samples().stream().map(Value.Sample::labels).toList());
+  }
+
+  @Test
   void rateExtrapolatesToRangeBoundariesWhenSamplesAreClose() {
     // 0, 10, ..., 100 at 15s intervals from t=15s: the window (60s, 180s] at t=180s holds
     // 75s..180s.

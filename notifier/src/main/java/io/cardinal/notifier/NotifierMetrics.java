@@ -1,5 +1,6 @@
 package io.cardinal.notifier;
 
+import io.cardinal.exposition.MetricsSource;
 import io.cardinal.exposition.Summary;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,8 +104,7 @@ final class NotifierMetrics {
   }
 
   private static void header(StringBuilder sb, String name, String help, String type) {
-    sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    sb.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    MetricsSource.header(sb, name, type, help);
   }
 
   /** {@code name{alertmanager="url"[,quantile="q"]} } without the value. */

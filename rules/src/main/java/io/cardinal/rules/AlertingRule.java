@@ -7,11 +7,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code alert: NAME}: each result series is an alert, pending until the condition has held for
@@ -234,10 +232,6 @@ final class AlertingRule extends Rule {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("*", "%2A").replace("%7E", "~");
   }
 
-  synchronized List<Entry> entries() {
-    return new ArrayList<>(active.values());
-  }
-
   /** Carries the alerts of the same rule over a reload. */
   synchronized void copyStateFrom(AlertingRule old) {
     synchronized (old) {
@@ -348,11 +342,5 @@ final class AlertingRule extends Rule {
         List.of(),
         evaluationMode(),
         queryReason);
-  }
-
-  Set<Labels> keys() {
-    synchronized (this) {
-      return new HashSet<>(active.keySet());
-    }
   }
 }

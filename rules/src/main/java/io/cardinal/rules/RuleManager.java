@@ -369,8 +369,7 @@ public final class RuleManager implements MetricsSource, AutoCloseable {
   }
 
   private static void family(StringBuilder sb, String name, String type, String help) {
-    sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    sb.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    MetricsSource.header(sb, name, type, help);
   }
 
   private static void sample(StringBuilder sb, String name, Group g, double v) {

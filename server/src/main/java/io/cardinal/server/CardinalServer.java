@@ -35,6 +35,7 @@ import io.cardinal.web.WebServer;
 import io.cardinal.web.query.EngineQueryService;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -340,13 +341,24 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
 
   /** Prometheus's default for --web.external-url: this host's name and the listening port. */
   static String defaultExternalUrl(int port) {
-    String host;
+    return "http://" + hostname() + ":" + port;
+  }
+
+  /**
+   * The machine's name as the kernel has it, like Go's os.Hostname: no DNS lookup (which {@code
+   * InetAddress.getLocalHost} makes, and which can stall a start for seconds).
+   */
+  static String hostname() {
     try {
-      host = java.net.InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      host = "localhost";
+      String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+      if (!h.isEmpty()) {
+        return h;
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not Linux: the environment, then a name that always resolves.
     }
-    return "http://" + host + ":" + port;
+    String env = System.getenv("HOSTNAME");
+    return env == null || env.isBlank() ? "localhost" : env.strip();
   }
 
   /** The built-in configuration without --config.file: the server scrapes itself every 15s. */

@@ -94,24 +94,12 @@ final class StreamingRules implements StreamingBackend, MetricsSource {
   }
 
   private static void gauge(StringBuilder sb, String name, String help, long v) {
-    sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    sb.append("# TYPE ")
-        .append(name)
-        .append(" gauge\n")
-        .append(name)
-        .append(' ')
-        .append(v)
-        .append('\n');
+    MetricsSource.header(sb, name, "gauge", help);
+    sb.append(name).append(' ').append(v).append('\n');
   }
 
   private static void counter(StringBuilder sb, String name, String help, long v) {
-    sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    sb.append("# TYPE ")
-        .append(name)
-        .append(" counter\n")
-        .append(name)
-        .append(' ')
-        .append(v)
-        .append('\n');
+    MetricsSource.header(sb, name, "counter", help);
+    sb.append(name).append(' ').append(v).append('\n');
   }
 }

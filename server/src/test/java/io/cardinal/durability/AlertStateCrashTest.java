@@ -86,14 +86,12 @@ class AlertStateCrashTest {
         assertTrue(
             pendingFor <= credit + 6_000,
             at + ": pending for " + pendingFor + " ms counts downtime (credit " + credit + " ms)");
-        long upSince = System.currentTimeMillis();
         Thread.sleep(500 + rnd.nextInt(2_000));
         credit = System.currentTimeMillis() - activeAt;
         p.destroyForcibly().waitFor();
         kills++;
         // Downtime, which must not count.
         Thread.sleep(1_000 + rnd.nextInt(1_000));
-        assertTrue(System.currentTimeMillis() > upSince);
       } finally {
         p.destroyForcibly().waitFor();
       }

@@ -111,16 +111,7 @@ class RulesServerTest {
     assertEquals(404, unknown.status());
     assertTrue(unknown.body().contains("\"errorType\":\"not_found\""), unknown.body());
     // The recording rule writes its series.
-    ServerHarness.await(
-        "recorded series",
-        15_000,
-        () -> {
-          try {
-            return s.get("/api/v1/query?query=job:up:sum").body().contains("\"job\":\"j\"");
-          } catch (Exception e) {
-            return false;
-          }
-        });
+    s.awaitBody("recorded series", "/api/v1/query?query=job:up:sum", "\"job\":\"j\"");
 
     // A reload with the alert unchanged and a new rule added keeps the alert's state.
     String since = activeAt();
@@ -161,16 +152,7 @@ class RulesServerTest {
     s = ServerHarness.start(dir, CONFIG, null);
     append(1);
     assertEquals(200, s.postForm("/-/reload", "").status());
-    ServerHarness.await(
-        "lint warnings in /api/v1/rules",
-        15_000,
-        () -> {
-          try {
-            return s.get("/api/v1/rules").body().contains("series/missing");
-          } catch (Exception e) {
-            return false;
-          }
-        });
+    s.awaitBody("lint warnings in /api/v1/rules", "/api/v1/rules", "series/missing");
     String body = s.get("/api/v1/rules").body();
     int typo = body.indexOf("\"name\":\"typo:sum\"");
     int fine = body.indexOf("\"name\":\"fine:sum\"");
@@ -187,16 +169,7 @@ class RulesServerTest {
         o -> o.withForGracePeriod(Duration.ofSeconds(1));
     s = ServerHarness.start(dir, CONFIG, grace);
     append(1);
-    ServerHarness.await(
-        "ALERTS_FOR_STATE written",
-        15_000,
-        () -> {
-          try {
-            return s.get("/api/v1/query?query=ALERTS_FOR_STATE").body().contains("Pending");
-          } catch (Exception e) {
-            return false;
-          }
-        });
+    s.awaitBody("ALERTS_FOR_STATE written", "/api/v1/query?query=ALERTS_FOR_STATE", "Pending");
     long before = java.time.Instant.parse(activeAt()).toEpochMilli();
     s.close();
     long down = System.currentTimeMillis();
@@ -214,16 +187,7 @@ class RulesServerTest {
           }
         });
     // Restoration runs after the first evaluation; wait until ALERTS are written again.
-    ServerHarness.await(
-        "restored",
-        15_000,
-        () -> {
-          try {
-            return s.get("/api/v1/query?query=ALERTS").body().contains("Pending");
-          } catch (Exception e) {
-            return false;
-          }
-        });
+    s.awaitBody("restored", "/api/v1/query?query=ALERTS", "Pending");
     long after = java.time.Instant.parse(activeAt()).toEpochMilli();
     // Restored, not restarted: active since before the restart, shifted by the downtime.
     long downtime = System.currentTimeMillis() - down;

@@ -123,6 +123,20 @@ public final class ServerHarness implements AutoCloseable {
     fail("timed out after " + timeoutMs + " ms waiting for " + what);
   }
 
+  /** Waits (at most 15 s) until GET {@code path} answers a body containing {@code needle}. */
+  public void awaitBody(String what, String path, String needle) throws InterruptedException {
+    await(
+        what,
+        15_000,
+        () -> {
+          try {
+            return get(path).body().contains(needle);
+          } catch (Exception e) {
+            return false;
+          }
+        });
+  }
+
   @Override
   public void close() {
     server.close();

@@ -2,12 +2,16 @@ package io.cardinal.streaming;
 
 import io.cardinal.promql.ast.AggregateOp;
 import io.cardinal.promql.ast.BinaryOp;
+import io.cardinal.promql.ast.LabelMatcher;
 import io.cardinal.promql.ast.VectorMatching;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
- * One operator of a compiled plan. Operators are immutable descriptions; the state they read (the
- * per-series sample windows and the subquery step caches) lives in {@link PlanState}.
+ * One operator of a compiled plan. Operators are immutable descriptions; the state they read lives
+ * in the runtime's shared {@link SelectorState}s (per-series windows) and in {@link PlanState}
+ * (subquery step caches).
  */
 sealed interface Op {
 
@@ -86,13 +90,21 @@ sealed interface Op {
   }
 
   /**
-   * What a plan keeps per series for one selector: its matchers, and whether it serves instant
-   * selection (stale markers kept) or range functions (stale markers dropped, as the engine drops
-   * them from ranges).
+   * What is kept per series for one selector: its matchers, and whether it serves instant selection
+   * (stale markers kept) or range functions (stale markers dropped, as the engine drops them from
+   * ranges). The matchers are held in a canonical order, so {@code {a="1",b="2"}} and {@code
+   * {b="2",a="1"}} are one key and share one window.
    */
-  record SelectorKey(List<io.cardinal.promql.ast.LabelMatcher> matchers, boolean instant) {
+  record SelectorKey(List<LabelMatcher> matchers, boolean instant) {
+    private static final Comparator<LabelMatcher> ORDER =
+        Comparator.comparing(LabelMatcher::name)
+            .thenComparing(LabelMatcher::type)
+            .thenComparing(LabelMatcher::value);
+
     public SelectorKey {
-      matchers = List.copyOf(matchers);
+      List<LabelMatcher> sorted = new ArrayList<>(matchers);
+      sorted.sort(ORDER);
+      matchers = List.copyOf(sorted);
     }
   }
 }

@@ -8,24 +8,33 @@ import io.cardinal.promql.ast.VectorMatching;
 import io.cardinal.promql.engine.Value;
 import io.cardinal.tsdb.labels.Labels;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The state of one registered plan and its evaluation. The committing thread appends to the
- * selectors' series windows and rule threads evaluate, both under {@link #lock}.
+ * One registered plan: its subquery step caches and its evaluation. The per-series windows it reads
+ * are the runtime's shared {@link SelectorState}s. An evaluation takes {@link #lock} and then the
+ * locks of the plan's selectors in their id order; the committing thread takes one selector lock at
+ * a time and never this one, so the two cannot deadlock.
  */
 final class PlanState {
   final Plan plan;
   final long lookbackMs;
   final ReentrantLock lock = new ReentrantLock();
-  final Map<Op.SelectorKey, SelectorState> selectors = new LinkedHashMap<>();
+  final Map<Op.SelectorKey, SelectorState> selectors;
+
+  /** The selectors in lock order, and the window this plan needs from each. */
   final SelectorState[] selectorArray;
+
+  private final long[] needMs;
 
   /** Inner results of count_over_time subqueries by step time, per subquery operator. */
   private final IdentityHashMap<Op.CountSubquery, LongObjectHashMap<Step>> stepCache =
@@ -52,21 +61,50 @@ final class PlanState {
   final boolean hasSubqueries;
 
   /** The oldest sample time appended since the step caches were last brought up to date. */
-  long dirtyFrom = Long.MAX_VALUE;
+  private final AtomicLong dirtyFrom = new AtomicLong(Long.MAX_VALUE);
 
   volatile boolean closed;
   private volatile long bytes;
 
-  PlanState(Plan plan) {
+  /**
+   * @param selectors the shared selector state for each of the plan's selector keys
+   */
+  PlanState(Plan plan, Map<Op.SelectorKey, SelectorState> selectors) {
     this.plan = plan;
     this.lookbackMs = plan.lookbackDeltaMs();
-    for (Map.Entry<Op.SelectorKey, Long> e : plan.keep().entrySet()) {
-      selectors.put(e.getKey(), new SelectorState(this, e.getKey(), e.getValue()));
-    }
+    this.selectors = selectors;
     selectorArray = selectors.values().toArray(new SelectorState[0]);
+    Arrays.sort(selectorArray, Comparator.comparingLong(s -> s.id));
+    needMs = new long[selectorArray.length];
+    for (int i = 0; i < selectorArray.length; i++) {
+      needMs[i] = plan.keep().get(selectorArray[i].key);
+    }
     collectSubqueries(plan.root());
     hasSubqueries = !stepCache.isEmpty();
-    addBytes(200 + 100L * selectorArray.length);
+    addBytes(200 + 16L * selectorArray.length);
+  }
+
+  /** Takes the plan's lock and its selectors' locks, in the order every evaluation takes them. */
+  void lockAll() {
+    lock.lock();
+    for (SelectorState s : selectorArray) {
+      s.lock.lock();
+    }
+  }
+
+  void unlockAll() {
+    for (int i = selectorArray.length - 1; i >= 0; i--) {
+      selectorArray[i].lock.unlock();
+    }
+    lock.unlock();
+  }
+
+  /** A sample at {@code ts} was appended to one of the plan's windows. Any thread. */
+  void dirty(long ts) {
+    long d = dirtyFrom.get();
+    while (ts < d && !dirtyFrom.compareAndSet(d, ts)) {
+      d = dirtyFrom.get();
+    }
   }
 
   private void collectSubqueries(Op op) {
@@ -96,7 +134,7 @@ final class PlanState {
     return bytes;
   }
 
-  /** Series windows held (caller holds the lock or accepts a racy count). */
+  /** Series windows of the plan's selectors (caller holds the locks or accepts a racy count). */
   int seriesCount() {
     int n = 0;
     for (SelectorState s : selectorArray) {
@@ -105,29 +143,31 @@ final class PlanState {
     return n;
   }
 
-  /** Whether every sample an evaluation at t reads is held. Caller holds the lock. */
+  /**
+   * Whether every sample an evaluation at t reads is held. Caller holds the locks ({@link
+   * #lockAll}).
+   */
   boolean complete(long t) {
-    for (SelectorState s : selectorArray) {
-      if (s.evictedUpTo > t - s.keepMs) {
+    for (int i = 0; i < selectorArray.length; i++) {
+      SelectorState s = selectorArray[i];
+      if (s.overLimit || s.evictedUpTo > t - needMs[i]) {
         return false;
       }
     }
     return true;
   }
 
-  void sweep(long watermark, long graceMs) {
+  /** Why evaluations are answered by the engine for good, or null. */
+  String degradedReason() {
     for (SelectorState s : selectorArray) {
-      s.sweep(watermark - s.keepMs - graceMs);
+      if (s.overLimit) {
+        return "the streaming state reached its limit of series windows";
+      }
     }
+    return null;
   }
 
   void freeState() {
-    for (SelectorState s : selectorArray) {
-      for (SeriesBuf b : s.series.values()) {
-        b.dead = true;
-      }
-      s.series.clear();
-    }
     stepCache.clear();
     bytes = 0;
   }
@@ -179,14 +219,18 @@ final class PlanState {
   }
 
   private void refreshCaches() {
-    if (dirtyFrom == Long.MAX_VALUE) {
+    long from = dirtyFrom.getAndSet(Long.MAX_VALUE);
+    if (from == Long.MAX_VALUE) {
       return;
     }
-    long from = dirtyFrom;
     for (LongObjectHashMap<Step> cache : stepCache.values()) {
       forget(cache, step -> step >= from);
     }
-    dirtyFrom = Long.MAX_VALUE;
+  }
+
+  /** Forgets every cached step (the windows gained older samples). */
+  void invalidateSteps() {
+    dirty(Long.MIN_VALUE);
   }
 
   private void pruneCaches(long t) {

@@ -3,36 +3,70 @@ package io.cardinal.streaming;
 import io.cardinal.promql.ast.LabelMatcher;
 import io.cardinal.tsdb.labels.Labels;
 import io.cardinal.tsdb.labels.Matcher;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The per-series sample windows of one selector of one plan. Series are kept sorted by labels, the
- * order the engine reads them from storage. Guarded by the plan's lock.
+ * The per-series sample windows of one distinct selector, shared by every registered plan that uses
+ * it: a sample of a series that ten rules watch through the same selector is stored once. Series
+ * are kept sorted by labels, the order the engine reads them from storage.
+ *
+ * <p>The windows are guarded by {@link #lock}. The set of users and the window length change only
+ * under the runtime's routing lock.
  */
 final class SelectorState {
-  final PlanState plan;
   final Op.SelectorKey key;
   final Matcher[] matchers;
 
-  /** Samples newer than {@code t - keepMs} are needed to evaluate at t. */
-  final long keepMs;
+  /** Order in which an evaluation takes the locks of several selectors (no deadlock). */
+  final long id;
+
+  final ReentrantLock lock = new ReentrantLock();
+
+  /** Samples newer than {@code t - keepMs} are needed: the longest need of the users. */
+  volatile long keepMs;
 
   final TreeMap<Labels, SeriesBuf> series = new TreeMap<>();
 
   /**
    * The newest timestamp of a sample this state may be missing: dropped as too old, or before the
-   * seeded range. An evaluation at t is exact while {@code evictedUpTo <= t - keepMs}.
+   * seeded range. An evaluation needing {@code (t - keep, t]} is exact while {@code evictedUpTo <=
+   * t - keep}.
    */
   long evictedUpTo = Long.MIN_VALUE;
 
-  SelectorState(PlanState plan, Op.SelectorKey key, long keepMs) {
-    this.plan = plan;
+  /** Like {@link #evictedUpTo}, counted from the last time the window was lengthened. */
+  long evictedSinceLengthened = Long.MIN_VALUE;
+
+  /** Plans using this selector, with the window each needs. Guarded by the routing lock. */
+  final Map<PlanState, Long> users = new HashMap<>();
+
+  /** Users with subqueries, told of every appended sample (their step caches may be stale). */
+  volatile PlanState[] subqueryUsers = new PlanState[0];
+
+  /**
+   * Set when no plan uses the selector any more, or when it gave up its state for the runtime's
+   * window limit: nothing is fed to it again.
+   */
+  volatile boolean dead;
+
+  /** Set when the state was given up because the runtime's limit on series windows was reached. */
+  volatile boolean overLimit;
+
+  private final StreamingRuntime.Budget budget;
+  private volatile long bytes;
+
+  SelectorState(Op.SelectorKey key, long id, long keepMs, StreamingRuntime.Budget budget) {
     this.key = key;
+    this.id = id;
     this.keepMs = keepMs;
+    this.budget = budget;
     this.matchers = compile(key.matchers());
+    this.bytes = 100;
   }
 
   static Matcher[] compile(List<LabelMatcher> ms) {
@@ -52,15 +86,39 @@ final class SelectorState {
     if (ts > evictedUpTo) {
       evictedUpTo = ts;
     }
+    if (ts > evictedSinceLengthened) {
+      evictedSinceLengthened = ts;
+    }
   }
 
-  /** The buffer of a series, made on first use. Caller holds the plan's lock. */
+  void addBytes(long delta) {
+    bytes += delta;
+  }
+
+  long bytes() {
+    return bytes;
+  }
+
+  /** Tells the users with subqueries that a sample at {@code ts} arrived. Caller holds the lock. */
+  void appended(long ts) {
+    for (PlanState p : subqueryUsers) {
+      p.dirty(ts);
+    }
+  }
+
+  /**
+   * The buffer of a series, made on first use; null when the runtime's limit on series windows does
+   * not allow another one. Caller holds the lock.
+   */
   SeriesBuf buffer(Labels labels) {
     SeriesBuf b = series.get(labels);
     if (b == null) {
+      if (!budget.take()) {
+        return null;
+      }
       b = new SeriesBuf(labels, this);
       series.put(labels, b);
-      plan.addBytes(SeriesBuf.bytesFor(b.capacity()) + 48);
+      addBytes(SeriesBuf.bytesFor(b.capacity()) + 48);
     }
     return b;
   }
@@ -74,10 +132,21 @@ final class SelectorState {
       if (b.size() == 0) {
         b.dead = true;
         it.remove();
-        plan.addBytes(-SeriesBuf.bytesFor(b.capacity()) - 48);
+        budget.give(1);
+        addBytes(-SeriesBuf.bytesFor(b.capacity()) - 48);
       } else {
         b.shrink();
       }
     }
+  }
+
+  /** Frees every window; routes holding them look their targets up again. Caller holds the lock. */
+  void free() {
+    for (SeriesBuf b : series.values()) {
+      b.dead = true;
+    }
+    budget.give(series.size());
+    series.clear();
+    bytes = 100;
   }
 }

@@ -4,9 +4,9 @@ import io.cardinal.tsdb.labels.Labels;
 import java.util.Arrays;
 
 /**
- * The samples one series keeps for one selector of one plan, in time order, in two arrays used from
- * {@code start} to {@code end}: appends compact the arrays rather than wrap around them, so every
- * window is one contiguous slice the range functions read in place. Guarded by the plan's lock.
+ * The samples one series keeps for one selector, in time order, in two arrays used from {@code
+ * start} to {@code end}: appends compact the arrays rather than wrap around them, so every window
+ * is one contiguous slice the range functions read in place. Guarded by the selector's lock.
  */
 final class SeriesBuf {
   static final int INITIAL = 8;
@@ -61,6 +61,30 @@ final class SeriesBuf {
     end++;
   }
 
+  /**
+   * Puts samples older than every held one in front of them (seeding under live data). {@code ts}
+   * is sorted and its samples are newer than {@code horizon}.
+   */
+  void prepend(long[] ts, double[] vals, int n) {
+    if (n == 0) {
+      return;
+    }
+    int held = end - start;
+    int old = t.length;
+    int cap = Math.max(INITIAL, Integer.highestOneBit(Math.max(1, held + n - 1)) * 2);
+    long[] nt = new long[cap];
+    double[] nv = new double[cap];
+    System.arraycopy(ts, 0, nt, 0, n);
+    System.arraycopy(vals, 0, nv, 0, n);
+    System.arraycopy(t, start, nt, n, held);
+    System.arraycopy(v, start, nv, n, held);
+    t = nt;
+    v = nv;
+    start = 0;
+    end = n + held;
+    owner.addBytes(SeriesBuf.bytesFor(cap) - SeriesBuf.bytesFor(old));
+  }
+
   private void insert(long ts, double val) {
     int i = Arrays.binarySearch(t, start, end, ts);
     if (i >= 0) {
@@ -104,7 +128,7 @@ final class SeriesBuf {
       System.arraycopy(v, start, nv, 0, n);
       t = nt;
       v = nv;
-      owner.plan.addBytes(SeriesBuf.bytesFor(nt.length) - SeriesBuf.bytesFor(old));
+      owner.addBytes(SeriesBuf.bytesFor(nt.length) - SeriesBuf.bytesFor(old));
     }
     start = 0;
     end = n;
@@ -120,7 +144,7 @@ final class SeriesBuf {
       v = Arrays.copyOfRange(v, start, start + nc);
       start = 0;
       end = n;
-      owner.plan.addBytes(SeriesBuf.bytesFor(nc) - SeriesBuf.bytesFor(cap));
+      owner.addBytes(SeriesBuf.bytesFor(nc) - SeriesBuf.bytesFor(cap));
     }
   }
 

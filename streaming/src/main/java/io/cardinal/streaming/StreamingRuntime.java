@@ -18,7 +18,9 @@ import io.cardinal.tsdb.query.SeriesSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,21 +32,27 @@ import java.util.function.LongSupplier;
  * Streaming rule evaluation: registered plans are fed every committed sample of the series their
  * selectors match, and evaluate from that state without reading the index or chunks.
  *
- * <p>Set it as the database's commit observer ({@link #attach}). Each series is routed once: when a
- * batch creates it, or when a sample of a series not seen before arrives (its labels then come from
- * the database); the decision (which selector windows the series feeds, possibly none) is cached by
- * series reference, and found through an index of the selectors by metric name. Registering or
- * closing a plan makes each cached series decide again on its next sample.
+ * <p>Set it as the database's commit observer ({@link #attach}). The state is kept per distinct
+ * selector, shared by every plan that uses it ({@link SelectorState}): a sample is stored once per
+ * distinct selector matching its series, however many rules read it. Each series is routed once:
+ * when a batch creates it, or when a sample of a series not seen before arrives (its labels then
+ * come from the database); the decision (which selector windows the series feeds, possibly none) is
+ * cached by series reference, and found through an index of the selectors by metric name.
+ * Registering a plan whose selectors are all already kept changes no decision; one that brings a
+ * new selector makes each cached series decide again on its next sample.
  *
  * <p>State is bounded by time: a selector keeps the samples newer than the newest committed
- * timestamp (the watermark) minus its window minus a grace period; series whose samples all fell
- * out are dropped by a sweep that runs as the watermark advances. An evaluation at a time the state
- * no longer (or not yet) covers falls back to the PromQL engine, so results are always those of an
- * instant query.
+ * timestamp (the watermark) minus the longest window its plans need minus a grace period; series
+ * whose samples all fell out are dropped by a sweep that runs as the watermark advances. It is also
+ * bounded in size: past the limit on series windows, a selector that needs another window gives up
+ * its state and its plans are answered by the engine. An evaluation at a time the state no longer
+ * (or not yet) covers falls back to the PromQL engine, so results are always those of an instant
+ * query.
  *
  * <p>Threads: {@link #committed} runs on the committing thread under the head's commit lock;
- * evaluations run on rule threads. Each plan has a lock taken by both; routing has its own lock
- * taken by commits, registrations and closes.
+ * evaluations run on rule threads. Each selector has a lock, taken by the committing thread one at
+ * a time and by evaluations in id order after their plan's lock; routing has its own lock taken by
+ * commits, registrations and closes.
  */
 public final class StreamingRuntime implements CommitObserver, AutoCloseable {
 
@@ -65,6 +73,39 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
     }
   }
 
+  /** The limit on series windows summed over all selectors, and how many are held. */
+  static final class Budget {
+    private final long limit;
+    private final AtomicLong held = new AtomicLong();
+
+    Budget(long limit) {
+      this.limit = limit;
+    }
+
+    boolean take() {
+      if (limit <= 0) {
+        held.incrementAndGet();
+        return true;
+      }
+      long h;
+      do {
+        h = held.get();
+        if (h >= limit) {
+          return false;
+        }
+      } while (!held.compareAndSet(h, h + 1));
+      return true;
+    }
+
+    void give(long n) {
+      held.addAndGet(-n);
+    }
+
+    long held() {
+      return held.get();
+    }
+  }
+
   private final Queryable storage;
   private final LongFunction<Labels> labelsOf;
   private final LongSupplier storedMaxTime;
@@ -72,12 +113,18 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
   private final Engine engine;
   private final long graceMs;
   private final long sweepEveryMs;
+  private final Budget budget;
+
+  /** Serializes registrations and closes (seeding reads storage outside the routing lock). */
+  private final ReentrantLock registration = new ReentrantLock();
 
   private final ReentrantLock routing = new ReentrantLock();
   private final LongObjectHashMap<Route> routes = new LongObjectHashMap<>();
+  private final HashMap<Op.SelectorKey, SelectorState> shared = new HashMap<>();
   private final HashMap<String, List<SelectorState>> byName = new HashMap<>();
   private final List<SelectorState> unnamed = new ArrayList<>();
   private final CopyOnWriteArrayList<PlanState> plans = new CopyOnWriteArrayList<>();
+  private long nextSelectorId;
   private int epoch;
   private volatile long watermark = Long.MIN_VALUE;
   private long lastSweep = Long.MIN_VALUE;
@@ -87,6 +134,7 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
   private volatile long routingDecisions;
   private final AtomicLong evaluations = new AtomicLong();
   private final AtomicLong fallbacks = new AtomicLong();
+  private final AtomicLong selectorsOverLimit = new AtomicLong();
 
   /**
    * A runtime over any storage.
@@ -99,15 +147,20 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
    *     for fallback evaluations
    * @param graceMs how far behind the newest committed sample an evaluation may be and still be
    *     served from state
+   * @param maxSeriesWindows the most series windows held over all selectors; 0 for no limit
    */
   public StreamingRuntime(
       Queryable storage,
       LongFunction<Labels> labelsOf,
       LongSupplier storedMaxTime,
       EngineOptions options,
-      long graceMs) {
+      long graceMs,
+      long maxSeriesWindows) {
     if (graceMs < 0) {
       throw new IllegalArgumentException("grace must not be negative");
+    }
+    if (maxSeriesWindows < 0) {
+      throw new IllegalArgumentException("the limit on series windows must not be negative");
     }
     this.storage = storage;
     this.labelsOf = labelsOf;
@@ -116,21 +169,29 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
     this.engine = new Engine(options);
     this.graceMs = graceMs;
     this.sweepEveryMs = Math.max(1_000L, Math.min(60_000L, graceMs / 2 + 1));
+    this.budget = new Budget(maxSeriesWindows);
   }
 
   /** A runtime over {@code db} (not yet its observer: see {@link #attach}). */
-  public StreamingRuntime(Cardinal db, EngineOptions options, long graceMs) {
-    this(db::querier, db::seriesLabels, () -> storedMaxTime(db), options, graceMs);
+  public StreamingRuntime(Cardinal db, EngineOptions options, long graceMs, long maxSeriesWindows) {
+    this(
+        db::querier, db::seriesLabels, () -> storedMaxTime(db), options, graceMs, maxSeriesWindows);
   }
 
-  /** A runtime over {@code db} with the engine's default options and grace. */
+  /** A runtime over {@code db} with the engine's default options and grace, and no limit. */
   public StreamingRuntime(Cardinal db) {
-    this(db, EngineOptions.defaults(), DEFAULT_GRACE_MS);
+    this(db, EngineOptions.defaults(), DEFAULT_GRACE_MS, 0);
+  }
+
+  /** A runtime over {@code db}, set as its commit observer, with no limit on series windows. */
+  public static StreamingRuntime attach(Cardinal db, EngineOptions options, long graceMs) {
+    return attach(db, options, graceMs, 0);
   }
 
   /** A runtime over {@code db}, set as its commit observer. */
-  public static StreamingRuntime attach(Cardinal db, EngineOptions options, long graceMs) {
-    StreamingRuntime r = new StreamingRuntime(db, options, graceMs);
+  public static StreamingRuntime attach(
+      Cardinal db, EngineOptions options, long graceMs, long maxSeriesWindows) {
+    StreamingRuntime r = new StreamingRuntime(db, options, graceMs, maxSeriesWindows);
     db.setCommitObserver(r);
     return r;
   }
@@ -169,7 +230,8 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
 
   /**
    * Registers a streamable plan: from now on it is fed every committed sample of its series, and
-   * its state is seeded from the stored samples it needs, so it evaluates right at once.
+   * the windows it needs are seeded from the stored samples, so it evaluates right at once. Its
+   * selectors that other plans already use are shared with them.
    *
    * @throws IllegalArgumentException if the plan is not streamable or was compiled with another
    *     lookback delta or subquery step than this runtime's
@@ -183,23 +245,77 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
       throw new IllegalArgumentException(
           "the plan was compiled with other lookback or subquery step options than the runtime's");
     }
-    PlanState ps = new PlanState(plan);
-    long now;
-    routing.lock();
+    registration.lock();
     try {
-      plans.add(ps);
-      for (SelectorState s : ps.selectorArray) {
-        index(s, true);
+      List<SelectorState> toSeed = new ArrayList<>();
+      Map<Op.SelectorKey, SelectorState> mine = new LinkedHashMap<>();
+      PlanState ps;
+      long now;
+      routing.lock();
+      try {
+        for (Map.Entry<Op.SelectorKey, Long> e : plan.keep().entrySet()) {
+          SelectorState s = shared.get(e.getKey());
+          long need = e.getValue();
+          if (s == null || s.overLimit) {
+            if (s != null) {
+              // A selector that gave up its state gets another chance with this registration.
+              retire(s);
+            }
+            s = new SelectorState(e.getKey(), nextSelectorId++, need, budget);
+            shared.put(e.getKey(), s);
+            index(s, true);
+            epoch++;
+            toSeed.add(s);
+          } else if (need > s.keepMs) {
+            s.lock.lock();
+            try {
+              s.keepMs = need;
+              s.evictedSinceLengthened = Long.MIN_VALUE;
+            } finally {
+              s.lock.unlock();
+            }
+            toSeed.add(s);
+          }
+          mine.put(e.getKey(), s);
+        }
+        ps = new PlanState(plan, mine);
+        for (SelectorState s : ps.selectorArray) {
+          s.users.put(ps, plan.keep().get(s.key));
+          if (ps.hasSubqueries) {
+            s.subqueryUsers = append(s.subqueryUsers, ps);
+          }
+        }
+        plans.add(ps);
+        now = Math.max(watermark, storedMaxTime.getAsLong());
+      } finally {
+        routing.unlock();
       }
-      epoch++;
-      now = Math.max(watermark, storedMaxTime.getAsLong());
+      if (now != Long.MIN_VALUE) {
+        for (SelectorState s : toSeed) {
+          seed(s, now);
+        }
+      }
+      return new Handle(ps);
     } finally {
-      routing.unlock();
+      registration.unlock();
     }
-    if (now != Long.MIN_VALUE) {
-      seed(ps, now);
+  }
+
+  private static PlanState[] append(PlanState[] a, PlanState p) {
+    PlanState[] out = Arrays.copyOf(a, a.length + 1);
+    out[a.length] = p;
+    return out;
+  }
+
+  private static PlanState[] remove(PlanState[] a, PlanState p) {
+    int n = 0;
+    PlanState[] out = new PlanState[a.length];
+    for (PlanState q : a) {
+      if (q != p) {
+        out[n++] = q;
+      }
     }
-    return new Handle(ps);
+    return Arrays.copyOf(out, n);
   }
 
   // ----------------------------------------------------------------------------------- routing
@@ -264,15 +380,19 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
         continue;
       }
       for (SelectorState s : candidates) {
-        if (s.plan.closed || !s.matches(r.labels)) {
+        if (s.dead || !s.matches(r.labels)) {
           continue;
         }
         SeriesBuf b;
-        s.plan.lock.lock();
+        s.lock.lock();
         try {
           b = s.buffer(r.labels);
+          if (b == null) {
+            giveUp(s);
+            continue;
+          }
         } finally {
-          s.plan.lock.unlock();
+          s.lock.unlock();
         }
         if (n == out.length) {
           out = Arrays.copyOf(out, Math.max(2, n * 2));
@@ -281,6 +401,18 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
       }
     }
     r.targets = n == out.length ? out : Arrays.copyOf(out, n);
+  }
+
+  /**
+   * The limit on series windows is reached and {@code s} needs another: it frees its state and its
+   * plans are answered by the engine until one of them is registered again. Caller holds the
+   * selector's lock.
+   */
+  private void giveUp(SelectorState s) {
+    s.overLimit = true;
+    s.dead = true;
+    s.free();
+    selectorsOverLimit.incrementAndGet();
   }
 
   @Override
@@ -344,7 +476,7 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
     for (int k = 0; k < targets.length; k++) {
       SeriesBuf b = targets[k];
       if (b.dead) {
-        // Swept or closed since the decision: decide again, then feed from the start (a window
+        // Swept or freed since the decision: decide again, then feed from the start (a window
         // already fed replaces the sample with itself).
         resolve(r);
         targets = r.targets;
@@ -355,15 +487,12 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
       if (stale && !s.key.instant()) {
         continue;
       }
-      PlanState p = s.plan;
-      p.lock.lock();
+      s.lock.lock();
       try {
         b.append(ts, v, horizon(s));
-        if (p.hasSubqueries && ts < p.dirtyFrom) {
-          p.dirtyFrom = ts;
-        }
+        s.appended(ts);
       } finally {
-        p.lock.unlock();
+        s.lock.unlock();
       }
       fed++;
     }
@@ -395,14 +524,14 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
       return;
     }
     long maxKeep = 0;
-    for (PlanState p : plans) {
-      p.lock.lock();
+    for (SelectorState s : shared.values()) {
+      s.lock.lock();
       try {
-        p.sweep(w, graceMs);
+        s.sweep(w - s.keepMs - graceMs);
       } finally {
-        p.lock.unlock();
+        s.lock.unlock();
       }
-      maxKeep = Math.max(maxKeep, p.plan.windowMs());
+      maxKeep = Math.max(maxKeep, s.keepMs);
     }
     long oldest = w - maxKeep - graceMs;
     routes.removeAll((long ref, Route r) -> r.lastTs <= oldest);
@@ -423,69 +552,74 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
 
   // ----------------------------------------------------------------------------------- seeding
 
-  /** Loads the stored samples the plan's windows need, merging them under what commits fed. */
-  private void seed(PlanState ps, long now) {
-    long mint = Long.MAX_VALUE;
-    for (SelectorState s : ps.selectorArray) {
-      mint = Math.min(mint, now - s.keepMs - graceMs);
-    }
-    if (ps.selectorArray.length == 0) {
-      return;
-    }
+  /**
+   * Loads the stored samples a new or lengthened selector needs, putting them in front of what
+   * commits fed since it was registered (those are newer: every commit after the registration
+   * reached the window). Caller holds the registration lock.
+   */
+  private void seed(SelectorState s, long now) {
+    long from = now - s.keepMs - graceMs;
     List<Object[]> loaded = new ArrayList<>();
-    try (Querier q = storage.querier(mint + 1, Long.MAX_VALUE)) {
-      for (SelectorState s : ps.selectorArray) {
-        long from = now - s.keepMs - graceMs;
-        SeriesSet set = q.select(false, from + 1, Long.MAX_VALUE, s.matchers);
-        SampleIterator it = null;
-        while (set.next()) {
-          Series series = set.at();
-          it = series.iterator(it);
-          long[] t = new long[16];
-          double[] v = new double[16];
-          int size = 0;
-          boolean ok = it.seek(from + 1);
-          while (ok) {
-            long ts = it.timestamp();
-            double val = it.value();
-            if (ts > from && (s.key.instant() || !Semantics.isStale(val))) {
-              if (size == t.length) {
-                t = Arrays.copyOf(t, size * 2);
-                v = Arrays.copyOf(v, size * 2);
-              }
-              t[size] = ts;
-              v[size] = val;
-              size++;
+    try (Querier q = storage.querier(from + 1, Long.MAX_VALUE)) {
+      SeriesSet set = q.select(false, from + 1, Long.MAX_VALUE, s.matchers);
+      SampleIterator it = null;
+      while (set.next()) {
+        Series series = set.at();
+        it = series.iterator(it);
+        long[] t = new long[16];
+        double[] v = new double[16];
+        int size = 0;
+        boolean ok = it.seek(from + 1);
+        while (ok) {
+          long ts = it.timestamp();
+          double val = it.value();
+          if (ts > from && (s.key.instant() || !Semantics.isStale(val))) {
+            if (size == t.length) {
+              t = Arrays.copyOf(t, size * 2);
+              v = Arrays.copyOf(v, size * 2);
             }
-            ok = it.next();
+            t[size] = ts;
+            v[size] = val;
+            size++;
           }
-          if (it.error() != null) {
-            throw new IllegalStateException("seeding a streaming plan: " + it.error());
-          }
-          loaded.add(new Object[] {s, series.labels(), t, v, size, from});
+          ok = it.next();
         }
+        if (it.error() != null) {
+          throw new IllegalStateException("seeding a streaming plan: " + it.error());
+        }
+        loaded.add(new Object[] {series.labels(), t, v, size});
       }
     }
-    ps.lock.lock();
+    s.lock.lock();
     try {
-      for (SelectorState s : ps.selectorArray) {
-        s.evicted(now - s.keepMs - graceMs);
+      if (s.dead) {
+        return;
       }
       for (Object[] o : loaded) {
-        SelectorState s = (SelectorState) o[0];
-        SeriesBuf b = s.buffer((Labels) o[1]);
-        long[] t = (long[]) o[2];
-        double[] v = (double[]) o[3];
-        int size = (Integer) o[4];
-        long firstLive = b.size() > 0 ? b.t[b.start] : Long.MAX_VALUE;
-        long h = horizon(s);
-        for (int i = 0; i < size && t[i] < firstLive; i++) {
-          b.append(t[i], v[i], h);
+        int size = (Integer) o[3];
+        if (size == 0) {
+          continue;
         }
+        SeriesBuf b = s.buffer((Labels) o[0]);
+        if (b == null) {
+          giveUp(s);
+          return;
+        }
+        long[] t = (long[]) o[1];
+        double[] v = (double[]) o[2];
+        long firstLive = b.size() > 0 ? b.t[b.start] : Long.MAX_VALUE;
+        int k = 0;
+        while (k < size && t[k] < firstLive) {
+          k++;
+        }
+        b.prepend(t, v, k);
       }
-      ps.dirtyFrom = Long.MIN_VALUE;
+      s.evictedUpTo = Math.max(from, s.evictedSinceLengthened);
+      for (PlanState p : s.subqueryUsers) {
+        p.invalidateSteps();
+      }
     } finally {
-      ps.lock.unlock();
+      s.lock.unlock();
     }
   }
 
@@ -496,18 +630,24 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
     return plans.size();
   }
 
-  /** Series windows held, summed over plans and selectors. */
-  public long series() {
-    long n = 0;
-    for (PlanState p : plans) {
-      p.lock.lock();
-      try {
-        n += p.seriesCount();
-      } finally {
-        p.lock.unlock();
-      }
+  /** Distinct selectors whose windows are kept (shared by the plans that use them). */
+  public int selectors() {
+    routing.lock();
+    try {
+      return shared.size();
+    } finally {
+      routing.unlock();
     }
-    return n;
+  }
+
+  /** Series windows held, summed over the distinct selectors. */
+  public long series() {
+    return budget.held();
+  }
+
+  /** Selectors that gave up their state because the limit on series windows was reached. */
+  public long selectorsOverLimit() {
+    return selectorsOverLimit.get();
   }
 
   /** Series references with a cached routing decision. */
@@ -523,10 +663,19 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
   /** An estimate of the heap the state takes, in bytes. */
   public long stateBytes() {
     long b = 0;
+    routing.lock();
+    try {
+      for (SelectorState s : shared.values()) {
+        b += s.bytes();
+      }
+      b += 72L * routes.size();
+    } finally {
+      routing.unlock();
+    }
     for (PlanState p : plans) {
       b += p.bytes();
     }
-    return b + 72L * routedSeries();
+    return b;
   }
 
   /** Samples committed while the runtime observed the database. */
@@ -534,14 +683,12 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
     return samplesSeen;
   }
 
-  /** Samples appended to a plan's window (one sample feeding two windows counts twice). */
+  /** Samples appended to a selector's window (one sample feeding two windows counts twice). */
   public long samplesRouted() {
     return samplesRouted;
   }
 
-  /**
-   * Routing decisions made (new series, unknown references, re-decisions after (un)registering).
-   */
+  /** Routing decisions made (new series, unknown references, re-decisions after a new selector). */
   public long routingDecisions() {
     return routingDecisions;
   }
@@ -570,34 +717,31 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
   }
 
   private void unregister(PlanState ps) {
+    registration.lock();
     routing.lock();
     try {
       if (!plans.remove(ps)) {
         return;
       }
       ps.closed = true;
+      boolean retired = false;
       for (SelectorState s : ps.selectorArray) {
-        index(s, false);
+        s.users.remove(ps);
+        s.subqueryUsers = remove(s.subqueryUsers, ps);
+        if (s.users.isEmpty()) {
+          retire(s);
+          retired = true;
+        } else {
+          long keep = 0;
+          for (long k : s.users.values()) {
+            keep = Math.max(keep, k);
+          }
+          // A shorter window: the sweep trims what no remaining plan needs.
+          s.keepMs = keep;
+        }
       }
-      // Drop the plan's windows from the cached decisions now, so its memory goes with it.
-      for (ObjectCursor<Route> c : routes.values()) {
-        Route r = c.value;
-        int keep = 0;
-        for (SeriesBuf b : r.targets) {
-          if (b.owner.plan != ps) {
-            keep++;
-          }
-        }
-        if (keep != r.targets.length) {
-          SeriesBuf[] t = new SeriesBuf[keep];
-          int k = 0;
-          for (SeriesBuf b : r.targets) {
-            if (b.owner.plan != ps) {
-              t[k++] = b;
-            }
-          }
-          r.targets = keep == 0 ? NO_TARGETS : t;
-        }
+      if (retired) {
+        dropDeadTargets();
       }
       ps.lock.lock();
       try {
@@ -610,6 +754,45 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
       }
     } finally {
       routing.unlock();
+      registration.unlock();
+    }
+  }
+
+  /** Removes a selector no plan uses (or one over the limit being replaced). Routing lock held. */
+  private void retire(SelectorState s) {
+    if (shared.get(s.key) == s) {
+      shared.remove(s.key);
+    }
+    index(s, false);
+    s.lock.lock();
+    try {
+      s.dead = true;
+      s.free();
+    } finally {
+      s.lock.unlock();
+    }
+  }
+
+  /** Drops freed windows from the cached decisions now, so their memory goes with them. */
+  private void dropDeadTargets() {
+    for (ObjectCursor<Route> c : routes.values()) {
+      Route r = c.value;
+      int keep = 0;
+      for (SeriesBuf b : r.targets) {
+        if (!b.dead) {
+          keep++;
+        }
+      }
+      if (keep != r.targets.length) {
+        SeriesBuf[] t = new SeriesBuf[keep];
+        int k = 0;
+        for (SeriesBuf b : r.targets) {
+          if (!b.dead) {
+            t[k++] = b;
+          }
+        }
+        r.targets = keep == 0 ? NO_TARGETS : t;
+      }
     }
   }
 
@@ -636,14 +819,14 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
       if (state.closed) {
         throw new IllegalStateException("the streaming plan is closed");
       }
-      state.lock.lock();
+      state.lockAll();
       try {
         if (state.complete(t)) {
           evaluations.incrementAndGet();
           return state.evaluate(t);
         }
       } finally {
-        state.lock.unlock();
+        state.unlockAll();
       }
       fallbacks.incrementAndGet();
       Value v = engine.instantQuery(storage, state.plan.expr(), t).value();
@@ -658,30 +841,45 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
 
     /** Whether an evaluation at t would be served from state (rather than by the engine). */
     public boolean servesFromState(long t) {
-      state.lock.lock();
+      state.lockAll();
       try {
         return !state.closed && state.complete(t);
       } finally {
-        state.lock.unlock();
+        state.unlockAll();
       }
     }
 
-    /** Series windows this plan holds. */
+    /**
+     * Why every evaluation is answered by the engine for now (the state was given up), or null
+     * while the plan streams.
+     */
+    public String degradedReason() {
+      return state.degradedReason();
+    }
+
+    /** Series windows of this plan's selectors (shared ones included). */
     public int series() {
-      state.lock.lock();
+      state.lockAll();
       try {
         return state.seriesCount();
       } finally {
-        state.lock.unlock();
+        state.unlockAll();
       }
     }
 
-    /** An estimate of the heap this plan's state takes, in bytes. */
+    /**
+     * An estimate of the heap this plan's state takes, in bytes, its shared selectors counted in
+     * full.
+     */
     public long stateBytes() {
-      return state.bytes();
+      long b = state.bytes();
+      for (SelectorState s : state.selectorArray) {
+        b += s.bytes();
+      }
+      return b;
     }
 
-    /** Stops feeding the plan and frees its state. */
+    /** Stops feeding the plan and frees its state (and that of selectors no other plan uses). */
     @Override
     public void close() {
       unregister(state);

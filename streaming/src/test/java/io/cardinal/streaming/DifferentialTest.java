@@ -95,6 +95,7 @@ class DifferentialTest {
       }
       assertEquals(0, rt.plans());
       assertEquals(0, rt.series());
+      assertEquals(0, rt.selectors(), "every shared selector is freed with its last plan");
     }
   }
 

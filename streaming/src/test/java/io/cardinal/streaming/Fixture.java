@@ -26,8 +26,12 @@ final class Fixture implements AutoCloseable {
   }
 
   Fixture(Cardinal db) {
+    this(db, StreamingRuntime.attach(db, EngineOptions.defaults(), 120_000));
+  }
+
+  Fixture(Cardinal db, StreamingRuntime rt) {
     this.db = db;
-    this.rt = StreamingRuntime.attach(db, EngineOptions.defaults(), 120_000);
+    this.rt = rt;
     this.app = db.appender();
   }
 

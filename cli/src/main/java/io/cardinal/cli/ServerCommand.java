@@ -195,6 +195,16 @@ public final class ServerCommand implements Callable<Integer> {
   boolean noRulesStreaming;
 
   @Option(
+      names = "--rules.streaming.max-series",
+      defaultValue = "0",
+      description =
+          "The most series windows streaming rules hold over all their selectors (one per series"
+              + " a distinct selector matches); a selector that needs more gives up its state and"
+              + " its rules run as queries until reloaded. 0 takes a quarter of the heap at 256"
+              + " bytes a window (Cardinal's own). Default: ${DEFAULT-VALUE}.")
+  long rulesStreamingMaxSeries;
+
+  @Option(
       names = "--web.enable-admin-api",
       description = "Enable API endpoints for admin control actions.")
   boolean enableAdminApi;
@@ -281,6 +291,7 @@ public final class ServerCommand implements Callable<Integer> {
         "alertmanager.drain-notification-queue-on-shutdown",
         String.valueOf(drainNotificationQueue));
     flags.put("rules.streaming", String.valueOf(rulesStreaming && !noRulesStreaming));
+    flags.put("rules.streaming.max-series", String.valueOf(rulesStreamingMaxSeries));
     flags.put("alertmanager.notification-batch-size", String.valueOf(notificationBatchSize));
     flags.put("log.level", logLevel);
     return ServerOptions.DEFAULTS
@@ -309,6 +320,7 @@ public final class ServerCommand implements Callable<Integer> {
         .withNotificationQueueCapacity(notificationQueueCapacity)
         .withDrainNotificationQueue(drainNotificationQueue && !noDrainNotificationQueue)
         .withRulesStreaming(rulesStreaming && !noRulesStreaming)
+        .withRulesStreamingMaxSeries(rulesStreamingMaxSeries)
         .withNotificationBatchSize(notificationBatchSize)
         .withFlags(flags);
   }

@@ -69,6 +69,9 @@ import java.util.Map;
  *     every rule when off, are evaluated as queries
  * @param notificationBatchSize {@code --alertmanager.notification-batch-size} (256): most alerts
  *     per request to an Alertmanager
+ * @param rulesStreamingMaxSeries {@code --rules.streaming.max-series} (Cardinal's own, 0): the most
+ *     series windows the streaming rules hold over all their selectors; 0 takes a quarter of the
+ *     heap at 256 bytes a window
  * @param flags the flags as given, shown as is by /api/v1/status/flags; held as an unmodifiable
  *     copy
  */
@@ -109,6 +112,7 @@ public record ServerOptions(
     boolean drainNotificationQueue,
     boolean rulesStreaming,
     int notificationBatchSize,
+    long rulesStreamingMaxSeries,
     Map<String, String> flags) {
 
   /** Prometheus's defaults for every flag; no flags recorded. */
@@ -150,6 +154,7 @@ public record ServerOptions(
           true,
           false,
           256,
+          0,
           Map.of());
 
   public ServerOptions {
@@ -165,6 +170,7 @@ public record ServerOptions(
     requirePositive("--storage.tsdb.retention.time", retention);
     requireNonNegative("--storage.tsdb.retention.size", retentionSizeBytes);
     requireNonNegative("--storage.tsdb.head.max-series", maxSeries);
+    requireNonNegative("--rules.streaming.max-series", rulesStreamingMaxSeries);
     if (maxFuture == null || maxFuture.isNegative()) {
       throw new IllegalArgumentException(
           "--storage.tsdb.too-far-in-future.time-window must be >= 0, got " + maxFuture);
@@ -387,6 +393,22 @@ public record ServerOptions(
     return with(b -> b.rulesStreaming = on);
   }
 
+  /** {@code --rules.streaming.max-series}: the most series windows streaming rules hold. */
+  public ServerOptions withRulesStreamingMaxSeries(long n) {
+    return with(b -> b.rulesStreamingMaxSeries = n);
+  }
+
+  /**
+   * The most series windows the streaming rules may hold: the flag, or when it is 0 a quarter of
+   * the heap at 256 bytes a window.
+   */
+  public long effectiveRulesStreamingMaxSeries() {
+    if (rulesStreamingMaxSeries > 0) {
+      return rulesStreamingMaxSeries;
+    }
+    return Math.max(100_000L, Runtime.getRuntime().maxMemory() / 4 / 256);
+  }
+
   /**
    * The flags as given, for /api/v1/status/flags; copied, so later changes to {@code m} do not
    * show.
@@ -439,6 +461,7 @@ public record ServerOptions(
     boolean drainNotificationQueue;
     boolean rulesStreaming;
     int notificationBatchSize;
+    long rulesStreamingMaxSeries;
     Map<String, String> flags;
 
     Copy(ServerOptions o) {
@@ -478,6 +501,7 @@ public record ServerOptions(
       drainNotificationQueue = o.drainNotificationQueue;
       rulesStreaming = o.rulesStreaming;
       notificationBatchSize = o.notificationBatchSize;
+      rulesStreamingMaxSeries = o.rulesStreamingMaxSeries;
       flags = o.flags;
     }
 
@@ -519,6 +543,7 @@ public record ServerOptions(
           drainNotificationQueue,
           rulesStreaming,
           notificationBatchSize,
+          rulesStreamingMaxSeries,
           flags);
     }
   }

@@ -341,6 +341,6 @@ final class AlertingRule extends Rule {
         state(),
         List.of(),
         evaluationMode(),
-        queryReason);
+        queryReason());
   }
 }

@@ -59,6 +59,6 @@ final class RecordingRule extends Rule {
         null,
         List.of(),
         evaluationMode(),
-        queryReason);
+        queryReason());
   }
 }

@@ -75,7 +75,17 @@ abstract class Rule {
   }
 
   String evaluationMode() {
-    return streaming != null ? "streaming" : "query";
+    StreamingBackend.Handle h = streaming;
+    return h != null && h.degradedReason() == null ? "streaming" : "query";
+  }
+
+  /**
+   * Why the rule runs as a query although streaming is on; "" when it streams or streaming is off.
+   */
+  String queryReason() {
+    StreamingBackend.Handle h = streaming;
+    String degraded = h == null ? null : h.degradedReason();
+    return degraded != null ? degraded : queryReason;
   }
 
   void setFailed(String error) {

@@ -21,6 +21,14 @@ public interface StreamingBackend {
     /** The expression's value at {@code t}, as an instant query at {@code t} gives it. */
     List<Value.Sample> evaluate(long t) throws Exception;
 
+    /**
+     * Why the backend answers this expression by querying for now (for example, its state reached a
+     * memory limit), or null while it streams.
+     */
+    default String degradedReason() {
+      return null;
+    }
+
     @Override
     void close();
   }

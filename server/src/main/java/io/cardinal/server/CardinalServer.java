@@ -265,12 +265,15 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
     rules.setEngine(ruleEngine(options, c.global().evaluationIntervalMs()));
     if (options.rulesStreaming()) {
       if (streaming == null) {
+        long maxWindows = options.effectiveRulesStreamingMaxSeries();
         streamingRuntime =
             StreamingRuntime.attach(
                 db,
                 ruleEngineOptions(options, c.global().evaluationIntervalMs()),
-                StreamingRuntime.DEFAULT_GRACE_MS);
-        streaming = new StreamingRules(streamingRuntime, c.global().evaluationIntervalMs());
+                StreamingRuntime.DEFAULT_GRACE_MS,
+                maxWindows);
+        streaming =
+            new StreamingRules(streamingRuntime, c.global().evaluationIntervalMs(), maxWindows);
         metricsSources.add(streaming);
         rules.setStreamingBackend(streaming);
       }

@@ -15,13 +15,16 @@ import java.util.List;
 final class StreamingRules implements StreamingBackend, MetricsSource {
   private final StreamingRuntime runtime;
   private final long intervalMs;
+  private final long maxSeries;
   private volatile long currentIntervalMs;
 
   /**
    * @param intervalMs the evaluation interval the runtime's subquery steps were compiled with
+   * @param maxSeries the runtime's limit on series windows, for /metrics
    */
-  StreamingRules(StreamingRuntime runtime, long intervalMs) {
+  StreamingRules(StreamingRuntime runtime, long intervalMs, long maxSeries) {
     this.runtime = runtime;
+    this.maxSeries = maxSeries;
     this.intervalMs = intervalMs;
     this.currentIntervalMs = intervalMs;
   }
@@ -52,6 +55,11 @@ final class StreamingRules implements StreamingBackend, MetricsSource {
           }
 
           @Override
+          public String degradedReason() {
+            return h.degradedReason();
+          }
+
+          @Override
           public void close() {
             h.close();
           }
@@ -76,6 +84,23 @@ final class StreamingRules implements StreamingBackend, MetricsSource {
         "cardinal_rules_streaming_state_bytes",
         "Estimated memory of the streaming rules' state.",
         runtime.stateBytes());
+    gauge(
+        sb,
+        "cardinal_rules_streaming_selectors",
+        "Distinct selectors whose windows the streaming rules keep (shared by the rules reading"
+            + " them).",
+        runtime.selectors());
+    gauge(
+        sb,
+        "cardinal_rules_streaming_max_series",
+        "The most series windows the streaming rules may hold (--rules.streaming.max-series).",
+        maxSeries);
+    counter(
+        sb,
+        "cardinal_rules_streaming_selectors_over_limit_total",
+        "Selectors that gave up their state at the series window limit; their rules run as"
+            + " queries until reloaded.",
+        runtime.selectorsOverLimit());
     counter(
         sb,
         "cardinal_rules_streaming_samples_routed_total",

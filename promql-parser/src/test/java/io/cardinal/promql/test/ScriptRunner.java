@@ -86,12 +86,38 @@ public final class ScriptRunner {
           "histogram_stddev",
           "histogram_stdvar");
 
+  /**
+   * Another evaluator of instant evals (the streaming rule runtime): it sees the instant
+   * expressions of a segment (the commands up to the next {@code clear}) before the segment's first
+   * load, so it can be fed by the loads' commits, and answers the evals it can take. Its answers
+   * are compared with the script's expectations; evals it does not take are skipped, and neither
+   * the range-mode nor the {@code @} variants of an eval are run.
+   */
+  public interface InstantEvaluator {
+    /** A new segment on {@code head}, whose instant evals will be {@code exprs}. */
+    void segment(Head head, List<Expr> exprs);
+
+    /** The result at t, or null when this evaluator does not take {@code expr}. */
+    Value evaluate(Expr expr, long t);
+  }
+
+  /** Skip reason of evals an {@link InstantEvaluator} did not take. */
+  public static final String SKIP_NOT_TAKEN = "not taken by the evaluator";
+
   private final Engine engine;
+  private final InstantEvaluator override;
   private Head head;
+  private boolean segmentStarted;
   private final List<Labels> nativeSeries = new ArrayList<>();
 
   public ScriptRunner(Engine engine) {
+    this(engine, null);
+  }
+
+  /** A runner whose instant evals go to {@code override} instead of the engine. */
+  public ScriptRunner(Engine engine, InstantEvaluator override) {
     this.engine = engine;
+    this.override = override;
   }
 
   public static Engine defaultEngine() {
@@ -132,6 +158,10 @@ public final class ScriptRunner {
         continue;
       }
       if (cmd.equals("load") || cmd.equals("load_with_nhcb")) {
+        if (override != null && !segmentStarted) {
+          segmentStarted = true;
+          override.segment(head, instantEvalsAhead(lines, i));
+        }
         load(l, body, cmd.equals("load_with_nhcb"));
         i = endBlock - 1;
         continue;
@@ -155,6 +185,26 @@ public final class ScriptRunner {
     return report;
   }
 
+  /** The parsable instant eval expressions from line i to the next clear. */
+  private static List<Expr> instantEvalsAhead(List<String> lines, int i) {
+    List<Expr> out = new ArrayList<>();
+    for (int k = i; k < lines.size(); k++) {
+      String l = lines.get(k);
+      if (l.toLowerCase(Locale.ROOT).startsWith("clear")) {
+        break;
+      }
+      Matcher m = EVAL_INSTANT.matcher(l);
+      if (m.matches()) {
+        try {
+          out.add(PromQL.parse(m.group(3)));
+        } catch (RuntimeException e) {
+          // Parse failures are the eval's own expectation; nothing to evaluate.
+        }
+      }
+    }
+    return out;
+  }
+
   private static boolean isCommand(String l) {
     String c = l.split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
     return c.equals("clear")
@@ -171,6 +221,7 @@ public final class ScriptRunner {
         new Head(
             HeadOptions.defaults().withChunkRange(java.time.Duration.ofMillis(Long.MAX_VALUE / 4)));
     nativeSeries.clear();
+    segmentStarted = false;
   }
 
   // ------------------------------------------------------------------------------------------ load
@@ -387,7 +438,28 @@ public final class ScriptRunner {
       return;
     }
     String err;
-    if (range) {
+    if (override != null) {
+      if (range) {
+        report.skipped.merge(SKIP_NOT_TAKEN, 1, Integer::sum);
+        return;
+      }
+      Value v;
+      try {
+        v = override.evaluate(expr, start);
+        if (v == null) {
+          report.skipped.merge(SKIP_NOT_TAKEN, 1, Integer::sum);
+          return;
+        }
+        err = ex.fail ? "expected failure, got " + v.typeName() : compareInstant(ex, v, start);
+      } catch (RuntimeException e) {
+        err =
+            ex.fail
+                ? (failMatches(ex, e.getMessage())
+                    ? null
+                    : "error message mismatch: " + e.getMessage())
+                : "unexpected error: " + e.getMessage();
+      }
+    } else if (range) {
       err = runRange(expr, start, end, step, ex);
     } else {
       err = runInstant(expr, start, ex);

@@ -5,12 +5,21 @@
 #   benchmarks/compare/rules.sh [--series=N] [--recording=N] [--alerting=N] [--groups=N]
 #                               [--interval=SECONDS] [--rounds=N] [--out=DIR]
 #                               [--systems="prometheus cardinal"] [--ingest-seconds=N]
+#                               [--scoped] [--ingest-step=SECONDS]
 #
 # Systems: prometheus, cardinal (rules evaluated as queries, --no-rules.streaming), and
 # cardinal-streaming (rules Cardinal can stream kept up to date from the append path). With
 # --ingest-seconds=N each system then reloads the same rules at a 1h interval (no evaluation in the
 # window) and RemoteWriteLoad measures the server's CPU per million ingested samples for N seconds:
 # what keeping streaming state costs on the append path.
+#
+# --scoped: the alerting rules are scoped to one job each, as rule sets of thousands of rules are
+# (one team's service per rule): rule i reads metric (i/4) mod 250 of job (i/1000) mod 20 in one of
+# four shapes (a sum by instance of a rate over a threshold, a negative rate, a max_over_time over
+# 10m, an absent), and thresholds differ past 20,000 rules. --ingest-step is the spacing of the
+# ingest phase's rounds in sample time (default 1 s; 15 gives every series the density of a 15 s
+# scrape, so the streaming windows hold what they hold in production: the rounds then continue
+# after the data written first, up to N x 15 s ahead of it, within the 10m future window).
 #
 # Defaults: 200,000 series (LabelProfile: 800 targets x 250 metric names, ten labels), 1,000
 # recording and 1,000 alerting rules of dashboard and alert shapes in 20 groups, interval 30s,
@@ -26,7 +35,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SERIES=200000 REC=1000 ALERT=1000 NGROUPS=20 INTERVAL=30 ROUNDS=5 OUT=""
-SYSTEMS="prometheus cardinal" INGEST_SECONDS=0
+SYSTEMS="prometheus cardinal" INGEST_SECONDS=0 SCOPED=0 INGEST_STEP=1
 for a in "$@"; do
   case $a in
     --series=*) SERIES=${a#--series=} ;;
@@ -38,6 +47,8 @@ for a in "$@"; do
     --out=*) OUT=${a#--out=} ;;
     --systems=*) SYSTEMS=${a#--systems=} ;;
     --ingest-seconds=*) INGEST_SECONDS=${a#--ingest-seconds=} ;;
+    --scoped) SCOPED=1 ;;
+    --ingest-step=*) INGEST_STEP=${a#--ingest-step=} ;;
     *) echo "unknown option $a" >&2; exit 2 ;;
   esac
 done
@@ -71,9 +82,9 @@ metric_lines() { curl -s --max-time 10 "http://127.0.0.1:$1/metrics" | grep -E "
 metric_sum() { metric_lines "$1" "$2" | awk '{s += $NF} END {printf "%.6f\n", s + 0}'; }
 
 # ---- the rule file: realistic shapes over the generator's metric names ----
-python3 - "$REC" "$ALERT" "$NGROUPS" "$INTERVAL" > "$W/rules.yml" <<'PY'
+python3 - "$REC" "$ALERT" "$NGROUPS" "$INTERVAL" "$SCOPED" > "$W/rules.yml" <<'PY'
 import sys
-rec, alert, groups, interval = map(int, sys.argv[1:5])
+rec, alert, groups, interval, scoped = map(int, sys.argv[1:6])
 words = ["http_requests", "http_request_duration_seconds_bucket", "process_cpu_seconds",
          "node_network_receive_bytes", "grpc_server_handled", "go_gc_duration_seconds",
          "node_cpu_seconds", "rpc_errors", "kafka_consumer_lag", "db_queries"]
@@ -94,9 +105,21 @@ rules = []
 for i in range(rec):
     m = names[i % 250]
     rules.append(f"      - record: rec:{i}\n        expr: {rec_shapes[(i // 250) % 4].format(m=m)}\n")
+scoped_shapes = [
+    ("sum by (instance) (rate({m}{{job=\"{j}\"}}[5m])) > {t}", "0s"),
+    ("rate({m}{{job=\"{j}\"}}[5m]) < 0", "0s"),
+    ("max_over_time({m}{{job=\"{j}\"}}[10m]) > {t}", "5m"),
+    ("absent({m}{{job=\"{j}\"}})", "10m"),
+]
 for i in range(alert):
+    if scoped:
+        shape, for_ = scoped_shapes[i % 4]
+        expr = shape.format(
+            m=names[(i // 4) % 250], j=f"job-{(i // 1000) % 20}", t=f"{1 + i // 20000}e12")
+        expr = expr.replace("{", "{{").replace("}", "}}")
+    else:
+        expr, for_ = alert_shapes[(i // 250) % 4]
     m = names[i % 250]
-    expr, for_ = alert_shapes[(i // 250) % 4]
     rules.append(
         f"      - alert: Alert{i}\n        expr: {expr.format(m=m)}\n        for: {for_}\n"
         f"        labels: {{severity: warning}}\n"
@@ -135,6 +158,8 @@ run_system() { # system
   pid=$!; PIDS+=("$pid")
   for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null 2>&1 && break; sleep 0.1; done
   log "$sys: writing $SERIES series x 21 samples"
+  local written_at
+  written_at=$(date +%s%3N)
   # One connection: the generator stops every connection when the first has sent its share, so
   # with several a few requests could go unsent and the two systems would hold different data.
   java -Xmx3g -cp "$BJAR" io.cardinal.bench.compare.RemoteWriteLoad "http://127.0.0.1:$port/api/v1/write" \
@@ -192,9 +217,14 @@ PY
     curl -s -X POST "http://127.0.0.1:$port/-/reload" > /dev/null
     sleep 5
     log "$sys: ingest cost with the rules loaded, $INGEST_SECONDS s"
-    # Rounds 1 s apart ending now: every sample is newer than what the series hold, none too old.
+    # Rounds 1 s apart ending now, or INGEST_STEP apart right after the data written first: every
+    # sample is newer than what the series hold, none too old.
+    local first=()
+    if [ "$INGEST_STEP" -gt 1 ]; then
+      first=(--first-ms $(( (written_at / 15000 - 1) * 15000 + INGEST_STEP * 1000 )))
+    fi
     java -Xmx3g -cp "$BJAR" io.cardinal.bench.compare.RemoteWriteLoad "http://127.0.0.1:$port/api/v1/write" \
-      --series "$SERIES" --step-ms 1000 --warmup-rounds 1 --seconds "$INGEST_SECONDS" \
+      --series "$SERIES" --step-ms $((INGEST_STEP * 1000)) --warmup-rounds 1 --seconds "$INGEST_SECONDS" "${first[@]}" \
       --max-rounds "$INGEST_SECONDS" \
       --batch 2000 --connections 1 --pid "$pid" --hz "$TICK" > "$OUT/logs/$sys-ingest.json" 2>> "$OUT/logs/$sys-write.log"
     python3 - "$sys" "$OUT/logs/$sys-ingest.json" <<'PY' >> "$OUT/ingest.jsonl"

@@ -48,7 +48,8 @@ import org.xerial.snappy.Snappy;
  *
  * <p>Usage: {@code RemoteWriteLoad URL [--series N] [--batch N] [--connections N] [--seconds S]
  * [--warmup-rounds N] [--step-ms MS] [--max-mb MB] [--max-rounds N] [--pid PID] [--hz CLK_TCK]
- * [--cache FILE] [--build-only]}: with --cache the requests are read from FILE if it exists, else
+ * [--cache FILE] [--first-ms MS] [--build-only]}: --first-ms puts the first round there (by default
+ * the last round is near now); with --cache the requests are read from FILE if it exists, else
  * built and written there, so every run (and both systems) sends the same bytes.
  */
 public final class RemoteWriteLoad {
@@ -67,6 +68,7 @@ public final class RemoteWriteLoad {
     long pid = -1;
     int hz = 100;
     Path cache = null;
+    long firstMs = Long.MIN_VALUE;
     boolean buildOnly = false;
     for (int i = 1; i < args.length; i += 2) {
       if (args[i].equals("--build-only")) { // just write --cache
@@ -109,6 +111,9 @@ public final class RemoteWriteLoad {
         case "--cache":
           cache = Path.of(v);
           break;
+        case "--first-ms":
+          firstMs = Long.parseLong(v);
+          break;
         default:
           throw new IllegalArgumentException("unknown option " + args[i]);
       }
@@ -138,7 +143,7 @@ public final class RemoteWriteLoad {
         }
       }
     } else {
-      build(series, batch, stepMs, maxMb, maxRounds, all, allCounts, sizes);
+      build(series, batch, stepMs, firstMs, maxMb, maxRounds, all, allCounts, sizes);
       if (cache != null) {
         Path tmp = Path.of(cache + ".tmp");
         try (java.io.DataOutputStream out =
@@ -337,11 +342,15 @@ public final class RemoteWriteLoad {
             : "\"" + firstError[0].replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
   }
 
-  /** Builds {@code rounds x ceil(series/batch)} snappy-compressed WriteRequests, round by round. */
+  /**
+   * Builds {@code rounds x ceil(series/batch)} snappy-compressed WriteRequests, round by round: the
+   * first at {@code firstMs}, or ({@link Long#MIN_VALUE}) so that the last round is near now.
+   */
   static void build(
       int series,
       int batch,
       long stepMs,
+      long firstMs,
       long maxMb,
       int maxRounds,
       List<byte[]> all,
@@ -358,45 +367,57 @@ public final class RemoteWriteLoad {
       values[i] = models[i].initial(rnd);
     }
     // Timestamps end near now; the whole span stays well under the 2h head range.
-    long start = (System.currentTimeMillis() / stepMs - maxRounds) * stepMs;
+    long start =
+        firstMs != Long.MIN_VALUE
+            ? firstMs
+            : (System.currentTimeMillis() / stepMs - maxRounds) * stepMs;
     int perRound = (series + batch - 1) / batch;
     long compressedBytes = 0;
     int rounds = 0;
-    byte[] raw = new byte[1 << 16];
     while (rounds < maxRounds && compressedBytes < maxMb << 20) {
       long ts = start + rounds * stepMs;
       for (int q = 0; q < perRound; q++) {
         int from = q * batch;
         int to = Math.min(series, from + batch);
-        int size = 0;
-        for (int i = from; i < to; i++) {
-          int ts1 = timeSeriesSize(labelBytes[i], ts);
-          size += 1 + CodedOutputStream.computeUInt32SizeNoTag(ts1) + ts1;
-        }
-        if (raw.length < size) {
-          raw = new byte[size * 2];
-        }
-        CodedOutputStream out = CodedOutputStream.newInstance(raw, 0, size);
         for (int i = from; i < to; i++) {
           values[i] = models[i].next(values[i], rnd);
-          out.writeTag(1, 2); // WriteRequest.timeseries
-          out.writeUInt32NoTag(timeSeriesSize(labelBytes[i], ts));
-          out.writeRawBytes(labelBytes[i]);
-          out.writeTag(2, 2); // TimeSeries.samples
-          out.writeUInt32NoTag(sampleSize(ts));
-          out.writeDouble(1, values[i]);
-          out.writeInt64(2, ts);
         }
-        out.checkNoSpaceLeft();
-        byte[] body = Snappy.compress(java.util.Arrays.copyOf(raw, size));
+        byte[] raw = encodeRequest(labelBytes, values, from, to, ts);
+        byte[] body = Snappy.compress(raw);
         all.add(body);
         counts.add(to - from);
         compressedBytes += body.length;
-        sizes[0] += size;
+        sizes[0] += raw.length;
       }
       rounds++;
     }
     sizes[1] = compressedBytes;
+  }
+
+  /**
+   * An uncompressed WriteRequest: series {@code from} to {@code to - 1} ({@link #encodeLabels}),
+   * one sample each, {@code values[i]} at {@code ts}.
+   */
+  static byte[] encodeRequest(byte[][] labelBytes, double[] values, int from, int to, long ts)
+      throws IOException {
+    int size = 0;
+    for (int i = from; i < to; i++) {
+      int ts1 = timeSeriesSize(labelBytes[i], ts);
+      size += 1 + CodedOutputStream.computeUInt32SizeNoTag(ts1) + ts1;
+    }
+    byte[] raw = new byte[size];
+    CodedOutputStream out = CodedOutputStream.newInstance(raw);
+    for (int i = from; i < to; i++) {
+      out.writeTag(1, 2); // WriteRequest.timeseries
+      out.writeUInt32NoTag(timeSeriesSize(labelBytes[i], ts));
+      out.writeRawBytes(labelBytes[i]);
+      out.writeTag(2, 2); // TimeSeries.samples
+      out.writeUInt32NoTag(sampleSize(ts));
+      out.writeDouble(1, values[i]);
+      out.writeInt64(2, ts);
+    }
+    out.checkNoSpaceLeft();
+    return raw;
   }
 
   /** The series' labels as repeated {@code TimeSeries.labels} fields (tag 1), ready to copy. */

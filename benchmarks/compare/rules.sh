@@ -18,8 +18,9 @@
 # four shapes (a sum by instance of a rate over a threshold, a negative rate, a max_over_time over
 # 10m, an absent), and thresholds differ past 20,000 rules. --ingest-step is the spacing of the
 # ingest phase's rounds in sample time (default 1 s; 15 gives every series the density of a 15 s
-# scrape, so the streaming windows hold what they hold in production: the rounds then continue
-# after the data written first, up to N x 15 s ahead of it, within the 10m future window).
+# scrape, so the streaming windows hold what they hold in production: the rounds then start a
+# minute after the data written first (whose requests may take a while to build) and stay within
+# the 10m future window for N up to 40).
 #
 # Defaults: 200,000 series (LabelProfile: 800 targets x 250 metric names, ten labels), 1,000
 # recording and 1,000 alerting rules of dashboard and alert shapes in 20 groups, interval 30s,
@@ -221,7 +222,7 @@ PY
     # sample is newer than what the series hold, none too old.
     local first=()
     if [ "$INGEST_STEP" -gt 1 ]; then
-      first=(--first-ms $(( (written_at / 15000 - 1) * 15000 + INGEST_STEP * 1000 )))
+      first=(--first-ms $(( (written_at / 15000 + 4) * 15000 )))
     fi
     java -Xmx3g -cp "$BJAR" io.cardinal.bench.compare.RemoteWriteLoad "http://127.0.0.1:$port/api/v1/write" \
       --series "$SERIES" --step-ms $((INGEST_STEP * 1000)) --warmup-rounds 1 --seconds "$INGEST_SECONDS" "${first[@]}" \

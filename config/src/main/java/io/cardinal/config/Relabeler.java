@@ -235,21 +235,7 @@ public final class Relabeler {
 
   /** Prometheus's classic label name rule: {@code [a-zA-Z_][a-zA-Z0-9_]*}. */
   public static boolean isValidLabelName(String s) {
-    if (s == null || s.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      boolean ok =
-          c == '_'
-              || (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (i > 0 && c >= '0' && c <= '9');
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
+    return Labels.isValidLabelName(s);
   }
 
   /** Labels as a list of names (helper for callers that iterate and mutate). */

@@ -11,7 +11,6 @@ import io.cardinal.tsdb.labels.Labels;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RemoteWriteReceiver implements MetricsSource {
   private static final Logger log = LoggerFactory.getLogger(RemoteWriteReceiver.class);
-  private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
-  private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
 
   /** Refusal reasons that are not an AppendStatus. */
   private static final String INVALID_LABELS = "invalid_labels";
@@ -251,12 +248,13 @@ public final class RemoteWriteReceiver implements MetricsSource {
         }
       }
       prev = n;
-      if (!LABEL_NAME.matcher(n).matches()) {
+      // A regex here cost a Matcher per label: a third of what the receiver allocated.
+      if (!Labels.isValidLabelName(n)) {
         throw new IllegalArgumentException(
             "invalid label name \"" + n + "\" in series " + describe(list));
       }
       if (n.equals(Labels.METRIC_NAME)) {
-        if (!METRIC_NAME.matcher(l.getValue()).matches()) {
+        if (!Labels.isValidMetricName(l.getValue())) {
           throw new IllegalArgumentException(
               "invalid metric name \"" + l.getValue() + "\" in series " + describe(list));
         }

@@ -18,12 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * One registered plan: its subquery step caches and its evaluation. The per-series windows it reads
  * are the runtime's shared {@link SelectorState}s. An evaluation takes {@link #lock} and then the
- * locks of the plan's selectors in their id order; the committing thread takes one selector lock at
- * a time and never this one, so the two cannot deadlock.
+ * monitors of the plan's selectors in their id order; the committing thread holds one selector's
+ * monitor at a time and never this lock, so the two cannot deadlock.
  */
 final class PlanState {
   final Plan plan;
@@ -84,19 +85,26 @@ final class PlanState {
     addBytes(200 + 16L * selectorArray.length);
   }
 
-  /** Takes the plan's lock and its selectors' locks, in the order every evaluation takes them. */
-  void lockAll() {
+  /**
+   * Runs {@code body} holding the plan's lock and its selectors' monitors, taken in the order every
+   * evaluation takes them.
+   */
+  <T> T locked(Supplier<T> body) {
     lock.lock();
-    for (SelectorState s : selectorArray) {
-      s.lock.lock();
+    try {
+      return lockFrom(0, body);
+    } finally {
+      lock.unlock();
     }
   }
 
-  void unlockAll() {
-    for (int i = selectorArray.length - 1; i >= 0; i--) {
-      selectorArray[i].lock.unlock();
+  private <T> T lockFrom(int i, Supplier<T> body) {
+    if (i == selectorArray.length) {
+      return body.get();
     }
-    lock.unlock();
+    synchronized (selectorArray[i]) {
+      return lockFrom(i + 1, body);
+    }
   }
 
   /** A sample at {@code ts} was appended to one of the plan's windows. Any thread. */
@@ -145,7 +153,7 @@ final class PlanState {
 
   /**
    * Whether every sample an evaluation at t reads is held. Caller holds the locks ({@link
-   * #lockAll}).
+   * #locked}).
    */
   boolean complete(long t) {
     for (int i = 0; i < selectorArray.length; i++) {

@@ -8,15 +8,15 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The per-series sample windows of one distinct selector, shared by every registered plan that uses
  * it: a sample of a series that ten rules watch through the same selector is stored once. Series
  * are kept sorted by labels, the order the engine reads them from storage.
  *
- * <p>The windows are guarded by {@link #lock}. The set of users and the window length change only
- * under the runtime's routing lock.
+ * <p>The windows are guarded by this object's monitor (no separate lock object: the committing
+ * thread takes it for every sample, and one object less to reach is one cache miss less). The set
+ * of users and the window length change only under the runtime's routing lock.
  */
 final class SelectorState {
   final Op.SelectorKey key;
@@ -24,8 +24,6 @@ final class SelectorState {
 
   /** Order in which an evaluation takes the locks of several selectors (no deadlock). */
   final long id;
-
-  final ReentrantLock lock = new ReentrantLock();
 
   /** Samples newer than {@code t - keepMs} are needed: the longest need of the users. */
   volatile long keepMs;
@@ -99,7 +97,9 @@ final class SelectorState {
     return bytes;
   }
 
-  /** Tells the users with subqueries that a sample at {@code ts} arrived. Caller holds the lock. */
+  /**
+   * Tells the users with subqueries that a sample at {@code ts} arrived. Caller holds the monitor.
+   */
   void appended(long ts) {
     for (PlanState p : subqueryUsers) {
       p.dirty(ts);
@@ -108,7 +108,7 @@ final class SelectorState {
 
   /**
    * The buffer of a series, made on first use; null when the runtime's limit on series windows does
-   * not allow another one. Caller holds the lock.
+   * not allow another one. Caller holds the monitor.
    */
   SeriesBuf buffer(Labels labels) {
     SeriesBuf b = series.get(labels);
@@ -140,7 +140,9 @@ final class SelectorState {
     }
   }
 
-  /** Frees every window; routes holding them look their targets up again. Caller holds the lock. */
+  /**
+   * Frees every window; routes holding them look their targets up again. Caller holds the monitor.
+   */
   void free() {
     for (SeriesBuf b : series.values()) {
       b.dead = true;

@@ -39,16 +39,19 @@ final class SeriesBuf {
   }
 
   /**
-   * Appends a sample, first dropping those at or before {@code horizon}. Samples arrive in time
-   * order per series; an older or equal timestamp (only possible while seeding merges) is placed in
-   * order.
+   * Appends a sample; those at or before {@code horizon} may be dropped to make room. Samples
+   * arrive in time order per series; an older or equal timestamp (only possible while seeding
+   * merges) is placed in order.
    */
   void append(long ts, double val, long horizon) {
-    trim(horizon);
     if (ts <= horizon) {
       owner.evicted(ts);
       return;
     }
+    // Trimming on every append (rather than when room is needed) keeps the arrays at the window's
+    // size: measured in a server, the memory of larger arrays costs more garbage collection than
+    // reading the window's oldest entry costs here.
+    trim(horizon);
     if (end > start && ts <= t[end - 1]) {
       insert(ts, val);
       return;

@@ -16,6 +16,36 @@ import java.util.function.UnaryOperator;
  */
 public final class Labels implements Comparable<Labels> {
   public static final String METRIC_NAME = "__name__";
+
+  /** Prometheus's classic label name rule, {@code [a-zA-Z_][a-zA-Z0-9_]*}, without a regex. */
+  public static boolean isValidLabelName(String s) {
+    return isValidName(s, false);
+  }
+
+  /** Prometheus's classic metric name rule, {@code [a-zA-Z_:][a-zA-Z0-9_:]*}, without a regex. */
+  public static boolean isValidMetricName(String s) {
+    return isValidName(s, true);
+  }
+
+  private static boolean isValidName(String s, boolean colon) {
+    if (s == null || s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean ok =
+          c == '_'
+              || (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (colon && c == ':')
+              || (i > 0 && c >= '0' && c <= '9');
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public static final Labels EMPTY = new Labels(new String[0]);
 
   private final String[] pairs;

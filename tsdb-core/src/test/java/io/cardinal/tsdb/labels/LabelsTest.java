@@ -11,6 +11,22 @@ import org.junit.jupiter.api.Test;
 
 class LabelsTest {
   @Test
+  void classicNameRulesWithoutRegex() {
+    for (String ok : List.of("a", "_", "job", "A_1", "__name__")) {
+      assertTrue(Labels.isValidLabelName(ok), ok);
+      assertTrue(Labels.isValidMetricName(ok), ok);
+    }
+    for (String bad : List.of("", "1a", "a-b", "a b", "é", "a.b")) {
+      assertFalse(Labels.isValidLabelName(bad), bad);
+      assertFalse(Labels.isValidMetricName(bad), bad);
+    }
+    assertTrue(Labels.isValidMetricName("job:rate:5m"));
+    assertTrue(Labels.isValidMetricName(":a"));
+    assertFalse(Labels.isValidLabelName("job:rate"), "a colon is for metric names only");
+    assertFalse(Labels.isValidLabelName(null));
+  }
+
+  @Test
   void keepAndDropAgreeWithTheBuilder() {
     Labels l = Labels.of("__name__", "m", "b", "2", "a", "1", "c", "3");
     assertEquals(Labels.of("a", "1", "c", "3"), l.keep(List.of("c", "a", "zz")));

@@ -47,30 +47,14 @@ TRIGGER=${TRIGGER:-$((4 * INTERVAL))}
 OUT=${OUT:-$here/benchmarks/results/alert-latency-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT/logs"
 W=$(mktemp -d /tmp/cardinal-alert-latency.XXXXXX)
-log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+# shellcheck source=lib.sh
+. "$here/benchmarks/compare/lib.sh"
 
-if [ ! -f "$here/cli/target/cardinal.jar" ] || [ ! -f "$here/benchmarks/target/benchmarks.jar" ]; then
-  log "building Cardinal (./mvnw -q -B -DskipTests install)"
-  (cd "$here" && ./mvnw -q -B -DskipTests install >&2)
-fi
-cp "$here/cli/target/cardinal.jar" "$W/cardinal.jar"
-cp "$here/benchmarks/target/benchmarks.jar" "$W/benchmarks.jar"
-CJAR=$W/cardinal.jar BJAR=$W/benchmarks.jar
-CARDINAL_JAVA_OPTS=${CARDINAL_JAVA_OPTS:-$("$here/bin/server-jvm-options")}
+prepare_jars
 # Flags both servers have, at Prometheus's defaults.
 ALERT_FLAGS=(--rules.alert.resend-delay=1m --rules.alert.for-grace-period=10m
   --rules.alert.for-outage-tolerance=1h --alertmanager.notification-queue-capacity=10000)
 
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  sleep 1
-  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 run_system() { # system rule-count
   local sys=$1 n=$2 port sink dir pid tag

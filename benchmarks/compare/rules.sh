@@ -56,29 +56,12 @@ done
 OUT=${OUT:-$here/benchmarks/results/rules-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT/logs"
 W=$(mktemp -d /tmp/cardinal-rules-bench.XXXXXX)
-log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+# shellcheck source=lib.sh
+. "$here/benchmarks/compare/lib.sh"
 
-if [ ! -f "$here/cli/target/cardinal.jar" ] || [ ! -f "$here/benchmarks/target/benchmarks.jar" ]; then
-  log "building Cardinal (./mvnw -q -B -DskipTests install)"
-  (cd "$here" && ./mvnw -q -B -DskipTests install >&2)
-fi
-cp "$here/cli/target/cardinal.jar" "$W/cardinal.jar"
-cp "$here/benchmarks/target/benchmarks.jar" "$W/benchmarks.jar"
-CJAR=$W/cardinal.jar BJAR=$W/benchmarks.jar
+prepare_jars
 TICK=$(getconf CLK_TCK)
-CARDINAL_JAVA_OPTS=${CARDINAL_JAVA_OPTS:-$("$here/bin/server-jvm-options")}
 
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  sleep 1
-  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 metric_lines() { curl -s --max-time 10 "http://127.0.0.1:$1/metrics" | grep -E "^$2[{ ]" || true; }
 metric_sum() { metric_lines "$1" "$2" | awk '{s += $NF} END {printf "%.6f\n", s + 0}'; }
 

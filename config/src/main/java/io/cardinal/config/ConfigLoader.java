@@ -355,10 +355,22 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * The YAML reader's options for every file a user gives: duplicate keys refused, as Prometheus
+   * refuses them, and no limit on the document's size (SnakeYAML's default refuses documents over 3
+   * million characters, which a rule file of 50,000 rules or a large file_sd file exceeds, and
+   * Prometheus reads them).
+   */
+  public static LoaderOptions yamlOptions() {
+    LoaderOptions opts = new LoaderOptions();
+    opts.setAllowDuplicateKeys(false);
+    opts.setCodePointLimit(Integer.MAX_VALUE);
+    return opts;
+  }
+
   public static Node compose(String text) throws ConfigException {
     try {
-      LoaderOptions opts = new LoaderOptions();
-      opts.setAllowDuplicateKeys(false);
+      LoaderOptions opts = yamlOptions();
       opts.setMaxAliasesForCollections(50);
       return new Yaml(opts).compose(new StringReader(text));
     } catch (MarkedYAMLException e) {

@@ -1,6 +1,7 @@
 package io.cardinal.web;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.cardinal.config.ConfigLoader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,6 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
@@ -200,9 +200,7 @@ public final class WebConfig {
     Path base = file.toAbsolutePath().getParent();
     Object root;
     try {
-      LoaderOptions lo = new LoaderOptions();
-      lo.setAllowDuplicateKeys(false);
-      root = new Yaml(new SafeConstructor(lo)).load(text);
+      root = new Yaml(new SafeConstructor(ConfigLoader.yamlOptions())).load(text);
     } catch (RuntimeException e) {
       throw new InvalidWebConfig("invalid YAML: " + e.getMessage().replace('\n', ' '), e);
     }

@@ -3,6 +3,7 @@ package io.cardinal.rules;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cardinal.tsdb.labels.Labels;
 import java.util.List;
@@ -38,6 +39,27 @@ class RuleFilesTest {
         - name: other
           rules: []
       """;
+
+  /** SnakeYAML refuses documents over 3 million characters by default; Prometheus has no limit. */
+  @Test
+  void aRuleFileOfFiftyThousandRulesLoads() throws Exception {
+    StringBuilder sb = new StringBuilder("groups:\n  - name: big\n    rules:\n");
+    for (int i = 0; i < 50_000; i++) {
+      sb.append("      - alert: A").append(i).append('\n');
+      sb.append("        expr: rate(http_requests_total{job=\"job-").append(i % 20);
+      sb.append("\"}[5m]) > ").append(i).append('\n');
+      sb.append("        labels: {severity: warning}\n");
+    }
+    assertTrue(sb.length() > 4_000_000, "the file is over the old limit: " + sb.length());
+    java.nio.file.Path f = java.nio.file.Files.createTempFile("big-rules", ".yml");
+    try {
+      java.nio.file.Files.writeString(f, sb);
+      List<GroupSpec> groups = RuleFiles.load(f);
+      assertEquals(50_000, groups.get(0).rules().size());
+    } finally {
+      java.nio.file.Files.delete(f);
+    }
+  }
 
   @Test
   void readsEveryField() throws Exception {

@@ -1,6 +1,7 @@
 package io.cardinal.scrape;
 
 import io.cardinal.config.Config.FileSdConfig;
+import io.cardinal.config.ConfigLoader;
 import io.cardinal.config.Globs;
 import io.cardinal.tsdb.labels.Labels;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -116,7 +116,7 @@ public final class FileDiscovery {
   @SuppressWarnings("unchecked")
   public static List<TargetGroup> read(Path f) throws IOException {
     String text = Files.readString(f, StandardCharsets.UTF_8);
-    Object doc = new Yaml(new LoaderOptions()).load(text);
+    Object doc = new Yaml(ConfigLoader.yamlOptions()).load(text);
     List<TargetGroup> out = new ArrayList<>();
     if (doc == null) {
       return out;

@@ -135,6 +135,15 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
   private final CopyOnWriteArrayList<PlanState> plans = new CopyOnWriteArrayList<>();
   private long nextSelectorId;
   private int epoch;
+
+  /**
+   * The decision of every series that feeds no window, shared (made at {@link Route#epoch}): in a
+   * server where rules read a fraction of the series, most series are such, and an object each
+   * would be memory the garbage collector walks on every cycle.
+   */
+  private Route unrouted = unroutedAt(0);
+
+  private int sweepsSincePurge;
   private volatile long watermark = Long.MIN_VALUE;
   private long lastSweep = Long.MIN_VALUE;
 
@@ -373,6 +382,27 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
     return null;
   }
 
+  private static Route unroutedAt(int epoch) {
+    Route r = new Route(null);
+    r.epoch = epoch;
+    r.lastTs = Long.MAX_VALUE; // never swept by age: purged every few sweeps instead
+    return r;
+  }
+
+  /** Decides and caches which windows series {@code ref} feeds. Caller holds the routing lock. */
+  private Route decide(long ref, Labels labels) {
+    Route r = new Route(labels);
+    resolve(r);
+    if (r.targets.length == 0) {
+      if (unrouted.epoch != epoch) {
+        unrouted = unroutedAt(epoch);
+      }
+      r = unrouted;
+    }
+    routes.put(ref, r);
+    return r;
+  }
+
   /** Decides which selector windows a series feeds. Caller holds the routing lock. */
   private void resolve(Route r) {
     r.epoch = epoch;
@@ -441,9 +471,7 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
     routing.lock();
     try {
       for (int i = 0; i < newCount; i++) {
-        Route r = new Route(newLabels[i]);
-        resolve(r);
-        routes.put(newRefs[i], r);
+        decide(newRefs[i], newLabels[i]);
       }
       long routed = 0;
       for (int i = 0; i < n; i++) {
@@ -459,16 +487,21 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
   /** Feeds one sample to the windows of its series; returns how many took it. */
   private int route(long ref, long ts, double v) {
     Route r = routes.get(ref);
-    if (r == null) {
+    if (r == null || (r.labels == null && r.epoch != epoch)) {
+      // Not seen, or decided to feed nothing before a selector was added: decide (again).
       Labels labels = labelsOf.apply(ref);
       if (labels == null) {
         return 0;
       }
-      r = new Route(labels);
-      resolve(r);
-      routes.put(ref, r);
+      r = decide(ref, labels);
     } else if (r.epoch != epoch) {
       resolve(r);
+      if (r.targets.length == 0) {
+        r = decide(ref, r.labels);
+      }
+    }
+    if (r.labels == null) {
+      return 0;
     }
     if (ts > r.lastTs) {
       r.lastTs = ts;
@@ -540,6 +573,13 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
     }
     long oldest = w - maxKeep - graceMs;
     routes.removeAll((long ref, Route r) -> r.lastTs <= oldest);
+    if (++sweepsSincePurge >= 10) {
+      // Series that feed nothing leave no trace of when they were last seen; forgetting them all
+      // now and then bounds what series that went away leave behind (the live ones are decided
+      // again on their next sample).
+      sweepsSincePurge = 0;
+      routes.removeAll((long ref, Route r) -> r.labels == null);
+    }
   }
 
   /**
@@ -670,7 +710,7 @@ public final class StreamingRuntime implements CommitObserver, AutoCloseable {
       for (SelectorState s : shared.values()) {
         b += s.bytes();
       }
-      b += 72L * routes.size();
+      b += 24L * routes.size() + 48L * budget.held();
     } finally {
       routing.unlock();
     }

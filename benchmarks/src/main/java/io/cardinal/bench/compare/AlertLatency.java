@@ -668,14 +668,7 @@ public final class AlertLatency {
     /** POSTs one uncompressed WriteRequest; the status, or -1 when the exchange failed. */
     private int send(HttpClient client, byte[] raw) throws IOException, InterruptedException {
       HttpRequest req =
-          HttpRequest.newBuilder(writeUri)
-              .timeout(Duration.ofSeconds(60))
-              .header("Content-Encoding", "snappy")
-              .header("Content-Type", "application/x-protobuf")
-              .header("X-Prometheus-Remote-Write-Version", "0.1.0")
-              .header("User-Agent", "cardinal-alert-latency")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(Snappy.compress(raw)))
-              .build();
+          RemoteWriteLoad.writeRequest(writeUri, Snappy.compress(raw), "cardinal-alert-latency");
       try {
         HttpResponse<String> resp = client.send(req, HttpResponse.BodyHandlers.ofString());
         if (resp.statusCode() / 100 != 2) {
@@ -777,14 +770,21 @@ public final class AlertLatency {
   // ---------------------------------------------------------------------------------------------
   // The server's own figures
 
+  /**
+   * One HTTP/1.1 client for the polling of /metrics and the reloads. A client per request, with
+   * HTTP/2 by h2c upgrade, had a /metrics response wait for the server's idle timeout (five
+   * minutes) with no server thread busy, and failed the run; reusing one connection avoids both.
+   */
+  private static final HttpClient ADMIN =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
   private static String metrics(URI base) throws IOException, InterruptedException {
     HttpResponse<String> r =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(base.resolve("/metrics"))
-                    .timeout(Duration.ofSeconds(30))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+        ADMIN.send(
+            HttpRequest.newBuilder(base.resolve("/metrics"))
+                .timeout(Duration.ofSeconds(30))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     return r.statusCode() == 200 ? r.body() : "";
   }
 
@@ -792,13 +792,12 @@ public final class AlertLatency {
   private static String post(URI uri) throws InterruptedException {
     try {
       HttpResponse<String> r =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(uri)
-                      .timeout(Duration.ofSeconds(600))
-                      .POST(HttpRequest.BodyPublishers.noBody())
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
+          ADMIN.send(
+              HttpRequest.newBuilder(uri)
+                  .timeout(Duration.ofSeconds(600))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return r.statusCode() / 100 == 2 ? null : r.statusCode() + " " + r.body().strip();
     } catch (IOException e) {
       return e.toString();

@@ -228,14 +228,7 @@ public final class RemoteWriteLoad {
                       break;
                     }
                     HttpRequest req =
-                        HttpRequest.newBuilder(uri)
-                            .timeout(Duration.ofSeconds(60))
-                            .header("Content-Encoding", "snappy")
-                            .header("Content-Type", "application/x-protobuf")
-                            .header("X-Prometheus-Remote-Write-Version", "0.1.0")
-                            .header("User-Agent", "cardinal-remote-write-load")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(k)))
-                            .build();
+                        writeRequest(uri, bodies.get(k), "cardinal-remote-write-load");
                     boolean measured = k >= warmCount;
                     try {
                       HttpResponse<byte[]> resp =
@@ -392,6 +385,18 @@ public final class RemoteWriteLoad {
       rounds++;
     }
     sizes[1] = compressedBytes;
+  }
+
+  /** A remote write 1.0 POST of a snappy-compressed WriteRequest, as Prometheus sends it. */
+  static HttpRequest writeRequest(URI uri, byte[] snappyBody, String userAgent) {
+    return HttpRequest.newBuilder(uri)
+        .timeout(Duration.ofSeconds(60))
+        .header("Content-Encoding", "snappy")
+        .header("Content-Type", "application/x-protobuf")
+        .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+        .header("User-Agent", userAgent)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(snappyBody))
+        .build();
   }
 
   /**

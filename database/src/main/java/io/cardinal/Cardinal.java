@@ -99,6 +99,10 @@ public final class Cardinal implements AutoCloseable {
               });
       long iv = options.compactionIntervalMs();
       background.scheduleWithFixedDelay(this::compactQuietly, iv, iv, TimeUnit.MILLISECONDS);
+      if (options.evictsStaleSeries() && durable != null) {
+        long ev = Math.min(iv, STALE_CHECK_INTERVAL_MS);
+        background.scheduleWithFixedDelay(this::evictQuietly, ev, ev, TimeUnit.MILLISECONDS);
+      }
     } else {
       background = null;
     }
@@ -110,6 +114,11 @@ public final class Cardinal implements AutoCloseable {
   }
 
   public static Cardinal inMemory(CardinalOptions options) {
+    if (options.evictsStaleSeries()) {
+      throw new IllegalArgumentException(
+          "stale-series eviction writes the evicted samples to a block: it needs a database opened"
+              + " on a directory, not one in memory");
+    }
     return new Cardinal(new Head(options.headOptions()), options, null, null);
   }
 
@@ -131,9 +140,12 @@ public final class Cardinal implements AutoCloseable {
     }
     // Samples already in blocks (a crash between writing a block and truncating the head) are not
     // kept twice: the head starts where the newest block ends.
+    // Blocks of evicted stale series overlap the head's range by design and say nothing of it.
     long blocksEnd = Long.MIN_VALUE;
     for (BlockSet.Handle h : blocks.all()) {
-      blocksEnd = Math.max(blocksEnd, h.block.meta().maxTime);
+      if (!h.block.meta().hasHint(BlockMeta.HINT_STALE_SERIES)) {
+        blocksEnd = Math.max(blocksEnd, h.block.meta().maxTime);
+      }
     }
     if (blocksEnd != Long.MIN_VALUE && d.head().minTime() < blocksEnd) {
       d.truncate(blocksEnd);
@@ -301,10 +313,16 @@ public final class Cardinal implements AutoCloseable {
           written++;
         }
       }
+      while (mergeStaleTier()) {
+        written++;
+      }
       while (true) {
         List<CompactionPlanner.BlockInfo> infos = new ArrayList<>();
         for (BlockSet.Handle h : blocks.all()) {
           BlockMeta m = h.block.meta();
+          if (coversLiveHead(m)) {
+            continue;
+          }
           infos.add(
               new CompactionPlanner.BlockInfo(
                   m.ulid,
@@ -324,6 +342,151 @@ public final class Cardinal implements AutoCloseable {
       applyRetention();
       return written;
     }
+  }
+
+  /** How often stale series are looked for when eviction is on (at most). */
+  static final long STALE_CHECK_INTERVAL_MS = 30_000;
+
+  /** Blocks of evicted series of one range and level merged into one of the next level. */
+  static final int STALE_MERGE_FANIN = 8;
+
+  private final java.util.concurrent.atomic.AtomicLong staleSeriesGauge =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong idleSeriesGauge =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.LongAdder evictions =
+      new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder seriesEvicted =
+      new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder bytesEvicted =
+      new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder staleBlocks =
+      new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder evictionFailures =
+      new java.util.concurrent.atomic.LongAdder();
+
+  /** What stale-series eviction did since open (zeros when it is off). */
+  public StaleSeriesStats staleSeriesStats() {
+    return new StaleSeriesStats(
+        staleSeriesGauge.get(),
+        idleSeriesGauge.get(),
+        evictions.sum(),
+        seriesEvicted.sum(),
+        bytesEvicted.sum(),
+        staleBlocks.sum(),
+        evictionFailures.sum());
+  }
+
+  private void evictQuietly() {
+    if (closed) {
+      return;
+    }
+    try {
+      evictStaleSeries();
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "stale series eviction failed; will retry", e);
+    }
+  }
+
+  /**
+   * Writes the series that stopped receiving samples to blocks and removes them from the head, when
+   * a trigger says so: the share of series whose newest sample is a staleness marker reached {@link
+   * CardinalOptions#staleSeriesCompactionThreshold} (those series go), or {@link
+   * CardinalOptions#staleSeriesIdle} is set (series idle that long, and series ending in a marker,
+   * go). The background task calls it; returns the number of series removed.
+   *
+   * <p>Order, so that a crash at any point loses nothing: the blocks are written and become visible
+   * to queries, then a deletion of what they hold is logged to the WAL for each series (a restart
+   * drops those samples instead of replaying them into memory), then the series leave the head. A
+   * series that received a sample in the meantime stays; its samples in the block and in the head
+   * are the same samples, which queries and compaction see once.
+   */
+  public int evictStaleSeries() throws IOException {
+    ensureOpen();
+    if (durable == null) {
+      return 0;
+    }
+    synchronized (compactLock) {
+      long idleMs = options.staleSeriesIdle().toMillis();
+      long maxT = head.maxTime();
+      if (maxT == Long.MIN_VALUE) {
+        return 0;
+      }
+      Head.StaleScan scan = head.scanStale(idleMs > 0 ? maxT - idleMs : Long.MIN_VALUE);
+      staleSeriesGauge.set(scan.staleMarked());
+      idleSeriesGauge.set(scan.idle());
+      long total = head.numSeries();
+      double threshold = options.staleSeriesCompactionThreshold();
+      boolean byRatio =
+          threshold > 0 && scan.staleMarked() > 0 && scan.staleMarked() >= threshold * total;
+      if (scan.size() == 0 || !(idleMs > 0 || byRatio)) {
+        return 0;
+      }
+      try {
+        long range = options.chunkRangeMs();
+        // Head chunks never cross an aligned range, so one block per range splits no chunk.
+        for (long lo = Math.floorDiv(scan.minTime(), range) * range;
+            lo <= scan.maxTime();
+            lo += range) {
+          long hi = lo + range;
+          BlockMeta meta =
+              BlockWriter.write(
+                  durable.dataDir(),
+                  headDeletions.apply(head.chunkSeries(scan, lo, hi - 1)),
+                  head.symbols(),
+                  BlockWriter.Spec.fresh(
+                          Math.max(lo, scan.minTime()), Math.min(hi, scan.maxTime() + 1))
+                      .withHints(List.of(BlockMeta.HINT_STALE_SERIES)));
+          if (meta != null) {
+            blocks.add(Block.open(durable.dataDir().resolve(meta.ulid)));
+            staleBlocks.increment();
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        evictionFailures.increment();
+        throw e;
+      }
+      Head.Evicted ev = head.evict(scan);
+      // Logged after the blocks are durable: a crash before this line replays the series into
+      // memory again (their samples are then in a block and in the head, and count once).
+      durable.logTombstones(ev.refs, ev.minTimes, ev.maxTimes, ev.size);
+      evictions.increment();
+      seriesEvicted.add(ev.size);
+      bytesEvicted.add(ev.bytes);
+      return ev.size;
+    }
+  }
+
+  /**
+   * Whether a block of evicted series still lies in the range the head serves: such blocks are left
+   * out of compaction until the head's own block for that range is cut, so each is merged once.
+   */
+  private boolean coversLiveHead(BlockMeta m) {
+    return m.hasHint(BlockMeta.HINT_STALE_SERIES) && m.maxTime > head.truncatedBefore();
+  }
+
+  /**
+   * Merges {@link #STALE_MERGE_FANIN} blocks of evicted series of one range and level into one of
+   * the next level, so frequent evictions leave few blocks to query at a write amplification of
+   * about one per level. Returns whether it merged.
+   */
+  private boolean mergeStaleTier() throws IOException {
+    long range = options.chunkRangeMs();
+    java.util.Map<String, List<String>> groups = new java.util.TreeMap<>();
+    for (BlockSet.Handle h : blocks.all()) {
+      BlockMeta m = h.block.meta();
+      if (coversLiveHead(m)) {
+        String key = Math.floorDiv(m.minTime, range) + "/" + m.level;
+        groups.computeIfAbsent(key, k -> new ArrayList<>()).add(m.ulid);
+      }
+    }
+    for (List<String> g : groups.values()) {
+      if (g.size() >= STALE_MERGE_FANIN) {
+        mergeBlocks(g);
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean cutHead(long mint, long maxt) throws IOException {

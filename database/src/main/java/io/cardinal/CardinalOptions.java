@@ -35,6 +35,15 @@ import java.time.Duration;
  * @param maxFuture how far ahead of the clock a sample may be (10m, {@code
  *     --storage.tsdb.too-far-in-future.time-window}); later ones are refused as {@code
  *     TOO_FAR_IN_FUTURE}, so one bad timestamp cannot stop ingestion; zero accepts any time
+ * @param staleSeriesCompactionThreshold Prometheus's {@code
+ *     storage.tsdb.stale_series_compaction_threshold}: when the series whose newest sample is a
+ *     staleness marker reach this share of the head (0 to 1), they are written to a block and leave
+ *     the head; 0 (the default) turns the ratio trigger off
+ * @param staleSeriesIdle Cardinal's time trigger ({@code --storage.tsdb.head.stale-series-idle}): a
+ *     series with no sample for this long, and a series whose newest sample is a staleness marker,
+ *     is written to a block and leaves the head at the next check; zero (the default) turns it off.
+ *     Either trigger needs a database opened on a directory, and checks run every 30 seconds (or
+ *     every compaction interval, if shorter)
  */
 public record CardinalOptions(
     long maxSeries,
@@ -46,7 +55,9 @@ public record CardinalOptions(
     Duration queryLookbackDelta,
     Duration queryTimeout,
     long queryMaxSamples,
-    Duration maxFuture) {
+    Duration maxFuture,
+    double staleSeriesCompactionThreshold,
+    Duration staleSeriesIdle) {
 
   private static final EngineOptions ENGINE_DEFAULTS = EngineOptions.defaults();
 
@@ -61,7 +72,9 @@ public record CardinalOptions(
           ENGINE_DEFAULTS.lookbackDelta(),
           ENGINE_DEFAULTS.timeout(),
           ENGINE_DEFAULTS.maxSamples(),
-          Duration.ofMillis(HeadOptions.DEFAULT_MAX_FUTURE_MS));
+          Duration.ofMillis(HeadOptions.DEFAULT_MAX_FUTURE_MS),
+          0,
+          Duration.ZERO);
 
   public CardinalOptions {
     if (maxSeries < 0) {
@@ -81,6 +94,15 @@ public record CardinalOptions(
     }
     if (durable == null) {
       throw new IllegalArgumentException("durable options are null");
+    }
+    if (!(staleSeriesCompactionThreshold >= 0 && staleSeriesCompactionThreshold <= 1)) {
+      throw new IllegalArgumentException(
+          "stale series compaction threshold must be between 0 and 1, got "
+              + staleSeriesCompactionThreshold);
+    }
+    if (staleSeriesIdle == null || staleSeriesIdle.isNegative()) {
+      throw new IllegalArgumentException(
+          "stale series idle time must be >= 0, got " + staleSeriesIdle);
     }
     requirePositive("query lookback delta", queryLookbackDelta);
     requirePositive("query timeout", queryTimeout);
@@ -171,6 +193,21 @@ public record CardinalOptions(
     return with(c -> c.maxFuture = window);
   }
 
+  /** See {@code staleSeriesCompactionThreshold} above. */
+  public CardinalOptions withStaleSeriesCompactionThreshold(double ratio) {
+    return with(c -> c.staleSeriesCompactionThreshold = ratio);
+  }
+
+  /** See {@code staleSeriesIdle} above; {@link Duration#ZERO} turns the time trigger off. */
+  public CardinalOptions withStaleSeriesIdle(Duration d) {
+    return with(c -> c.staleSeriesIdle = d);
+  }
+
+  /** Whether either stale-series trigger is on. */
+  public boolean evictsStaleSeries() {
+    return staleSeriesCompactionThreshold > 0 || !staleSeriesIdle.isZero();
+  }
+
   public SyncPolicy syncPolicy() {
     return durable.syncPolicy();
   }
@@ -225,6 +262,8 @@ public record CardinalOptions(
     Duration queryTimeout;
     long queryMaxSamples;
     Duration maxFuture;
+    double staleSeriesCompactionThreshold;
+    Duration staleSeriesIdle;
 
     Copy(CardinalOptions o) {
       maxSeries = o.maxSeries;
@@ -237,6 +276,8 @@ public record CardinalOptions(
       queryTimeout = o.queryTimeout;
       queryMaxSamples = o.queryMaxSamples;
       maxFuture = o.maxFuture;
+      staleSeriesCompactionThreshold = o.staleSeriesCompactionThreshold;
+      staleSeriesIdle = o.staleSeriesIdle;
     }
 
     CardinalOptions build() {
@@ -250,7 +291,9 @@ public record CardinalOptions(
           queryLookbackDelta,
           queryTimeout,
           queryMaxSamples,
-          maxFuture);
+          maxFuture,
+          staleSeriesCompactionThreshold,
+          staleSeriesIdle);
     }
   }
 }

@@ -77,6 +77,10 @@ public final class Compactor {
             });
     BlockWriter.Spec spec =
         new BlockWriter.Spec(mint, maxt, level + 1, new ArrayList<>(sources), parents);
+    // Blocks of evicted stale series merged among themselves still overlap the head's range.
+    if (blocks.stream().allMatch(b -> b.meta().hasHint(BlockMeta.HINT_STALE_SERIES))) {
+      spec = spec.withHints(List.of(BlockMeta.HINT_STALE_SERIES));
+    }
     return BlockWriter.write(dataDir, () -> merged, () -> mergeSorted(symbolTables), spec);
   }
 

@@ -25,6 +25,14 @@ public final class CrashChild {
   static final int TRUNCATE_EVERY = 50;
   static final long KEEP = 100 * STEP;
 
+  /** Idle time after which the "evict" mode's series leave the head for a block. */
+  static final long IDLE = 5 * STEP;
+
+  static CardinalOptions options(String mode) {
+    CardinalOptions o = options();
+    return mode.equals("evict") ? o.withStaleSeriesIdle(java.time.Duration.ofMillis(IDLE)) : o;
+  }
+
   static CardinalOptions options() {
     return CardinalOptions.defaults()
         .withChunkRange(java.time.Duration.ofMillis(20 * STEP))
@@ -52,8 +60,12 @@ public final class CrashChild {
         new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, "UTF-8");
     // "compact" mode cuts the head into blocks and merges them instead of dropping old data, so
     // kills land in block writing and compaction too, and nothing may ever be lost.
-    boolean compact = args.length > 1 && args[1].equals("compact");
-    try (Cardinal db = Cardinal.open(Path.of(args[0]), options())) {
+    // "evict" also moves series idle for IDLE out of the head into blocks every few steps, so
+    // kills land between an eviction's block, its WAL deletions and the series' removal.
+    String mode = args.length > 1 ? args[1] : "truncate";
+    boolean evict = mode.equals("evict");
+    boolean compact = evict || mode.equals("compact");
+    try (Cardinal db = Cardinal.open(Path.of(args[0]), options(mode))) {
       long max = db.headStats().maxTime();
       long step = max == Long.MIN_VALUE ? 0 : (max - T0) / STEP + 1;
       out.println("S " + step);
@@ -73,6 +85,10 @@ public final class CrashChild {
         }
         out.println("A " + step);
         out.flush();
+        if (evict && step % 3 == 0 && step > 0) {
+          out.println("V " + db.evictStaleSeries());
+          out.flush();
+        }
         if (compact && step % 10 == 0 && step > 0) {
           out.println("C " + db.compact());
           out.flush();

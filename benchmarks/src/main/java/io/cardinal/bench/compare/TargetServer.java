@@ -27,12 +27,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code NEW_PER_SCRAPE} series with fresh label values on every scrape (a cardinality explosion:
  * the previous scrape's fresh series disappear).
  *
+ * <p>Churn ({@code -Dchurn.series=N -Dchurn.period=SECONDS}): every steady target also exposes N
+ * series whose {@code version} label changes every SECONDS of wall-clock time, as a rollout that
+ * changes one label does; the previous version's series disappear from the body (and are marked
+ * stale by the scraper).
+ *
  * <p>Usage: {@code TargetServer PORTS_FILE TARGETS SERIES_PER_TARGET [NEW_PER_SCRAPE]
  * [MAX_SECONDS]}. Writes one port per line to PORTS_FILE (the explosion target's port last, if any)
  * once every target listens; exits after MAX_SECONDS (default 3600) whatever happens.
  */
 public final class TargetServer {
   private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+  private static final int CHURN_SERIES = Integer.getInteger("churn.series", 0);
+  private static final long CHURN_PERIOD_MS = Long.getLong("churn.period", 60) * 1000;
 
   /** One target: line prefixes and value state; renders its next body on demand. */
   static final class Target {
@@ -48,10 +55,12 @@ public final class TargetServer {
     // explosion
     final int newPerScrape;
     long explodeSeq;
+    final int churn;
 
     Target(ScrapeWorkload w, int t, int newPerScrape) {
       this.w = w;
       this.newPerScrape = newPerScrape;
+      this.churn = newPerScrape > 0 ? 0 : CHURN_SERIES;
       this.rnd = new SplittableRandom(t * 7919L + 1);
       int m = w.seriesPerTarget;
       prefixes = new byte[m][];
@@ -125,6 +134,21 @@ public final class TargetServer {
                     + (id % 97)
                     + "\"} 1\n")
                 .getBytes(StandardCharsets.UTF_8));
+      }
+      if (churn > 0) {
+        long version = System.currentTimeMillis() / CHURN_PERIOD_MS;
+        for (int c = 0; c < churn; c++) {
+          out.writeBytes(
+              ("app_requests_total{version=\"v"
+                      + version
+                      + "\",worker=\""
+                      + c
+                      + "\"} "
+                      + (explodeSeq + c)
+                      + "\n")
+                  .getBytes(StandardCharsets.UTF_8));
+        }
+        explodeSeq++;
       }
       body = out.toByteArray();
     }

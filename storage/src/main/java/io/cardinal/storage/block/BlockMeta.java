@@ -44,6 +44,16 @@ public final class BlockMeta {
   public final List<String> sources;
   public final List<String> parents;
   public final boolean deletable;
+
+  /**
+   * Prometheus's {@code compaction.hints}: how the block came to be. Cardinal writes {@link
+   * #HINT_STALE_SERIES} on blocks of series flushed out of the head before its range was cut.
+   */
+  public final List<String> hints;
+
+  /** The hint of a block written by stale-series eviction; it overlaps the head's range. */
+  public static final String HINT_STALE_SERIES = "from-stale-series";
+
   private final ObjectNode raw;
 
   public BlockMeta(
@@ -69,7 +79,31 @@ public final class BlockMeta {
         sources,
         parents,
         false,
+        List.of(),
         null);
+  }
+
+  /** This metadata with {@code hints} as its {@code compaction.hints}. */
+  public BlockMeta withHints(List<String> hints) {
+    return new BlockMeta(
+        ulid,
+        minTime,
+        maxTime,
+        numSamples,
+        numSeries,
+        numChunks,
+        numTombstones,
+        level,
+        sources,
+        parents,
+        deletable,
+        hints,
+        raw);
+  }
+
+  /** Whether {@code compaction.hints} holds {@code hint}. */
+  public boolean hasHint(String hint) {
+    return hints.contains(hint);
   }
 
   private BlockMeta(
@@ -84,6 +118,7 @@ public final class BlockMeta {
       List<String> sources,
       List<String> parents,
       boolean deletable,
+      List<String> hints,
       ObjectNode raw) {
     this.ulid = ulid;
     this.minTime = minTime;
@@ -96,6 +131,7 @@ public final class BlockMeta {
     this.sources = List.copyOf(sources);
     this.parents = List.copyOf(parents);
     this.deletable = deletable;
+    this.hints = List.copyOf(hints);
     this.raw = raw;
   }
 
@@ -123,6 +159,10 @@ public final class BlockMeta {
     }
     if (deletable) {
       comp.put("deletable", true);
+    }
+    if (!hints.isEmpty()) {
+      ArrayNode hs = comp.putArray("hints");
+      hints.forEach(hs::add);
     }
     o.put("version", 1);
     return JSON.writer(GO_STYLE).writeValueAsString(o) + "\n";
@@ -156,6 +196,8 @@ public final class BlockMeta {
     comp.path("sources").forEach(s -> sources.add(s.asText()));
     List<String> parents = new ArrayList<>();
     comp.path("parents").forEach(p -> parents.add(p.path("ulid").asText()));
+    List<String> hints = new ArrayList<>();
+    comp.path("hints").forEach(h -> hints.add(h.asText()));
     return new BlockMeta(
         n.get("ulid").asText(),
         n.get("minTime").asLong(),
@@ -168,6 +210,7 @@ public final class BlockMeta {
         sources,
         parents,
         comp.path("deletable").asBoolean(false),
+        hints,
         (ObjectNode) n);
   }
 

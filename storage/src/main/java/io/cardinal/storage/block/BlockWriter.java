@@ -21,11 +21,28 @@ public final class BlockWriter {
 
   private BlockWriter() {}
 
-  /** What to write: the range [minTime, maxTime) and the block's lineage. */
+  /**
+   * What to write: the range [minTime, maxTime), the block's lineage and its {@code
+   * compaction.hints}.
+   */
   public record Spec(
-      long minTime, long maxTime, int level, List<String> sources, List<String> parents) {
+      long minTime,
+      long maxTime,
+      int level,
+      List<String> sources,
+      List<String> parents,
+      List<String> hints) {
+    public Spec(long minTime, long maxTime, int level, List<String> sources, List<String> parents) {
+      this(minTime, maxTime, level, sources, parents, List.of());
+    }
+
     public static Spec fresh(long minTime, long maxTime) {
       return new Spec(minTime, maxTime, 1, List.of(), List.of());
+    }
+
+    /** This spec with {@code hints} as the block's {@code compaction.hints}. */
+    public Spec withHints(List<String> hints) {
+      return new Spec(minTime, maxTime, level, sources, parents, hints);
     }
   }
 
@@ -97,6 +114,9 @@ public final class BlockWriter {
               spec.level(),
               sources,
               spec.parents());
+      if (!spec.hints().isEmpty()) {
+        meta = meta.withHints(spec.hints());
+      }
       meta.write(tmp);
       FileOps.commitDir(tmp, dataDir.resolve(ulid));
       return meta;

@@ -357,6 +357,9 @@ public final class DurableHead implements AutoCloseable {
             dec.tombstones(rec, tombBuf);
             for (int i = 0; i < tombBuf.size(); i++) {
               tombstones.add(new long[] {tombBuf.ref(i), tombBuf.mint(i), tombBuf.maxt(i)});
+              // Applied in WAL order on the series' shard: a series evicted to a block leaves
+              // the head before a later record re-creates its labels as a new series.
+              appliers.drop(tombBuf.ref(i), tombBuf.mint(i), tombBuf.maxt(i));
             }
             break;
           default:
@@ -491,6 +494,9 @@ public final class DurableHead implements AutoCloseable {
     /** A series record with chunks to re-attach from {@code chunks_head/}. */
     private record SeriesOp(Labels labels, LongArrayList chunks) {}
 
+    /** A deletion of [mint, maxt] (see {@link HeadRestorer#dropDeleted}). */
+    private record DropOp(long mint, long maxt) {}
+
     /**
      * Series reference to shard, in pages of 64 Ki references allocated as references appear (the
      * head hands out references densely, so a million series take 16 pages of 64 KiB).
@@ -577,6 +583,8 @@ public final class DurableHead implements AutoCloseable {
             b.series[i] = null;
             if (op instanceof Labels l) {
               createSeries(b.refs[i], l, b.ts[i], null);
+            } else if (op instanceof DropOp d) {
+              drop(b.refs[i], d.mint(), d.maxt());
             } else {
               SeriesOp so = (SeriesOp) op;
               createSeries(b.refs[i], so.labels(), b.ts[i], so.chunks());
@@ -606,6 +614,13 @@ public final class DurableHead implements AutoCloseable {
             }
           }
         }
+      }
+
+      void drop(long ref, long mint, long maxt) {
+        if (!aliases.isEmpty()) {
+          ref = aliases.getOrDefault(ref, ref);
+        }
+        head.restorer().dropDeleted(ref, mint, maxt);
       }
 
       void sample(long ref, long t, double v) {
@@ -657,6 +672,25 @@ public final class DurableHead implements AutoCloseable {
       b.refs[b.n] = ref;
       b.ts[b.n] = hash;
       b.series[b.n] = chunks == null ? labels : new SeriesOp(labels, chunks);
+      if (++b.n == BATCH) {
+        dispatch(s);
+      }
+    }
+
+    /** Routes a deletion to the shard of its series, after that series' earlier records. */
+    void drop(long ref, long mint, long maxt) {
+      if (inline != null) {
+        inline.drop(ref, mint, maxt);
+        return;
+      }
+      int s = refShards.get(ref);
+      if (s < 0) {
+        return; // no series record: nothing of it was restored
+      }
+      Batch b = open[s];
+      b.refs[b.n] = ref;
+      b.ts[b.n] = 0;
+      b.series[b.n] = new DropOp(mint, maxt);
       if (++b.n == BATCH) {
         dispatch(s);
       }

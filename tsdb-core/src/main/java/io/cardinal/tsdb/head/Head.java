@@ -144,6 +144,11 @@ public final class Head implements AutoCloseable {
         public void observeReplayedRange(long lo, long hi) {
           Head.this.observeReplayedRange(lo, hi);
         }
+
+        @Override
+        public boolean dropDeleted(long ref, long mint, long maxt) {
+          return Head.this.dropDeleted(ref, mint, maxt);
+        }
       };
 
   /**
@@ -577,6 +582,265 @@ public final class Head implements AutoCloseable {
     return n;
   }
 
+  /** The bits of Prometheus's staleness marker, the last sample of a series that went away. */
+  public static final long STALE_NAN_BITS = 0x7ff0000000000002L;
+
+  /**
+   * Series of the head that stopped receiving samples, found by {@link #scanStale}: those whose
+   * newest sample is a staleness marker, and those idle since before a given time. Holds the series
+   * and the newest sample time each had when found, so {@link #evict} removes only series that did
+   * not receive a sample since.
+   */
+  public static final class StaleScan {
+    private MemSeries[] series = new MemSeries[64];
+    private long[] lastT = new long[64];
+    private int size;
+    private long staleMarked;
+    private long idle;
+    private long minTime = Long.MAX_VALUE;
+    private long maxTime = Long.MIN_VALUE;
+
+    /** Series found, the candidates for eviction. */
+    public int size() {
+      return size;
+    }
+
+    /** Series whose newest sample is a staleness marker (Prometheus's stale series). */
+    public long staleMarked() {
+      return staleMarked;
+    }
+
+    /** Series without a staleness marker that were idle since before the scan's time. */
+    public long idle() {
+      return idle;
+    }
+
+    /** Oldest sample time of the series found, or Long.MAX_VALUE when none. */
+    public long minTime() {
+      return minTime;
+    }
+
+    /** Newest sample time of the series found, or Long.MIN_VALUE when none. */
+    public long maxTime() {
+      return maxTime;
+    }
+
+    private void add(MemSeries s, long t, boolean marked) {
+      if (size == series.length) {
+        series = java.util.Arrays.copyOf(series, size * 2);
+        lastT = java.util.Arrays.copyOf(lastT, size * 2);
+      }
+      series[size] = s;
+      lastT[size] = s.lastT;
+      size++;
+      if (marked) {
+        staleMarked++;
+      } else {
+        idle++;
+      }
+      minTime = Math.min(minTime, t);
+      maxTime = Math.max(maxTime, s.lastT);
+    }
+  }
+
+  /**
+   * Finds the series that stopped receiving samples: every series whose newest sample is a
+   * staleness marker and, unless {@code idleBefore} is Long.MIN_VALUE, every series whose newest
+   * sample is older than {@code idleBefore}. Series with uncommitted samples are left out. One pass
+   * over the stripes, each series locked while read.
+   */
+  public StaleScan scanStale(long idleBefore) {
+    StaleScan scan = new StaleScan();
+    for (Stripe st : stripes) {
+      MemSeries[] snapshot;
+      synchronized (st) {
+        snapshot = collect(st);
+      }
+      for (MemSeries s : snapshot) {
+        synchronized (s) {
+          if (s.deleted || s.pendingCommits != 0 || s.lastT == MemSeries.NO_TIME) {
+            continue;
+          }
+          long first = s.minTime();
+          if (first == MemSeries.NO_TIME) {
+            continue;
+          }
+          boolean marked = s.lastVBits == STALE_NAN_BITS;
+          if (marked || s.lastT < idleBefore) {
+            scan.add(s, first, marked);
+          }
+        }
+      }
+    }
+    return scan;
+  }
+
+  /**
+   * The chunks of the scanned series in [mint, maxt] (both inclusive), sorted by labels: the input
+   * for writing them to a block before {@link #evict} lets them go.
+   */
+  public java.util.List<io.cardinal.tsdb.query.ChunkSeries> chunkSeries(
+      StaleScan scan, long mint, long maxt) {
+    java.util.List<MemSeries> all = new ArrayList<>();
+    for (int i = 0; i < scan.size; i++) {
+      MemSeries s = scan.series[i];
+      synchronized (s) {
+        long first = s.minTime();
+        if (!s.deleted && first != MemSeries.NO_TIME && first <= maxt && s.lastT >= mint) {
+          all.add(s);
+        }
+      }
+    }
+    all.sort((a, b) -> a.labels.compareTo(b.labels));
+    return chunkSeriesOf(all, mint, maxt);
+  }
+
+  private java.util.List<io.cardinal.tsdb.query.ChunkSeries> chunkSeriesOf(
+      java.util.List<MemSeries> all, long mint, long maxt) {
+    java.util.List<io.cardinal.tsdb.query.ChunkSeries> out = new ArrayList<>(all.size());
+    for (MemSeries s : all) {
+      out.add(
+          new io.cardinal.tsdb.query.ChunkSeries() {
+            @Override
+            public Labels labels() {
+              return s.labels;
+            }
+
+            @Override
+            public io.cardinal.tsdb.query.ChunkIterator chunks(
+                io.cardinal.tsdb.query.ChunkIterator reuse) {
+              HeadChunkIterator it =
+                  reuse instanceof HeadChunkIterator
+                      ? (HeadChunkIterator) reuse
+                      : new HeadChunkIterator();
+              it.reset(mapper, s, mint, maxt);
+              return it;
+            }
+          });
+    }
+    return out;
+  }
+
+  private boolean dropDeleted(long ref, long mint, long maxt) {
+    MemSeries s = refs.get(ref);
+    if (s == null || s.deleted || maxt == Long.MAX_VALUE) {
+      return false;
+    }
+    long hash = opts.hasher.hash(s.labels);
+    Stripe st = stripes[(int) (hash & (stripes.length - 1))];
+    synchronized (st) {
+      synchronized (s) {
+        long first = s.minTime();
+        if (first == MemSeries.NO_TIME || mint > first) {
+          return false;
+        }
+        metrics.chunksRemoved.add(s.truncateBefore(maxt + 1));
+        if (s.chunkCount() != 0 || s.pendingCommits != 0) {
+          return false;
+        }
+        s.deleted = true;
+      }
+      unlinkFromChain(st, hash, s);
+    }
+    refs.remove(ref);
+    postings.delete(new int[] {(int) ref}, new Labels[] {s.labels}, 1);
+    numSeries.decrementAndGet();
+    metrics.seriesRemoved.increment();
+    return true;
+  }
+
+  private static void unlinkFromChain(Stripe st, long hash, MemSeries s) {
+    MemSeries prev = null;
+    for (MemSeries c = st.byHash.get(hash); c != null; c = c.hashNext) {
+      if (c == s) {
+        unlink(st, hash, prev, c);
+        return;
+      }
+      prev = c;
+    }
+  }
+
+  /** What {@link #evict} removed. */
+  public static final class Evicted {
+    /** References of the removed series and the time range each held, for i < size. */
+    public final long[] refs;
+
+    public final long[] minTimes;
+    public final long[] maxTimes;
+    public final int size;
+
+    /** Estimated heap given back: series objects, chunk buffers, chunk lists, index entries. */
+    public final long bytes;
+
+    Evicted(long[] refs, long[] minTimes, long[] maxTimes, int size, long bytes) {
+      this.refs = refs;
+      this.minTimes = minTimes;
+      this.maxTimes = maxTimes;
+      this.size = size;
+      this.bytes = bytes;
+    }
+  }
+
+  /**
+   * Fixed cost of a series beyond its chunks, as the memory model estimates it: the series object,
+   * its slots in the reference table and the hash map, and its postings entries.
+   */
+  static final long SERIES_OVERHEAD_BYTES = 200;
+
+  /**
+   * Removes the scanned series from the head (series map, reference table, postings and the symbols
+   * only they used), as head GC does, but only those that received no sample since the scan and
+   * hold no uncommitted one: a series that came back stays. The caller has persisted their samples
+   * first; a later sample with the same labels creates a new series.
+   */
+  public synchronized Evicted evict(StaleScan scan) {
+    int cap = Math.max(1, scan.size);
+    long[] refsOut = new long[cap];
+    long[] mins = new long[cap];
+    long[] maxs = new long[cap];
+    int[] ids = new int[cap];
+    Labels[] labels = new Labels[cap];
+    int n = 0;
+    long bytes = 0;
+    long chunks = 0;
+    for (int i = 0; i < scan.size; i++) {
+      MemSeries s = scan.series[i];
+      long hash = opts.hasher.hash(s.labels);
+      Stripe st = stripes[(int) (hash & (stripes.length - 1))];
+      synchronized (st) {
+        synchronized (s) {
+          if (s.deleted || s.pendingCommits != 0 || s.lastT != scan.lastT[i]) {
+            continue;
+          }
+          s.deleted = true;
+          mins[n] = s.minTime();
+          maxs[n] = s.lastT;
+          chunks += s.chunkCount();
+          bytes +=
+              SERIES_OVERHEAD_BYTES
+                  + (s.head == null ? 0 : s.head.bytes().length + 48L)
+                  + (s.mapped == null ? 0 : s.mapped.length * 8L + 16L);
+          // The chunks stay with the object: a query that found the series before this still
+          // reads them, and the object goes with the last such reader.
+        }
+        unlinkFromChain(st, hash, s);
+      }
+      refs.remove(s.ref);
+      refsOut[n] = s.ref;
+      ids[n] = (int) s.ref;
+      labels[n] = s.labels;
+      n++;
+    }
+    if (n > 0) {
+      postings.delete(ids, labels, n);
+      numSeries.addAndGet(-n);
+      refs.releaseEmptyPages(lastRef.get());
+      metrics.seriesRemoved.add(n);
+      metrics.chunksRemoved.add(chunks);
+    }
+    return new Evicted(refsOut, mins, maxs, n, bytes);
+  }
+
   // GC scratch, reused between truncations (truncate is synchronized).
   private int[] gcRefs = new int[1024];
   private Labels[] gcLabels = new Labels[1024];
@@ -621,28 +885,7 @@ public final class Head implements AutoCloseable {
       }
     }
     all.sort((a, b) -> a.labels.compareTo(b.labels));
-    java.util.List<io.cardinal.tsdb.query.ChunkSeries> out = new ArrayList<>(all.size());
-    for (MemSeries s : all) {
-      out.add(
-          new io.cardinal.tsdb.query.ChunkSeries() {
-            @Override
-            public Labels labels() {
-              return s.labels;
-            }
-
-            @Override
-            public io.cardinal.tsdb.query.ChunkIterator chunks(
-                io.cardinal.tsdb.query.ChunkIterator reuse) {
-              HeadChunkIterator it =
-                  reuse instanceof HeadChunkIterator
-                      ? (HeadChunkIterator) reuse
-                      : new HeadChunkIterator();
-              it.reset(mapper, s, mint, maxt);
-              return it;
-            }
-          });
-    }
-    return out;
+    return chunkSeriesOf(all, mint, maxt);
   }
 
   /** Every distinct label name and value in the head, sorted: a block's symbol table. */

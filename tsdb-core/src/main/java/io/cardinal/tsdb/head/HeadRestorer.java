@@ -87,4 +87,12 @@ public interface HeadRestorer {
    * replayed samples are not logged again.
    */
   void attachLog(HeadLog log);
+
+  /**
+   * Applies a replayed deletion that starts at or before the series' oldest sample: the chunks that
+   * end by {@code maxt} are dropped, and the series is removed when nothing is left (a series
+   * evicted to a block before the restart). A deletion that starts later is left to the query-time
+   * filter. Returns true if the series was removed.
+   */
+  boolean dropDeleted(long ref, long mint, long maxt);
 }

@@ -102,14 +102,19 @@ for sys in $SYSTEMS; do
   kill "$spid" "$tpid" 2>/dev/null || true
   for _ in $(seq 1 300); do kill -0 "$spid" 2>/dev/null || break; sleep 0.1; done
   kill -9 "$spid" "$tpid" 2>/dev/null || true
-  awk -F, -v s="$sys" -v d="$DURATION" -v f="$flags" '
-    $1 == s && $2 >= d / 3 { n++; h[n] = $3; r[n] = $4; sk = $5
-      if (n == 1 || $4 < rmin) rmin = $4; if ($4 > rmax) rmax = $4 }
-    END {
-      if (n == 0) { printf "| %s | %s | no samples | | | |\n", s, f; exit }
-      asort(h); printf "| %s | `%s` | %d / %d / %d | %.0f / %.0f | %.1f %% | %d |\n", s, (f == "" ? "(defaults)" : f),
-        h[1], h[int((n + 1) / 2)], h[n], rmin / 1e6, rmax / 1e6, 100 * (rmax - rmin) / rmin, sk }' \
-    "$OUT/samples.csv" >> "$OUT/summary.md"
+  python3 - "$OUT/samples.csv" "$sys" "$DURATION" "$flags" >> "$OUT/summary.md" <<'PY'
+import csv, statistics, sys
+path, system, duration, flags = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
+rows = [r for r in csv.DictReader(open(path)) if r["system"] == system and float(r["seconds"]) >= duration / 3]
+if not rows:
+    print(f"| {system} | `{flags}` | no samples | | | |")
+else:
+    h = sorted(int(r["head_series"]) for r in rows)
+    rss = [int(r["rss_bytes"]) for r in rows]
+    print(f"| {system} | `{flags or '(defaults)'}` | {h[0]:,} / {int(statistics.median(h)):,} / {h[-1]:,} "
+          f"| {min(rss) / 1e6:.0f} / {max(rss) / 1e6:.0f} | {100 * (max(rss) - min(rss)) / min(rss):.1f} % "
+          f"| {int(rows[-1]['skipped_series_limit']):,} |")
+PY
   rm -rf "$dir"
 done
 echo >> "$OUT/summary.md"

@@ -86,6 +86,7 @@ public final class Cardinal implements AutoCloseable {
     this.engine = new Engine(options.engineOptions());
     this.durable = durable;
     this.blocks = blocks;
+    this.staleThreshold = options.staleSeriesCompactionThreshold();
     this.planner =
         new CompactionPlanner(
             BlockRanges.forRetention(options.chunkRangeMs(), options.retentionMs()));
@@ -99,7 +100,8 @@ public final class Cardinal implements AutoCloseable {
               });
       long iv = options.compactionIntervalMs();
       background.scheduleWithFixedDelay(this::compactQuietly, iv, iv, TimeUnit.MILLISECONDS);
-      if (options.evictsStaleSeries() && durable != null) {
+      if (durable != null) {
+        // Scheduled even when off: the ratio trigger can be switched on at runtime (a reload).
         long ev = Math.min(iv, STALE_CHECK_INTERVAL_MS);
         background.scheduleWithFixedDelay(this::evictQuietly, ev, ev, TimeUnit.MILLISECONDS);
       }
@@ -365,6 +367,27 @@ public final class Cardinal implements AutoCloseable {
   private final java.util.concurrent.atomic.LongAdder evictionFailures =
       new java.util.concurrent.atomic.LongAdder();
 
+  private volatile double staleThreshold;
+
+  /**
+   * Changes {@link CardinalOptions#staleSeriesCompactionThreshold} while running (Prometheus
+   * reloads it with the configuration file); the next check uses it.
+   *
+   * @throws IllegalArgumentException if not between 0 and 1
+   * @throws IllegalStateException if above 0 for a database in memory, which has no blocks
+   */
+  public void setStaleSeriesCompactionThreshold(double ratio) {
+    if (!(ratio >= 0 && ratio <= 1)) {
+      throw new IllegalArgumentException(
+          "stale series compaction threshold must be between 0 and 1, got " + ratio);
+    }
+    if (ratio > 0 && durable == null) {
+      throw new IllegalStateException(
+          "stale series compaction needs a database opened on a directory, not one in memory");
+    }
+    staleThreshold = ratio;
+  }
+
   /** What stale-series eviction did since open (zeros when it is off). */
   public StaleSeriesStats staleSeriesStats() {
     return new StaleSeriesStats(
@@ -408,15 +431,15 @@ public final class Cardinal implements AutoCloseable {
     }
     synchronized (compactLock) {
       long idleMs = options.staleSeriesIdle().toMillis();
+      double threshold = staleThreshold;
       long maxT = head.maxTime();
-      if (maxT == Long.MIN_VALUE) {
+      if (maxT == Long.MIN_VALUE || (idleMs == 0 && threshold == 0)) {
         return 0;
       }
       Head.StaleScan scan = head.scanStale(idleMs > 0 ? maxT - idleMs : Long.MIN_VALUE);
       staleSeriesGauge.set(scan.staleMarked());
       idleSeriesGauge.set(scan.idle());
       long total = head.numSeries();
-      double threshold = options.staleSeriesCompactionThreshold();
       boolean byRatio =
           threshold > 0 && scan.staleMarked() > 0 && scan.staleMarked() >= threshold * total;
       if (scan.size() == 0 || !(idleMs > 0 || byRatio)) {

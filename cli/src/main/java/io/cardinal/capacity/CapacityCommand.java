@@ -101,6 +101,24 @@ public final class CapacityCommand implements Runnable {
     long churnPerHour;
 
     @Option(
+        names = "--stale-series-idle",
+        defaultValue = "0s",
+        description =
+            "The server's --storage.tsdb.head.stale-series-idle: removed series leave the head "
+                + "after this plus one 30s check instead of staying up to 3h (0s: eviction off).")
+    String staleSeriesIdle;
+
+    long lingerSeconds() throws BadInputException {
+      long ms;
+      try {
+        ms = Durations.parse(staleSeriesIdle);
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException("--stale-series-idle: " + e.getMessage());
+      }
+      return MemoryModel.lingerSeconds(ms / 1000);
+    }
+
+    @Option(
         names = "--calibration-series",
         defaultValue = "50000",
         description = "Series of the calibration " + "head (measured at half and at this size).")
@@ -317,7 +335,8 @@ public final class CapacityCommand implements Runnable {
           ps = fromCalibration(profile.calibrate());
         }
         double perSeries = heapOnly ? ps.heap() : ps.total();
-        MemoryModel.Plan plan = model.plan(budget, heapOnly, perSeries, ps.fixed(), churn);
+        MemoryModel.Plan plan =
+            model.plan(budget, heapOnly, perSeries, ps.fixed(), churn, profile.lingerSeconds());
         if (output.equals("json")) {
           out.println(Json.MAPPER.writeValueAsString(planJson(plan, model, ps, budgetSource)));
         } else {
@@ -399,10 +418,12 @@ public final class CapacityCommand implements Runnable {
           String.format(
               Locale.ROOT,
               "Churn:                %s series/h: up to %s removed series stay in the "
-                  + "head until it is truncated (%dh)%n",
+                  + "head %s%n",
               num(p.churnPerHour()),
               num(p.lingeringSeries()),
-              MemoryModel.CHURN_LINGER_HOURS));
+              p.lingerSeconds() >= MemoryModel.CHURN_LINGER_HOURS * 3600L
+                  ? "until it is truncated (" + MemoryModel.CHURN_LINGER_HOURS + "h)"
+                  : "for " + p.lingerSeconds() + "s (stale-series eviction)"));
     }
     sb.append(String.format(Locale.ROOT, "Series that fit:      %s%n", num(p.seriesThatFit())));
     if (ps.server() != null) {
@@ -449,6 +470,7 @@ public final class CapacityCommand implements Runnable {
       o.put("headSeries", ps.server().headSeries());
     }
     o.put("churnPerHour", p.churnPerHour());
+    o.put("lingerSeconds", p.lingerSeconds());
     o.put("lingeringSeries", p.lingeringSeries());
     o.put("seriesThatFit", p.seriesThatFit());
     return o;
@@ -571,7 +593,14 @@ public final class CapacityCommand implements Runnable {
           } else {
             ps = fromCalibration(profile.calibrate());
           }
-          plan = model.plan(budget, false, ps.total(), ps.fixed(), profile.churnPerHour);
+          plan =
+              model.plan(
+                  budget,
+                  false,
+                  ps.total(),
+                  ps.fixed(),
+                  profile.churnPerHour,
+                  profile.lingerSeconds());
         }
         Verdict v = verdict(jobs, head, max, plan, ps);
         if (output.equals("json")) {

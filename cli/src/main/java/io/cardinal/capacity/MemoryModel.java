@@ -22,9 +22,11 @@ package io.cardinal.capacity;
  *
  * What is left is usable for series: each costs the measured heap bytes plus its chunk bytes (full
  * chunks live in memory-mapped files: page cache, part of the process's memory). The head's fixed
- * cost comes off first. Series that churn stay in the head until the next head truncation, up to
- * {@link #CHURN_LINGER_HOURS} hours, so churn/h × 3 of the budget's series are dead series, not
- * live ones.
+ * cost comes off first. Series that churn stay in the head until they leave it: without
+ * stale-series eviction until the next head truncation, up to {@link #CHURN_LINGER_HOURS} hours
+ * (Prometheus's behaviour), so churn/h × 3 of the budget's series are dead series, not live ones;
+ * with {@code --storage.tsdb.head.stale-series-idle} only for the idle time plus one check ({@link
+ * #STALE_CHECK_SECONDS}), the worst case of a series that gets no staleness marker.
  */
 record MemoryModel(double jvm, double gc, double queries, double compaction) {
   public static final MemoryModel DEFAULT = new MemoryModel(0.10, 0.20, 0.15, 0.05);
@@ -33,6 +35,17 @@ record MemoryModel(double jvm, double gc, double queries, double compaction) {
    * A removed series stays in the head until head truncation: at most the head's span of 3 hours.
    */
   public static final int CHURN_LINGER_HOURS = 3;
+
+  /** How often the server looks for stale series to evict (Cardinal's stale-series check). */
+  public static final long STALE_CHECK_SECONDS = 30;
+
+  /**
+   * Seconds a series that stopped receiving samples stays in the head: {@code idleSeconds} plus one
+   * check with stale-series eviction on ({@code idleSeconds > 0}), else the head's span.
+   */
+  public static long lingerSeconds(long idleSeconds) {
+    return idleSeconds > 0 ? idleSeconds + STALE_CHECK_SECONDS : CHURN_LINGER_HOURS * 3600L;
+  }
 
   public MemoryModel {
     for (double f : new double[] {jvm, gc, queries, compaction}) {
@@ -63,6 +76,7 @@ record MemoryModel(double jvm, double gc, double queries, double compaction) {
       double bytesPerSeries,
       long fixedBytes,
       long churnPerHour,
+      long lingerSeconds,
       long lingeringSeries,
       long seriesThatFit) {}
 
@@ -72,6 +86,18 @@ record MemoryModel(double jvm, double gc, double queries, double compaction) {
    */
   public Plan plan(
       long budget, boolean heapOnly, double bytesPerSeries, long fixedBytes, long churnPerHour)
+      throws BadInputException {
+    return plan(budget, heapOnly, bytesPerSeries, fixedBytes, churnPerHour, lingerSeconds(0));
+  }
+
+  /** As above, with removed series staying {@code lingerSeconds} (see {@link #lingerSeconds}). */
+  public Plan plan(
+      long budget,
+      boolean heapOnly,
+      double bytesPerSeries,
+      long fixedBytes,
+      long churnPerHour,
+      long lingerSeconds)
       throws BadInputException {
     if (budget <= 0) {
       throw new BadInputException("the memory budget must be positive");
@@ -99,7 +125,7 @@ record MemoryModel(double jvm, double gc, double queries, double compaction) {
               + ": not a usable budget");
     }
     long total = (long) Math.floor(forSeries / bytesPerSeries);
-    long lingering = churnPerHour * CHURN_LINGER_HOURS;
+    long lingering = (long) Math.ceil(churnPerHour * (double) lingerSeconds / 3600);
     return new Plan(
         budget,
         heapOnly,
@@ -108,6 +134,7 @@ record MemoryModel(double jvm, double gc, double queries, double compaction) {
         bytesPerSeries,
         fixedBytes,
         churnPerHour,
+        lingerSeconds,
         lingering,
         Math.max(0, total - lingering));
   }

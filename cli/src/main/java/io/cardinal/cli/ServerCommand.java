@@ -83,6 +83,18 @@ public final class ServerCommand implements Callable<Integer> {
   long maxFutureMs;
 
   @Option(
+      names = "--storage.tsdb.head.stale-series-idle",
+      defaultValue = "0s",
+      converter = DurationConverter.class,
+      description =
+          "Cardinal's own: a head series with no sample for this long, or whose last sample is a "
+              + "staleness marker, is written to a block and leaves memory (checked every 30s); it "
+              + "then no longer counts against --storage.tsdb.head.max-series (0: off; "
+              + "storage.tsdb.stale_series_compaction_threshold in the configuration file is the "
+              + "ratio trigger).")
+  long staleSeriesIdleMs;
+
+  @Option(
       names = "--storage.tsdb.no-lockfile",
       description =
           "Do not lock the data directory. By default a second server on the same directory "
@@ -269,6 +281,7 @@ public final class ServerCommand implements Callable<Integer> {
     flags.put("storage.tsdb.retention.size", ByteSizes.format(retentionSize));
     flags.put("storage.tsdb.head.max-series", String.valueOf(maxSeries));
     flags.put("storage.tsdb.no-lockfile", String.valueOf(noLockfile));
+    flags.put("storage.tsdb.head.stale-series-idle", Durations.format(staleSeriesIdleMs));
     flags.put("storage.tsdb.too-far-in-future.time-window", Durations.format(maxFutureMs));
     flags.put("web.listen-address", listenAddress);
     flags.put("web.read-timeout", Durations.format(webReadTimeoutMs));
@@ -302,6 +315,7 @@ public final class ServerCommand implements Callable<Integer> {
         .withMaxSeries(maxSeries)
         .withLockfile(!noLockfile || useLockfile)
         .withMaxFuture(Duration.ofMillis(maxFutureMs))
+        .withStaleSeriesIdle(Duration.ofMillis(staleSeriesIdleMs))
         .withListenAddress(listenAddress)
         .withWebReadTimeout(Duration.ofMillis(webReadTimeoutMs))
         .withWebMaxConnections(webMaxConnections)

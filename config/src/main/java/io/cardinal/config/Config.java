@@ -11,13 +11,42 @@ public record Config(
     List<RemoteWriteConfig> remoteWriteConfigs,
     List<String> ruleFiles,
     Alerting alerting,
-    List<String> ignoredSections) {
+    List<String> ignoredSections,
+    Storage storage) {
 
   public Config {
     scrapeConfigs = List.copyOf(scrapeConfigs);
     remoteWriteConfigs = List.copyOf(remoteWriteConfigs);
     ruleFiles = List.copyOf(ruleFiles);
     ignoredSections = List.copyOf(ignoredSections);
+    if (storage == null) {
+      storage = Storage.DEFAULT;
+    }
+  }
+
+  /** A configuration without a {@code storage} section. */
+  public Config(
+      Global global,
+      List<ScrapeConfig> scrapeConfigs,
+      List<RemoteWriteConfig> remoteWriteConfigs,
+      List<String> ruleFiles,
+      Alerting alerting,
+      List<String> ignoredSections) {
+    this(global, scrapeConfigs, remoteWriteConfigs, ruleFiles, alerting, ignoredSections, null);
+  }
+
+  /**
+   * The {@code storage} section as far as Cardinal acts on it (the loader refuses the fields it
+   * cannot honour).
+   *
+   * @param staleSeriesCompactionThreshold {@code tsdb.stale_series_compaction_threshold}: the share
+   *     of head series ending in a staleness marker at which they are written to a block and leave
+   *     the head (0, the default, is off); reloadable
+   * @param maxExemplars {@code exemplars.max_exemplars} as given (-1 when absent); exemplar storage
+   *     is off, as in Prometheus without {@code --enable-feature=exemplar-storage}
+   */
+  public record Storage(double staleSeriesCompactionThreshold, long maxExemplars) {
+    public static final Storage DEFAULT = new Storage(0, -1);
   }
 
   /** A configuration without rule files and alerting. */

@@ -43,7 +43,7 @@ import org.yaml.snakeyaml.nodes.Tag;
 public final class ConfigLoader {
   /** Top-level sections Prometheus knows and Cardinal accepts but does not act on (yet). */
   static final Set<String> IGNORED_SECTIONS =
-      Set.of("remote_read", "storage", "tracing", "runtime", "otlp", "scrape_config_files");
+      Set.of("remote_read", "tracing", "runtime", "otlp", "scrape_config_files");
 
   private ConfigLoader() {}
 
@@ -66,7 +66,7 @@ public final class ConfigLoader {
         new Fields(
             root,
             "config",
-            Set.of("global", "scrape_configs", "remote_write", "rule_files", "alerting"),
+            Set.of("global", "scrape_configs", "remote_write", "rule_files", "alerting", "storage"),
             IGNORED_SECTIONS);
     Global global = top.has("global") ? global(top.get("global")) : Global.DEFAULT;
     List<ScrapeConfig> scrapes = new ArrayList<>();
@@ -104,7 +104,80 @@ public final class ConfigLoader {
       }
     }
     Alerting alerting = top.has("alerting") ? alerting(top.get("alerting")) : Alerting.NONE;
-    return new Config(global, scrapes, remotes, ruleFiles, alerting, top.ignoredPresent());
+    Config.Storage storage =
+        top.has("storage") ? storage(top.get("storage")) : Config.Storage.DEFAULT;
+    return new Config(global, scrapes, remotes, ruleFiles, alerting, top.ignoredPresent(), storage);
+  }
+
+  /**
+   * Prometheus's {@code storage} section: what Cardinal honours is read, what it cannot honour is
+   * refused with its line rather than accepted and ignored.
+   */
+  private static Config.Storage storage(Node node) throws ConfigException {
+    Fields f = new Fields(node, "storage", Set.of("tsdb", "exemplars"), Set.of());
+    double threshold = 0;
+    if (f.has("tsdb")) {
+      Fields t =
+          new Fields(
+              f.get("tsdb"),
+              "tsdb",
+              Set.of(
+                  "out_of_order_time_window",
+                  "stale_series_compaction_threshold",
+                  "chunk_encoding",
+                  "retention"),
+              Set.of());
+      if (t.duration("out_of_order_time_window", 0) != 0) {
+        throw new ConfigException(
+            t.line("out_of_order_time_window"),
+            "storage.tsdb.out_of_order_time_window is not supported: Cardinal refuses"
+                + " out-of-order samples; remove the field or set it to 0s");
+      }
+      if (t.has("stale_series_compaction_threshold")) {
+        String v = t.string("stale_series_compaction_threshold", "0");
+        try {
+          threshold = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+          threshold = Double.NaN;
+        }
+        if (!(threshold >= 0 && threshold <= 1)) {
+          throw new ConfigException(
+              t.line("stale_series_compaction_threshold"),
+              "storage.tsdb.stale_series_compaction_threshold must be a number between 0 and 1,"
+                  + " got \""
+                  + v
+                  + "\"");
+        }
+      }
+      if (t.has("chunk_encoding")) {
+        Fields ce =
+            new Fields(t.get("chunk_encoding"), "chunk_encoding", Set.of("floats"), Set.of());
+        String enc = ce.string("floats", "xor");
+        if (!enc.equals("xor")) {
+          throw new ConfigException(
+              ce.line("floats"),
+              "storage.tsdb.chunk_encoding.floats \""
+                  + enc
+                  + "\" is not supported: Cardinal writes Prometheus's xor chunks only");
+        }
+      }
+      if (t.has("retention")) {
+        throw new ConfigException(
+            t.line("retention"),
+            "storage.tsdb.retention is not supported yet: set --storage.tsdb.retention.time and"
+                + " --storage.tsdb.retention.size instead");
+      }
+    }
+    long maxExemplars = -1;
+    if (f.has("exemplars")) {
+      Fields e = new Fields(f.get("exemplars"), "exemplars", Set.of("max_exemplars"), Set.of());
+      maxExemplars = e.longValue("max_exemplars", 100_000);
+      if (maxExemplars < 0) {
+        throw new ConfigException(
+            e.line("max_exemplars"), "storage.exemplars.max_exemplars must be >= 0");
+      }
+    }
+    return new Config.Storage(threshold, maxExemplars);
   }
 
   private static Alerting alerting(Node node) throws ConfigException {

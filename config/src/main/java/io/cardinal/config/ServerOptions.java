@@ -72,6 +72,9 @@ import java.util.Map;
  * @param rulesStreamingMaxSeries {@code --rules.streaming.max-series} (Cardinal's own, 0): the most
  *     series windows the streaming rules hold over all their selectors; 0 takes a quarter of the
  *     heap at 256 bytes a window
+ * @param staleSeriesIdle {@code --storage.tsdb.head.stale-series-idle} (Cardinal's own, 0): a head
+ *     series with no sample for this long, or ending in a staleness marker, is written to a block
+ *     and leaves the head within 30 seconds; 0 turns this trigger off
  * @param flags the flags as given, shown as is by /api/v1/status/flags; held as an unmodifiable
  *     copy
  */
@@ -113,6 +116,7 @@ public record ServerOptions(
     boolean rulesStreaming,
     int notificationBatchSize,
     long rulesStreamingMaxSeries,
+    Duration staleSeriesIdle,
     Map<String, String> flags) {
 
   /** Prometheus's defaults for every flag; no flags recorded. */
@@ -155,6 +159,7 @@ public record ServerOptions(
           false,
           256,
           0,
+          Duration.ZERO,
           Map.of());
 
   public ServerOptions {
@@ -171,6 +176,10 @@ public record ServerOptions(
     requireNonNegative("--storage.tsdb.retention.size", retentionSizeBytes);
     requireNonNegative("--storage.tsdb.head.max-series", maxSeries);
     requireNonNegative("--rules.streaming.max-series", rulesStreamingMaxSeries);
+    if (staleSeriesIdle == null || staleSeriesIdle.isNegative()) {
+      throw new IllegalArgumentException(
+          "--storage.tsdb.head.stale-series-idle must be >= 0, got " + staleSeriesIdle);
+    }
     if (maxFuture == null || maxFuture.isNegative()) {
       throw new IllegalArgumentException(
           "--storage.tsdb.too-far-in-future.time-window must be >= 0, got " + maxFuture);
@@ -398,6 +407,11 @@ public record ServerOptions(
     return with(b -> b.rulesStreamingMaxSeries = n);
   }
 
+  /** {@code --storage.tsdb.head.stale-series-idle}; zero turns the time trigger off. */
+  public ServerOptions withStaleSeriesIdle(Duration d) {
+    return with(b -> b.staleSeriesIdle = d);
+  }
+
   /**
    * The most series windows the streaming rules may hold: the flag, or when it is 0 a quarter of
    * the heap at 256 bytes a window.
@@ -462,6 +476,7 @@ public record ServerOptions(
     boolean rulesStreaming;
     int notificationBatchSize;
     long rulesStreamingMaxSeries;
+    Duration staleSeriesIdle;
     Map<String, String> flags;
 
     Copy(ServerOptions o) {
@@ -502,6 +517,7 @@ public record ServerOptions(
       rulesStreaming = o.rulesStreaming;
       notificationBatchSize = o.notificationBatchSize;
       rulesStreamingMaxSeries = o.rulesStreamingMaxSeries;
+      staleSeriesIdle = o.staleSeriesIdle;
       flags = o.flags;
     }
 
@@ -544,6 +560,7 @@ public record ServerOptions(
           rulesStreaming,
           notificationBatchSize,
           rulesStreamingMaxSeries,
+          staleSeriesIdle,
           flags);
     }
   }

@@ -197,6 +197,25 @@ class ConfigLoaderTest {
         Arguments.of(
             "rule_files: ['rules/[a.yml']\n", "line 1: invalid rule file path \"rules/[a.yml\""),
         Arguments.of(
+            "storage:\n  tsdb:\n    out_of_order_time_window: 30m\n",
+            "line 3: storage.tsdb.out_of_order_time_window is not supported: Cardinal refuses"
+                + " out-of-order samples; remove the field or set it to 0s"),
+        Arguments.of(
+            "storage:\n  tsdb:\n    stale_series_compaction_threshold: 1.5\n",
+            "line 3: storage.tsdb.stale_series_compaction_threshold must be a number between 0"
+                + " and 1, got \"1.5\""),
+        Arguments.of(
+            "storage:\n  tsdb:\n    retention:\n      time: 30d\n",
+            "line 3: storage.tsdb.retention is not supported yet: set"
+                + " --storage.tsdb.retention.time and --storage.tsdb.retention.size instead"),
+        Arguments.of(
+            "storage:\n  tsdb:\n    chunk_encoding: {floats: xor2}\n",
+            "line 3: storage.tsdb.chunk_encoding.floats \"xor2\" is not supported: Cardinal"
+                + " writes Prometheus's xor chunks only"),
+        Arguments.of(
+            "storage:\n  tsdb:\n    stale_series_threshold: 0.5\n",
+            "line 3: field stale_series_threshold not found in tsdb"),
+        Arguments.of(
             "scrape_configs: [\n",
             "line 2: invalid YAML: expected the node content, but found '<stream end>'"));
   }
@@ -206,6 +225,18 @@ class ConfigLoaderTest {
   void badConfigNamesFieldAndLine(String yaml, String message) {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml));
     assertEquals(message, e.getMessage());
+  }
+
+  @Test
+  void storageSectionIsReadNotIgnored() throws ConfigException {
+    Config c =
+        ConfigLoader.parse(
+            "storage:\n  tsdb:\n    stale_series_compaction_threshold: 0.25\n"
+                + "    out_of_order_time_window: 0s\n  exemplars:\n    max_exemplars: 500\n");
+    assertEquals(0.25, c.storage().staleSeriesCompactionThreshold());
+    assertEquals(500, c.storage().maxExemplars());
+    assertEquals(List.of(), c.ignoredSections());
+    assertEquals(Config.Storage.DEFAULT, ConfigLoader.parse("global: {}\n").storage());
   }
 
   @Test

@@ -109,6 +109,8 @@ class PromtoolCheckConfigTest {
           - url: http://127.0.0.1:9201/read
             read_recent: true
         storage:
+          tsdb:
+            out_of_order_time_window: 0s
           exemplars:
             max_exemplars: 1000
         tracing:

@@ -181,6 +181,60 @@ final class SelfMetrics {
         "The number of times that blocks were deleted because the maximum number of bytes was exceeded.",
         null,
         dm.sizeRetentions());
+    io.cardinal.StaleSeriesStats ss = db.staleSeriesStats();
+    metric(
+        sb,
+        "prometheus_tsdb_head_stale_series",
+        "gauge",
+        "Head series whose last sample is a staleness marker, at the last stale-series check (0"
+            + " while neither stale-series trigger is on).",
+        null,
+        ss.staleSeries());
+    metric(
+        sb,
+        "cardinal_tsdb_head_idle_series",
+        "gauge",
+        "Head series without a staleness marker idle longer than"
+            + " --storage.tsdb.head.stale-series-idle, at the last check.",
+        null,
+        ss.idleSeries());
+    metric(
+        sb,
+        "cardinal_tsdb_stale_series_compactions_total",
+        "counter",
+        "Stale-series checks that wrote series to blocks and removed them from the head.",
+        null,
+        ss.evictions());
+    metric(
+        sb,
+        "cardinal_tsdb_stale_series_compactions_failed_total",
+        "counter",
+        "Stale-series compactions that failed (nothing was removed from the head).",
+        null,
+        ss.failures());
+    metric(
+        sb,
+        "cardinal_tsdb_head_stale_series_evicted_total",
+        "counter",
+        "Series written to blocks and removed from the head because they stopped receiving"
+            + " samples.",
+        null,
+        ss.seriesEvicted());
+    metric(
+        sb,
+        "cardinal_tsdb_head_stale_series_evicted_bytes_total",
+        "counter",
+        "Estimated heap given back by evicting stale series (series, chunk buffers, chunk lists,"
+            + " index entries).",
+        null,
+        ss.bytesFreed());
+    metric(
+        sb,
+        "cardinal_tsdb_stale_series_blocks_written_total",
+        "counter",
+        "Blocks written by stale-series compactions.",
+        null,
+        ss.blocksWritten());
     metric(
         sb,
         "prometheus_tsdb_head_truncations_total",

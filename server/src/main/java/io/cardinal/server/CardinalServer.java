@@ -104,7 +104,8 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
             .withRetention(options.retention())
             .withRetentionBytes(options.retentionSizeBytes())
             .withLockfile(options.lockfile())
-            .withMaxFuture(options.maxFuture());
+            .withMaxFuture(options.maxFuture())
+            .withStaleSeriesIdle(options.staleSeriesIdle());
     if (options.walSegmentSize() > 0 || options.walCompression()) {
       io.cardinal.storage.head.DurableOptions d =
           dbOptions.durable().withWalCompression(options.walCompression());
@@ -214,6 +215,7 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
       s.applyAlerting(initial, groups);
       s.scrapes.apply(initial);
       s.remoteWrites.apply(initial);
+      s.db.setStaleSeriesCompactionThreshold(initial.storage().staleSeriesCompactionThreshold());
       s.config = initial;
       s.lastReloadSuccessful = true;
       s.lastReloadMs = System.currentTimeMillis();
@@ -233,6 +235,18 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
     for (String ignored : c.ignoredSections()) {
       log.warn(
           "msg=\"Configuration section is accepted but not used by Cardinal\" section={}", ignored);
+    }
+    if (c.storage().staleSeriesCompactionThreshold() > 0 && options.inMemory()) {
+      throw new ConfigException(
+          0,
+          "storage.tsdb.stale_series_compaction_threshold writes stale series to blocks: it needs"
+              + " a data directory, and this server runs in memory");
+    }
+    if (c.storage().maxExemplars() >= 0) {
+      log.warn(
+          "msg=\"storage.exemplars is accepted, but exemplar storage is off, as in Prometheus"
+              + " without --enable-feature=exemplar-storage\" max_exemplars={}",
+          c.storage().maxExemplars());
     }
     return c;
   }
@@ -392,6 +406,7 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
       applyAlerting(next, groups);
       scrapes.apply(next);
       remoteWrites.apply(next);
+      db.setStaleSeriesCompactionThreshold(next.storage().staleSeriesCompactionThreshold());
       config = next;
       lastReloadSuccessful = true;
       lastReloadMs = System.currentTimeMillis();

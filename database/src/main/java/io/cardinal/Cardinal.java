@@ -145,7 +145,7 @@ public final class Cardinal implements AutoCloseable {
     // Blocks of evicted stale series overlap the head's range by design and say nothing of it.
     long blocksEnd = Long.MIN_VALUE;
     for (BlockSet.Handle h : blocks.all()) {
-      if (!h.block.meta().hasHint(BlockMeta.HINT_STALE_SERIES)) {
+      if (!h.block.meta().overlapsHead()) {
         blocksEnd = Math.max(blocksEnd, h.block.meta().maxTime);
       }
     }
@@ -459,7 +459,8 @@ public final class Cardinal implements AutoCloseable {
                   head.symbols(),
                   BlockWriter.Spec.fresh(
                           Math.max(lo, scan.minTime()), Math.min(hi, scan.maxTime() + 1))
-                      .withHints(List.of(BlockMeta.HINT_STALE_SERIES)));
+                      .withHints(
+                          List.of(BlockMeta.HINT_OUT_OF_ORDER, BlockMeta.HINT_STALE_SERIES)));
           if (meta != null) {
             blocks.add(Block.open(durable.dataDir().resolve(meta.ulid)));
             staleBlocks.increment();

@@ -79,7 +79,7 @@ public final class Compactor {
         new BlockWriter.Spec(mint, maxt, level + 1, new ArrayList<>(sources), parents);
     // Blocks of evicted stale series merged among themselves still overlap the head's range.
     if (blocks.stream().allMatch(b -> b.meta().hasHint(BlockMeta.HINT_STALE_SERIES))) {
-      spec = spec.withHints(List.of(BlockMeta.HINT_STALE_SERIES));
+      spec = spec.withHints(List.of(BlockMeta.HINT_OUT_OF_ORDER, BlockMeta.HINT_STALE_SERIES));
     }
     return BlockWriter.write(dataDir, () -> merged, () -> mergeSorted(symbolTables), spec);
   }

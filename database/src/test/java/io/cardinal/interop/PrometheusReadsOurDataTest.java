@@ -10,6 +10,7 @@ import io.cardinal.Cardinal;
 import io.cardinal.CardinalOptions;
 import io.cardinal.promql.engine.Engine;
 import io.cardinal.promql.engine.Value;
+import io.cardinal.storage.block.BlockMeta;
 import io.cardinal.tsdb.Appender;
 import io.cardinal.tsdb.labels.Labels;
 import java.io.IOException;
@@ -65,12 +66,23 @@ class PrometheusReadsOurDataTest {
     Path prometheus = binary("prometheus");
     Path data = tmp.resolve("data");
     String[] queries = {
-      "up", "sum by (job) (up)", "rate(requests_total[5m])", "max_over_time(temp[30m])",
-      "count(up == 1)", "requests_total offset 1h", "count_over_time(temp[30m])", "timestamp(temp)",
+      "up",
+      "sum by (job) (up)",
+      "rate(requests_total[5m])",
+      "max_over_time(temp[30m])",
+      "count(up == 1)",
+      "requests_total offset 1h",
+      "count_over_time(temp[30m])",
+      "timestamp(temp)",
       // The hardening issue's case: rate over classic buckets whose increments vary and which
       // reset once (at T0 + 2h), then the quantile.
       "histogram_quantile(0.5, rate(demo_bucket[1m]))",
-          "histogram_quantile(0.9, rate(demo_bucket[1m]))",
+      "histogram_quantile(0.9, rate(demo_bucket[1m]))",
+      // Series replaced every 30 minutes, marked stale and evicted to blocks of their own that
+      // overlap the head, with WAL deletions for what left the head.
+      "count_over_time(deploy_requests_total[1h])",
+      "sum(deploy_requests_total)",
+      "deploy_requests_total",
     };
     // On the 15s grid a sample sits on each window's left edge: Prometheus 2.42 counts it,
     // Prometheus 3 and Cardinal do not. This is where the issue saw histogram_quantile differ.
@@ -85,7 +97,10 @@ class PrometheusReadsOurDataTest {
     TreeMap<String, String> ours = new TreeMap<>();
     try (Cardinal db =
         Cardinal.open(
-            data, CardinalOptions.defaults().withCompactionInterval(java.time.Duration.ZERO))) {
+            data,
+            CardinalOptions.defaults()
+                .withCompactionInterval(java.time.Duration.ZERO)
+                .withStaleSeriesIdle(java.time.Duration.ofMinutes(5)))) {
       Appender app = db.appender();
       long[] refs = new long[12];
       long[] buckets = new long[4];
@@ -122,8 +137,19 @@ class PrometheusReadsOurDataTest {
           buckets[b] += below;
           app.append(0, Labels.of("__name__", "demo_bucket", "le", le[b]), t, buckets[b]);
         }
+        long version = step / 120;
+        if (step % 120 == 0 && step > 0) {
+          app.append(0, deploy(version - 1), t, Double.longBitsToDouble(0x7ff0000000000002L));
+        }
+        app.append(0, deploy(version), t, step);
         app.commit();
+        if (step % 120 == 5 && step > 120) {
+          assertEquals(1, db.evictStaleSeries(), "the previous version evicted at step " + step);
+        }
       }
+      assertTrue(
+          db.blocks().stream().anyMatch(b -> b.hasHint(BlockMeta.HINT_STALE_SERIES)),
+          "blocks of evicted series");
       assertTrue(db.compact() > 0, "blocks written");
       assertFalse(db.blocks().isEmpty());
       Engine engine = new Engine();
@@ -182,6 +208,10 @@ class PrometheusReadsOurDataTest {
       p.destroyForcibly();
       p.waitFor(10, TimeUnit.SECONDS);
     }
+  }
+
+  private static Labels deploy(long version) {
+    return Labels.of("__name__", "deploy_requests_total", "version", "v" + version);
   }
 
   /** Prometheus's answer to an instant query, in {@link #renderJson}'s canonical form. */

@@ -54,6 +54,18 @@ public final class BlockMeta {
   /** The hint of a block written by stale-series eviction; it overlaps the head's range. */
   public static final String HINT_STALE_SERIES = "from-stale-series";
 
+  /**
+   * Prometheus's hint of a block that may overlap the head (its out-of-order blocks). Prometheus
+   * starts its head after the newest block without this hint and drops older WAL samples, so every
+   * block that overlaps the head carries it, including those of evicted stale series.
+   */
+  public static final String HINT_OUT_OF_ORDER = "from-out-of-order";
+
+  /** Whether the block may overlap the head's range (either hint above). */
+  public boolean overlapsHead() {
+    return hints.contains(HINT_STALE_SERIES) || hints.contains(HINT_OUT_OF_ORDER);
+  }
+
   private final ObjectNode raw;
 
   public BlockMeta(

@@ -447,6 +447,7 @@ public final class Cardinal implements AutoCloseable {
       }
       try {
         long range = options.chunkRangeMs();
+        java.util.SortedSet<String> symbols = head.symbols(scan);
         // Head chunks never cross an aligned range, so one block per range splits no chunk.
         for (long lo = Math.floorDiv(scan.minTime(), range) * range;
             lo <= scan.maxTime();
@@ -456,7 +457,7 @@ public final class Cardinal implements AutoCloseable {
               BlockWriter.write(
                   durable.dataDir(),
                   headDeletions.apply(head.chunkSeries(scan, lo, hi - 1)),
-                  head.symbols(),
+                  symbols,
                   BlockWriter.Spec.fresh(
                           Math.max(lo, scan.minTime()), Math.min(hi, scan.maxTime() + 1))
                       .withHints(

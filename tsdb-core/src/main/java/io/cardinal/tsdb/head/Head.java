@@ -695,6 +695,22 @@ public final class Head implements AutoCloseable {
     return chunkSeriesOf(all, mint, maxt);
   }
 
+  /**
+   * Every label name and value of the scanned series, sorted: the symbol table of their block,
+   * rather than the whole head's.
+   */
+  public java.util.SortedSet<String> symbols(StaleScan scan) {
+    java.util.TreeSet<String> out = new java.util.TreeSet<>(Labels::compareStrings);
+    for (int i = 0; i < scan.size; i++) {
+      Labels l = scan.series[i].labels;
+      for (int j = 0; j < l.size(); j++) {
+        out.add(l.name(j));
+        out.add(l.value(j));
+      }
+    }
+    return out;
+  }
+
   private java.util.List<io.cardinal.tsdb.query.ChunkSeries> chunkSeriesOf(
       java.util.List<MemSeries> all, long mint, long maxt) {
     java.util.List<io.cardinal.tsdb.query.ChunkSeries> out = new ArrayList<>(all.size());

@@ -9,7 +9,7 @@
 # target), CHURN=100 (series per target replaced every CHURN_PERIOD=60 s), INTERVAL=15 (scrape
 # interval, s), DURATION=1800 (s per system), SYSTEMS="prometheus cardinal", LIMIT_FACTOR=1.2
 # (Cardinal's --storage.tsdb.head.max-series as a multiple of the active set), CARDINAL_FLAGS
-# (extra server flags; default: stale-series eviction after 1 minute without samples).
+# (extra server flags; default: stale-series eviction, series idle 5 minutes or ending in a staleness marker).
 # Writes samples.csv (system,seconds,head_series,rss_bytes,skipped_series_limit,stale_series,
 # evicted_series) and summary.md to the output directory.
 set -euo pipefail
@@ -25,7 +25,7 @@ done
 TARGETS=${TARGETS:-200} PER_TARGET=${PER_TARGET:-1000} CHURN=${CHURN:-100} CHURN_PERIOD=${CHURN_PERIOD:-60}
 INTERVAL=${INTERVAL:-15} DURATION=${DURATION:-1800} SYSTEMS=${SYSTEMS:-"prometheus cardinal"}
 LIMIT_FACTOR=${LIMIT_FACTOR:-1.2}
-CARDINAL_FLAGS=${CARDINAL_FLAGS:-"--storage.tsdb.head.stale-series-idle=1m"}
+CARDINAL_FLAGS=${CARDINAL_FLAGS:-"--storage.tsdb.head.stale-series-idle=5m"}
 OUT=${OUT:-$here/benchmarks/results/churn-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)

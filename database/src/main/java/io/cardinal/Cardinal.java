@@ -99,11 +99,16 @@ public final class Cardinal implements AutoCloseable {
                 return t;
               });
       long iv = options.compactionIntervalMs();
-      background.scheduleWithFixedDelay(this::compactQuietly, iv, iv, TimeUnit.MILLISECONDS);
+      background.scheduleWithFixedDelay(
+          () -> quietly("compaction", this::compact), iv, iv, TimeUnit.MILLISECONDS);
       if (durable != null) {
         // Scheduled even when off: the ratio trigger can be switched on at runtime (a reload).
         long ev = Math.min(iv, STALE_CHECK_INTERVAL_MS);
-        background.scheduleWithFixedDelay(this::evictQuietly, ev, ev, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(
+            () -> quietly("stale series eviction", this::evictStaleSeries),
+            ev,
+            ev,
+            TimeUnit.MILLISECONDS);
       }
     } else {
       background = null;
@@ -275,14 +280,19 @@ public final class Cardinal implements AutoCloseable {
         dbMetrics.compactedSamples.sum());
   }
 
-  private void compactQuietly() {
+  /** Background work that may fail: logged, and tried again at its next turn. */
+  private interface BackgroundTask {
+    int run() throws IOException;
+  }
+
+  private void quietly(String what, BackgroundTask task) {
     if (closed) {
       return;
     }
     try {
-      compact();
+      task.run();
     } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.ERROR, "compaction failed; will retry", e);
+      LOG.log(System.Logger.Level.ERROR, what + " failed; will retry", e);
     }
   }
 
@@ -400,17 +410,6 @@ public final class Cardinal implements AutoCloseable {
         evictionFailures.sum());
   }
 
-  private void evictQuietly() {
-    if (closed) {
-      return;
-    }
-    try {
-      evictStaleSeries();
-    } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.ERROR, "stale series eviction failed; will retry", e);
-    }
-  }
-
   /**
    * Writes the series that stopped receiving samples to blocks and removes them from the head, when
    * a trigger says so: the share of series whose newest sample is a staleness marker reached {@link
@@ -419,10 +418,11 @@ public final class Cardinal implements AutoCloseable {
    * go). The background task calls it; returns the number of series removed.
    *
    * <p>Order, so that a crash at any point loses nothing: the blocks are written and become visible
-   * to queries, then a deletion of what they hold is logged to the WAL for each series (a restart
-   * drops those samples instead of replaying them into memory), then the series leave the head. A
-   * series that received a sample in the meantime stays; its samples in the block and in the head
-   * are the same samples, which queries and compaction see once.
+   * to queries, then the series leave the head, then a deletion of what the block holds is logged
+   * to the WAL for each series that left (a restart then drops those samples instead of replaying
+   * them into memory). A series that received a sample in the meantime stays; its samples in the
+   * block and in the head are the same samples, which queries and compaction see once, as they do
+   * after a crash before the deletions were logged.
    */
   public int evictStaleSeries() throws IOException {
     ensureOpen();

@@ -684,11 +684,8 @@ public final class Head implements AutoCloseable {
     java.util.List<MemSeries> all = new ArrayList<>();
     for (int i = 0; i < scan.size; i++) {
       MemSeries s = scan.series[i];
-      synchronized (s) {
-        long first = s.minTime();
-        if (!s.deleted && first != MemSeries.NO_TIME && first <= maxt && s.lastT >= mint) {
-          all.add(s);
-        }
+      if (hasDataIn(s, mint, maxt)) {
+        all.add(s);
       }
     }
     all.sort((a, b) -> a.labels.compareTo(b.labels));
@@ -709,6 +706,13 @@ public final class Head implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  private static boolean hasDataIn(MemSeries s, long mint, long maxt) {
+    synchronized (s) {
+      long first = s.minTime();
+      return !s.deleted && first != MemSeries.NO_TIME && first <= maxt && s.lastT >= mint;
+    }
   }
 
   private java.util.List<io.cardinal.tsdb.query.ChunkSeries> chunkSeriesOf(
@@ -892,11 +896,8 @@ public final class Head implements AutoCloseable {
         snapshot = collect(st);
       }
       for (MemSeries s : snapshot) {
-        synchronized (s) {
-          long first = s.minTime();
-          if (!s.deleted && first != MemSeries.NO_TIME && first <= maxt && s.lastT >= mint) {
-            all.add(s);
-          }
+        if (hasDataIn(s, mint, maxt)) {
+          all.add(s);
         }
       }
     }

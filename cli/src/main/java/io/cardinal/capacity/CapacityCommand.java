@@ -105,17 +105,27 @@ public final class CapacityCommand implements Runnable {
         defaultValue = "0s",
         description =
             "The server's --storage.tsdb.head.stale-series-idle: removed series leave the head "
-                + "after this plus one 30s check instead of staying up to 3h (0s: eviction off).")
+                + "within one scrape interval (their staleness marker) plus one 30s check, "
+                + "instead of staying up to 3h (0s: eviction off).")
     String staleSeriesIdle;
+
+    @Option(
+        names = "--churn-pushed",
+        description =
+            "The churning series are pushed (remote write, OTLP), not scraped: they get no "
+                + "staleness marker and stay the whole --stale-series-idle plus one check.")
+    boolean churnPushed;
 
     long lingerSeconds() throws BadInputException {
       long ms;
+      long interval;
       try {
         ms = Durations.parse(staleSeriesIdle);
+        interval = Durations.parse(scrapeInterval);
       } catch (IllegalArgumentException e) {
-        throw new BadInputException("--stale-series-idle: " + e.getMessage());
+        throw new BadInputException("--stale-series-idle or --scrape-interval: " + e.getMessage());
       }
-      return MemoryModel.lingerSeconds(ms / 1000);
+      return MemoryModel.lingerSeconds(ms / 1000, interval / 1000, churnPushed);
     }
 
     @Option(
@@ -127,7 +137,9 @@ public final class CapacityCommand implements Runnable {
     @Option(
         names = "--scrape-interval",
         defaultValue = "15s",
-        description = "Spacing of the calibration's samples.")
+        description =
+            "Spacing of the calibration's samples, and how soon a scraped series that went "
+                + "away gets its staleness marker.")
     String scrapeInterval;
 
     SeriesProfile profile() throws BadInputException {

@@ -87,7 +87,8 @@ record MemoryModel(double jvm, double gc, double queries, double compaction) {
   public Plan plan(
       long budget, boolean heapOnly, double bytesPerSeries, long fixedBytes, long churnPerHour)
       throws BadInputException {
-    return plan(budget, heapOnly, bytesPerSeries, fixedBytes, churnPerHour, lingerSeconds(0));
+    return plan(
+        budget, heapOnly, bytesPerSeries, fixedBytes, churnPerHour, lingerSeconds(0, 0, false));
   }
 
   /** As above, with removed series staying {@code lingerSeconds} (see {@link #lingerSeconds}). */

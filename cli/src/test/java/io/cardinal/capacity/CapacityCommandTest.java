@@ -393,12 +393,13 @@ class CapacityCommandTest {
         (long) Math.floor(((long) Math.floor((1L << 30) * 0.6) - (1 << 20)) / 1000.0) - 3000,
         heap.seriesThatFit());
     // With stale-series eviction a removed series stays the idle time plus one 30s check.
-    assertEquals(3 * 3600, MemoryModel.lingerSeconds(0));
-    assertEquals(330, MemoryModel.lingerSeconds(300));
+    assertEquals(3 * 3600, MemoryModel.lingerSeconds(0, 15, false));
+    assertEquals(330, MemoryModel.lingerSeconds(300, 15, true), "pushed: idle + one check");
+    assertEquals(45, MemoryModel.lingerSeconds(300, 15, false), "scraped: marker + one check");
     MemoryModel.Plan evicting =
-        m.plan(1L << 30, true, 1000, 1 << 20, 1_200_000, MemoryModel.lingerSeconds(60));
-    assertEquals(30_000, evicting.lingeringSeries());
-    assertEquals(heap.seriesThatFit() + 3000 - 30_000, evicting.seriesThatFit());
+        m.plan(1L << 30, true, 1000, 1 << 20, 1_200_000, MemoryModel.lingerSeconds(300, 15, false));
+    assertEquals(15_000, evicting.lingeringSeries());
+    assertEquals(heap.seriesThatFit() + 3000 - 15_000, evicting.seriesThatFit());
     assertThrows(BadInputException.class, () -> m.plan(0, false, 100, 0, 0));
     assertThrows(BadInputException.class, () -> m.plan(1 << 20, false, 100, 1 << 20, 0));
     assertThrows(BadInputException.class, () -> m.plan(1 << 30, false, 0, 0, 0));

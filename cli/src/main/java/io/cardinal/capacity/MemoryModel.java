@@ -40,11 +40,17 @@ record MemoryModel(double jvm, double gc, double queries, double compaction) {
   public static final long STALE_CHECK_SECONDS = 30;
 
   /**
-   * Seconds a series that stopped receiving samples stays in the head: {@code idleSeconds} plus one
-   * check with stale-series eviction on ({@code idleSeconds > 0}), else the head's span.
+   * Seconds a series that stopped receiving samples stays in the head: without stale-series
+   * eviction ({@code idleSeconds == 0}) the head's span; with it, a pushed series (no staleness
+   * marker) the idle time plus one check, and a scraped one one scrape interval (its marker comes
+   * with the next scrape) plus one check, or the idle time if that is shorter.
    */
-  public static long lingerSeconds(long idleSeconds) {
-    return idleSeconds > 0 ? idleSeconds + STALE_CHECK_SECONDS : CHURN_LINGER_HOURS * 3600L;
+  public static long lingerSeconds(long idleSeconds, long scrapeSeconds, boolean pushed) {
+    if (idleSeconds <= 0) {
+      return CHURN_LINGER_HOURS * 3600L;
+    }
+    long until = pushed ? idleSeconds : Math.min(idleSeconds, scrapeSeconds);
+    return until + STALE_CHECK_SECONDS;
   }
 
   public MemoryModel {

@@ -45,7 +45,9 @@ class PromtoolCheckConfigTest {
       List.of(
           "invalid scheme \"ftp\"",
           // Prometheus 3 removed Alertmanager's v1 API; 2.42 still sent to it.
-          "expected Alertmanager api version to be one of [v2]");
+          "expected Alertmanager api version to be one of [v2]",
+          // Refused rather than ignored: Cardinal has no out-of-order window (yet).
+          "Cardinal refuses out-of-order samples");
 
   /** The global field of Prometheus 2.53 and later that ConfigLoaderTest.FULL sets. */
   static final String RULE_QUERY_OFFSET = "  rule_query_offset: 30s\n";

@@ -229,6 +229,9 @@ public final class WebServer {
     byte[] body;
     boolean bodyTooLarge;
     private boolean sent;
+    private final long startNanos = System.nanoTime();
+    private int status;
+    private long bytes;
     private DisconnectWatch watch;
 
     Exchange(Request req, Response resp, Callback cb) {
@@ -279,6 +282,10 @@ public final class WebServer {
         if (!sent) {
           cb.succeeded();
         }
+        String handler = handlerOf(path);
+        if (handler != null) {
+          httpMetrics.observe(handler, sent ? status : 200, System.nanoTime() - startNanos, bytes);
+        }
         // A cancellation must not leak into the next request this pool thread runs.
         Thread.interrupted();
       }
@@ -307,6 +314,8 @@ public final class WebServer {
       // Before Jetty reads the connection again (for the next request), the watch must be done.
       stopWatch();
       sent = true;
+      this.status = status;
+      this.bytes = len;
       resp.setStatus(status);
       resp.getHeaders().put("Content-Type", contentType);
       boolean head = req.getMethod().equals("HEAD");
@@ -394,7 +403,9 @@ public final class WebServer {
           notAllowed(ex, "GET, HEAD");
           return;
         }
-        send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", SelfMetrics.render(server));
+        StringBuilder sb = new StringBuilder(SelfMetrics.render(server));
+        httpMetrics.write(sb);
+        send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", sb.toString());
         return;
       }
       case "/federate" -> {
@@ -445,6 +456,16 @@ public final class WebServer {
       return;
     }
     send(ex, 404, "text/plain; charset=utf-8", "404 page not found\n");
+  }
+
+  /** Prometheus's {@code prometheus_http_*} metrics of every request to a route. */
+  private final HttpMetrics httpMetrics = new HttpMetrics();
+
+  private String handlerOf(String path) {
+    boolean registered = routes.containsKey(path);
+    boolean apiKnown =
+        path.startsWith("/api/v1/") && api.find(path.substring("/api/v1".length())) != null;
+    return HttpMetrics.handlerOf(path, apiKnown, registered);
   }
 
   /**

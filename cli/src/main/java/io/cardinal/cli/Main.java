@@ -58,6 +58,10 @@ public final class Main implements Runnable {
         cl.addSubcommand(c);
       }
     }
+    CommandLine server = cl.getSubcommands().get("server");
+    if (server != null) {
+      PrometheusFlags.register(server.getCommandSpec());
+    }
     // A usage error prints the message, picocli's suggestions, and always the usage; exit code 2.
     cl.setParameterExceptionHandler(
         (ex, args) -> {

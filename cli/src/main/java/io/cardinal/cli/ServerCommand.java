@@ -8,6 +8,7 @@ import io.cardinal.server.CardinalServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -267,11 +268,63 @@ public final class ServerCommand implements Callable<Integer> {
   int queryMaxConcurrency;
 
   @Option(
+      names = "--enable-feature",
+      split = ",",
+      description =
+          "Comma-separated Prometheus feature names. promql-experimental-functions is honoured;"
+              + " features without effect here are logged, features that would change what is"
+              + " stored or answered and that Cardinal lacks are refused, unknown names are logged"
+              + " (docs/configuration.md lists each).")
+  java.util.List<String> features = new java.util.ArrayList<>();
+
+  @Option(
+      names = "--config.auto-reload",
+      description =
+          "Reload the configuration when the configuration file or a rule file it names changes"
+              + " (checked every --config.auto-reload-interval).")
+  boolean configAutoReload;
+
+  @Option(
+      names = "--config.auto-reload-interval",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description = "How often --config.auto-reload checks the files.")
+  long configAutoReloadIntervalMs;
+
+  @Option(
+      names = "--storage.remote.flush-deadline",
+      defaultValue = "1m",
+      converter = DurationConverter.class,
+      description = "How long to wait flushing samples on shutdown or config reload.")
+  long remoteFlushDeadlineMs;
+
+  @Option(
+      names = "--storage.remote.read-sample-limit",
+      defaultValue = "50000000",
+      description =
+          "Maximum overall number of samples to return via the remote read interface, in a"
+              + " single query (0: no limit).")
+  long remoteReadSampleLimit;
+
+  @Option(
+      names = "--web.cors.origin",
+      defaultValue = ".*",
+      description =
+          "Regex for CORS origin, fully anchored: API responses to a request whose Origin matches"
+              + " carry Access-Control-Allow-Origin.")
+  String corsOrigin;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
       names = "--log.level",
       defaultValue = "info",
       description =
           "Only log messages with the given " + "severity or above: debug, info, warn, error.")
   String logLevel;
+
+  /** The features of {@code --enable-feature} Cardinal honours, set by {@link #call()}. */
+  java.util.Set<String> enabledFeatures = java.util.Set.of();
 
   ServerOptions options() {
     Map<String, String> flags = new LinkedHashMap<>();
@@ -307,6 +360,12 @@ public final class ServerCommand implements Callable<Integer> {
     flags.put("rules.streaming.max-series", String.valueOf(rulesStreamingMaxSeries));
     flags.put("alertmanager.notification-batch-size", String.valueOf(notificationBatchSize));
     flags.put("log.level", logLevel);
+    flags.put("enable-feature", String.join(",", features));
+    flags.put("storage.remote.flush-deadline", Durations.format(remoteFlushDeadlineMs));
+    flags.put("storage.remote.read-sample-limit", String.valueOf(remoteReadSampleLimit));
+    flags.put("web.cors.origin", corsOrigin);
+    flags.put("config.auto-reload", String.valueOf(configAutoReload));
+    flags.put("config.auto-reload-interval", Durations.format(configAutoReloadIntervalMs));
     return ServerOptions.DEFAULTS
         .withConfigFile(configFile)
         .withStoragePath(storagePath)
@@ -316,6 +375,12 @@ public final class ServerCommand implements Callable<Integer> {
         .withLockfile(!noLockfile || useLockfile)
         .withMaxFuture(Duration.ofMillis(maxFutureMs))
         .withStaleSeriesIdle(Duration.ofMillis(staleSeriesIdleMs))
+        .withRemoteWriteFlushDeadline(Duration.ofMillis(remoteFlushDeadlineMs))
+        .withRemoteReadSampleLimit(remoteReadSampleLimit)
+        .withCorsOrigin(corsOrigin)
+        .withPromqlExperimentalFunctions(enabledFeatures.contains("promql-experimental-functions"))
+        .withConfigAutoReloadInterval(
+            configAutoReload ? Duration.ofMillis(configAutoReloadIntervalMs) : Duration.ZERO)
         .withListenAddress(listenAddress)
         .withWebReadTimeout(Duration.ofMillis(webReadTimeoutMs))
         .withWebMaxConnections(webMaxConnections)
@@ -347,8 +412,20 @@ public final class ServerCommand implements Callable<Integer> {
               + " give one\"");
       return 2;
     }
+    List<String> notes = new java.util.ArrayList<>();
+    if (spec != null) {
+      // Refusals throw picocli's usage error: the message, the usage, exit code 2.
+      notes.addAll(PrometheusFlags.check(spec.commandLine().getParseResult()));
+      enabledFeatures = PrometheusFlags.features(spec.commandLine(), features, notes);
+    }
     ServerOptions o = options();
     log.info("msg=\"Starting Cardinal Server\" version=0.1.0-SNAPSHOT");
+    for (String n : notes) {
+      log.info("msg=\"{}\"", n);
+    }
+    if (!enabledFeatures.isEmpty()) {
+      log.info("msg=\"Experimental features enabled\" features={}", enabledFeatures);
+    }
     CardinalServer server;
     try {
       server = CardinalServer.start(o);

@@ -75,6 +75,13 @@ import java.util.Map;
  * @param staleSeriesIdle {@code --storage.tsdb.head.stale-series-idle} (Cardinal's own, 0): a head
  *     series with no sample for this long, or ending in a staleness marker, is written to a block
  *     and leaves the head within 30 seconds; 0 turns this trigger off
+ * @param promqlExperimentalFunctions {@code --enable-feature=promql-experimental-functions}: the
+ *     engine's experimental functions and aggregations are reachable from the API and rules
+ * @param configAutoReloadInterval {@code --config.auto-reload} with {@code
+ *     --config.auto-reload-interval} (30s): how often the configuration file and the rule files it
+ *     names are checked and reloaded when their content changed; zero (the default) is off
+ * @param corsOrigin {@code --web.cors.origin} (".*"): a fully anchored regular expression; API
+ *     responses to a request whose {@code Origin} matches carry Prometheus's CORS headers
  * @param flags the flags as given, shown as is by /api/v1/status/flags; held as an unmodifiable
  *     copy
  */
@@ -117,6 +124,9 @@ public record ServerOptions(
     int notificationBatchSize,
     long rulesStreamingMaxSeries,
     Duration staleSeriesIdle,
+    boolean promqlExperimentalFunctions,
+    Duration configAutoReloadInterval,
+    String corsOrigin,
     Map<String, String> flags) {
 
   /** Prometheus's defaults for every flag; no flags recorded. */
@@ -160,6 +170,9 @@ public record ServerOptions(
           256,
           0,
           Duration.ZERO,
+          false,
+          Duration.ZERO,
+          ".*",
           Map.of());
 
   public ServerOptions {
@@ -176,6 +189,16 @@ public record ServerOptions(
     requireNonNegative("--storage.tsdb.retention.size", retentionSizeBytes);
     requireNonNegative("--storage.tsdb.head.max-series", maxSeries);
     requireNonNegative("--rules.streaming.max-series", rulesStreamingMaxSeries);
+    try {
+      java.util.regex.Pattern.compile(corsOrigin);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "--web.cors.origin \"" + corsOrigin + "\" is not a valid regular expression", e);
+    }
+    if (configAutoReloadInterval == null || configAutoReloadInterval.isNegative()) {
+      throw new IllegalArgumentException(
+          "--config.auto-reload-interval must be >= 0, got " + configAutoReloadInterval);
+    }
     if (staleSeriesIdle == null || staleSeriesIdle.isNegative()) {
       throw new IllegalArgumentException(
           "--storage.tsdb.head.stale-series-idle must be >= 0, got " + staleSeriesIdle);
@@ -407,6 +430,21 @@ public record ServerOptions(
     return with(b -> b.rulesStreamingMaxSeries = n);
   }
 
+  /** {@code --web.cors.origin}. */
+  public ServerOptions withCorsOrigin(String regex) {
+    return with(b -> b.corsOrigin = regex);
+  }
+
+  /** {@code --enable-feature=promql-experimental-functions}. */
+  public ServerOptions withPromqlExperimentalFunctions(boolean on) {
+    return with(b -> b.promqlExperimentalFunctions = on);
+  }
+
+  /** {@code --config.auto-reload-interval} with auto-reload on; zero turns it off. */
+  public ServerOptions withConfigAutoReloadInterval(Duration d) {
+    return with(b -> b.configAutoReloadInterval = d);
+  }
+
   /** {@code --storage.tsdb.head.stale-series-idle}; zero turns the time trigger off. */
   public ServerOptions withStaleSeriesIdle(Duration d) {
     return with(b -> b.staleSeriesIdle = d);
@@ -477,6 +515,9 @@ public record ServerOptions(
     int notificationBatchSize;
     long rulesStreamingMaxSeries;
     Duration staleSeriesIdle;
+    boolean promqlExperimentalFunctions;
+    Duration configAutoReloadInterval;
+    String corsOrigin;
     Map<String, String> flags;
 
     Copy(ServerOptions o) {
@@ -518,6 +559,9 @@ public record ServerOptions(
       notificationBatchSize = o.notificationBatchSize;
       rulesStreamingMaxSeries = o.rulesStreamingMaxSeries;
       staleSeriesIdle = o.staleSeriesIdle;
+      promqlExperimentalFunctions = o.promqlExperimentalFunctions;
+      configAutoReloadInterval = o.configAutoReloadInterval;
+      corsOrigin = o.corsOrigin;
       flags = o.flags;
     }
 
@@ -561,6 +605,9 @@ public record ServerOptions(
           notificationBatchSize,
           rulesStreamingMaxSeries,
           staleSeriesIdle,
+          promqlExperimentalFunctions,
+          configAutoReloadInterval,
+          corsOrigin,
           flags);
     }
   }

@@ -100,6 +100,8 @@ public final class WebServer {
     this.webConfig = webConfig;
     this.requested = address;
     this.readTimeoutMs = server.options().webReadTimeout().toMillis();
+    this.corsOrigin =
+        java.util.regex.Pattern.compile("^(?:" + server.options().corsOrigin() + ")$");
     // Threads run complete requests only (see the class comment); queries are limited by the
     // engine's own slots, so the pool needs room for those plus the cheap endpoints beside them.
     this.threads =
@@ -436,6 +438,12 @@ public final class WebServer {
       return;
     }
     if (path.startsWith("/api/v1/")) {
+      setCors(ex);
+      if (method.equals("OPTIONS")) {
+        // A browser's preflight: the CORS headers are the answer, as in Prometheus.
+        send(ex, 200, "text/plain; charset=utf-8", "");
+        return;
+      }
       Api.Endpoint ep = api.find(path.substring("/api/v1".length()));
       if (ep == null) {
         sendApi(ex, ApiResult.error("not_found", "unknown API endpoint " + path));
@@ -456,6 +464,24 @@ public final class WebServer {
       return;
     }
     send(ex, 404, "text/plain; charset=utf-8", "404 page not found\n");
+  }
+
+  /** {@code --web.cors.origin}, anchored at both ends as Prometheus anchors it. */
+  private final java.util.regex.Pattern corsOrigin;
+
+  /**
+   * Prometheus's CORS headers on API responses: only for a request whose {@code Origin} matches
+   * {@code --web.cors.origin}, echoing that origin.
+   */
+  private void setCors(Exchange ex) {
+    String origin = ex.header("Origin");
+    if (origin == null || !corsOrigin.matcher(origin).matches()) {
+      return;
+    }
+    ex.setHeader("Access-Control-Allow-Headers", "Accept, Authorization, Content-Type, Origin");
+    ex.setHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+    ex.setHeader("Access-Control-Allow-Origin", origin);
+    ex.setHeader("Access-Control-Expose-Headers", "Date");
   }
 
   /** Prometheus's {@code prometheus_http_*} metrics of every request to a route. */

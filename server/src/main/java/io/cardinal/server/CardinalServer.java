@@ -123,7 +123,8 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
             options.lookbackDelta().toMillis(),
             options.queryMaxSamples(),
             options.queryTimeout().toMillis(),
-            options.queryMaxConcurrency());
+            options.queryMaxConcurrency(),
+            options.promqlExperimentalFunctions());
     this.queryService = engine;
     metricsSources.add(engine);
     if (options.enableRemoteWriteReceiver()) {
@@ -219,6 +220,7 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
       s.config = initial;
       s.lastReloadSuccessful = true;
       s.lastReloadMs = System.currentTimeMillis();
+      s.startAutoReload();
       log.info("msg=\"Server is ready to receive web requests.\" address={}", s.web.address());
       return s;
     } catch (IOException | ConfigException | RuntimeException e) {
@@ -340,6 +342,7 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
         .withMaxSamples(o.queryMaxSamples())
         .withTimeout(o.queryTimeout())
         .withMaxConcurrentQueries(o.queryMaxConcurrency())
+        .withExperimentalFunctions(o.promqlExperimentalFunctions())
         .withNoStepSubqueryInterval(Duration.ofMillis(evaluationIntervalMs));
   }
 
@@ -561,10 +564,72 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
     return lastReloadMs;
   }
 
+  /** Checks the configuration for changes when {@code --config.auto-reload} is on. */
+  private java.util.concurrent.ScheduledExecutorService autoReload;
+
+  private String configChecksum;
+
+  /**
+   * Prometheus's {@code --config.auto-reload}: every interval, a checksum over the configuration
+   * file and the rule files it names; a change reloads (a failed reload keeps the running
+   * configuration, as every reload does, and is retried when the files change again).
+   */
+  private void startAutoReload() {
+    long iv = options.configAutoReloadInterval().toMillis();
+    if (iv <= 0 || options.configFile() == null) {
+      return;
+    }
+    configChecksum = configChecksum();
+    autoReload =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "config-auto-reload");
+              t.setDaemon(true);
+              return t;
+            });
+    autoReload.scheduleWithFixedDelay(
+        () -> {
+          String now = configChecksum();
+          if (now != null && !now.equals(configChecksum)) {
+            configChecksum = now;
+            log.info("msg=\"Configuration file change detected, reloading the configuration.\"");
+            reload();
+          }
+        },
+        iv,
+        iv,
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** SHA-256 over the configuration file and its rule files' contents; null if unreadable. */
+  private String configChecksum() {
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      md.update(java.nio.file.Files.readAllBytes(options.configFile()));
+      Config c;
+      try {
+        c = ConfigLoader.load(options.configFile());
+      } catch (ConfigException e) {
+        // The file's own bytes changed; the rule files cannot be known until it parses.
+        return java.util.HexFormat.of().formatHex(md.digest());
+      }
+      for (Path p : RuleFiles.expand(baseDir(), c.ruleFiles())) {
+        md.update(p.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        md.update(java.nio.file.Files.readAllBytes(p));
+      }
+      return java.util.HexFormat.of().formatHex(md.digest());
+    } catch (java.io.IOException | RuleFileException | java.security.NoSuchAlgorithmException e) {
+      return null;
+    }
+  }
+
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    if (autoReload != null) {
+      autoReload.shutdownNow();
     }
     web.stop();
     linter.shutdownNow();

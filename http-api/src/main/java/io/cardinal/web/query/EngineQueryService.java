@@ -60,7 +60,28 @@ public final class EngineQueryService implements QueryService, MetricsSource {
    */
   public EngineQueryService(
       Queryable storage, long lookbackMs, long maxSamples, long timeoutMs, int maxConcurrency) {
-    this(storage, lookbackMs, maxSamples, timeoutMs, maxConcurrency, System::currentTimeMillis);
+    this(storage, lookbackMs, maxSamples, timeoutMs, maxConcurrency, false);
+  }
+
+  /**
+   * As above; {@code experimentalFunctions} makes the engine's experimental functions reachable
+   * ({@code --enable-feature=promql-experimental-functions}).
+   */
+  public EngineQueryService(
+      Queryable storage,
+      long lookbackMs,
+      long maxSamples,
+      long timeoutMs,
+      int maxConcurrency,
+      boolean experimentalFunctions) {
+    this(
+        storage,
+        lookbackMs,
+        maxSamples,
+        timeoutMs,
+        maxConcurrency,
+        System::currentTimeMillis,
+        experimentalFunctions);
   }
 
   EngineQueryService(
@@ -70,6 +91,17 @@ public final class EngineQueryService implements QueryService, MetricsSource {
       long timeoutMs,
       int maxConcurrency,
       LongSupplier clock) {
+    this(storage, lookbackMs, maxSamples, timeoutMs, maxConcurrency, clock, false);
+  }
+
+  private EngineQueryService(
+      Queryable storage,
+      long lookbackMs,
+      long maxSamples,
+      long timeoutMs,
+      int maxConcurrency,
+      LongSupplier clock,
+      boolean experimentalFunctions) {
     this.storage = storage;
     // The engine's own gate is left wide open: this class gates (see the class comment).
     this.base =
@@ -77,6 +109,7 @@ public final class EngineQueryService implements QueryService, MetricsSource {
             .withLookbackDelta(Duration.ofMillis(lookbackMs))
             .withMaxSamples(maxSamples)
             .withTimeout(Duration.ofMillis(timeoutMs))
+            .withExperimentalFunctions(experimentalFunctions)
             .withMaxConcurrentQueries(Integer.MAX_VALUE);
     this.defaultEngine = new Engine(base);
     this.maxConcurrency = maxConcurrency;

@@ -42,8 +42,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 public final class ConfigLoader {
   /** Top-level sections Prometheus knows and Cardinal accepts but does not act on (yet). */
-  static final Set<String> IGNORED_SECTIONS =
-      Set.of("remote_read", "tracing", "runtime", "otlp", "scrape_config_files");
+  static final Set<String> IGNORED_SECTIONS = Set.of("remote_read", "tracing", "runtime", "otlp");
 
   private ConfigLoader() {}
 
@@ -54,10 +53,19 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
     }
-    return parse(text);
+    Path dir = file.toAbsolutePath().getParent();
+    return parse(text, dir);
   }
 
+  /**
+   * A configuration given as text; {@code scrape_config_files} resolve against the working
+   * directory.
+   */
   public static Config parse(String text) throws ConfigException {
+    return parse(text, Path.of("").toAbsolutePath());
+  }
+
+  private static Config parse(String text, Path baseDir) throws ConfigException {
     Node root = compose(text);
     if (root == null || isNull(root)) {
       return new Config(Global.DEFAULT, List.of(), List.of());
@@ -66,7 +74,14 @@ public final class ConfigLoader {
         new Fields(
             root,
             "config",
-            Set.of("global", "scrape_configs", "remote_write", "rule_files", "alerting", "storage"),
+            Set.of(
+                "global",
+                "scrape_configs",
+                "scrape_config_files",
+                "remote_write",
+                "rule_files",
+                "alerting",
+                "storage"),
             IGNORED_SECTIONS);
     Global global = top.has("global") ? global(top.get("global")) : Global.DEFAULT;
     List<ScrapeConfig> scrapes = new ArrayList<>();
@@ -79,6 +94,30 @@ public final class ConfigLoader {
               line(n), "found multiple scrape configs with job name \"" + sc.jobName() + "\"");
         }
         scrapes.add(sc);
+      }
+    }
+    if (top.has("scrape_config_files")) {
+      for (Node n : seq(top.get("scrape_config_files"), "scrape_config_files")) {
+        String pattern = scalar(n, "scrape_config_files");
+        if (!Globs.valid(pattern)) {
+          throw new ConfigException(line(n), "invalid scrape config file path \"" + pattern + "\"");
+        }
+        List<Path> files;
+        try {
+          files = Globs.expand(baseDir, pattern);
+        } catch (IOException e) {
+          throw new ConfigException(
+              line(n), "cannot list scrape config files \"" + pattern + "\": " + e.getMessage());
+        }
+        for (Path f : files) {
+          for (ScrapeConfig sc : scrapeConfigFile(f, global)) {
+            if (!jobs.add(sc.jobName())) {
+              throw new ConfigException(
+                  0, f + ": found multiple scrape configs with job name \"" + sc.jobName() + "\"");
+            }
+            scrapes.add(sc);
+          }
+        }
       }
     }
     List<RemoteWriteConfig> remotes = new ArrayList<>();
@@ -107,6 +146,59 @@ public final class ConfigLoader {
     Config.Storage storage =
         top.has("storage") ? storage(top.get("storage")) : Config.Storage.DEFAULT;
     return new Config(global, scrapes, remotes, ruleFiles, alerting, top.ignoredPresent(), storage);
+  }
+
+  /**
+   * The files {@code file}'s {@code scrape_config_files} names now, for watching them: empty when
+   * it names none or does not parse.
+   */
+  public static List<Path> scrapeConfigFiles(Path file) {
+    List<Path> out = new ArrayList<>();
+    try {
+      Node root = compose(Files.readString(file, StandardCharsets.UTF_8));
+      if (!(root instanceof MappingNode m)) {
+        return out;
+      }
+      for (NodeTuple t : m.getValue()) {
+        if (t.getKeyNode() instanceof ScalarNode k
+            && k.getValue().equals("scrape_config_files")
+            && t.getValueNode() instanceof SequenceNode patterns) {
+          for (Node n : patterns.getValue()) {
+            if (n instanceof ScalarNode p && Globs.valid(p.getValue())) {
+              out.addAll(Globs.expand(file.toAbsolutePath().getParent(), p.getValue()));
+            }
+          }
+        }
+      }
+    } catch (IOException | ConfigException e) {
+      // Nothing to watch beyond the file itself, whose own checksum then changes or fails.
+    }
+    return out;
+  }
+
+  /**
+   * One file of {@code scrape_config_files}: a {@code scrape_configs} list and nothing else, read
+   * with the main file's {@code global} defaults; errors name the file and the line.
+   */
+  private static List<ScrapeConfig> scrapeConfigFile(Path f, Global global) throws ConfigException {
+    try {
+      Node root = compose(Files.readString(f, StandardCharsets.UTF_8));
+      List<ScrapeConfig> out = new ArrayList<>();
+      if (root == null || isNull(root)) {
+        return out;
+      }
+      Fields top = new Fields(root, "scrape config file", Set.of("scrape_configs"), Set.of());
+      if (top.has("scrape_configs")) {
+        for (Node n : seq(top.get("scrape_configs"), "scrape_configs")) {
+          out.add(scrapeConfig(n, global));
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new ConfigException(0, "cannot read scrape config file " + f + ": " + e.getMessage());
+    } catch (ConfigException e) {
+      throw new ConfigException(0, f + ": " + e.getMessage());
+    }
   }
 
   /**

@@ -228,6 +228,51 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void scrapeConfigFilesAreReadRelativeToTheConfigFileWithItsGlobals(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Files.createDirectories(dir.resolve("jobs.d"));
+    java.nio.file.Files.writeString(
+        dir.resolve("jobs.d/a.yml"),
+        "scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: [x:1]\n");
+    java.nio.file.Files.writeString(
+        dir.resolve("jobs.d/b.yml"),
+        "scrape_configs:\n  - job_name: b\n    scrape_interval: 5s\n"
+            + "    static_configs:\n      - targets: [y:2]\n");
+    java.nio.file.Files.writeString(dir.resolve("jobs.d/ignored.txt"), "not yaml: [");
+    java.nio.file.Path main = dir.resolve("prometheus.yml");
+    java.nio.file.Files.writeString(
+        main,
+        "global:\n  scrape_interval: 30s\nscrape_config_files: ['jobs.d/*.yml']\n"
+            + "scrape_configs:\n  - job_name: main\n    static_configs:\n      - targets: [z:3]\n");
+    Config c = ConfigLoader.load(main);
+    assertEquals(
+        List.of("main", "a", "b"), c.scrapeConfigs().stream().map(ScrapeConfig::jobName).toList());
+    assertEquals(30_000, c.scrapeConfigs().get(1).scrapeIntervalMs(), "the main file's global");
+    assertEquals(5_000, c.scrapeConfigs().get(2).scrapeIntervalMs());
+    assertEquals(List.of(), c.ignoredSections());
+
+    // A bad included file: its name and line; a job name used twice across files: refused.
+    java.nio.file.Files.writeString(
+        dir.resolve("jobs.d/c.yml"),
+        "scrape_configs:\n  - job_name: c\n    scrape_intervall: 1s\n");
+    ConfigException bad = assertThrows(ConfigException.class, () -> ConfigLoader.load(main));
+    assertEquals(
+        dir.resolve("jobs.d/c.yml") + ": line 3: field scrape_intervall not found in scrape_config",
+        bad.getMessage());
+    java.nio.file.Files.writeString(
+        dir.resolve("jobs.d/c.yml"),
+        "scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: [w:4]\n");
+    ConfigException twice = assertThrows(ConfigException.class, () -> ConfigLoader.load(main));
+    assertTrue(twice.getMessage().contains("found multiple scrape configs with job name \"a\""));
+    java.nio.file.Files.writeString(
+        dir.resolve("jobs.d/c.yml"), "scrape_configs: []\nrule_files: [x]\n");
+    ConfigException other = assertThrows(ConfigException.class, () -> ConfigLoader.load(main));
+    assertTrue(
+        other.getMessage().endsWith("line 2: field rule_files not found in scrape config file"),
+        other.getMessage());
+  }
+
+  @Test
   void storageSectionIsReadNotIgnored() throws ConfigException {
     Config c =
         ConfigLoader.parse(

@@ -571,8 +571,8 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
 
   /**
    * Prometheus's {@code --config.auto-reload}: every interval, a checksum over the configuration
-   * file and the rule files it names; a change reloads (a failed reload keeps the running
-   * configuration, as every reload does, and is retried when the files change again).
+   * file and the scrape config and rule files it names; a change reloads (a failed reload keeps the
+   * running configuration, as every reload does, and is retried when the files change again).
    */
   private void startAutoReload() {
     long iv = options.configAutoReloadInterval().toMillis();
@@ -612,6 +612,10 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
       } catch (ConfigException e) {
         // The file's own bytes changed; the rule files cannot be known until it parses.
         return java.util.HexFormat.of().formatHex(md.digest());
+      }
+      for (Path p : ConfigLoader.scrapeConfigFiles(options.configFile())) {
+        md.update(p.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        md.update(java.nio.file.Files.readAllBytes(p));
       }
       for (Path p : RuleFiles.expand(baseDir(), c.ruleFiles())) {
         md.update(p.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));

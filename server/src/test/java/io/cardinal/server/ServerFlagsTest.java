@@ -118,5 +118,34 @@ class ServerFlagsTest {
             return false;
           }
         });
+    // A scrape config file named by the configuration changes: a change too.
+    Files.writeString(
+        dir.resolve("prometheus.yml"),
+        "global:\n  evaluation_interval: 1h\nrule_files: [rules.yml]\n"
+            + "scrape_config_files: ['jobs/*.yml']\n");
+    Files.createDirectories(dir.resolve("jobs"));
+    Files.writeString(
+        dir.resolve("jobs/x.yml"),
+        "scrape_configs:\n  - job_name: from_file_one\n    static_configs:\n"
+            + "      - targets: ['127.0.0.1:1']\n");
+    awaitConfig("from_file_one");
+    Files.writeString(
+        dir.resolve("jobs/x.yml"),
+        "scrape_configs:\n  - job_name: from_file_two\n    static_configs:\n"
+            + "      - targets: ['127.0.0.1:1']\n");
+    awaitConfig("from_file_two");
+  }
+
+  private void awaitConfig(String job) throws InterruptedException {
+    ServerHarness.await(
+        "job " + job + " in the running configuration",
+        10_000,
+        () -> {
+          try {
+            return cardinal.get("/api/v1/status/config").body().contains(job);
+          } catch (Exception e) {
+            return false;
+          }
+        });
   }
 }

@@ -42,7 +42,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 public final class ConfigLoader {
   /** Top-level sections Prometheus knows and Cardinal accepts but does not act on (yet). */
-  static final Set<String> IGNORED_SECTIONS = Set.of("remote_read", "tracing", "runtime", "otlp");
+  static final Set<String> IGNORED_SECTIONS = Set.of("remote_read", "tracing", "otlp");
 
   private ConfigLoader() {}
 
@@ -81,7 +81,8 @@ public final class ConfigLoader {
                 "remote_write",
                 "rule_files",
                 "alerting",
-                "storage"),
+                "storage",
+                "runtime"),
             IGNORED_SECTIONS);
     Global global = top.has("global") ? global(top.get("global")) : Global.DEFAULT;
     List<ScrapeConfig> scrapes = new ArrayList<>();
@@ -145,6 +146,15 @@ public final class ConfigLoader {
     Alerting alerting = top.has("alerting") ? alerting(top.get("alerting")) : Alerting.NONE;
     Config.Storage storage =
         top.has("storage") ? storage(top.get("storage")) : Config.Storage.DEFAULT;
+    if (top.has("runtime")) {
+      Fields rt = new Fields(top.get("runtime"), "runtime", Set.of("gogc"), Set.of());
+      if (rt.has("gogc")) {
+        throw new ConfigException(
+            rt.line("gogc"),
+            "runtime.gogc has no meaning for the JVM: remove it, and size the heap with -Xmx"
+                + " (CARDINAL_JAVA_OPTS) instead");
+      }
+    }
     return new Config(global, scrapes, remotes, ruleFiles, alerting, top.ignoredPresent(), storage);
   }
 

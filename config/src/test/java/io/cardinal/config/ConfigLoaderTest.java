@@ -213,6 +213,10 @@ class ConfigLoaderTest {
             "line 3: storage.tsdb.chunk_encoding.floats \"xor2\" is not supported: Cardinal"
                 + " writes Prometheus's xor chunks only"),
         Arguments.of(
+            "runtime:\n  gogc: 75\n",
+            "line 2: runtime.gogc has no meaning for the JVM: remove it, and size the heap with"
+                + " -Xmx (CARDINAL_JAVA_OPTS) instead"),
+        Arguments.of(
             "storage:\n  tsdb:\n    stale_series_threshold: 0.5\n",
             "line 3: field stale_series_threshold not found in tsdb"),
         Arguments.of(

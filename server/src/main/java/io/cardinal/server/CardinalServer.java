@@ -601,23 +601,19 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
         java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
-  /** SHA-256 over the configuration file and its rule files' contents; null if unreadable. */
+  /**
+   * SHA-256 over the configuration file, the scrape config files it names and the rule files of the
+   * running configuration; null if unreadable. The file is not parsed here: a change to it changes
+   * its own bytes, and the reload that follows brings the rule files it names into the next sum.
+   */
   private String configChecksum() {
     try {
       java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
       md.update(java.nio.file.Files.readAllBytes(options.configFile()));
-      Config c;
-      try {
-        c = ConfigLoader.load(options.configFile());
-      } catch (ConfigException e) {
-        // The file's own bytes changed; the rule files cannot be known until it parses.
-        return java.util.HexFormat.of().formatHex(md.digest());
-      }
-      for (Path p : ConfigLoader.scrapeConfigFiles(options.configFile())) {
-        md.update(p.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        md.update(java.nio.file.Files.readAllBytes(p));
-      }
-      for (Path p : RuleFiles.expand(baseDir(), c.ruleFiles())) {
+      List<Path> files =
+          new java.util.ArrayList<>(ConfigLoader.scrapeConfigFiles(options.configFile()));
+      files.addAll(RuleFiles.expand(baseDir(), config.ruleFiles()));
+      for (Path p : files) {
         md.update(p.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         md.update(java.nio.file.Files.readAllBytes(p));
       }

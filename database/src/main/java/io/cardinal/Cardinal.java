@@ -90,6 +90,7 @@ public final class Cardinal implements AutoCloseable {
     this.planner =
         new CompactionPlanner(
             BlockRanges.forRetention(options.chunkRangeMs(), options.retentionMs()));
+    head.markCreation(System.currentTimeMillis());
     if (options.compactionIntervalMs() > 0) {
       background =
           Executors.newSingleThreadScheduledExecutor(
@@ -99,6 +100,11 @@ public final class Cardinal implements AutoCloseable {
                 return t;
               });
       long iv = options.compactionIntervalMs();
+      background.scheduleAtFixedRate(
+          () -> head.markCreation(System.currentTimeMillis()),
+          CREATION_MARK_INTERVAL_MS,
+          CREATION_MARK_INTERVAL_MS,
+          TimeUnit.MILLISECONDS);
       background.scheduleWithFixedDelay(
           () -> quietly("compaction", this::compact), iv, iv, TimeUnit.MILLISECONDS);
       if (durable != null) {
@@ -116,6 +122,9 @@ public final class Cardinal implements AutoCloseable {
   }
 
   /** A database held in memory only: nothing survives {@link #close()} or a crash. */
+  /** How often the head records which series exist, for churn per metric name. */
+  static final long CREATION_MARK_INTERVAL_MS = 60_000;
+
   public static Cardinal inMemory() {
     return inMemory(CardinalOptions.defaults());
   }
@@ -753,6 +762,14 @@ public final class Cardinal implements AutoCloseable {
   /** Cardinality statistics ({@code /api/v1/status/tsdb}), top {@code limit} per list. */
   public TsdbStatus status(int limit) {
     return head.status(limit);
+  }
+
+  /**
+   * As {@link #status(int)}, with the series created since {@code createdSinceMs} per metric name
+   * (churn), at the precision of the creation marks taken every minute.
+   */
+  public TsdbStatus status(int limit, long createdSinceMs) {
+    return head.status(limit, createdSinceMs);
   }
 
   /**

@@ -47,15 +47,10 @@ final class PrometheusFlags {
               false,
               "live notifications of Prometheus's web UI, which Cardinal does not serve"),
           neutral(
-              "--web.route-prefix",
-              false,
-              "/",
-              "Cardinal serves its routes at the root: let the reverse proxy strip the prefix"),
-          neutral(
               "--web.user-assets",
               false,
               "",
-              "static assets under /user of Prometheus's web UI: Cardinal serves no UI yet"),
+              "static assets under /user of Prometheus's web UI; Cardinal's UI has no user assets"),
           neutral(
               "--web.remote-write-receiver.accepted-protobuf-messages",
               false,
@@ -75,10 +70,6 @@ final class PrometheusFlags {
               "--web.console.libraries",
               false,
               "console libraries are pages of Prometheus's web UI, which Cardinal does not serve"),
-          noEffect(
-              "--web.page-title",
-              false,
-              "the title of Prometheus's web UI, which Cardinal does not serve"),
           noEffect(
               "--storage.tsdb.head-chunks-write-queue-size",
               false,
@@ -308,9 +299,6 @@ final class PrometheusFlags {
       }
       String given = pr.matchedOptionValue(f.name(), "");
       String value = given;
-      if (f.name().equals("--web.route-prefix") && value.isEmpty()) {
-        value = "/";
-      }
       if (f.isSwitch()) {
         boolean negated =
             pr.originalArgs().stream().anyMatch(a -> a.startsWith("--no-" + f.name().substring(2)));

@@ -314,6 +314,20 @@ public final class ServerCommand implements Callable<Integer> {
               + " carry Access-Control-Allow-Origin.")
   String corsOrigin;
 
+  @Option(
+      names = "--web.route-prefix",
+      defaultValue = "",
+      description =
+          "Prefix for the internal routes of web endpoints. Defaults to the path of"
+              + " --web.external-url.")
+  String routePrefix;
+
+  @Option(
+      names = "--web.page-title",
+      defaultValue = "Prometheus Time Series Collection and Processing Server",
+      description = "Document title of the web UI's pages.")
+  String pageTitle;
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(
@@ -364,6 +378,8 @@ public final class ServerCommand implements Callable<Integer> {
     flags.put("storage.remote.flush-deadline", Durations.format(remoteFlushDeadlineMs));
     flags.put("storage.remote.read-sample-limit", String.valueOf(remoteReadSampleLimit));
     flags.put("web.cors.origin", corsOrigin);
+    flags.put("web.route-prefix", routePrefix);
+    flags.put("web.page-title", pageTitle);
     flags.put("config.auto-reload", String.valueOf(configAutoReload));
     flags.put("config.auto-reload-interval", Durations.format(configAutoReloadIntervalMs));
     return ServerOptions.DEFAULTS
@@ -378,6 +394,8 @@ public final class ServerCommand implements Callable<Integer> {
         .withRemoteWriteFlushDeadline(Duration.ofMillis(remoteFlushDeadlineMs))
         .withRemoteReadSampleLimit(remoteReadSampleLimit)
         .withCorsOrigin(corsOrigin)
+        .withRoutePrefix(routePrefix)
+        .withPageTitle(pageTitle)
         .withPromqlExperimentalFunctions(enabledFeatures.contains("promql-experimental-functions"))
         .withConfigAutoReloadInterval(
             configAutoReload ? Duration.ofMillis(configAutoReloadIntervalMs) : Duration.ZERO)

@@ -82,6 +82,11 @@ import java.util.Map;
  *     names are checked and reloaded when their content changed; zero (the default) is off
  * @param corsOrigin {@code --web.cors.origin} (".*"): a fully anchored regular expression; API
  *     responses to a request whose {@code Origin} matches carry Prometheus's CORS headers
+ * @param routePrefix {@code --web.route-prefix}: the path every endpoint and page is served under;
+ *     empty (the default) takes the path of {@code --web.external-url}, as Prometheus does, and "/"
+ *     or "" serves at the root. Held without its trailing slash
+ * @param pageTitle {@code --web.page-title} ("Prometheus Time Series Collection and Processing
+ *     Server"): the title of the web UI's pages
  * @param flags the flags as given, shown as is by /api/v1/status/flags; held as an unmodifiable
  *     copy
  */
@@ -127,6 +132,8 @@ public record ServerOptions(
     boolean promqlExperimentalFunctions,
     Duration configAutoReloadInterval,
     String corsOrigin,
+    String routePrefix,
+    String pageTitle,
     Map<String, String> flags) {
 
   /** Prometheus's defaults for every flag; no flags recorded. */
@@ -173,6 +180,8 @@ public record ServerOptions(
           false,
           Duration.ZERO,
           ".*",
+          "",
+          "Prometheus Time Series Collection and Processing Server",
           Map.of());
 
   public ServerOptions {
@@ -239,6 +248,10 @@ public record ServerOptions(
     }
     if (externalUrl == null) {
       throw new IllegalArgumentException("--web.external-url is null");
+    }
+    if (routePrefix == null || pageTitle == null) {
+      throw new IllegalArgumentException(
+          "--web.route-prefix and --web.page-title must not be null");
     }
     requirePositive("--rules.alert.for-outage-tolerance", forOutageTolerance);
     requirePositive("--rules.alert.for-grace-period", forGracePeriod);
@@ -430,6 +443,39 @@ public record ServerOptions(
     return with(b -> b.rulesStreamingMaxSeries = n);
   }
 
+  /** {@code --web.route-prefix}. */
+  public ServerOptions withRoutePrefix(String prefix) {
+    return with(b -> b.routePrefix = prefix);
+  }
+
+  /** {@code --web.page-title}. */
+  public ServerOptions withPageTitle(String title) {
+    return with(b -> b.pageTitle = title);
+  }
+
+  /**
+   * The path prefix every route is served under, "" for the root: {@code --web.route-prefix} if
+   * given, else the path of {@code --web.external-url}; never ends with "/".
+   */
+  public String effectiveRoutePrefix() {
+    String p = routePrefix;
+    if (p.isEmpty() && !externalUrl.isEmpty()) {
+      try {
+        String path = java.net.URI.create(externalUrl).getPath();
+        p = path == null ? "" : path;
+      } catch (IllegalArgumentException e) {
+        p = "";
+      }
+    }
+    if (!p.isEmpty() && !p.startsWith("/")) {
+      p = "/" + p;
+    }
+    while (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p;
+  }
+
   /** {@code --web.cors.origin}. */
   public ServerOptions withCorsOrigin(String regex) {
     return with(b -> b.corsOrigin = regex);
@@ -518,6 +564,8 @@ public record ServerOptions(
     boolean promqlExperimentalFunctions;
     Duration configAutoReloadInterval;
     String corsOrigin;
+    String routePrefix;
+    String pageTitle;
     Map<String, String> flags;
 
     Copy(ServerOptions o) {
@@ -562,6 +610,8 @@ public record ServerOptions(
       promqlExperimentalFunctions = o.promqlExperimentalFunctions;
       configAutoReloadInterval = o.configAutoReloadInterval;
       corsOrigin = o.corsOrigin;
+      routePrefix = o.routePrefix;
+      pageTitle = o.pageTitle;
       flags = o.flags;
     }
 
@@ -608,6 +658,8 @@ public record ServerOptions(
           promqlExperimentalFunctions,
           configAutoReloadInterval,
           corsOrigin,
+          routePrefix,
+          pageTitle,
           flags);
     }
   }

@@ -44,11 +44,15 @@ final class Api {
   private final ServerContext server;
   private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
 
+  private final LimitsApi limits;
+
   Api(ServerContext server) {
     this.server = server;
+    this.limits = new LimitsApi(server);
     getPost("/query", r -> server.queryService().query(r));
     getPost("/query_range", r -> server.queryService().queryRange(r));
     getPost("/format_query", r -> server.queryService().formatQuery(r));
+    getPost("/parse_query", r -> server.queryService().parseQuery(r));
     getPost("/series", this::series);
     getPost("/labels", this::labels);
     get("/targets", this::targets);
@@ -68,6 +72,7 @@ final class Api {
     get("/status/buildinfo", this::buildInfo);
     get("/status/runtimeinfo", this::runtimeInfo);
     get("/status/tsdb", this::tsdb);
+    get("/status/limits", r -> limits.limits());
     get("/rules", r -> RulesApi.rules(server.rules(), r));
     get("/alerts", r -> RulesApi.alerts(server.rules()));
     get("/alertmanagers", r -> RulesApi.alertmanagers(server.notifier()));
@@ -448,6 +453,11 @@ final class Api {
     return ApiResult.success(j.endObject().toString());
   }
 
+  /** The limits endpoint, whose series history the web server samples. */
+  LimitsApi limits() {
+    return limits;
+  }
+
   private static int intParam(ApiRequest r, String name, int def) {
     String v = r.first(name);
     if (v == null || v.isEmpty()) {
@@ -457,6 +467,23 @@ final class Api {
       return Integer.parseInt(v);
     } catch (NumberFormatException e) {
       throw new BadData("invalid parameter \"" + name + "\": " + v + " is not a number");
+    }
+  }
+
+  /** A Prometheus duration parameter ("1h", "90s") in milliseconds. */
+  private static long durationParam(ApiRequest r, String name, long def) {
+    String v = r.first(name);
+    if (v == null || v.isEmpty()) {
+      return def;
+    }
+    try {
+      long ms = io.cardinal.config.Durations.parse(v);
+      if (ms <= 0) {
+        throw new BadData("invalid parameter \"" + name + "\": " + v + " must be positive");
+      }
+      return ms;
+    } catch (IllegalArgumentException e) {
+      throw new BadData("invalid parameter \"" + name + "\": " + e.getMessage());
     }
   }
 
@@ -531,7 +558,13 @@ final class Api {
     if (limit < 1) {
       return ApiResult.badData("limit must be a positive number");
     }
-    TsdbStatus s = server.db().status(limit);
+    long churnWindowMs;
+    try {
+      churnWindowMs = durationParam(r, "churn_window", 3_600_000L);
+    } catch (BadData e) {
+      return ApiResult.badData(e.getMessage());
+    }
+    TsdbStatus s = server.db().status(limit, System.currentTimeMillis() - churnWindowMs);
     Json j = new Json().beginObject();
     j.name("headStats")
         .beginObject()
@@ -550,6 +583,15 @@ final class Api {
     stats(j, "labelValueCountByLabelName", s.labelValueCountByLabelName);
     stats(j, "memoryInBytesByLabelName", s.memoryInBytesByLabelName);
     stats(j, "seriesCountByLabelValuePair", s.seriesCountByLabelValuePair);
+    // Cardinal's own: series created in the churn window and still in the head.
+    j.name("seriesCreatedSince");
+    if (s.seriesCreatedSince == Long.MIN_VALUE) {
+      j.raw("null");
+    } else {
+      j.value(s.seriesCreatedSince);
+    }
+    j.name("seriesCreated").value(s.seriesCreated);
+    stats(j, "seriesCreatedByMetricName", s.seriesCreatedByMetricName);
     return ApiResult.success(j.endObject().toString());
   }
 

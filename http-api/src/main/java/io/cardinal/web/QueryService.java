@@ -16,6 +16,12 @@ public interface QueryService {
   /** {@code /api/v1/format_query}: query. */
   ApiResult formatQuery(ApiRequest request);
 
+  /**
+   * {@code /api/v1/parse_query}: query; the AST as JSON in Prometheus's shape (an experimental
+   * endpoint in Prometheus, there for its UI's explain view, as here).
+   */
+  ApiResult parseQuery(ApiRequest request);
+
   /** Until the engine is wired in: every query answers 503 with Prometheus's error shape. */
   QueryService UNAVAILABLE =
       new QueryService() {
@@ -36,6 +42,11 @@ public interface QueryService {
 
         @Override
         public ApiResult formatQuery(ApiRequest request) {
+          return unavailable();
+        }
+
+        @Override
+        public ApiResult parseQuery(ApiRequest request) {
           return unavailable();
         }
       };

@@ -1,5 +1,6 @@
 package io.cardinal.web;
 
+import io.cardinal.ui.UiAssets;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -86,6 +87,12 @@ public final class WebServer {
   /** Null without --web.config.file. */
   private final WebConfig webConfig;
 
+  /** {@code --web.route-prefix} (or the path of --web.external-url), "" for the root. */
+  private final String prefix;
+
+  /** The web UI's pages and assets. */
+  private final UiAssets ui;
+
   public WebServer(ServerContext server, InetSocketAddress address) throws IOException {
     this(server, address, null);
   }
@@ -100,6 +107,8 @@ public final class WebServer {
     this.webConfig = webConfig;
     this.requested = address;
     this.readTimeoutMs = server.options().webReadTimeout().toMillis();
+    this.prefix = server.options().effectiveRoutePrefix();
+    this.ui = new UiAssets(server.options().pageTitle());
     this.corsOrigin =
         java.util.regex.Pattern.compile("^(?:" + server.options().corsOrigin() + ")$");
     // Threads run complete requests only (see the class comment); queries are limited by the
@@ -156,6 +165,11 @@ public final class WebServer {
   }
 
   public void start() {
+    watchdog.scheduleAtFixedRate(
+        () -> api.limits().sample(System.currentTimeMillis()),
+        0,
+        LimitsApi.SAMPLE_INTERVAL_MS,
+        TimeUnit.MILLISECONDS);
     try {
       jetty.start();
     } catch (Exception e) {
@@ -181,8 +195,8 @@ public final class WebServer {
     @Override
     public boolean handle(Request req, Response resp, Callback cb) {
       Exchange ex = new Exchange(req, resp, cb);
-      String path = req.getHttpURI().getPath();
-      Route route = routes.get(path);
+      String path = local(req.getHttpURI().getPath());
+      Route route = path == null ? null : routes.get(path);
       long max = route != null ? route.maxBodyBytes().getAsLong() : MAX_BODY_BYTES;
       String cl = req.getHeaders().get("Content-Length");
       boolean hasBody =
@@ -257,9 +271,14 @@ public final class WebServer {
     void run(byte[] body, boolean tooLarge) {
       this.body = body;
       this.bodyTooLarge = tooLarge;
-      String path = req.getHttpURI().getPath();
+      String path = local(req.getHttpURI().getPath());
       String method = req.getMethod();
       try {
+        if (path == null) {
+          // Outside --web.route-prefix: nothing is served there.
+          send(this, 404, "text/plain; charset=utf-8", "404 page not found\n");
+          return;
+        }
         if (webConfig != null) {
           webConfig.headers().forEach(this::setHeader);
           if (!webConfig.authorized(header("Authorization"))) {
@@ -284,7 +303,7 @@ public final class WebServer {
         if (!sent) {
           cb.succeeded();
         }
-        String handler = handlerOf(path);
+        String handler = path == null ? null : handlerOf(path);
         if (handler != null) {
           httpMetrics.observe(handler, sent ? status : 200, System.nanoTime() - startNanos, bytes);
         }
@@ -463,7 +482,43 @@ public final class WebServer {
       sendApi(ex, ep.handle(ex.apiRequest()));
       return;
     }
+    if (get && serveUi(ex, path)) {
+      return;
+    }
     send(ex, 404, "text/plain; charset=utf-8", "404 page not found\n");
+  }
+
+  /** The path below the route prefix ("/" for the prefix itself), or null for a path outside it. */
+  private String local(String raw) {
+    if (prefix.isEmpty()) {
+      return raw;
+    }
+    if (raw.equals(prefix)) {
+      return "/";
+    }
+    return raw.startsWith(prefix) && raw.charAt(prefix.length()) == '/'
+        ? raw.substring(prefix.length())
+        : null;
+  }
+
+  /** The web UI: "/" and Prometheus 2's "/graph" lead to the query page, as in Prometheus 3. */
+  private boolean serveUi(Exchange ex, String path) {
+    if (path.equals("/") || path.equals("/graph")) {
+      String query = ex.req.getHttpURI().getQuery();
+      ex.setHeader(
+          "Location",
+          prefix + "/query" + (path.equals("/graph") && query != null ? "?" + query : ""));
+      send(ex, 302, "text/plain; charset=utf-8", "");
+      return true;
+    }
+    UiAssets.Asset a = ui.find(path);
+    if (a == null) {
+      return false;
+    }
+    // Pages change with the server's version; a reload must fetch them again.
+    ex.setHeader("Cache-Control", "no-cache");
+    ex.write(200, a.contentType(), a.body(), 0, a.body().length);
+    return true;
   }
 
   /** {@code --web.cors.origin}, anchored at both ends as Prometheus anchors it. */

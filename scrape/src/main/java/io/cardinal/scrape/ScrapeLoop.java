@@ -278,7 +278,7 @@ public final class ScrapeLoop {
     reportApp.commit();
     reportWritten = true;
     if (error == null) {
-      target.recordSuccess(start, duration, sampleLimitSkipped, seriesLimitSkipped);
+      target.recordSuccess(start, duration, postRelabel, sampleLimitSkipped, seriesLimitSkipped);
     } else {
       target.recordFailure(start, duration, error);
     }

@@ -40,6 +40,7 @@ public final class Target {
   private volatile double lastScrapeDuration;
   private volatile long lastSampleLimitSkipped;
   private volatile long lastSeriesLimitSkipped;
+  private volatile long lastSamples;
 
   Target(String pool, Labels discovered, Labels labels, String url) {
     this.pool = pool;
@@ -185,8 +186,18 @@ public final class Target {
     return lastSeriesLimitSkipped;
   }
 
-  void recordSuccess(long t, double duration, long sampleLimitSkipped, long seriesLimitSkipped) {
+  /**
+   * Samples of the last successful scrape after metric relabeling ({@code
+   * scrape_samples_post_metric_relabeling}): what {@code sample_limit} is compared with.
+   */
+  public long lastSamples() {
+    return lastSamples;
+  }
+
+  void recordSuccess(
+      long t, double duration, long samples, long sampleLimitSkipped, long seriesLimitSkipped) {
     lastScrapeMs = t;
+    lastSamples = samples;
     lastScrapeDuration = duration;
     lastSampleLimitSkipped = sampleLimitSkipped;
     lastSeriesLimitSkipped = seriesLimitSkipped;

@@ -181,6 +181,17 @@ public final class EngineQueryService implements QueryService, MetricsSource {
     }
   }
 
+  @Override
+  public ApiResult parseQuery(ApiRequest r) {
+    String q = r.first("query");
+    try {
+      Expr e = PromQL.parse(q == null ? "" : q);
+      return ApiResult.success(DeepStack.call("printing the AST", () -> AstJson.of(e)));
+    } catch (PromQLParseException | DeepStack.TooDeepException e) {
+      return ApiResult.badData("invalid parameter \"query\": " + e.getMessage());
+    }
+  }
+
   // ------------------------------------------------------------------ execution
 
   private ApiResult execute(

@@ -912,10 +912,61 @@ public final class Head implements AutoCloseable {
 
   /** Cardinality statistics like Prometheus's /api/v1/status/tsdb, top {@code limit} per list. */
   public TsdbStatus status(int limit) {
+    return status(limit, Long.MIN_VALUE);
+  }
+
+  /**
+   * Creation marks: (time, highest series reference then), oldest first, in a ring. References only
+   * grow, so the series created after a mark are those with a higher reference: churn per metric
+   * costs nothing per series or per append.
+   */
+  private final long[] markTimes = new long[MARKS];
+
+  private final long[] markRefs = new long[MARKS];
+  private int markCount;
+  private int markNext;
+
+  /** Two hours of marks at one a minute. */
+  private static final int MARKS = 128;
+
+  /** Records which series exist at {@code nowMs}, for {@link #status(int, long)}'s churn. */
+  public synchronized void markCreation(long nowMs) {
+    markTimes[markNext] = nowMs;
+    markRefs[markNext] = lastRef.get();
+    markNext = (markNext + 1) % MARKS;
+    markCount = Math.min(MARKS, markCount + 1);
+  }
+
+  /** {time, ref} of the newest mark at or before {@code t}, else the oldest mark, else null. */
+  private synchronized long[] markAt(long t) {
+    if (markCount == 0) {
+      return null;
+    }
+    long[] best = null;
+    for (int i = 0; i < markCount; i++) {
+      int k = Math.floorMod(markNext - 1 - i, MARKS);
+      if (markTimes[k] <= t) {
+        return new long[] {markTimes[k], markRefs[k]};
+      }
+      best = new long[] {markTimes[k], markRefs[k]};
+    }
+    return best;
+  }
+
+  /**
+   * As {@link #status(int)}, plus the series created since {@code createdSinceMs} (at the precision
+   * of the creation marks) per metric name.
+   */
+  public TsdbStatus status(int limit, long createdSinceMs) {
     TsdbStatus.Builder b = new TsdbStatus.Builder();
     postings.stats(b, limit);
     b.numSeries = numSeries.get();
+    long[] mark = markAt(createdSinceMs);
+    long floorRef = mark == null ? 0 : mark[1];
+    b.seriesCreatedSince = mark == null ? Long.MIN_VALUE : mark[0];
+    java.util.HashMap<String, long[]> created = new java.util.HashMap<>();
     long chunks = 0;
+    long createdTotal = 0;
     for (Stripe st : stripes) {
       MemSeries[] snapshot;
       synchronized (st) {
@@ -925,11 +976,27 @@ public final class Head implements AutoCloseable {
         synchronized (s) {
           chunks += s.chunkCount();
         }
+        if (s.ref > floorRef) {
+          createdTotal++;
+          String name = s.labels.metricName();
+          created.computeIfAbsent(name == null ? "" : name, k -> new long[1])[0]++;
+        }
       }
     }
     b.chunkCount = chunks;
     b.minTime = minTime();
     b.maxTime = maxTime();
+    b.seriesCreated = createdTotal;
+    b.seriesCreatedByMetricName =
+        created.entrySet().stream()
+            .sorted(
+                (x, y) ->
+                    x.getValue()[0] != y.getValue()[0]
+                        ? Long.compare(y.getValue()[0], x.getValue()[0])
+                        : x.getKey().compareTo(y.getKey()))
+            .limit(limit)
+            .map(e -> new TsdbStatus.Stat(e.getKey(), e.getValue()[0]))
+            .toList();
     return new TsdbStatus(b);
   }
 

@@ -21,6 +21,22 @@ public final class TsdbStatus {
   public final List<Stat> memoryInBytesByLabelName;
   public final List<Stat> seriesCountByLabelValuePair;
 
+  /**
+   * Churn (Cardinal's own): the series created since {@link #seriesCreatedSince} that are still in
+   * the head, per metric name, top N.
+   */
+  public final List<Stat> seriesCreatedByMetricName;
+
+  /** All series created since {@link #seriesCreatedSince} still in the head. */
+  public final long seriesCreated;
+
+  /**
+   * Start of the churn window (ms): the creation mark nearest the asked start at or before it, or
+   * the oldest mark when none is that old; {@link Long#MIN_VALUE} when no mark exists (every series
+   * counts).
+   */
+  public final long seriesCreatedSince;
+
   TsdbStatus(Builder b) {
     numSeries = b.numSeries;
     numLabelPairs = b.numLabelPairs;
@@ -31,6 +47,9 @@ public final class TsdbStatus {
     labelValueCountByLabelName = List.copyOf(b.labelValueCountByLabelName);
     memoryInBytesByLabelName = List.copyOf(b.memoryInBytesByLabelName);
     seriesCountByLabelValuePair = List.copyOf(b.seriesCountByLabelValuePair);
+    seriesCreatedByMetricName = List.copyOf(b.seriesCreatedByMetricName);
+    seriesCreated = b.seriesCreated;
+    seriesCreatedSince = b.seriesCreatedSince;
   }
 
   static final class Builder {
@@ -43,5 +62,8 @@ public final class TsdbStatus {
     List<Stat> labelValueCountByLabelName = List.of();
     List<Stat> memoryInBytesByLabelName = List.of();
     List<Stat> seriesCountByLabelValuePair = List.of();
+    List<Stat> seriesCreatedByMetricName = List.of();
+    long seriesCreated;
+    long seriesCreatedSince = Long.MIN_VALUE;
   }
 }

@@ -339,6 +339,52 @@ class QueryApiTest {
   }
 
   @Test
+  void parseQueryAnswersPrometheusAstShape() throws Exception {
+    h = ServerHarness.start(dir, "scrape_configs: []\n", null);
+    // Prometheus's documented example, field for field, plus each node's own text ("promql").
+    Resp r = h.get("/api/v1/parse_query?query=" + enc("foo/bar"));
+    assertEquals(
+        "{\"status\":\"success\",\"data\":{\"type\":\"binaryExpr\",\"op\":\"/\","
+            + "\"lhs\":{\"type\":\"vectorSelector\",\"name\":\"foo\",\"offset\":0,"
+            + "\"matchers\":[{\"name\":\"__name__\",\"type\":\"=\",\"value\":\"foo\"}],"
+            + "\"timestamp\":null,\"startOrEnd\":null,\"promql\":\"foo\"},"
+            + "\"rhs\":{\"type\":\"vectorSelector\",\"name\":\"bar\",\"offset\":0,"
+            + "\"matchers\":[{\"name\":\"__name__\",\"type\":\"=\",\"value\":\"bar\"}],"
+            + "\"timestamp\":null,\"startOrEnd\":null,\"promql\":\"bar\"},"
+            + "\"matching\":{\"card\":\"one-to-one\",\"labels\":[],\"on\":false,\"include\":[]},"
+            + "\"bool\":false,\"promql\":\"foo / bar\"}}",
+        r.body());
+    r =
+        h.postForm(
+            "/api/v1/parse_query",
+            "query="
+                + enc(
+                    "max_over_time(sum by (job) (rate(x{a=~\"b\"}[5m] offset 1m))[1h:30s] @ end())"
+                        + " > bool on (job) group_left (env) -y"));
+    String b = r.body();
+    assertTrue(b.contains("\"type\":\"subquery\""), b);
+    assertTrue(b.contains("\"range\":3600000,\"offset\":0,\"step\":30000"), b);
+    assertTrue(b.contains("\"startOrEnd\":\"end\""), b);
+    assertTrue(
+        b.contains("\"type\":\"matrixSelector\",\"name\":\"x\",\"range\":300000,\"offset\":60000"),
+        b);
+    assertTrue(b.contains("{\"name\":\"a\",\"type\":\"=~\",\"value\":\"b\"}"), b);
+    assertTrue(b.contains("\"type\":\"aggregation\",\"op\":\"sum\""), b);
+    assertTrue(b.contains("\"grouping\":[\"job\"],\"without\":false"), b);
+    assertTrue(
+        b.contains(
+            "\"matching\":{\"card\":\"many-to-one\",\"labels\":[\"job\"],\"on\":true,\"include\":[\"env\"]},\"bool\":true"),
+        b);
+    assertTrue(b.contains("\"type\":\"unaryExpr\",\"op\":\"-\""), b);
+    assertTrue(b.contains("\"func\":{\"name\":\"rate\",\"argTypes\":[\"matrix\"]"), b);
+    assertError(
+        h.get("/api/v1/parse_query?query=" + enc("sum(rate(x[5m])")),
+        400,
+        "bad_data",
+        "invalid parameter \\\"query\\\": 1:16: parse error: unclosed left parenthesis");
+  }
+
+  @Test
   void scrapedDataAndEngineMetrics() throws Exception {
     target = new TestTarget();
     target.body =

@@ -407,7 +407,9 @@ class WebUiBrowserTest {
   @Order(8)
   void alertsAndRules() throws Exception {
     ServerHarness.await(
-        "TargetDown firing", 20_000, () -> query("ALERTS{alertstate=\"firing\"}").contains("TargetDown"));
+        "TargetDown firing",
+        20_000,
+        () -> query("ALERTS{alertstate=\"firing\"}").contains("TargetDown"));
     open("alerts");
     WebElement rule = visible("details.alert-rule[data-state=firing]");
     String text = rule.getText();

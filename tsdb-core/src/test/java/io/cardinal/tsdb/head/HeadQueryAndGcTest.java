@@ -183,6 +183,39 @@ class HeadQueryAndGcTest {
   }
 
   @Test
+  void churnCountsSeriesCreatedAfterTheNearestMarkPerMetric() {
+    Head head = headWith("__name__,a,x,1", "__name__,b,x,1");
+    head.markCreation(10_000);
+    HeadAppender app = head.appender();
+    for (int i = 0; i < 3; i++) {
+      app.append(0, Labels.of("__name__", "a", "x", "n" + i), 2000, 1);
+    }
+    app.append(0, Labels.of("__name__", "b", "x", "n"), 2000, 1);
+    // A sample of a series that existed at the mark does not make it new.
+    app.append(0, Labels.of("__name__", "b", "x", "1"), 2000, 1);
+    app.commit();
+    head.markCreation(20_000);
+    app.append(0, Labels.of("__name__", "c"), 3000, 1);
+    app.commit();
+
+    TsdbStatus since10 = head.status(10, 15_000);
+    assertEquals(10_000, since10.seriesCreatedSince, "the newest mark at or before the start");
+    assertEquals(5, since10.seriesCreated);
+    assertEquals(
+        List.of(
+            new TsdbStatus.Stat("a", 3), new TsdbStatus.Stat("b", 1), new TsdbStatus.Stat("c", 1)),
+        since10.seriesCreatedByMetricName);
+    TsdbStatus since20 = head.status(10, 25_000);
+    assertEquals(20_000, since20.seriesCreatedSince);
+    assertEquals(List.of(new TsdbStatus.Stat("c", 1)), since20.seriesCreatedByMetricName);
+    TsdbStatus beforeAll = head.status(1, 0);
+    assertEquals(10_000, beforeAll.seriesCreatedSince, "no older mark: the oldest one");
+    assertEquals(List.of(new TsdbStatus.Stat("a", 3)), beforeAll.seriesCreatedByMetricName);
+    assertEquals(Long.MIN_VALUE, headWith("__name__,a").status(10, 0).seriesCreatedSince);
+    assertEquals(1, headWith("__name__,a").status(10, 0).seriesCreated, "no mark: all are new");
+  }
+
+  @Test
   void statusReportsCardinality() {
     Head head =
         headWith(

@@ -45,7 +45,7 @@ final class PrometheusFlags {
           noEffect(
               "--web.max-notifications-subscribers",
               false,
-              "live notifications of Prometheus's web UI, which Cardinal does not serve"),
+              "Cardinal's web UI reads the API and takes no live notifications"),
           neutral(
               "--web.user-assets",
               false,
@@ -65,11 +65,11 @@ final class PrometheusFlags {
           noEffect(
               "--web.console.templates",
               false,
-              "console templates are pages of Prometheus's web UI, which Cardinal does not serve"),
+              "Prometheus's console templates (/consoles) are not served by Cardinal's web UI"),
           noEffect(
               "--web.console.libraries",
               false,
-              "console libraries are pages of Prometheus's web UI, which Cardinal does not serve"),
+              "console libraries belong to Prometheus's console templates, which are not served"),
           noEffect(
               "--storage.tsdb.head-chunks-write-queue-size",
               false,

@@ -285,8 +285,7 @@ class WebUiBrowserTest {
 
     // The range picker: typed, then stepped; stacked mode; the shared URL reproduces the view.
     WebElement range = driver.findElement(By.cssSelector("input.range"));
-    range.clear();
-    range.sendKeys("1m", Keys.TAB);
+    range.sendKeys(Keys.chord(Keys.CONTROL, "a"), "1m", Keys.TAB);
     wait.until(ExpectedConditions.urlContains("g0.range_input=1m"));
     visible(".chart canvas");
     shot("query-graph");

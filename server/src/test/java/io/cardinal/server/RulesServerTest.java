@@ -153,6 +153,19 @@ class RulesServerTest {
     append(1);
     assertEquals(200, s.postForm("/-/reload", "").status());
     s.awaitBody("lint warnings in /api/v1/rules", "/api/v1/rules", "series/missing");
+    // The rules were linted once at start, before up_test existed; the reload lints them again.
+    ServerHarness.await(
+        "the reload's lint, with up_test present",
+        10_000,
+        () -> {
+          try {
+            String b = s.get("/api/v1/rules").body();
+            int f = b.indexOf("\"name\":\"fine:sum\"");
+            return f >= 0 && !b.substring(f).contains("\"warnings\"");
+          } catch (Exception e) {
+            return false;
+          }
+        });
     String body = s.get("/api/v1/rules").body();
     int typo = body.indexOf("\"name\":\"typo:sum\"");
     int fine = body.indexOf("\"name\":\"fine:sum\"");

@@ -472,6 +472,8 @@ class WebUiBrowserTest {
 
     top.findElement(By.cssSelector("a.metric-link")).click();
     waitText(".drill-title", "Metric http_requests_total");
+    long inHour = Long.parseLong(visible(".metric-series").getText().replace(",", ""));
+    assertTrue(inHour > SAMPLE_LIMIT, "the exploded series of the last hour: " + inHour);
     WebElement urlRow = visible(".metric-labels tr.label-row");
     assertTrue(
         urlRow.getText().startsWith("url"), "the exploding label first: " + urlRow.getText());

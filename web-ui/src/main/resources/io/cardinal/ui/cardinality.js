@@ -127,9 +127,22 @@
     holder.appendChild(el('h2', { class: 'drill-title' }, 'Metric ' + metric));
     const names = (await C.api('labels', { 'match[]': selector })).filter((n) => n !== '__name__');
     const counts = await Promise.all(names.map((n) => C.api('label/' + encodeURIComponent(n) + '/values', { 'match[]': selector })));
-    const count = await C.api('query', { query: 'count(' + selector + ')' });
-    const series = count.result.length ? Number(count.result[0].value[1]) : 0;
-    holder.appendChild(el('div', { class: 'card' }, el('span', { class: 'muted' }, 'Series now: '), el('strong', { class: 'metric-series' }, C.fmtNumber(series))));
+    // Series that stopped (staleness markers, churn) are not "now" but still cost the head.
+    const [now, hour] = await Promise.all([
+      C.api('query', { query: 'count(' + selector + ')' }),
+      C.api('query', { query: 'count(last_over_time(' + selector + '[1h]))' }),
+    ]);
+    const first = (r) => (r.result.length ? Number(r.result[0].value[1]) : 0);
+    holder.appendChild(
+      el(
+        'div',
+        { class: 'card' },
+        el('span', { class: 'muted' }, 'Series with samples in the last hour: '),
+        el('strong', { class: 'metric-series' }, C.fmtNumber(first(hour))),
+        el('span', { class: 'muted' }, ' · with a current sample: '),
+        el('strong', { class: 'metric-series-now' }, C.fmtNumber(first(now))),
+      ),
+    );
     const max = Math.max(1, ...counts.map((c) => c.length));
     const rows = names
       .map((n, i) => ({ n: n, values: counts[i] }))

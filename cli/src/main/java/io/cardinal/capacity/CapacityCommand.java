@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cardinal.capacity.model.MemoryModel;
 import io.cardinal.cli.tsdb.GoFormat;
 import io.cardinal.config.Durations;
 import java.io.PrintWriter;
@@ -348,7 +349,7 @@ public final class CapacityCommand implements Runnable {
         }
         double perSeries = heapOnly ? ps.heap() : ps.total();
         MemoryModel.Plan plan =
-            model.plan(budget, heapOnly, perSeries, ps.fixed(), churn, profile.lingerSeconds());
+            plan(model, budget, heapOnly, perSeries, ps.fixed(), churn, profile.lingerSeconds());
         if (output.equals("json")) {
           out.println(Json.MAPPER.writeValueAsString(planJson(plan, model, ps, budgetSource)));
         } else {
@@ -361,6 +362,23 @@ public final class CapacityCommand implements Runnable {
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         return badInput(err, e.getMessage());
       }
+    }
+  }
+
+  /** The model's plan; a budget or measurement it refuses is bad input (exit 2). */
+  static MemoryModel.Plan plan(
+      MemoryModel model,
+      long budget,
+      boolean heapOnly,
+      double perSeries,
+      long fixed,
+      long churn,
+      long lingerSeconds)
+      throws BadInputException {
+    try {
+      return model.plan(budget, heapOnly, perSeries, fixed, churn, lingerSeconds);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(e.getMessage());
     }
   }
 
@@ -606,7 +624,8 @@ public final class CapacityCommand implements Runnable {
             ps = fromCalibration(profile.calibrate());
           }
           plan =
-              model.plan(
+              plan(
+                  model,
                   budget,
                   false,
                   ps.total(),

@@ -1,12 +1,11 @@
 package io.cardinal.web;
 
+import io.cardinal.capacity.model.MemoryModel;
 import io.cardinal.config.Config.ScrapeConfig;
 import io.cardinal.scrape.ScrapeLoop;
 import io.cardinal.scrape.ScrapeStats;
 import io.cardinal.scrape.Target;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -120,39 +119,42 @@ final class LimitsApi {
   }
 
   /**
-   * How many more series fit: by the series limit, and by memory. The memory estimate divides the
-   * heap live after the last collection by the head's series, so it includes the process's fixed
-   * cost and errs low for a small head; the capacity calculator ({@code cardinal capacity}) models
-   * a planned load in detail.
+   * How many more series fit: by the series limit, and by memory as the capacity calculator's
+   * {@code cardinal capacity plan --url} reckons it for this server: the budget is the maximum
+   * heap, a series costs the heap in use divided by the head's series, the model's reserves
+   * (collector, queries, compaction) come off, and so do the series churn leaves in the head.
    */
-  private static void headroom(Json j, long headSeries, long limit) {
-    long max = Runtime.getRuntime().maxMemory();
-    long live = 0;
-    boolean afterGc = true;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() != MemoryType.HEAP) {
-        continue;
-      }
-      MemoryUsage u = pool.getCollectionUsage();
-      if (u == null) {
-        u = pool.getUsage();
-        afterGc = false;
-      }
-      live += u.getUsed();
-    }
-    if (live == 0) {
-      live = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
-      afterGc = false;
-    }
-    long perSeries = headSeries > 0 ? live / headSeries : 0;
-    long byMemory = perSeries > 0 ? Math.max(0, (max - live) / perSeries) : -1;
+  private void headroom(Json j, long headSeries, long limit) {
+    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    long max = heap.getMax() > 0 ? heap.getMax() : Runtime.getRuntime().maxMemory();
+    long used = heap.getUsed();
     long byLimit = limit > 0 ? Math.max(0, limit - headSeries) : -1;
+    long byMemory = -1;
+    double perSeries = headSeries > 0 ? (double) used / headSeries : 0;
+    MemoryModel.Plan plan = null;
+    if (headSeries > 0) {
+      double uptimeHours = (System.currentTimeMillis() - server.startTimeMs()) / 3_600_000.0;
+      long churn =
+          uptimeHours > 0 ? Math.round(server.db().headStats().seriesRemoved() / uptimeHours) : 0;
+      long scrapeSeconds = server.config().global().scrapeIntervalMs() / 1000;
+      long linger =
+          MemoryModel.lingerSeconds(
+              server.options().staleSeriesIdle().toSeconds(), scrapeSeconds, false);
+      try {
+        plan = MemoryModel.DEFAULT.plan(max, true, perSeries, 0, churn, linger);
+        byMemory = Math.max(0, plan.seriesThatFit() - headSeries);
+      } catch (IllegalArgumentException e) {
+        // A heap the reserves leave nothing of: unknown rather than a made-up figure.
+      }
+    }
     long fit = byLimit < 0 ? byMemory : byMemory < 0 ? byLimit : Math.min(byLimit, byMemory);
     j.beginObject();
     j.name("heapMaxBytes").value(max);
-    j.name("heapLiveBytes").value(live);
-    j.name("heapLiveAfterGc").value(afterGc);
-    j.name("bytesPerSeries").value(perSeries);
+    j.name("heapUsedBytes").value(used);
+    j.name("bytesPerSeries").value(Math.round(perSeries));
+    j.name("reservedFraction").value(MemoryModel.DEFAULT.reserved(true));
+    j.name("seriesThatFit").value(plan == null ? -1 : plan.seriesThatFit());
+    j.name("lingeringSeries").value(plan == null ? 0 : plan.lingeringSeries());
     j.name("moreSeriesByMemory").value(byMemory);
     j.name("moreSeriesByLimit").value(byLimit);
     j.name("moreSeries").value(fit);

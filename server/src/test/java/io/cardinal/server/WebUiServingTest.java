@@ -90,6 +90,13 @@ class WebUiServingTest {
     assertEquals(200, cardinal.get("/-/ready").status(), "an explicit / serves at the root");
   }
 
+  private static long longField(String json, String name) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\"" + name + "\":(-?\\d+)").matcher(json);
+    assertTrue(m.find(), name + " in " + json);
+    return Long.parseLong(m.group(1));
+  }
+
   @Test
   void limitsAndChurnEndpoints() throws Exception {
     target = new TestTarget();
@@ -145,6 +152,14 @@ class WebUiServingTest {
                 + "\"maxSamples\":30,\"fraction\":null}]"),
         "nearest its sample_limit first, no limit last: " + l);
     assertTrue(l.contains("\"moreSeriesByLimit\":0,\"moreSeries\":0}"), l);
+    // Memory headroom is the capacity calculator's model: the heap as the budget, 40 % reserved.
+    long max = longField(l, "heapMaxBytes");
+    long used = longField(l, "heapUsedBytes");
+    long fit = longField(l, "seriesThatFit");
+    long lingering = longField(l, "lingeringSeries");
+    assertTrue(l.contains("\"reservedFraction\":0.4,"), l);
+    assertEquals((long) Math.floor(Math.floor(max * 0.6) / (used / 45.0)) - lingering, fit, l);
+    assertEquals(Math.max(0, fit - 45), longField(l, "moreSeriesByMemory"), l);
     assertTrue(cardinal.server.scrapes().stats().sampleLimitSkipped.sum() >= 10);
 
     String t = cardinal.get("/api/v1/status/tsdb?churn_window=1h").body();

@@ -224,7 +224,12 @@
               'div',
               { class: 'muted' },
               (hr.moreSeriesByLimit >= 0 ? 'by the limit ' + C.fmtNumber(hr.moreSeriesByLimit) + '; ' : '') +
-                (hr.moreSeriesByMemory >= 0 ? 'by memory ' + C.fmtNumber(hr.moreSeriesByMemory) + ' at ' + C.fmtBytes(hr.bytesPerSeries) + ' of heap per series (' + C.fmtBytes(hr.heapLiveBytes) + ' live of ' + C.fmtBytes(hr.heapMaxBytes) + ')' : ''),
+                (hr.moreSeriesByMemory >= 0
+                  ? 'by memory ' + C.fmtNumber(hr.moreSeriesByMemory) + ': the capacity calculator\'s model of this server, ' +
+                    C.fmtNumber(hr.seriesThatFit) + ' series fit in the ' + C.fmtBytes(hr.heapMaxBytes) + ' heap after ' +
+                    Math.round(hr.reservedFraction * 100) + '% reserved, at ' + C.fmtBytes(hr.bytesPerSeries) + ' of heap per series now' +
+                    (hr.lingeringSeries > 0 ? ', ' + C.fmtNumber(hr.lingeringSeries) + ' kept for churn' : '')
+                  : 'by memory: unknown until the head holds series'),
             ),
           ),
         ),

@@ -1,7 +1,12 @@
-package io.cardinal.capacity;
+package io.cardinal.capacity.model;
+
+import java.util.Locale;
 
 /**
- * How a memory budget turns into series (docs/capacity.md explains each number).
+ * How a memory budget turns into series (docs/capacity.md explains each number): {@code cardinal
+ * capacity} plans with it, and the server's limits page ({@code /api/v1/status/limits}) gives its
+ * headroom with it. A budget or measurement that makes no sense is an {@link
+ * IllegalArgumentException} naming what is wrong.
  *
  * <p>The budget is what the process may use: a container limit, a machine's share. Fixed fractions
  * of it are reserved before any series is counted:
@@ -28,7 +33,7 @@ package io.cardinal.capacity;
  * with {@code --storage.tsdb.head.stale-series-idle} only for the idle time plus one check ({@link
  * #STALE_CHECK_SECONDS}), the worst case of a series that gets no staleness marker.
  */
-record MemoryModel(double jvm, double gc, double queries, double compaction) {
+public record MemoryModel(double jvm, double gc, double queries, double compaction) {
   public static final MemoryModel DEFAULT = new MemoryModel(0.10, 0.20, 0.15, 0.05);
 
   /**
@@ -73,6 +78,10 @@ record MemoryModel(double jvm, double gc, double queries, double compaction) {
     return Math.round(((heapOnly ? 0 : jvm) + gc + queries + compaction) * 1e9) / 1e9;
   }
 
+  private static String gib(double bytes) {
+    return String.format(Locale.ROOT, "%.2f GiB", bytes / (1L << 30));
+  }
+
   /** The result of a plan. */
   public record Plan(
       long budgetBytes,
@@ -91,8 +100,7 @@ record MemoryModel(double jvm, double gc, double queries, double compaction) {
    * only for a heap budget), after the reserves, the fixed cost and the series churn leaves behind.
    */
   public Plan plan(
-      long budget, boolean heapOnly, double bytesPerSeries, long fixedBytes, long churnPerHour)
-      throws BadInputException {
+      long budget, boolean heapOnly, double bytesPerSeries, long fixedBytes, long churnPerHour) {
     return plan(
         budget, heapOnly, bytesPerSeries, fixedBytes, churnPerHour, lingerSeconds(0, 0, false));
   }
@@ -104,31 +112,30 @@ record MemoryModel(double jvm, double gc, double queries, double compaction) {
       double bytesPerSeries,
       long fixedBytes,
       long churnPerHour,
-      long lingerSeconds)
-      throws BadInputException {
+      long lingerSeconds) {
     if (budget <= 0) {
-      throw new BadInputException("the memory budget must be positive");
+      throw new IllegalArgumentException("the memory budget must be positive");
     }
     if (!(bytesPerSeries > 0)) {
-      throw new BadInputException(
+      throw new IllegalArgumentException(
           "measured bytes per series is not positive ("
               + bytesPerSeries
               + "): the measurement failed");
     }
     if (churnPerHour < 0) {
-      throw new BadInputException("churn per hour must not be negative");
+      throw new IllegalArgumentException("churn per hour must not be negative");
     }
     double reserved = reserved(heapOnly);
     long usable = (long) Math.floor(budget * (1 - reserved));
     long forSeries = usable - fixedBytes;
     if (forSeries <= 0) {
-      throw new BadInputException(
+      throw new IllegalArgumentException(
           "a budget of "
-              + ByteSize.format(budget)
+              + gib(budget)
               + " leaves "
-              + ByteSize.format(usable)
+              + gib(usable)
               + " after the reserves, less than the head's fixed "
-              + ByteSize.format(fixedBytes)
+              + gib(fixedBytes)
               + ": not a usable budget");
     }
     long total = (long) Math.floor(forSeries / bytesPerSeries);

@@ -4,18 +4,13 @@ import static io.cardinal.server.ServerHarness.enc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import io.cardinal.tsdb.labels.Matcher;
 import io.cardinal.tsdb.query.Querier;
 import io.cardinal.tsdb.query.SampleIterator;
 import io.cardinal.tsdb.query.SeriesSet;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -38,7 +33,7 @@ class CardinalityExplosionTest {
 
   @TempDir Path dir;
 
-  private HttpServer targets;
+  private ExplosionTargets targets;
   private ServerHarness cardinal;
 
   @AfterEach
@@ -47,58 +42,17 @@ class CardinalityExplosionTest {
       cardinal.close();
     }
     if (targets != null) {
-      targets.stop(0);
+      targets.close();
     }
   }
 
   @Test
   void serverSurvivesAndKeepsTheHealthyTarget() throws Exception {
-    AtomicLong healthyScrapes = new AtomicLong();
-    AtomicLong attackScrapes = new AtomicLong();
-    var attacking = new java.util.concurrent.atomic.AtomicBoolean();
-    Random random = new Random(42);
-    targets = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-    targets.createContext(
-        "/healthy",
-        ex -> {
-          try (ex) {
-            long n = healthyScrapes.incrementAndGet();
-            StringBuilder sb = new StringBuilder("# TYPE healthy_requests_total counter\n");
-            for (int i = 0; i < HEALTHY_SERIES; i++) {
-              sb.append("healthy_requests_total{path=\"/p")
-                  .append(i)
-                  .append("\"} ")
-                  .append(n * 10 + i)
-                  .append('\n');
-            }
-            respond(ex, sb.toString());
-          }
-        });
-    targets.createContext(
-        "/attacked",
-        ex -> {
-          try (ex) {
-            StringBuilder sb =
-                new StringBuilder(
-                        "# TYPE http_requests_total counter\nhttp_requests_total{url=\"/\"} ")
-                    .append(attackScrapes.incrementAndGet())
-                    .append('\n');
-            if (attacking.get()) {
-              synchronized (random) {
-                for (int i = 0; i < NEW_PER_SCRAPE; i++) {
-                  sb.append("http_requests_total{url=\"/")
-                      .append(Long.toHexString(random.nextLong()))
-                      .append("/")
-                      .append(Long.toHexString(random.nextLong()))
-                      .append("\"} 1\n");
-                }
-              }
-            }
-            respond(ex, sb.toString());
-          }
-        });
-    targets.start();
-    String addr = "127.0.0.1:" + targets.getAddress().getPort();
+    targets = new ExplosionTargets(HEALTHY_SERIES, NEW_PER_SCRAPE, 42);
+    AtomicLong healthyScrapes = targets.healthyScrapes;
+    AtomicLong attackScrapes = targets.attackScrapes;
+    var attacking = targets.attacking;
+    String addr = targets.address();
     cardinal =
         ServerHarness.start(
             dir,
@@ -210,16 +164,6 @@ class CardinalityExplosionTest {
             + " (sample_limit) + "
             + skippedSeries
             + " (series limit)");
-  }
-
-  private static void respond(com.sun.net.httpserver.HttpExchange ex, String body)
-      throws java.io.IOException {
-    byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-    ex.sendResponseHeaders(200, b.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(b);
-    }
   }
 
   private String query(String q) {

@@ -4,22 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import io.cardinal.testing.Interop;
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -57,12 +50,11 @@ class WebUiBrowserTest {
   static final long MAX_SERIES = 900;
 
   private Path dir;
-  private HttpServer targets;
+  private ExplosionTargets targets;
   private ServerHarness cardinal;
   private WebDriver driver;
   private WebDriverWait wait;
   private Path shots;
-  private final AtomicBoolean attacking = new AtomicBoolean();
 
   @BeforeAll
   void start() throws Exception {
@@ -76,8 +68,8 @@ class WebUiBrowserTest {
     dir = Files.createTempDirectory("cardinal-ui");
     shots = Path.of(System.getProperty("cardinal.ui.screenshots", "target/ui-screenshots"));
     Files.createDirectories(shots);
-    startTargets();
-    String addr = "127.0.0.1:" + targets.getAddress().getPort();
+    targets = new ExplosionTargets(HEALTHY_SERIES, NEW_PER_SCRAPE, 7);
+    String addr = targets.address();
     Files.writeString(
         dir.resolve("rules.yml"),
         "groups:\n"
@@ -141,59 +133,7 @@ class WebUiBrowserTest {
       cardinal.close();
     }
     if (targets != null) {
-      targets.stop(0);
-    }
-  }
-
-  private void startTargets() throws IOException {
-    AtomicLong scrapes = new AtomicLong();
-    Random random = new Random(7);
-    targets = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-    targets.createContext(
-        "/healthy",
-        ex -> {
-          try (ex) {
-            long n = scrapes.incrementAndGet();
-            StringBuilder sb = new StringBuilder("# TYPE healthy_requests_total counter\n");
-            for (int i = 0; i < HEALTHY_SERIES; i++) {
-              sb.append("healthy_requests_total{path=\"/p")
-                  .append(i)
-                  .append("\"} ")
-                  .append(n * (i + 1))
-                  .append('\n');
-            }
-            respond(ex, sb.toString());
-          }
-        });
-    targets.createContext(
-        "/attacked",
-        ex -> {
-          try (ex) {
-            StringBuilder sb =
-                new StringBuilder("# TYPE http_requests_total counter\n")
-                    .append("http_requests_total{url=\"/\"} 1\n");
-            if (attacking.get()) {
-              synchronized (random) {
-                for (int i = 0; i < NEW_PER_SCRAPE; i++) {
-                  sb.append("http_requests_total{url=\"/u/")
-                      .append(Long.toHexString(random.nextLong()))
-                      .append("\"} 1\n");
-                }
-              }
-            }
-            respond(ex, sb.toString());
-          }
-        });
-    targets.start();
-  }
-
-  private static void respond(com.sun.net.httpserver.HttpExchange ex, String body)
-      throws IOException {
-    byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-    ex.sendResponseHeaders(200, b.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(b);
+      targets.close();
     }
   }
 
@@ -453,7 +393,7 @@ class WebUiBrowserTest {
   @Test
   @Order(10)
   void cardinalityExplorerAndLimitsDuringAnExplosion() throws Exception {
-    attacking.set(true);
+    targets.attacking.set(true);
     ServerHarness.await(
         "the head reaches the global series limit",
         30_000,

@@ -44,6 +44,16 @@
   };
   const el = C.el;
 
+  /** A table: headers are strings or {text, num: true} for right-aligned numbers. */
+  C.table = function (headers, rows, cls) {
+    return el(
+      'table',
+      { class: cls || '' },
+      el('thead', {}, el('tr', {}, headers.map((h) => el('th', { class: h.num ? 'num' : '' }, h.text || h)))),
+      el('tbody', {}, rows),
+    );
+  };
+
   C.clear = function (node) {
     while (node.firstChild) node.removeChild(node.firstChild);
     return node;

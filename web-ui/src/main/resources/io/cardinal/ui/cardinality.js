@@ -5,14 +5,7 @@
   const C = window.Cardinal;
   const el = C.el;
 
-  function table(headers, rows, cls) {
-    return el(
-      'table',
-      { class: cls || '' },
-      el('thead', {}, el('tr', {}, headers.map((h) => el('th', { class: h.num ? 'num' : '' }, h.text || h)))),
-      el('tbody', {}, rows),
-    );
-  }
+  const table = C.table;
 
   function bar(fraction) {
     const pct = Math.max(0, Math.min(1, fraction)) * 100;

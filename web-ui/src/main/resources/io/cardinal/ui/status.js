@@ -5,14 +5,7 @@
   const C = window.Cardinal;
   const el = C.el;
 
-  function table(headers, rows, cls) {
-    return el(
-      'table',
-      { class: cls || '' },
-      el('thead', {}, el('tr', {}, headers.map((h) => el('th', { class: h.num ? 'num' : '' }, h.text || h)))),
-      el('tbody', {}, rows),
-    );
-  }
+  const table = C.table;
 
   function queryLink(expr, text) {
     return el('a', { class: 'drill', href: 'query?g0.expr=' + encodeURIComponent(expr) + '&g0.tab=table' }, text);

@@ -141,11 +141,15 @@ public record Config(
       List<StaticConfig> staticConfigs,
       List<FileSdConfig> fileSdConfigs,
       List<RelabelConfig> relabelConfigs,
-      List<RelabelConfig> metricRelabelConfigs) {
+      List<RelabelConfig> metricRelabelConfigs,
+      List<HttpSdConfig> httpSdConfigs,
+      List<DnsSdConfig> dnsSdConfigs) {
     public ScrapeConfig {
       params = Map.copyOf(params);
       staticConfigs = List.copyOf(staticConfigs);
       fileSdConfigs = List.copyOf(fileSdConfigs);
+      httpSdConfigs = List.copyOf(httpSdConfigs);
+      dnsSdConfigs = List.copyOf(dnsSdConfigs);
       relabelConfigs = List.copyOf(relabelConfigs);
       metricRelabelConfigs = List.copyOf(metricRelabelConfigs);
     }
@@ -193,6 +197,27 @@ public record Config(
   public record StaticConfig(List<String> targets, Labels labels) {}
 
   public record FileSdConfig(List<String> files, long refreshIntervalMs) {}
+
+  /**
+   * An {@code http_sd_configs} entry: target groups fetched as JSON from {@code url} every {@code
+   * refreshIntervalMs}, with the HTTP client settings Cardinal supports.
+   */
+  public record HttpSdConfig(
+      String url,
+      long refreshIntervalMs,
+      BasicAuth basicAuth,
+      Authorization authorization,
+      TlsConfig tlsConfig) {}
+
+  /**
+   * A {@code dns_sd_configs} entry: {@code names} looked up as {@code type} (SRV, A, AAAA, MX or
+   * NS) every {@code refreshIntervalMs}; {@code port} for every type but SRV.
+   */
+  public record DnsSdConfig(List<String> names, String type, int port, long refreshIntervalMs) {
+    public DnsSdConfig {
+      names = List.copyOf(names);
+    }
+  }
 
   public record BasicAuth(String username, String password, String passwordFile) {}
 

@@ -4,8 +4,10 @@ import io.cardinal.config.Config.Alerting;
 import io.cardinal.config.Config.AlertmanagerConfig;
 import io.cardinal.config.Config.Authorization;
 import io.cardinal.config.Config.BasicAuth;
+import io.cardinal.config.Config.DnsSdConfig;
 import io.cardinal.config.Config.FileSdConfig;
 import io.cardinal.config.Config.Global;
+import io.cardinal.config.Config.HttpSdConfig;
 import io.cardinal.config.Config.QueueConfig;
 import io.cardinal.config.Config.RemoteWriteConfig;
 import io.cardinal.config.Config.ScrapeConfig;
@@ -636,6 +638,8 @@ public final class ConfigLoader {
                 "target_limit",
                 "static_configs",
                 "file_sd_configs",
+                "http_sd_configs",
+                "dns_sd_configs",
                 "relabel_configs",
                 "metric_relabel_configs"),
             Set.of(
@@ -717,7 +721,88 @@ public final class ConfigLoader {
         statics,
         files,
         relabelConfigs(f, "relabel_configs"),
-        relabelConfigs(f, "metric_relabel_configs"));
+        relabelConfigs(f, "metric_relabel_configs"),
+        httpSdConfigs(f),
+        dnsSdConfigs(f));
+  }
+
+  private static List<HttpSdConfig> httpSdConfigs(Fields f) throws ConfigException {
+    List<HttpSdConfig> out = new ArrayList<>();
+    if (!f.has("http_sd_configs")) {
+      return out;
+    }
+    for (Node n : seq(f.get("http_sd_configs"), "http_sd_configs")) {
+      Fields s =
+          new Fields(
+              n,
+              "http_sd_config",
+              Set.of("url", "refresh_interval", "basic_auth", "authorization", "tls_config"),
+              Set.of());
+      String url = s.string("url", "");
+      if (url.isEmpty()) {
+        throw new ConfigException(line(n), "URL is missing");
+      }
+      java.net.URI u;
+      try {
+        u = java.net.URI.create(url);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(s.line("url"), "invalid URL \"" + url + "\": " + e.getMessage());
+      }
+      if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {
+        throw new ConfigException(s.line("url"), "URL scheme must be 'http' or 'https'");
+      }
+      if (u.getHost() == null || u.getHost().isEmpty()) {
+        throw new ConfigException(s.line("url"), "host is missing in URL");
+      }
+      BasicAuth basic = basicAuth(s);
+      out.add(
+          new HttpSdConfig(
+              url,
+              s.duration("refresh_interval", 60_000),
+              basic,
+              authorization(s, basic),
+              tlsConfig(s)));
+    }
+    return out;
+  }
+
+  /** Prometheus's DNS record types for dns_sd_configs. */
+  private static final Set<String> DNS_TYPES = Set.of("SRV", "A", "AAAA", "MX", "NS");
+
+  private static List<DnsSdConfig> dnsSdConfigs(Fields f) throws ConfigException {
+    List<DnsSdConfig> out = new ArrayList<>();
+    if (!f.has("dns_sd_configs")) {
+      return out;
+    }
+    for (Node n : seq(f.get("dns_sd_configs"), "dns_sd_configs")) {
+      Fields s =
+          new Fields(
+              n, "dns_sd_config", Set.of("names", "type", "port", "refresh_interval"), Set.of());
+      List<String> names = new ArrayList<>();
+      if (s.has("names")) {
+        for (Node nn : seq(s.get("names"), "names")) {
+          names.add(scalar(nn, "names"));
+        }
+      }
+      if (names.isEmpty()) {
+        throw new ConfigException(
+            line(n), "DNS-SD config must contain at least one SRV record name");
+      }
+      String type = s.string("type", "SRV").toUpperCase(java.util.Locale.ROOT);
+      if (!DNS_TYPES.contains(type)) {
+        throw new ConfigException(s.line("type"), "invalid DNS-SD records type " + type);
+      }
+      int port = s.intValue("port", 0);
+      if (!type.equals("SRV") && port == 0) {
+        throw new ConfigException(
+            line(n), "a port is required in DNS-SD configs for all record types except SRV");
+      }
+      if (port < 0 || port > 65535) {
+        throw new ConfigException(s.line("port"), "port " + port + " is out of range");
+      }
+      out.add(new DnsSdConfig(names, type, port, s.duration("refresh_interval", 30_000)));
+    }
+    return out;
   }
 
   private static List<StaticConfig> staticConfigs(Fields f) throws ConfigException {
@@ -729,7 +814,9 @@ public final class ConfigLoader {
         if (s.has("targets")) {
           for (Node tn : seq(s.get("targets"), "targets")) {
             String target = scalar(tn, "targets");
-            if (target.isEmpty() || target.contains("/")) {
+            // A URL is a valid target here (the blackbox exporter's probes): as in Prometheus,
+            // the address is checked after relabeling, when it must be host:port.
+            if (target.isEmpty()) {
               throw new ConfigException(line(tn), "\"" + target + "\" is not a valid hostname");
             }
             targets.add(target);

@@ -71,6 +71,33 @@ public final class ConfigYaml {
           s.labelValueLengthLimit(),
           s.targetLimit());
       discovery(sb, s.staticConfigs(), s.fileSdConfigs());
+      for (Config.HttpSdConfig h : s.httpSdConfigs()) {
+        if (h == s.httpSdConfigs().get(0)) {
+          sb.append("  http_sd_configs:\n");
+        }
+        sb.append("  - url: ").append(quote(h.url())).append('\n');
+        sb.append("    refresh_interval: ")
+            .append(Durations.format(h.refreshIntervalMs()))
+            .append('\n');
+        StringBuilder client = new StringBuilder();
+        httpClient(client, h.basicAuth(), h.authorization(), h.tlsConfig(), showSecrets);
+        // The client settings of a scrape config, two more spaces in.
+        sb.append(client.toString().replace("\n  ", "\n    ").replaceFirst("^  ", "    "));
+      }
+      for (Config.DnsSdConfig d : s.dnsSdConfigs()) {
+        if (d == s.dnsSdConfigs().get(0)) {
+          sb.append("  dns_sd_configs:\n");
+        }
+        sb.append("  - names:\n");
+        for (String n : d.names()) {
+          sb.append("    - ").append(quote(n)).append('\n');
+        }
+        sb.append("    refresh_interval: ")
+            .append(Durations.format(d.refreshIntervalMs()))
+            .append('\n');
+        sb.append("    type: ").append(d.type()).append('\n');
+        sb.append("    port: ").append(d.port()).append('\n');
+      }
       relabels(sb, "relabel_configs", s.relabelConfigs());
       relabels(sb, "metric_relabel_configs", s.metricRelabelConfigs());
     }
@@ -227,6 +254,14 @@ public final class ConfigYaml {
         }
         sb.append("]\n");
         first = "    ";
+      }
+      boolean equal = r.action == RelabelAction.KEEPEQUAL || r.action == RelabelAction.DROPEQUAL;
+      if (equal) {
+        // Only source_labels and target_label: Prometheus 2.42 refuses even default values of
+        // the other fields on these actions, so they are not written.
+        sb.append(first).append("target_label: ").append(quote(r.targetLabel)).append('\n');
+        sb.append("    action: ").append(r.action.yamlName()).append('\n');
+        continue;
       }
       sb.append(first).append("separator: ").append(quote(r.separator)).append('\n');
       sb.append("    regex: ").append(quote(r.regex)).append('\n');

@@ -296,6 +296,27 @@ final class SelfMetrics {
     targetRejections(sb, server);
     metric(
         sb,
+        "prometheus_sd_http_failures_total",
+        "counter",
+        "Number of HTTP service discovery refresh failures.",
+        null,
+        st.httpSdFailures.sum());
+    metric(
+        sb,
+        "prometheus_sd_dns_lookups_total",
+        "counter",
+        "The number of DNS-SD lookups.",
+        null,
+        st.dnsLookups.sum());
+    metric(
+        sb,
+        "prometheus_sd_dns_lookup_failures_total",
+        "counter",
+        "The number of DNS-SD lookup failures.",
+        null,
+        st.dnsLookupFailures.sum());
+    metric(
+        sb,
         "prometheus_target_scrapes_exceeded_sample_limit_total",
         "counter",
         "Total number of scrapes that hit the sample limit and were rejected.",

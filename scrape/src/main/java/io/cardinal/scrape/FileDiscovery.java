@@ -23,7 +23,7 @@ import org.yaml.snakeyaml.Yaml;
  * time or size changed, and every file at least once per refresh_interval. A file that fails to
  * parse keeps its previous targets, as in Prometheus.
  */
-public final class FileDiscovery {
+public final class FileDiscovery implements Discoverer {
   private static final Logger log = LoggerFactory.getLogger(FileDiscovery.class);
 
   private final FileSdConfig config;
@@ -41,7 +41,8 @@ public final class FileDiscovery {
   }
 
   /** Re-reads changed files; returns true when the set of groups may have changed. */
-  synchronized boolean poll(long nowMs) {
+  @Override
+  public synchronized boolean poll(long nowMs) {
     boolean full = nowMs - lastFullRefresh >= config.refreshIntervalMs();
     if (full) {
       lastFullRefresh = nowMs;
@@ -76,7 +77,8 @@ public final class FileDiscovery {
     return changed;
   }
 
-  synchronized List<TargetGroup> groups() {
+  @Override
+  public synchronized List<TargetGroup> groups() {
     List<TargetGroup> out = new ArrayList<>();
     groups.values().forEach(out::addAll);
     return out;
@@ -113,9 +115,19 @@ public final class FileDiscovery {
    * One file_sd file (JSON or YAML): a list of {@code {targets: [...], labels: {...}}} groups, each
    * with {@code __meta_filepath}. Throws IllegalArgumentException naming what is malformed.
    */
-  @SuppressWarnings("unchecked")
   public static List<TargetGroup> read(Path f) throws IOException {
-    String text = Files.readString(f, StandardCharsets.UTF_8);
+    return parseGroups(
+        Files.readString(f, StandardCharsets.UTF_8), f.toString(), "__meta_filepath", f.toString());
+  }
+
+  /**
+   * A list of {@code {targets: [...], labels: {...}}} groups as file and HTTP discovery give them:
+   * group i's source is {@code source:i}, and {@code metaName=metaValue} is added to its labels.
+   * Throws IllegalArgumentException naming what is malformed.
+   */
+  @SuppressWarnings("unchecked")
+  static List<TargetGroup> parseGroups(
+      String text, String source, String metaName, String metaValue) {
     Object doc = new Yaml(ConfigLoader.yamlOptions()).load(text);
     List<TargetGroup> out = new ArrayList<>();
     if (doc == null) {
@@ -154,8 +166,8 @@ public final class FileDiscovery {
       } else if (l != null) {
         throw new IllegalArgumentException("labels of group " + i + " is not a mapping");
       }
-      b.set("__meta_filepath", f.toString());
-      out.add(TargetGroup.ofAddresses(f + ":" + i, targets, b.build()));
+      b.set(metaName, metaValue);
+      out.add(TargetGroup.ofAddresses(source + ":" + i, targets, b.build()));
       i++;
     }
     return out;

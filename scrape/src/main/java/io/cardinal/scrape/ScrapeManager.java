@@ -34,6 +34,11 @@ public final class ScrapeManager implements AutoCloseable {
   private final ScheduledThreadPoolExecutor scrapeExecutor;
   private final ExecutorService httpExecutor;
   private final ScheduledExecutorService discoveryExecutor;
+
+  /** HTTP and DNS refreshes: one thread each at most, so a dead endpoint holds up no poll. */
+  private final ExecutorService refreshExecutor;
+
+  private final List<String> dnsResolvers;
   private final Map<String, ScrapePool> pools = new LinkedHashMap<>();
 
   /**
@@ -41,7 +46,18 @@ public final class ScrapeManager implements AutoCloseable {
    * @param filePollMs how often file_sd files are checked for changes
    */
   public ScrapeManager(Cardinal db, Path baseDir, int threads, long filePollMs) {
+    this(db, baseDir, threads, filePollMs, DnsDiscovery.resolvers(Path.of("/etc/resolv.conf")));
+  }
+
+  /**
+   * @param dnsResolvers the DNS servers dns_sd_configs asks ("host:port"); by default those of
+   *     /etc/resolv.conf, as Prometheus
+   */
+  public ScrapeManager(
+      Cardinal db, Path baseDir, int threads, long filePollMs, List<String> dnsResolvers) {
     this.db = db;
+    this.dnsResolvers = List.copyOf(dnsResolvers);
+    this.refreshExecutor = Executors.newCachedThreadPool(daemon("sd-refresh"));
     this.baseDir = baseDir;
     this.scrapeExecutor = new ScheduledThreadPoolExecutor(threads, daemon("scrape"));
     this.scrapeExecutor.setRemoveOnCancelPolicy(true);
@@ -76,7 +92,16 @@ public final class ScrapeManager implements AutoCloseable {
       ScrapePool old = pools.get(sc.jobName());
       if (old == null || !old.config().equals(sc)) {
         created.put(
-            sc.jobName(), new ScrapePool(sc, db, stats, scrapeExecutor, httpExecutor, baseDir));
+            sc.jobName(),
+            new ScrapePool(
+                sc,
+                db,
+                stats,
+                scrapeExecutor,
+                httpExecutor,
+                refreshExecutor,
+                baseDir,
+                dnsResolvers));
       }
     }
     for (var it = pools.entrySet().iterator(); it.hasNext(); ) {
@@ -154,6 +179,7 @@ public final class ScrapeManager implements AutoCloseable {
     }
     scrapeExecutor.shutdownNow();
     httpExecutor.shutdownNow();
+    refreshExecutor.shutdownNow();
     try {
       scrapeExecutor.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

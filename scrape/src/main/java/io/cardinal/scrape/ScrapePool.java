@@ -1,7 +1,9 @@
 package io.cardinal.scrape;
 
 import io.cardinal.Cardinal;
+import io.cardinal.config.Config.DnsSdConfig;
 import io.cardinal.config.Config.FileSdConfig;
+import io.cardinal.config.Config.HttpSdConfig;
 import io.cardinal.config.Config.ScrapeConfig;
 import io.cardinal.config.Config.StaticConfig;
 import io.cardinal.tsdb.labels.Labels;
@@ -29,7 +31,7 @@ final class ScrapePool {
   private final ScrapeStats stats;
   private final ScheduledExecutorService executor;
   private final HttpScraper scraper;
-  private final List<FileDiscovery> files = new ArrayList<>();
+  private final List<Discoverer> discoverers = new ArrayList<>();
   private final Map<String, ScrapeLoop> loops = new LinkedHashMap<>();
   private volatile List<Labels> dropped = List.of();
 
@@ -39,7 +41,9 @@ final class ScrapePool {
       ScrapeStats stats,
       ScheduledExecutorService executor,
       Executor httpExecutor,
-      Path baseDir)
+      Executor discoveryExecutor,
+      Path baseDir,
+      List<String> dnsResolvers)
       throws IOException {
     this.config = config;
     this.db = db;
@@ -47,7 +51,22 @@ final class ScrapePool {
     this.executor = executor;
     this.scraper = new HttpScraper(config, httpExecutor);
     for (FileSdConfig f : config.fileSdConfigs()) {
-      files.add(new FileDiscovery(f, baseDir));
+      discoverers.add(new FileDiscovery(f, baseDir));
+    }
+    // A finished network refresh is applied at once, not at the next file poll.
+    Runnable apply = () -> discoveryExecutor.execute(() -> pollFiles(System.currentTimeMillis()));
+    for (HttpSdConfig h : config.httpSdConfigs()) {
+      discoverers.add(new HttpDiscovery(h, discoveryExecutor, apply, stats.httpSdFailures));
+    }
+    for (DnsSdConfig d : config.dnsSdConfigs()) {
+      discoverers.add(
+          new DnsDiscovery(
+              d,
+              dnsResolvers,
+              discoveryExecutor,
+              apply,
+              stats.dnsLookupFailures,
+              stats.dnsLookups));
     }
   }
 
@@ -55,11 +74,17 @@ final class ScrapePool {
     return config;
   }
 
-  /** Reads file_sd files that changed and re-syncs targets if any group changed. */
+  /**
+   * Reads file_sd files that changed, applies finished HTTP and DNS refreshes and starts due ones,
+   * and re-syncs targets if any group changed.
+   */
   void pollFiles(long now) {
+    if (stopped) {
+      return;
+    }
     boolean changed = false;
-    for (FileDiscovery f : files) {
-      changed |= f.poll(now);
+    for (Discoverer d : discoverers) {
+      changed |= d.poll(now);
     }
     if (changed) {
       sync();
@@ -72,8 +97,8 @@ final class ScrapePool {
     for (StaticConfig sc : config.staticConfigs()) {
       groups.add(TargetGroup.ofAddresses("static/" + i++, sc.targets(), sc.labels()));
     }
-    for (FileDiscovery f : files) {
-      groups.addAll(f.groups());
+    for (Discoverer d : discoverers) {
+      groups.addAll(d.groups());
     }
     Map<String, Target> wanted = new LinkedHashMap<>();
     List<Labels> droppedNow = new ArrayList<>();
@@ -128,7 +153,10 @@ final class ScrapePool {
     return dropped;
   }
 
+  private volatile boolean stopped;
+
   synchronized void stop() {
+    stopped = true;
     for (ScrapeLoop l : loops.values()) {
       l.stop();
     }

@@ -80,7 +80,8 @@ public final class Target {
       return new Built(discovered, null);
     }
     String address = rl.get("__address__");
-    if (address == null || address.isEmpty()) {
+    if (address == null || address.isEmpty() || address.contains("/")) {
+      // Prometheus's check after relabeling: an address that is still a URL is not scraped.
       return new Built(discovered, null);
     }
     Labels.Builder out = Labels.builder();

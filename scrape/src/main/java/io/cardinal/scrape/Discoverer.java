@@ -1,0 +1,15 @@
+package io.cardinal.scrape;
+
+import java.util.List;
+
+/** A source of target groups for one scrape pool: file, HTTP or DNS discovery. */
+interface Discoverer {
+  /**
+   * Brings the groups up to date as far as this source can without blocking (a file is read, a
+   * finished network refresh applied, a due one started); true when the groups may have changed.
+   */
+  boolean poll(long nowMs);
+
+  /** The groups last discovered successfully. */
+  List<TargetGroup> groups();
+}

@@ -162,7 +162,7 @@ final class PrometheusFlags {
               "memory-snapshot-on-shutdown",
               Feature.NO_EFFECT,
               "a restart optimisation; Cardinal replays its WAL in parallel instead"),
-          new FeatureName("old-ui", Feature.NO_EFFECT, "Cardinal serves no web UI yet"),
+          new FeatureName("old-ui", Feature.NO_EFFECT, "Cardinal has one web UI, its own"),
           new FeatureName(
               "use-uncached-io", Feature.NO_EFFECT, "an I/O optimisation of Prometheus's WAL"),
           new FeatureName(

@@ -75,7 +75,7 @@ class PrometheusFlagsTest {
       {"--agent", "agent mode is not supported"},
       {"--log.format=json", "logfmt only"},
       {"--web.enable-otlp-receiver", "no OTLP receiver"},
-      {"--web.user-assets=/srv/assets", "serves no UI"},
+      {"--web.user-assets=/srv/assets", "has no user assets"},
       {"--enable-feature=exemplar-storage", "does not store exemplars"},
       {"--enable-feature=promql-experimental-functions,native-histograms", "native histograms"},
       {
@@ -119,7 +119,7 @@ class PrometheusFlagsTest {
     assertEquals(Set.of("promql-experimental-functions"), on);
     assertEquals(
         List.of(
-            "--enable-feature=old-ui has no effect in Cardinal: Cardinal serves no web UI yet",
+            "--enable-feature=old-ui has no effect in Cardinal: Cardinal has one web UI, its own",
             "Unknown option for --enable-feature: no-such-feature"),
         notes);
     CommandLine.ParameterException e =

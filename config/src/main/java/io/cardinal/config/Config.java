@@ -75,9 +75,27 @@ public record Config(
       int labelNameLengthLimit,
       int labelValueLengthLimit,
       int targetLimit,
-      long ruleQueryOffsetMs) {
+      long ruleQueryOffsetMs,
+      List<String> scrapeProtocols,
+      int keepDroppedTargets) {
+    /**
+     * Prometheus 3's default {@code scrape_protocols} (without native histograms): OpenMetrics
+     * first, then the text formats.
+     */
+    public static final List<String> DEFAULT_SCRAPE_PROTOCOLS =
+        List.of(
+            "OpenMetricsText1.0.0",
+            "OpenMetricsText0.0.1",
+            "PrometheusText1.0.0",
+            "PrometheusText0.0.4");
+
     public static final Global DEFAULT =
-        new Global(60_000, 10_000, 60_000, Labels.EMPTY, 0, 0, 0, 0, 0, 0, 0);
+        new Global(
+            60_000, 10_000, 60_000, Labels.EMPTY, 0, 0, 0, 0, 0, 0, 0, DEFAULT_SCRAPE_PROTOCOLS, 0);
+
+    public Global {
+      scrapeProtocols = List.copyOf(scrapeProtocols);
+    }
   }
 
   /**
@@ -143,7 +161,8 @@ public record Config(
       List<RelabelConfig> relabelConfigs,
       List<RelabelConfig> metricRelabelConfigs,
       List<HttpSdConfig> httpSdConfigs,
-      List<DnsSdConfig> dnsSdConfigs) {
+      List<DnsSdConfig> dnsSdConfigs,
+      Transfer transfer) {
     public ScrapeConfig {
       params = Map.copyOf(params);
       staticConfigs = List.copyOf(staticConfigs);
@@ -191,6 +210,26 @@ public record Config(
       long sampleAgeLimitMs) {
     public static final QueueConfig DEFAULT =
         new QueueConfig(10_000, 50, 1, 2_000, 5_000, 30, 5_000, true, 0);
+  }
+
+  /**
+   * How a job's scrapes are asked for and kept: {@code scrape_protocols} (the Accept header, in
+   * order of preference), {@code enable_compression} (gzip asked for), {@code follow_redirects},
+   * {@code track_timestamps_staleness} (stale markers also for series with explicit timestamps),
+   * {@code keep_dropped_targets} (how many dropped targets the API lists; 0: all).
+   */
+  public record Transfer(
+      List<String> scrapeProtocols,
+      boolean enableCompression,
+      boolean followRedirects,
+      boolean trackTimestampsStaleness,
+      int keepDroppedTargets) {
+    public static final Transfer DEFAULT =
+        new Transfer(Global.DEFAULT_SCRAPE_PROTOCOLS, true, true, false, 0);
+
+    public Transfer {
+      scrapeProtocols = List.copyOf(scrapeProtocols);
+    }
   }
 
   /** A {@code static_configs} group: targets (host:port) sharing labels. */

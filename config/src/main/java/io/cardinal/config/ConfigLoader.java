@@ -574,12 +574,21 @@ public final class ConfigLoader {
                 "label_name_length_limit",
                 "label_value_length_limit",
                 "target_limit",
-                "rule_query_offset"),
-            Set.of(
-                "query_log_file",
+                "rule_query_offset",
                 "scrape_protocols",
                 "keep_dropped_targets",
-                "metric_name_validation_scheme"));
+                "metric_name_validation_scheme"),
+            Set.of("query_log_file"));
+    if (f.has("metric_name_validation_scheme")) {
+      String scheme = f.string("metric_name_validation_scheme", "");
+      if (!scheme.equals("legacy")) {
+        throw new ConfigException(
+            f.line("metric_name_validation_scheme"),
+            "metric_name_validation_scheme \""
+                + scheme
+                + "\" is not supported: Cardinal validates metric and label names as \"legacy\"");
+      }
+    }
     Global d = Global.DEFAULT;
     long interval = f.duration("scrape_interval", d.scrapeIntervalMs());
     long timeout = f.duration("scrape_timeout", d.scrapeTimeoutMs());
@@ -608,7 +617,57 @@ public final class ConfigLoader {
         f.intValue("label_name_length_limit", 0),
         f.intValue("label_value_length_limit", 0),
         f.intValue("target_limit", 0),
-        f.duration("rule_query_offset", 0));
+        f.duration("rule_query_offset", 0),
+        f.has("scrape_protocols")
+            ? scrapeProtocols(f, Global.DEFAULT_SCRAPE_PROTOCOLS)
+            : Global.DEFAULT_SCRAPE_PROTOCOLS,
+        f.intValue("keep_dropped_targets", 0));
+  }
+
+  /** Prometheus's scrape protocol names and the Accept header entry of each. */
+  public static final java.util.Map<String, String> SCRAPE_PROTOCOLS =
+      java.util.Map.of(
+          "PrometheusProto",
+          "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited",
+          "PrometheusText0.0.4",
+          "text/plain;version=0.0.4",
+          "PrometheusText1.0.0",
+          "text/plain;version=1.0.0",
+          "OpenMetricsText0.0.1",
+          "application/openmetrics-text;version=0.0.1",
+          "OpenMetricsText1.0.0",
+          "application/openmetrics-text;version=1.0.0");
+
+  private static List<String> scrapeProtocols(Fields f, List<String> def) throws ConfigException {
+    if (!f.has("scrape_protocols")) {
+      return def;
+    }
+    List<String> out = new ArrayList<>();
+    for (Node n : seq(f.get("scrape_protocols"), "scrape_protocols")) {
+      String p = scalar(n, "scrape_protocols");
+      if (!SCRAPE_PROTOCOLS.containsKey(p)) {
+        throw new ConfigException(
+            line(n),
+            "unknown scrape protocol "
+                + p
+                + ", supported: [OpenMetricsText0.0.1 OpenMetricsText1.0.0 PrometheusProto"
+                + " PrometheusText0.0.4 PrometheusText1.0.0]");
+      }
+      if (p.equals("PrometheusProto")) {
+        throw new ConfigException(
+            line(n),
+            "scrape protocol PrometheusProto (the protobuf format, for native histograms) is not"
+                + " supported by Cardinal: list only the text formats");
+      }
+      if (out.contains(p)) {
+        throw new ConfigException(line(n), "duplicated protocol in scrape_protocols, got " + out);
+      }
+      out.add(p);
+    }
+    if (out.isEmpty()) {
+      throw new ConfigException(f.line("scrape_protocols"), "scrape_protocols cannot be empty");
+    }
+    return out;
   }
 
   private static ScrapeConfig scrapeConfig(Node node, Global g) throws ConfigException {
@@ -641,15 +700,19 @@ public final class ConfigLoader {
                 "http_sd_configs",
                 "dns_sd_configs",
                 "relabel_configs",
-                "metric_relabel_configs"),
-            Set.of(
+                "metric_relabel_configs",
                 "track_timestamps_staleness",
                 "enable_compression",
                 "follow_redirects",
                 "enable_http2",
                 "scrape_protocols",
                 "keep_dropped_targets",
-                "scrape_classic_histograms"));
+                "scrape_classic_histograms"),
+            Set.of());
+    // Accepted for what they mean here: HTTP/2 is a transport choice (Cardinal scrapes over
+    // HTTP/1.1), and classic histograms are always stored while native histograms are not.
+    f.bool("enable_http2", true);
+    f.bool("scrape_classic_histograms", false);
     String job = f.string("job_name", "");
     if (job.isEmpty()) {
       throw new ConfigException(line(node), "job_name is empty");
@@ -723,7 +786,13 @@ public final class ConfigLoader {
         relabelConfigs(f, "relabel_configs"),
         relabelConfigs(f, "metric_relabel_configs"),
         httpSdConfigs(f),
-        dnsSdConfigs(f));
+        dnsSdConfigs(f),
+        new Config.Transfer(
+            scrapeProtocols(f, g.scrapeProtocols()),
+            f.bool("enable_compression", true),
+            f.bool("follow_redirects", true),
+            f.bool("track_timestamps_staleness", false),
+            f.intValue("keep_dropped_targets", g.keepDroppedTargets())));
   }
 
   private static List<HttpSdConfig> httpSdConfigs(Fields f) throws ConfigException {

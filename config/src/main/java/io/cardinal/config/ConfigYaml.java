@@ -47,6 +47,27 @@ public final class ConfigYaml {
       sb.append("- job_name: ").append(quote(s.jobName())).append('\n');
       kv(sb, 2, "honor_labels", String.valueOf(s.honorLabels()));
       kv(sb, 2, "honor_timestamps", String.valueOf(s.honorTimestamps()));
+      // Written only when not the default, so that Prometheus 2.42 (which predates these fields)
+      // reads the rendering of a configuration that does not use them.
+      Config.Transfer tr = s.transfer();
+      if (tr.trackTimestampsStaleness()) {
+        kv(sb, 2, "track_timestamps_staleness", "true");
+      }
+      if (!tr.scrapeProtocols().equals(Config.Global.DEFAULT_SCRAPE_PROTOCOLS)) {
+        sb.append("  scrape_protocols:\n");
+        for (String p : tr.scrapeProtocols()) {
+          sb.append("  - ").append(p).append('\n');
+        }
+      }
+      if (!tr.enableCompression()) {
+        kv(sb, 2, "enable_compression", "false");
+      }
+      if (!tr.followRedirects()) {
+        kv(sb, 2, "follow_redirects", "false");
+      }
+      if (tr.keepDroppedTargets() != 0) {
+        kv(sb, 2, "keep_dropped_targets", String.valueOf(tr.keepDroppedTargets()));
+      }
       kv(sb, 2, "scrape_interval", Durations.format(s.scrapeIntervalMs()));
       kv(sb, 2, "scrape_timeout", Durations.format(s.scrapeTimeoutMs()));
       kv(sb, 2, "metrics_path", quote(s.metricsPath()));

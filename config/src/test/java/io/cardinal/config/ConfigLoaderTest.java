@@ -220,8 +220,53 @@ class ConfigLoaderTest {
             "storage:\n  tsdb:\n    stale_series_threshold: 0.5\n",
             "line 3: field stale_series_threshold not found in tsdb"),
         Arguments.of(
+            "scrape_configs:\n  - job_name: a\n    scrape_protocols: [PrometheusText0.0.4, Text]\n",
+            "line 3: unknown scrape protocol Text, supported: [OpenMetricsText0.0.1"
+                + " OpenMetricsText1.0.0 PrometheusProto PrometheusText0.0.4 PrometheusText1.0.0]"),
+        Arguments.of(
+            "global:\n  scrape_protocols:\n    - PrometheusProto\n",
+            "line 3: scrape protocol PrometheusProto (the protobuf format, for native histograms)"
+                + " is not supported by Cardinal: list only the text formats"),
+        Arguments.of(
+            "scrape_configs:\n  - job_name: a\n    scrape_protocols:\n      - PrometheusText0.0.4\n"
+                + "      - PrometheusText0.0.4\n",
+            "line 5: duplicated protocol in scrape_protocols, got [PrometheusText0.0.4]"),
+        Arguments.of(
+            "global:\n  metric_name_validation_scheme: utf8\n",
+            "line 2: metric_name_validation_scheme \"utf8\" is not supported: Cardinal validates"
+                + " metric and label names as \"legacy\""),
+        Arguments.of(
+            "scrape_configs:\n  - job_name: a\n    follow_redirects: maybe\n",
+            "line 3: cannot unmarshal \"maybe\" into follow_redirects: want true or false"),
+        Arguments.of(
             "scrape_configs: [\n",
             "line 2: invalid YAML: expected the node content, but found '<stream end>'"));
+  }
+
+  @Test
+  void transferSettingsAreReadWithGlobalDefaults() throws Exception {
+    Config c =
+        ConfigLoader.parse(
+            "global:\n  scrape_protocols: [OpenMetricsText1.0.0, PrometheusText0.0.4]\n"
+                + "  keep_dropped_targets: 5\n  metric_name_validation_scheme: legacy\n"
+                + "scrape_configs:\n"
+                + "  - job_name: inherits\n"
+                + "  - job_name: own\n    scrape_protocols: [PrometheusText0.0.4]\n"
+                + "    enable_compression: false\n    follow_redirects: false\n"
+                + "    track_timestamps_staleness: true\n    keep_dropped_targets: 1\n"
+                + "    enable_http2: false\n    scrape_classic_histograms: true\n");
+    assertEquals(
+        new Config.Transfer(
+            List.of("OpenMetricsText1.0.0", "PrometheusText0.0.4"), true, true, false, 5),
+        c.scrapeConfigs().get(0).transfer());
+    assertEquals(
+        new Config.Transfer(List.of("PrometheusText0.0.4"), false, false, true, 1),
+        c.scrapeConfigs().get(1).transfer());
+    assertEquals(
+        Config.Transfer.DEFAULT,
+        ConfigLoader.parse("scrape_configs: [{job_name: x}]\n").scrapeConfigs().get(0).transfer());
+    // The rendering reads back the same.
+    assertEquals(c.scrapeConfigs(), ConfigLoader.parse(ConfigYaml.render(c, true)).scrapeConfigs());
   }
 
   @ParameterizedTest

@@ -12,13 +12,15 @@ public enum ExpositionFormat {
   OPENMETRICS_1_0_0("application/openmetrics-text; version=1.0.0; charset=utf-8");
 
   /**
-   * Accept header a scraper should send: OpenMetrics preferred, then the 0.0.4 text format, then
-   * anything. (Protobuf and text 1.0.0 with UTF-8 names are not supported by these parsers, so they
-   * are not offered.)
+   * Accept header a scraper sends by default: Prometheus 3's for its default {@code
+   * scrape_protocols} (OpenMetrics 1.0.0 and 0.0.1, text 1.0.0 and 0.0.4, then anything). The 1.0.0
+   * formats ask for UTF-8 names escaped to underscores, so what comes back has legacy names these
+   * parsers read; protobuf is not offered.
    */
   public static final String SCRAPE_ACCEPT_HEADER =
-      "application/openmetrics-text;version=1.0.0;q=0.5,"
-          + "application/openmetrics-text;version=0.0.1;q=0.4,"
+      "application/openmetrics-text;version=1.0.0;escaping=underscores;q=0.6,"
+          + "application/openmetrics-text;version=0.0.1;q=0.5,"
+          + "text/plain;version=1.0.0;escaping=underscores;q=0.4,"
           + "text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
 
   private final String contentType;

@@ -399,8 +399,8 @@ final class Api {
     }
     j.endArray();
     j.name("droppedTargetCounts").beginObject();
-    for (Map.Entry<String, List<Labels>> e : droppedByPool.entrySet()) {
-      j.name(e.getKey()).value(e.getValue().size());
+    for (Map.Entry<String, Integer> e : server.scrapes().droppedTargetCounts().entrySet()) {
+      j.name(e.getKey()).value(e.getValue());
     }
     j.endObject();
     return ApiResult.success(j.endObject().toString());

@@ -3,7 +3,6 @@ package io.cardinal.scrape;
 import io.cardinal.config.Config.ScrapeConfig;
 import io.cardinal.config.Config.TlsConfig;
 import io.cardinal.config.HttpAuth;
-import io.cardinal.exposition.ExpositionFormat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -65,13 +64,36 @@ public final class HttpScraper {
   private final HttpClient client;
   private final ScrapeConfig config;
   private final BufferPool buffers = new BufferPool();
+  private final String accept;
+
+  /**
+   * Prometheus 3's Accept header for {@code scrape_protocols}: each format in order with falling
+   * q-values, the 1.0.0 formats asking for names escaped to underscores (Cardinal validates names
+   * as legacy), then anything.
+   */
+  static String acceptHeader(List<String> protocols) {
+    int weight = io.cardinal.config.ConfigLoader.SCRAPE_PROTOCOLS.size() + 1;
+    StringBuilder sb = new StringBuilder();
+    for (String p : protocols) {
+      sb.append(io.cardinal.config.ConfigLoader.SCRAPE_PROTOCOLS.get(p));
+      if (p.equals("PrometheusText1.0.0") || p.equals("OpenMetricsText1.0.0")) {
+        sb.append(";escaping=underscores");
+      }
+      sb.append(";q=0.").append(weight--).append(',');
+    }
+    return sb.append("*/*;q=0.").append(weight).toString();
+  }
 
   HttpScraper(ScrapeConfig config, Executor executor) throws IOException {
     this.config = config;
+    this.accept = acceptHeader(config.transfer().scrapeProtocols());
     HttpClient.Builder b =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofMillis(config.scrapeTimeoutMs()))
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            .followRedirects(
+                config.transfer().followRedirects()
+                    ? HttpClient.Redirect.NORMAL
+                    : HttpClient.Redirect.NEVER)
             .version(HttpClient.Version.HTTP_1_1)
             .executor(executor);
     if (config.scheme().equals("https") || !config.tlsConfig().equals(TlsConfig.DEFAULT)) {
@@ -102,7 +124,8 @@ public final class HttpScraper {
    * #release}.
    */
   final class Session implements AutoCloseable {
-    private final PlainHttpClient plain = new PlainHttpClient(buffers);
+    private final PlainHttpClient plain =
+        new PlainHttpClient(buffers, accept, config.transfer().enableCompression());
     private String url;
     private URI uri;
     private boolean usePlain;
@@ -127,6 +150,10 @@ public final class HttpScraper {
         try {
           return plain.fetch(url, uri, authorizationHeader(), timeoutMs, limit());
         } catch (PlainHttpClient.Redirect r) {
+          if (!config.transfer().followRedirects()) {
+            throw new ScrapeException(
+                "server returned HTTP status " + r.status + " " + reason(r.status));
+          }
           // The JDK client follows redirects; keep using it for this target.
           usePlain = false;
           plain.close();
@@ -213,8 +240,8 @@ public final class HttpScraper {
       throw new ScrapeException("invalid scrape URL " + url + ": " + e.getMessage());
     }
     rb.GET()
-        .header("Accept", ExpositionFormat.SCRAPE_ACCEPT_HEADER)
-        .header("Accept-Encoding", "gzip")
+        .header("Accept", accept)
+        .header("Accept-Encoding", config.transfer().enableCompression() ? "gzip" : "identity")
         .header("User-Agent", USER_AGENT)
         .header("X-Prometheus-Scrape-Timeout-Seconds", String.valueOf(timeoutMs / 1000.0))
         .timeout(Duration.ofMillis(timeoutMs));
@@ -304,6 +331,14 @@ public final class HttpScraper {
     switch (code) {
       case 301:
         return "Moved Permanently";
+      case 302:
+        return "Found";
+      case 303:
+        return "See Other";
+      case 307:
+        return "Temporary Redirect";
+      case 308:
+        return "Permanent Redirect";
       case 400:
         return "Bad Request";
       case 401:

@@ -40,8 +40,11 @@ final class PlainHttpClient implements AutoCloseable {
    * The target answered with a redirect; repeat the scrape with a client that follows redirects.
    */
   static final class Redirect extends Exception {
-    Redirect() {
+    final int status;
+
+    Redirect(int status) {
       super(null, null, false, false);
+      this.status = status;
     }
   }
 
@@ -105,8 +108,19 @@ final class PlainHttpClient implements AutoCloseable {
   /** Connections opened (for tests). */
   int connects;
 
+  /** The job's Accept header ({@code scrape_protocols}) and whether gzip is asked for. */
+  private final String accept;
+
+  private final boolean compression;
+
   PlainHttpClient(HttpScraper.BufferPool pool) {
+    this(pool, io.cardinal.exposition.ExpositionFormat.SCRAPE_ACCEPT_HEADER, true);
+  }
+
+  PlainHttpClient(HttpScraper.BufferPool pool, String accept, boolean compression) {
     this.pool = pool;
+    this.accept = accept;
+    this.compression = compression;
   }
 
   /**
@@ -152,7 +166,7 @@ final class PlainHttpClient implements AutoCloseable {
       if (status != 200) {
         closeSocket();
         if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
-          throw new Redirect();
+          throw new Redirect(status);
         }
         throw new ScrapeException(
             "server returned HTTP status " + status + " " + HttpScraper.reason(status));
@@ -246,9 +260,9 @@ final class PlainHttpClient implements AutoCloseable {
             .append(HttpScraper.USER_AGENT)
             .append("\r\n")
             .append("Accept: ")
-            .append(io.cardinal.exposition.ExpositionFormat.SCRAPE_ACCEPT_HEADER)
+            .append(accept)
             .append("\r\n")
-            .append("Accept-Encoding: gzip\r\n")
+            .append(compression ? "Accept-Encoding: gzip\r\n" : "Accept-Encoding: identity\r\n")
             .append("X-Prometheus-Scrape-Timeout-Seconds: ")
             .append(timeoutMs / 1000.0)
             .append("\r\n");

@@ -360,7 +360,8 @@ public final class ScrapeLoop {
           }
           if (ce.lastSeen != iteration) {
             ce.lastSeen = iteration;
-            ce.tracked = !explicit;
+            // track_timestamps_staleness: series with their own timestamps get stale markers too.
+            ce.tracked = !explicit || config.transfer().trackTimestampsStaleness();
             if (ce.tracked) {
               current.add(ce);
             }

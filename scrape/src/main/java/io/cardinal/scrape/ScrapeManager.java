@@ -163,6 +163,13 @@ public final class ScrapeManager implements AutoCloseable {
     return out;
   }
 
+  /** How many targets relabeling dropped, by job, including those keep_dropped_targets hides. */
+  public synchronized Map<String, Integer> droppedTargetCounts() {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    pools.forEach((job, p) -> out.put(job, p.droppedCount()));
+    return out;
+  }
+
   public synchronized ScrapeConfig scrapeConfig(String job) {
     ScrapePool p = pools.get(job);
     return p == null ? null : p.config();

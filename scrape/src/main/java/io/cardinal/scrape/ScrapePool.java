@@ -34,6 +34,7 @@ final class ScrapePool {
   private final List<Discoverer> discoverers = new ArrayList<>();
   private final Map<String, ScrapeLoop> loops = new LinkedHashMap<>();
   private volatile List<Labels> dropped = List.of();
+  private volatile int droppedCount;
 
   ScrapePool(
       ScrapeConfig config,
@@ -112,7 +113,12 @@ final class ScrapePool {
         }
       }
     }
-    dropped = List.copyOf(droppedNow);
+    // keep_dropped_targets: the API lists at most that many (all with 0), and counts them all.
+    droppedCount = droppedNow.size();
+    int keep = config.transfer().keepDroppedTargets();
+    dropped =
+        List.copyOf(
+            keep > 0 && droppedNow.size() > keep ? droppedNow.subList(0, keep) : droppedNow);
     for (var it = loops.entrySet().iterator(); it.hasNext(); ) {
       var e = it.next();
       if (!wanted.containsKey(e.getKey())) {
@@ -151,6 +157,10 @@ final class ScrapePool {
 
   List<Labels> dropped() {
     return dropped;
+  }
+
+  int droppedCount() {
+    return droppedCount;
   }
 
   private volatile boolean stopped;

@@ -86,7 +86,8 @@ public final class ConfigLoader {
                 "storage",
                 "runtime"),
             IGNORED_SECTIONS);
-    Global global = top.has("global") ? global(top.get("global")) : Global.DEFAULT;
+    List<String> unused = new ArrayList<>(top.ignoredPresent());
+    Global global = top.has("global") ? global(top.get("global"), unused) : Global.DEFAULT;
     List<ScrapeConfig> scrapes = new ArrayList<>();
     Set<String> jobs = new HashSet<>();
     if (top.has("scrape_configs")) {
@@ -157,7 +158,7 @@ public final class ConfigLoader {
                 + " (CARDINAL_JAVA_OPTS) instead");
       }
     }
-    return new Config(global, scrapes, remotes, ruleFiles, alerting, top.ignoredPresent(), storage);
+    return new Config(global, scrapes, remotes, ruleFiles, alerting, unused, storage);
   }
 
   /**
@@ -558,7 +559,8 @@ public final class ConfigLoader {
     }
   }
 
-  private static Global global(Node node) throws ConfigException {
+  /** The {@code global} section; fields accepted without effect are added to {@code unused}. */
+  private static Global global(Node node, List<String> unused) throws ConfigException {
     Fields f =
         new Fields(
             node,
@@ -579,6 +581,9 @@ public final class ConfigLoader {
                 "keep_dropped_targets",
                 "metric_name_validation_scheme"),
             Set.of("query_log_file"));
+    for (String k : f.ignoredPresent()) {
+      unused.add("global." + k);
+    }
     if (f.has("metric_name_validation_scheme")) {
       String scheme = f.string("metric_name_validation_scheme", "");
       if (!scheme.equals("legacy")) {

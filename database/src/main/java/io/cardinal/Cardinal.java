@@ -87,6 +87,8 @@ public final class Cardinal implements AutoCloseable {
     this.durable = durable;
     this.blocks = blocks;
     this.staleThreshold = options.staleSeriesCompactionThreshold();
+    this.retentionMs = options.retentionMs();
+    this.retentionBytes = options.retentionBytes();
     this.planner =
         new CompactionPlanner(
             BlockRanges.forRetention(options.chunkRangeMs(), options.retentionMs()));
@@ -317,7 +319,8 @@ public final class Cardinal implements AutoCloseable {
       int written = 0;
       long range = options.chunkRangeMs();
       if (blocks == null) {
-        long keepFrom = head.maxTime() - options.retentionMs();
+        long keepFrom =
+            retentionMs == Long.MAX_VALUE ? Long.MIN_VALUE : head.maxTime() - retentionMs;
         if (head.maxTime() != Long.MIN_VALUE && head.minTime() < keepFrom) {
           head.truncate(keepFrom);
           dbMetrics.headTruncations.increment();
@@ -396,6 +399,66 @@ public final class Cardinal implements AutoCloseable {
    * @throws IllegalStateException if above 0 for a database in memory, which has no blocks
    */
   public void setStaleSeriesCompactionThreshold(double ratio) {
+    setStaleThreshold(ratio);
+  }
+
+  /**
+   * Changes retention while running (Prometheus 3's reloadable {@code storage.tsdb.retention}): the
+   * next background round (within a minute) or compaction deletes what falls outside it. Block
+   * sizes stay those chosen at open.
+   *
+   * @param timeMs time-based retention; 0 disables it
+   * @param bytes size-based retention over blocks, WAL and head chunks; 0 disables it
+   * @param percentage of the data directory's file system, read at each check so that a resized
+   *     volume counts; 0 disables it
+   */
+  public void setRetention(long timeMs, long bytes, int percentage) {
+    if (timeMs < 0 || bytes < 0 || percentage < 0 || percentage > 100) {
+      throw new IllegalArgumentException(
+          "retention must be >= 0 (percentage at most 100), got "
+              + timeMs
+              + " ms, "
+              + bytes
+              + " bytes, "
+              + percentage
+              + " %");
+    }
+    retentionMs = timeMs == 0 ? Long.MAX_VALUE : timeMs;
+    retentionBytes = bytes;
+    retentionPercentage = percentage;
+  }
+
+  /** Time-based retention in force (ms); {@link Long#MAX_VALUE} when disabled. */
+  public long retentionMs() {
+    return retentionMs;
+  }
+
+  /**
+   * Size-based retention in force (bytes): the smaller of the size and the percentage of the file
+   * system; 0 when neither is set.
+   */
+  public long retentionBytes() {
+    long limit = retentionBytes;
+    int pct = retentionPercentage;
+    if (pct > 0 && durable != null) {
+      try {
+        long total = java.nio.file.Files.getFileStore(durable.dataDir()).getTotalSpace();
+        long byPct = total / 100 * pct;
+        limit = limit > 0 ? Math.min(limit, byPct) : byPct;
+      } catch (IOException e) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "retention percentage: the size of the file system is unknown: " + e.getMessage());
+      }
+    }
+    return limit;
+  }
+
+  private volatile long retentionMs;
+  private volatile long retentionBytes;
+  private volatile int retentionPercentage;
+
+  private void setStaleThreshold(double ratio) {
     if (!(ratio >= 0 && ratio <= 1)) {
       throw new IllegalArgumentException(
           "stale series compaction threshold must be between 0 and 1, got " + ratio);
@@ -723,7 +786,7 @@ public final class Cardinal implements AutoCloseable {
     }
     List<String> drop = new ArrayList<>();
     for (BlockSet.Handle h : all) {
-      if (newest - h.block.meta().maxTime >= options.retentionMs()) {
+      if (newest - h.block.meta().maxTime >= retentionMs) {
         drop.add(h.block.meta().ulid);
       }
     }
@@ -734,7 +797,7 @@ public final class Cardinal implements AutoCloseable {
           System.Logger.Level.INFO,
           "deleted " + drop.size() + " block(s) past time retention: " + drop);
     }
-    long limit = options.retentionBytes();
+    long limit = retentionBytes();
     if (limit > 0) {
       List<BlockSet.Handle> left = blocks.all();
       long used =

@@ -45,8 +45,21 @@ public record Config(
    * @param maxExemplars {@code exemplars.max_exemplars} as given (-1 when absent); exemplar storage
    *     is off, as in Prometheus without {@code --enable-feature=exemplar-storage}
    */
-  public record Storage(double staleSeriesCompactionThreshold, long maxExemplars) {
-    public static final Storage DEFAULT = new Storage(0, -1);
+  public record Storage(
+      double staleSeriesCompactionThreshold, long maxExemplars, Retention retention) {
+    public static final Storage DEFAULT = new Storage(0, -1, Retention.UNSET);
+  }
+
+  /**
+   * {@code storage.tsdb.retention}, Prometheus 3's: each field set here takes precedence over its
+   * flag, and a reload changes it at runtime.
+   *
+   * @param timeMs {@code time}; -1 when absent, 0 disables time-based retention
+   * @param sizeBytes {@code size}; -1 when absent, 0 disables size-based retention
+   * @param percentage {@code percentage} of the data directory's file system (0: off)
+   */
+  public record Retention(long timeMs, long sizeBytes, int percentage) {
+    public static final Retention UNSET = new Retention(-1, -1, 0);
   }
 
   /** A configuration without rule files and alerting. */

@@ -221,6 +221,7 @@ public final class ConfigLoader {
   private static Config.Storage storage(Node node) throws ConfigException {
     Fields f = new Fields(node, "storage", Set.of("tsdb", "exemplars"), Set.of());
     double threshold = 0;
+    Config.Retention retention = Config.Retention.UNSET;
     if (f.has("tsdb")) {
       Fields t =
           new Fields(
@@ -267,10 +268,18 @@ public final class ConfigLoader {
         }
       }
       if (t.has("retention")) {
-        throw new ConfigException(
-            t.line("retention"),
-            "storage.tsdb.retention is not supported yet: set --storage.tsdb.retention.time and"
-                + " --storage.tsdb.retention.size instead");
+        Fields r =
+            new Fields(
+                t.get("retention"), "retention", Set.of("time", "size", "percentage"), Set.of());
+        long time = r.has("time") ? r.duration("time", 0) : -1;
+        long size = r.has("size") ? r.bytes("size", 0) : -1;
+        int pct = r.intValue("percentage", 0);
+        if (pct > 100) {
+          throw new ConfigException(
+              r.line("percentage"),
+              "storage.tsdb.retention.percentage must be between 0 and 100, got " + pct);
+        }
+        retention = new Config.Retention(time, size, pct);
       }
     }
     long maxExemplars = -1;
@@ -282,7 +291,7 @@ public final class ConfigLoader {
             e.line("max_exemplars"), "storage.exemplars.max_exemplars must be >= 0");
       }
     }
-    return new Config.Storage(threshold, maxExemplars);
+    return new Config.Storage(threshold, maxExemplars, retention);
   }
 
   private static Alerting alerting(Node node) throws ConfigException {

@@ -205,9 +205,14 @@ class ConfigLoaderTest {
             "line 3: storage.tsdb.stale_series_compaction_threshold must be a number between 0"
                 + " and 1, got \"1.5\""),
         Arguments.of(
-            "storage:\n  tsdb:\n    retention:\n      time: 30d\n",
-            "line 3: storage.tsdb.retention is not supported yet: set"
-                + " --storage.tsdb.retention.time and --storage.tsdb.retention.size instead"),
+            "storage:\n  tsdb:\n    retention:\n      percentage: 150\n",
+            "line 4: storage.tsdb.retention.percentage must be between 0 and 100, got 150"),
+        Arguments.of(
+            "storage:\n  tsdb:\n    retention:\n      size: lots\n",
+            "line 4: invalid size: not a valid byte size: \"lots\""),
+        Arguments.of(
+            "storage:\n  tsdb:\n    retention:\n      days: 3\n",
+            "line 4: field days not found in retention"),
         Arguments.of(
             "storage:\n  tsdb:\n    chunk_encoding: {floats: xor2}\n",
             "line 3: storage.tsdb.chunk_encoding.floats \"xor2\" is not supported: Cardinal"
@@ -328,6 +333,18 @@ class ConfigLoaderTest {
             "storage:\n  tsdb:\n    stale_series_compaction_threshold: 0.25\n"
                 + "    out_of_order_time_window: 0s\n  exemplars:\n    max_exemplars: 500\n");
     assertEquals(0.25, c.storage().staleSeriesCompactionThreshold());
+    assertEquals(Config.Retention.UNSET, c.storage().retention());
+    assertEquals(
+        new Config.Retention(30L * 24 * 3_600_000, 512L << 20, 0),
+        ConfigLoader.parse("storage:\n  tsdb:\n    retention: {time: 30d, size: 512MB}\n")
+            .storage()
+            .retention());
+    assertEquals(
+        new Config.Retention(0, -1, 80),
+        ConfigLoader.parse("storage:\n  tsdb:\n    retention: {time: 0s, percentage: 80}\n")
+            .storage()
+            .retention(),
+        "0s disables time retention; an absent size is not set");
     assertEquals(500, c.storage().maxExemplars());
     assertEquals(List.of(), c.ignoredSections());
     assertEquals(Config.Storage.DEFAULT, ConfigLoader.parse("global: {}\n").storage());

@@ -2,6 +2,7 @@ package io.cardinal.compact;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cardinal.Cardinal;
@@ -257,6 +258,43 @@ class DatabaseCompactionTest {
       db.compact();
       assertEquals(1, db.blocks().size(), "only the newest block fits the size budget");
       assertEquals(1, db.compactionStats().sizeRetentions());
+    }
+  }
+
+  @Test
+  void retentionChangedAtRuntimeTakesEffectAtTheNextRound() throws Exception {
+    try (Cardinal db = Cardinal.open(dir, opts())) {
+      fill(db, 3, 0, 15 * H, "a");
+      db.compact();
+      int all = db.blocks().size();
+      assertTrue(all >= 4, "blocks: " + db.blocks());
+      assertEquals(opts().retentionBytes(), db.retentionBytes());
+      // Zero disables time retention: nothing goes.
+      db.setRetention(0, 0, 0);
+      assertEquals(Long.MAX_VALUE, db.retentionMs());
+      db.compact();
+      assertEquals(all, db.blocks().size());
+      // A shorter time: the old blocks go at the next round.
+      db.setRetention(6 * H, 0, 0);
+      db.compact();
+      List<BlockMeta> blocks = db.blocks();
+      long newest = blocks.get(blocks.size() - 1).maxTime;
+      assertTrue(blocks.size() < all, blocks.toString());
+      for (BlockMeta m : blocks) {
+        assertTrue(newest - m.maxTime < 6 * H, "within the new retention: " + m);
+      }
+      // A one-byte size limit deletes blocks, oldest first, while the data is over it.
+      db.setRetention(0, 1, 0);
+      db.compact();
+      assertTrue(db.blocks().size() < blocks.size(), db.blocks().toString());
+      // A percentage of the file system is a size limit read from the volume.
+      db.setRetention(0, 0, 100);
+      long total = Files.getFileStore(dir).getTotalSpace();
+      assertEquals(total / 100 * 100, db.retentionBytes());
+      db.setRetention(0, 1 << 20, 100);
+      assertEquals(Math.min(1 << 20, total), db.retentionBytes(), "the smaller limit wins");
+      assertThrows(IllegalArgumentException.class, () -> db.setRetention(-1, 0, 0));
+      assertThrows(IllegalArgumentException.class, () -> db.setRetention(0, 0, 101));
     }
   }
 

@@ -543,9 +543,31 @@ final class Api {
             .name("GODEBUG")
             .value("")
             .name("storageRetention")
-            .value(Durations.format(server.options().retention().toMillis()))
+            .value(storageRetention(server.db().retentionMs(), server.db().retentionBytes()))
             .endObject()
             .toString());
+  }
+
+  /** Prometheus's {@code storageRetention}: "15d", "512MiB" or "15d or 512MiB". */
+  static String storageRetention(long timeMs, long bytes) {
+    StringBuilder sb = new StringBuilder();
+    if (timeMs != Long.MAX_VALUE && timeMs > 0) {
+      sb.append(Durations.format(timeMs));
+    }
+    if (bytes > 0) {
+      if (sb.length() > 0) {
+        sb.append(" or ");
+      }
+      String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+      int u = 0;
+      long v = bytes;
+      while (u < units.length - 1 && v % 1024 == 0) {
+        v /= 1024;
+        u++;
+      }
+      sb.append(v).append(units[u]);
+    }
+    return sb.toString();
   }
 
   private ApiResult tsdb(ApiRequest r) {

@@ -206,6 +206,18 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
     }
   }
 
+  /**
+   * Retention in force: each field of the configuration's {@code storage.tsdb.retention} that is
+   * set takes precedence over its flag, as in Prometheus 3; a field removed from the file falls
+   * back to the flag on reload.
+   */
+  private void applyRetention(Config c) {
+    Config.Retention r = c.storage().retention();
+    long time = r.timeMs() >= 0 ? r.timeMs() : options.retention().toMillis();
+    long size = r.sizeBytes() >= 0 ? r.sizeBytes() : options.retentionSizeBytes();
+    db.setRetention(time, size, r.percentage());
+  }
+
   /** Binds the listen address, loads the configuration and starts scraping. */
   public static CardinalServer start(ServerOptions options) throws IOException, ConfigException {
     CardinalServer s = new CardinalServer(options);
@@ -217,6 +229,7 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
       s.scrapes.apply(initial);
       s.remoteWrites.apply(initial);
       s.db.setStaleSeriesCompactionThreshold(initial.storage().staleSeriesCompactionThreshold());
+      s.applyRetention(initial);
       s.config = initial;
       s.lastReloadSuccessful = true;
       s.lastReloadMs = System.currentTimeMillis();
@@ -410,6 +423,7 @@ public final class CardinalServer implements ServerContext, AutoCloseable {
       scrapes.apply(next);
       remoteWrites.apply(next);
       db.setStaleSeriesCompactionThreshold(next.storage().staleSeriesCompactionThreshold());
+      applyRetention(next);
       config = next;
       lastReloadSuccessful = true;
       lastReloadMs = System.currentTimeMillis();

@@ -136,6 +136,40 @@ class ServerFlagsTest {
     awaitConfig("from_file_two");
   }
 
+  @Test
+  void retentionInTheConfigurationFileTakesPrecedenceAndReloads() throws Exception {
+    cardinal =
+        ServerHarness.start(
+            dir,
+            "global:\n  scrape_interval: 1h\n"
+                + "storage:\n  tsdb:\n    retention: {time: 30d, size: 512MB}\n",
+            o -> o.withRetention(java.time.Duration.ofDays(3)));
+    assertEquals(
+        30L * 24 * 3_600_000, cardinal.server.db().retentionMs(), "the file over the flag");
+    assertEquals(512L << 20, cardinal.server.db().retentionBytes());
+    assertTrue(
+        cardinal
+            .get("/api/v1/status/runtimeinfo")
+            .body()
+            .contains("\"storageRetention\":\"30d or 512MiB\""));
+    // Reloaded: time disabled, size from the file gone, so the flag's (none) again.
+    java.nio.file.Files.writeString(
+        dir.resolve("prometheus.yml"),
+        "global:\n  scrape_interval: 1h\nstorage:\n  tsdb:\n    retention: {time: 0s}\n");
+    assertEquals(200, cardinal.postForm("/-/reload", "").status());
+    assertEquals(Long.MAX_VALUE, cardinal.server.db().retentionMs());
+    assertEquals(0, cardinal.server.db().retentionBytes());
+    assertTrue(
+        cardinal.get("/api/v1/status/runtimeinfo").body().contains("\"storageRetention\":\"\""));
+    // No retention section: the flags again.
+    java.nio.file.Files.writeString(
+        dir.resolve("prometheus.yml"), "global:\n  scrape_interval: 1h\n");
+    assertEquals(200, cardinal.postForm("/-/reload", "").status());
+    assertEquals(3L * 24 * 3_600_000, cardinal.server.db().retentionMs());
+    assertTrue(
+        cardinal.get("/api/v1/status/runtimeinfo").body().contains("\"storageRetention\":\"3d\""));
+  }
+
   private void awaitConfig(String job) throws InterruptedException {
     ServerHarness.await(
         "job " + job + " in the running configuration",

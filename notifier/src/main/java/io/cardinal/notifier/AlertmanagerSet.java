@@ -6,9 +6,9 @@ import io.cardinal.config.Config.StaticConfig;
 import io.cardinal.config.Config.TlsConfig;
 import io.cardinal.config.HttpAuth;
 import io.cardinal.config.Relabeler;
-import io.cardinal.scrape.FileDiscovery;
+import io.cardinal.discovery.FileDiscovery;
 import io.cardinal.scrape.HttpScraper;
-import io.cardinal.scrape.TargetGroup;
+import io.cardinal.discovery.TargetGroup;
 import io.cardinal.tsdb.labels.Labels;
 import java.io.IOException;
 import java.net.URI;
@@ -59,7 +59,7 @@ final class AlertmanagerSet {
   final AlertmanagerConfig config;
   private final HttpClient client;
   private final List<TargetGroup> staticGroups;
-  private final List<FileWatch> files = new ArrayList<>();
+  private final List<FileDiscovery> files = new ArrayList<>();
 
   private volatile List<String> active = List.of();
   private volatile List<String> dropped = List.of();
@@ -76,7 +76,7 @@ final class AlertmanagerSet {
             .executor(executor);
     TlsConfig tls = config.tlsConfig() == null ? TlsConfig.DEFAULT : config.tlsConfig();
     if (config.scheme().equals("https") || !tls.equals(TlsConfig.DEFAULT)) {
-      b.sslContext(HttpScraper.sslContext(tls));
+      b.sslContext(io.cardinal.config.TlsContexts.of(tls));
       if (!tls.serverName().isEmpty()) {
         SSLParameters params = new SSLParameters();
         params.setServerNames(List.of(new SNIHostName(tls.serverName())));
@@ -91,7 +91,7 @@ final class AlertmanagerSet {
     }
     this.staticGroups = List.copyOf(statics);
     for (FileSdConfig f : config.fileSdConfigs()) {
-      files.add(new FileWatch(f, baseDir));
+      files.add(new FileDiscovery(f, baseDir));
     }
     poll(nowMs, true);
   }
@@ -110,14 +110,14 @@ final class AlertmanagerSet {
    */
   boolean poll(long nowMs, boolean force) {
     boolean changed = force;
-    for (FileWatch f : files) {
+    for (FileDiscovery f : files) {
       changed |= f.poll(nowMs, force);
     }
     if (!changed) {
       return false;
     }
     List<TargetGroup> groups = new ArrayList<>(staticGroups);
-    for (FileWatch f : files) {
+    for (FileDiscovery f : files) {
       groups.addAll(f.groups());
     }
     List<String> before = active;
@@ -232,68 +232,5 @@ final class AlertmanagerSet {
       rb.header("Authorization", authorization);
     }
     return client.sendAsync(rb.build(), HttpResponse.BodyHandlers.discarding());
-  }
-
-  /**
-   * One file_sd_configs entry: per file, the groups last read successfully. A file is re-read when
-   * its modification time or size changed, and every file once per refresh_interval; a file that
-   * fails to parse keeps its previous groups, and a file that disappeared loses them.
-   */
-  private static final class FileWatch {
-    private final FileSdConfig config;
-    private final Path baseDir;
-    private final Map<Path, List<TargetGroup>> groups = new TreeMap<>();
-    private final Map<Path, String> stamps = new HashMap<>();
-    private long lastFull = Long.MIN_VALUE;
-
-    FileWatch(FileSdConfig config, Path baseDir) {
-      this.config = config;
-      this.baseDir = baseDir;
-    }
-
-    boolean poll(long nowMs, boolean force) {
-      boolean full =
-          force || lastFull == Long.MIN_VALUE || nowMs - lastFull >= config.refreshIntervalMs();
-      if (full) {
-        lastFull = nowMs;
-      }
-      Set<Path> present = new LinkedHashSet<>();
-      for (String pattern : config.files()) {
-        present.addAll(FileDiscovery.expand(baseDir, pattern));
-      }
-      boolean changed = groups.keySet().retainAll(present);
-      stamps.keySet().retainAll(present);
-      for (Path f : present) {
-        String stamp;
-        try {
-          stamp = Files.getLastModifiedTime(f).to(TimeUnit.NANOSECONDS) + "/" + Files.size(f);
-        } catch (IOException e) {
-          continue;
-        }
-        if (!full && stamp.equals(stamps.get(f))) {
-          continue;
-        }
-        stamps.put(f, stamp);
-        try {
-          List<TargetGroup> read = FileDiscovery.read(f);
-          if (!read.equals(groups.get(f))) {
-            groups.put(f, read);
-            changed = true;
-          }
-        } catch (IOException | RuntimeException e) {
-          log.error(
-              "msg=\"Error reading file\" component=\"notifier discovery\" path={} err=\"{}\"",
-              f,
-              e.getMessage());
-        }
-      }
-      return changed;
-    }
-
-    List<TargetGroup> groups() {
-      List<TargetGroup> out = new ArrayList<>();
-      groups.values().forEach(out::addAll);
-      return out;
-    }
   }
 }

@@ -166,7 +166,7 @@ public final class RemoteWriteQueue implements AutoCloseable {
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER);
     if (uri.getScheme().equals("https") || !config.tlsConfig().equals(TlsConfig.DEFAULT)) {
-      b.sslContext(HttpScraper.sslContext(config.tlsConfig()));
+      b.sslContext(io.cardinal.config.TlsContexts.of(config.tlsConfig()));
       if (!config.tlsConfig().serverName().isEmpty()) {
         javax.net.ssl.SSLParameters p = new javax.net.ssl.SSLParameters();
         p.setServerNames(List.of(new javax.net.ssl.SNIHostName(config.tlsConfig().serverName())));

@@ -3,6 +3,7 @@ package io.cardinal.scrape;
 import io.cardinal.Cardinal;
 import io.cardinal.config.Config;
 import io.cardinal.config.Config.ScrapeConfig;
+import io.cardinal.discovery.DnsDiscovery;
 import io.cardinal.tsdb.labels.Labels;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -6,6 +6,11 @@ import io.cardinal.config.Config.FileSdConfig;
 import io.cardinal.config.Config.HttpSdConfig;
 import io.cardinal.config.Config.ScrapeConfig;
 import io.cardinal.config.Config.StaticConfig;
+import io.cardinal.discovery.Discoverer;
+import io.cardinal.discovery.DnsDiscovery;
+import io.cardinal.discovery.FileDiscovery;
+import io.cardinal.discovery.HttpDiscovery;
+import io.cardinal.discovery.TargetGroup;
 import io.cardinal.tsdb.labels.Labels;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -57,7 +62,9 @@ final class ScrapePool {
     // A finished network refresh is applied at once, not at the next file poll.
     Runnable apply = () -> discoveryExecutor.execute(() -> pollFiles(System.currentTimeMillis()));
     for (HttpSdConfig h : config.httpSdConfigs()) {
-      discoverers.add(new HttpDiscovery(h, discoveryExecutor, apply, stats.httpSdFailures));
+      discoverers.add(
+          new HttpDiscovery(
+              h, HttpScraper.USER_AGENT, discoveryExecutor, apply, stats.httpSdFailures));
     }
     for (DnsSdConfig d : config.dnsSdConfigs()) {
       discoverers.add(

@@ -1,4 +1,4 @@
-package io.cardinal.scrape;
+package io.cardinal.discovery;
 
 import io.cardinal.config.Config.DnsSdConfig;
 import io.cardinal.tsdb.labels.Labels;
@@ -29,7 +29,7 @@ import javax.naming.directory.InitialDirContext;
  * Prometheus; the JDK's DNS client does the lookups. A name that does not exist (NXDOMAIN) or has
  * no record of the type gives an empty group; a lookup that fails keeps the last targets.
  */
-final class DnsDiscovery extends RefreshDiscovery {
+public final class DnsDiscovery extends RefreshDiscovery {
   private final DnsSdConfig config;
   private final List<String> resolvers;
   private final LongAdder lookups;
@@ -37,7 +37,7 @@ final class DnsDiscovery extends RefreshDiscovery {
   /**
    * @param resolvers "host:port" or "host" (port 53) entries, tried in order
    */
-  DnsDiscovery(
+  public DnsDiscovery(
       DnsSdConfig config,
       List<String> resolvers,
       Executor executor,
@@ -51,12 +51,12 @@ final class DnsDiscovery extends RefreshDiscovery {
   }
 
   @Override
-  String describe() {
+  protected String describe() {
     return "dns names=" + config.names();
   }
 
   @Override
-  List<TargetGroup> refresh() throws NamingException {
+  protected List<TargetGroup> refresh() throws NamingException {
     List<TargetGroup> out = new ArrayList<>();
     for (String name : config.names()) {
       List<Labels> targets = new ArrayList<>();
@@ -186,7 +186,7 @@ final class DnsDiscovery extends RefreshDiscovery {
   }
 
   /** The nameservers of a resolv.conf file, "host:port"; localhost when it names none (Go's). */
-  static List<String> resolvers(Path resolvConf) {
+  public static List<String> resolvers(Path resolvConf) {
     List<String> out = new ArrayList<>();
     try {
       for (String line : Files.readAllLines(resolvConf)) {

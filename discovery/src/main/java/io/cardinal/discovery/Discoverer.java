@@ -1,9 +1,9 @@
-package io.cardinal.scrape;
+package io.cardinal.discovery;
 
 import java.util.List;
 
 /** A source of target groups for one scrape pool: file, HTTP or DNS discovery. */
-interface Discoverer {
+public interface Discoverer {
   /**
    * Brings the groups up to date as far as this source can without blocking (a file is read, a
    * finished network refresh applied, a due one started); true when the groups may have changed.

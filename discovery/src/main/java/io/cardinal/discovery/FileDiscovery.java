@@ -1,4 +1,4 @@
-package io.cardinal.scrape;
+package io.cardinal.discovery;
 
 import io.cardinal.config.Config.FileSdConfig;
 import io.cardinal.config.ConfigLoader;
@@ -35,15 +35,20 @@ public final class FileDiscovery implements Discoverer {
   private final Map<Path, String> stamps = new HashMap<>();
   private long lastFullRefresh;
 
-  FileDiscovery(FileSdConfig config, Path baseDir) {
+  public FileDiscovery(FileSdConfig config, Path baseDir) {
     this.config = config;
     this.baseDir = baseDir;
   }
 
   /** Re-reads changed files; returns true when the set of groups may have changed. */
   @Override
-  public synchronized boolean poll(long nowMs) {
-    boolean full = nowMs - lastFullRefresh >= config.refreshIntervalMs();
+  public boolean poll(long nowMs) {
+    return poll(nowMs, false);
+  }
+
+  /** As {@link #poll(long)}; {@code force} re-reads every file, changed or not. */
+  public synchronized boolean poll(long nowMs, boolean force) {
+    boolean full = force || nowMs - lastFullRefresh >= config.refreshIntervalMs();
     if (full) {
       lastFullRefresh = nowMs;
     }
@@ -53,7 +58,10 @@ public final class FileDiscovery implements Discoverer {
     for (Path f : files) {
       String stamp;
       try {
-        stamp = Files.getLastModifiedTime(f).toMillis() + "/" + Files.size(f);
+        stamp =
+            Files.getLastModifiedTime(f).to(java.util.concurrent.TimeUnit.NANOSECONDS)
+                + "/"
+                + Files.size(f);
       } catch (IOException e) {
         continue;
       }
@@ -126,7 +134,7 @@ public final class FileDiscovery implements Discoverer {
    * Throws IllegalArgumentException naming what is malformed.
    */
   @SuppressWarnings("unchecked")
-  static List<TargetGroup> parseGroups(
+  public static List<TargetGroup> parseGroups(
       String text, String source, String metaName, String metaValue) {
     Object doc = new Yaml(ConfigLoader.yamlOptions()).load(text);
     List<TargetGroup> out = new ArrayList<>();

@@ -1,4 +1,4 @@
-package io.cardinal.scrape;
+package io.cardinal.discovery;
 
 import io.cardinal.tsdb.labels.Labels;
 import java.util.List;

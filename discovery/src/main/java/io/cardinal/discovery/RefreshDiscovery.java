@@ -1,4 +1,4 @@
-package io.cardinal.scrape;
+package io.cardinal.discovery;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * discovery; when it finishes, {@code onResult} asks for a poll that applies it. A failed refresh
  * keeps the targets of the last successful one, as in Prometheus, and is counted.
  */
-abstract class RefreshDiscovery implements Discoverer {
+public abstract class RefreshDiscovery implements Discoverer {
   private static final Logger log = LoggerFactory.getLogger(RefreshDiscovery.class);
 
   private final long intervalMs;
@@ -25,7 +25,7 @@ abstract class RefreshDiscovery implements Discoverer {
   private long lastStart = Long.MIN_VALUE;
   private CompletableFuture<List<TargetGroup>> pending;
 
-  RefreshDiscovery(long intervalMs, Executor executor, Runnable onResult, LongAdder failures) {
+  protected RefreshDiscovery(long intervalMs, Executor executor, Runnable onResult, LongAdder failures) {
     this.intervalMs = intervalMs;
     this.executor = executor;
     this.onResult = onResult;
@@ -33,10 +33,10 @@ abstract class RefreshDiscovery implements Discoverer {
   }
 
   /** One refresh: the whole current list of groups, or an exception saying what went wrong. */
-  abstract List<TargetGroup> refresh() throws Exception;
+  protected abstract List<TargetGroup> refresh() throws Exception;
 
   /** For log lines: which mechanism and where. */
-  abstract String describe();
+  protected abstract String describe();
 
   @Override
   public synchronized boolean poll(long nowMs) {

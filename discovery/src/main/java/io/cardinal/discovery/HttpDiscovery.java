@@ -1,8 +1,9 @@
-package io.cardinal.scrape;
+package io.cardinal.discovery;
 
 import io.cardinal.config.Config.HttpSdConfig;
 import io.cardinal.config.Config.TlsConfig;
 import io.cardinal.config.HttpAuth;
+import io.cardinal.config.TlsContexts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,39 +23,51 @@ import java.util.regex.Pattern;
  * answer is a failed refresh that keeps the last targets ({@code
  * prometheus_sd_http_failures_total}).
  */
-final class HttpDiscovery extends RefreshDiscovery {
+public final class HttpDiscovery extends RefreshDiscovery {
   /** Prometheus's accepted content types: JSON, in UTF-8 if a charset is given. */
   private static final Pattern JSON =
       Pattern.compile("^(?i:application/json(;\\s*charset=(\"utf-8\"|utf-8))?)$");
 
   private final HttpSdConfig config;
   private final HttpClient client;
+  private final String userAgent;
 
-  HttpDiscovery(HttpSdConfig config, Executor executor, Runnable onResult, LongAdder failures)
+  /**
+   * @param userAgent the User-Agent of the requests (the scraper's)
+   * @param onResult called when a refresh finished, to have it applied by a poll
+   * @param failures counts failed refreshes ({@code prometheus_sd_http_failures_total})
+   */
+  public HttpDiscovery(
+      HttpSdConfig config,
+      String userAgent,
+      Executor executor,
+      Runnable onResult,
+      LongAdder failures)
       throws IOException {
     super(config.refreshIntervalMs(), executor, onResult, failures);
     this.config = config;
+    this.userAgent = userAgent;
     HttpClient.Builder b =
         HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NORMAL)
             .connectTimeout(Duration.ofMillis(Math.min(config.refreshIntervalMs(), 30_000)));
     if (!config.tlsConfig().equals(TlsConfig.DEFAULT)) {
-      b.sslContext(HttpScraper.sslContext(config.tlsConfig()));
+      b.sslContext(TlsContexts.of(config.tlsConfig()));
     }
     this.client = b.build();
   }
 
   @Override
-  String describe() {
+  protected String describe() {
     return "http url=" + config.url();
   }
 
   @Override
-  List<TargetGroup> refresh() throws IOException, InterruptedException {
+  protected List<TargetGroup> refresh() throws IOException, InterruptedException {
     HttpRequest.Builder rb =
         HttpRequest.newBuilder(URI.create(config.url()))
             .timeout(Duration.ofMillis(config.refreshIntervalMs()))
-            .header("User-Agent", HttpScraper.USER_AGENT)
+            .header("User-Agent", userAgent)
             .header(
                 "X-Prometheus-Refresh-Interval-Seconds",
                 String.valueOf(config.refreshIntervalMs() / 1000))

@@ -1,4 +1,4 @@
-package io.cardinal.scrape;
+package io.cardinal.discovery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

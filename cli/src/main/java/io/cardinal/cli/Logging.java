@@ -1,33 +1,35 @@
 package io.cardinal.cli;
 
+import io.cardinal.cli.log.LogLine;
+
 /**
- * Configures slf4j-simple before the first logger exists: one line per event on stderr with an
- * ISO-8601 timestamp and the level, messages in Prometheus's key=value style. {@code --log.level}
- * sets the level.
+ * Configures the command line's log lines before the first logger exists: {@code --log.level}
+ * (debug, info, warn, error) and {@code --log.format} (logfmt, json), as Prometheus's flags. The
+ * lines themselves are {@link LogLine}'s, for SLF4J and System.Logger alike. A value neither knows
+ * is left to the command's own option check, which refuses it.
  */
 final class Logging {
   private Logging() {}
 
   static void configure(String[] args) {
-    String level = "info";
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].startsWith("--log.level=")) {
-        level = args[i].substring("--log.level=".length());
-      } else if (args[i].equals("--log.level") && i + 1 < args.length) {
-        level = args[i + 1];
-      }
+    String level = flag(args, "--log.level", "info");
+    String format = flag(args, "--log.format", "logfmt");
+    try {
+      LogLine.configure(level, format);
+    } catch (IllegalArgumentException e) {
+      // The command's options refuse it with the usage; until then, the defaults.
     }
-    setDefault("org.slf4j.simpleLogger.defaultLogLevel", level);
-    setDefault("org.slf4j.simpleLogger.showDateTime", "true");
-    setDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-    setDefault("org.slf4j.simpleLogger.showThreadName", "false");
-    setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
-    setDefault("org.slf4j.simpleLogger.levelInBrackets", "false");
   }
 
-  private static void setDefault(String key, String value) {
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, value);
+  private static String flag(String[] args, String name, String def) {
+    String v = def;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].startsWith(name + "=")) {
+        v = args[i].substring(name.length() + 1);
+      } else if (args[i].equals(name) && i + 1 < args.length) {
+        v = args[i + 1];
+      }
     }
+    return v;
   }
 }

@@ -126,12 +126,7 @@ final class PrometheusFlags {
               true,
               "false",
               Kind.REFUSED,
-              "agent mode is not supported: run Cardinal as a server, or Prometheus --agent"),
-          neutral(
-              "--log.format",
-              false,
-              "logfmt",
-              "Cardinal logs in logfmt only (key=value after the timestamp and level)"));
+              "agent mode is not supported: run Cardinal as a server, or Prometheus --agent"));
 
   /** What {@code --enable-feature} does with each of Prometheus 3's feature names. */
   enum Feature {

@@ -337,6 +337,12 @@ public final class ServerCommand implements Callable<Integer> {
           "Only log messages with the given " + "severity or above: debug, info, warn, error.")
   String logLevel;
 
+  @Option(
+      names = "--log.format",
+      defaultValue = "logfmt",
+      description = "Output format of log messages. One of: [logfmt, json]")
+  String logFormat;
+
   /** The features of {@code --enable-feature} Cardinal honours, set by {@link #call()}. */
   java.util.Set<String> enabledFeatures = java.util.Set.of();
 
@@ -374,6 +380,7 @@ public final class ServerCommand implements Callable<Integer> {
     flags.put("rules.streaming.max-series", String.valueOf(rulesStreamingMaxSeries));
     flags.put("alertmanager.notification-batch-size", String.valueOf(notificationBatchSize));
     flags.put("log.level", logLevel);
+    flags.put("log.format", logFormat);
     flags.put("enable-feature", String.join(",", features));
     flags.put("storage.remote.flush-deadline", Durations.format(remoteFlushDeadlineMs));
     flags.put("storage.remote.read-sample-limit", String.valueOf(remoteReadSampleLimit));
@@ -429,6 +436,12 @@ public final class ServerCommand implements Callable<Integer> {
           "msg=\"--storage.tsdb.no-lockfile and --storage.tsdb.use-lockfile contradict each other;"
               + " give one\"");
       return 2;
+    }
+    try {
+      io.cardinal.cli.log.LogLine.configure(logLevel, logFormat);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(
+          spec == null ? new picocli.CommandLine(this) : spec.commandLine(), e.getMessage());
     }
     List<String> notes = new java.util.ArrayList<>();
     if (spec != null) {

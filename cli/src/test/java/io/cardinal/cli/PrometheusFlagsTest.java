@@ -73,7 +73,7 @@ class PrometheusFlagsTest {
   void flagsAskingForWhatCardinalLacksAreRefusedWithTheReasonAndExitCode2() {
     String[][] refused = {
       {"--agent", "agent mode is not supported"},
-      {"--log.format=json", "logfmt only"},
+      {"--log.format=xml", "unrecognized log format \"xml\": logfmt or json"},
       {"--web.enable-otlp-receiver", "no OTLP receiver"},
       {"--web.user-assets=/srv/assets", "has no user assets"},
       {"--enable-feature=exemplar-storage", "does not store exemplars"},

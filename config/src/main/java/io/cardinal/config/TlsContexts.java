@@ -27,8 +27,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * The client side of a {@code tls_config}, as every Cardinal client uses it (scraping, HTTP
  * discovery, Alertmanager, remote write): the CA file to trust, the client certificate and its
- * PKCS#8 key, or {@code insecure_skip_verify}. Beside {@link HttpAuth}, the other half of a client's
- * configured credentials.
+ * PKCS#8 key, or {@code insecure_skip_verify}. Beside {@link HttpAuth}, the other half of a
+ * client's configured credentials.
  */
 public final class TlsContexts {
   private TlsContexts() {}

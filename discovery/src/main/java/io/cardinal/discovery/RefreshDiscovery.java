@@ -25,7 +25,8 @@ public abstract class RefreshDiscovery implements Discoverer {
   private long lastStart = Long.MIN_VALUE;
   private CompletableFuture<List<TargetGroup>> pending;
 
-  protected RefreshDiscovery(long intervalMs, Executor executor, Runnable onResult, LongAdder failures) {
+  protected RefreshDiscovery(
+      long intervalMs, Executor executor, Runnable onResult, LongAdder failures) {
     this.intervalMs = intervalMs;
     this.executor = executor;
     this.onResult = onResult;

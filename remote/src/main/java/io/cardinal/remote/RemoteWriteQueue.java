@@ -6,7 +6,6 @@ import io.cardinal.config.Config.TlsConfig;
 import io.cardinal.config.HttpAuth;
 import io.cardinal.config.Relabeler;
 import io.cardinal.remote.prompb.Prompb;
-import io.cardinal.scrape.HttpScraper;
 import io.cardinal.storage.wal.Checkpoint;
 import io.cardinal.storage.wal.Segments;
 import io.cardinal.storage.wal.WalReplay;

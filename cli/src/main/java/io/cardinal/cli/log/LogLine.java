@@ -11,13 +11,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Every log line of the command line, whichever API wrote it (SLF4J or the JDK's System.Logger),
- * in one of Prometheus 3's two formats ({@code --log.format}): logfmt,
+ * Every log line of the command line, whichever API wrote it (SLF4J or the JDK's System.Logger), in
+ * one of Prometheus 3's two formats ({@code --log.format}): logfmt,
  *
- * <pre>time=2026-12-07T23:12:48.123Z level=INFO source=WebServer msg="Listening" address=:9090</pre>
+ * <pre>time=2026-12-07T23:12:48.123Z level=INFO source=WebServer msg="Listening" address=:9090
+ * </pre>
  *
- * or JSON, one object per line with the same keys. Messages written in Prometheus's key=value
- * style ({@code msg="..." key=value ...}) keep their fields; any other message becomes {@code msg}.
+ * or JSON, one object per line with the same keys. Messages written in Prometheus's key=value style
+ * ({@code msg="..." key=value ...}) keep their fields; any other message becomes {@code msg}.
  */
 public final class LogLine {
   /** The levels, as Prometheus's log/slog names them, in order. */
@@ -48,15 +49,17 @@ public final class LogLine {
           case "info" -> Level.INFO;
           case "warn" -> Level.WARN;
           case "error" -> Level.ERROR;
-          default -> throw new IllegalArgumentException(
-              "unrecognized log level \"" + level + "\": debug, info, warn or error");
+          default ->
+              throw new IllegalArgumentException(
+                  "unrecognized log level \"" + level + "\": debug, info, warn or error");
         };
     boolean j =
         switch (format) {
           case "logfmt" -> false;
           case "json" -> true;
-          default -> throw new IllegalArgumentException(
-              "unrecognized log format \"" + format + "\": logfmt or json");
+          default ->
+              throw new IllegalArgumentException(
+                  "unrecognized log format \"" + format + "\": logfmt or json");
         };
     threshold = l;
     json = j;

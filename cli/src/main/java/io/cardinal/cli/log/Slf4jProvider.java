@@ -14,9 +14,9 @@ import org.slf4j.spi.MDCAdapter;
 import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
- * The command line's SLF4J backend: every logger writes through {@link LogLine}, so SLF4J lines
- * and the storage engine's System.Logger lines share one format. Only the command line carries it;
- * an embedder keeps its own backend.
+ * The command line's SLF4J backend: every logger writes through {@link LogLine}, so SLF4J lines and
+ * the storage engine's System.Logger lines share one format. Only the command line carries it; an
+ * embedder keeps its own backend.
  */
 public final class Slf4jProvider implements SLF4JServiceProvider {
   private final ILoggerFactory factory = new Factory();

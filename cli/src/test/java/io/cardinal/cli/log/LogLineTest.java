@@ -27,9 +27,16 @@ class LogLineTest {
   }
 
   private List<String> lines() {
-    return buf.toString(StandardCharsets.UTF_8).lines().map(l -> l.replaceFirst(
-        "^time=\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z ", "time=T ")
-        .replaceFirst("^\\{\"time\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\"", "{\"time\":\"T\"")).toList();
+    return buf.toString(StandardCharsets.UTF_8)
+        .lines()
+        .map(
+            l ->
+                l.replaceFirst(
+                        "^time=\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z ", "time=T ")
+                    .replaceFirst(
+                        "^\\{\"time\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\"",
+                        "{\"time\":\"T\""))
+        .toList();
   }
 
   @Test
@@ -87,8 +94,7 @@ class LogLineTest {
         assertThrows(IllegalArgumentException.class, () -> LogLine.configure("info", "xml"));
     assertEquals("unrecognized log format \"xml\": logfmt or json", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> LogLine.configure("loud", "json"));
-    assertEquals(
-        "unrecognized log level \"loud\": debug, info, warn or error", e.getMessage());
+    assertEquals("unrecognized log level \"loud\": debug, info, warn or error", e.getMessage());
   }
 
   @Test

@@ -138,6 +138,27 @@ final class SelfMetrics {
             + " consumer.",
         null,
         lowest == Long.MAX_VALUE ? 0 : lowest);
+    metric(
+        sb,
+        "prometheus_tsdb_lowest_timestamp_seconds",
+        "gauge",
+        "Lowest timestamp value stored in the database.",
+        null,
+        lowest == Long.MAX_VALUE ? 0 : lowest / 1000);
+    metric(
+        sb,
+        "prometheus_tsdb_head_chunks",
+        "gauge",
+        "Total number of chunks in the head block.",
+        null,
+        hm.chunksCreated() - hm.chunksRemoved());
+    metric(
+        sb,
+        "prometheus_tsdb_retention_limit_bytes",
+        "gauge",
+        "Max number of bytes to be retained in the tsdb blocks, configured 0 means disabled",
+        null,
+        db.retentionBytes());
     io.cardinal.CompactionStats dm = db.compactionStats();
     metric(
         sb,
@@ -294,6 +315,7 @@ final class SelfMetrics {
         null,
         st.tooFarInFuture.sum());
     targetRejections(sb, server);
+    scrapeSummaries(sb, server);
     metric(
         sb,
         "prometheus_sd_http_failures_total",
@@ -427,6 +449,65 @@ final class SelfMetrics {
    * the duplicates, not only that some target does. Only non-zero counts, so a healthy server
    * exposes none.
    */
+  /**
+   * What Prometheus's overview dashboards read about scraping and discovery: scrape intervals and
+   * target sync times (summaries), discovered and active targets per job, failed discovery
+   * configurations, readiness.
+   */
+  private static void scrapeSummaries(StringBuilder sb, ServerContext server) {
+    io.cardinal.scrape.ScrapeStats st = server.scrapes().stats();
+    String interval = "prometheus_target_interval_length_seconds";
+    sb.append("# HELP ").append(interval).append(" Actual intervals between scrapes.\n");
+    sb.append("# TYPE ").append(interval).append(" summary\n");
+    new java.util.TreeMap<>(st.intervalLength)
+        .forEach((k, v) -> v.write(sb, interval, "interval", k));
+    String sync = "prometheus_target_sync_length_seconds";
+    sb.append("# HELP ").append(sync).append(" Actual interval to sync the scrape pool.\n");
+    sb.append("# TYPE ").append(sync).append(" summary\n");
+    new java.util.TreeMap<>(st.syncLength).forEach((k, v) -> v.write(sb, sync, "scrape_job", k));
+    String discovered = "prometheus_sd_discovered_targets";
+    sb.append("# HELP ").append(discovered).append(" Current number of discovered targets.\n");
+    sb.append("# TYPE ").append(discovered).append(" gauge\n");
+    server
+        .scrapes()
+        .discoveredTargetCounts()
+        .forEach(
+            (job, n) ->
+                Federate.writeSample(
+                    sb,
+                    Labels.of("__name__", discovered, "config", job, "name", "scrape"),
+                    n,
+                    Long.MIN_VALUE));
+    String poolTargets = "prometheus_target_scrape_pool_targets";
+    sb.append("# HELP ").append(poolTargets).append(" Current number of targets in this scrape pool.\n");
+    sb.append("# TYPE ").append(poolTargets).append(" gauge\n");
+    server
+        .scrapes()
+        .activeLoops()
+        .forEach(
+            (job, loops) ->
+                Federate.writeSample(
+                    sb,
+                    Labels.of("__name__", poolTargets, "scrape_job", job),
+                    loops.size(),
+                    Long.MIN_VALUE));
+    metric(
+        sb,
+        "prometheus_sd_failed_configs",
+        "gauge",
+        "Current number of service discovery configurations that failed to load.",
+        Labels.of("__name__", "prometheus_sd_failed_configs", "name", "scrape"),
+        0);
+    metric(
+        sb,
+        "prometheus_ready",
+        "gauge",
+        "Whether Prometheus startup was fully completed and the server is ready for normal"
+            + " operation.",
+        null,
+        1);
+  }
+
   private static void targetRejections(StringBuilder sb, ServerContext server) {
     String name = "cardinal_target_samples_rejected_total";
     boolean header = false;

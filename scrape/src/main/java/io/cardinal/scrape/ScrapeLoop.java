@@ -64,6 +64,11 @@ public final class ScrapeLoop {
   private final Cardinal db;
   private final ScrapeStats stats;
 
+  /** This loop's summary of {@code prometheus_target_interval_length_seconds}, and its last start. */
+  private final io.cardinal.exposition.Summary intervalLength;
+
+  private long lastStartNanos;
+
   /** Samples this target offered that were not stored, per {@link AppendStatus} (by ordinal). */
   private final java.util.concurrent.atomic.AtomicLongArray rejected =
       new java.util.concurrent.atomic.AtomicLongArray(AppendStatus.count());
@@ -103,6 +108,10 @@ public final class ScrapeLoop {
     this.session = scraper.newSession();
     this.db = db;
     this.stats = stats;
+    this.intervalLength =
+        stats.intervalLength.computeIfAbsent(
+            io.cardinal.config.Durations.format(config.scrapeIntervalMs()),
+            k -> ScrapeStats.newSummary());
     this.app = db.appender();
     this.app.limits(
         new BatchLimits(
@@ -205,6 +214,10 @@ public final class ScrapeLoop {
     }
     long start = System.currentTimeMillis();
     long startNanos = System.nanoTime();
+    if (lastStartNanos != 0) {
+      intervalLength.observe((startNanos - lastStartNanos) / 1e9);
+    }
+    lastStartNanos = startNanos;
     String error = forcedError;
     CommitResult result = null;
     int scraped = 0;

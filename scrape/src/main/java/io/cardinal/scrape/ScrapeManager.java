@@ -164,6 +164,13 @@ public final class ScrapeManager implements AutoCloseable {
     return out;
   }
 
+  /** {@code prometheus_sd_discovered_targets}: targets discovered per job, active or dropped. */
+  public synchronized Map<String, Integer> discoveredTargetCounts() {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    pools.forEach((job, p) -> out.put(job, p.loops().size() + p.droppedCount()));
+    return out;
+  }
+
   /** How many targets relabeling dropped, by job, including those keep_dropped_targets hides. */
   public synchronized Map<String, Integer> droppedTargetCounts() {
     Map<String, Integer> out = new LinkedHashMap<>();

@@ -100,6 +100,18 @@ final class ScrapePool {
   }
 
   synchronized void sync() {
+    long t0 = System.nanoTime();
+    try {
+      syncTargets();
+    } finally {
+      stats
+          .syncLength
+          .computeIfAbsent(config.jobName(), k -> ScrapeStats.newSummary())
+          .observe((System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  private void syncTargets() {
     List<TargetGroup> groups = new ArrayList<>();
     int i = 0;
     for (StaticConfig sc : config.staticConfigs()) {

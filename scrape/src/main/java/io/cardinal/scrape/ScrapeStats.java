@@ -1,5 +1,8 @@
 package io.cardinal.scrape;
 
+import io.cardinal.exposition.Summary;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Server-wide scrape counters behind Prometheus's prometheus_target_* metrics. */
@@ -22,4 +25,20 @@ public final class ScrapeStats {
 
   /** {@code prometheus_sd_dns_lookup_failures_total}: failed dns_sd refreshes. */
   public final LongAdder dnsLookupFailures = new LongAdder();
+
+  /** Prometheus's quantiles for its scrape summaries, over its ten-minute window. */
+  private static final double[] QUANTILES = {0.01, 0.05, 0.5, 0.9, 0.99};
+
+  /**
+   * {@code prometheus_target_interval_length_seconds{interval}}: the time between two scrapes of a
+   * target, by configured interval.
+   */
+  public final Map<String, Summary> intervalLength = new ConcurrentHashMap<>();
+
+  /** {@code prometheus_target_sync_length_seconds{scrape_job}}: how long a target sync took. */
+  public final Map<String, Summary> syncLength = new ConcurrentHashMap<>();
+
+  static Summary newSummary() {
+    return new Summary(600_000, QUANTILES);
+  }
 }

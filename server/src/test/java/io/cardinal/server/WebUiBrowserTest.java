@@ -157,7 +157,19 @@ class WebUiBrowserTest {
   }
 
   private WebElement visible(String css) {
-    return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+    try {
+      return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+    } catch (org.openqa.selenium.TimeoutException e) {
+      // What the page showed instead: its text, and a screenshot beside the others.
+      try {
+        shot("failed-" + css.replaceAll("[^a-z]+", "-"));
+      } catch (IOException | RuntimeException ignored) {
+        // the diagnosis must not hide the failure
+      }
+      throw new AssertionError(
+          "no visible " + css + "; the page shows:\n" + driver.findElement(By.tagName("main")).getText(),
+          e);
+    }
   }
 
   private void waitText(String css, String text) {

@@ -114,6 +114,8 @@
     let lintTimer = null;
 
     function close() {
+      // A completion still on its way must not reopen the list.
+      seq++;
       list.hidden = true;
       items = [];
     }

@@ -479,7 +479,9 @@ final class SelfMetrics {
                     n,
                     Long.MIN_VALUE));
     String poolTargets = "prometheus_target_scrape_pool_targets";
-    sb.append("# HELP ").append(poolTargets).append(" Current number of targets in this scrape pool.\n");
+    sb.append("# HELP ")
+        .append(poolTargets)
+        .append(" Current number of targets in this scrape pool.\n");
     sb.append("# TYPE ").append(poolTargets).append(" gauge\n");
     server
         .scrapes()

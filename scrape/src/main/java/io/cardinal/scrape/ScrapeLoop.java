@@ -64,7 +64,9 @@ public final class ScrapeLoop {
   private final Cardinal db;
   private final ScrapeStats stats;
 
-  /** This loop's summary of {@code prometheus_target_interval_length_seconds}, and its last start. */
+  /**
+   * This loop's summary of {@code prometheus_target_interval_length_seconds}, and its last start.
+   */
   private final io.cardinal.exposition.Summary intervalLength;
 
   private long lastStartNanos;

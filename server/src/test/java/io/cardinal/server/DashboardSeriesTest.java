@@ -65,7 +65,8 @@ class DashboardSeriesTest {
     assertTrue(p50 > 0.05 && p50 < 0.5, "the median interval is about 100 ms: " + p50);
     assertTrue(m.contains("# TYPE prometheus_target_interval_length_seconds summary\n"), m);
     assertTrue(
-        m.contains("prometheus_target_interval_length_seconds{interval=\"100ms\",quantile=\"0.01\"}"));
+        m.contains(
+            "prometheus_target_interval_length_seconds{interval=\"100ms\",quantile=\"0.01\"}"));
     assertTrue(
         ServerHarness.metric(m, "prometheus_target_sync_length_seconds_count{scrape_job=\"t\"}")
             >= 1);

@@ -167,7 +167,10 @@ class WebUiBrowserTest {
         // the diagnosis must not hide the failure
       }
       throw new AssertionError(
-          "no visible " + css + "; the page shows:\n" + driver.findElement(By.tagName("main")).getText(),
+          "no visible "
+              + css
+              + "; the page shows:\n"
+              + driver.findElement(By.tagName("main")).getText(),
           e);
     }
   }

@@ -175,8 +175,10 @@ public record Config(
       List<RelabelConfig> metricRelabelConfigs,
       List<HttpSdConfig> httpSdConfigs,
       List<DnsSdConfig> dnsSdConfigs,
-      Transfer transfer) {
+      Transfer transfer,
+      List<KubernetesSdConfig> kubernetesSdConfigs) {
     public ScrapeConfig {
+      kubernetesSdConfigs = List.copyOf(kubernetesSdConfigs);
       params = Map.copyOf(params);
       staticConfigs = List.copyOf(staticConfigs);
       fileSdConfigs = List.copyOf(fileSdConfigs);
@@ -260,6 +262,30 @@ public record Config(
       BasicAuth basicAuth,
       Authorization authorization,
       TlsConfig tlsConfig) {}
+
+  /**
+   * A {@code kubernetes_sd_configs} entry: the role, how to reach the API server ({@code
+   * api_server}, {@code kubeconfig_file}, or in-cluster when neither), the namespaces ({@code
+   * ownNamespace}: the pod's own), the selectors, and the client credentials.
+   */
+  public record KubernetesSdConfig(
+      String role,
+      String apiServer,
+      String kubeconfigFile,
+      boolean ownNamespace,
+      List<String> namespaces,
+      List<KubernetesSelector> selectors,
+      BasicAuth basicAuth,
+      Authorization authorization,
+      TlsConfig tlsConfig) {
+    public KubernetesSdConfig {
+      namespaces = List.copyOf(namespaces);
+      selectors = List.copyOf(selectors);
+    }
+  }
+
+  /** One {@code selectors} entry of kubernetes_sd_configs: label and field selector strings. */
+  public record KubernetesSelector(String role, String label, String field) {}
 
   /**
    * A {@code dns_sd_configs} entry: {@code names} looked up as {@code type} (SRV, A, AAAA, MX or

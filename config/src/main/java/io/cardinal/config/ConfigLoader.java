@@ -713,6 +713,7 @@ public final class ConfigLoader {
                 "file_sd_configs",
                 "http_sd_configs",
                 "dns_sd_configs",
+                "kubernetes_sd_configs",
                 "relabel_configs",
                 "metric_relabel_configs",
                 "track_timestamps_staleness",
@@ -806,7 +807,125 @@ public final class ConfigLoader {
             f.bool("enable_compression", true),
             f.bool("follow_redirects", true),
             f.bool("track_timestamps_staleness", false),
-            f.intValue("keep_dropped_targets", g.keepDroppedTargets())));
+            f.intValue("keep_dropped_targets", g.keepDroppedTargets())),
+        kubernetesSdConfigs(f));
+  }
+
+  /** Prometheus's Kubernetes roles, and those Cardinal discovers. */
+  private static final Set<String> K8S_ROLES =
+      Set.of("endpoints", "endpointslice", "service", "pod", "node", "ingress");
+
+  private static final Set<String> K8S_ROLES_SUPPORTED = Set.of("endpoints", "service", "pod", "node");
+
+  private static List<Config.KubernetesSdConfig> kubernetesSdConfigs(Fields f)
+      throws ConfigException {
+    List<Config.KubernetesSdConfig> out = new ArrayList<>();
+    if (!f.has("kubernetes_sd_configs")) {
+      return out;
+    }
+    for (Node n : seq(f.get("kubernetes_sd_configs"), "kubernetes_sd_configs")) {
+      Fields k =
+          new Fields(
+              n,
+              "kubernetes_sd_config",
+              Set.of(
+                  "role",
+                  "api_server",
+                  "kubeconfig_file",
+                  "namespaces",
+                  "selectors",
+                  "attach_metadata",
+                  "basic_auth",
+                  "authorization",
+                  "tls_config",
+                  "bearer_token",
+                  "bearer_token_file",
+                  "follow_redirects",
+                  "enable_http2"),
+              Set.of());
+      String role = k.string("role", "");
+      if (role.isEmpty()) {
+        throw new ConfigException(line(n), "role missing (one of: pod, service, endpoints, endpointslice, node, ingress)");
+      }
+      if (!K8S_ROLES.contains(role)) {
+        throw new ConfigException(k.line("role"), "unknown Kubernetes SD role \"" + role + "\"");
+      }
+      if (!K8S_ROLES_SUPPORTED.contains(role)) {
+        throw new ConfigException(
+            k.line("role"),
+            "kubernetes_sd_configs role \""
+                + role
+                + "\" is not supported by Cardinal yet: use the pod, service, endpoints or node"
+                + " role");
+      }
+      String api = k.string("api_server", "");
+      String kubeconfig = k.string("kubeconfig_file", "");
+      if (!api.isEmpty() && !kubeconfig.isEmpty()) {
+        throw new ConfigException(
+            k.line("kubeconfig_file"),
+            "cannot use 'kubeconfig_file' and 'api_server' simultaneously");
+      }
+      boolean own = false;
+      List<String> namespaces = new ArrayList<>();
+      if (k.has("namespaces")) {
+        Fields ns =
+            new Fields(k.get("namespaces"), "namespaces", Set.of("own_namespace", "names"), Set.of());
+        own = ns.bool("own_namespace", false);
+        if (ns.has("names")) {
+          for (Node nn : seq(ns.get("names"), "names")) {
+            namespaces.add(scalar(nn, "names"));
+          }
+        }
+      }
+      List<Config.KubernetesSelector> selectors = new ArrayList<>();
+      if (k.has("selectors")) {
+        for (Node sn : seq(k.get("selectors"), "selectors")) {
+          Fields sel = new Fields(sn, "selector", Set.of("role", "label", "field"), Set.of());
+          String sr = sel.string("role", "");
+          boolean ok =
+              sr.equals(role) || (role.equals("endpoints") && (sr.equals("pod") || sr.equals("service")));
+          if (!ok) {
+            throw new ConfigException(
+                sel.line("role"), "selector role \"" + sr + "\" is not valid for role " + role);
+          }
+          selectors.add(
+              new Config.KubernetesSelector(sr, sel.string("label", ""), sel.string("field", "")));
+        }
+      }
+      if (k.has("attach_metadata")) {
+        Fields am =
+            new Fields(
+                k.get("attach_metadata"),
+                "attach_metadata",
+                Set.of("node", "namespace", "deployment", "job", "cronjob"),
+                Set.of());
+        for (String a : List.of("node", "namespace", "deployment", "job", "cronjob")) {
+          if (am.bool(a, false)) {
+            throw new ConfigException(
+                am.line(a),
+                "attach_metadata " + a + ": true is not supported by Cardinal yet");
+          }
+        }
+      }
+      if (!k.bool("follow_redirects", true)) {
+        throw new ConfigException(
+            k.line("follow_redirects"), "follow_redirects: false is not supported for kubernetes_sd_configs");
+      }
+      k.bool("enable_http2", true);
+      BasicAuth basic = basicAuth(k);
+      out.add(
+          new Config.KubernetesSdConfig(
+              role,
+              api,
+              kubeconfig,
+              own,
+              namespaces,
+              selectors,
+              basic,
+              authorization(k, basic),
+              tlsConfig(k)));
+    }
+    return out;
   }
 
   private static List<HttpSdConfig> httpSdConfigs(Fields f) throws ConfigException {

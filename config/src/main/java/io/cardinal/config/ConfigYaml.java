@@ -105,6 +105,42 @@ public final class ConfigYaml {
         // The client settings of a scrape config, two more spaces in.
         sb.append(client.toString().replace("\n  ", "\n    ").replaceFirst("^  ", "    "));
       }
+      for (Config.KubernetesSdConfig k : s.kubernetesSdConfigs()) {
+        if (k == s.kubernetesSdConfigs().get(0)) {
+          sb.append("  kubernetes_sd_configs:\n");
+        }
+        sb.append("  - role: ").append(k.role()).append('\n');
+        if (!k.apiServer().isEmpty()) {
+          sb.append("    api_server: ").append(quote(k.apiServer())).append('\n');
+        }
+        if (!k.kubeconfigFile().isEmpty()) {
+          sb.append("    kubeconfig_file: ").append(quote(k.kubeconfigFile())).append('\n');
+        }
+        if (k.ownNamespace() || !k.namespaces().isEmpty()) {
+          sb.append("    namespaces:\n      own_namespace: ").append(k.ownNamespace()).append('\n');
+          if (!k.namespaces().isEmpty()) {
+            sb.append("      names:\n");
+            for (String n : k.namespaces()) {
+              sb.append("      - ").append(quote(n)).append('\n');
+            }
+          }
+        }
+        if (!k.selectors().isEmpty()) {
+          sb.append("    selectors:\n");
+          for (Config.KubernetesSelector sel : k.selectors()) {
+            sb.append("    - role: ").append(sel.role()).append('\n');
+            if (!sel.label().isEmpty()) {
+              sb.append("      label: ").append(quote(sel.label())).append('\n');
+            }
+            if (!sel.field().isEmpty()) {
+              sb.append("      field: ").append(quote(sel.field())).append('\n');
+            }
+          }
+        }
+        StringBuilder client = new StringBuilder();
+        httpClient(client, k.basicAuth(), k.authorization(), k.tlsConfig(), showSecrets);
+        sb.append(client.toString().replace("\n  ", "\n    ").replaceFirst("^  ", "    "));
+      }
       for (Config.DnsSdConfig d : s.dnsSdConfigs()) {
         if (d == s.dnsSdConfigs().get(0)) {
           sb.append("  dns_sd_configs:\n");

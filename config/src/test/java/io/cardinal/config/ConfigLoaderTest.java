@@ -244,6 +244,28 @@ class ConfigLoaderTest {
             "scrape_configs:\n  - job_name: a\n    follow_redirects: maybe\n",
             "line 3: cannot unmarshal \"maybe\" into follow_redirects: want true or false"),
         Arguments.of(
+            "scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs:\n      - namespaces: {}\n",
+            "line 4: role missing (one of: pod, service, endpoints, endpointslice, node, ingress)"),
+        Arguments.of(
+            "scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs:\n      - role: pods\n",
+            "line 4: unknown Kubernetes SD role \"pods\""),
+        Arguments.of(
+            "scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs:\n      - role: ingress\n",
+            "line 4: kubernetes_sd_configs role \"ingress\" is not supported by Cardinal yet: use"
+                + " the pod, service, endpoints or node role"),
+        Arguments.of(
+            "scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs:\n      - role: pod\n"
+                + "        api_server: https://k:6443\n        kubeconfig_file: k.yml\n",
+            "line 6: cannot use 'kubeconfig_file' and 'api_server' simultaneously"),
+        Arguments.of(
+            "scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs:\n      - role: pod\n"
+                + "        selectors: [{role: node, label: a=b}]\n",
+            "line 5: selector role \"node\" is not valid for role pod"),
+        Arguments.of(
+            "scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs:\n      - role: pod\n"
+                + "        attach_metadata: {node: true}\n",
+            "line 5: attach_metadata node: true is not supported by Cardinal yet"),
+        Arguments.of(
             "scrape_configs: [\n",
             "line 2: invalid YAML: expected the node content, but found '<stream end>'"));
   }

@@ -66,6 +66,9 @@ final class ScrapePool {
           new HttpDiscovery(
               h, HttpScraper.USER_AGENT, discoveryExecutor, apply, stats.httpSdFailures));
     }
+    for (io.cardinal.config.Config.KubernetesSdConfig k : config.kubernetesSdConfigs()) {
+      discoverers.add(new io.cardinal.discovery.KubernetesDiscovery(k, baseDir, apply));
+    }
     for (DnsSdConfig d : config.dnsSdConfigs()) {
       discoverers.add(
           new DnsDiscovery(
@@ -186,6 +189,9 @@ final class ScrapePool {
 
   synchronized void stop() {
     stopped = true;
+    for (Discoverer d : discoverers) {
+      d.close();
+    }
     for (ScrapeLoop l : loops.values()) {
       l.stop();
     }

@@ -815,7 +815,8 @@ public final class ConfigLoader {
   private static final Set<String> K8S_ROLES =
       Set.of("endpoints", "endpointslice", "service", "pod", "node", "ingress");
 
-  private static final Set<String> K8S_ROLES_SUPPORTED = Set.of("endpoints", "service", "pod", "node");
+  private static final Set<String> K8S_ROLES_SUPPORTED =
+      Set.of("endpoints", "service", "pod", "node");
 
   private static List<Config.KubernetesSdConfig> kubernetesSdConfigs(Fields f)
       throws ConfigException {
@@ -845,7 +846,9 @@ public final class ConfigLoader {
               Set.of());
       String role = k.string("role", "");
       if (role.isEmpty()) {
-        throw new ConfigException(line(n), "role missing (one of: pod, service, endpoints, endpointslice, node, ingress)");
+        throw new ConfigException(
+            line(n),
+            "role missing (one of: pod, service, endpoints, endpointslice, node, ingress)");
       }
       if (!K8S_ROLES.contains(role)) {
         throw new ConfigException(k.line("role"), "unknown Kubernetes SD role \"" + role + "\"");
@@ -869,7 +872,8 @@ public final class ConfigLoader {
       List<String> namespaces = new ArrayList<>();
       if (k.has("namespaces")) {
         Fields ns =
-            new Fields(k.get("namespaces"), "namespaces", Set.of("own_namespace", "names"), Set.of());
+            new Fields(
+                k.get("namespaces"), "namespaces", Set.of("own_namespace", "names"), Set.of());
         own = ns.bool("own_namespace", false);
         if (ns.has("names")) {
           for (Node nn : seq(ns.get("names"), "names")) {
@@ -883,7 +887,8 @@ public final class ConfigLoader {
           Fields sel = new Fields(sn, "selector", Set.of("role", "label", "field"), Set.of());
           String sr = sel.string("role", "");
           boolean ok =
-              sr.equals(role) || (role.equals("endpoints") && (sr.equals("pod") || sr.equals("service")));
+              sr.equals(role)
+                  || (role.equals("endpoints") && (sr.equals("pod") || sr.equals("service")));
           if (!ok) {
             throw new ConfigException(
                 sel.line("role"), "selector role \"" + sr + "\" is not valid for role " + role);
@@ -902,14 +907,14 @@ public final class ConfigLoader {
         for (String a : List.of("node", "namespace", "deployment", "job", "cronjob")) {
           if (am.bool(a, false)) {
             throw new ConfigException(
-                am.line(a),
-                "attach_metadata " + a + ": true is not supported by Cardinal yet");
+                am.line(a), "attach_metadata " + a + ": true is not supported by Cardinal yet");
           }
         }
       }
       if (!k.bool("follow_redirects", true)) {
         throw new ConfigException(
-            k.line("follow_redirects"), "follow_redirects: false is not supported for kubernetes_sd_configs");
+            k.line("follow_redirects"),
+            "follow_redirects: false is not supported for kubernetes_sd_configs");
       }
       k.bool("enable_http2", true);
       BasicAuth basic = basicAuth(k);

@@ -296,6 +296,33 @@ class ConfigLoaderTest {
     assertEquals(c.scrapeConfigs(), ConfigLoader.parse(ConfigYaml.render(c, true)).scrapeConfigs());
   }
 
+  @Test
+  void kubernetesSdConfigsReadAndRenderBack() throws Exception {
+    // Debian's promtool 2.42 is built without Kubernetes discovery, so this one is checked here.
+    Config c =
+        ConfigLoader.parse(
+            "scrape_configs:\n  - job_name: k\n    kubernetes_sd_configs:\n"
+                + "      - role: endpoints\n        api_server: https://10.0.0.1:6443\n"
+                + "        namespaces: {names: [shop, default]}\n"
+                + "        selectors:\n          - {role: pod, label: 'app=web', field: 'spec.nodeName=a'}\n"
+                + "          - {role: service, label: 'tier!=db'}\n"
+                + "        tls_config: {insecure_skip_verify: true}\n        bearer_token: t\n"
+                + "      - role: node\n        kubeconfig_file: kube.yml\n");
+    List<Config.KubernetesSdConfig> ks = c.scrapeConfigs().get(0).kubernetesSdConfigs();
+    assertEquals(2, ks.size());
+    assertEquals("endpoints", ks.get(0).role());
+    assertEquals(List.of("shop", "default"), ks.get(0).namespaces());
+    assertEquals(
+        List.of(
+            new Config.KubernetesSelector("pod", "app=web", "spec.nodeName=a"),
+            new Config.KubernetesSelector("service", "tier!=db", "")),
+        ks.get(0).selectors());
+    assertTrue(ks.get(0).tlsConfig().insecureSkipVerify());
+    assertEquals("t", ks.get(0).authorization().credentials());
+    assertEquals("kube.yml", ks.get(1).kubeconfigFile());
+    assertEquals(c.scrapeConfigs(), ConfigLoader.parse(ConfigYaml.render(c, true)).scrapeConfigs());
+  }
+
   @ParameterizedTest
   @MethodSource("badConfigs")
   void badConfigNamesFieldAndLine(String yaml, String message) {

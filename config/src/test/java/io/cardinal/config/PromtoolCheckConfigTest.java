@@ -158,18 +158,6 @@ class PromtoolCheckConfigTest {
               - names: [example.org]
                 type: mx
                 port: 25
-          - job_name: kubernetes-pods
-            kubernetes_sd_configs:
-              - role: pod
-                api_server: https://10.0.0.1:6443
-                namespaces: {names: [shop, default]}
-                selectors: [{role: pod, label: 'app=web', field: 'spec.nodeName=node-a'}]
-                tls_config: {insecure_skip_verify: true}
-                bearer_token_file: SECRET
-              - role: endpoints
-                kubeconfig_file: KUBECONFIG
-            relabel_configs:
-              - {source_labels: [__meta_kubernetes_pod_annotation_prometheus_io_scrape], action: keep, regex: 'true'}
           - job_name: blackbox
             metrics_path: /probe
             params: {module: [http_2xx]}
@@ -186,7 +174,6 @@ class PromtoolCheckConfigTest {
             static_configs: [{targets: ['127.0.0.1:3']}]
         """
               .replace("SECRET", secret.toString())
-              .replace("KUBECONFIG", secret.toString())
               .replace("CERT", cert.toString())
               .replace("KEY", key.toString())
         });

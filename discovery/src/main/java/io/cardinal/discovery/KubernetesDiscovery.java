@@ -46,8 +46,8 @@ import java.util.function.Function;
  * kubernetes_sd_configs for the {@code pod}, {@code service}, {@code endpoints} and {@code node}
  * roles, with Prometheus's meta labels. The objects are watched through the Kubernetes client's
  * informers (one list, then a watch; the client reconnects and relists on its own), and every
- * change marks the groups for recomputation from the informers' caches at the next poll, which
- * the change itself asks for.
+ * change marks the groups for recomputation from the informers' caches at the next poll, which the
+ * change itself asks for.
  */
 public final class KubernetesDiscovery implements Discoverer, AutoCloseable {
   private static final String META = "__meta_kubernetes_";
@@ -79,12 +79,39 @@ public final class KubernetesDiscovery implements Discoverer, AutoCloseable {
             .build();
     List<String> namespaces = namespaces(config);
     switch (config.role()) {
-      case "pod" -> inform(pods, namespaces, ns -> client.pods().inNamespace(ns), "pod", () -> client.pods().inAnyNamespace());
-      case "service" -> inform(services, namespaces, ns -> client.services().inNamespace(ns), "service", () -> client.services().inAnyNamespace());
+      case "pod" ->
+          inform(
+              pods,
+              namespaces,
+              ns -> client.pods().inNamespace(ns),
+              "pod",
+              () -> client.pods().inAnyNamespace());
+      case "service" ->
+          inform(
+              services,
+              namespaces,
+              ns -> client.services().inNamespace(ns),
+              "service",
+              () -> client.services().inAnyNamespace());
       case "endpoints" -> {
-        inform(endpoints, namespaces, ns -> client.endpoints().inNamespace(ns), "endpoints", () -> client.endpoints().inAnyNamespace());
-        inform(services, namespaces, ns -> client.services().inNamespace(ns), "service", () -> client.services().inAnyNamespace());
-        inform(pods, namespaces, ns -> client.pods().inNamespace(ns), "pod", () -> client.pods().inAnyNamespace());
+        inform(
+            endpoints,
+            namespaces,
+            ns -> client.endpoints().inNamespace(ns),
+            "endpoints",
+            () -> client.endpoints().inAnyNamespace());
+        inform(
+            services,
+            namespaces,
+            ns -> client.services().inNamespace(ns),
+            "service",
+            () -> client.services().inAnyNamespace());
+        inform(
+            pods,
+            namespaces,
+            ns -> client.pods().inNamespace(ns),
+            "pod",
+            () -> client.pods().inAnyNamespace());
       }
       case "node" -> {
         FilterWatchListDeletable<Node, ?, ?> all = select(client.nodes(), "node");
@@ -173,10 +200,14 @@ public final class KubernetesDiscovery implements Discoverer, AutoCloseable {
       for (String term : s.field().isEmpty() ? new String[0] : s.field().split(",")) {
         int ne = term.indexOf("!=");
         if (ne > 0) {
-          out = (FilterWatchListDeletable<T, ?, ?>) out.withoutField(term.substring(0, ne).trim(), term.substring(ne + 2).trim());
+          out =
+              (FilterWatchListDeletable<T, ?, ?>)
+                  out.withoutField(term.substring(0, ne).trim(), term.substring(ne + 2).trim());
         } else {
           String[] kv = term.split("==?", 2);
-          out = (FilterWatchListDeletable<T, ?, ?>) out.withField(kv[0].trim(), kv.length > 1 ? kv[1].trim() : "");
+          out =
+              (FilterWatchListDeletable<T, ?, ?>)
+                  out.withField(kv[0].trim(), kv.length > 1 ? kv[1].trim() : "");
         }
       }
     }
@@ -245,8 +276,7 @@ public final class KubernetesDiscovery implements Discoverer, AutoCloseable {
     for (SharedIndexInformer<T> i : informers) {
       out.addAll(i.getStore().list());
     }
-    out.sort(
-        (a, b) -> key((HasMetadata) a).compareTo(key((HasMetadata) b)));
+    out.sort((a, b) -> key((HasMetadata) a).compareTo(key((HasMetadata) b)));
     return out;
   }
 
@@ -277,12 +307,12 @@ public final class KubernetesDiscovery implements Discoverer, AutoCloseable {
     Labels labels(String podIp) {
       Labels.Builder b = Labels.builder();
       b.set("__address__", port == null ? podIp : hostPort(podIp, port.getContainerPort()));
-      container(b, this);
+      containerLabels(b, this);
       return b.build();
     }
   }
 
-  private static void container(Labels.Builder b, ContainerTarget c) {
+  private static void containerLabels(Labels.Builder b, ContainerTarget c) {
     b.set(META + "pod_container_name", c.container().getName());
     b.set(META + "pod_container_image", nz(c.container().getImage()));
     b.set(META + "pod_container_init", String.valueOf(c.init()));
@@ -368,7 +398,8 @@ public final class KubernetesDiscovery implements Discoverer, AutoCloseable {
     for (Service s : all(services)) {
       List<Labels> targets = new ArrayList<>();
       String host = s.getMetadata().getName() + "." + s.getMetadata().getNamespace() + ".svc";
-      for (ServicePort port : s.getSpec() == null ? List.<ServicePort>of() : nl(s.getSpec().getPorts())) {
+      for (ServicePort port :
+          s.getSpec() == null ? List.<ServicePort>of() : nl(s.getSpec().getPorts())) {
         targets.add(
             Labels.builder()
                 .set("__address__", hostPort(host, port.getPort()))
@@ -449,13 +480,17 @@ public final class KubernetesDiscovery implements Discoverer, AutoCloseable {
               }
               Pod pod = null;
               if (a.getTargetRef() != null && "Pod".equals(a.getTargetRef().getKind())) {
-                pod = podByKey.get(nz(a.getTargetRef().getNamespace(), m.getNamespace()) + "/" + a.getTargetRef().getName());
+                pod =
+                    podByKey.get(
+                        nz(a.getTargetRef().getNamespace(), m.getNamespace())
+                            + "/"
+                            + a.getTargetRef().getName());
               }
               if (pod != null) {
                 merge(t, podLabels(pod));
                 for (ContainerTarget c : containers(pod)) {
                   if (c.port() != null && c.port().getContainerPort().equals(port.getPort())) {
-                    container(t, c);
+                    containerLabels(t, c);
                     seen.computeIfAbsent(key(pod), k -> new HashSet<>())
                         .add(c.container().getName() + ":" + c.port().getContainerPort());
                     break;
@@ -477,13 +512,14 @@ public final class KubernetesDiscovery implements Discoverer, AutoCloseable {
         }
         for (ContainerTarget c : containers(pod)) {
           if (c.port() == null
-              || s.getValue().contains(c.container().getName() + ":" + c.port().getContainerPort())) {
+              || s.getValue()
+                  .contains(c.container().getName() + ":" + c.port().getContainerPort())) {
             continue;
           }
           Labels.Builder t = Labels.builder();
           merge(t, podLabels(pod));
           t.set("__address__", hostPort(ip, c.port().getContainerPort()));
-          container(t, c);
+          containerLabels(t, c);
           targets.add(t.build());
         }
       }
@@ -575,7 +611,8 @@ public final class KubernetesDiscovery implements Discoverer, AutoCloseable {
     StringBuilder sb = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+      boolean ok =
+          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
       sb.append(ok ? c : '_');
     }
     return sb.toString();

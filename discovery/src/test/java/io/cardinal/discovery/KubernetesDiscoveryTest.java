@@ -1,6 +1,7 @@
 package io.cardinal.discovery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cardinal.config.Config.KubernetesSdConfig;
@@ -26,6 +27,12 @@ import org.junit.jupiter.api.Test;
  */
 @EnableKubernetesMockClient(crud = true)
 class KubernetesDiscoveryTest {
+  static {
+    // The JDK's HTTP client keeps idle connections 20 minutes; the mock server waits 10 s for
+    // every connection to close when a test ends.
+    System.setProperty("jdk.httpclient.keepalive.timeout", "1");
+  }
+
   KubernetesClient client;
 
   @BeforeEach
@@ -213,7 +220,8 @@ class KubernetesDiscoveryTest {
   void podRoleOneTargetPerContainerPortAndPortlessContainer() throws Exception {
     AtomicInteger changes = new AtomicInteger();
     try (KubernetesDiscovery d =
-        new KubernetesDiscovery(sd("pod", List.of("shop")), Path.of("."), changes::incrementAndGet)) {
+        new KubernetesDiscovery(
+            sd("pod", List.of("shop")), Path.of("."), changes::incrementAndGet)) {
       List<Labels> ts = targets(d, 3);
       Labels metrics = find(ts, "__address__", "10.1.0.7:9113");
       assertEquals("metrics", metrics.get("__meta_kubernetes_pod_container_port_name"));
@@ -230,17 +238,21 @@ class KubernetesDiscoveryTest {
       assertEquals("node-a", metrics.get("__meta_kubernetes_pod_node_name"));
       assertEquals("true", metrics.get("__meta_kubernetes_pod_ready"));
       assertEquals("Running", metrics.get("__meta_kubernetes_pod_phase"));
-      assertEquals("u-1", metrics.get("__meta_kubernetes_pod_uid"));
+      // The API server assigns the UID (the mock as a real one).
+      assertEquals(
+          client.pods().inNamespace("shop").withName("web-7d9f-x2").get().getMetadata().getUid(),
+          metrics.get("__meta_kubernetes_pod_uid"));
       assertEquals("ReplicaSet", metrics.get("__meta_kubernetes_pod_controller_kind"));
       assertEquals("web-7d9f", metrics.get("__meta_kubernetes_pod_controller_name"));
       assertEquals("shop", metrics.get("__meta_kubernetes_pod_label_app_kubernetes_io_part_of"));
       assertEquals("true", metrics.get("__meta_kubernetes_pod_labelpresent_app"));
       assertEquals("true", metrics.get("__meta_kubernetes_pod_annotation_prometheus_io_scrape"));
-      assertEquals("true", metrics.get("__meta_kubernetes_pod_annotationpresent_prometheus_io_scrape"));
+      assertEquals(
+          "true", metrics.get("__meta_kubernetes_pod_annotationpresent_prometheus_io_scrape"));
       // A container without ports: one target on the pod IP, for relabeling to add a port.
       Labels sidecar = find(ts, "__meta_kubernetes_pod_container_name", "sidecar");
       assertEquals("10.1.0.7", sidecar.get("__address__"));
-      assertEquals(null, sidecar.get("__meta_kubernetes_pod_container_port_number"));
+      assertFalse(sidecar.has("__meta_kubernetes_pod_container_port_number"));
 
       // Watched: a deleted pod's targets go without a restart.
       int before = changes.get();
@@ -252,7 +264,8 @@ class KubernetesDiscoveryTest {
 
   @Test
   void serviceRoleOneTargetPerPortAtTheServiceDnsName() throws Exception {
-    try (KubernetesDiscovery d = new KubernetesDiscovery(sd("service", List.of()), Path.of("."), () -> {})) {
+    try (KubernetesDiscovery d =
+        new KubernetesDiscovery(sd("service", List.of()), Path.of("."), () -> {})) {
       Labels t = targets(d, 1).get(0);
       assertEquals(
           Labels.of(
@@ -293,13 +306,14 @@ class KubernetesDiscoveryTest {
       Labels extra = find(ts, "__address__", "10.1.0.7:9113");
       assertEquals("metrics", extra.get("__meta_kubernetes_pod_container_port_name"));
       assertEquals("web", extra.get("__meta_kubernetes_service_name"));
-      assertEquals(null, extra.get("__meta_kubernetes_endpoint_port_name"));
+      assertFalse(extra.has("__meta_kubernetes_endpoint_port_name"));
     }
   }
 
   @Test
   void nodeRoleAddressKubeletPortAndInstance() throws Exception {
-    try (KubernetesDiscovery d = new KubernetesDiscovery(sd("node", List.of()), Path.of("."), () -> {})) {
+    try (KubernetesDiscovery d =
+        new KubernetesDiscovery(sd("node", List.of()), Path.of("."), () -> {})) {
       Labels t = targets(d, 1).get(0);
       assertEquals("10.0.0.5:10250", t.get("__address__"));
       assertEquals("node-a", t.get("instance"));

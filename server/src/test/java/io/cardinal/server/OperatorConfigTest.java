@@ -16,12 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A scrape job as prometheus-operator (kube-prometheus-stack) writes it for a ServiceMonitor —
- * the endpoints role, its keep/replace/hashmod relabeling on service, endpoint and pod meta
- * labels, its scrape settings, a rule file and an Alertmanager — loads, discovers from the API
- * server (the client's mock, CRUD mode), and scrapes, with the target labels worked out by hand
- * from the relabeling rules: {@code container}, {@code endpoint}, {@code instance}, {@code job},
- * {@code namespace}, {@code pod}, {@code service}.
+ * A scrape job as prometheus-operator (kube-prometheus-stack) writes it for a ServiceMonitor — the
+ * endpoints role, its keep/replace/hashmod relabeling on service, endpoint and pod meta labels, its
+ * scrape settings, a rule file and an Alertmanager — loads, discovers from the API server (the
+ * client's mock, CRUD mode), and scrapes, with the target labels worked out by hand from the
+ * relabeling rules: {@code container}, {@code endpoint}, {@code instance}, {@code job}, {@code
+ * namespace}, {@code pod}, {@code service}.
  */
 @EnableKubernetesMockClient(crud = true)
 class OperatorConfigTest {

@@ -79,20 +79,8 @@ public final class KubernetesDiscovery implements Discoverer, AutoCloseable {
             .build();
     List<String> namespaces = namespaces(config);
     switch (config.role()) {
-      case "pod" ->
-          inform(
-              pods,
-              namespaces,
-              ns -> client.pods().inNamespace(ns),
-              "pod",
-              () -> client.pods().inAnyNamespace());
-      case "service" ->
-          inform(
-              services,
-              namespaces,
-              ns -> client.services().inNamespace(ns),
-              "service",
-              () -> client.services().inAnyNamespace());
+      case "pod" -> informPods(namespaces);
+      case "service" -> informServices(namespaces);
       case "endpoints" -> {
         inform(
             endpoints,
@@ -100,18 +88,8 @@ public final class KubernetesDiscovery implements Discoverer, AutoCloseable {
             ns -> client.endpoints().inNamespace(ns),
             "endpoints",
             () -> client.endpoints().inAnyNamespace());
-        inform(
-            services,
-            namespaces,
-            ns -> client.services().inNamespace(ns),
-            "service",
-            () -> client.services().inAnyNamespace());
-        inform(
-            pods,
-            namespaces,
-            ns -> client.pods().inNamespace(ns),
-            "pod",
-            () -> client.pods().inAnyNamespace());
+        informServices(namespaces);
+        informPods(namespaces);
       }
       case "node" -> {
         FilterWatchListDeletable<Node, ?, ?> all = select(client.nodes(), "node");
@@ -119,6 +97,24 @@ public final class KubernetesDiscovery implements Discoverer, AutoCloseable {
       }
       default -> throw new IllegalArgumentException("unsupported role " + config.role());
     }
+  }
+
+  private void informPods(List<String> namespaces) {
+    inform(
+        pods,
+        namespaces,
+        ns -> client.pods().inNamespace(ns),
+        "pod",
+        () -> client.pods().inAnyNamespace());
+  }
+
+  private void informServices(List<String> namespaces) {
+    inform(
+        services,
+        namespaces,
+        ns -> client.services().inNamespace(ns),
+        "service",
+        () -> client.services().inAnyNamespace());
   }
 
   private static Config clientConfig(KubernetesSdConfig c, Path baseDir) throws IOException {

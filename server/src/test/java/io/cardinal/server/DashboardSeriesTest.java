@@ -14,20 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
  * discovered targets, head chunks, retention, readiness), present in {@code /metrics} with the
  * names, labels and values Prometheus gives them.
  */
-class DashboardSeriesTest {
-  @TempDir Path dir;
-  private ServerHarness cardinal;
-  private TestTarget target;
+class DashboardSeriesTest extends ServerTest {
 
-  @AfterEach
-  void tearDown() {
-    if (cardinal != null) {
-      cardinal.close();
-    }
-    if (target != null) {
-      target.close();
-    }
-  }
 
   @Test
   void overviewDashboardSeries() throws Exception {

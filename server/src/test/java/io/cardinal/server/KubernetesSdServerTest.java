@@ -18,26 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
  * stored with the relabeled labels; a pod deleted from the cluster stops being scraped.
  */
 @EnableKubernetesMockClient(crud = true)
-class KubernetesSdServerTest {
+class KubernetesSdServerTest extends ServerTest {
   static {
     // The mock server waits 10 s for idle connections to close; the JDK's client keeps them 20 min.
     System.setProperty("jdk.httpclient.keepalive.timeout", "1");
   }
 
   KubernetesClient client;
-  @TempDir Path dir;
-  private ServerHarness cardinal;
-  private TestTarget target;
 
-  @AfterEach
-  void tearDown() {
-    if (cardinal != null) {
-      cardinal.close();
-    }
-    if (target != null) {
-      target.close();
-    }
-  }
 
   @Test
   void annotatedPodsAreDiscoveredRelabeledAndScraped() throws Exception {

@@ -15,20 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * pages are, Prometheus's redirects, {@code --web.route-prefix}, {@code --web.page-title}, {@code
  * /api/v1/status/limits} and the churn lists of {@code /api/v1/status/tsdb}.
  */
-class WebUiServingTest {
-  @TempDir Path dir;
-  private ServerHarness cardinal;
-  private TestTarget target;
+class WebUiServingTest extends ServerTest {
 
-  @AfterEach
-  void tearDown() {
-    if (cardinal != null) {
-      cardinal.close();
-    }
-    if (target != null) {
-      target.close();
-    }
-  }
 
   @Test
   void pagesAssetsAndPrometheusRedirects() throws Exception {

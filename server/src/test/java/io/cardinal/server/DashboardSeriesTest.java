@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cardinal.testing.TestTarget;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The self-metrics Prometheus's overview dashboards read (scrape intervals, target syncs,
@@ -15,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
  * names, labels and values Prometheus gives them.
  */
 class DashboardSeriesTest extends ServerTest {
-
 
   @Test
   void overviewDashboardSeries() throws Exception {

@@ -6,10 +6,7 @@ import io.cardinal.testing.TestTarget;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kubernetes discovery end to end, in the shape every Helm chart's "kubernetes-pods" job has: pods
@@ -25,7 +22,6 @@ class KubernetesSdServerTest extends ServerTest {
   }
 
   KubernetesClient client;
-
 
   @Test
   void annotatedPodsAreDiscoveredRelabeledAndScraped() throws Exception {

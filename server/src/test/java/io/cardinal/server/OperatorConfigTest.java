@@ -10,10 +10,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A scrape job as prometheus-operator (kube-prometheus-stack) writes it for a ServiceMonitor — the
@@ -31,7 +28,6 @@ class OperatorConfigTest extends ServerTest {
   }
 
   KubernetesClient client;
-
 
   @Test
   void serviceMonitorJobDiscoversAndLabelsAsPrometheusWould() throws Exception {

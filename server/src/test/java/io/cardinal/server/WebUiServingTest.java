@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cardinal.server.ServerHarness.Resp;
 import io.cardinal.testing.TestTarget;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The web UI and the API it reads, over plain HTTP (the browser tests drive the pages): where the
@@ -16,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
  * /api/v1/status/limits} and the churn lists of {@code /api/v1/status/tsdb}.
  */
 class WebUiServingTest extends ServerTest {
-
 
   @Test
   void pagesAssetsAndPrometheusRedirects() throws Exception {

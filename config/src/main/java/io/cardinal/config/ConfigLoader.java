@@ -816,7 +816,7 @@ public final class ConfigLoader {
       Set.of("endpoints", "endpointslice", "service", "pod", "node", "ingress");
 
   private static final Set<String> K8S_ROLES_SUPPORTED =
-      Set.of("endpoints", "service", "pod", "node");
+      Set.of("endpoints", "endpointslice", "service", "pod", "node");
 
   private static List<Config.KubernetesSdConfig> kubernetesSdConfigs(Fields f)
       throws ConfigException {
@@ -858,8 +858,8 @@ public final class ConfigLoader {
             k.line("role"),
             "kubernetes_sd_configs role \""
                 + role
-                + "\" is not supported by Cardinal yet: use the pod, service, endpoints or node"
-                + " role");
+                + "\" is not supported by Cardinal yet: use the pod, service, endpoints,"
+                + " endpointslice or node role");
       }
       String api = k.string("api_server", "");
       String kubeconfig = k.string("kubeconfig_file", "");
@@ -888,7 +888,8 @@ public final class ConfigLoader {
           String sr = sel.string("role", "");
           boolean ok =
               sr.equals(role)
-                  || (role.equals("endpoints") && (sr.equals("pod") || sr.equals("service")));
+                  || ((role.equals("endpoints") || role.equals("endpointslice"))
+                      && (sr.equals("pod") || sr.equals("service")));
           if (!ok) {
             throw new ConfigException(
                 sel.line("role"), "selector role \"" + sr + "\" is not valid for role " + role);

@@ -252,7 +252,7 @@ class ConfigLoaderTest {
         Arguments.of(
             "scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs:\n      - role: ingress\n",
             "line 4: kubernetes_sd_configs role \"ingress\" is not supported by Cardinal yet: use"
-                + " the pod, service, endpoints or node role"),
+                + " the pod, service, endpoints, endpointslice or node role"),
         Arguments.of(
             "scrape_configs:\n  - job_name: a\n    kubernetes_sd_configs:\n      - role: pod\n"
                 + "        api_server: https://k:6443\n        kubeconfig_file: k.yml\n",

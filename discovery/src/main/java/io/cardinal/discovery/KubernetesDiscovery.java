@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -60,6 +61,7 @@ public final class KubernetesDiscovery implements Discoverer, AutoCloseable {
   private final List<SharedIndexInformer<Pod>> pods = new ArrayList<>();
   private final List<SharedIndexInformer<Service>> services = new ArrayList<>();
   private final List<SharedIndexInformer<Endpoints>> endpoints = new ArrayList<>();
+  private final List<SharedIndexInformer<EndpointSlice>> slices = new ArrayList<>();
   private final List<SharedIndexInformer<Node>> nodes = new ArrayList<>();
   private volatile boolean dirty = true;
   private List<TargetGroup> groups = List.of();
@@ -88,6 +90,16 @@ public final class KubernetesDiscovery implements Discoverer, AutoCloseable {
             ns -> client.endpoints().inNamespace(ns),
             "endpoints",
             () -> client.endpoints().inAnyNamespace());
+        informServices(namespaces);
+        informPods(namespaces);
+      }
+      case "endpointslice" -> {
+        inform(
+            slices,
+            namespaces,
+            ns -> client.discovery().v1().endpointSlices().inNamespace(ns),
+            "endpointslice",
+            () -> client.discovery().v1().endpointSlices().inAnyNamespace());
         informServices(namespaces);
         informPods(namespaces);
       }
@@ -245,6 +257,7 @@ public final class KubernetesDiscovery implements Discoverer, AutoCloseable {
           case "pod" -> podGroups();
           case "service" -> serviceGroups();
           case "endpoints" -> endpointsGroups();
+          case "endpointslice" -> sliceGroups();
           default -> nodeGroups();
         };
     if (next.equals(groups)) {
@@ -261,7 +274,8 @@ public final class KubernetesDiscovery implements Discoverer, AutoCloseable {
 
   @Override
   public void close() {
-    for (List<? extends SharedIndexInformer<?>> l : List.of(pods, services, endpoints, nodes)) {
+    for (List<? extends SharedIndexInformer<?>> l :
+        List.of(pods, services, endpoints, slices, nodes)) {
       l.forEach(SharedIndexInformer::close);
     }
     client.close();
@@ -483,45 +497,137 @@ public final class KubernetesDiscovery implements Discoverer, AutoCloseable {
                             + a.getTargetRef().getName());
               }
               if (pod != null) {
-                merge(t, podLabels(pod));
-                for (ContainerTarget c : containers(pod)) {
-                  if (c.port() != null && c.port().getContainerPort().equals(port.getPort())) {
-                    containerLabels(t, c);
-                    seen.computeIfAbsent(key(pod), k -> new HashSet<>())
-                        .add(c.container().getName() + ":" + c.port().getContainerPort());
-                    break;
-                  }
-                }
-                seen.computeIfAbsent(key(pod), k -> new HashSet<>());
+                joinPod(t, pod, port.getPort(), seen);
               }
               targets.add(t.build());
             }
           }
         }
       }
-      // The pods' other container ports, as Prometheus adds them.
-      for (Map.Entry<String, Set<String>> s : seen.entrySet()) {
-        Pod pod = podByKey.get(s.getKey());
-        String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
-        if (ip == null || ip.isEmpty()) {
-          continue;
-        }
-        for (ContainerTarget c : containers(pod)) {
-          if (c.port() == null
-              || s.getValue()
-                  .contains(c.container().getName() + ":" + c.port().getContainerPort())) {
-            continue;
-          }
-          Labels.Builder t = Labels.builder();
-          merge(t, podLabels(pod));
-          t.set("__address__", hostPort(ip, c.port().getContainerPort()));
-          containerLabels(t, c);
-          targets.add(t.build());
-        }
-      }
+      addOtherPorts(targets, seen, podByKey);
       out.add(new TargetGroup("endpoints/" + key(e), targets, group.build()));
     }
     return out;
+  }
+
+  // ------------------------------------------------------------------ endpointslice
+
+  private List<TargetGroup> sliceGroups() {
+    Map<String, Service> svcByKey = new HashMap<>();
+    for (Service s : all(services)) {
+      svcByKey.put(key(s), s);
+    }
+    Map<String, Pod> podByKey = new HashMap<>();
+    for (Pod p : all(pods)) {
+      podByKey.put(key(p), p);
+    }
+    List<TargetGroup> out = new ArrayList<>();
+    for (EndpointSlice e : all(slices)) {
+      ObjectMeta m = e.getMetadata();
+      Labels.Builder group = Labels.builder();
+      group.set(META + "namespace", nz(m.getNamespace()));
+      group.set(META + "endpointslice_name", m.getName());
+      labelsAndAnnotations(group, "endpointslice", m);
+      String svcName =
+          m.getLabels() == null ? null : m.getLabels().get("kubernetes.io/service-name");
+      Service svc = svcName == null ? null : svcByKey.get(nz(m.getNamespace()) + "/" + svcName);
+      if (svc != null) {
+        serviceOnly(group, svc);
+      }
+      List<Labels> targets = new ArrayList<>();
+      Map<String, Set<String>> seen = new java.util.LinkedHashMap<>();
+      for (io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort port : nl(e.getPorts())) {
+        for (io.fabric8.kubernetes.api.model.discovery.v1.Endpoint ep : nl(e.getEndpoints())) {
+          if (nl(ep.getAddresses()).isEmpty() || port.getPort() == null) {
+            continue;
+          }
+          Labels.Builder t = Labels.builder();
+          t.set("__address__", hostPort(ep.getAddresses().get(0), port.getPort()));
+          t.set(META + "endpointslice_address_type", nz(e.getAddressType()));
+          t.set(META + "endpointslice_port", String.valueOf(port.getPort()));
+          t.set(META + "endpointslice_port_name", nz(port.getName()));
+          t.set(META + "endpointslice_port_protocol", nz(port.getProtocol()));
+          t.set(META + "endpointslice_endpoint_hostname", nz(ep.getHostname()));
+          t.set(META + "endpointslice_endpoint_node_name", nz(ep.getNodeName()));
+          t.set(META + "endpointslice_endpoint_zone", nz(ep.getZone()));
+          var c = ep.getConditions();
+          if (c != null) {
+            if (c.getReady() != null) {
+              t.set(META + "endpointslice_endpoint_conditions_ready", c.getReady().toString());
+            }
+            if (c.getServing() != null) {
+              t.set(META + "endpointslice_endpoint_conditions_serving", c.getServing().toString());
+            }
+            if (c.getTerminating() != null) {
+              t.set(
+                  META + "endpointslice_endpoint_conditions_terminating",
+                  c.getTerminating().toString());
+            }
+          }
+          if (ep.getDeprecatedTopology() != null) {
+            ep.getDeprecatedTopology()
+                .forEach(
+                    (k, v) -> {
+                      t.set(META + "endpointslice_endpoint_topology_" + sanitize(k), nz(v));
+                      t.set(
+                          META + "endpointslice_endpoint_topology_present_" + sanitize(k), "true");
+                    });
+          }
+          var ref = ep.getTargetRef();
+          if (ref != null) {
+            t.set(META + "endpointslice_address_target_kind", nz(ref.getKind()));
+            t.set(META + "endpointslice_address_target_name", nz(ref.getName()));
+          }
+          Pod pod =
+              ref != null && "Pod".equals(ref.getKind())
+                  ? podByKey.get(nz(ref.getNamespace(), m.getNamespace()) + "/" + ref.getName())
+                  : null;
+          if (pod != null) {
+            joinPod(t, pod, port.getPort(), seen);
+          }
+          targets.add(t.build());
+        }
+      }
+      addOtherPorts(targets, seen, podByKey);
+      out.add(new TargetGroup("endpointslice/" + key(e), targets, group.build()));
+    }
+    return out;
+  }
+
+  /** A pod-backed endpoint: the pod's labels and those of the container serving the port. */
+  private static void joinPod(Labels.Builder t, Pod pod, int port, Map<String, Set<String>> seen) {
+    merge(t, podLabels(pod));
+    Set<String> covered = seen.computeIfAbsent(key(pod), k -> new HashSet<>());
+    for (ContainerTarget c : containers(pod)) {
+      if (c.port() != null && c.port().getContainerPort() == port) {
+        containerLabels(t, c);
+        covered.add(c.container().getName() + ":" + port);
+        break;
+      }
+    }
+  }
+
+  /** The other container ports of the pods behind endpoints, as Prometheus adds them. */
+  private static void addOtherPorts(
+      List<Labels> targets, Map<String, Set<String>> seen, Map<String, Pod> podByKey) {
+    for (Map.Entry<String, Set<String>> s : seen.entrySet()) {
+      Pod pod = podByKey.get(s.getKey());
+      String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+      if (ip == null || ip.isEmpty()) {
+        continue;
+      }
+      for (ContainerTarget c : containers(pod)) {
+        if (c.port() == null
+            || s.getValue().contains(c.container().getName() + ":" + c.port().getContainerPort())) {
+          continue;
+        }
+        Labels.Builder t = Labels.builder();
+        merge(t, podLabels(pod));
+        t.set("__address__", hostPort(ip, c.port().getContainerPort()));
+        containerLabels(t, c);
+        targets.add(t.build());
+      }
+    }
   }
 
   // ------------------------------------------------------------------ node

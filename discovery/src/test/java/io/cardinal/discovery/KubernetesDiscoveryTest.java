@@ -311,6 +311,71 @@ class KubernetesDiscoveryTest {
   }
 
   @Test
+  void endpointSliceRoleJoinsServiceAndPodWithTheSliceLabels() throws Exception {
+    client
+        .discovery()
+        .v1()
+        .endpointSlices()
+        .inNamespace("shop")
+        .resource(
+            new io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder()
+                .withNewMetadata()
+                .withName("web-abc12")
+                .withNamespace("shop")
+                .addToLabels("kubernetes.io/service-name", "web")
+                .endMetadata()
+                .withAddressType("IPv4")
+                .addNewEndpoint()
+                .withAddresses("10.1.0.7")
+                .withNodeName("node-a")
+                .withZone("eu-west-1a")
+                .withNewConditions()
+                .withReady(true)
+                .withServing(true)
+                .withTerminating(false)
+                .endConditions()
+                .withNewTargetRef()
+                .withKind("Pod")
+                .withName("web-7d9f-x2")
+                .withNamespace("shop")
+                .endTargetRef()
+                .endEndpoint()
+                .addNewPort()
+                .withName("http")
+                .withPort(8080)
+                .withProtocol("TCP")
+                .endPort()
+                .build())
+        .create();
+    try (KubernetesDiscovery d =
+        new KubernetesDiscovery(sd("endpointslice", List.of("shop")), Path.of("."), () -> {})) {
+      List<Labels> ts = targets(d, 2);
+      Labels ep = find(ts, "__address__", "10.1.0.7:8080");
+      assertEquals("web-abc12", ep.get("__meta_kubernetes_endpointslice_name"));
+      assertEquals("IPv4", ep.get("__meta_kubernetes_endpointslice_address_type"));
+      assertEquals("8080", ep.get("__meta_kubernetes_endpointslice_port"));
+      assertEquals("http", ep.get("__meta_kubernetes_endpointslice_port_name"));
+      assertEquals("TCP", ep.get("__meta_kubernetes_endpointslice_port_protocol"));
+      assertEquals("true", ep.get("__meta_kubernetes_endpointslice_endpoint_conditions_ready"));
+      assertEquals("true", ep.get("__meta_kubernetes_endpointslice_endpoint_conditions_serving"));
+      assertEquals(
+          "false", ep.get("__meta_kubernetes_endpointslice_endpoint_conditions_terminating"));
+      assertEquals("node-a", ep.get("__meta_kubernetes_endpointslice_endpoint_node_name"));
+      assertEquals("eu-west-1a", ep.get("__meta_kubernetes_endpointslice_endpoint_zone"));
+      assertEquals("Pod", ep.get("__meta_kubernetes_endpointslice_address_target_kind"));
+      assertEquals("web-7d9f-x2", ep.get("__meta_kubernetes_endpointslice_address_target_name"));
+      assertEquals(
+          "web", ep.get("__meta_kubernetes_endpointslice_label_kubernetes_io_service_name"));
+      assertEquals("web", ep.get("__meta_kubernetes_service_name"));
+      assertEquals("web-7d9f-x2", ep.get("__meta_kubernetes_pod_name"));
+      assertEquals("http", ep.get("__meta_kubernetes_pod_container_port_name"));
+      Labels extra = find(ts, "__address__", "10.1.0.7:9113");
+      assertEquals("metrics", extra.get("__meta_kubernetes_pod_container_port_name"));
+      assertFalse(extra.has("__meta_kubernetes_endpointslice_port"));
+    }
+  }
+
+  @Test
   void nodeRoleAddressKubeletPortAndInstance() throws Exception {
     try (KubernetesDiscovery d =
         new KubernetesDiscovery(sd("node", List.of()), Path.of("."), () -> {})) {

@@ -449,22 +449,31 @@ public final class KubernetesDiscovery implements Discoverer, AutoCloseable {
 
   // ------------------------------------------------------------------ endpoints
 
+  /** The objects an informer holds, by namespace/name. */
+  private static <T extends HasMetadata> Map<String, T> byKey(List<SharedIndexInformer<T>> from) {
+    Map<String, T> out = new HashMap<>();
+    for (T o : all(from)) {
+      out.put(key(o), o);
+    }
+    return out;
+  }
+
+  /** An endpoints object's or slice's own labels: namespace, name, labels and annotations. */
+  private static Labels.Builder objectLabels(String kind, ObjectMeta m) {
+    Labels.Builder group = Labels.builder();
+    group.set(META + "namespace", nz(m.getNamespace()));
+    group.set(META + kind + "_name", m.getName());
+    labelsAndAnnotations(group, kind, m);
+    return group;
+  }
+
   private List<TargetGroup> endpointsGroups() {
-    Map<String, Service> svcByKey = new HashMap<>();
-    for (Service s : all(services)) {
-      svcByKey.put(key(s), s);
-    }
-    Map<String, Pod> podByKey = new HashMap<>();
-    for (Pod p : all(pods)) {
-      podByKey.put(key(p), p);
-    }
+    Map<String, Service> svcByKey = byKey(services);
+    Map<String, Pod> podByKey = byKey(pods);
     List<TargetGroup> out = new ArrayList<>();
     for (Endpoints e : all(endpoints)) {
       ObjectMeta m = e.getMetadata();
-      Labels.Builder group = Labels.builder();
-      group.set(META + "namespace", nz(m.getNamespace()));
-      group.set(META + "endpoints_name", m.getName());
-      labelsAndAnnotations(group, "endpoints", m);
+      Labels.Builder group = objectLabels("endpoints", m);
       Service svc = svcByKey.get(key(e));
       if (svc != null) {
         serviceOnly(group, svc);
@@ -513,21 +522,12 @@ public final class KubernetesDiscovery implements Discoverer, AutoCloseable {
   // ------------------------------------------------------------------ endpointslice
 
   private List<TargetGroup> sliceGroups() {
-    Map<String, Service> svcByKey = new HashMap<>();
-    for (Service s : all(services)) {
-      svcByKey.put(key(s), s);
-    }
-    Map<String, Pod> podByKey = new HashMap<>();
-    for (Pod p : all(pods)) {
-      podByKey.put(key(p), p);
-    }
+    Map<String, Service> svcByKey = byKey(services);
+    Map<String, Pod> podByKey = byKey(pods);
     List<TargetGroup> out = new ArrayList<>();
     for (EndpointSlice e : all(slices)) {
       ObjectMeta m = e.getMetadata();
-      Labels.Builder group = Labels.builder();
-      group.set(META + "namespace", nz(m.getNamespace()));
-      group.set(META + "endpointslice_name", m.getName());
-      labelsAndAnnotations(group, "endpointslice", m);
+      Labels.Builder group = objectLabels("endpointslice", m);
       String svcName =
           m.getLabels() == null ? null : m.getLabels().get("kubernetes.io/service-name");
       Service svc = svcName == null ? null : svcByKey.get(nz(m.getNamespace()) + "/" + svcName);

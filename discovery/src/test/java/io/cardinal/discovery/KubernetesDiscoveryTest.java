@@ -12,7 +12,10 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,18 +28,41 @@ import org.junit.jupiter.api.Test;
  * objects shaped as a real cluster has them. The expected labels are worked out by hand from
  * Prometheus's documentation of each role's meta labels.
  */
-@EnableKubernetesMockClient(crud = true)
 class KubernetesDiscoveryTest {
-  static {
-    // The JDK's HTTP client keeps idle connections 20 minutes; the mock server waits 10 s for
-    // every connection to close when a test ends.
-    System.setProperty("jdk.httpclient.keepalive.timeout", "1");
-  }
+  /**
+   * The client's mock API server in CRUD mode, one per test. Its shutdown waits 10 s for every
+   * connection to close and then throws; the JDK client's closed watch connections can outlive
+   * that, which says nothing about what is tested, so it is not a failure.
+   */
+  private KubernetesMockServer mock;
 
   KubernetesClient client;
 
+  void startMock() {
+    mock =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new java.util.HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    mock.init();
+    client = mock.createClient();
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void stopMock() {
+    client.close();
+    try {
+      mock.destroy();
+    } catch (IllegalStateException e) {
+      // connections still closing after 10 s (see above)
+    }
+  }
+
   @BeforeEach
   void objects() {
+    startMock();
     client
         .nodes()
         .resource(

@@ -15,9 +15,11 @@ abstract class ServerTest {
   void closeServerAndTarget() {
     if (cardinal != null) {
       cardinal.close();
+      cardinal = null;
     }
     if (target != null) {
       target.close();
+      target = null;
     }
   }
 }

@@ -100,10 +100,7 @@ public final class ConfigYaml {
         sb.append("    refresh_interval: ")
             .append(Durations.format(h.refreshIntervalMs()))
             .append('\n');
-        StringBuilder client = new StringBuilder();
-        httpClient(client, h.basicAuth(), h.authorization(), h.tlsConfig(), showSecrets);
-        // The client settings of a scrape config, two more spaces in.
-        sb.append(client.toString().replace("\n  ", "\n    ").replaceFirst("^  ", "    "));
+        discoveryClient(sb, h.basicAuth(), h.authorization(), h.tlsConfig(), showSecrets);
       }
       for (Config.KubernetesSdConfig k : s.kubernetesSdConfigs()) {
         if (k == s.kubernetesSdConfigs().get(0)) {
@@ -137,9 +134,7 @@ public final class ConfigYaml {
             }
           }
         }
-        StringBuilder client = new StringBuilder();
-        httpClient(client, k.basicAuth(), k.authorization(), k.tlsConfig(), showSecrets);
-        sb.append(client.toString().replace("\n  ", "\n    ").replaceFirst("^  ", "    "));
+        discoveryClient(sb, k.basicAuth(), k.authorization(), k.tlsConfig(), showSecrets);
       }
       for (Config.DnsSdConfig d : s.dnsSdConfigs()) {
         if (d == s.dnsSdConfigs().get(0)) {
@@ -250,6 +245,18 @@ public final class ConfigYaml {
       kv(sb, 4, "sample_age_limit", Durations.format(q.sampleAgeLimitMs()));
       relabels(sb, "write_relabel_configs", r.writeRelabelConfigs());
     }
+  }
+
+  /** A discovery entry's client settings: those of a scrape config, two more spaces in. */
+  private static void discoveryClient(
+      StringBuilder sb,
+      Config.BasicAuth basic,
+      Config.Authorization auth,
+      Config.TlsConfig tls,
+      boolean showSecrets) {
+    StringBuilder client = new StringBuilder();
+    httpClient(client, basic, auth, tls, showSecrets);
+    sb.append(client.toString().replace("\n  ", "\n    ").replaceFirst("^  ", "    "));
   }
 
   private static void httpClient(

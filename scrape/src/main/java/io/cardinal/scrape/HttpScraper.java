@@ -23,7 +23,6 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.zip.GZIPInputStream;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
 /**
@@ -80,7 +79,7 @@ public final class HttpScraper {
             .version(HttpClient.Version.HTTP_1_1)
             .executor(executor);
     if (config.scheme().equals("https") || !config.tlsConfig().equals(TlsConfig.DEFAULT)) {
-      b.sslContext(sslContext(config.tlsConfig()));
+      b.sslContext(TlsContexts.of(config.tlsConfig()));
       SSLParameters params = new SSLParameters();
       if (!config.tlsConfig().serverName().isEmpty()) {
         params.setServerNames(
@@ -393,12 +392,5 @@ public final class HttpScraper {
     public void onComplete() {
       result.complete(out.toByteArray());
     }
-  }
-
-  // ------------------------------------------------------------------ TLS
-
-  /** The SSL context of a {@code tls_config} ({@link TlsContexts#of}). */
-  public static SSLContext sslContext(TlsConfig tls) throws IOException {
-    return TlsContexts.of(tls);
   }
 }

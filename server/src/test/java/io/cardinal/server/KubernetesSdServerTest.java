@@ -4,11 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cardinal.testing.TestTarget;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,41 +12,7 @@ import org.junit.jupiter.api.Test;
  * prometheus.io/scrape} annotation, relabeled from the meta labels, scraped, and their samples
  * stored with the relabeled labels; a pod deleted from the cluster stops being scraped.
  */
-class KubernetesSdServerTest extends ServerTest {
-  /**
-   * The client's mock API server in CRUD mode, one per test. Its shutdown waits 10 s for every
-   * connection to close and then throws; the JDK client's closed watch connections can outlive
-   * that, which says nothing about what is tested, so it is not a failure.
-   */
-  private KubernetesMockServer mock;
-
-  KubernetesClient client;
-
-  @org.junit.jupiter.api.BeforeEach
-  void startMock() {
-    mock =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new java.util.HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
-    mock.init();
-    client = mock.createClient();
-  }
-
-  @org.junit.jupiter.api.AfterEach
-  void stopMock() {
-    // The server's watches first, then the API server they watch.
-    closeServerAndTarget();
-    client.close();
-    try {
-      mock.destroy();
-    } catch (IllegalStateException e) {
-      // connections still closing after 10 s (see above)
-    }
-  }
-
+class KubernetesSdServerTest extends KubernetesServerTest {
   @Test
   void annotatedPodsAreDiscoveredRelabeledAndScraped() throws Exception {
     target = new TestTarget();

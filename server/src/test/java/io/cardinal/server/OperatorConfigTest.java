@@ -7,11 +7,6 @@ import io.cardinal.testing.TestTarget;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
@@ -23,41 +18,7 @@ import org.junit.jupiter.api.Test;
  * relabeling rules: {@code container}, {@code endpoint}, {@code instance}, {@code job}, {@code
  * namespace}, {@code pod}, {@code service}.
  */
-class OperatorConfigTest extends ServerTest {
-  /**
-   * The client's mock API server in CRUD mode, one per test. Its shutdown waits 10 s for every
-   * connection to close and then throws; the JDK client's closed watch connections can outlive
-   * that, which says nothing about what is tested, so it is not a failure.
-   */
-  private KubernetesMockServer mock;
-
-  KubernetesClient client;
-
-  @org.junit.jupiter.api.BeforeEach
-  void startMock() {
-    mock =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new java.util.HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
-    mock.init();
-    client = mock.createClient();
-  }
-
-  @org.junit.jupiter.api.AfterEach
-  void stopMock() {
-    // The server's watches first, then the API server they watch.
-    closeServerAndTarget();
-    client.close();
-    try {
-      mock.destroy();
-    } catch (IllegalStateException e) {
-      // connections still closing after 10 s (see above)
-    }
-  }
-
+class OperatorConfigTest extends KubernetesServerTest {
   @Test
   void serviceMonitorJobDiscoversAndLabelsAsPrometheusWould() throws Exception {
     target = new TestTarget();

@@ -228,10 +228,12 @@
   async function graph(state, output, stats) {
     const range = C.parseDuration(state.range) || 3600;
     const end = timeOf(state.end);
-    const start = end - range;
     const auto = Math.max(Math.floor(range / 250), 1);
     const stepParsed = Number(state.step);
     const step = state.step && stepParsed > 0 ? stepParsed : auto;
+    // The last point falls on the end time itself: anchored at end - range, it could fall up to
+    // one step earlier and miss the newest samples.
+    const start = end - Math.floor(range / step) * step;
     const data = await C.api('query_range', { query: state.expr, start: start, end: end, step: step });
     const n = Math.floor((end - start) / step) + 1;
     const xs = [];
